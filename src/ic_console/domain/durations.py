@@ -1,0 +1,161 @@
+"""Parsing and showing durations and points in time, the way people type and read them."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from ic_console.domain.errors import DomainError
+
+#: The longest timebox a task may be given. Longer work is a follow-up item, not a task on the call.
+MAX_TIMEBOX = timedelta(hours=12)
+
+_UNITS = {
+    "s": 1,
+    "sec": 1,
+    "secs": 1,
+    "second": 1,
+    "seconds": 1,
+    "m": 60,
+    "min": 60,
+    "mins": 60,
+    "minute": 60,
+    "minutes": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "hour": 3600,
+    "hours": 3600,
+}
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)")
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+DURATION_HELP = 'a number with a unit, like "5m", "20 min", "90s" or "1h30m"'
+
+
+def parse_duration(text: str, *, maximum: timedelta = MAX_TIMEBOX) -> timedelta:
+    """Parse a timebox such as "5m", "20 min", "1h30m" or "1:30" (hours:minutes).
+
+    Refuses zero, negative, unit-less and absurdly long values with a message that says why.
+    """
+    raw = text.strip().lower()
+    if not raw:
+        raise DomainError(f"The timebox is empty: give {DURATION_HELP}.")
+    if raw.startswith("-"):
+        raise DomainError(f'The timebox "{text.strip()}" is negative: give {DURATION_HELP}.')
+    clock = _CLOCK.match(raw)
+    if clock:
+        hours, minutes = int(clock.group(1)), int(clock.group(2))
+        seconds = hours * 3600 + minutes * 60 + int(clock.group(3) or 0)
+    else:
+        if re.fullmatch(r"\d+(?:\.\d+)?", raw):
+            raise DomainError(
+                f'The timebox "{text.strip()}" has no unit: did you mean "{raw}m"? '
+                f"Give {DURATION_HELP}."
+            )
+        seconds_f = 0.0
+        position = 0
+        for match in _PART.finditer(raw):
+            if raw[position : match.start()].strip():
+                break
+            number, unit = match.groups()
+            if unit not in _UNITS:
+                raise DomainError(
+                    f'The timebox "{text.strip()}" has an unknown unit "{unit}": '
+                    f"use s, m or h, as in {DURATION_HELP}."
+                )
+            seconds_f += float(number) * _UNITS[unit]
+            position = match.end()
+        if position == 0 or raw[position:].strip():
+            raise DomainError(
+                f'The timebox "{text.strip()}" is not a duration: give {DURATION_HELP}.'
+            )
+        seconds = round(seconds_f)
+    if seconds <= 0:
+        raise DomainError(f'The timebox "{text.strip()}" is zero: give {DURATION_HELP}.')
+    if seconds > maximum.total_seconds():
+        raise DomainError(
+            f'The timebox "{text.strip()}" is longer than {format_duration(maximum)}: '
+            "split the work, or log it as a follow-up item instead."
+        )
+    return timedelta(seconds=seconds)
+
+
+def format_duration(delta: timedelta) -> str:
+    """A short human duration: "45s", "5m", "1h 30m", "2d 3h"."""
+    total = int(abs(delta.total_seconds()))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h" if hours else f"{days}d"
+    if hours:
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    if minutes:
+        return f"{minutes}m {seconds}s" if seconds and minutes < 10 else f"{minutes}m"
+    return f"{seconds}s"
+
+
+def format_countdown(delta: timedelta) -> str:
+    """A countdown as mm:ss (or h:mm:ss past an hour), without a sign; the caller says which way."""
+    total = int(abs(delta.total_seconds()))
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
+    return f"{minutes:02d}:{seconds:02d}"
+
+
+def whole_minutes(delta: timedelta) -> int:
+    """Minutes as a person would say them aloud: rounded, never below one."""
+    return max(1, round(delta.total_seconds() / 60))
+
+
+def parse_when(text: str, *, now: datetime, local_zone: tzinfo | None = None) -> datetime:
+    """Parse when something happened: ISO-8601, a local "HH:MM", or a relative "-10m".
+
+    A local clock time later than now is taken to mean yesterday (noticed after midnight).
+    Returns an aware UTC datetime.
+    """
+    raw = text.strip()
+    if not raw:
+        raise DomainError('The time is empty: give an ISO-8601 time, a local "HH:MM" or "-10m".')
+    zone = local_zone or datetime.now().astimezone().tzinfo or UTC
+    if raw.startswith("-"):
+        delta = parse_duration(raw[1:], maximum=timedelta(days=7))
+        return now - delta
+    clock = _CLOCK.match(raw)
+    if clock:
+        hours, minutes, seconds = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
+        if hours > 23 or minutes > 59 or seconds > 59:
+            raise DomainError(f'"{raw}" is not a time of day: use HH:MM, like "14:05".')
+        local_now = now.astimezone(zone)
+        candidate = datetime.combine(local_now.date(), time(hours, minutes, seconds), tzinfo=zone)
+        if candidate > local_now + timedelta(minutes=1):
+            candidate = datetime.combine(
+                local_now.date() - timedelta(days=1), time(hours, minutes, seconds), tzinfo=zone
+            )
+        return candidate.astimezone(UTC)
+    try:
+        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise DomainError(
+            f'"{raw}" is not a time: give an ISO-8601 time (2026-11-23T14:05Z), '
+            'a local "HH:MM", or how long ago, like "-10m".'
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed.astimezone(UTC)
+
+
+def business_days_after(
+    start: date, days: int, skip: frozenset[date] | set[date] = frozenset()
+) -> date:
+    """The date `days` business days after `start`, skipping weekends and the given holidays."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5 and current not in skip:
+            remaining -= 1
+    return current

@@ -1,0 +1,229 @@
+"""Events: the facts written to the log. One discriminated union; the state is their fold.
+
+Every stored line is an `Event` envelope (schema version, sequence number, id, recorded time,
+actor and role) around one payload. Payloads only say what happened; deriving what it means
+(overdue, next update due) is the state's job.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+
+from ic_console.domain.model import Audience, LogKind, Phase, Role
+
+#: The schema version this code writes and the newest it can read.
+SCHEMA_VERSION = 1
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class IncidentDeclared(_Payload):
+    type: Literal["incident.declared"] = "incident.declared"
+    incident_id: str
+    title: str
+    severity: Annotated[int, Field(ge=1, le=5)]
+
+
+class SeverityChanged(_Payload):
+    type: Literal["severity.changed"] = "severity.changed"
+    previous: Annotated[int, Field(ge=1, le=5)]
+    severity: Annotated[int, Field(ge=1, le=5)]
+
+
+class PhaseChanged(_Payload):
+    type: Literal["phase.changed"] = "phase.changed"
+    previous: Phase
+    phase: Phase
+
+
+class IncidentResolved(_Payload):
+    type: Literal["incident.resolved"] = "incident.resolved"
+
+
+class IncidentClosed(_Payload):
+    type: Literal["incident.closed"] = "incident.closed"
+
+
+class ParticipantJoined(_Payload):
+    type: Literal["participant.joined"] = "participant.joined"
+    name: str
+
+
+class ParticipantReleased(_Payload):
+    type: Literal["participant.released"] = "participant.released"
+    name: str
+
+
+class RoleAssigned(_Payload):
+    type: Literal["role.assigned"] = "role.assigned"
+    role: Role
+    name: str
+
+
+class RoleVacated(_Payload):
+    type: Literal["role.vacated"] = "role.vacated"
+    role: Role
+    name: str
+
+
+class CommandHandedOver(_Payload):
+    type: Literal["command.handed_over"] = "command.handed_over"
+    previous: str
+    name: str
+
+
+class TaskAssigned(_Payload):
+    type: Literal["task.assigned"] = "task.assigned"
+    number: int
+    owner: str
+    text: str
+    timebox_seconds: int
+    deadline: AwareDatetime
+
+
+class TaskAcknowledged(_Payload):
+    type: Literal["task.acknowledged"] = "task.acknowledged"
+    number: int
+
+
+class TaskExtended(_Payload):
+    type: Literal["task.extended"] = "task.extended"
+    number: int
+    timebox_seconds: int
+    deadline: AwareDatetime
+
+
+class TaskReassigned(_Payload):
+    type: Literal["task.reassigned"] = "task.reassigned"
+    number: int
+    previous: str
+    owner: str
+    timebox_seconds: int
+    deadline: AwareDatetime
+
+
+class TaskDone(_Payload):
+    type: Literal["task.done"] = "task.done"
+    number: int
+
+
+class TaskCancelled(_Payload):
+    type: Literal["task.cancelled"] = "task.cancelled"
+    number: int
+
+
+class DecisionProposed(_Payload):
+    type: Literal["decision.proposed"] = "decision.proposed"
+    number: int
+    text: str
+
+
+class ObjectionRaised(_Payload):
+    type: Literal["decision.objection"] = "decision.objection"
+    number: int
+    by: str
+    text: str
+
+
+class DecisionAccepted(_Payload):
+    type: Literal["decision.accepted"] = "decision.accepted"
+    number: int
+
+
+class DecisionWithdrawn(_Payload):
+    type: Literal["decision.withdrawn"] = "decision.withdrawn"
+    number: int
+
+
+class LogEntryAdded(_Payload):
+    type: Literal["log.added"] = "log.added"
+    kind: LogKind
+    text: str
+    occurred_at: AwareDatetime | None = None
+
+
+class UpdatePosted(_Payload):
+    type: Literal["update.posted"] = "update.posted"
+    audience: Audience
+    text: str
+
+
+class ChecklistItemTicked(_Payload):
+    type: Literal["checklist.ticked"] = "checklist.ticked"
+    checklist: str
+    item: str
+
+
+class ChecklistItemUnticked(_Payload):
+    type: Literal["checklist.unticked"] = "checklist.unticked"
+    checklist: str
+    item: str
+
+
+Payload = Annotated[
+    IncidentDeclared
+    | SeverityChanged
+    | PhaseChanged
+    | IncidentResolved
+    | IncidentClosed
+    | ParticipantJoined
+    | ParticipantReleased
+    | RoleAssigned
+    | RoleVacated
+    | CommandHandedOver
+    | TaskAssigned
+    | TaskAcknowledged
+    | TaskExtended
+    | TaskReassigned
+    | TaskDone
+    | TaskCancelled
+    | DecisionProposed
+    | ObjectionRaised
+    | DecisionAccepted
+    | DecisionWithdrawn
+    | LogEntryAdded
+    | UpdatePosted
+    | ChecklistItemTicked
+    | ChecklistItemUnticked,
+    Field(discriminator="type"),
+]
+
+EVENT_TYPES: tuple[str, ...] = tuple(
+    cls.model_fields["type"].default
+    for cls in _Payload.__subclasses__()  # every payload class above
+)
+
+
+class Event(BaseModel):
+    """One line of `events.jsonl`: who did what, when, as which role."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    v: int = SCHEMA_VERSION
+    seq: Annotated[int, Field(ge=1)]
+    id: str
+    at: AwareDatetime
+    actor: str
+    role: Role | None = None
+    data: Payload
+
+    @property
+    def type(self) -> str:
+        return self.data.type
+
+
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+EVENT_LIST_ADAPTER: TypeAdapter[list[Event]] = TypeAdapter(list[Event])
+
+
+def event_time(event: Event) -> datetime:
+    """When the fact happened: a log entry's `occurred_at`, else the recorded time."""
+    data = event.data
+    if isinstance(data, LogEntryAdded) and data.occurred_at is not None:
+        return data.occurred_at
+    return event.at

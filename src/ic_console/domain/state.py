@@ -1,0 +1,430 @@
+"""The incident as it stands: the fold of its events.
+
+`apply` is the only place that changes a state, and it trusts its events: commands have
+validated them before they were written. Everything time-dependent (overdue, next update due,
+time on the call) is derived from stored instants and a `now` passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ic_console.domain import events as ev
+from ic_console.domain.model import (
+    DEFAULT_CADENCE,
+    ROTATE_AFTER,
+    Audience,
+    DecisionStatus,
+    LogKind,
+    Phase,
+    Role,
+    Status,
+    TaskStatus,
+)
+
+
+@dataclass(slots=True)
+class Participant:
+    name: str
+    joined_at: datetime
+    released_at: datetime | None = None
+    #: Earlier stints on the call, for people who were released and came back.
+    earlier: list[tuple[datetime, datetime]] = field(default_factory=list)
+
+    @property
+    def on_call(self) -> bool:
+        return self.released_at is None
+
+    def time_on_call(self, now: datetime) -> timedelta:
+        """Length of the current (or last) stint: what matters for fatigue."""
+        end = self.released_at or now
+        return max(timedelta(0), end - self.joined_at)
+
+    def should_rotate(self, now: datetime) -> bool:
+        return self.on_call and self.time_on_call(now) >= ROTATE_AFTER
+
+
+@dataclass(slots=True)
+class RoleStint:
+    role: Role
+    name: str
+    start: datetime
+    end: datetime | None = None
+
+
+@dataclass(slots=True)
+class Task:
+    number: int
+    owner: str
+    text: str
+    assigned_at: datetime
+    assigned_by: str
+    timebox: timedelta
+    deadline: datetime
+    status: TaskStatus = TaskStatus.OPEN
+    acknowledged_at: datetime | None = None
+    closed_at: datetime | None = None
+    extensions: int = 0
+    reassignments: int = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is TaskStatus.OPEN
+
+    def remaining(self, now: datetime) -> timedelta:
+        """Time left in the timebox; negative once it has run out."""
+        return self.deadline - now
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.is_open and now >= self.deadline
+
+
+@dataclass(slots=True)
+class Objection:
+    by: str
+    text: str
+    at: datetime
+
+
+@dataclass(slots=True)
+class Decision:
+    number: int
+    text: str
+    proposed_by: str
+    proposed_at: datetime
+    status: DecisionStatus = DecisionStatus.OPEN
+    objections: list[Objection] = field(default_factory=list)
+    closed_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class LogEntry:
+    seq: int
+    recorded_at: datetime
+    author: str
+    kind: LogKind
+    text: str
+    occurred_at: datetime | None = None
+
+    @property
+    def when(self) -> datetime:
+        return self.occurred_at or self.recorded_at
+
+
+@dataclass(slots=True)
+class StakeholderUpdate:
+    audience: Audience
+    text: str
+    at: datetime
+    by: str
+
+
+@dataclass(slots=True)
+class IncidentState:
+    """Everything known about one incident, rebuilt from its events."""
+
+    incident_id: str = ""
+    title: str = ""
+    severity: int = 0
+    phase: Phase = Phase.DETECT
+    status: Status = Status.ACTIVE
+    declared_by: str = ""
+    declared_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    last_seq: int = 0
+    updated_at: datetime | None = None
+    participants: dict[str, Participant] = field(default_factory=dict)
+    roles: dict[Role, str] = field(default_factory=dict)
+    smes: list[str] = field(default_factory=list)
+    role_history: list[RoleStint] = field(default_factory=list)
+    tasks: dict[int, Task] = field(default_factory=dict)
+    decisions: dict[int, Decision] = field(default_factory=dict)
+    log: list[LogEntry] = field(default_factory=list)
+    updates: list[StakeholderUpdate] = field(default_factory=list)
+    severity_history: list[tuple[datetime, int, str]] = field(default_factory=list)
+    phase_history: list[tuple[datetime, Phase, str]] = field(default_factory=list)
+    checklist_ticks: dict[tuple[str, str], datetime] = field(default_factory=dict)
+
+    # -- what the screens and commands ask ---------------------------------------------------
+
+    @property
+    def declared(self) -> bool:
+        return self.declared_at is not None
+
+    @property
+    def ic(self) -> str | None:
+        return self.roles.get(Role.IC)
+
+    def holder(self, role: Role) -> str | None:
+        return self.roles.get(role)
+
+    def roles_of(self, name: str) -> list[Role]:
+        held = [role for role, holder in self.roles.items() if holder == name]
+        if name in self.smes:
+            held.append(Role.SME)
+        return held
+
+    def on_call(self) -> list[Participant]:
+        return [p for p in self.participants.values() if p.on_call]
+
+    def find_participant(self, name: str) -> Participant | None:
+        """Names are matched without regard to case, so "sam" finds "Sam"."""
+        if name in self.participants:
+            return self.participants[name]
+        folded = name.casefold()
+        for participant in self.participants.values():
+            if participant.name.casefold() == folded:
+                return participant
+        return None
+
+    def open_tasks(self) -> list[Task]:
+        return sorted((t for t in self.tasks.values() if t.is_open), key=lambda t: t.deadline)
+
+    def overdue_tasks(self, now: datetime) -> list[Task]:
+        return [t for t in self.open_tasks() if t.is_overdue(now)]
+
+    def open_decisions(self) -> list[Decision]:
+        return [d for d in self.decisions.values() if d.status is DecisionStatus.OPEN]
+
+    def followups(self) -> list[LogEntry]:
+        return [entry for entry in self.log if entry.kind is LogKind.FOLLOWUP]
+
+    def cadence(self, table: dict[int, timedelta | None] | None = None) -> timedelta | None:
+        return (table or DEFAULT_CADENCE).get(self.severity)
+
+    def last_update(self, audience: Audience | None = None) -> StakeholderUpdate | None:
+        for update in reversed(self.updates):
+            if audience is None or update.audience is audience:
+                return update
+        return None
+
+    def next_update_due(self, table: dict[int, timedelta | None] | None = None) -> datetime | None:
+        """When the next stakeholder update is due, or None when none is scheduled."""
+        cadence = self.cadence(table)
+        if cadence is None or self.status is not Status.ACTIVE or self.declared_at is None:
+            return None
+        last = self.last_update()
+        return (last.at if last else self.declared_at) + cadence
+
+    def elapsed(self, now: datetime) -> timedelta:
+        if self.declared_at is None:
+            return timedelta(0)
+        end = self.resolved_at if self.status is not Status.ACTIVE and self.resolved_at else now
+        return max(timedelta(0), end - self.declared_at)
+
+
+def apply(state: IncidentState, event: ev.Event) -> IncidentState:
+    """Fold one event into the state (in place) and return it."""
+    data = event.data
+    at = event.at
+    handler = _HANDLERS[type(data)]
+    handler(state, data, event)
+    state.last_seq = event.seq
+    state.updated_at = at
+    return state
+
+
+def replay(events: Iterable[ev.Event]) -> IncidentState:
+    """The state after all of `events`, in order."""
+    state = IncidentState()
+    for event in events:
+        apply(state, event)
+    return state
+
+
+# -- handlers, one per payload type ------------------------------------------------------------
+
+
+def _declared(state: IncidentState, data: ev.IncidentDeclared, event: ev.Event) -> None:
+    state.incident_id = data.incident_id
+    state.title = data.title
+    state.severity = data.severity
+    state.declared_by = event.actor
+    state.declared_at = event.at
+    state.severity_history.append((event.at, data.severity, event.actor))
+    state.phase_history.append((event.at, state.phase, event.actor))
+
+
+def _severity(state: IncidentState, data: ev.SeverityChanged, event: ev.Event) -> None:
+    state.severity = data.severity
+    state.severity_history.append((event.at, data.severity, event.actor))
+
+
+def _phase(state: IncidentState, data: ev.PhaseChanged, event: ev.Event) -> None:
+    state.phase = data.phase
+    state.phase_history.append((event.at, data.phase, event.actor))
+
+
+def _resolved(state: IncidentState, data: ev.IncidentResolved, event: ev.Event) -> None:
+    state.status = Status.RESOLVED
+    state.resolved_at = event.at
+    if state.phase is not Phase.LEARN:
+        state.phase = Phase.LEARN
+        state.phase_history.append((event.at, Phase.LEARN, event.actor))
+
+
+def _closed(state: IncidentState, data: ev.IncidentClosed, event: ev.Event) -> None:
+    state.status = Status.CLOSED
+    state.closed_at = event.at
+    if state.resolved_at is None:
+        state.resolved_at = event.at
+
+
+def _joined(state: IncidentState, data: ev.ParticipantJoined, event: ev.Event) -> None:
+    existing = state.participants.get(data.name)
+    if existing is None:
+        state.participants[data.name] = Participant(data.name, event.at)
+    elif existing.released_at is not None:
+        existing.earlier.append((existing.joined_at, existing.released_at))
+        existing.joined_at = event.at
+        existing.released_at = None
+
+
+def _released(state: IncidentState, data: ev.ParticipantReleased, event: ev.Event) -> None:
+    state.participants[data.name].released_at = event.at
+
+
+def _close_stint(state: IncidentState, role: Role, name: str, at: datetime) -> None:
+    for stint in reversed(state.role_history):
+        if stint.role is role and stint.name == name and stint.end is None:
+            stint.end = at
+            return
+
+
+def _role_assigned(state: IncidentState, data: ev.RoleAssigned, event: ev.Event) -> None:
+    if data.role.single:
+        previous = state.roles.get(data.role)
+        if previous is not None:
+            _close_stint(state, data.role, previous, event.at)
+        state.roles[data.role] = data.name
+    elif data.name not in state.smes:
+        state.smes.append(data.name)
+    state.role_history.append(RoleStint(data.role, data.name, event.at))
+
+
+def _role_vacated(state: IncidentState, data: ev.RoleVacated, event: ev.Event) -> None:
+    if data.role.single:
+        state.roles.pop(data.role, None)
+    elif data.name in state.smes:
+        state.smes.remove(data.name)
+    _close_stint(state, data.role, data.name, event.at)
+
+
+def _handed_over(state: IncidentState, data: ev.CommandHandedOver, event: ev.Event) -> None:
+    _close_stint(state, Role.IC, data.previous, event.at)
+    state.roles[Role.IC] = data.name
+    state.role_history.append(RoleStint(Role.IC, data.name, event.at))
+
+
+def _task_assigned(state: IncidentState, data: ev.TaskAssigned, event: ev.Event) -> None:
+    state.tasks[data.number] = Task(
+        number=data.number,
+        owner=data.owner,
+        text=data.text,
+        assigned_at=event.at,
+        assigned_by=event.actor,
+        timebox=timedelta(seconds=data.timebox_seconds),
+        deadline=data.deadline,
+    )
+
+
+def _task_acknowledged(state: IncidentState, data: ev.TaskAcknowledged, event: ev.Event) -> None:
+    state.tasks[data.number].acknowledged_at = event.at
+
+
+def _task_extended(state: IncidentState, data: ev.TaskExtended, event: ev.Event) -> None:
+    task = state.tasks[data.number]
+    task.timebox = timedelta(seconds=data.timebox_seconds)
+    task.deadline = data.deadline
+    task.extensions += 1
+
+
+def _task_reassigned(state: IncidentState, data: ev.TaskReassigned, event: ev.Event) -> None:
+    task = state.tasks[data.number]
+    task.owner = data.owner
+    task.timebox = timedelta(seconds=data.timebox_seconds)
+    task.deadline = data.deadline
+    task.acknowledged_at = None
+    task.reassignments += 1
+
+
+def _task_done(state: IncidentState, data: ev.TaskDone, event: ev.Event) -> None:
+    task = state.tasks[data.number]
+    task.status = TaskStatus.DONE
+    task.closed_at = event.at
+
+
+def _task_cancelled(state: IncidentState, data: ev.TaskCancelled, event: ev.Event) -> None:
+    task = state.tasks[data.number]
+    task.status = TaskStatus.CANCELLED
+    task.closed_at = event.at
+
+
+def _decision_proposed(state: IncidentState, data: ev.DecisionProposed, event: ev.Event) -> None:
+    state.decisions[data.number] = Decision(data.number, data.text, event.actor, event.at)
+
+
+def _objection(state: IncidentState, data: ev.ObjectionRaised, event: ev.Event) -> None:
+    state.decisions[data.number].objections.append(Objection(data.by, data.text, event.at))
+
+
+def _decision_accepted(state: IncidentState, data: ev.DecisionAccepted, event: ev.Event) -> None:
+    decision = state.decisions[data.number]
+    decision.status = DecisionStatus.ACCEPTED
+    decision.closed_at = event.at
+
+
+def _decision_withdrawn(state: IncidentState, data: ev.DecisionWithdrawn, event: ev.Event) -> None:
+    decision = state.decisions[data.number]
+    decision.status = DecisionStatus.WITHDRAWN
+    decision.closed_at = event.at
+
+
+def _log_added(state: IncidentState, data: ev.LogEntryAdded, event: ev.Event) -> None:
+    state.log.append(
+        LogEntry(event.seq, event.at, event.actor, data.kind, data.text, data.occurred_at)
+    )
+
+
+def _update_posted(state: IncidentState, data: ev.UpdatePosted, event: ev.Event) -> None:
+    state.updates.append(StakeholderUpdate(data.audience, data.text, event.at, event.actor))
+
+
+def _ticked(state: IncidentState, data: ev.ChecklistItemTicked, event: ev.Event) -> None:
+    state.checklist_ticks[(data.checklist, data.item)] = event.at
+
+
+def _unticked(state: IncidentState, data: ev.ChecklistItemUnticked, event: ev.Event) -> None:
+    state.checklist_ticks.pop((data.checklist, data.item), None)
+
+
+_HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
+    ev.IncidentDeclared: _declared,
+    ev.SeverityChanged: _severity,
+    ev.PhaseChanged: _phase,
+    ev.IncidentResolved: _resolved,
+    ev.IncidentClosed: _closed,
+    ev.ParticipantJoined: _joined,
+    ev.ParticipantReleased: _released,
+    ev.RoleAssigned: _role_assigned,
+    ev.RoleVacated: _role_vacated,
+    ev.CommandHandedOver: _handed_over,
+    ev.TaskAssigned: _task_assigned,
+    ev.TaskAcknowledged: _task_acknowledged,
+    ev.TaskExtended: _task_extended,
+    ev.TaskReassigned: _task_reassigned,
+    ev.TaskDone: _task_done,
+    ev.TaskCancelled: _task_cancelled,
+    ev.DecisionProposed: _decision_proposed,
+    ev.ObjectionRaised: _objection,
+    ev.DecisionAccepted: _decision_accepted,
+    ev.DecisionWithdrawn: _decision_withdrawn,
+    ev.LogEntryAdded: _log_added,
+    ev.UpdatePosted: _update_posted,
+    ev.ChecklistItemTicked: _ticked,
+    ev.ChecklistItemUnticked: _unticked,
+}

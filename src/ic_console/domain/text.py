@@ -1,0 +1,113 @@
+"""Validation of the words people type: names, titles, incident ids and free text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ic_console.domain.errors import DomainError
+
+MAX_NAME = 64
+MAX_TITLE = 200
+#: The largest free text (a log line, a task, an update) accepted, in characters.
+MAX_TEXT = 20_000
+INCIDENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
+
+#: Words that name a group, never one person: "assign to a person, never to a group".
+GROUP_WORDS = frozenset(
+    {
+        "all",
+        "anybody",
+        "anyone",
+        "everybody",
+        "everyone",
+        "nobody",
+        "none",
+        "someone",
+        "somebody",
+        "team",
+        "the team",
+        "us",
+        "we",
+        "they",
+        "ops",
+        "oncall",
+        "on-call",
+    }
+)
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} for ch in text)
+
+
+def clean_name(name: str, *, what: str = "name") -> str:
+    """A person's name: one line, printable, 1-64 characters, and one person, never a group."""
+    value = " ".join(name.split())
+    if not value:
+        raise DomainError(f'The {what} is empty: give a person\'s name, like "Sam".')
+    if len(value) > MAX_NAME:
+        raise DomainError(f"The {what} is longer than {MAX_NAME} characters: use a shorter name.")
+    if _has_control(value):
+        raise DomainError(
+            f"The {what} {value!r} contains control characters: use letters, digits and spaces."
+        )
+    if value.casefold() in GROUP_WORDS:
+        raise DomainError(
+            f'"{value}" is a group, not a person: give one named person, never a group.'
+        )
+    return value
+
+
+def clean_title(title: str) -> str:
+    """An incident title: one printable line of 1-200 characters."""
+    value = " ".join(title.split())
+    if not value:
+        raise DomainError('The title is empty: say what is wrong, like "Checkout errors in EU".')
+    if len(value) > MAX_TITLE:
+        raise DomainError(f"The title is longer than {MAX_TITLE} characters: shorten it.")
+    if _has_control(value):
+        raise DomainError("The title contains control characters: use one line of plain text.")
+    return value
+
+
+def clean_text(text: str, *, what: str = "text") -> str:
+    """Free text is stored exactly as typed (only trimmed), up to MAX_TEXT characters.
+
+    It may hold any printable characters; the screens show it literally.
+    """
+    value = text.strip()
+    if not value:
+        raise DomainError(f"The {what} is empty: type something to record.")
+    if len(value) > MAX_TEXT:
+        raise DomainError(
+            f"The {what} is {len(value):,} characters; the limit is {MAX_TEXT:,}. "
+            "Link to a document for long material."
+        )
+    if "\x00" in value:
+        raise DomainError(f"The {what} contains a NUL character: remove it and try again.")
+    return value
+
+
+def check_incident_id(incident_id: str) -> str:
+    """Incident ids are short, lower-case and safe as a directory name."""
+    if not INCIDENT_ID.match(incident_id):
+        shown = incident_id if len(incident_id) <= 60 else incident_id[:57] + "..."
+        raise DomainError(
+            f"{shown!r} is not a valid incident id: use 1-48 lower-case letters, digits and "
+            'hyphens, starting with a letter or digit (like "2026-11-23-checkout").'
+        )
+    return incident_id
+
+
+def slugify(title: str, *, limit: int = 24) -> str:
+    """A short typable slug from a title: "Checkout 500s in EU!" -> "checkout-500s-in-eu"."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > limit:
+            break
+        slug = candidate
+    return slug or "incident"

@@ -1,0 +1,399 @@
+"""One incident directory: open it, follow it, and run commands against it.
+
+`execute` is the single way anything is written: under the incident lock it first reads what
+other terminals appended, validates the command against that fresh state, appends the events
+with the next sequence numbers and fsyncs. So two terminals racing for the same task cannot
+both succeed: the second sees the first's event and is refused with a clear message.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ic_console.domain.clock import Clock, SystemClock
+from ic_console.domain.commands import Command, Declare, decide
+from ic_console.domain.errors import DomainError
+from ic_console.domain.events import Event
+from ic_console.domain.model import Role, Status
+from ic_console.domain.state import IncidentState, apply
+from ic_console.domain.text import check_incident_id, clean_name, slugify
+from ic_console.store.eventlog import EventLog, LogDamaged
+from ic_console.store.lock import locked
+from ic_console.store.paths import (
+    FILE_MODE,
+    check_not_world_writable,
+    incident_dir,
+    incidents_dir,
+    make_private_dir,
+)
+from ic_console.store.summary import read_summary, write_summary
+
+EVENTS_FILE = "events.jsonl"
+SUMMARY_FILE = "incident.toml"
+LOCK_FILE = ".lock"
+
+
+class StoreError(Exception):
+    """The incident files cannot be used as asked; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the person should be told about the files (recovery, read-only)."""
+
+    message: str
+    severe: bool = False
+
+
+class IncidentStore:
+    """An open incident: its directory, its log, its state."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        clock: Clock | None = None,
+        actor: str = "unknown",
+        role: Role | None = None,
+        read_only: bool = False,
+    ) -> None:
+        self.directory = directory
+        self.clock = clock or SystemClock()
+        self.actor = actor
+        self.role = role
+        self.log = EventLog(directory / EVENTS_FILE)
+        self.state = IncidentState()
+        self.notices: list[Notice] = []
+        self._forced_read_only = read_only
+        self.damaged: LogDamaged | None = None
+
+    # -- paths ---------------------------------------------------------------------------------
+
+    @property
+    def events_path(self) -> Path:
+        return self.directory / EVENTS_FILE
+
+    @property
+    def summary_path(self) -> Path:
+        return self.directory / SUMMARY_FILE
+
+    @property
+    def lock_path(self) -> Path:
+        return self.directory / LOCK_FILE
+
+    @property
+    def incident_id(self) -> str:
+        return self.state.incident_id or self.directory.name
+
+    @property
+    def read_only(self) -> bool:
+        return self._forced_read_only or self.damaged is not None
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        root: Path,
+        incident_id: str,
+        *,
+        clock: Clock | None = None,
+        actor: str = "unknown",
+        role: Role | None = None,
+        read_only: bool = False,
+    ) -> IncidentStore:
+        """Open an existing incident, recovering a torn last line if a writer crashed."""
+        directory = incident_dir(root, incident_id)
+        if not (directory / EVENTS_FILE).is_file():
+            raise StoreError(
+                f"There is no incident {incident_id!r} in {incidents_dir(root)}. "
+                "List them with `ic list --all`."
+            )
+        check_not_world_writable(directory)
+        store = cls(directory, clock=clock, actor=actor, role=role, read_only=read_only)
+        store.load()
+        return store
+
+    @classmethod
+    def create(
+        cls,
+        root: Path,
+        declare: Declare,
+        *,
+        clock: Clock | None = None,
+        actor: str,
+        role: Role | None = None,
+    ) -> IncidentStore:
+        """Declare a new incident in its own private directory."""
+        incident_id = check_incident_id(declare.incident_id)
+        make_private_dir(incidents_dir(root))
+        directory = incident_dir(root, incident_id)
+        try:
+            directory.mkdir(mode=0o700)
+        except FileExistsError:
+            raise StoreError(
+                f"An incident with the id {incident_id!r} already exists: "
+                "choose another id, or open it with `ic open`."
+            ) from None
+        store = cls(directory, clock=clock, actor=actor, role=role)
+        store.log.path.touch(mode=FILE_MODE)
+        store.execute(declare)
+        return store
+
+    def load(self, *, holding_lock: bool = False) -> None:
+        """Read the whole log from the start (after recovering a torn tail)."""
+        self.log.reset()
+        self.state = IncidentState()
+        self.damaged = None
+        if holding_lock:
+            self._recover_torn_tail()
+        elif not self._forced_read_only and os.access(self.directory, os.W_OK):
+            with locked(self.lock_path):
+                self._recover_torn_tail()
+        self._read_and_apply()
+        if not self.read_only:
+            self._refresh_summary_if_stale()
+
+    def _recover_torn_tail(self) -> None:
+        """Under the lock: move a partial last line aside and cut the log back to whole lines."""
+        path = self.events_path
+        size = path.stat().st_size
+        if size == 0:
+            return
+        with open(path, "rb") as handle:
+            data = handle.read()
+        end = data.rfind(b"\n") + 1
+        if end == size:
+            return
+        torn = data[end:]
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        sidecar = self.directory / f"events.torn-{stamp}.jsonl"
+        fd = os.open(sidecar, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        try:
+            os.write(fd, torn)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        with open(path, "r+b") as handle:
+            handle.truncate(end)
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.notices.append(
+            Notice(
+                f"The last line of {path} was incomplete (a crash while writing). "
+                f"Its {len(torn)} bytes were moved to {sidecar.name}; every whole event is kept."
+            )
+        )
+
+    def _read_and_apply(self) -> list[Event]:
+        result = self.log.read_new()
+        applied: list[Event] = []
+        for event in result.events:
+            try:
+                apply(self.state, event)
+            except (KeyError, ValueError, AttributeError, TypeError) as error:
+                line = result.lines - len(result.events) + len(applied) + 1
+                self._set_damaged(
+                    LogDamaged(
+                        self.events_path,
+                        line,
+                        f"event {event.seq} ({event.type}) does not fit the incident ({error!r})",
+                    )
+                )
+                break
+            applied.append(event)
+        if result.damage is not None:
+            self._set_damaged(result.damage)
+        return applied
+
+    def _set_damaged(self, damage: LogDamaged) -> None:
+        if self.damaged is not None:
+            return
+        self.damaged = damage
+        self.notices.append(
+            Notice(
+                f"{damage.path}, line {damage.line}: {damage.reason}. The incident is open "
+                "read-only, showing the events before that line; nothing was changed. "
+                "Keep a copy of the file and repair or remove that line to continue.",
+                severe=True,
+            )
+        )
+
+    def _refresh_summary_if_stale(self) -> None:
+        summary = read_summary(self.summary_path)
+        if summary is None or summary.get("last_seq") != self.state.last_seq:
+            if summary is None and self.summary_path.exists():
+                self.notices.append(
+                    Notice(f"{self.summary_path} was damaged; it was rebuilt from the event log.")
+                )
+            self._write_summary()
+
+    def _write_summary(self) -> None:
+        if self.state.declared:
+            write_summary(self.summary_path, self.state)
+
+    # -- following -----------------------------------------------------------------------------
+
+    def refresh(self) -> list[Event]:
+        """Apply what other terminals appended since the last read; return those events.
+
+        A replaced or truncated log is read again from the start.
+        """
+        if not self.directory.exists():
+            raise StoreError(
+                f"The incident directory {self.directory} was removed or renamed. "
+                "Nothing more will be written; reopen the incident from where it now lives."
+            )
+        if self.log.replaced():
+            self.load()
+            return []
+        if self.damaged is not None:
+            return []
+        return self._read_and_apply()
+
+    def has_changes(self) -> bool:
+        """Cheap check (one stat) whether the log grew or was replaced since the last read."""
+        return self.log.replaced() or self.log.size() != self.log.offset
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def execute(self, command: Command, *, actor: str | None = None) -> list[Event]:
+        """Validate and record `command`; return the events written.
+
+        Raises DomainError when the command is refused (nothing is written) and StoreError
+        when the incident cannot be written (read-only, damaged, removed).
+        """
+        if self._forced_read_only:
+            raise StoreError("This console is read-only: nothing can be recorded from it.")
+        who = clean_name(actor or self.actor, what="actor's name")
+        if not self.directory.exists():
+            raise StoreError(
+                f"The incident directory {self.directory} was removed or renamed; "
+                "nothing was written. Reopen the incident from where it now lives."
+            )
+        with locked(self.lock_path):
+            if self.log.replaced():
+                self.load(holding_lock=True)
+            else:
+                self._recover_torn_tail()
+                self._read_and_apply()
+            if self.damaged is not None:
+                raise StoreError(
+                    f"{self.damaged.path}, line {self.damaged.line} is damaged, so nothing more "
+                    "can be recorded: repair or remove that line first."
+                )
+            now = self.clock.now()
+            payloads = decide(command, self.state, now, who)
+            events = [
+                Event(
+                    seq=self.state.last_seq + i + 1,
+                    id=uuid.uuid4().hex,
+                    at=now,
+                    actor=who,
+                    role=self.role,
+                    data=payload,
+                )
+                for i, payload in enumerate(payloads)
+            ]
+            self.log.append(events)
+            # Our own lines are read back like anyone's: same validation, same offsets.
+            self._read_and_apply()
+        self._write_summary()
+        return events
+
+
+# -- finding incidents -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncidentInfo:
+    """What `ic list` shows about an incident, from its summary file."""
+
+    incident_id: str
+    title: str
+    severity: int
+    status: str
+    phase: str
+    declared_at: datetime | None
+    ic: str | None
+    directory: Path
+
+
+def list_incidents(
+    root: Path, *, on_problem: Callable[[str], None] | None = None
+) -> list[IncidentInfo]:
+    """Every incident under `root`, newest first; summaries are rebuilt when missing or stale."""
+    base = incidents_dir(root)
+    if not base.is_dir():
+        return []
+    found: list[IncidentInfo] = []
+    for directory in sorted(base.iterdir()):
+        if not (directory / EVENTS_FILE).is_file():
+            continue
+        summary = read_summary(directory / SUMMARY_FILE)
+        if summary is None:
+            try:
+                store = IncidentStore.open(root, directory.name)
+            except (StoreError, DomainError, OSError) as error:
+                if on_problem:
+                    on_problem(f"{directory}: skipped ({error})")
+                continue
+            if not store.state.declared:
+                continue
+            from ic_console.store.summary import summary_of
+
+            summary = summary_of(store.state)
+        declared = summary.get("declared_at")
+        roles = summary.get("roles", {})
+        found.append(
+            IncidentInfo(
+                incident_id=str(summary["id"]),
+                title=str(summary["title"]),
+                severity=int(summary["severity"]),
+                status=str(summary["status"]),
+                phase=str(summary.get("phase", "")),
+                declared_at=declared if isinstance(declared, datetime) else None,
+                ic=roles.get("ic") if isinstance(roles, dict) else None,
+                directory=directory,
+            )
+        )
+    found.sort(key=lambda info: info.declared_at or datetime.min.replace(tzinfo=UTC), reverse=True)
+    return found
+
+
+def resolve_incident_id(root: Path, given: str | None) -> str:
+    """The incident to act on: the one given, else the only active one."""
+    if given:
+        check_incident_id(given)
+        if not (incident_dir(root, given) / EVENTS_FILE).is_file():
+            raise StoreError(
+                f"There is no incident {given!r} in {incidents_dir(root)}. "
+                "List them with `ic list --all`."
+            )
+        return given
+    active = [info for info in list_incidents(root) if info.status == Status.ACTIVE.value]
+    if len(active) == 1:
+        return active[0].incident_id
+    if not active:
+        raise StoreError(
+            "There is no active incident: declare one with `ic new TITLE`, "
+            "or name one (`ic list --all` shows them)."
+        )
+    names = ", ".join(f"{info.incident_id} ({info.title})" for info in active)
+    raise StoreError(f"More than one incident is active; name one of: {names}.")
+
+
+def new_incident_id(root: Path, title: str, now: datetime) -> str:
+    """A short, typable, unused id like `20261123-checkout-errors`."""
+    base = f"{now:%Y%m%d}-{slugify(title)}"
+    candidate = base
+    number = 2
+    while incident_dir(root, candidate).exists():
+        candidate = f"{base}-{number}"
+        number += 1
+    return candidate

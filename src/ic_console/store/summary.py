@@ -1,0 +1,104 @@
+"""`incident.toml`: a human-readable summary, always rebuildable from the event log."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import tomllib
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from ic_console.domain.events import SCHEMA_VERSION
+from ic_console.domain.model import SINGLE_ROLES
+from ic_console.domain.state import IncidentState
+from ic_console.store.paths import FILE_MODE
+
+HEADER = (
+    "# Summary of one incident, written by ic-console. The truth is events.jsonl beside this\n"
+    "# file; this file is rebuilt from it whenever it is missing, damaged or out of date.\n\n"
+)
+
+
+def summary_of(state: IncidentState) -> dict[str, Any]:
+    """The summary as plain TOML-able data (no None values: TOML has no null)."""
+
+    def put(table: dict[str, Any], key: str, value: object) -> None:
+        if value is not None:
+            table[key] = value
+
+    data: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "last_seq": state.last_seq,
+        "id": state.incident_id,
+        "title": state.title,
+        "severity": state.severity,
+        "phase": state.phase.value,
+        "status": state.status.value,
+        "declared_by": state.declared_by,
+    }
+    put(data, "declared_at", state.declared_at)
+    put(data, "resolved_at", state.resolved_at)
+    put(data, "closed_at", state.closed_at)
+    put(data, "updated_at", state.updated_at)
+    roles: dict[str, Any] = {}
+    for role in SINGLE_ROLES:
+        put(roles, role.value, state.holder(role))
+    roles["sme"] = list(state.smes)
+    data["roles"] = roles
+    data["people"] = {
+        "on_call": [p.name for p in state.on_call()],
+        "released": [p.name for p in state.participants.values() if not p.on_call],
+    }
+    data["counts"] = {
+        "open_tasks": len(state.open_tasks()),
+        "tasks": len(state.tasks),
+        "open_decisions": len(state.open_decisions()),
+        "log_entries": len(state.log),
+        "followups": len(state.followups()),
+        "updates": len(state.updates),
+    }
+    return data
+
+
+def write_summary(path: Path, state: IncidentState) -> None:
+    """Replace `path` atomically: temp file in the same directory, fsync, rename, fsync the dir."""
+    text = HEADER + tomli_w.dumps(summary_of(state))
+    directory = path.parent
+    fd, temp = tempfile.mkstemp(prefix=".incident.", suffix=".tmp", dir=directory)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    dir_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def read_summary(path: Path) -> dict[str, Any] | None:
+    """The summary, or None when it is missing or cannot be read (then rebuild it)."""
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    required = {"id": str, "title": str, "severity": int, "status": str, "last_seq": int}
+    if not all(isinstance(data.get(key), kind) for key, kind in required.items()):
+        return None
+    return data
+
+
+def parse_time(value: object) -> datetime | None:
+    return value if isinstance(value, datetime) else None
