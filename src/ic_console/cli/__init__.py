@@ -1,0 +1,176 @@
+"""The `ic` command. Each area registers its verbs from its own module; none imports Textual
+at module level, so `ic --help` and every scripted verb start fast.
+
+Errors a person can cause (bad input, a refused command, a missing incident) print one line on
+stderr and exit with code 2; there is never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from ic_console import __version__
+from ic_console.domain.clock import Clock, SystemClock
+from ic_console.domain.errors import DomainError
+
+#: Modules that add verbs, in the order their verbs appear in `ic --help`.
+VERB_MODULES = (
+    "ic_console.cli.incident",
+    "ic_console.cli.console",
+    "ic_console.cli.review",
+    "ic_console.cli.content",
+)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """The command line was wrong; the message says how to write it."""
+
+
+class Handler(Protocol):
+    def __call__(self, args: argparse.Namespace, ctx: Context) -> int: ...
+
+
+@dataclass
+class Context:
+    """What every verb needs: where the data lives, who is acting, what time it is."""
+
+    home: Path
+    actor_given: str | None
+    clock: Clock = field(default_factory=SystemClock)
+    out: Any = field(default_factory=lambda: sys.stdout)
+    err: Any = field(default_factory=lambda: sys.stderr)
+
+    @property
+    def actor(self) -> str:
+        """--as, else the configured name, else $IC_CONSOLE_USER or the OS user."""
+        if self.actor_given:
+            return self.actor_given
+        configured = configured_name()
+        if configured:
+            return configured
+        from ic_console.store.paths import os_user
+
+        return os_user()
+
+
+def configured_name() -> str | None:
+    """The user's name from config.toml, when the content layer provides one."""
+    try:
+        config_module = importlib.import_module("ic_console.content.config")
+    except ImportError:
+        return None
+    getter: Callable[[], str | None] | None = getattr(config_module, "configured_name", None)
+    return getter() if getter else None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ic",
+        description="An incident commander's console for the terminal. "
+        "With no verb, opens the console on the active incident.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"ic-console {__version__}")
+    add_common(parser, top=True)
+    sub = parser.add_subparsers(dest="verb", metavar="VERB")
+    for name in VERB_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name == name:
+                continue  # that area has no verbs yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """--home and --as are accepted before or after the verb."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        default=default,
+        help="data directory (default: $IC_CONSOLE_HOME, else the platform's user data dir)",
+    )
+    parser.add_argument(
+        "--as",
+        dest="actor",
+        metavar="NAME",
+        default=default,
+        help="who is acting (default: the configured name, else the OS user)",
+    )
+
+
+def verb(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    handler: Handler,
+    help_text: str,
+    **kwargs: Any,
+) -> argparse.ArgumentParser:
+    """Add a verb with the common options and its handler."""
+    parser = sub.add_parser(name, help=help_text, description=help_text, **kwargs)
+    add_common(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def make_context(args: argparse.Namespace) -> Context:
+    from ic_console.store.paths import data_root
+
+    return Context(home=data_root(getattr(args, "home", None)), actor_given=args.actor)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        # `ic` alone opens the console.
+        default = getattr(args, "default_handler", None)
+        handler = default or _default_handler()
+        if handler is None:
+            parser.print_help()
+            return EXIT_OK
+    ctx = make_context(args)
+    from ic_console.store.incident import StoreError
+
+    try:
+        return handler(args, ctx)
+    except (DomainError, StoreError, UsageError) as error:
+        print(f"ic: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"ic: could not use the incident files{where}: {error.strerror}.", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _default_handler() -> Handler | None:
+    try:
+        module = importlib.import_module("ic_console.cli.console")
+    except ModuleNotFoundError:
+        return None
+    found: Handler | None = getattr(module, "default", None)
+    return found
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main(sys.argv[1:]))
