@@ -1,0 +1,72 @@
+"""Shared pieces of the benchmark scripts: the figure every benchmark reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured figure.
+
+    ``target`` is the goal as people say it (``"< 0.5"``); ``floor`` is a baseline measured in the
+    same run on the same machine (e.g. ``json.loads`` of the same file), so a reader can tell a slow
+    machine from slow code. ``None`` when there is no meaningful baseline.
+    """
+
+    name: str
+    value: float
+    unit: str
+    target: str
+    floor: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        """How many times the floor the figure is (``None`` without a usable floor)."""
+        if self.floor is None or self.floor <= 0:
+            return None
+        return self.value / self.floor
+
+
+def format_table(figures: list[Figure]) -> str:
+    """Render figures as one plain-text table (figure, value, unit, target, floor, ratio)."""
+    header = ("figure", "value", "unit", "target", "floor", "ratio")
+    rows = [header]
+    for fig in figures:
+        ratio = fig.ratio
+        rows.append(
+            (
+                fig.name,
+                _num(fig.value),
+                fig.unit,
+                fig.target,
+                "-" if fig.floor is None else _num(fig.floor),
+                "-" if ratio is None else f"{ratio:.1f}x",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [
+            cell.ljust(widths[i]) if i in (0, 2, 3) else cell.rjust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def print_figures(figures: list[Figure]) -> None:
+    """Print a module's figures when it runs standalone."""
+    print(format_table(figures))
+
+
+def _num(value: float) -> str:
+    if value == 0:
+        return "0"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
