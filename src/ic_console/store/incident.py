@@ -61,6 +61,7 @@ class IncidentStore:
         actor: str = "unknown",
         role: Role | None = None,
         read_only: bool = False,
+        on_events: Callable[[list[Event]], None] | None = None,
     ) -> None:
         self.directory = directory
         self.clock = clock or SystemClock()
@@ -71,6 +72,9 @@ class IncidentStore:
         self.notices: list[Notice] = []
         self._forced_read_only = read_only
         self.damaged: LogDamaged | None = None
+        #: Called with every batch of events applied (a batch starting at seq 1 is a full
+        #: reload), so a screen can keep its own view of the log without reading it twice.
+        self.on_events = on_events
 
     # -- paths ---------------------------------------------------------------------------------
 
@@ -106,6 +110,7 @@ class IncidentStore:
         actor: str = "unknown",
         role: Role | None = None,
         read_only: bool = False,
+        on_events: Callable[[list[Event]], None] | None = None,
     ) -> IncidentStore:
         """Open an existing incident, recovering a torn last line if a writer crashed."""
         directory = incident_dir(root, incident_id)
@@ -115,7 +120,14 @@ class IncidentStore:
                 "List them with `ic list --all`."
             )
         check_not_world_writable(directory)
-        store = cls(directory, clock=clock, actor=actor, role=role, read_only=read_only)
+        store = cls(
+            directory,
+            clock=clock,
+            actor=actor,
+            role=role,
+            read_only=read_only,
+            on_events=on_events,
+        )
         store.load()
         return store
 
@@ -209,6 +221,8 @@ class IncidentStore:
             applied.append(event)
         if result.damage is not None:
             self._set_damaged(result.damage)
+        if applied and self.on_events is not None:
+            self.on_events(applied)
         return applied
 
     def _set_damaged(self, damage: LogDamaged) -> None:
