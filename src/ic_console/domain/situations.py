@@ -1,0 +1,383 @@
+"""What the Incident Commander needs to say now: situations derived from the state and `now`.
+
+A situation is an id (which the phrasebook maps to sentences) and the live values its sentences
+may use (names, tasks, minutes). `current_situations` answers "what is pressing right now?",
+most pressing first; `available_situations` gives the pitfall responses the IC may need at any
+moment (an executive barging in, an argument about severity), filled with what the state knows.
+
+Pure functions over an `IncidentState` and a `now`: no clock, no I/O, no Textual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ic_console.domain.model import ROLE_LABELS, Role, Status, severity_label
+from ic_console.domain.state import IncidentState, Participant, Task
+
+#: An open task that nobody has acknowledged for this long becomes urgent.
+ACK_GRACE = timedelta(minutes=1)
+#: How long after each 10-minute mark of the incident clock the Deputy's call-out stays up.
+MARK_WINDOW = timedelta(minutes=1)
+#: Every how many minutes the Deputy calls out the incident clock.
+MARK_EVERY_MINUTES = 10
+#: A stakeholder update due within this long is mentioned ahead of time.
+UPDATE_SOON = timedelta(minutes=5)
+
+#: Shown where the state does not know a value; the IC fills it in aloud.
+BLANK_NAME = "[name]"
+BLANK_TASK = "[the task]"
+BLANK_MINUTES = "[minutes]"
+BLANK_PROPOSAL = "[the proposal]"
+
+
+@dataclass(frozen=True)
+class Situation:
+    """One thing the IC may need to say, with the values to fill its sentences.
+
+    `urgent` marks what must be said now (a timebox ran out, nobody is in command).
+    """
+
+    id: str
+    values: Mapping[str, str] = field(default_factory=dict, hash=False)
+    urgent: bool = False
+
+
+# -- the vocabulary: situation ids and the placeholders each one fills --------------------------
+
+#: Values every situation provides. Role holders fall back to the role's name ("Deputy, please
+#: page the database on-call") when nobody holds the role yet.
+COMMON_PLACEHOLDERS = frozenset(
+    {
+        "me",
+        "ic",
+        "deputy",
+        "scribe",
+        "internal_liaison",
+        "customer_liaison",
+        "severity",
+        "title",
+        "phase",
+        "elapsed_minutes",
+        "open_tasks",
+    }
+)
+
+_TASK = frozenset({"owner", "task", "task_number", "minutes", "timebox"})
+_UPDATE = frozenset({"minutes", "cadence_minutes", "liaison", "due_at", "next_update"})
+
+#: Situations `current_situations` can report, and the extra values each provides.
+LIVE_SITUATIONS: Mapping[str, frozenset[str]] = {
+    "no-ic": frozenset(),
+    "task-expired": _TASK | {"overdue", "overdue_minutes"},
+    "update-due": _UPDATE,
+    "task-unacknowledged": _TASK | {"remaining_minutes"},
+    "decision-objected": frozenset(
+        {"decision", "decision_number", "proposer", "objector", "objection", "objections"}
+    ),
+    "decision-open": frozenset({"decision", "decision_number", "proposer"}),
+    "clock-mark": frozenset({"mark"}),
+    "rotate-ic": frozenset({"person", "minutes", "time_on_call", "successor"}),
+    "rotate": frozenset({"person", "minutes", "time_on_call", "roles"}),
+    "update-soon": _UPDATE,
+    "resolved": frozenset(),
+    "calm": frozenset(),
+}
+
+#: Situations the IC may need at any moment, one key away, and the extra values each provides.
+ALWAYS_AVAILABLE: tuple[str, ...] = (
+    "introduce",
+    "assignment",
+    "more-time",
+    "propose-decision",
+    "status-report",
+    "executive-takeover",
+    "fix-in-ten-minutes",
+    "spreadsheet-request",
+    "severity-argument",
+    "belligerent-responder",
+    "missing-expertise",
+    "cutting-through",
+    "while-waiting",
+    "releasing-people",
+    "handover",
+    "ending-the-call",
+    "radio-words",
+)
+
+_AVAILABLE_EXTRA: Mapping[str, frozenset[str]] = {
+    "assignment": frozenset({"owner", "task", "minutes", "timebox"}),
+    "more-time": frozenset({"owner", "task", "minutes", "timebox"}),
+    "propose-decision": frozenset({"decision"}),
+    "status-report": frozenset({"person"}),
+    "handover": frozenset({"successor"}),
+}
+
+#: Every situation id and the full set of placeholders its sentences may use.
+PLACEHOLDERS: Mapping[str, frozenset[str]] = {
+    **{key: COMMON_PLACEHOLDERS | extra for key, extra in LIVE_SITUATIONS.items()},
+    **{
+        key: COMMON_PLACEHOLDERS | _AVAILABLE_EXTRA.get(key, frozenset())
+        for key in ALWAYS_AVAILABLE
+    },
+}
+
+SITUATION_IDS: tuple[str, ...] = tuple(PLACEHOLDERS)
+
+
+# -- what is pressing now ----------------------------------------------------------------------
+
+
+def current_situations(
+    state: IncidentState,
+    now: datetime,
+    *,
+    cadence: Mapping[int, timedelta | None] | None = None,
+    me: str | None = None,
+) -> list[Situation]:
+    """The situations that apply at `now`, most pressing first; never empty.
+
+    `cadence` is the stakeholder-update cadence by severity (the default scale when None);
+    `me` is the person at this terminal, who speaks when nobody is in command yet.
+    The last item is always a calm one (a status check), so there is always something to say.
+    """
+    common = _common_values(state, now, me)
+    if not state.declared or state.ic is None:
+        first = [Situation("no-ic", common, urgent=True)]
+        if not state.declared:
+            return first
+    else:
+        first = []
+    if state.status is not Status.ACTIVE:
+        return [*first, Situation("resolved", common)]
+
+    urgent: list[Situation] = list(first)
+    later: list[Situation] = []
+
+    for task in state.overdue_tasks(now):
+        overdue = now - task.deadline
+        urgent.append(
+            Situation(
+                "task-expired",
+                {
+                    **common,
+                    **_task_values(task),
+                    "overdue": spoken_duration(overdue),
+                    "overdue_minutes": str(_floor_minutes(overdue)),
+                },
+                urgent=True,
+            )
+        )
+
+    due = state.next_update_due(dict(cadence) if cadence is not None else None)
+    if due is not None:
+        update_values = _update_values(state, now, due, cadence, common)
+        if now >= due:
+            urgent.append(Situation("update-due", update_values, urgent=True))
+        elif due - now <= UPDATE_SOON:
+            later.append(Situation("update-soon", update_values))
+
+    unacknowledged = [
+        task
+        for task in state.open_tasks()
+        if task.acknowledged_at is None and not task.is_overdue(now)
+    ]
+    for task in unacknowledged:
+        values = {
+            **common,
+            **_task_values(task),
+            "remaining_minutes": str(_whole_minutes(task.remaining(now))),
+        }
+        situation = Situation(
+            "task-unacknowledged", values, urgent=now - task.assigned_at >= ACK_GRACE
+        )
+        (urgent if situation.urgent else later).append(situation)
+
+    decisions: list[Situation] = []
+    for decision in state.open_decisions():
+        values = {
+            **common,
+            "decision": decision.text,
+            "decision_number": str(decision.number),
+            "proposer": decision.proposed_by,
+        }
+        if decision.objections:
+            last = decision.objections[-1]
+            decisions.append(
+                Situation(
+                    "decision-objected",
+                    {
+                        **values,
+                        "objector": last.by,
+                        "objection": last.text,
+                        "objections": str(len(decision.objections)),
+                    },
+                )
+            )
+        else:
+            decisions.append(Situation("decision-open", values))
+
+    mark = _clock_mark(state, now)
+    marks = [Situation("clock-mark", {**common, "mark": str(mark)})] if mark else []
+
+    tired = sorted(
+        (p for p in state.on_call() if p.should_rotate(now)),
+        key=lambda p: p.joined_at,
+    )
+    rotations = [_rotation(state, person, now, common) for person in tired]
+
+    return [
+        *urgent,
+        *decisions,
+        *marks,
+        *rotations,
+        *later,
+        Situation("calm", common),
+    ]
+
+
+def available_situations(
+    state: IncidentState, now: datetime, *, me: str | None = None
+) -> list[Situation]:
+    """The always-available responses, in `ALWAYS_AVAILABLE` order, filled from the state.
+
+    Where the state cannot know a value (whom the IC is about to task), a visible blank such as
+    "[name]" stands in, for the IC to fill in aloud.
+    """
+    common = _common_values(state, now, me)
+    open_tasks = state.open_tasks()
+    latest = max(open_tasks, key=lambda t: t.assigned_at, default=None)
+    overdue = state.overdue_tasks(now)
+    late = overdue[0] if overdue else latest
+    decisions = state.open_decisions()
+    sme = state.smes[-1] if state.smes else None
+    extra: dict[str, dict[str, str]] = {
+        "assignment": _task_or_blank(latest),
+        "more-time": _task_or_blank(late),
+        "propose-decision": {"decision": decisions[-1].text if decisions else BLANK_PROPOSAL},
+        "status-report": {"person": sme or BLANK_NAME},
+        "handover": {"successor": state.holder(Role.DEPUTY) or BLANK_NAME},
+    }
+    return [Situation(key, {**common, **extra.get(key, {})}) for key in ALWAYS_AVAILABLE]
+
+
+def spoken_duration(delta: timedelta) -> str:
+    """A duration as said aloud: "1 minute", "5 minutes", "1 hour and 35 minutes"."""
+    minutes = _whole_minutes(delta)
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(_plural(hours, "hour"))
+    if rest or not hours:
+        parts.append(_plural(rest, "minute"))
+    return " and ".join(parts)
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _whole_minutes(delta: timedelta) -> int:
+    """Minutes rounded to the nearest, never below one: what a person says."""
+    return max(1, round(delta.total_seconds() / 60))
+
+
+def _floor_minutes(delta: timedelta) -> int:
+    return max(0, int(delta.total_seconds() // 60))
+
+
+def _common_values(state: IncidentState, now: datetime, me: str | None) -> dict[str, str]:
+    def holder(role: Role) -> str:
+        return state.holder(role) or ROLE_LABELS[role]
+
+    speaker = me or state.ic or state.declared_by or BLANK_NAME
+    return {
+        "me": speaker,
+        "ic": state.ic or speaker,
+        "deputy": holder(Role.DEPUTY),
+        "scribe": holder(Role.SCRIBE),
+        "internal_liaison": holder(Role.INTERNAL_LIAISON),
+        "customer_liaison": holder(Role.CUSTOMER_LIAISON),
+        "severity": severity_label(state.severity) if state.severity else "SEV-1",
+        "title": state.title,
+        "phase": state.phase.label,
+        "elapsed_minutes": str(_floor_minutes(state.elapsed(now))),
+        "open_tasks": str(len(state.open_tasks())),
+    }
+
+
+def _task_values(task: Task) -> dict[str, str]:
+    return {
+        "owner": task.owner,
+        "task": task.text,
+        "task_number": str(task.number),
+        "minutes": str(_whole_minutes(task.timebox)),
+        "timebox": spoken_duration(task.timebox),
+    }
+
+
+def _task_or_blank(task: Task | None) -> dict[str, str]:
+    if task is None:
+        return {
+            "owner": BLANK_NAME,
+            "task": BLANK_TASK,
+            "minutes": BLANK_MINUTES,
+            "timebox": f"{BLANK_MINUTES} minutes",
+        }
+    values = _task_values(task)
+    del values["task_number"]
+    return values
+
+
+def _update_values(
+    state: IncidentState,
+    now: datetime,
+    due: datetime,
+    cadence: Mapping[int, timedelta | None] | None,
+    common: Mapping[str, str],
+) -> dict[str, str]:
+    every = state.cadence(dict(cadence) if cadence is not None else None) or timedelta(0)
+    return {
+        **common,
+        "minutes": str(_whole_minutes(abs(due - now))),
+        "cadence_minutes": str(_whole_minutes(every)),
+        "liaison": state.holder(Role.INTERNAL_LIAISON) or common["ic"],
+        "due_at": f"{due:%H:%M} UTC",
+        "next_update": f"{max(due, now) + every:%H:%M} UTC",
+    }
+
+
+def _clock_mark(state: IncidentState, now: datetime) -> int | None:
+    """The 10-minute mark just passed, while its call-out is fresh; else None."""
+    if state.declared_at is None:
+        return None
+    elapsed = now - state.declared_at
+    minutes = _floor_minutes(elapsed)
+    mark = minutes - minutes % MARK_EVERY_MINUTES
+    if mark <= 0:
+        return None
+    since = elapsed - timedelta(minutes=mark)
+    return mark if since < MARK_WINDOW else None
+
+
+def _rotation(
+    state: IncidentState, person: Participant, now: datetime, common: Mapping[str, str]
+) -> Situation:
+    on_call = person.time_on_call(now)
+    values = {
+        **common,
+        "person": person.name,
+        "minutes": str(_floor_minutes(on_call)),
+        "time_on_call": spoken_duration(on_call),
+    }
+    if person.name == state.ic:
+        deputy = state.holder(Role.DEPUTY)
+        return Situation("rotate-ic", {**values, "successor": deputy or BLANK_NAME})
+    roles = state.roles_of(person.name)
+    label = ", ".join(ROLE_LABELS[r] for r in roles) if roles else "responder"
+    return Situation("rotate", {**values, "roles": label})
