@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -134,8 +135,11 @@ def make_context(args: argparse.Namespace) -> Context:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        args, extras = parser.parse_known_args(attach_dash_values(words))
+        if extras:
+            take_stray_words(parser, args, extras)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     handler: Handler | None = getattr(args, "handler", None)
@@ -160,6 +164,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" ({error.filename})" if error.filename else ""
         print(f"ic: could not use the incident files{where}: {error.strerror}.", file=sys.stderr)
         return EXIT_FAILURE
+
+
+_DASH_VALUE = re.compile(r"^-\d")
+_NEGATIVE_NUMBER = re.compile(r"^-\d+(\.\d+)?$")
+
+
+def attach_dash_values(words: list[str]) -> list[str]:
+    """Join `--at -10m` into `--at=-10m`.
+
+    argparse takes any word starting with "-" (other than a plain negative number) for an
+    option, so `--at -10m` or `--in -5m` would fail with "expected one argument" instead of
+    reaching the domain's own clear message.
+    """
+    joined: list[str] = []
+    for word in words:
+        previous = joined[-1] if joined else ""
+        if (
+            _DASH_VALUE.match(word)
+            and not _NEGATIVE_NUMBER.match(word)
+            and previous.startswith("--")
+            and "=" not in previous
+            and previous != "--"
+            and "--" not in joined
+        ):
+            joined[-1] = f"{previous}={word}"
+        else:
+            joined.append(word)
+    return joined
+
+
+def take_stray_words(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, extras: list[str]
+) -> None:
+    """Words after an option, as in `ic task assign Sam --in 5m "check it"`.
+
+    argparse fills a list positional only up to the first option and leaves the rest over; a verb
+    that sets `stray_words` (the name of its list positional) gets them appended in order. Any
+    other leftover is an error, exactly as `parse_args` would report it.
+    """
+    dest: str | None = getattr(args, "stray_words", None)
+    if dest is None or any(word.startswith("-") and len(word) > 1 for word in extras):
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    getattr(args, dest).extend(extras)
 
 
 def _default_handler() -> Handler | None:
