@@ -157,7 +157,8 @@ def _words_verb(
 ) -> argparse.ArgumentParser:
     """A verb whose positionals arrive as one list, the first maybe an incident id."""
     parser = verb(sub, name, handler, help_text, usage=usage)
-    parser.add_argument("words", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
+    # "*" so that a missing word gets our one-line message, not argparse's usage block.
+    parser.add_argument("words", nargs="*", metavar="ARG", help=argparse.SUPPRESS)
     # Words after an option (`ic task assign Sam --in 5m "check it"`) join this list in main().
     parser.set_defaults(stray_words="words", usage_text=usage)
     return parser
