@@ -1,0 +1,171 @@
+"""Checks on the words of a postmortem draft: action items and blamelessness.
+
+These are prompts for the writer, not gates: each finding says what caught our eye and what good
+looks like, and the writer decides. They work on plain word lists, so they are predictable and
+explainable ("it starts with 'investigate'"), at the price of missing some cases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+#: What makes an action item worth tracking, in our words (from the postmortem advice).
+ACTIONABLE = (
+    "Actionable: start with a verb that says what will be done, like "
+    '"Add", "Remove", "Document" or "Automate".'
+)
+SPECIFIC = "Specific: name the outcome, the thing that will exist or be true once it is done."
+BOUNDED = (
+    "Bounded: make it finishable, so anyone can tell when it is done "
+    "(a threshold, a named system, a number)."
+)
+ACTION_EXAMPLE = (
+    'Instead of "Look into alerting for this", write "Add an alert that pages when checkout '
+    'errors stay above 1% for 10 minutes".'
+)
+BLAMELESS_ADVICE = (
+    "Blameless: describe what happened and how the system let it happen, not who did it. "
+    "One person's action is never the root cause; ask what made the action easy to take."
+)
+
+#: Imperative verbs that commonly open a good action item.
+_VERBS = """
+    add adjust align allow alert apply archive assign audit automate backfill block build bump
+    cache cap change clean clear close code configure consolidate convert create cut dashboard
+    de-duplicate decommission define delete deploy deprecate describe disable document downgrade
+    drain drop enable encrypt enforce extend extract fail failover file fix flag gate generate
+    harden hire implement import increase index install instrument introduce isolate keep label
+    limit link lock log lower mark measure merge migrate mirror move name notify page partition
+    patch pin practise practice prevent provision publish purge put queue raise rate-limit
+    rebuild record reduce refactor release remove rename repair replace replicate report require
+    reroute reserve reset resize restore restrict retire retry return revert review revoke
+    rewrite roll rotate route run scale schedule script separate set shard ship shorten show
+    simplify snapshot split stage standardise standardize start stop store switch tag teach
+    test throttle time-box timebox track train trigger tune turn unify update upgrade validate
+    verify version warn write
+"""
+ACTION_VERBS = frozenset(_VERBS.split())
+
+#: Words and phrases that make an item vague or open-ended, with why.
+VAGUE_PHRASES: tuple[tuple[str, str], ...] = (
+    ("investigate", "investigating has no end point"),
+    ("look into", "looking into something has no end point"),
+    ("look at", "looking at something has no end point"),
+    ("make sure", "says what should be true but not what will be done"),
+    ("ensure", "says what should be true but not what will be done"),
+    ("improve", "says better, but not how much or when it is enough"),
+    ("fix issues", "does not say which issues, or when they are fixed"),
+    ("fix problems", "does not say which problems, or when they are fixed"),
+    ("consider", "considering has no end point"),
+    ("explore", "exploring has no end point"),
+    ("think about", "thinking about something has no end point"),
+    ("revisit", "revisiting has no end point"),
+    ("discuss", "a discussion is not an outcome"),
+    ("figure out", "has no clear outcome"),
+    ("try to", "trying is not an outcome"),
+    ("better", "says better, but not how much"),
+    ("etc", "open lists cannot be finished"),
+    ("as needed", "open-ended"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a check noticed: what, and the advice beside it."""
+
+    problem: str
+    advice: str
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z][a-z'-]*", text.casefold())
+
+
+def check_action_item(text: str) -> list[Finding]:
+    """Why `text` may not make a good action item; empty when nothing caught our eye."""
+    findings: list[Finding] = []
+    words = _words(text)
+    stripped = text.strip()
+    first = words[0] if words else ""
+    if not stripped or not first or not stripped.casefold().startswith(first[:1]):
+        findings.append(Finding("It does not start with a word (a verb).", ACTIONABLE))
+    elif first not in ACTION_VERBS and not any(
+        first == phrase.split()[0] for phrase, _ in VAGUE_PHRASES
+    ):
+        findings.append(
+            Finding(f'It starts with "{first}", which does not read as a verb.', ACTIONABLE)
+        )
+    joined = " ".join(words)
+    for phrase, why in VAGUE_PHRASES:
+        if re.search(rf"\b{re.escape(phrase)}\b", joined):
+            findings.append(Finding(f'"{phrase}": {why}.', BOUNDED))
+    if 0 < len(words) < 4:
+        findings.append(Finding(f"It is only {len(words)} word(s) long.", SPECIFIC))
+    return findings
+
+
+#: Verbs and phrases that make a person the cause of something.
+_CAUSE_AFTER_NAME = (
+    r"caused|broke|forgot|missed|failed to|should have|shouldn't have|should not have|"
+    r"didn't|did not|messed up|screwed up|made a mistake|made an error|fat[- ]fingered|"
+    r"was careless|was negligent|neglected|ignored|is to blame|was to blame|'s fault|'s mistake|"
+    r"'s error"
+)
+_CAUSE_BEFORE_NAME = (
+    r"caused by|because of|due to|fault of|blame|blamed|blaming|mistake by|error by|"
+    r"mistake of|thanks to"
+)
+_GENERIC = re.compile(
+    r"\b(human error|operator error|user error|pilot error|human mistake|someone forgot|"
+    r"somebody forgot|someone messed up|somebody messed up|someone broke|somebody broke)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BlameFinding:
+    sentence: str
+    problem: str
+    advice: str = BLAMELESS_ADVICE
+
+
+def sentences(text: str) -> list[str]:
+    """`text` split into sentences (on . ! ? and line breaks)."""
+    parts = re.split(r"(?<=[.!?])\s+|\n+", text)
+    return [part.strip() for part in parts if part.strip()]
+
+
+def check_blameless(text: str, people: Iterable[str] = ()) -> list[BlameFinding]:
+    """Sentences of `text` that name a person as a cause, or say "human error"."""
+    names = sorted({name for name in people if name.strip()}, key=len, reverse=True)
+    name_pattern = "|".join(re.escape(name) for name in names)
+    after = (
+        re.compile(
+            rf"\b({name_pattern})\b(?:\W+\w+){{0,3}}?\W*(?:{_CAUSE_AFTER_NAME})", re.IGNORECASE
+        )
+        if names
+        else None
+    )
+    before = (
+        re.compile(rf"(?:{_CAUSE_BEFORE_NAME})\s+(?:\w+\s+){{0,2}}?\b({name_pattern})\b", re.I)
+        if names
+        else None
+    )
+    findings: list[BlameFinding] = []
+    for sentence in sentences(text):
+        generic = _GENERIC.search(sentence)
+        if generic:
+            findings.append(
+                BlameFinding(
+                    sentence, f'It says "{generic.group(1)}", which puts a person as the cause.'
+                )
+            )
+            continue
+        match = (after and after.search(sentence)) or (before and before.search(sentence))
+        if match:
+            findings.append(
+                BlameFinding(sentence, f"It names {match.group(1)} as a cause of what happened.")
+            )
+    return findings

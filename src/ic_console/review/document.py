@@ -1,0 +1,223 @@
+"""A small document model, rendered to Markdown and to self-contained HTML.
+
+The postmortem draft is built once as blocks of plain text; each renderer escapes every piece of
+text for its format. So a log entry that reads `<script>` or `**bold**` is shown as typed in
+both outputs, and the two outputs never drift apart.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ic_console.review.text import md_cell, md_escape, one_line, printable
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Em:
+    text: str
+
+
+Inline = str | Strong | Em
+Parts = tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    parts: Parts
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """Guidance for the writer, to be replaced by their own words."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    items: tuple[tuple[str, Parts], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    parts: Parts
+    children: tuple[Parts, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    items: tuple[Item, ...]
+    checkboxes: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+Block = Heading | Para | Prompt | Fields | Bullets | Table
+
+
+@dataclass
+class Document:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def add(self, *blocks: Block) -> None:
+        self.blocks.extend(blocks)
+
+
+# -- Markdown ----------------------------------------------------------------------------------
+
+
+def _md_inline(parts: Sequence[Inline]) -> str:
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, Strong):
+            out.append(f"**{md_escape(one_line(part.text))}**")
+        elif isinstance(part, Em):
+            out.append(f"_{md_escape(one_line(part.text))}_")
+        else:
+            out.append(md_escape(one_line(part)))
+    return "".join(out)
+
+
+def render_markdown(document: Document) -> str:
+    chunks: list[str] = [f"# {md_escape(one_line(document.title))}"]
+    for block in document.blocks:
+        match block:
+            case Heading():
+                chunks.append(f"{'#' * block.level} {md_escape(one_line(block.text))}")
+            case Para():
+                chunks.append(_md_inline(block.parts))
+            case Prompt():
+                chunks.append(f"> _{md_escape(one_line(block.text))}_")
+            case Fields():
+                chunks.append(
+                    "\n".join(
+                        f"- **{md_escape(key)}:** {_md_inline(value)}" for key, value in block.items
+                    )
+                )
+            case Bullets():
+                box = "[ ] " if block.checkboxes else ""
+                lines: list[str] = []
+                for item in block.items:
+                    lines.append(f"- {box}{_md_inline(item.parts)}")
+                    lines.extend(f"  - {_md_inline(child)}" for child in item.children)
+                chunks.append("\n".join(lines))
+            case Table():
+                rows = [
+                    "| " + " | ".join(md_escape(h) for h in block.header) + " |",
+                    "|" + "|".join(" --- " for _ in block.header) + "|",
+                ]
+                rows.extend("| " + " | ".join(md_cell(c) for c in row) + " |" for row in block.rows)
+                chunks.append("\n".join(rows))
+    return "\n\n".join(chunks) + "\n"
+
+
+# -- HTML --------------------------------------------------------------------------------------
+
+_CSS = """
+:root { color-scheme: light; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b;
+  background: #fff; margin: 0; }
+main { max-width: 60rem; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
+h1 { font-size: 1.8rem; margin: 0 0 1rem; border-bottom: 2px solid #1b1b1b; }
+h2 { font-size: 1.3rem; margin: 2rem 0 .6rem; border-bottom: 1px solid #bbb; }
+h3 { font-size: 1.1rem; margin: 1.4rem 0 .4rem; }
+p, ul, dl { margin: .4rem 0 .8rem; }
+.prompt { color: #555; font-style: italic; border-left: 3px solid #bbb; padding-left: .7rem; }
+dl.fields { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+dl.fields dt { font-weight: 600; }
+dl.fields dd { margin: 0; }
+table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .9rem; }
+th, td { border: 1px solid #ccc; padding: .25rem .45rem; text-align: left;
+  vertical-align: top; overflow-wrap: anywhere; }
+th { background: #f1f1f1; }
+ul.checks { list-style: none; padding-left: 1rem; }
+ul.checks > li::before { content: "\\2610\\00a0"; }
+@media print {
+  body { font-size: 10.5pt; }
+  main { max-width: none; padding: 0; }
+  h2, h3 { break-after: avoid; }
+  tr, li { break-inside: avoid; }
+  thead { display: table-header-group; }
+  th { background: none; }
+}
+@page { margin: 16mm 14mm; }
+"""
+
+
+def _h(text: str) -> str:
+    return html.escape(printable(text, keep_newlines=True), quote=True).replace("\n", "<br>")
+
+
+def _html_inline(parts: Sequence[Inline]) -> str:
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, Strong):
+            out.append(f"<strong>{_h(part.text)}</strong>")
+        elif isinstance(part, Em):
+            out.append(f"<em>{_h(part.text)}</em>")
+        else:
+            out.append(_h(part))
+    return "".join(out)
+
+
+def render_html(document: Document) -> str:
+    body: list[str] = [f"<h1>{_h(document.title)}</h1>"]
+    for block in document.blocks:
+        match block:
+            case Heading():
+                level = min(max(block.level, 2), 6)
+                body.append(f"<h{level}>{_h(block.text)}</h{level}>")
+            case Para():
+                body.append(f"<p>{_html_inline(block.parts)}</p>")
+            case Prompt():
+                body.append(f'<p class="prompt">{_h(block.text)}</p>')
+            case Fields():
+                items = "".join(
+                    f"<dt>{_h(key)}</dt><dd>{_html_inline(value)}</dd>"
+                    for key, value in block.items
+                )
+                body.append(f'<dl class="fields">{items}</dl>')
+            case Bullets():
+                css = ' class="checks"' if block.checkboxes else ""
+                lis: list[str] = []
+                for item in block.items:
+                    inner = _html_inline(item.parts)
+                    if item.children:
+                        kids = "".join(f"<li>{_html_inline(c)}</li>" for c in item.children)
+                        inner += f"<ul>{kids}</ul>"
+                    lis.append(f"<li>{inner}</li>")
+                body.append(f"<ul{css}>\n" + "\n".join(lis) + "\n</ul>")
+            case Table():
+                head = "".join(f"<th>{_h(h)}</th>" for h in block.header)
+                rows = "\n".join(
+                    "<tr>" + "".join(f"<td>{_h(one_line(c))}</td>" for c in row) + "</tr>"
+                    for row in block.rows
+                )
+                body.append(
+                    f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
+                )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_h(document.title)}</title>\n<style>{_CSS}</style>\n</head>\n"
+        "<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
+    )

@@ -1,0 +1,174 @@
+"""Exports of one incident: Markdown and HTML postmortem drafts, JSON for tools, CSV of actions.
+
+Every export is a pure function of the events (and the due-date policy and cadence), so the same
+incident always gives byte-identical output: no "generated at" stamp, no local time zone, no
+dictionary-order surprises. The only times are the incident's own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
+from ic_console.domain.state import IncidentState
+from ic_console.domain.views import incident_view, iso
+from ic_console.review.document import render_html, render_markdown
+from ic_console.review.duedate import DuePolicy
+from ic_console.review.metrics import Cadence, Metrics
+from ic_console.review.postmortem import Review, build_postmortem, build_review, response_rows
+from ic_console.review.text import printable
+
+FORMATS = ("md", "html", "json", "csv")
+#: The layout version of the JSON export; fields are only added, never change meaning.
+EXPORT_VERSION = 1
+CSV_HEADER = ("Summary", "Description", "Owner", "Due date", "Labels")
+
+
+def to_markdown(review: Review) -> str:
+    return render_markdown(build_postmortem(review))
+
+
+def to_html(review: Review) -> str:
+    return render_html(build_postmortem(review))
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, enums, times and durations as JSON values (durations in seconds)."""
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+        return int(seconds) if seconds == int(seconds) else seconds
+    if isinstance(value, Enum):
+        return value.value
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def metrics_json(m: Metrics) -> dict[str, Any]:
+    data: dict[str, Any] = _plain(m)
+    data["time_at_severity"] = {
+        f"SEV-{level}": _plain(span) for level, span in m.time_at_severity.items()
+    }
+    data["unacknowledged_tasks"] = [t.number for t in m.unacknowledged]
+    data["objections_total"] = m.objections
+    for task, raw in zip(m.tasks, data["tasks"], strict=True):
+        raw["time_to_acknowledge"] = _plain(task.time_to_acknowledge)
+    for gap, raw in zip(m.update_gaps, data["update_gaps"], strict=True):
+        raw["length"] = _plain(gap.length)
+        raw["over_by"] = _plain(gap.over_by)
+    for person, raw in zip(m.people, data["people"], strict=True):
+        raw["past_rotation_point"] = person.past_rotation_point
+    data["summary"] = [{"measure": k, "value": v} for k, v in response_rows(m)]
+    return data
+
+
+def to_json_data(review: Review) -> dict[str, Any]:
+    """The full state, the timeline and the figures, for other tools."""
+    state = review.state
+    return {
+        "format": "ic-console.review",
+        "version": EXPORT_VERSION,
+        "incident": incident_view(state, review.metrics.as_of),
+        "postmortem_due": review.due.isoformat() if review.due else None,
+        "metrics": metrics_json(review.metrics),
+        "timeline": [
+            {
+                "seq": e.seq,
+                "when": iso(e.when),
+                "recorded_at": iso(e.recorded_at),
+                "occurred_at": iso(e.occurred_at),
+                "actor": e.actor,
+                "role": e.role.value if e.role else None,
+                "kind": e.kind.value,
+                "type": e.type,
+                "text": e.text,
+                "people": list(e.people),
+            }
+            for e in review.timeline
+        ],
+        "action_items": [
+            {
+                "summary": item.summary,
+                "description": item.description,
+                "owner": item.owner or None,
+                "due": item.due.isoformat() if item.due else None,
+                "raised_by": item.raised_by,
+                "raised_at": iso(item.raised_at),
+                "log_seq": item.seq,
+                "findings": [{"problem": f.problem, "advice": f.advice} for f in item.findings],
+            }
+            for item in review.action_items
+        ],
+        "blameless_findings": [
+            {"where": n.where, "sentence": n.finding.sentence, "problem": n.finding.problem}
+            for n in review.blame
+        ],
+        "events": EVENT_LIST_ADAPTER.dump_python(list(review.events), mode="json"),
+    }
+
+
+def to_json(review: Review) -> str:
+    return json.dumps(to_json_data(review), ensure_ascii=False, indent=1) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Control characters made visible, and a spreadsheet never runs a cell as a formula: a
+    leading = + - @ gets a quote."""
+    text = printable(text, keep_newlines=True)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def to_csv(review: Review) -> str:
+    """Action items in columns a tracker import understands."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    label = f"postmortem,{review.state.incident_id}"
+    for item in review.action_items:
+        writer.writerow(
+            (
+                _cell(item.summary),
+                _cell(item.description),
+                _cell(item.owner),
+                item.due.isoformat() if item.due else "",
+                label,
+            )
+        )
+    return out.getvalue()
+
+
+RENDERERS: dict[str, Callable[[Review], str]] = {
+    "md": to_markdown,
+    "html": to_html,
+    "json": to_json,
+    "csv": to_csv,
+}
+
+
+def export(
+    events: Sequence[Event],
+    state: IncidentState,
+    fmt: str,
+    *,
+    policy: DuePolicy | None = None,
+    cadence: Cadence | None = None,
+) -> str:
+    """The incident in `fmt` (one of FORMATS)."""
+    if fmt not in RENDERERS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return RENDERERS[fmt](build_review(events, state, policy=policy, cadence=cadence))

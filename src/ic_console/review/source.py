@@ -1,0 +1,94 @@
+"""Opening a saved incident for review: read-only, never locking, never writing.
+
+A review must work on a copy (a colleague's directory, a read-only mount, an archive), so it
+reads `events.jsonl` directly instead of going through the store's writer path: no lock file,
+no summary refresh, no torn-tail recovery. A damaged line stops the read there, with a notice.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ic_console.domain.events import Event
+from ic_console.domain.model import Status
+from ic_console.domain.state import IncidentState, apply
+from ic_console.store.eventlog import EventLog, LogDamaged
+from ic_console.store.incident import EVENTS_FILE, StoreError, resolve_incident_id
+from ic_console.store.paths import incident_dir
+
+
+@dataclass
+class ReviewSource:
+    """One incident as read for review: its events in log order and their fold."""
+
+    directory: Path
+    events: list[Event]
+    state: IncidentState
+    notices: list[str] = field(default_factory=list)
+    #: True when the files cannot be written from here (a read-only copy).
+    read_only_copy: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self.state.status is Status.ACTIVE
+
+    @property
+    def as_of(self) -> datetime | None:
+        """The time of the last recorded event: the review's "now", so output is repeatable."""
+        return self.events[-1].at if self.events else None
+
+
+def load_events(directory: Path) -> tuple[list[Event], IncidentState, list[str]]:
+    """Read and fold the log in `directory`; stop at the first damaged or ill-fitting event."""
+    path = directory / EVENTS_FILE
+    if not path.is_file():
+        raise StoreError(f"{directory} is not an incident directory: it has no {EVENTS_FILE}.")
+    log = EventLog(path)
+    result = log.read_new()
+    notices: list[str] = []
+    state = IncidentState()
+    events: list[Event] = []
+    for event in result.events:
+        try:
+            apply(state, event)
+        except (KeyError, ValueError, AttributeError, TypeError) as error:
+            notices.append(
+                f"{path}: event {event.seq} ({event.type}) does not fit the incident "
+                f"({error!r}); showing the events before it."
+            )
+            break
+        events.append(event)
+    damage: LogDamaged | None = result.damage
+    if damage is not None:
+        notices.append(
+            f"{damage.path}, line {damage.line}: {damage.reason}. "
+            "Showing the events before that line."
+        )
+    if result.tail:
+        notices.append(
+            f"{path} ends with an incomplete line ({len(result.tail)} bytes), perhaps still "
+            "being written; it is left out."
+        )
+    if not state.declared:
+        raise StoreError(f"{path} holds no declared incident.")
+    return events, state, notices
+
+
+def open_for_review(root: Path, given: str | None) -> ReviewSource:
+    """The incident named by `given`: an incident id under `root`, or a path to a directory.
+
+    With nothing given, the only active incident (as the other verbs do).
+    """
+    directory: Path
+    if given and ("/" in given or given.startswith(".") or Path(given).is_dir()):
+        directory = Path(given).expanduser()
+        if not directory.is_dir():
+            raise StoreError(f"{given} is not a directory.")
+    else:
+        directory = incident_dir(root, resolve_incident_id(root, given))
+    events, state, notices = load_events(directory)
+    copy = not os.access(directory, os.W_OK) or not os.access(directory / EVENTS_FILE, os.W_OK)
+    return ReviewSource(directory, events, state, notices, read_only_copy=copy)

@@ -1,0 +1,69 @@
+"""Showing user text safely and times consistently, in every output of the review."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime, timedelta
+
+from ic_console.domain.durations import format_duration
+
+_CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` with every control or format character made visible, so a log entry can never
+    move the cursor, change colours or clear a terminal: ESC becomes "\\x1b", and so on."""
+    if text.isprintable():
+        return text
+    out: list[str] = []
+    for ch in text:
+        if keep_newlines and ch == "\n":
+            out.append(ch)
+        elif ch == "\t":
+            out.append("    ")
+        elif unicodedata.category(ch) in _CONTROL_CATEGORIES:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """Printable text on one line (newlines become " / "), cut to `limit` characters."""
+    if "\n" in text or "\r" in text:
+        text = " / ".join(part.strip() for part in text.splitlines() if part.strip())
+    flat = printable(text)
+    if limit is not None and len(flat) > limit:
+        return flat[: max(0, limit - 1)] + "…"
+    return flat
+
+
+def md_escape(text: str) -> str:
+    """User text for Markdown: shown literally, never read as markup or raw HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", printable(text))
+
+
+def md_cell(text: str) -> str:
+    """User text inside one Markdown table cell: one line, pipes escaped."""
+    return md_escape(one_line(text)) if text else ""
+
+
+def utc(when: datetime) -> str:
+    """A stored instant as an unambiguous UTC stamp with its date: "2026-11-23 14:05:09 UTC"."""
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def utc_short(when: datetime) -> str:
+    """ "2026-11-23 14:05": for tables that say their zone in the heading."""
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def duration(delta: timedelta | None, *, missing: str = "not recorded") -> str:
+    """A duration for a report, or `missing` when the thing never happened."""
+    if delta is None:
+        return missing
+    text = format_duration(delta)
+    return f"-{text}" if delta < timedelta(0) else text

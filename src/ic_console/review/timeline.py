@@ -1,0 +1,249 @@
+"""The timeline worked forwards: every event in words, ordered by when it happened.
+
+A scribe entry may carry an `occurred_at` earlier than the moment it was recorded (something
+noticed late). The timeline sorts by when things happened and keeps both times, so the
+postmortem can say what the team did not know at the time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from ic_console.domain import events as ev
+from ic_console.domain.durations import format_duration
+from ic_console.domain.model import Role, severity_label
+from ic_console.domain.state import IncidentState, apply
+
+
+class EntryKind(StrEnum):
+    """What an entry is about; the review filters on these."""
+
+    INCIDENT = "incident"
+    SEVERITY = "severity"
+    PHASE = "phase"
+    PEOPLE = "people"
+    ROLE = "role"
+    TASK = "task"
+    DECISION = "decision"
+    NOTE = "note"
+    ACTION = "action"
+    STATUS = "status"
+    FOLLOWUP = "followup"
+    UPDATE = "update"
+    CHECKLIST = "checklist"
+
+
+#: The kinds a reader can jump between: the turning points of an incident.
+MARKER_KINDS = (EntryKind.SEVERITY, EntryKind.PHASE, EntryKind.ROLE)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    seq: int
+    #: When it happened: the log entry's occurred_at, else when it was recorded.
+    when: datetime
+    recorded_at: datetime
+    #: Set only when the entry was recorded at a different time than it happened.
+    occurred_at: datetime | None
+    actor: str
+    role: Role | None
+    kind: EntryKind
+    type: str
+    text: str
+    #: Everyone the entry concerns: who recorded it and who it names.
+    people: tuple[str, ...]
+
+    @property
+    def recorded_late(self) -> timedelta | None:
+        """How long after it happened this was recorded, when that differs."""
+        if self.occurred_at is None:
+            return None
+        return self.recorded_at - self.occurred_at
+
+
+def _task_label(state: IncidentState, number: int) -> str:
+    task = state.tasks.get(number)
+    return f"task {number} ({task.owner}: {task.text})" if task else f"task {number}"
+
+
+def _describe(data: ev._Payload, before: IncidentState) -> tuple[EntryKind, str, tuple[str, ...]]:
+    """The kind, the words and the people of one event, given the state just before it."""
+    match data:
+        case ev.IncidentDeclared():
+            return (
+                EntryKind.INCIDENT,
+                f"Incident declared as {severity_label(data.severity)}: {data.title}",
+                (),
+            )
+        case ev.SeverityChanged():
+            way = "raised" if data.severity < data.previous else "lowered"
+            return (
+                EntryKind.SEVERITY,
+                f"Severity {way} from {severity_label(data.previous)} "
+                f"to {severity_label(data.severity)}",
+                (),
+            )
+        case ev.PhaseChanged():
+            return (
+                EntryKind.PHASE,
+                f"Phase changed from {data.previous.label} to {data.phase.label}",
+                (),
+            )
+        case ev.IncidentResolved():
+            return EntryKind.INCIDENT, "Incident resolved", ()
+        case ev.IncidentClosed():
+            return EntryKind.INCIDENT, "Incident closed", ()
+        case ev.ParticipantJoined():
+            return EntryKind.PEOPLE, f"{data.name} joined the call", (data.name,)
+        case ev.ParticipantReleased():
+            return EntryKind.PEOPLE, f"{data.name} was released from the call", (data.name,)
+        case ev.RoleAssigned():
+            return EntryKind.ROLE, f"{data.name} became {data.role.label}", (data.name,)
+        case ev.RoleVacated():
+            return EntryKind.ROLE, f"{data.name} stood down as {data.role.label}", (data.name,)
+        case ev.CommandHandedOver():
+            return (
+                EntryKind.ROLE,
+                f"{data.previous} handed over command to {data.name}",
+                (data.previous, data.name),
+            )
+        case ev.TaskAssigned():
+            box = format_duration(timedelta(seconds=data.timebox_seconds))
+            return (
+                EntryKind.TASK,
+                f"Task {data.number} assigned to {data.owner} ({box}): {data.text}",
+                (data.owner,),
+            )
+        case ev.TaskAcknowledged():
+            owner = before.tasks[data.number].owner if data.number in before.tasks else ""
+            return (
+                EntryKind.TASK,
+                f"{owner or 'The owner'} acknowledged task {data.number}",
+                (owner,) if owner else (),
+            )
+        case ev.TaskExtended():
+            box = format_duration(timedelta(seconds=data.timebox_seconds))
+            return (
+                EntryKind.TASK,
+                _upper_first(f"{_task_label(before, data.number)} given {box} more"),
+                _owner(before, data.number),
+            )
+        case ev.TaskReassigned():
+            box = format_duration(timedelta(seconds=data.timebox_seconds))
+            return (
+                EntryKind.TASK,
+                f"Task {data.number} reassigned from {data.previous} to {data.owner} ({box})",
+                (data.previous, data.owner),
+            )
+        case ev.TaskDone():
+            return (
+                EntryKind.TASK,
+                _upper_first(f"{_task_label(before, data.number)} done"),
+                _owner(before, data.number),
+            )
+        case ev.TaskCancelled():
+            return (
+                EntryKind.TASK,
+                _upper_first(f"{_task_label(before, data.number)} cancelled"),
+                _owner(before, data.number),
+            )
+        case ev.DecisionProposed():
+            return EntryKind.DECISION, f"Decision {data.number} proposed: {data.text}", ()
+        case ev.ObjectionRaised():
+            return (
+                EntryKind.DECISION,
+                f"{data.by} objected to decision {data.number}: {data.text}",
+                (data.by,),
+            )
+        case ev.DecisionAccepted():
+            return EntryKind.DECISION, f"Decision {data.number} accepted", ()
+        case ev.DecisionWithdrawn():
+            return EntryKind.DECISION, f"Decision {data.number} withdrawn", ()
+        case ev.LogEntryAdded():
+            return EntryKind(data.kind.value), data.text, ()
+        case ev.UpdatePosted():
+            return EntryKind.UPDATE, f"{data.audience.value.capitalize()} update: {data.text}", ()
+        case ev.ChecklistItemTicked():
+            return EntryKind.CHECKLIST, f"Ticked {data.checklist}: {data.item}", ()
+        case ev.ChecklistItemUnticked():
+            return EntryKind.CHECKLIST, f"Unticked {data.checklist}: {data.item}", ()
+    raise TypeError(f"no description for {type(data).__name__}")
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _owner(state: IncidentState, number: int) -> tuple[str, ...]:
+    task = state.tasks.get(number)
+    return (task.owner,) if task else ()
+
+
+def build_timeline(events: Iterable[ev.Event]) -> list[TimelineEntry]:
+    """Every event as a timeline entry, ordered by when it happened (log order breaks ties)."""
+    state = IncidentState()
+    entries: list[TimelineEntry] = []
+    for event in events:
+        kind, text, named = _describe(event.data, state)
+        apply(state, event)
+        occurred = ev.event_time(event)
+        people = (event.actor, *(name for name in named if name and name != event.actor))
+        entries.append(
+            TimelineEntry(
+                seq=event.seq,
+                when=occurred,
+                recorded_at=event.at,
+                occurred_at=occurred if occurred != event.at else None,
+                actor=event.actor,
+                role=event.role,
+                kind=kind,
+                type=event.type,
+                text=text,
+                people=tuple(dict.fromkeys(people)),
+            )
+        )
+    entries.sort(key=lambda entry: (entry.when, entry.seq))
+    return entries
+
+
+def filter_timeline(
+    entries: Sequence[TimelineEntry],
+    *,
+    kinds: Iterable[EntryKind] | None = None,
+    person: str | None = None,
+    text: str | None = None,
+) -> list[TimelineEntry]:
+    """The entries of the given kinds, concerning `person`, containing `text` (any case)."""
+    wanted = frozenset(kinds) if kinds is not None else None
+    who = person.casefold() if person else None
+    needle = text.casefold() if text else None
+    return [
+        entry
+        for entry in entries
+        if (wanted is None or entry.kind in wanted)
+        and (who is None or any(name.casefold() == who for name in entry.people))
+        and (needle is None or needle in entry.text.casefold() or needle in entry.actor.casefold())
+    ]
+
+
+def people_in(entries: Iterable[TimelineEntry]) -> list[str]:
+    """Everyone named in the timeline, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for entry in entries:
+        for name in entry.people:
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def next_marker(
+    entries: Sequence[TimelineEntry], position: int, kind: EntryKind, *, backwards: bool = False
+) -> int | None:
+    """The index of the next (or previous) entry of `kind` after `position`, or None."""
+    indices = range(position - 1, -1, -1) if backwards else range(position + 1, len(entries))
+    for index in indices:
+        if entries[index].kind is kind:
+            return index
+    return None
