@@ -136,6 +136,11 @@ def locate(text: str, table: Sequence[str | int] = (), key: str | None = None) -
     for number in range(start, end):
         if assignment.match(lines[number]):
             return number + 1
+    # Written as its own [table] or [[array]] rather than as `key = ...`.
+    for number, line in enumerate(lines):
+        header = _header_path(line)
+        if header is not None and header[0] == (*names, key):
+            return number + 1
     return header_line or 1
 
 
