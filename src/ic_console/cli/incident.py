@@ -104,6 +104,8 @@ def register(sub: SubParsers) -> None:
         "       ic task [ID] ack|done|cancel TASK\n"
         "       ic task [ID] extend TASK --in DURATION\n"
         "       ic task [ID] reassign TASK OWNER [--in DURATION]",
+        "TASK is the task's number (1, 2, 3...), as `ic show` lists it. Reassigning keeps "
+        "the task's timebox unless --in gives a new one.",
     )
     p.add_argument("--in", dest="timebox", metavar="DURATION", help=f"the timebox: {DURATION_HELP}")
 
@@ -115,9 +117,18 @@ def register(sub: SubParsers) -> None:
         "ic decide [ID] propose TEXT\n"
         "       ic decide [ID] object DECISION TEXT [--as NAME]\n"
         "       ic decide [ID] accept|withdraw DECISION",
+        "DECISION is the decision's number (1, 2, 3...), as `ic show` lists it. "
+        "An objection is recorded as raised by --as (default: you).",
     )
 
-    p = _words_verb(sub, "log", _log, "add a scribe log entry", "ic log [ID] TEXT")
+    p = _words_verb(
+        sub,
+        "log",
+        _log,
+        "add a scribe log entry",
+        "ic log [ID] TEXT [--kind KIND] [--at WHEN]",
+        "Entries noticed late keep both times: when it happened (--at) and when it was logged.",
+    )
     p.add_argument(
         "--kind",
         default="note",
@@ -152,11 +163,19 @@ def register(sub: SubParsers) -> None:
     p.add_argument("incident_id", nargs="?", metavar="ID")
 
 
+ID_EPILOG = (
+    "ID may be left out when exactly one incident is active. "
+    "Quote names and text that contain spaces."
+)
+
+
 def _words_verb(
-    sub: SubParsers, name: str, handler: Handler, help_text: str, usage: str
+    sub: SubParsers, name: str, handler: Handler, help_text: str, usage: str, epilog: str = ""
 ) -> argparse.ArgumentParser:
     """A verb whose positionals arrive as one list, the first maybe an incident id."""
-    parser = verb(sub, name, handler, help_text, usage=usage)
+    parser = verb(
+        sub, name, handler, help_text, usage=usage, epilog=f"{epilog} {ID_EPILOG}".strip()
+    )
     # "*" so that a missing word gets our one-line message, not argparse's usage block.
     parser.add_argument("words", nargs="*", metavar="ARG", help=argparse.SUPPRESS)
     # Words after an option (`ic task assign Sam --in 5m "check it"`) join this list in main().
