@@ -594,6 +594,20 @@ def test_a_torn_last_line_is_recovered_with_a_notice(ic: Run, home: Path, incide
     assert result.out.startswith("Logged note")
 
 
+def test_show_refuses_an_incident_with_no_readable_events(
+    ic: Run, home: Path, incident: str
+) -> None:
+    events = home / "incidents" / incident / "events.jsonl"
+    lines = events.read_bytes().splitlines(keepends=True)
+    lines[0] = lines[0].replace(b"Checkout", b"Checkin")
+    events.write_bytes(b"".join(lines))
+    result = ic("show", incident)
+    assert result.code == 2
+    assert f"{events}, line 1" in result.err
+    assert "no readable events" in result.err
+    assert "Traceback" not in result.err
+
+
 # -- the real program ------------------------------------------------------------------------------
 
 

@@ -472,6 +472,11 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
 
 def _show(args: argparse.Namespace, ctx: Context) -> int:
     store = _open(ctx, args.incident_id)
+    if not store.state.declared:
+        raise UsageError(
+            f"Incident {store.incident_id} has no readable events, so there is nothing to show "
+            "(see the message above about its log)."
+        )
     now = ctx.clock.now()
     if args.json:
         _say(ctx, json.dumps(incident_view(store.state, now), indent=2, ensure_ascii=False))
