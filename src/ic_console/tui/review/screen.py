@@ -1,0 +1,379 @@
+"""The review screen: the timeline worked forwards, filters, jumps, and the response metrics.
+
+Read-only by construction: it is given a finished `Review` (built by `ic_console.review`) and
+never touches the store. Every piece of user text reaches the screen through `literal`, as a
+Rich `Text`, so it is shown exactly as typed and never read as markup or control sequences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, tzinfo
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+
+from ic_console.domain.model import ROTATE_AFTER, Status, severity_label
+from ic_console.review.duedate import describe_policy
+from ic_console.review.postmortem import Review, observations, response_rows
+from ic_console.review.text import duration
+from ic_console.review.timeline import (
+    MARKER_KINDS,
+    EntryKind,
+    TimelineEntry,
+    filter_timeline,
+    next_marker,
+    people_in,
+)
+from ic_console.tui.review.commands import PaletteCommand
+from ic_console.tui.text import literal
+
+_MARKER_NAMES = {
+    EntryKind.SEVERITY: "severity change",
+    EntryKind.PHASE: "phase change",
+    EntryKind.ROLE: "role change",
+}
+
+
+class ReviewScreen(Screen[None]):
+    """One incident, looked back on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "show_tab('timeline')", "Timeline", id="review.timeline"),
+        Binding("m", "show_tab('metrics')", "Metrics", id="review.metrics"),
+        Binding("slash", "focus_search", "Search", id="review.search"),
+        Binding("k", "cycle_kind", "Kind", id="review.kind"),
+        Binding("w", "cycle_person", "Who", id="review.person"),
+        Binding("escape", "clear_filters", "Clear", id="review.clear"),
+        Binding("s", "jump('severity')", "Next sev", id="review.next_severity"),
+        Binding("p", "jump('phase')", "Next phase", id="review.next_phase"),
+        Binding("r", "jump('role')", "Next role", id="review.next_role"),
+        Binding("S", "jump('severity', True)", "Prev sev", show=False, id="review.prev_severity"),
+        Binding("P", "jump('phase', True)", "Prev phase", show=False, id="review.prev_phase"),
+        Binding("R", "jump('role', True)", "Prev role", show=False, id="review.prev_role"),
+    ]
+
+    def __init__(
+        self,
+        review: Review,
+        *,
+        notices: list[str] | None = None,
+        read_only_copy: bool = False,
+        zone: tzinfo | None = None,
+    ) -> None:
+        super().__init__()
+        self.review = review
+        self.notices = list(notices or [])
+        self.read_only_copy = read_only_copy
+        self.zone = zone
+        self.kind_filter: EntryKind | None = None
+        self.person_filter: str | None = None
+        self.search_text = ""
+        self.shown: list[TimelineEntry] = list(review.timeline)
+        self._kinds = [k for k in EntryKind if any(e.kind is k for e in review.timeline)]
+        self._people = people_in(review.timeline)
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._banner(), id="banner")
+        yield Static(Text("\n".join(literal(n) for n in self.notices)), id="notices")
+        with TabbedContent(initial="timeline-tab", id="tabs"):
+            with TabPane("Timeline", id="timeline-tab"):
+                with Horizontal(id="filters"):
+                    yield Input(placeholder="Search the timeline ( / )", id="search")
+                    yield Static(id="filter-state")
+                yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
+                yield Static(id="detail")
+            with TabPane("Metrics", id="metrics-tab"), VerticalScroll(id="metrics-scroll"):
+                yield Static(self._metrics(), id="metrics-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        banner = self.query_one("#banner", Static)
+        banner.set_class(self.review.state.status is Status.ACTIVE, "-active")
+        self.query_one("#notices", Static).set_class(bool(self.notices), "-shown")
+        table = self.query_one("#timeline", DataTable)
+        table.add_column(f"When ({self._zone_name()})", key="when")
+        table.add_column("Kind", key="kind")
+        table.add_column("Who", key="who")
+        table.add_column("Late", key="late")
+        table.add_column("What", key="what")
+        self._refill()
+        table.focus()
+
+    # -- what is shown -------------------------------------------------------------------------
+
+    def _local(self, when: datetime) -> datetime:
+        return when.astimezone(self.zone) if self.zone is not None else when.astimezone()
+
+    def _zone_name(self) -> str:
+        first = self.review.metrics.declared_at
+        return self._local(first).tzname() or "local"
+
+    def _stamp(self, when: datetime) -> str:
+        return self._local(when).strftime("%m-%d %H:%M:%S")
+
+    def _banner(self) -> Text:
+        m = self.review.metrics
+        state = self.review.state
+        text = Text()
+        text.append(literal(state.incident_id), style="bold")
+        text.append(f"  {severity_label(m.severity)}  ")
+        text.append(literal(state.title))
+        text.append(f"\n{m.status.value.capitalize()}")
+        if m.status is Status.ACTIVE:
+            text.append(
+                f": still active. Figures run to its last event ({self._stamp(m.as_of)}).",
+                style="bold",
+            )
+        else:
+            text.append(f"; resolved {duration(m.to_resolution)} after the declaration.")
+        text.append("  Read-only review")
+        if self.read_only_copy:
+            text.append(" of a read-only copy")
+        text.append(".")
+        return text
+
+    def _refill(self, keep: int | None = None) -> None:
+        """Apply the filters and redraw the table, keeping the cursor on entry `keep` if shown."""
+        self.shown = filter_timeline(
+            self.review.timeline,
+            kinds=[self.kind_filter] if self.kind_filter else None,
+            person=self.person_filter,
+            text=self.search_text or None,
+        )
+        table = self.query_one("#timeline", DataTable)
+        table.clear()
+        for entry in self.shown:
+            late = entry.recorded_late
+            table.add_row(
+                self._stamp(entry.when),
+                entry.kind.value,
+                Text(literal(entry.actor)),
+                f"+{duration(late)}" if late is not None and late > timedelta(0) else "",
+                Text(literal(entry.text)),
+                key=str(entry.seq),
+            )
+        state = (
+            f"kind: {self.kind_filter.value if self.kind_filter else 'all'} · "
+            f"who: {self.person_filter or 'all'} · "
+            f"{len(self.shown)} of {len(self.review.timeline)}"
+        )
+        self.query_one("#filter-state", Static).update(Text(literal(state)))
+        if keep is not None:
+            for index, entry in enumerate(self.shown):
+                if entry.seq == keep:
+                    table.move_cursor(row=index)
+                    break
+        self._show_detail()
+
+    def _current_index(self) -> int:
+        table = self.query_one("#timeline", DataTable)
+        return table.cursor_row if self.shown else -1
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#detail", Static)
+        index = self._current_index()
+        if not 0 <= index < len(self.shown):
+            detail.update(Text("Nothing matches the filters. Press Escape to clear them."))
+            return
+        entry = self.shown[index]
+        text = Text()
+        text.append(f"#{entry.seq} {entry.kind.value}", style="bold")
+        role = f" as {entry.role.label}" if entry.role else ""
+        text.append(f" by {literal(entry.actor)}{role}. ")
+        if entry.occurred_at is not None:
+            text.append(
+                f"Happened {self._stamp(entry.when)}, recorded {self._stamp(entry.recorded_at)}."
+            )
+        else:
+            text.append(f"Recorded {self._stamp(entry.recorded_at)}.")
+        text.append("\n")
+        text.append("\n".join(literal(line) for line in entry.text.splitlines()))
+        detail.update(text)
+
+    def _metrics(self) -> RenderableType:
+        m = self.review.metrics
+        parts: list[RenderableType] = []
+
+        def table(title: str, *columns: str) -> Table:
+            grid = Table(title=Text(title, style="bold"), title_justify="left", min_width=40)
+            for column in columns:
+                grid.add_column(Text(column))
+            parts.append(grid)
+            return grid
+
+        response = table("Response", "Measure", "Value")
+        for measure, value in response_rows(m):
+            response.add_row(Text(measure), Text(value))
+        due = self.review.due
+        how = describe_policy(m.highest_severity, self.review.policy)
+        due_text = (
+            "not set while the incident is active"
+            if m.status is Status.ACTIVE
+            else (due.isoformat() if due else "none")
+        )
+        parts.append(Text(f"Postmortem due: {due_text} ({how})"))
+        if m.time_at_severity:
+            spans = table("Time at each severity", "Severity", "Time")
+            for level, span in m.time_at_severity.items():
+                spans.add_row(Text(severity_label(level)), Text(duration(span)))
+        if m.tasks:
+            tasks = table("Tasks", "#", "Owner", "Timebox", "Ext.", "Overrun", "Ack", "Outcome")
+            for t in m.tasks:
+                tasks.add_row(
+                    Text(str(t.number)),
+                    Text(literal(t.owner)),
+                    Text(duration(t.timebox)),
+                    Text(", ".join(f"+{duration(x.timebox)}" for x in t.extensions) or "-"),
+                    Text(duration(t.overrun) if t.overrun else "-"),
+                    Text(duration(t.time_to_acknowledge) if t.acknowledged_at else "never"),
+                    Text(t.status.value),
+                )
+        if m.decisions:
+            decisions = table("Decisions", "#", "Status", "Objections", "Proposal")
+            for d in m.decisions:
+                decisions.add_row(
+                    Text(str(d.number)),
+                    Text(d.status.value),
+                    Text(str(len(d.objections))),
+                    Text(literal(d.text)),
+                )
+        people = table("People", "Name", "Time on call", "Longest stretch", "Roles")
+        for p in m.people:
+            stretch = Text(duration(p.longest_stretch))
+            if p.longest_stretch >= ROTATE_AFTER:
+                stretch.append(" (rotate)", style="bold")
+            people.add_row(
+                Text(literal(p.name)),
+                Text(duration(p.time_on_call)),
+                stretch,
+                Text(", ".join(r.label for r in p.roles) or "-"),
+            )
+        notes = observations(m)
+        if notes:
+            parts.append(Text("Observations", style="bold"))
+            parts.extend(Text(f"• {literal(note)}") for note in notes)
+        return Group(*parts)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = f"{tab}-tab"
+        if tab == "timeline":
+            self.query_one("#timeline", DataTable).focus()
+        else:
+            self.query_one("#metrics-scroll", VerticalScroll).focus()
+
+    def action_focus_search(self) -> None:
+        self.action_show_tab("timeline")
+        self.query_one("#search", Input).focus()
+
+    def _keep(self) -> int | None:
+        index = self._current_index()
+        return self.shown[index].seq if 0 <= index < len(self.shown) else None
+
+    def set_kind(self, kind: EntryKind | None) -> None:
+        self.kind_filter = kind
+        self._refill(self._keep())
+
+    def set_person(self, person: str | None) -> None:
+        self.person_filter = person
+        self._refill(self._keep())
+
+    def action_cycle_kind(self) -> None:
+        choices: list[EntryKind | None] = [None, *self._kinds]
+        self.set_kind(choices[(choices.index(self.kind_filter) + 1) % len(choices)])
+
+    def action_cycle_person(self) -> None:
+        choices: list[str | None] = [None, *self._people]
+        self.set_person(choices[(choices.index(self.person_filter) + 1) % len(choices)])
+
+    def action_clear_filters(self) -> None:
+        keep = self._keep()
+        self.kind_filter = None
+        self.person_filter = None
+        self.search_text = ""
+        search = self.query_one("#search", Input)
+        with search.prevent(Input.Changed):
+            search.value = ""
+        self._refill(keep)
+        self.query_one("#timeline", DataTable).focus()
+
+    def action_jump(self, kind: str, backwards: bool = False) -> None:
+        """Move the cursor to the next (or previous) turning point of the given kind."""
+        self.action_show_tab("timeline")
+        wanted = EntryKind(kind)
+        found = next_marker(self.shown, self._current_index(), wanted, backwards=backwards)
+        if found is None:
+            way = "earlier" if backwards else "later"
+            self.notify(f"No {way} {_MARKER_NAMES[wanted]} in the timeline shown.", timeout=3)
+            return
+        self.query_one("#timeline", DataTable).move_cursor(row=found)
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.search_text = event.value.strip()
+        self._refill(self._keep())
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.query_one("#timeline", DataTable).focus()
+
+    @on(DataTable.RowHighlighted, "#timeline")
+    def _row_highlighted(self) -> None:
+        self._show_detail()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        commands = [
+            PaletteCommand("Show the timeline", "the incident worked forwards", self._timeline),
+            PaletteCommand(
+                "Show the response metrics", "figures from the events", self._metrics_tab
+            ),
+            PaletteCommand("Clear the filters", "show every entry", self.action_clear_filters),
+        ]
+        for kind in MARKER_KINDS:
+            name = _MARKER_NAMES[kind]
+            commands.append(
+                PaletteCommand(f"Jump to the next {name}", "", self._jump_cb(kind, False))
+            )
+            commands.append(
+                PaletteCommand(f"Jump to the previous {name}", "", self._jump_cb(kind, True))
+            )
+        for kind in self._kinds:
+            commands.append(
+                PaletteCommand(f"Only {kind.value} entries", "filter by kind", self._kind_cb(kind))
+            )
+        for person in self._people:
+            commands.append(
+                PaletteCommand(
+                    f"Only entries about {literal(person)}",
+                    "filter by person",
+                    self._person_cb(person),
+                )
+            )
+        return commands
+
+    def _timeline(self) -> None:
+        self.action_show_tab("timeline")
+
+    def _metrics_tab(self) -> None:
+        self.action_show_tab("metrics")
+
+    def _kind_cb(self, kind: EntryKind) -> Callable[[], None]:
+        return lambda: self.set_kind(kind)
+
+    def _person_cb(self, person: str) -> Callable[[], None]:
+        return lambda: self.set_person(person)
+
+    def _jump_cb(self, kind: EntryKind, backwards: bool) -> Callable[[], None]:
+        return lambda: self.action_jump(kind.value, backwards)
