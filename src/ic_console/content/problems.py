@@ -194,6 +194,8 @@ def _expected(detail: Any) -> str:
         return f"expected one of {ctx.get('expected', 'the allowed values')}."
     if kind == "enum":
         return f"expected one of {ctx.get('expected', 'the allowed values')}."
+    if kind in {"bool_parsing", "bool_type"}:
+        return "expected true or false."
     if kind == "value_error":
         return str(ctx.get("error", detail["msg"])).rstrip(".") + "."
     message = str(detail["msg"])

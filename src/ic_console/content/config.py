@@ -1,0 +1,281 @@
+"""The user's configuration: config.toml in the platform's config directory.
+
+    name = "Alex"
+    bell = true
+    theme = "textual-dark"
+    holiday_country = "GB"
+    holiday_subdivision = "ENG"
+    content_dir = "~/incident-content"
+
+    [keymap]
+    log = "l"
+    assign = "a,ctrl+t"
+
+    [[severity]]
+    level = 1
+    name = "P1"
+    description = "Critical: many customers affected"
+    update_every = "15m"
+
+Every key is optional; unknown keys are refused with the file, line and what was expected.
+`configured_name` never raises: the actor's name must not depend on a config file being valid.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from ic_console.content.paths import config_path, user_content_dir
+from ic_console.content.problems import (
+    ContentError,
+    ContentProblem,
+    read_text,
+    read_toml,
+    validation_problems,
+)
+from ic_console.domain.durations import DURATION_HELP, parse_duration
+from ic_console.domain.errors import DomainError
+from ic_console.domain.model import DEFAULT_CADENCE, SEVERITIES, SEVERITY_DESCRIPTIONS
+from ic_console.domain.model import severity_label as default_label
+from ic_console.domain.text import clean_name
+
+#: Business days after resolution by which a postmortem is due, by severity.
+POSTMORTEM_DUE_DAYS = {1: 3, 2: 5}
+
+_KEYS = re.compile(r"^[A-Za-z0-9_+\-]+(\s*,\s*[A-Za-z0-9_+\-]+)*$")
+_BINDING_ID = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_NEVER = {"never", "none", "off", "no"}
+
+
+@dataclass(frozen=True)
+class SeverityInfo:
+    """One level of the severity scale as configured (or by default)."""
+
+    level: int
+    name: str
+    description: str
+    update_every: timedelta | None
+
+
+class SeverityLevel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: Annotated[int, Field(ge=1, le=5)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24)]
+    description: str = ""
+    #: How often stakeholder updates are due, as "20m"; "never" for no scheduled updates.
+    update_every: timedelta | None = None
+
+    @field_validator("update_every", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value.strip().lower() in _NEVER:
+                return None
+            try:
+                return parse_duration(value, maximum=timedelta(hours=24))
+            except DomainError:
+                raise ValueError(
+                    f'"{value}" is not a duration of up to a day: give {DURATION_HELP}, '
+                    'or "never" for no scheduled updates'
+                ) from None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError(
+                f'give a duration with a unit, such as "{int(value)}m": {DURATION_HELP}'
+            )
+        return value
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    #: Your name as recorded in the incident log (else $IC_CONSOLE_USER or the OS user).
+    name: str | None = None
+    #: Ring the terminal bell when a timebox runs out.
+    bell: bool = True
+    #: A Textual theme name, such as "textual-dark"; checked by the console.
+    theme: str | None = None
+    #: Binding id -> keys, comma separated ("a,ctrl+t").
+    keymap: dict[str, str] = {}
+    #: Country (ISO code, as the `holidays` package knows it) whose public holidays are
+    #: skipped when counting business days to a postmortem's due date.
+    holiday_country: str | None = None
+    holiday_subdivision: str | None = None
+    #: Where your own runbooks/, checklists/ and phrasebook.toml live (default: beside this file).
+    content_dir: Path | None = None
+    severity: list[SeverityLevel] = []
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return clean_name(value, what="name")
+        except DomainError as error:
+            raise ValueError(error.message) from None
+
+    @field_validator("keymap")
+    @classmethod
+    def _keymap(cls, value: dict[str, str]) -> dict[str, str]:
+        for binding, keys in value.items():
+            if not _BINDING_ID.match(binding):
+                raise ValueError(f'"{binding}" is not a binding id: use letters, digits, _ . -')
+            if not _KEYS.match(keys.strip()):
+                raise ValueError(
+                    f'"{keys}" for {binding} is not a list of keys: write key names separated '
+                    'by commas, such as "a" or "ctrl+t,f2"'
+                )
+        return {binding: keys.strip() for binding, keys in value.items()}
+
+    @field_validator("severity")
+    @classmethod
+    def _unique_levels(cls, value: list[SeverityLevel]) -> list[SeverityLevel]:
+        seen: set[int] = set()
+        for level in value:
+            if level.level in seen:
+                raise ValueError(f"level {level.level} is defined twice: define each level once")
+            seen.add(level.level)
+        return value
+
+    @field_validator("holiday_country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        import holidays
+
+        country = value.strip().upper()
+        if country not in holidays.list_supported_countries():
+            raise ValueError(
+                f'"{value}" is not a country the holidays package knows: '
+                'use an ISO code such as "GB", "US" or "DE"'
+            )
+        return country
+
+    @field_validator("holiday_subdivision")
+    @classmethod
+    def _subdivision(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        country = info.data.get("holiday_country")
+        if not country:
+            raise ValueError("set holiday_country as well, or remove holiday_subdivision")
+        import holidays
+
+        subdivisions = holidays.list_supported_countries()[country]
+        if value not in subdivisions:
+            shown = ", ".join(subdivisions[:12]) + (", ..." if len(subdivisions) > 12 else "")
+            raise ValueError(
+                f'"{value}" is not a subdivision of {country}: '
+                f"use one of {shown or 'none (this country has no subdivisions)'}"
+            )
+        return value
+
+    # -- what the rest of the program asks -------------------------------------------------
+
+    @cached_property
+    def severities(self) -> dict[int, SeverityInfo]:
+        """The whole scale: configured levels over the defaults."""
+        scale = {
+            level: SeverityInfo(
+                level,
+                default_label(level),
+                SEVERITY_DESCRIPTIONS[level],
+                DEFAULT_CADENCE[level],
+            )
+            for level in SEVERITIES
+        }
+        for entry in self.severity:
+            scale[entry.level] = SeverityInfo(
+                entry.level,
+                entry.name,
+                entry.description or scale[entry.level].description,
+                entry.update_every,
+            )
+        return scale
+
+    def cadence(self) -> dict[int, timedelta | None]:
+        """Update cadence by severity, as `IncidentState.next_update_due` takes it."""
+        return {level: info.update_every for level, info in self.severities.items()}
+
+    def severity_name(self, level: int) -> str:
+        info = self.severities.get(level)
+        return info.name if info else default_label(level)
+
+    def holiday_dates(self, years: range) -> frozenset[date]:
+        if not self.holiday_country:
+            return frozenset()
+        import holidays
+
+        calendar = holidays.country_holidays(
+            self.holiday_country, subdiv=self.holiday_subdivision, years=list(years)
+        )
+        return frozenset(calendar.keys())
+
+    def postmortem_due(self, resolved: date, severity: int) -> date | None:
+        """When the postmortem is due, in business days, skipping the configured holidays."""
+        from ic_console.domain.durations import business_days_after
+
+        days = POSTMORTEM_DUE_DAYS.get(severity)
+        if days is None:
+            return None
+        skip = self.holiday_dates(range(resolved.year, resolved.year + 2))
+        return business_days_after(resolved, days, skip)
+
+    def content_directory(self) -> Path:
+        """The user's own content: `content_dir` if set, else beside config.toml."""
+        return self.content_dir.expanduser() if self.content_dir else user_content_dir()
+
+
+def parse_config(path: Path, text: str | None = None) -> Config:
+    """Parse and validate one config file; a ContentError says everything wrong with it."""
+    if text is None:
+        text = read_text(path)
+    data: dict[str, Any] = read_toml(path, text)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as error:
+        problems = validation_problems(path, text, error)
+        raise ContentError(problems) from None
+
+
+def load_config(path: Path | None = None) -> tuple[Config, list[ContentProblem]]:
+    """The configuration, or the defaults and what was wrong. Never raises.
+
+    `path` defaults to $IC_CONSOLE_CONFIG, else config.toml in the user config directory.
+    A missing file is not a problem: everything has a default.
+    """
+    path = path or config_path()
+    try:
+        if not path.is_file():
+            return Config(), []
+        return parse_config(path), []
+    except ContentError as error:
+        return Config(), error.problems
+    except OSError as error:
+        return Config(), [ContentProblem(path, f"the file cannot be read ({error.strerror}).")]
+
+
+def configured_name() -> str | None:
+    """The user's configured name, or None when there is none or the config is unusable."""
+    try:
+        config, _problems = load_config()
+    except Exception:  # the actor's name must never depend on a readable config
+        return None
+    return config.name
