@@ -461,6 +461,7 @@ def test_task_lifecycle(ic: Run, home: Path, clock: FakeClock, incident: str) ->
         (("task", "extend", "1"), "How much time do they need"),
         (("task", "finish", "1"), "one of assign, ack"),
         (("task",), "one of assign"),
+        (("task", "1", "done"), "number after the verb: ic task done 1"),
     ],
 )
 def test_task_refusals(ic: Run, incident: str, argv: tuple[str, ...], needle: str) -> None:
@@ -493,6 +494,7 @@ def test_decision_lifecycle(ic: Run, home: Path, incident: str) -> None:
     refused(ic("decide", "accept", "9"), "There is no decision 9")
     refused(ic("decide", "object", "first", "no"), "not a decision number")
     refused(ic("decide", "vote", "1"), "one of propose, object")
+    refused(ic("decide", "2", "accept"), "number after the verb: ic decide accept 2")
     refused(ic("decide", "propose", " "), "proposal is empty")
 
 

@@ -208,6 +208,11 @@ def _split_sub(
     if lowered and lowered[0] in choices:
         return None, lowered[0], words[1:]
     if len(words) >= 2 and lowered[1] in choices:
+        if len(words) == 2 and _NUMBER.match(words[0]):
+            # `ic task 3 done`: the number said first, as people often do.
+            raise UsageError(
+                f"Put the {what} number after the verb: ic {args.verb} {lowered[1]} {words[0]}."
+            )
         return words[0], lowered[1], words[2:]
     raise UsageError(
         f"Say what to do with the {what}: one of {', '.join(choices)}. Usage: {_usage(args)}"
