@@ -1,0 +1,90 @@
+"""The console verbs: `ic` alone, `ic open [ID]` and `ic demo`.
+
+Textual is imported only inside these functions, so `ic --help` and the scripted verbs never
+pay for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ic_console.cli import Context, UsageError, verb
+
+if TYPE_CHECKING:
+    from ic_console.tui.app import ConsoleApp
+
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def register(sub: SubParsers) -> None:
+    opener = verb(
+        sub,
+        "open",
+        _open_verb,
+        "open the console on an incident (with no ID: the only active one, else a list)",
+    )
+    opener.add_argument("incident_id", nargs="?", metavar="ID", help="the incident to open")
+    verb(
+        sub,
+        "demo",
+        _demo_verb,
+        "open the console on a realistic demo incident, in a throwaway directory",
+    )
+
+
+def default(args: argparse.Namespace, ctx: Context) -> int:
+    """`ic` with no verb: the only active incident, else a list and a "declare new" form."""
+    return open_incident(ctx, None)
+
+
+def _open_verb(args: argparse.Namespace, ctx: Context) -> int:
+    return open_incident(ctx, args.incident_id)
+
+
+def open_incident(ctx: Context, incident_id: str | None) -> int:
+    """Run the console on `incident_id` (None: let the console find or offer one)."""
+    from ic_console.store.incident import resolve_incident_id
+
+    if incident_id is not None:
+        # A wrong id is one line on stderr, before any screen is drawn.
+        incident_id = resolve_incident_id(ctx.home, incident_id)
+    return _run(build_app(ctx, incident_id))
+
+
+def build_app(ctx: Context, incident_id: str | None, *, actor: str | None = None) -> ConsoleApp:
+    """The console for the CLI: the user's configuration applied to `make_app`."""
+    from ic_console.content.config import load_config
+    from ic_console.tui.app import make_app
+    from ic_console.tui.config import ConfigError
+
+    config, problems = load_config()
+    if problems:
+        details = "; ".join(str(problem) for problem in problems)
+        raise UsageError(f"the configuration cannot be used: {details}")
+    try:
+        return make_app(
+            ctx.home, actor or ctx.actor, incident_id=incident_id, clock=ctx.clock, config=config
+        )
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+
+
+def _run(app: ConsoleApp) -> int:
+    app.run()
+    return app.return_code or 0
+
+
+def _demo_verb(args: argparse.Namespace, ctx: Context) -> int:
+    from ic_console.demo import IC, build_demo
+
+    home = Path(tempfile.mkdtemp(prefix="ic-demo-"))
+    try:
+        incident_id = build_demo(home)
+        demo_ctx = Context(home=home, actor_given=IC, clock=ctx.clock, out=ctx.out, err=ctx.err)
+        return _run(build_app(demo_ctx, incident_id, actor=IC))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)

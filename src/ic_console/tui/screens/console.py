@@ -1,0 +1,513 @@
+"""The IC's console: header, roster, task board, scribe log and phrasebook on one screen.
+
+The screen turns key presses and widget messages into domain commands, asks the app to run them,
+and shows whatever state the app pushes down. It reads nothing from disk itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Tab, Tabs
+
+from ic_console.content.phrasebook import Phrasebook
+from ic_console.domain import commands as cmd
+from ic_console.domain.model import SEVERITIES, Audience, Phase, Role, Status, severity_label
+from ic_console.domain.situations import available_situations, current_situations
+from ic_console.domain.state import Decision, IncidentState, Task
+from ic_console.tui.log_rows import LogRow
+from ic_console.tui.screens import command_forms as forms
+from ic_console.tui.screens.forms import CommandForm
+from ic_console.tui.text import TimeFormat, literal
+from ic_console.tui.widgets.incident_header import IncidentHeader
+from ic_console.tui.widgets.log_input import LogInput
+from ic_console.tui.widgets.phrasebook_pane import PhrasebookPane
+from ic_console.tui.widgets.roster import Roster
+from ic_console.tui.widgets.scribe_log import ScribeLog
+from ic_console.tui.widgets.task_board import TaskBoard
+
+if TYPE_CHECKING:
+    from ic_console.tui.app import ConsoleApp
+
+#: Below this size the panes are shown one at a time, under tabs.
+NARROW_WIDTH = 120
+NARROW_HEIGHT = 34
+
+PANES = (
+    ("tasks", "Tasks"),
+    ("log", "Scribe log"),
+    ("roster", "Roster"),
+    ("phrases", "Phrasebook"),
+)
+
+
+@dataclass(frozen=True)
+class PaletteCommand:
+    """One entry of the command palette, following the current state."""
+
+    title: str
+    help: str
+    run: Callable[[], object]
+
+
+class ConsoleScreen(Screen[None]):
+    """Everything the IC looks at during the call."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "log", "Log", id="log"),
+        Binding("t", "assign_task", "Task", id="assign"),
+        Binding("a", "acknowledge", "Ack", id="ack"),
+        Binding("x", "extend", "Extend", id="extend"),
+        Binding("r", "reassign", "Reassign", id="reassign"),
+        Binding("d", "done", "Done", id="done"),
+        Binding("p", "propose", "Propose", id="propose"),
+        Binding("o", "object", "Object", id="object"),
+        Binding("y", "accept", "Accept", id="accept"),
+        Binding("w", "withdraw", "Withdraw", id="withdraw"),
+        Binding("s", "severity", "Severity", id="severity"),
+        Binding("h", "phase", "Phase", id="phase"),
+        Binding("g", "role", "Role", id="role"),
+        Binding("i", "handover", "Handover", id="handover"),
+        Binding("u", "update", "Update", id="update"),
+        Binding("e", "release", "Release", id="release"),
+        Binding("R", "resolve", "Resolve", id="resolve"),
+        Binding("n", "next_phrase", "Next phrase", id="next-phrase"),
+        Binding("v", "responses", "Responses", id="responses"),
+        Binding("c", "copy_phrase", "Copy", id="copy-phrase"),
+        Binding("1", "pane('tasks')", "Tasks pane", show=False, id="pane-tasks"),
+        Binding("2", "pane('log')", "Log pane", show=False, id="pane-log"),
+        Binding("3", "pane('roster')", "Roster pane", show=False, id="pane-roster"),
+        Binding("4", "pane('phrases')", "Phrasebook pane", show=False, id="pane-phrases"),
+    ]
+
+    def __init__(self, times: TimeFormat, phrasebook: Phrasebook) -> None:
+        super().__init__(id="console")
+        self.times = times
+        self.phrasebook = phrasebook
+        self.state: IncidentState | None = None
+        self.now: datetime | None = None
+        self.active_pane = "tasks"
+
+    @property
+    def console_app(self) -> ConsoleApp:
+        from ic_console.tui.app import ConsoleApp
+
+        app = self.app
+        assert isinstance(app, ConsoleApp)
+        return app
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield IncidentHeader(self.times, id="header")
+        yield Tabs(
+            *(Tab(f"{n} {label}", id=f"tab-{key}") for n, (key, label) in enumerate(PANES, 1)),
+            id="pane-tabs",
+        )
+        with Vertical(id="panes"):
+            # Grid order: roster | tasks on top, phrasebook | log below.
+            with Vertical(id="pane-roster", classes="pane"):
+                yield Roster(id="roster")
+            with Vertical(id="pane-tasks", classes="pane -active"):
+                yield TaskBoard(id="tasks")
+            with Vertical(id="pane-phrases", classes="pane"):
+                yield PhrasebookPane(self.phrasebook, id="phrasebook")
+            with Vertical(id="pane-log", classes="pane"):
+                yield ScribeLog(self.times, id="log")
+                yield LogInput(self.console_app.settings.clock, self.times.zone, id="log-input")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        titles = {
+            "roster": "Roster and roles",
+            "phrases": "Phrasebook",
+            "tasks": "Tasks",
+            "log": "Scribe log",
+        }
+        for key, title in titles.items():
+            self.query_one(f"#pane-{key}").border_title = title
+        self.query_one(TaskBoard).focus()
+        self._layout()
+
+    def on_resize(self) -> None:
+        self._layout()
+
+    def _layout(self) -> None:
+        width, height = self.size
+        self.set_class(width < NARROW_WIDTH or height < NARROW_HEIGHT, "-narrow")
+
+    def action_pane(self, key: str) -> None:
+        self.query_one("#pane-tabs", Tabs).active = f"tab-{key}"
+
+    @on(Tabs.TabActivated, "#pane-tabs")
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        key = (event.tab.id or "tab-tasks").removeprefix("tab-")
+        self.active_pane = key
+        for pane in self.query(".pane"):
+            pane.set_class(pane.id == f"pane-{key}", "-active")
+        focus = {"tasks": "#tasks", "log": "#log", "roster": None, "phrases": None}[key]
+        if focus and self.has_class("-narrow"):
+            self.query_one(focus).focus()
+
+    # -- state pushed down by the app ----------------------------------------------------------
+
+    @property
+    def header(self) -> IncidentHeader:
+        return self.query_one(IncidentHeader)
+
+    @property
+    def tasks(self) -> TaskBoard:
+        return self.query_one(TaskBoard)
+
+    @property
+    def scribe(self) -> ScribeLog:
+        return self.query_one(ScribeLog)
+
+    @property
+    def log_input(self) -> LogInput:
+        return self.query_one(LogInput)
+
+    @property
+    def phrases(self) -> PhrasebookPane:
+        return self.query_one(PhrasebookPane)
+
+    def set_rows(self, rows: list[LogRow]) -> None:
+        self.scribe.set_rows(rows)
+
+    def rows_added(self) -> None:
+        self.scribe.rows_added()
+
+    def show(self, state: IncidentState, now: datetime) -> None:
+        """The incident changed: redraw every pane from `state`."""
+        self.state = state
+        self.now = now
+        self.times.reference_for(state.declared_at)
+        settings = self.console_app.settings
+        self.header.show(state, now, settings.cadence)
+        self.query_one(Roster).show(state, now)
+        self.tasks.show(state.open_tasks(), now)
+        self._situations(state, now)
+
+    def tick(self, now: datetime) -> None:
+        """The app-wide second: countdowns and times on the call move on."""
+        self.now = now
+        self.header.tick(now)
+        self.tasks.tick(now)
+        self.query_one(Roster).tick(now)
+        if self.state is not None:
+            self._situations(self.state, now)
+
+    def _situations(self, state: IncidentState, now: datetime) -> None:
+        settings = self.console_app.settings
+        self.phrases.show(
+            current_situations(state, now, cadence=settings.cadence, me=settings.actor)
+        )
+
+    # -- running commands ----------------------------------------------------------------------
+
+    def _run(self, command: cmd.Command) -> bool:
+        return self.console_app.execute(command)
+
+    def _form(self, form: CommandForm) -> None:
+        self.app.push_screen(form)
+
+    def _selected_task(self) -> Task | None:
+        task = self.tasks.selected_task
+        if task is None:
+            self.notify("There are no open tasks. Press t to assign one.", severity="warning")
+        return task
+
+    def _open_decision(self) -> Decision | None:
+        if self.state is None:
+            return None
+        decisions = self.state.open_decisions()
+        if not decisions:
+            self.notify("No decision is open. Press p to propose one.", severity="warning")
+            return None
+        return decisions[-1]
+
+    @on(LogInput.Submitted)
+    def _log_line(self, event: LogInput.Submitted) -> None:
+        line = event.line
+        ok = self.console_app.execute(
+            cmd.AddLogEntry(text=line.text, kind=line.kind, occurred_at=line.occurred_at),
+            on_refused=event.log_input.refused,
+        )
+        if ok:
+            event.log_input.saved()
+
+    @on(LogInput.Left)
+    def _left_log(self) -> None:
+        self.tasks.focus()
+
+    def action_log(self) -> None:
+        if self.has_class("-narrow"):
+            self.action_pane("log")
+        self.log_input.focus_input()
+
+    def action_assign_task(self, owner: str = "") -> None:
+        if self.state is not None:
+            self._form(forms.assign_task(self.state, owner))
+
+    def action_acknowledge(self, number: int | None = None) -> None:
+        task = self._find_task(number)
+        if task is not None:
+            self._run(cmd.AcknowledgeTask(number=task.number))
+
+    def action_extend(self, number: int | None = None) -> None:
+        task = self._find_task(number)
+        if task is not None:
+            self._form(forms.extend_task(task))
+
+    def action_reassign(self, number: int | None = None) -> None:
+        task = self._find_task(number)
+        if task is not None and self.state is not None:
+            self._form(forms.reassign_task(self.state, task))
+
+    def action_done(self, number: int | None = None) -> None:
+        task = self._find_task(number)
+        if task is not None:
+            self._run(cmd.CompleteTask(number=task.number))
+
+    def action_cancel_task(self, number: int | None = None) -> None:
+        task = self._find_task(number)
+        if task is not None:
+            self._run(cmd.CancelTask(number=task.number))
+
+    def _find_task(self, number: int | None) -> Task | None:
+        if number is not None and self.state is not None:
+            return self.state.tasks.get(number)
+        return self._selected_task()
+
+    def _find_decision(self, number: int | None) -> Decision | None:
+        if number is not None and self.state is not None:
+            return self.state.decisions.get(number)
+        return self._open_decision()
+
+    def action_propose(self) -> None:
+        self._form(forms.propose_decision())
+
+    def action_object(self, number: int | None = None) -> None:
+        decision = self._find_decision(number)
+        if decision is not None and self.state is not None:
+            self._form(forms.raise_objection(self.state, decision))
+
+    def action_accept(self, number: int | None = None) -> None:
+        decision = self._find_decision(number)
+        if decision is not None:
+            self._form(forms.accept_decision(decision))
+
+    def action_withdraw(self, number: int | None = None) -> None:
+        decision = self._find_decision(number)
+        if decision is not None:
+            self._form(forms.withdraw_decision(decision))
+
+    def action_severity(self) -> None:
+        if self.state is not None:
+            self._form(forms.change_severity(self.state))
+
+    def action_phase(self) -> None:
+        if self.state is not None:
+            self._form(forms.change_phase(self.state))
+
+    def action_role(self, role: str = "") -> None:
+        if self.state is not None:
+            self._form(forms.assign_role(self.state, Role(role) if role else None))
+
+    def action_handover(self, name: str = "") -> None:
+        if self.state is not None:
+            self._form(forms.handover(self.state, name))
+
+    def action_update(self, audience: str = "") -> None:
+        self._form(forms.post_update(Audience(audience) if audience else None))
+
+    def action_release(self, name: str = "") -> None:
+        if self.state is not None:
+            self._form(forms.release(self.state, name))
+
+    def action_resolve(self) -> None:
+        self._form(forms.resolve())
+
+    # -- the phrasebook ------------------------------------------------------------------------
+
+    def action_next_phrase(self) -> None:
+        self.phrases.next()
+
+    def action_responses(self) -> None:
+        from ic_console.tui.screens.responses import ResponsesScreen
+
+        if self.state is None or self.now is None:
+            return
+        settings = self.console_app.settings
+        situations = available_situations(self.state, self.now, me=settings.actor)
+        self.app.push_screen(ResponsesScreen(self.phrasebook, situations), self._pin_response)
+
+    def _pin_response(self, chosen: object) -> None:
+        from ic_console.domain.situations import Situation
+
+        if isinstance(chosen, Situation):
+            self.phrases.pin(chosen)
+            if self.has_class("-narrow"):
+                self.action_pane("phrases")
+
+    def action_copy_phrase(self) -> None:
+        sentences = self.phrases.sentences
+        if not sentences:
+            self.notify("There is no sentence to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(" ".join(sentences))
+        self.notify("Copied to the clipboard.", title="Phrasebook", timeout=2)
+
+    # -- the command palette -------------------------------------------------------------------
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        """Every action, plus one entry per open task, open decision and person on the call."""
+        state = self.state
+        commands = [
+            PaletteCommand("Log a line", "Start typing in the scribe log", self.action_log),
+            PaletteCommand(
+                "Assign a task", "Owner, task and timebox", lambda: self.action_assign_task()
+            ),
+            PaletteCommand("Propose a decision", "Then poll for objections", self.action_propose),
+            PaletteCommand("Change severity", "Raise or lower it", self.action_severity),
+            PaletteCommand(
+                "Change phase", "Detect, mobilize, diagnose, resolve", self.action_phase
+            ),
+            PaletteCommand("Assign a role", "Deputy, scribe, liaisons, experts", self.action_role),
+            PaletteCommand("Hand over command", "Name the new IC", lambda: self.action_handover()),
+            PaletteCommand(
+                "Post an internal update",
+                "To executives, support, sales",
+                lambda: self.action_update("internal"),
+            ),
+            PaletteCommand(
+                "Post an external update",
+                "To customers, in plain words",
+                lambda: self.action_update("external"),
+            ),
+            PaletteCommand("Release someone", "Let them leave the call", self.action_release),
+            PaletteCommand("Next phrase", "What else to say now", self.action_next_phrase),
+            PaletteCommand(
+                "Responses", "Executive takeover, severity argument ...", self.action_responses
+            ),
+            PaletteCommand("Copy the phrase", "To the clipboard", self.action_copy_phrase),
+        ]
+        commands += self.console_app.extra_palette_commands()
+        if state is None:
+            return commands
+        if state.status is Status.ACTIVE:
+            commands.append(
+                PaletteCommand(
+                    "Resolve the incident", "Impact ended and verified", self.action_resolve
+                )
+            )
+        for task in state.open_tasks():
+            line = f"#{task.number} {literal(task.owner)}: {literal(task.text)}"
+            n = task.number
+            if task.acknowledged_at is None:
+                commands.append(
+                    PaletteCommand(
+                        f"Acknowledge {line}",
+                        "They said: understood",
+                        partial(self.action_acknowledge, n),
+                    )
+                )
+            commands.append(
+                PaletteCommand(
+                    f"Extend {line}",
+                    "How much time do you need?",
+                    partial(self.action_extend, n),
+                )
+            )
+            commands.append(
+                PaletteCommand(
+                    f"Reassign {line}",
+                    "Give it to someone else",
+                    partial(self.action_reassign, n),
+                )
+            )
+            commands.append(
+                PaletteCommand(f"Done {line}", "The task is finished", partial(self.action_done, n))
+            )
+            commands.append(
+                PaletteCommand(
+                    f"Cancel {line}",
+                    "Nobody needs to do it now",
+                    partial(self.action_cancel_task, n),
+                )
+            )
+        for decision in state.open_decisions():
+            line = f"D{decision.number}: {literal(decision.text)}"
+            n = decision.number
+            commands.append(
+                PaletteCommand(
+                    f"Accept {line}",
+                    "Hearing no strong objections",
+                    partial(self.action_accept, n),
+                )
+            )
+            commands.append(
+                PaletteCommand(
+                    f"Object to {line}",
+                    "Record a strong objection",
+                    partial(self.action_object, n),
+                )
+            )
+            commands.append(
+                PaletteCommand(
+                    f"Withdraw {line}", "Drop the proposal", partial(self.action_withdraw, n)
+                )
+            )
+        for level in SEVERITIES:
+            if level != state.severity:
+                commands.append(
+                    PaletteCommand(
+                        f"Severity {severity_label(level)}",
+                        "Change severity",
+                        partial(self._run, cmd.ChangeSeverity(severity=level)),
+                    )
+                )
+        for phase in Phase:
+            if phase is not state.phase and phase is not Phase.LEARN:
+                commands.append(
+                    PaletteCommand(
+                        f"Phase {phase.label}",
+                        "Change phase",
+                        partial(self._run, cmd.ChangePhase(phase=phase)),
+                    )
+                )
+        for person in state.on_call():
+            name = person.name
+            shown = literal(name)
+            commands.append(
+                PaletteCommand(
+                    f"Assign a task to {shown}",
+                    "Owner filled in",
+                    partial(self.action_assign_task, name),
+                )
+            )
+            if name != state.ic:
+                commands.append(
+                    PaletteCommand(
+                        f"Release {shown}",
+                        "Thank them and let them go",
+                        partial(self.action_release, name),
+                    )
+                )
+                commands.append(
+                    PaletteCommand(
+                        f"Hand over command to {shown}",
+                        "They become the IC",
+                        partial(self.action_handover, name),
+                    )
+                )
+        return commands

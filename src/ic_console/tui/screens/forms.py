@@ -1,0 +1,165 @@
+"""Small forms for the IC's commands. They check each field as it is typed, using the domain's
+own parsers, and say what is wrong. A form never writes anything: it posts the command it built
+and stays open until the app says it was recorded, so a refusal keeps everything typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label
+
+from ic_console.domain.commands import Command
+from ic_console.domain.errors import DomainError
+from ic_console.tui.text import literal
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input: how to read it (raising DomainError), and what to show around it."""
+
+    name: str
+    label: str
+    parse: Callable[[str], Any]
+    placeholder: str = ""
+    value: str = ""
+    suggestions: Sequence[str] = ()
+    help: str = ""
+
+
+class CommandForm(ModalScreen[bool]):
+    """A modal form that builds one domain command from its fields."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "submit", "Save", id="form.submit"),
+        Binding("enter", "submit", "Confirm", show=False, id="form.confirm"),
+    ]
+
+    class Submitted(Message):
+        """The form holds a valid `command`; the app runs it, then calls `done` or `refused`."""
+
+        def __init__(self, form: CommandForm, command: Command) -> None:
+            super().__init__()
+            self.form = form
+            self.command = command
+
+    def __init__(
+        self,
+        title: str,
+        fields: Sequence[FormField],
+        build: Callable[[Mapping[str, Any]], Command],
+        *,
+        intro: str = "",
+        form_id: str = "",
+    ) -> None:
+        super().__init__(id=form_id or None)
+        self.form_title = title
+        self.fields = list(fields)
+        self.build = build
+        self.intro = intro
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form"):
+            yield Label(Text(self.form_title), id="form-title")
+            if self.intro:
+                intro = "\n".join(literal(line) for line in self.intro.split("\n"))
+                yield Label(Text(intro), id="form-intro")
+            for field in self.fields:
+                yield Label(Text(field.label), classes="field-label")
+                suggester = (
+                    SuggestFromList(list(field.suggestions), case_sensitive=False)
+                    if field.suggestions
+                    else None
+                )
+                yield Input(
+                    value=field.value,
+                    placeholder=field.placeholder,
+                    id=f"field-{field.name}",
+                    suggester=suggester,
+                )
+                yield Label(Text(field.help), id=f"error-{field.name}", classes="field-help")
+            yield Label(id="form-error")
+            keys = "Enter: next field, then save" if self.fields else "Enter: confirm"
+            yield Label(Text(f"{keys} · Esc: cancel"), id="form-keys")
+
+    def on_mount(self) -> None:
+        if self.fields:
+            self.query_one(f"#field-{self.fields[0].name}", Input).focus()
+
+    def _input(self, field: FormField) -> Input:
+        return self.query_one(f"#field-{field.name}", Input)
+
+    def _check(self, field: FormField) -> tuple[bool, Any]:
+        """Parse one field; show its problem (or its help) under it."""
+        label = self.query_one(f"#error-{field.name}", Label)
+        try:
+            value = field.parse(self._input(field).value)
+        except DomainError as problem:
+            label.update(Text(literal(problem.message)))
+            label.add_class("-error")
+            return False, None
+        label.update(Text(field.help))
+        label.remove_class("-error")
+        return True, value
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        for field in self.fields:
+            if event.input.id == f"field-{field.name}":
+                if event.value:
+                    self._check(field)
+                break
+        self.query_one("#form-error", Label).update("")
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        names = [f"field-{field.name}" for field in self.fields]
+        position = names.index(event.input.id or "")
+        if position < len(names) - 1:
+            ok, _ = self._check(self.fields[position])
+            if ok:
+                self._input(self.fields[position + 1]).focus()
+            return
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        values: dict[str, Any] = {}
+        first_bad: FormField | None = None
+        for field in self.fields:
+            ok, value = self._check(field)
+            if not ok and first_bad is None:
+                first_bad = field
+            values[field.name] = value
+        if first_bad is not None:
+            self._input(first_bad).focus()
+            return
+        try:
+            command = self.build(values)
+        except DomainError as problem:
+            self.refused(problem.message)
+            return
+        self.post_message(self.Submitted(self, command))
+
+    def refused(self, message: str) -> None:
+        """The command was refused: say why and keep what was typed."""
+        error = self.query_one("#form-error", Label)
+        error.update(Text(literal(message)))
+        error.add_class("-error")
+
+    def done(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

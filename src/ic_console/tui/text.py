@@ -1,0 +1,88 @@
+"""Showing what people typed, literally, and times in the reader's zone.
+
+User text is never interpreted: no Rich or Textual markup, no terminal control sequences.
+Control characters are replaced by visible stand-ins before anything reaches the screen.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime, timedelta, tzinfo
+
+from ic_console.domain.durations import format_countdown
+
+_CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+_NEWLINE = "⏎"
+_REPLACEMENT = "\ufffd"
+
+
+def _stand_in(ch: str) -> str:
+    code = ord(ch)
+    if ch in "\r\n":
+        return _NEWLINE
+    if ch == "\t":
+        return " "
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode "control pictures": ␛ for ESC
+    if code == 0x7F:
+        return "␡"
+    return _REPLACEMENT
+
+
+def literal(text: str) -> str:
+    """`text` as one line of safe, printable characters (control characters made visible)."""
+    if text.isprintable():
+        return text
+    return "".join(
+        _stand_in(ch) if unicodedata.category(ch) in _CONTROL_CATEGORIES else ch for ch in text
+    )
+
+
+def literal_lines(text: str) -> list[str]:
+    """`text` split on its own line breaks, each line made safe with `literal`."""
+    return [literal(line) for line in text.splitlines()] or [""]
+
+
+def truncate(text: str, width: int) -> str:
+    """Cut `text` to `width` cells, ending in an ellipsis when cut."""
+    from rich.cells import cell_len, set_cell_size
+
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "…"
+
+
+class TimeFormat:
+    """Times in one zone, with dates once the incident has crossed midnight."""
+
+    def __init__(self, zone: tzinfo | None = None, reference: date | None = None) -> None:
+        self.zone = zone
+        self.reference = reference
+
+    def local(self, when: datetime) -> datetime:
+        return when.astimezone(self.zone)
+
+    def zone_name(self, when: datetime) -> str:
+        """The zone's short name at `when` ("UTC", "CET")."""
+        return self.local(when).tzname() or "local"
+
+    def clock(self, when: datetime, *, seconds: bool = True) -> str:
+        """ "14:05:09", or "11-24 00:05:09" on a day other than the reference day."""
+        local = self.local(when)
+        text = local.strftime("%H:%M:%S" if seconds else "%H:%M")
+        if self.reference is not None and local.date() != self.reference:
+            text = f"{local:%m-%d} {text}"
+        return text
+
+    def reference_for(self, when: datetime | None) -> None:
+        """Make `when` (the declaration) the day whose times need no date."""
+        self.reference = self.local(when).date() if when is not None else None
+
+
+def countdown(remaining: timedelta) -> str:
+    """ "04:59" while time is left, "+01:12" once it has run out (counting up)."""
+    if remaining.total_seconds() > 0:
+        return format_countdown(remaining)
+    return "+" + format_countdown(remaining)

@@ -1,0 +1,146 @@
+"""A scrolling list that renders only the rows on screen (Textual's Line API), with a cursor.
+
+The task board and the scribe log both build on it, so 100,000 log entries cost no more to show
+than twenty: each frame renders the visible rows, and scrolling never touches the rest.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+class LineList(ScrollView, can_focus=True):
+    """Rows of one line each; subclasses say how many and how each one looks."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1)", "Up", show=False, id="list.up"),
+        Binding("down", "cursor(1)", "Down", show=False, id="list.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="list.page-up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="list.page-down"),
+        Binding("home", "first", "First", show=False, id="list.first"),
+        Binding("end", "last", "Last", show=False, id="list.last"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"line-list--cursor"}
+    DEFAULT_CSS = """
+    LineList > .line-list--cursor { text-style: reverse; }
+    LineList:focus > .line-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    """
+
+    cursor: reactive[int] = reactive(-1, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to `index` (-1 when the list is empty)."""
+
+        def __init__(self, list_: LineList, index: int) -> None:
+            super().__init__()
+            self.list = list_
+            self.index = index
+
+        @property
+        def control(self) -> LineList:
+            return self.list
+
+    #: Shown dimmed on the first line while the list is empty.
+    empty_text = ""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002 (Textual's own name)
+        super().__init__(id=id, classes=classes)
+        self._count = 0
+
+    # -- what subclasses provide --------------------------------------------------------------
+
+    def render_row(self, index: int, width: int, selected: bool) -> list[Segment]:
+        """The segments of row `index`, at most `width` cells (an empty row by default)."""
+        return []
+
+    # -- size and cursor -----------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return self._count
+
+    def set_row_count(self, count: int, *, follow: bool = False) -> None:
+        """Tell the list how many rows there are; `follow` keeps the cursor on the last row."""
+        at_end = self.cursor >= self._count - 1
+        self._count = count
+        self.virtual_size = Size(self.size.width, count)
+        if count == 0:
+            self.cursor = -1
+        elif follow and at_end:
+            self.cursor = count - 1
+        elif self.cursor >= count or self.cursor < 0:
+            self.cursor = min(max(self.cursor, 0), count - 1)
+        self.refresh()
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if new >= 0:
+            self.scroll_to_region_y(new)
+        self.refresh()
+        self.post_message(self.Highlighted(self, new))
+
+    def scroll_to_region_y(self, index: int) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_y)
+        if index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+        elif index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
+
+    def action_cursor(self, step: int) -> None:
+        if self._count:
+            self.cursor = min(max(self.cursor + step, 0), self._count - 1)
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(1, self.scrollable_content_region.height - 1))
+
+    def action_first(self) -> None:
+        if self._count:
+            self.cursor = 0
+
+    def action_last(self) -> None:
+        if self._count:
+            self.cursor = self._count - 1
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self._count)
+        if self.cursor >= 0:
+            self.scroll_to_region_y(self.cursor)
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= self._count or width <= 0:
+            if index == 0 and self._count == 0 and self.empty_text and width > 0:
+                hint = Segment(self.empty_text, base + Style(dim=True))
+                return Strip([hint]).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        selected = index == self.cursor
+        segments = self.render_row(index, width, selected)
+        strip = Strip(segments).crop_extend(0, width, None)
+        if selected:
+            cursor = self.get_component_rich_style("line-list--cursor", partial=True)
+            strip = Strip([Segment(t, (st or Style()) + cursor, c) for t, st, c in strip])
+        return strip.apply_style(base)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()

@@ -1,0 +1,130 @@
+"""The log line: type, press Enter, and it is in the scribe log. Checks what you type as you go."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, Label
+
+from ic_console.domain.clock import Clock
+from ic_console.domain.errors import DomainError
+from ic_console.domain.model import LogKind
+from ic_console.tui.log_line import KIND_CYCLE, LogLine, parse_log_line
+from ic_console.tui.text import literal
+
+PLACEHOLDER = "Log a line: Enter saves a note; a: action, s: status, f: follow-up, @14:05 when"
+
+
+class LogInput(Vertical):
+    """An input with a hint under it; posts `LogInput.Submitted` and waits to be told the result."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+t", "cycle_kind", "Kind", id="log.cycle-kind"),
+        Binding("escape", "leave", "Leave", id="log.leave"),
+    ]
+
+    kind: reactive[LogKind] = reactive(LogKind.NOTE)
+
+    class Submitted(Message):
+        """The person asked to record `line`."""
+
+        def __init__(self, log_input: LogInput, line: LogLine) -> None:
+            super().__init__()
+            self.log_input = log_input
+            self.line = line
+
+    class Left(Message):
+        """The person pressed Escape: focus should go back where it was."""
+
+    def __init__(self, clock: Clock, zone: tzinfo | None = None, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
+        super().__init__(id=id)
+        self.clock = clock
+        self.zone = zone
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=PLACEHOLDER, id="log-text", select_on_focus=False)
+        yield Label(id="log-hint")
+
+    def on_mount(self) -> None:
+        self._hint()
+
+    @property
+    def input(self) -> Input:
+        return self.query_one("#log-text", Input)
+
+    def focus_input(self, prefix: str = "") -> None:
+        if prefix and not self.input.value:
+            self.input.value = prefix
+            self.input.cursor_position = len(prefix)
+        self.input.focus()
+
+    def _parse(self, now: datetime) -> LogLine:
+        return parse_log_line(self.input.value, default=self.kind, now=now, zone=self.zone)
+
+    def _hint(self, error: str | None = None) -> None:
+        hint = self.query_one("#log-hint", Label)
+        hint.set_class(error is not None, "-error")
+        if error is not None:
+            hint.update(Text(literal(error)))
+            return
+        raw = self.input.value.strip()
+        if not raw:
+            hint.update(
+                Text(f"Kind: {self.kind.value} (ctrl+t changes it)  Esc leaves the log line")
+            )
+            return
+        try:
+            line = self._parse(self.clock.now())
+        except DomainError as problem:
+            hint.update(Text(literal(problem.message)))
+            hint.set_class(True, "-error")
+            return
+        when = ""
+        if line.occurred_at is not None:
+            local = line.occurred_at.astimezone(self.zone)
+            when = f", happened at {local:%H:%M:%S %Z}".rstrip()
+        hint.update(Text(f"Enter saves this as {line.kind.value}{when}"))
+
+    def watch_kind(self) -> None:
+        if self.is_mounted:
+            self._hint()
+
+    @on(Input.Changed, "#log-text")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._hint()
+
+    @on(Input.Submitted, "#log-text")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value.strip():
+            return
+        try:
+            line = self._parse(self.clock.now())
+        except DomainError as problem:
+            self._hint(problem.message)
+            return
+        self.post_message(self.Submitted(self, line))
+
+    def saved(self) -> None:
+        """The line was recorded: clear it for the next one, keeping the chosen kind."""
+        self.input.value = ""
+        self._hint()
+
+    def refused(self, message: str) -> None:
+        """The line was refused: keep what was typed and say why."""
+        self._hint(message)
+
+    def action_cycle_kind(self) -> None:
+        self.kind = KIND_CYCLE[(KIND_CYCLE.index(self.kind) + 1) % len(KIND_CYCLE)]
+
+    def action_leave(self) -> None:
+        self.post_message(self.Left())

@@ -1,0 +1,73 @@
+"""Roster and roles: who holds each role, the experts, who is on the call and for how long."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from ic_console.domain.durations import format_duration
+from ic_console.domain.model import ROTATE_AFTER, SINGLE_ROLES, Role
+from ic_console.domain.state import IncidentState
+from ic_console.tui.text import literal
+
+
+class Roster(Static):
+    """Redrawn at each tick so time on the call stays current; it is a few dozen lines at most."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
+        super().__init__(id=id)
+        self._state: IncidentState | None = None
+
+    def show(self, state: IncidentState, now: datetime) -> None:
+        self._state = state
+        self.tick(now)
+
+    def tick(self, now: datetime) -> None:
+        state = self._state
+        if state is None:
+            return
+        self.update(self._table(state, now))
+
+    def _table(self, state: IncidentState, now: datetime) -> Table:
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(no_wrap=True)
+        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column(no_wrap=True, justify="right")
+        for role in SINGLE_ROLES:
+            holder = state.holder(role)
+            if holder is None:
+                name = Text("vacant", style="dim italic")
+                if role is Role.IC:
+                    name = Text("nobody: take command", style="bold")
+            else:
+                name = Text(literal(holder))
+            table.add_row(Text(role.label, style="bold"), name, "")
+        if state.smes:
+            experts = Text(", ".join(literal(name) for name in state.smes))
+        else:
+            experts = Text("none yet", style="dim italic")
+        table.add_row(Text("Experts", style="bold"), experts, "")
+        table.add_row("", "", "")
+        on_call = state.on_call()
+        table.add_row(Text(f"On the call ({len(on_call)})", style="bold underline"), "", "")
+        for person in sorted(on_call, key=lambda p: p.joined_at):
+            held = ", ".join(role.label for role in state.roles_of(person.name))
+            on_call_for = format_duration(person.time_on_call(now))
+            name = Text(literal(person.name))
+            roles = Text(held, style="dim")
+            minutes = Text(on_call_for)
+            if person.should_rotate(now):
+                name.stylize("bold")
+                minutes = Text(f"{on_call_for} · rotate?", style="bold")
+            table.add_row(name, roles, minutes)
+        released = [p for p in state.participants.values() if not p.on_call]
+        if released:
+            names = ", ".join(literal(p.name) for p in released)
+            table.add_row(Text("Released", style="dim"), Text(names, style="dim"), "")
+        hint = f"Rotate people after about {format_duration(ROTATE_AFTER)} on the call."
+        if any(p.should_rotate(now) for p in on_call):
+            table.add_row("", Text(hint, style="italic"), "")
+        return table

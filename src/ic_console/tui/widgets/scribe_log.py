@@ -1,0 +1,109 @@
+"""The scribe log pane: every entry and system line, newest at the bottom, smooth at any size.
+
+Only the rows on screen are rendered (see `LineList`), and rendered rows are cached, so a log of
+100,000 entries opens, scrolls and grows as fast as a log of forty.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.message import Message
+
+from ic_console.tui.log_rows import KIND_LABELS, LogRow
+from ic_console.tui.text import TimeFormat, truncate
+from ic_console.tui.widgets.line_list import LineList
+
+TIME_WIDTH = 8
+AUTHOR_WIDTH = 10
+KIND_WIDTH = 9
+
+
+class ScribeLog(LineList):
+    """The log rows; the cursor picks one to read in full below the list."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = LineList.COMPONENT_CLASSES | {
+        "scribe-log--time",
+        "scribe-log--author",
+        "scribe-log--system",
+        "scribe-log--note",
+        "scribe-log--action",
+        "scribe-log--status",
+        "scribe-log--followup",
+        "scribe-log--decision",
+        "scribe-log--occurred",
+    }
+
+    class Selected(Message):
+        """The cursor is on `row` (None when the log is empty)."""
+
+        def __init__(self, row: LogRow | None) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(
+        self,
+        times: TimeFormat,
+        *,
+        id: str | None = None,  # noqa: A002 (Textual's own name)
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.times = times
+        self.rows: list[LogRow] = []
+        self._cache: dict[tuple[int, int, bool], list[Segment]] = {}
+
+    def set_rows(self, rows: list[LogRow]) -> None:
+        """Show `rows` (the list is kept, not copied: append to it and call `rows_added`)."""
+        self.rows = rows
+        self._cache.clear()
+        self.set_row_count(len(rows), follow=True)
+        self.cursor = len(rows) - 1
+
+    def rows_added(self) -> None:
+        """More rows were appended to the shown list; follow them if the cursor was at the end."""
+        self.set_row_count(len(self.rows), follow=True)
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        super().watch_cursor(old, new)
+        self.post_message(self.Selected(self.rows[new] if 0 <= new < len(self.rows) else None))
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"scribe-log--{name}", partial=True)
+
+    def render_row(self, index: int, width: int, selected: bool) -> list[Segment]:
+        key = (index, width, selected)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        row = self.rows[index]
+        when = self.times.clock(row.recorded_at)
+        kind_style = self._style("system" if row.system else row.kind)
+        segments = [
+            Segment(when.rjust(TIME_WIDTH) + " ", self._style("time")),
+            Segment(
+                truncate(row.author, AUTHOR_WIDTH).ljust(AUTHOR_WIDTH) + " ", self._style("author")
+            ),
+            Segment(KIND_LABELS.get(row.kind, row.kind).ljust(KIND_WIDTH) + " ", kind_style),
+        ]
+        used = len(when.rjust(TIME_WIDTH)) + 1 + AUTHOR_WIDTH + 1 + KIND_WIDTH + 1
+        text = row.text
+        if row.occurred_at is not None:
+            happened = f"(at {self.times.clock(row.occurred_at, seconds=False)}) "
+            segments.append(Segment(happened, self._style("occurred")))
+            used += len(happened)
+        segments.append(Segment(truncate(text, max(0, width - used)), kind_style))
+        if len(self._cache) > 4096:
+            self._cache.clear()
+        self._cache[key] = segments
+        return segments

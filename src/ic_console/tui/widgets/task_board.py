@@ -1,0 +1,105 @@
+"""The task board: who owns what, and how long until the IC follows up.
+
+Countdowns are computed from stored deadlines at each app-wide tick (never decremented), so they
+survive restarts and agree between terminals. An expired timebox becomes an overdue line that
+counts up. Only the visible rows are rendered, so 200 running countdowns cost almost nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.message import Message
+
+from ic_console.domain.state import Task
+from ic_console.tui.text import countdown, literal, truncate
+from ic_console.tui.widgets.line_list import LineList
+
+OWNER_WIDTH = 12
+
+
+class TaskBoard(LineList):
+    """Open tasks, soonest deadline first."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = LineList.COMPONENT_CLASSES | {
+        "task-board--number",
+        "task-board--owner",
+        "task-board--countdown",
+        "task-board--overdue",
+        "task-board--acked",
+        "task-board--unacked",
+    }
+    empty_text = "No open tasks. Press t to assign one to a named person, with a timebox."
+
+    class Selected(Message):
+        """The cursor is on task `number` (None when there are no open tasks)."""
+
+        def __init__(self, number: int | None) -> None:
+            super().__init__()
+            self.number = number
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002 (Textual's own name)
+        super().__init__(id=id, classes=classes)
+        self.tasks: list[Task] = []
+        self.now: datetime | None = None
+
+    @property
+    def selected_task(self) -> Task | None:
+        if 0 <= self.cursor < len(self.tasks):
+            return self.tasks[self.cursor]
+        return None
+
+    def show(self, tasks: list[Task], now: datetime) -> None:
+        """Show `tasks` (already sorted by deadline), keeping the cursor on the same task."""
+        keep = self.selected_task.number if self.selected_task else None
+        self.tasks = tasks
+        self.now = now
+        self.set_row_count(len(tasks))
+        if keep is not None:
+            for index, task in enumerate(tasks):
+                if task.number == keep:
+                    self.cursor = index
+                    break
+        self.post_message(self.Selected(self.selected_task.number if self.selected_task else None))
+        self.refresh()
+
+    def tick(self, now: datetime) -> None:
+        """Move the countdowns on; only the visible rows are redrawn."""
+        self.now = now
+        self.refresh()
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        super().watch_cursor(old, new)
+        task = self.selected_task
+        self.post_message(self.Selected(task.number if task else None))
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"task-board--{name}", partial=True)
+
+    def render_row(self, index: int, width: int, selected: bool) -> list[Segment]:
+        task = self.tasks[index]
+        now = self.now or task.assigned_at
+        remaining = task.remaining(now)
+        overdue = remaining.total_seconds() <= 0
+        clock = countdown(remaining).rjust(11)
+        acked = task.acknowledged_at is not None
+        state = "ack" if acked else "not ack"
+        state_style = self._style("acked" if acked else "unacked")
+        if overdue:
+            clock = ("late " + countdown(remaining)).rjust(11)
+        row_style = self._style("overdue") if overdue else Style()
+        segments = [
+            Segment(f"#{task.number:<3}", self._style("number") + row_style),
+            Segment(
+                truncate(literal(task.owner), OWNER_WIDTH).ljust(OWNER_WIDTH) + " ",
+                self._style("owner") + row_style,
+            ),
+            Segment(clock + " ", self._style("overdue") if overdue else self._style("countdown")),
+            Segment(state.ljust(8), state_style + row_style),
+        ]
+        used = 4 + OWNER_WIDTH + 1 + len(clock) + 1 + 8
+        segments.append(Segment(truncate(literal(task.text), max(0, width - used)), row_style))
+        return segments
