@@ -204,7 +204,8 @@ class Event(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    v: int = SCHEMA_VERSION
+    #: Events from a newer schema are refused, never half-read.
+    v: Annotated[int, Field(ge=1, le=SCHEMA_VERSION)] = SCHEMA_VERSION
     seq: Annotated[int, Field(ge=1)]
     id: str
     at: AwareDatetime
@@ -218,7 +219,10 @@ class Event(BaseModel):
 
 
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
-EVENT_LIST_ADAPTER: TypeAdapter[list[Event]] = TypeAdapter(list[Event])
+#: Reading a long log: ids are unique, so caching parsed strings would only cost time.
+EVENT_LIST_ADAPTER: TypeAdapter[list[Event]] = TypeAdapter(
+    list[Event], config=ConfigDict(cache_strings=False)
+)
 
 
 def event_time(event: Event) -> datetime:

@@ -228,12 +228,19 @@ def apply(state: IncidentState, event: ev.Event) -> IncidentState:
     return state
 
 
+def apply_all(state: IncidentState, events: Iterable[ev.Event]) -> IncidentState:
+    """Fold many events into the state (in place), exactly as `apply` one by one would."""
+    handlers = _HANDLERS
+    for event in events:
+        handlers[type(event.data)](state, event.data, event)
+        state.last_seq = event.seq
+        state.updated_at = event.at
+    return state
+
+
 def replay(events: Iterable[ev.Event]) -> IncidentState:
     """The state after all of `events`, in order."""
-    state = IncidentState()
-    for event in events:
-        apply(state, event)
-    return state
+    return apply_all(IncidentState(), events)
 
 
 # -- handlers, one per payload type ------------------------------------------------------------

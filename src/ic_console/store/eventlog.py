@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,12 @@ from ic_console.domain.events import EVENT_ADAPTER, EVENT_LIST_ADAPTER, SCHEMA_V
 from ic_console.store.paths import FILE_MODE
 
 _CRC_MARK = b',"crc":"'
+_CRC_MARK_LEN = len(_CRC_MARK)
+#: The checksum member at the end of a line: the mark, 8 hex digits and `"}`.
+_CRC_TAIL = _CRC_MARK_LEN + 10
+#: Lines validated per pydantic call: big enough to amortise the call, small enough that a
+#: large log is never held in memory as events all at once.
+BATCH_LINES = 4096
 
 
 class LogDamaged(Exception):
@@ -42,12 +49,12 @@ def encode(event: Event) -> bytes:
 
 def decode_body(line: bytes, *, path: Path, number: int) -> bytes:
     """Check the line's checksum and return the event JSON without it."""
-    cut = line.rfind(_CRC_MARK)
-    if cut < 0 or not line.endswith(b'"}') or len(line) - cut != len(_CRC_MARK) + 10:
+    cut = len(line) - _CRC_TAIL
+    if cut <= 0 or line[cut : cut + _CRC_MARK_LEN] != _CRC_MARK or not line.endswith(b'"}'):
         raise LogDamaged(path, number, _describe_bad_line(line, "it has no checksum"))
     body = line[:cut] + b"}"
     try:
-        expected = int(line[cut + len(_CRC_MARK) : -2], 16)
+        expected = int(line[cut + _CRC_MARK_LEN : -2], 16)
     except ValueError:
         raise LogDamaged(path, number, "its checksum is not a number") from None
     if zlib.crc32(body) != expected:
@@ -69,16 +76,62 @@ def _describe_bad_line(body: bytes, fallback: str) -> str:
     return f"{fallback} (the line was changed after it was written)"
 
 
-def parse_lines(
-    path: Path, lines: Sequence[bytes], first_line: int, expect_seq: int
+#: A well-formed line: the event JSON without its closing brace (the "stem"), then the checksum.
+_LINE = re.compile(rb'(?m)^(.*),"crc":"([0-9a-f]{8})"}$')
+
+
+def _stem(line: bytes, *, path: Path, number: int) -> bytes:
+    """The checked event JSON of one line, without its closing brace; or `LogDamaged`."""
+    body = decode_body(line, path=path, number=number)
+    if line[-_CRC_TAIL + _CRC_MARK_LEN : -2].isalnum():
+        return body[:-1]
+    # `int` accepts "+1f", " 1f" and "1_f"; a stored checksum is exactly 8 hex digits.
+    raise LogDamaged(path, number, "its checksum is not a number")
+
+
+def _checked_stems(
+    path: Path, chunk: bytes, first_line: int
+) -> tuple[list[bytes], LogDamaged | None]:
+    """The checksummed stems of the whole lines in `chunk`, up to the first damaged line.
+
+    One regular expression splits a well-formed chunk into stems and checksums in C; anything
+    irregular is read again line by line to say exactly which line is wrong and why.
+    """
+    pairs = _LINE.findall(chunk)
+    if len(pairs) == chunk.count(b"\n"):
+        crc32 = zlib.crc32
+        stems: list[bytes] = []
+        append = stems.append
+        for stem, digits in pairs:
+            if crc32(b"}", crc32(stem)) != int(digits, 16):
+                break
+            append(stem)
+        else:
+            return stems, None
+    lines = chunk.split(b"\n")
+    lines.pop()  # the empty string after the last newline
+    stems = []
+    for number, line in enumerate(lines, start=first_line):
+        try:
+            stems.append(_stem(line, path=path, number=number))
+        except LogDamaged as damage:
+            return stems, damage
+    return stems, None
+
+
+def _validate_stems(
+    path: Path, stems: Sequence[bytes], first_line: int, expect_seq: int
 ) -> list[Event]:
-    """Events from whole lines (without newlines); `first_line` is the 1-based line number."""
-    bodies = [decode_body(line, path=path, number=first_line + i) for i, line in enumerate(lines)]
+    """Events from checked stems: their schema (one pydantic call for all of them), schema
+    version and sequence numbers are checked; the first bad one raises `LogDamaged`."""
+    if not stems:
+        return []
     try:
-        events = EVENT_LIST_ADAPTER.validate_json(b"[" + b",".join(bodies) + b"]")
+        events = EVENT_LIST_ADAPTER.validate_json(b"[" + b"},".join(stems) + b"}]")
     except ValidationError:
         events = []
-        for i, body in enumerate(bodies):
+        for i, stem in enumerate(stems):
+            body = stem + b"}"
             try:
                 events.append(EVENT_ADAPTER.validate_json(body))
             except ValidationError as error:
@@ -88,17 +141,33 @@ def parse_lines(
                     where = ".".join(str(part) for part in first["loc"])
                     reason = f"the event is not valid ({where}: {first['msg']})"
                 raise LogDamaged(path, first_line + i, reason) from None
-    for i, event in enumerate(events):
-        if event.v > SCHEMA_VERSION:
-            raise LogDamaged(path, first_line + i, _describe_bad_line(bodies[i], ""))
-        if event.seq != expect_seq + i:
-            raise LogDamaged(
-                path,
-                first_line + i,
-                f"sequence number {event.seq} where {expect_seq + i} was expected "
-                "(a line is missing, repeated or out of order)",
-            )
+    seqs = [event.seq for event in events]
+    if (
+        seqs[0] != expect_seq
+        or seqs[-1] != expect_seq + len(seqs) - 1
+        or seqs != list(range(expect_seq, expect_seq + len(seqs)))
+    ):
+        for i, seq in enumerate(seqs):
+            if seq != expect_seq + i:
+                raise LogDamaged(
+                    path,
+                    first_line + i,
+                    f"sequence number {seq} where {expect_seq + i} was expected "
+                    "(a line is missing, repeated or out of order)",
+                )
     return events
+
+
+def parse_lines(
+    path: Path, lines: Sequence[bytes], first_line: int, expect_seq: int
+) -> list[Event]:
+    """Events from whole lines (without newlines); `first_line` is the 1-based line number.
+
+    Every line's checksum, its schema, its schema version and its sequence number are
+    checked; the first bad line raises `LogDamaged`.
+    """
+    stems = [_stem(line, path=path, number=first_line + i) for i, line in enumerate(lines)]
+    return _validate_stems(path, stems, first_line, expect_seq)
 
 
 @dataclass
@@ -111,6 +180,9 @@ class ReadResult:
     lines: int = 0
     damage: LogDamaged | None = None
     extra: list[str] = field(default_factory=list)
+    #: The file is no longer the one read before (replaced, or truncated below the offset):
+    #: nothing was read; start again from the beginning.
+    replaced: bool = False
 
 
 class EventLog:
@@ -139,6 +211,8 @@ class EventLog:
             st = os.stat(self.path)
         except FileNotFoundError:
             return True
+        if self._inode is None:
+            return self.offset > 0
         return (st.st_dev, st.st_ino) != self._inode or st.st_size < self.offset
 
     def size(self) -> int:
@@ -147,40 +221,80 @@ class EventLog:
         except FileNotFoundError:
             return 0
 
-    def read_new(self) -> ReadResult:
+    def read_new(self, consume: Callable[[list[Event]], None] | None = None) -> ReadResult:
         """Events appended since the last read (all of them on the first call).
 
         Only whole lines are consumed; a partial last line stays unread and is returned as
         `tail`. A damaged line stops the read there, with `damage` saying where and why.
+
+        With `consume`, events are handed over in batches as they are validated and are not
+        kept in the result, so a long log is never held in memory all at once. The read
+        position moves past each batch before it is handed over.
         """
         with open(self.path, "rb") as handle:
             st = os.fstat(handle.fileno())
-            self._inode = (st.st_dev, st.st_ino)
+            identity = (st.st_dev, st.st_ino)
+            if (self._inode is not None and identity != self._inode) or st.st_size < self.offset:
+                return ReadResult(events=[], offset=self.offset, lines=self.lines, replaced=True)
+            self._inode = identity
             handle.seek(self.offset)
             data = handle.read()
         end = data.rfind(b"\n") + 1
-        tail = data[end:]
-        chunk = data[:end]
-        lines = chunk.split(b"\n")[:-1] if chunk else []
-        result = ReadResult(events=[], offset=self.offset, tail=tail)
-        try:
-            events = parse_lines(self.path, lines, self.lines + 1, self.last_seq + 1)
-        except LogDamaged as damage:
-            # Keep every event before the damaged line; stop there.
-            good = damage.line - self.lines - 1
-            events = parse_lines(self.path, lines[:good], self.lines + 1, self.last_seq + 1)
-            consumed = sum(len(line) + 1 for line in lines[:good])
-            result.damage = damage
-            lines = lines[:good]
-            chunk = chunk[:consumed]
-        self.offset += len(chunk)
-        self.lines += len(lines)
-        if events:
-            self.last_seq = events[-1].seq
-        result.events = events
+        result = ReadResult(events=[], offset=self.offset, tail=data[end:])
+        stems, split_damage = _checked_stems(self.path, data[:end], self.lines + 1)
+        del data
+        kept = result.events
+        for start in range(0, len(stems), BATCH_LINES):
+            batch = stems[start : start + BATCH_LINES]
+            try:
+                events = _validate_stems(self.path, batch, self.lines + 1, self.last_seq + 1)
+            except LogDamaged as damage:
+                # Keep every event before the damaged line; stop there.
+                batch = batch[: damage.line - self.lines - 1]
+                events = _validate_stems(self.path, batch, self.lines + 1, self.last_seq + 1)
+                result.damage = damage
+            # A well-formed line is its stem, the checksum member (18 bytes) and a newline.
+            self.offset += sum(map(len, batch)) + (_CRC_TAIL + 1) * len(batch)
+            self.lines += len(batch)
+            if events:
+                self.last_seq = events[-1].seq
+            result.offset = self.offset
+            result.lines = self.lines
+            if consume is None:
+                kept.extend(events)
+            elif events:
+                consume(events)
+            if result.damage is not None:
+                break
+        if result.damage is None:
+            result.damage = split_damage
         result.offset = self.offset
         result.lines = self.lines
         return result
+
+    def torn_tail_at(self) -> int | None:
+        """Where a partial last line starts, or None when the log ends with a whole line.
+
+        Reads only the end of the file, so checking a long log costs next to nothing.
+        """
+        with open(self.path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size == 0:
+                return None
+            handle.seek(size - 1)
+            if handle.read(1) == b"\n":
+                return None
+            position = size
+            block = 64 * 1024
+            while position > 0:
+                start = max(0, position - block)
+                handle.seek(start)
+                chunk = handle.read(position - start)
+                newline = chunk.rfind(b"\n")
+                if newline >= 0:
+                    return start + newline + 1
+                position = start
+            return 0
 
     def reset(self) -> None:
         self.offset = 0

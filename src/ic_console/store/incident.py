@@ -8,7 +8,9 @@ both succeed: the second sees the first's event and is refused with a clear mess
 
 from __future__ import annotations
 
+import gc
 import os
+import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,11 +22,12 @@ from ic_console.domain.commands import Command, Declare, decide
 from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event
 from ic_console.domain.model import Role, Status
-from ic_console.domain.state import IncidentState, apply
+from ic_console.domain.state import IncidentState, apply_all
 from ic_console.domain.text import check_incident_id, clean_name, slugify
 from ic_console.store.eventlog import EventLog, LogDamaged
 from ic_console.store.lock import locked
 from ic_console.store.paths import (
+    DIR_MODE,
     FILE_MODE,
     check_not_world_writable,
     incident_dir,
@@ -40,6 +43,23 @@ LOCK_FILE = ".lock"
 
 class StoreError(Exception):
     """The incident files cannot be used as asked; the message says why and what to do."""
+
+
+class _DoesNotFit(Exception):
+    """An event that parsed but cannot be folded into the state (internal to the reader)."""
+
+    def __init__(self, damage: LogDamaged) -> None:
+        super().__init__(str(damage))
+        self.damage = damage
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make a rename, a new file or a truncation in `directory` durable."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -141,20 +161,34 @@ class IncidentStore:
         actor: str,
         role: Role | None = None,
     ) -> IncidentStore:
-        """Declare a new incident in its own private directory."""
+        """Declare a new incident in its own private directory.
+
+        The declaration is checked before anything is created, so a refused one leaves no
+        half-made directory behind.
+        """
         incident_id = check_incident_id(declare.incident_id)
-        make_private_dir(incidents_dir(root))
+        decide(declare, IncidentState(), (clock or SystemClock()).now(), actor)
+        base = incidents_dir(root)
+        make_private_dir(base)
+        check_not_world_writable(base)
         directory = incident_dir(root, incident_id)
         try:
-            directory.mkdir(mode=0o700)
+            directory.mkdir(mode=DIR_MODE)
         except FileExistsError:
             raise StoreError(
                 f"An incident with the id {incident_id!r} already exists: "
                 "choose another id, or open it with `ic open`."
             ) from None
         store = cls(directory, clock=clock, actor=actor, role=role)
-        store.log.path.touch(mode=FILE_MODE)
-        store.execute(declare)
+        try:
+            fd = os.open(store.events_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            os.close(fd)
+            store.execute(declare)
+        except BaseException:
+            if store.log.size() == 0:
+                shutil.rmtree(directory, ignore_errors=True)
+            raise
+        _fsync_directory(base)
         return store
 
     def load(self, *, holding_lock: bool = False) -> None:
@@ -167,22 +201,19 @@ class IncidentStore:
         elif not self._forced_read_only and os.access(self.directory, os.W_OK):
             with locked(self.lock_path):
                 self._recover_torn_tail()
-        self._read_and_apply()
+        self._read_and_apply(keep=False)
         if not self.read_only:
             self._refresh_summary_if_stale()
 
     def _recover_torn_tail(self) -> None:
         """Under the lock: move a partial last line aside and cut the log back to whole lines."""
         path = self.events_path
-        size = path.stat().st_size
-        if size == 0:
+        end = self.log.torn_tail_at()
+        if end is None:
             return
         with open(path, "rb") as handle:
-            data = handle.read()
-        end = data.rfind(b"\n") + 1
-        if end == size:
-            return
-        torn = data[end:]
+            handle.seek(end)
+            torn = handle.read()
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         sidecar = self.directory / f"events.torn-{stamp}.jsonl"
         fd = os.open(sidecar, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
@@ -195,6 +226,7 @@ class IncidentStore:
             handle.truncate(end)
             handle.flush()
             os.fsync(handle.fileno())
+        _fsync_directory(self.directory)
         self.notices.append(
             Notice(
                 f"The last line of {path} was incomplete (a crash while writing). "
@@ -202,27 +234,61 @@ class IncidentStore:
             )
         )
 
-    def _read_and_apply(self) -> list[Event]:
-        result = self.log.read_new()
+    def _read_and_apply(self, *, keep: bool = True) -> list[Event]:
+        """Fold what was appended since the last read into the state.
+
+        Returns the new events when `keep` (following another terminal); a full load passes
+        `keep=False` so a long log is folded batch by batch and never held as events at once.
+        """
         applied: list[Event] = []
-        for event in result.events:
+
+        def fold(batch: list[Event]) -> None:
+            state = self.state
             try:
-                apply(self.state, event)
+                apply_all(state, batch)
             except (KeyError, ValueError, AttributeError, TypeError) as error:
-                line = result.lines - len(result.events) + len(applied) + 1
-                self._set_damaged(
+                # The event after the last one applied is the one that does not fit.
+                index = state.last_seq - batch[0].seq + 1
+                event = batch[index]
+                fitted = batch[:index]
+                if keep:
+                    applied.extend(fitted)
+                if fitted and self.on_events is not None:
+                    self.on_events(fitted)
+                line = self.log.lines - len(batch) + index + 1
+                raise _DoesNotFit(
                     LogDamaged(
                         self.events_path,
                         line,
                         f"event {event.seq} ({event.type}) does not fit the incident ({error!r})",
                     )
-                )
-                break
-            applied.append(event)
+                ) from None
+            if keep:
+                applied.extend(batch)
+            if self.on_events is not None:
+                self.on_events(batch)
+
+        # A long log creates many objects that all stay alive: the cyclic collector would
+        # rescan them again and again while they are created, for nothing.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            result = self.log.read_new(fold)
+        except _DoesNotFit as misfit:
+            self._set_damaged(misfit.damage)
+            return applied
+        finally:
+            if collecting:
+                gc.enable()
+        if result.replaced:
+            # The file was swapped or cut under us: read it again from the start.
+            self.log.reset()
+            self.state = IncidentState()
+            self.damaged = None
+            self._read_and_apply(keep=False)
+            return []
         if result.damage is not None:
             self._set_damaged(result.damage)
-        if applied and self.on_events is not None:
-            self.on_events(applied)
         return applied
 
     def _set_damaged(self, damage: LogDamaged) -> None:
@@ -240,7 +306,13 @@ class IncidentStore:
 
     def _refresh_summary_if_stale(self) -> None:
         summary = read_summary(self.summary_path)
-        if summary is None or summary.get("last_seq") != self.state.last_seq:
+        if (
+            summary is None
+            or summary.get("last_seq") != self.state.last_seq
+            or summary.get("log_bytes", self.log.offset) != self.log.offset
+        ):
+            if not os.access(self.directory, os.W_OK):
+                return  # a read-only copy: show the truth, change nothing
             if summary is None and self.summary_path.exists():
                 self.notices.append(
                     Notice(f"{self.summary_path} was damaged; it was rebuilt from the event log.")
@@ -248,27 +320,51 @@ class IncidentStore:
             self._write_summary()
 
     def _write_summary(self) -> None:
-        if self.state.declared:
-            write_summary(self.summary_path, self.state)
+        """Rewrite incident.toml; a failure is told, never fatal (the log is the truth)."""
+        if not self.state.declared:
+            return
+        try:
+            write_summary(self.summary_path, self.state, log_bytes=self.log.offset)
+        except OSError as error:
+            self.notices.append(
+                Notice(
+                    f"{self.summary_path} could not be rewritten ({error.strerror}); "
+                    "it will be rebuilt from the event log next time."
+                )
+            )
 
     # -- following -----------------------------------------------------------------------------
 
     def refresh(self) -> list[Event]:
         """Apply what other terminals appended since the last read; return those events.
 
-        A replaced or truncated log is read again from the start.
+        A replaced or truncated log is read again from the start (and the events returned are
+        then empty: the whole state is new).
         """
-        if not self.directory.exists():
+        try:
+            if self.log.replaced():
+                self._check_still_there()
+                self.load()
+                return []
+            if self.damaged is not None:
+                return []
+            return self._read_and_apply()
+        except FileNotFoundError:
+            self._check_still_there()
+            raise
+
+    def _check_still_there(self) -> None:
+        """Raise a StoreError that says what is gone, when the directory or log is gone."""
+        if not self.directory.is_dir():
             raise StoreError(
-                f"The incident directory {self.directory} was removed or renamed. "
-                "Nothing more will be written; reopen the incident from where it now lives."
+                f"The incident directory {self.directory} was removed or renamed; nothing more "
+                "can be read or written here. Reopen the incident from where it now lives."
             )
-        if self.log.replaced():
-            self.load()
-            return []
-        if self.damaged is not None:
-            return []
-        return self._read_and_apply()
+        if not self.events_path.is_file():
+            raise StoreError(
+                f"{self.events_path} was removed; nothing more can be read or written here. "
+                "Restore it from a copy to continue."
+            )
 
     def has_changes(self) -> bool:
         """Cheap check (one stat) whether the log grew or was replaced since the last read."""
@@ -285,38 +381,43 @@ class IncidentStore:
         if self._forced_read_only:
             raise StoreError("This console is read-only: nothing can be recorded from it.")
         who = clean_name(actor or self.actor, what="actor's name")
-        if not self.directory.exists():
-            raise StoreError(
-                f"The incident directory {self.directory} was removed or renamed; "
-                "nothing was written. Reopen the incident from where it now lives."
-            )
-        with locked(self.lock_path):
-            if self.log.replaced():
-                self.load(holding_lock=True)
-            else:
-                self._recover_torn_tail()
-                self._read_and_apply()
-            if self.damaged is not None:
-                raise StoreError(
-                    f"{self.damaged.path}, line {self.damaged.line} is damaged, so nothing more "
-                    "can be recorded: repair or remove that line first."
-                )
-            now = self.clock.now()
-            payloads = decide(command, self.state, now, who)
-            events = [
-                Event(
-                    seq=self.state.last_seq + i + 1,
-                    id=uuid.uuid4().hex,
-                    at=now,
-                    actor=who,
-                    role=self.role,
-                    data=payload,
-                )
-                for i, payload in enumerate(payloads)
-            ]
-            self.log.append(events)
-            # Our own lines are read back like anyone's: same validation, same offsets.
+        self._check_still_there()
+        try:
+            with locked(self.lock_path):
+                return self._execute_locked(command, who)
+        except FileNotFoundError:
+            self._check_still_there()
+            raise
+
+    def _execute_locked(self, command: Command, who: str) -> list[Event]:
+        if self.log.replaced():
+            self._check_still_there()
+            self.load(holding_lock=True)
+        else:
+            self._recover_torn_tail()
             self._read_and_apply()
+        if self.damaged is not None:
+            raise StoreError(
+                f"{self.damaged.path}, line {self.damaged.line} is damaged, so nothing more "
+                "can be recorded: repair or remove that line first."
+            )
+        now = self.clock.now()
+        payloads = decide(command, self.state, now, who)
+        events = [
+            Event(
+                seq=self.state.last_seq + i + 1,
+                id=uuid.uuid4().hex,
+                at=now,
+                actor=who,
+                role=self.role,
+                data=payload,
+            )
+            for i, payload in enumerate(payloads)
+        ]
+        self.log.append(events)
+        # Our own lines are read back like anyone's: same validation, same offsets.
+        self._read_and_apply()
+        # Still under the lock, so summaries are written in log order and never go backwards.
         self._write_summary()
         return events
 
@@ -350,7 +451,7 @@ def list_incidents(
         if not (directory / EVENTS_FILE).is_file():
             continue
         summary = read_summary(directory / SUMMARY_FILE)
-        if summary is None:
+        if summary is None or _summary_is_stale(summary, directory / EVENTS_FILE):
             try:
                 store = IncidentStore.open(root, directory.name)
             except (StoreError, DomainError, OSError) as error:
@@ -378,6 +479,17 @@ def list_incidents(
         )
     found.sort(key=lambda info: info.declared_at or datetime.min.replace(tzinfo=UTC), reverse=True)
     return found
+
+
+def _summary_is_stale(summary: dict[str, object], events: Path) -> bool:
+    """True when the log has grown (or shrunk) since the summary was written (one stat)."""
+    recorded = summary.get("log_bytes")
+    if not isinstance(recorded, int):
+        return False  # an older summary without the size: trust its last_seq
+    try:
+        return events.stat().st_size != recorded
+    except OSError:
+        return True
 
 
 def resolve_incident_id(root: Path, given: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 from pathlib import Path
@@ -36,8 +37,21 @@ def incident_dir(root: Path, incident_id: str) -> Path:
 
 
 def make_private_dir(path: Path) -> None:
-    """Create `path` (and parents) readable by this user only."""
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    """Create `path` and any missing parents readable by this user only (0700).
+
+    Directories that already existed are left as they are, except `path` itself, which is
+    made private if it is not.
+    """
+    missing: list[Path] = []
+    current = path
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # made by another process meanwhile
+            directory.mkdir(mode=DIR_MODE)
     if path.stat().st_mode & 0o077:
         path.chmod(DIR_MODE)
 

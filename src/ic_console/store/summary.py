@@ -23,8 +23,12 @@ HEADER = (
 )
 
 
-def summary_of(state: IncidentState) -> dict[str, Any]:
-    """The summary as plain TOML-able data (no None values: TOML has no null)."""
+def summary_of(state: IncidentState, *, log_bytes: int | None = None) -> dict[str, Any]:
+    """The summary as plain TOML-able data (no None values: TOML has no null).
+
+    `log_bytes` is the size of the log the summary was made from: one `stat` then tells
+    whether the summary is out of date.
+    """
 
     def put(table: dict[str, Any], key: str, value: object) -> None:
         if value is not None:
@@ -40,6 +44,7 @@ def summary_of(state: IncidentState) -> dict[str, Any]:
         "status": state.status.value,
         "declared_by": state.declared_by,
     }
+    put(data, "log_bytes", log_bytes)
     put(data, "declared_at", state.declared_at)
     put(data, "resolved_at", state.resolved_at)
     put(data, "closed_at", state.closed_at)
@@ -64,9 +69,9 @@ def summary_of(state: IncidentState) -> dict[str, Any]:
     return data
 
 
-def write_summary(path: Path, state: IncidentState) -> None:
+def write_summary(path: Path, state: IncidentState, *, log_bytes: int | None = None) -> None:
     """Replace `path` atomically: temp file in the same directory, fsync, rename, fsync the dir."""
-    text = HEADER + tomli_w.dumps(summary_of(state))
+    text = HEADER + tomli_w.dumps(summary_of(state, log_bytes=log_bytes))
     directory = path.parent
     fd, temp = tempfile.mkstemp(prefix=".incident.", suffix=".tmp", dir=directory)
     try:

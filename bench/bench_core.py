@@ -1,0 +1,272 @@
+"""The incident core's figures: replay of a large incident, append latency, `ic --help` start-up.
+
+Run standalone (`python bench/bench_core.py`) or through `bench/run_all.py`. Each timed part runs
+in a fresh subprocess so imports, caches and memory of one part do not colour another.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+if str(BENCH_DIR) not in sys.path:
+    sys.path.insert(0, str(BENCH_DIR))
+
+from common import Figure, print_figures  # noqa: E402
+
+REPLAY_EVENTS = 100_000
+APPENDS = 500
+HELP_RUNS = 7
+
+
+def build_incident(root: Path, count: int) -> Path:
+    """Write an incident of `count` realistic events straight to disk (no fsync per event)."""
+    import uuid
+
+    from ic_console.domain import commands as c
+    from ic_console.domain.clock import FakeClock
+    from ic_console.domain.events import Event
+    from ic_console.domain.model import Audience, LogKind, Role
+    from ic_console.domain.state import IncidentState, apply
+    from ic_console.store.eventlog import encode
+    from ic_console.store.incident import EVENTS_FILE
+    from ic_console.store.paths import incident_dir, make_private_dir
+
+    clock = FakeClock()
+    state = IncidentState()
+    lines: list[bytes] = []
+    people = [f"Responder {n}" for n in range(12)]
+
+    def run(command: c.Command, actor: str = "Alex") -> None:
+        for payload in c.decide(command, state, clock.now(), actor):
+            event = Event(
+                seq=state.last_seq + 1,
+                id=uuid.uuid4().hex,
+                at=clock.now(),
+                actor=actor,
+                data=payload,
+            )
+            apply(state, event)
+            lines.append(encode(event))
+
+    run(c.Declare(incident_id="bench", title="Checkout errors in EU", severity=1))
+    run(c.AssignRole(role=Role.IC, name="Alex"))
+    for person in people:
+        run(c.Join(name=person))
+    step = 0
+    while state.last_seq < count:
+        step += 1
+        clock.advance(2)
+        owner = people[step % len(people)]
+        phase = step % 10
+        if phase < 5:
+            kind = (LogKind.NOTE, LogKind.ACTION, LogKind.STATUS, LogKind.FOLLOWUP)[step % 4]
+            run(
+                c.AddLogEntry(
+                    text=f"Observation {step}: p99 latency on eu-west at {step % 900}ms", kind=kind
+                ),
+                actor=owner,
+            )
+        elif phase == 5:
+            run(c.AssignTask(owner=owner, text=f"Check shard {step}", timebox=timedelta(minutes=5)))
+        elif phase == 6:
+            open_tasks = state.open_tasks()
+            if open_tasks:
+                run(c.CompleteTask(number=open_tasks[0].number))
+        elif phase == 7:
+            run(c.ProposeDecision(text=f"Fail over shard {step} to the standby"))
+        elif phase == 8:
+            open_decisions = state.open_decisions()
+            if open_decisions:
+                run(c.AcceptDecision(number=open_decisions[0].number))
+        else:
+            run(c.PostUpdate(audience=Audience.INTERNAL, text=f"Update {step}: still diagnosing"))
+    del lines[count:]
+    directory = incident_dir(root, "bench")
+    make_private_dir(directory)
+    (directory / EVENTS_FILE).write_bytes(b"".join(lines))
+    return directory
+
+
+_REPLAY_CHILD = r"""
+import json, sys, time
+from pathlib import Path
+def hwm():
+    # VmHWM belongs to this process's own memory map; ru_maxrss would include the parent's
+    # peak, which a child inherits across fork and exec.
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+root, which = Path(sys.argv[1]), sys.argv[2]
+from ic_console.store.incident import IncidentStore, EVENTS_FILE
+from ic_console.store.paths import incident_dir
+path = incident_dir(root, "bench") / EVENTS_FILE
+base = hwm()
+started = time.perf_counter()
+if which == "floor":
+    with open(path, "rb") as handle:
+        kept = [json.loads(line) for line in handle]
+    count = len(kept)
+else:
+    store = IncidentStore.open(root, "bench", actor="bench")
+    count = store.state.last_seq
+elapsed = time.perf_counter() - started
+peak = hwm()
+print(json.dumps({"seconds": elapsed, "count": count, "peak_kb": peak, "base_kb": base}))
+"""
+
+
+def _child(code: str, *args: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
+    ).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def replay_figures(root: Path) -> list[Figure]:
+    build_incident(root, REPLAY_EVENTS)
+    # Warm the summary (the first open writes it) and the page cache, then measure.
+    _child(_REPLAY_CHILD, str(root), "store")
+    runs = [_child(_REPLAY_CHILD, str(root), "store") for _ in range(3)]
+    floors = [_child(_REPLAY_CHILD, str(root), "floor") for _ in range(3)]
+    best = min(runs, key=lambda r: r["seconds"])
+    floor = min(floors, key=lambda r: r["seconds"])
+    assert best["count"] == REPLAY_EVENTS, best
+    return [
+        Figure(
+            f"replay {REPLAY_EVENTS:,} events (open)",
+            best["seconds"],
+            "s",
+            "< 0.5",
+            floor["seconds"],
+        ),
+        Figure(
+            "replay peak memory (process RSS)",
+            best["peak_kb"] / 1024,
+            "MB",
+            "< 150",
+            floor["peak_kb"] / 1024,
+        ),
+        Figure(
+            "replay memory above import baseline",
+            (best["peak_kb"] - best["base_kb"]) / 1024,
+            "MB",
+            "-",
+            (floor["peak_kb"] - floor["base_kb"]) / 1024,
+        ),
+    ]
+
+
+_APPEND_CHILD = r"""
+import json, os, sys, time
+from pathlib import Path
+root, count = Path(sys.argv[1]), int(sys.argv[2])
+from ic_console.domain.commands import AddLogEntry, Declare
+from ic_console.store.incident import IncidentStore
+store = IncidentStore.create(root, Declare(incident_id="append", title="Append latency"),
+                             actor="Alex")
+times = []
+for n in range(count):
+    command = AddLogEntry(text=f"Observation {n}: error rate at {n % 100}% on eu-west")
+    started = time.perf_counter()
+    store.execute(command)
+    times.append(time.perf_counter() - started)
+floor = []
+line = b'{"v":1,"seq":1,"note":"' + b"x" * 200 + b'"}\n'
+fd = os.open(root / "floor.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+for n in range(count):
+    started = time.perf_counter()
+    os.write(fd, line)
+    os.fsync(fd)
+    floor.append(time.perf_counter() - started)
+os.close(fd)
+print(json.dumps({"times": times, "floor": floor}))
+"""
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def append_figures(root: Path) -> list[Figure]:
+    out = subprocess.run(
+        [sys.executable, "-c", _APPEND_CHILD, str(root), str(APPENDS)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result = json.loads(out)
+    times = [t * 1000 for t in result["times"]]
+    floor = [t * 1000 for t in result["floor"]]
+    return [
+        Figure(
+            f"append + fsync p50 ({APPENDS} appends)",
+            statistics.median(times),
+            "ms",
+            "-",
+            statistics.median(floor),
+        ),
+        Figure(
+            f"append + fsync p99 ({APPENDS} appends)",
+            _percentile(times, 0.99),
+            "ms",
+            "< 5",
+            _percentile(floor, 0.99),
+        ),
+    ]
+
+
+def help_figures() -> list[Figure]:
+    ic = Path(sys.executable).with_name("ic")
+    command = [str(ic), "--help"] if ic.exists() else [sys.executable, "-m", "ic_console", "--help"]
+
+    def median_run(argv: list[str]) -> float:
+        samples = []
+        subprocess.run(argv, check=True, capture_output=True)  # warm the disk cache
+        for _ in range(HELP_RUNS):
+            started = time.perf_counter()
+            subprocess.run(argv, check=True, capture_output=True)
+            samples.append(time.perf_counter() - started)
+        return statistics.median(samples) * 1000
+
+    return [
+        Figure(
+            "`ic --help` start-up (median)",
+            median_run(command),
+            "ms",
+            "< 150",
+            median_run([sys.executable, "-c", "pass"]),
+        )
+    ]
+
+
+def run() -> list[Figure]:
+    root = Path(tempfile.mkdtemp(prefix="ic-bench-"))
+    old_home = os.environ.get("IC_CONSOLE_HOME")
+    try:
+        figures = replay_figures(root / "replay")
+        figures += append_figures(root / "append")
+        figures += help_figures()
+        return figures
+    finally:
+        if old_home is not None:
+            os.environ["IC_CONSOLE_HOME"] = old_home
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    print_figures(run())
