@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ic_console.review.postmortem import Review, build_review
+from ic_console.review.source import ReviewSource, open_for_review
+
+from .fixture import GOLDEN_ID, build
+
+
+@pytest.fixture(scope="session")
+def golden_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("golden-home")
+    build(root)
+    return root
+
+
+@pytest.fixture
+def golden_source(golden_root: Path) -> ReviewSource:
+    return open_for_review(golden_root, GOLDEN_ID)
+
+
+@pytest.fixture
+def golden_review(golden_source: ReviewSource) -> Review:
+    return build_review(golden_source.events, golden_source.state)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data root; the user's own config and data stay out."""
+    root = tmp_path / "home"
+    monkeypatch.setenv("IC_CONSOLE_HOME", str(root))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return root
