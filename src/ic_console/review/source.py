@@ -8,6 +8,7 @@ no summary refresh, no torn-tail recovery. A damaged line stops the read there, 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -90,5 +91,13 @@ def open_for_review(root: Path, given: str | None) -> ReviewSource:
     else:
         directory = incident_dir(root, resolve_incident_id(root, given))
     events, state, notices = load_events(directory)
-    copy = not os.access(directory, os.W_OK) or not os.access(directory / EVENTS_FILE, os.W_OK)
-    return ReviewSource(directory, events, state, notices, read_only_copy=copy)
+    return ReviewSource(directory, events, state, notices, read_only_copy=_read_only(directory))
+
+
+def _read_only(directory: Path) -> bool:
+    """Whether the files cannot (or are not meant to) be written: no access, or no write bit
+    (which also tells a read-only copy apart for root, who may write anyway)."""
+    for path in (directory, directory / EVENTS_FILE):
+        if not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR:
+            return True
+    return False
