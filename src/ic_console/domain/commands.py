@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from ic_console.domain import events as ev
-from ic_console.domain.durations import format_duration
+from ic_console.domain.durations import MAX_TIMEBOX, format_duration
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import (
     Audience,
@@ -90,9 +90,15 @@ class Command(BaseModel):
 
 
 def _timebox_seconds(timebox: timedelta) -> int:
+    """Whole seconds of a timebox, refusing zero, negative and absurdly long ones."""
     seconds = int(timebox.total_seconds())
     if seconds <= 0:
         raise DomainError('The timebox must be longer than zero: give one like "5m".')
+    if timebox > MAX_TIMEBOX:
+        raise DomainError(
+            f"A timebox longer than {format_duration(MAX_TIMEBOX)} is not a task on the call: "
+            "split the work, or log it as a follow-up item instead."
+        )
     return seconds
 
 
@@ -208,8 +214,20 @@ class AssignRole(Command):
             )
         if self.role.single and state.holder(self.role) == name:
             raise DomainError(f"{name} is already the {self.role.label}.")
+        if self.role is Role.DEPUTY and state.ic == name:
+            raise DomainError(
+                f"{name} is the Incident Commander; the Deputy is someone else, "
+                "ready to take over command."
+            )
         if self.role is Role.SME and name in state.smes:
             raise DomainError(f"{name} is already a Subject Matter Expert.")
+        if self.role is Role.IC:
+            # As in a handover, the commander gives up any other single role.
+            events.extend(
+                ev.RoleVacated(role=role, name=name)
+                for role in state.roles_of(name)
+                if role.single and role is not Role.IC
+            )
         events.append(ev.RoleAssigned(role=self.role, name=name))
         return events
 
@@ -227,6 +245,8 @@ class VacateRole(Command):
             holder = state.holder(self.role)
             if holder is None:
                 raise DomainError(f"Nobody is the {self.role.label}.")
+            if self.name is not None and clean_name(self.name).casefold() != holder.casefold():
+                raise DomainError(f"{self.name} is not the {self.role.label}; {holder} is.")
             return [ev.RoleVacated(role=self.role, name=holder)]
         if self.name is None:
             raise DomainError("Name the Subject Matter Expert to stand down.")
@@ -318,7 +338,7 @@ class ReassignTask(Command):
         owner, events = self._person_events(state, self.owner)
         if owner == task.owner:
             raise DomainError(f"Task {task.number} already belongs to {owner}.")
-        seconds = _timebox_seconds(self.timebox or task.timebox)
+        seconds = _timebox_seconds(task.timebox if self.timebox is None else self.timebox)
         events.append(
             ev.TaskReassigned(
                 number=task.number,
@@ -426,6 +446,9 @@ class TickChecklistItem(Command):
     ticked: bool = True
 
     def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        for value, what in ((self.checklist, "checklist"), (self.item, "checklist item")):
+            if not value.strip():
+                raise DomainError(f"The {what} is empty: name the {what} to tick.")
         key = (self.checklist, self.item)
         if self.ticked:
             if key in state.checklist_ticks:
