@@ -1,0 +1,185 @@
+"""The runbooks: a searchable list beside a Markdown viewer.
+
+Typing in the search box keeps only the runbooks that contain every word (best match first)
+and scrolls the open runbook to the section where the words first appear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Markdown, OptionList
+from textual.widgets.option_list import Option
+
+from ic_console.content.runbooks import Runbook, search_runbooks
+from ic_console.tui.text import literal
+
+
+class RunbookScreen(Screen[None]):
+    """Runbooks: / searches, Up and Down pick one, Tab moves to the text to scroll it."""
+
+    DEFAULT_CSS = """
+    RunbookScreen #runbook-side {
+        width: 32;
+        max-width: 40%;
+        border-right: vkey $foreground 20%;
+    }
+    RunbookScreen #runbook-search {
+        margin: 0 0 0 0;
+    }
+    RunbookScreen #runbook-list {
+        height: 1fr;
+        border: none;
+    }
+    RunbookScreen #runbook-count {
+        padding: 0 1;
+        color: $text-muted;
+    }
+    RunbookScreen #runbook-view {
+        width: 1fr;
+        padding: 0 1;
+    }
+    RunbookScreen #runbook-text {
+        margin: 0;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="runbooks.search"),
+        Binding("escape", "close", "Close", id="runbooks.close"),
+    ]
+
+    def __init__(
+        self,
+        runbooks: Iterable[Runbook],
+        *,
+        initial: str | None = None,
+        name: str | None = None,
+        id: str | None = "runbooks",  # noqa: A002 (Textual's own name)
+    ) -> None:
+        super().__init__(name=name, id=id)
+        self.runbooks = list(runbooks)
+        #: The runbook id to open first (else the first in the list).
+        self.initial = initial
+        self.query_text = ""
+        self.shown: list[Runbook] = list(self.runbooks)
+        self.current: Runbook | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            with Vertical(id="runbook-side"):
+                yield Input(placeholder="Search the runbooks", id="runbook-search")
+                yield OptionList(id="runbook-list")
+                yield Label("", id="runbook-count")
+            with VerticalScroll(id="runbook-view"):
+                yield Markdown(id="runbook-text", open_links=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._fill_list()
+        option_list = self.query_one("#runbook-list", OptionList)
+        if self.initial is not None:
+            for index, runbook in enumerate(self.shown):
+                if runbook.id == self.initial:
+                    option_list.highlighted = index
+        option_list.focus()
+
+    # -- the list -----------------------------------------------------------------------------
+
+    def _fill_list(self) -> None:
+        option_list = self.query_one("#runbook-list", OptionList)
+        option_list.set_options(
+            Option(Text(literal(runbook.title)), id=runbook.id) for runbook in self.shown
+        )
+        count = len(self.shown)
+        if self.query_text:
+            summary = f"{count} of {len(self.runbooks)} match"
+        else:
+            summary = f"{count} runbook" + ("" if count == 1 else "s")
+        self.query_one("#runbook-count", Label).update(summary)
+        if self.shown:
+            option_list.highlighted = 0
+            if self.shown[0] is self.current:
+                self.goto_match(self.current)
+            else:
+                self._open(self.shown[0])
+        else:
+            self.current = None
+            self.query_one("#runbook-text", Markdown).update(
+                f"Nothing matches *{literal(self.query_text)}*."
+            )
+
+    @on(OptionList.OptionHighlighted, "#runbook-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        runbook = next((r for r in self.shown if r.id == event.option.id), None)
+        if runbook is not None and runbook is not self.current:
+            self._open(runbook)
+
+    @on(OptionList.OptionSelected, "#runbook-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#runbook-view", VerticalScroll).focus()
+
+    def _open(self, runbook: Runbook) -> None:
+        self.current = runbook
+        view = self.query_one("#runbook-view", VerticalScroll)
+        view.scroll_home(animate=False)
+        updated = self.query_one("#runbook-text", Markdown).update(runbook.body)
+        if self.query_text:
+            self.run_worker(self._after_update(updated, runbook), exclusive=True)
+
+    async def _after_update(self, updated: AwaitComplete, runbook: Runbook) -> None:
+        """Once the Markdown is built, scroll to the section where the search words appear."""
+        await updated
+        if runbook is self.current:
+            self.goto_match(runbook)
+
+    def goto_match(self, runbook: Runbook) -> bool:
+        """Scroll to the heading of the first section containing the search; True if found."""
+        lines = runbook.matching_lines(self.query_text)
+        if not lines:
+            return False
+        heading: str | None = None
+        for line in runbook.body.splitlines():
+            stripped = line.strip()
+            if stripped.startswith("#"):
+                heading = stripped.lstrip("#").strip()
+            if stripped == lines[0]:
+                break
+        if heading is None:
+            return False
+        markdown = self.query_one("#runbook-text", Markdown)
+        for _level, label, block_id in markdown.table_of_contents:
+            if label == heading and block_id:
+                markdown.query_one(f"#{block_id}").scroll_visible(top=True, animate=False)
+                return True
+        return False
+
+    # -- search -------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#runbook-search")
+    def _search(self, event: Input.Changed) -> None:
+        self.query_text = event.value.strip()
+        self.shown = search_runbooks(self.runbooks, self.query_text)
+        self._fill_list()
+
+    @on(Input.Submitted, "#runbook-search")
+    def _search_done(self, event: Input.Submitted) -> None:
+        self.query_one("#runbook-list", OptionList).focus()
+
+    def action_search(self) -> None:
+        self.query_one("#runbook-search", Input).focus()
+
+    def action_close(self) -> None:
+        search = self.query_one("#runbook-search", Input)
+        if search.has_focus and search.value:
+            search.value = ""
+            return
+        self.dismiss(None)
