@@ -45,10 +45,17 @@ def parse_duration(text: str, *, maximum: timedelta = MAX_TIMEBOX) -> timedelta:
         raise DomainError(f'The timebox "{text.strip()}" is negative: give {DURATION_HELP}.')
     clock = _CLOCK.match(raw)
     if clock:
-        hours, minutes = int(clock.group(1)), int(clock.group(2))
-        seconds = hours * 3600 + minutes * 60 + int(clock.group(3) or 0)
+        hours, minutes, secs = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
+        if minutes > 59 or secs > 59:
+            raise DomainError(
+                f'The timebox "{text.strip()}" is not hours:minutes: minutes and seconds go '
+                f"up to 59. Give {DURATION_HELP}."
+            )
+        seconds = hours * 3600 + minutes * 60 + secs
     else:
         if re.fullmatch(r"\d+(?:\.\d+)?", raw):
+            if float(raw) == 0:
+                raise DomainError(f'The timebox "{text.strip()}" is zero: give {DURATION_HELP}.')
             raise DomainError(
                 f'The timebox "{text.strip()}" has no unit: did you mean "{raw}m"? '
                 f"Give {DURATION_HELP}."

@@ -11,7 +11,7 @@ MAX_NAME = 64
 MAX_TITLE = 200
 #: The largest free text (a log line, a task, an update) accepted, in characters.
 MAX_TEXT = 20_000
-INCIDENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
+INCIDENT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
 
 #: Words that name a group, never one person: "assign to a person, never to a group".
 GROUP_WORDS = frozenset(
@@ -91,7 +91,7 @@ def clean_text(text: str, *, what: str = "text") -> str:
 
 def check_incident_id(incident_id: str) -> str:
     """Incident ids are short, lower-case and safe as a directory name."""
-    if not INCIDENT_ID.match(incident_id):
+    if not INCIDENT_ID.fullmatch(incident_id):
         shown = incident_id if len(incident_id) <= 60 else incident_id[:57] + "..."
         raise DomainError(
             f"{shown!r} is not a valid incident id: use 1-48 lower-case letters, digits and "
