@@ -6,12 +6,14 @@ the user's own config and content are kept out, and the text cursor does not bli
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.reactive import reactive
 from textual.widgets import Input
 
@@ -91,3 +93,27 @@ def stored(home: Path, incident_id: str = INCIDENT) -> list[Event]:
     events: list[Event] = []
     IncidentStore.open(home, incident_id, read_only=True, on_events=events.extend)
     return events
+
+
+Scenario = Callable[[Pilot[int]], Awaitable[None]]
+
+
+def drive(app: ConsoleApp, scenario: Scenario, size: tuple[int, int] = (120, 40)) -> None:
+    """Run `scenario` against the app in a headless terminal of `size`."""
+
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await scenario(pilot)
+            await pilot.pause()
+
+    asyncio.run(main())
+
+
+async def type_text(pilot: Pilot[int], text: str) -> None:
+    """Type `text` key by key, as a person would."""
+    await pilot.press(*text)
+
+
+def notifications(app: ConsoleApp) -> list[str]:
+    return [n.message for n in app._notifications]

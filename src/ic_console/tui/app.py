@@ -74,8 +74,8 @@ class ConsoleApp(App[int]):
     TITLE = "ic-console"
     COMMANDS = App.COMMANDS | {ConsoleCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
-        Binding("f1", "command_palette", "Palette", id="app.palette"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+        Binding("ctrl+p", "command_palette", "Palette", priority=True, id="palette"),
     ]
 
     class Loaded(Message):
