@@ -25,12 +25,3 @@ def golden_source(golden_root: Path) -> ReviewSource:
 @pytest.fixture
 def golden_review(golden_source: ReviewSource) -> Review:
     return build_review(golden_source.events, golden_source.state)
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty data root; the user's own config and data stay out."""
-    root = tmp_path / "home"
-    monkeypatch.setenv("IC_CONSOLE_HOME", str(root))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    return root
