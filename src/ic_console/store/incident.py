@@ -169,8 +169,9 @@ class IncidentStore:
         incident_id = check_incident_id(declare.incident_id)
         decide(declare, IncidentState(), (clock or SystemClock()).now(), actor)
         base = incidents_dir(root)
+        if base.is_dir():
+            check_not_world_writable(base)  # before anything would make it private again
         make_private_dir(base)
-        check_not_world_writable(base)
         directory = incident_dir(root, incident_id)
         try:
             directory.mkdir(mode=DIR_MODE)
