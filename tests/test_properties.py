@@ -1,0 +1,292 @@
+"""Properties of the core: events round-trip, replay equals folding, and no sequence of
+commands, accepted or refused, ever breaks the incident's invariants."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from conftest import START, Runner
+from ic_console.domain import commands as c
+from ic_console.domain import events as ev
+from ic_console.domain.clock import FakeClock
+from ic_console.domain.errors import DomainError
+from ic_console.domain.model import SINGLE_ROLES, Audience, LogKind, Phase, Role, Status
+from ic_console.domain.state import IncidentState, apply, replay
+from ic_console.store.eventlog import decode_body, encode, parse_lines
+
+PATH = Path("events.jsonl")
+
+# -- strategies --------------------------------------------------------------------------------
+
+texts = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40)
+names = st.sampled_from(["Alex", "Sam", "Kim", "Tatiana", "José", "lee"])
+numbers = st.integers(min_value=1, max_value=50)
+severities = st.integers(min_value=1, max_value=5)
+instants = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+)
+
+payloads: st.SearchStrategy[ev._Payload] = st.one_of(
+    st.builds(ev.IncidentDeclared, incident_id=st.just("inc-1"), title=texts, severity=severities),
+    st.builds(ev.SeverityChanged, previous=severities, severity=severities),
+    st.builds(ev.PhaseChanged, previous=st.sampled_from(Phase), phase=st.sampled_from(Phase)),
+    st.builds(ev.IncidentResolved),
+    st.builds(ev.IncidentClosed),
+    st.builds(ev.ParticipantJoined, name=names),
+    st.builds(ev.ParticipantReleased, name=names),
+    st.builds(ev.RoleAssigned, role=st.sampled_from(Role), name=names),
+    st.builds(ev.RoleVacated, role=st.sampled_from(Role), name=names),
+    st.builds(ev.CommandHandedOver, previous=names, name=names),
+    st.builds(
+        ev.TaskAssigned,
+        number=numbers,
+        owner=names,
+        text=texts,
+        timebox_seconds=st.integers(1, 43200),
+        deadline=instants,
+    ),
+    st.builds(ev.TaskAcknowledged, number=numbers),
+    st.builds(ev.TaskExtended, number=numbers, timebox_seconds=st.integers(1), deadline=instants),
+    st.builds(
+        ev.TaskReassigned,
+        number=numbers,
+        previous=names,
+        owner=names,
+        timebox_seconds=st.integers(1),
+        deadline=instants,
+    ),
+    st.builds(ev.TaskDone, number=numbers),
+    st.builds(ev.TaskCancelled, number=numbers),
+    st.builds(ev.DecisionProposed, number=numbers, text=texts),
+    st.builds(ev.ObjectionRaised, number=numbers, by=names, text=texts),
+    st.builds(ev.DecisionAccepted, number=numbers),
+    st.builds(ev.DecisionWithdrawn, number=numbers),
+    st.builds(
+        ev.LogEntryAdded,
+        kind=st.sampled_from(LogKind),
+        text=texts,
+        occurred_at=st.none() | instants,
+    ),
+    st.builds(ev.UpdatePosted, audience=st.sampled_from(Audience), text=texts),
+    st.builds(ev.ChecklistItemTicked, checklist=texts, item=texts),
+    st.builds(ev.ChecklistItemUnticked, checklist=texts, item=texts),
+)
+
+
+@st.composite
+def events(draw: st.DrawFn, seq: int = 1) -> ev.Event:
+    return ev.Event(
+        seq=seq,
+        id=draw(st.uuids()).hex,
+        at=draw(instants),
+        actor=draw(names),
+        role=draw(st.none() | st.sampled_from(Role)),
+        data=draw(payloads),
+    )
+
+
+# -- round trips -------------------------------------------------------------------------------
+
+
+def test_every_payload_type_has_a_strategy() -> None:
+    built = {
+        s.wrapped_strategy.target.model_fields["type"].default  # type: ignore[attr-defined]
+        for s in payloads.original_strategies
+    }  # type: ignore[attr-defined]
+    assert built == set(ev.EVENT_TYPES)
+
+
+@settings(max_examples=300)
+@given(events())
+def test_every_event_round_trips_through_a_checksummed_line(event: ev.Event) -> None:
+    line = encode(event)
+    assert line.endswith(b"\n") and line.count(b"\n") == 1
+    body = decode_body(line[:-1], path=PATH, number=1)
+    assert ev.EVENT_ADAPTER.validate_json(body) == event
+    assert parse_lines(PATH, [line[:-1]], 1, event.seq) == [event]
+
+
+@settings(max_examples=200)
+@given(events(), st.data())
+def test_any_changed_byte_is_noticed(event: ev.Event, data: st.DataObject) -> None:
+    from ic_console.store.eventlog import LogDamaged
+
+    line = bytearray(encode(event)[:-1])
+    index = data.draw(st.integers(0, len(line) - 1))
+    replacement = data.draw(st.integers(0x20, 0x7E).filter(lambda b: b != line[index]))
+    line[index] = replacement
+    try:
+        parsed = parse_lines(PATH, [bytes(line)], 1, event.seq)
+    except LogDamaged:
+        return
+    # A change that still validates must be one that does not change the event's meaning
+    # (e.g. a hex digit's case in the checksum); never a different event.
+    assert parsed == [event]
+
+
+# -- random command sequences ------------------------------------------------------------------
+
+# Mostly valid choices, with a few that must be refused (groups, empty names, bad timeboxes).
+people = st.sampled_from(["Alex", "Sam", "kim", "Tatiana", "Sam", "kim", "someone", "the team", ""])
+timeboxes = st.sampled_from(
+    [timedelta(seconds=30), timedelta(minutes=5), timedelta(minutes=20)] * 3
+    + [timedelta(0), timedelta(hours=13)]
+)
+command_numbers = st.integers(min_value=0, max_value=5)
+
+commands: st.SearchStrategy[c.Command] = st.one_of(
+    st.builds(c.Join, name=people),
+    st.builds(c.Release, name=people),
+    st.builds(c.AssignRole, role=st.sampled_from(Role), name=people),
+    st.builds(c.VacateRole, role=st.sampled_from(Role), name=st.none() | people),
+    st.builds(c.Handover, name=people),
+    st.builds(
+        c.AssignTask, owner=people, text=st.sampled_from(["look", "ask", " "]), timebox=timeboxes
+    ),
+    st.builds(c.AcknowledgeTask, number=command_numbers),
+    st.builds(c.ExtendTask, number=command_numbers, timebox=timeboxes),
+    st.builds(c.ReassignTask, number=command_numbers, owner=people, timebox=st.none() | timeboxes),
+    st.builds(c.CompleteTask, number=command_numbers),
+    st.builds(c.CancelTask, number=command_numbers),
+    st.builds(c.ProposeDecision, text=st.sampled_from(["roll back", ""])),
+    st.builds(c.RaiseObjection, number=command_numbers, text=st.just("no"), by=st.none() | people),
+    st.builds(c.AcceptDecision, number=command_numbers),
+    st.builds(c.WithdrawDecision, number=command_numbers),
+    st.builds(c.ChangeSeverity, severity=st.integers(0, 6)),
+    st.builds(c.ChangePhase, phase=st.sampled_from(Phase)),
+    st.builds(
+        c.AddLogEntry,
+        text=st.sampled_from(["note", "later", ""]),
+        kind=st.sampled_from(LogKind),
+        occurred_at=st.none()
+        | st.sampled_from([START - timedelta(minutes=10), START + timedelta(days=1)]),
+    ),
+    st.builds(c.PostUpdate, audience=st.sampled_from(Audience), text=st.just("update")),
+    st.builds(
+        c.TickChecklistItem, checklist=st.just("joining"), item=st.just("a"), ticked=st.booleans()
+    ),
+)
+#: Ending the incident: drawn rarely, so most sequences keep working on an active incident.
+endings: st.SearchStrategy[c.Command] = st.sampled_from([c.Resolve(), c.Close()])
+
+
+def check_invariants(state: IncidentState) -> None:
+    on_call = {p.name for p in state.on_call()}
+    # One holder per single role, matching the one open stint in the history.
+    for role in SINGLE_ROLES:
+        open_stints = [s.name for s in state.role_history if s.role is role and s.end is None]
+        holder = state.holder(role)
+        assert open_stints == ([holder] if holder else []), (role, open_stints, holder)
+        if holder is not None:
+            assert holder in on_call, (role, holder)
+    assert len(set(state.smes)) == len(state.smes)
+    assert set(state.smes) <= on_call
+    if state.ic is not None:
+        assert state.holder(Role.DEPUTY) != state.ic
+    # Every open task has exactly one owner, a named person on the call.
+    for task in state.open_tasks():
+        assert isinstance(task.owner, str) and task.owner in on_call, task
+        assert task.deadline > task.assigned_at or task.extensions or task.reassignments
+    # Numbers are 1, 2, 3... with no gaps or repeats.
+    assert sorted(state.tasks) == list(range(1, len(state.tasks) + 1))
+    assert sorted(state.decisions) == list(range(1, len(state.decisions) + 1))
+    assert all(number == task.number for number, task in state.tasks.items())
+    assert 1 <= state.severity <= 5
+    if state.status is not Status.ACTIVE:
+        assert state.phase is Phase.LEARN and state.resolved_at is not None
+
+
+class IncidentMachine(RuleBasedStateMachine):
+    """Drives an in-memory incident with random commands, as several people at once would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.run = Runner(FakeClock(START))
+        self.run.run(c.Declare(incident_id="inc-1", title="Random", severity=2))
+        self.refusals = 0
+
+    @rule(command=commands, actor=st.sampled_from(["Alex", "Sam", "Dana"]))
+    def execute(self, command: c.Command, actor: str) -> None:
+        before_events = list(self.run.events)
+        before_state = replay(before_events)
+        try:
+            self.run.run(command, actor)
+            event(f"accepted {type(command).__name__}")
+        except DomainError as refusal:
+            event(f"refused {type(command).__name__}")
+            self.refusals += 1
+            assert refusal.message.strip()
+            # A refused command writes nothing and changes nothing.
+            assert self.run.events == before_events
+            assert self.run.state == before_state
+
+    @precondition(lambda self: len(self.run.events) > 30)
+    @rule(command=endings)
+    def end(self, command: c.Command) -> None:
+        self.execute(command, "Alex")
+
+    @rule(seconds=st.integers(0, 3600))
+    def time_passes(self, seconds: int) -> None:
+        self.run.clock.advance(seconds)
+
+    @precondition(lambda self: self.run.state.ic is None and self.run.state.status is Status.ACTIVE)
+    @rule(name=st.sampled_from(["Alex", "Tatiana"]))
+    def someone_takes_command(self, name: str) -> None:
+        self.run.run(c.AssignRole(role=Role.IC, name=name))
+
+    @invariant()
+    def holds(self) -> None:
+        check_invariants(self.run.state)
+
+    @invariant()
+    def replay_equals_folding(self) -> None:
+        assert replay(self.run.events) == self.run.state
+
+    def teardown(self) -> None:
+        # The log written to disk reads back as the same events and the same state.
+        lines = [encode(e)[:-1] for e in self.run.events]
+        read = parse_lines(PATH, lines, 1, 1)
+        assert read == self.run.events
+        state = IncidentState()
+        for one in read:
+            apply(state, one)
+        assert state == self.run.state
+
+
+IncidentMachine.TestCase.settings = settings(
+    max_examples=150,
+    stateful_step_count=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestIncidentMachine = IncidentMachine.TestCase
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(commands, max_size=40).flatmap(
+        lambda cs: st.just(cs) | st.lists(endings, max_size=2).map(lambda e: cs + e)
+    ),
+    st.lists(st.integers(0, 900), min_size=42, max_size=42),
+)
+def test_random_command_lists_keep_invariants(
+    commands_: list[c.Command], pauses: list[int]
+) -> None:
+    run = Runner(FakeClock(START))
+    run.run(c.Declare(incident_id="inc-1", title="Random", severity=1))
+    run.run(c.AssignRole(role=Role.IC, name="Alex"))
+    for command, pause in zip(commands_, pauses, strict=False):
+        run.clock.advance(pause)
+        written = len(run.events)
+        try:
+            run.run(command)
+        except DomainError:
+            assert len(run.events) == written
+        check_invariants(run.state)
+    assert [e.seq for e in run.events] == list(range(1, len(run.events) + 1))
+    assert replay(run.events) == run.state
