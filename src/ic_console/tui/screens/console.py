@@ -96,6 +96,7 @@ class ConsoleScreen(Screen[None]):
         self.state: IncidentState | None = None
         self.now: datetime | None = None
         self.active_pane = "tasks"
+        self.add_class("-tab-tasks")
 
     @property
     def console_app(self) -> ConsoleApp:
@@ -146,17 +147,25 @@ class ConsoleScreen(Screen[None]):
         self.set_class(width < NARROW_WIDTH or height < NARROW_HEIGHT, "-narrow")
 
     def action_pane(self, key: str) -> None:
+        self._show_pane(key)
         self.query_one("#pane-tabs", Tabs).active = f"tab-{key}"
 
     @on(Tabs.TabActivated, "#pane-tabs")
     def _tab(self, event: Tabs.TabActivated) -> None:
         key = (event.tab.id or "tab-tasks").removeprefix("tab-")
+        if key != self.active_pane:
+            self._show_pane(key)
+            focus = {"tasks": "#tasks", "log": "#log"}.get(key)
+            if focus and self.has_class("-narrow"):
+                self.query_one(focus).focus()
+
+    def _show_pane(self, key: str) -> None:
+        """Which pane a small screen shows (a wide one shows them all)."""
         self.active_pane = key
         for pane in self.query(".pane"):
             pane.set_class(pane.id == f"pane-{key}", "-active")
-        focus = {"tasks": "#tasks", "log": "#log", "roster": None, "phrases": None}[key]
-        if focus and self.has_class("-narrow"):
-            self.query_one(focus).focus()
+        for other, _label in PANES:
+            self.set_class(other == key, f"-tab-{other}")
 
     # -- state pushed down by the app ----------------------------------------------------------
 
@@ -250,9 +259,12 @@ class ConsoleScreen(Screen[None]):
         self.tasks.focus()
 
     def action_log(self) -> None:
-        if self.has_class("-narrow"):
+        if self.has_class("-narrow") and self.active_pane != "log":
             self.action_pane("log")
-        self.log_input.focus_input()
+            # The pane is shown at the next refresh; only a shown input takes the focus.
+            self.call_after_refresh(self.log_input.focus_input)
+        else:
+            self.log_input.focus_input()
 
     def action_assign_task(self, owner: str = "") -> None:
         if self.state is not None:

@@ -87,6 +87,7 @@ class CommandForm(ModalScreen[bool]):
                     placeholder=field.placeholder,
                     id=f"field-{field.name}",
                     suggester=suggester,
+                    compact=True,
                 )
                 yield Label(Text(field.help), id=f"error-{field.name}", classes="field-help")
             yield Label(id="form-error")

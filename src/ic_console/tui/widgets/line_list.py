@@ -85,6 +85,12 @@ class LineList(ScrollView, can_focus=True):
         elif self.cursor >= count or self.cursor < 0:
             self.cursor = min(max(self.cursor, 0), count - 1)
         self.refresh()
+        # Before the first layout the list has no height to scroll within: reveal it again after.
+        self.call_after_refresh(self.reveal_cursor)
+
+    def reveal_cursor(self) -> None:
+        if self.cursor >= 0:
+            self.scroll_to_region_y(self.cursor)
 
     def watch_cursor(self, old: int, new: int) -> None:
         if new >= 0:
@@ -117,8 +123,7 @@ class LineList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self._count)
-        if self.cursor >= 0:
-            self.scroll_to_region_y(self.cursor)
+        self.call_after_refresh(self.reveal_cursor)
 
     # -- rendering -----------------------------------------------------------------------------
 

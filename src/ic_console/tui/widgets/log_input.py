@@ -50,7 +50,7 @@ class LogInput(Vertical):
         self.zone = zone
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=PLACEHOLDER, id="log-text", select_on_focus=False)
+        yield Input(placeholder=PLACEHOLDER, id="log-text", select_on_focus=False, compact=True)
         yield Label(id="log-hint")
 
     def on_mount(self) -> None:
