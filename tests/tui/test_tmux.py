@@ -1,0 +1,89 @@
+"""The real `ic` in a real terminal: tmux runs it detached at a fixed size, we type, we look.
+
+Proves the console starts outside the test harness, draws, and records a log line on disk.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from ic_console.domain import commands as cmd
+from ic_console.domain import events as ev
+from ic_console.domain.model import Role
+from ic_console.store.incident import IncidentStore
+
+from .conftest import stored
+
+pytestmark = pytest.mark.tmux
+
+TMUX = shutil.which("tmux")
+IC = Path(sys.executable).parent / "ic"
+
+
+def wait_for(check: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """Run tmux commands on a private server, killed afterwards."""
+    if TMUX is None:
+        pytest.skip("tmux is not installed (apt-get install tmux): the real-terminal test needs it")
+    socket = f"ic-test-{os.getpid()}-{tmp_path.name}"
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [TMUX, "-L", socket, *args], capture_output=True, text=True, check=True, timeout=20
+        )
+        return done.stdout
+
+    yield run
+    subprocess.run([TMUX, "-L", socket, "kill-server"], capture_output=True, check=False)
+
+
+def test_real_ic_takes_a_log_line(tmux: Callable[..., str], home: Path, tmp_path: Path) -> None:
+    assert IC.exists(), f"{IC} is missing: install the project into this environment"
+    store = IncidentStore.create(
+        home, cmd.Declare(incident_id="tmux-check", title="Real terminal check"), actor="Alex"
+    )
+    store.execute(cmd.AssignRole(role=Role.IC, name="Alex"))
+    environment = {
+        "IC_CONSOLE_HOME": str(home),
+        "IC_CONSOLE_USER": "Alex",
+        "IC_CONSOLE_CONFIG": str(tmp_path / "no-config.toml"),
+        "TERM": "xterm-256color",
+    }
+    exports = [f"-e{key}={value}" for key, value in environment.items()]
+    tmux("new-session", "-d", "-s", "ic", "-x", "100", "-y", "30", *exports, f"{IC} open tmux-check")
+
+    def screen() -> str:
+        return tmux("capture-pane", "-p", "-t", "ic")
+
+    wait_for(lambda: "Scribe log" in screen() and "Real terminal check" in screen(), "the console")
+    tmux("send-keys", "-t", "ic", "l")
+    time.sleep(0.3)
+    tmux("send-keys", "-t", "ic", "-l", "typed in a real terminal")
+    tmux("send-keys", "-t", "ic", "Enter")
+
+    def on_disk() -> bool:
+        return any(
+            isinstance(e.data, ev.LogEntryAdded) and e.data.text == "typed in a real terminal"
+            for e in stored(home, "tmux-check")
+        )
+
+    wait_for(on_disk, "the log line in events.jsonl")
+    wait_for(lambda: "typed in a real terminal" in screen(), "the log line on screen")
+    tmux("send-keys", "-t", "ic", "C-q")
