@@ -74,9 +74,10 @@ def test_user_text_is_shown_literally(home: Path, clock: FakeClock, incident: In
 
     async def scenario(pilot: Pilot[int]) -> None:
         log = pilot.app.screen.query_one("ScribeLog")
-        row = log.rows[-1]  # type: ignore[attr-defined]
-        assert row.text == "[bold red]boom[/] ␛[2J cleared?"
-        rendered = "".join(segment.text for segment in log.render_line(log.size.height - 1))  # type: ignore[attr-defined]
+        assert log.rows[-1].text == "[bold red]boom[/] \x1b[2J cleared?"  # type: ignore[attr-defined]
+        last = len(log.rows) - 1  # type: ignore[attr-defined]
+        rendered = "".join(s.text for s in log.render_row(last, 120, False))  # type: ignore[attr-defined]
+        assert rendered.endswith("[bold red]boom[/] ␛[2J cleared?")
         assert "\x1b" not in rendered
 
     drive(console(home, clock), scenario)

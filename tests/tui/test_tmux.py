@@ -67,7 +67,9 @@ def test_real_ic_takes_a_log_line(tmux: Callable[..., str], home: Path, tmp_path
         "TERM": "xterm-256color",
     }
     exports = [f"-e{key}={value}" for key, value in environment.items()]
-    tmux("new-session", "-d", "-s", "ic", "-x", "100", "-y", "30", *exports, f"{IC} open tmux-check")
+    tmux(
+        "new-session", "-d", "-s", "ic", "-x", "100", "-y", "30", *exports, f"{IC} open tmux-check"
+    )
 
     def screen() -> str:
         return tmux("capture-pane", "-p", "-t", "ic")

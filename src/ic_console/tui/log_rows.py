@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from ic_console.domain import events as ev
 from ic_console.domain.durations import format_duration
 from ic_console.domain.model import severity_label
-from ic_console.tui.text import literal
 
 #: The label shown in the kind column for each kind of row.
 KIND_LABELS = {
@@ -30,9 +29,11 @@ KIND_LABELS = {
 }
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class LogRow:
-    """One line of the scribe log. `text` is already safe to show (control characters replaced)."""
+    """One line of the scribe log, as recorded. `text` and `author` are what people typed: the
+    log widget makes them safe (`literal`) when a row is drawn, so opening a long log costs no
+    more than creating these rows."""
 
     seq: int
     recorded_at: datetime
@@ -118,17 +119,12 @@ def event_rows(events: list[ev.Event]) -> list[LogRow]:
             # The common case, kept short: 100,000 of these are converted on open.
             append(
                 LogRow(
-                    event.seq,
-                    event.at,
-                    literal(event.actor),
-                    data.kind.value,
-                    literal(data.text),
-                    data.occurred_at,
+                    event.seq, event.at, event.actor, data.kind.value, data.text, data.occurred_at
                 )
             )
             continue
         described = describe(data)
         if described is not None:
             kind, text = described
-            append(LogRow(event.seq, event.at, literal(event.actor), kind, literal(text)))
+            append(LogRow(event.seq, event.at, event.actor, kind, text))
     return rows

@@ -13,7 +13,7 @@ from rich.style import Style
 from textual.message import Message
 
 from ic_console.tui.log_rows import KIND_LABELS, LogRow
-from ic_console.tui.text import TimeFormat, truncate
+from ic_console.tui.text import TimeFormat, literal, truncate
 from ic_console.tui.widgets.line_list import LineList
 
 TIME_WIDTH = 8
@@ -92,12 +92,13 @@ class ScribeLog(LineList):
         segments = [
             Segment(when.rjust(TIME_WIDTH) + " ", self._style("time")),
             Segment(
-                truncate(row.author, AUTHOR_WIDTH).ljust(AUTHOR_WIDTH) + " ", self._style("author")
+                truncate(literal(row.author), AUTHOR_WIDTH).ljust(AUTHOR_WIDTH) + " ",
+                self._style("author"),
             ),
             Segment(KIND_LABELS.get(row.kind, row.kind).ljust(KIND_WIDTH) + " ", kind_style),
         ]
         used = len(when.rjust(TIME_WIDTH)) + 1 + AUTHOR_WIDTH + 1 + KIND_WIDTH + 1
-        text = row.text
+        text = literal(row.text)
         if row.occurred_at is not None:
             happened = f"(at {self.times.clock(row.occurred_at, seconds=False)}) "
             segments.append(Segment(happened, self._style("occurred")))

@@ -1,0 +1,347 @@
+"""The console's figures: a log line from keypress to disk and screen, opening a 100,000-event
+incident, and the CPU cost of 200 live countdowns.
+
+Run standalone (`python bench/bench_tui.py`) or through `bench/run_all.py`. The console runs
+headless (Textual's `run_test`), which renders every frame exactly as in a terminal but does
+not write it to one. Each figure has a floor measured in the same run: plain Textual doing the
+same visible work with no incident logic, so a slow machine can be told from slow code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+if str(BENCH_DIR) not in sys.path:
+    sys.path.insert(0, str(BENCH_DIR))
+
+from common import Figure, print_figures  # noqa: E402
+
+BIG = 100_000
+KEYPRESSES = 30
+COUNTDOWNS = 200
+CPU_SECONDS = 10.0
+SIZE = (200, 50)
+
+
+def _write_incident(root: Path, incident_id: str, log_entries: int, tasks: int) -> None:
+    """An incident straight onto disk: declared, Alex in command, `tasks` open tasks, then
+    `log_entries` scribe entries (encoded like the store writes them, without an fsync each)."""
+    from ic_console.domain import commands as c
+    from ic_console.domain.clock import SystemClock
+    from ic_console.domain.events import Event
+    from ic_console.domain.model import LogKind, Role
+    from ic_console.domain.state import IncidentState, apply
+    from ic_console.store.eventlog import encode
+    from ic_console.store.incident import EVENTS_FILE
+    from ic_console.store.paths import incident_dir, make_private_dir
+
+    now = SystemClock().now() - timedelta(minutes=30)
+    state = IncidentState()
+    lines: list[bytes] = []
+
+    def run(command: c.Command, actor: str = "Alex") -> None:
+        for payload in c.decide(command, state, now, actor):
+            event = Event(
+                seq=state.last_seq + 1, id=uuid.uuid4().hex, at=now, actor=actor, data=payload
+            )
+            apply(state, event)
+            lines.append(encode(event))
+
+    run(c.Declare(incident_id=incident_id, title="Checkout errors in EU", severity=1))
+    run(c.AssignRole(role=Role.IC, name="Alex"))
+    for number in range(tasks):
+        run(
+            c.AssignTask(
+                owner=f"Responder {number % 40}",
+                text=f"check shard {number}",
+                timebox=timedelta(minutes=31 + number % 60),
+            )
+        )
+    kinds = (LogKind.NOTE, LogKind.ACTION, LogKind.STATUS, LogKind.FOLLOWUP)
+    for step in range(log_entries):
+        run(
+            c.AddLogEntry(
+                text=f"Observation {step}: p99 latency on eu-west at {step % 900}ms",
+                kind=kinds[step % 4],
+            ),
+            actor=f"Responder {step % 40}",
+        )
+    directory = incident_dir(root, incident_id)
+    make_private_dir(directory)
+    (directory / EVENTS_FILE).write_bytes(b"".join(lines))
+
+
+def _console(root: Path, incident_id: str, *, background: bool = True) -> Any:
+    from ic_console.tui.app import make_app
+
+    return make_app(root, "Alex", incident_id=incident_id, background_load=background)
+
+
+def _run(app: Any, scenario: Callable[[Any], Awaitable[None]]) -> None:
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await scenario(pilot)
+
+    asyncio.run(main())
+
+
+# -- keypress to disk and screen -----------------------------------------------------------------
+
+
+def keypress_figures(root: Path) -> list[Figure]:
+    """Enter in the log line until the entry is fsynced, and until its row is rendered.
+
+    The times are taken inside the app: when `store.execute` returns (the line is on disk) and
+    when the scribe log renders the new row for the frame. Pilot's own waiting is not counted.
+    """
+    from textual.app import App, ComposeResult
+    from textual.widgets import Input, Log
+
+    from ic_console.tui.screens.console import ConsoleScreen
+
+    _write_incident(root, "keys", log_entries=BIG, tasks=20)
+    to_disk: list[float] = []
+    to_screen: list[float] = []
+
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        while not isinstance(app.screen, ConsoleScreen):
+            await pilot.pause(0.05)
+        await pilot.pause()
+        await pilot.press("l")
+        scribe = app.screen.scribe
+        store = app.store
+        marks: dict[str, float] = {}
+        target = {"row": -1}
+        render_row, execute = scribe.render_row, store.execute
+
+        def spy_render(index: int, width: int, selected: bool) -> Any:
+            if index == target["row"] and "screen" not in marks:
+                marks["screen"] = time.perf_counter()
+            return render_row(index, width, selected)
+
+        def spy_execute(command: Any, **kwargs: Any) -> Any:
+            result = execute(command, **kwargs)
+            marks["disk"] = time.perf_counter()
+            return result
+
+        scribe.render_row = spy_render
+        store.execute = spy_execute
+        log_input = app.screen.log_input.input
+        for n in range(KEYPRESSES):
+            log_input.value = f"bench line {n}"
+            marks.clear()
+            target["row"] = len(scribe.rows)
+            started = time.perf_counter()
+            await pilot.press("enter")
+            while "screen" not in marks:
+                await asyncio.sleep(0.001)
+            to_disk.append(marks["disk"] - started)
+            to_screen.append(marks["screen"] - started)
+            assert scribe.rows[-1].text == f"bench line {n}"
+
+    _run(_console(root, "keys"), scenario)
+
+    floor: list[float] = []
+
+    class Bare(App[None]):
+        """The floor: Textual's Log and an Input, Enter appends the line; no disk, no domain."""
+
+        def compose(self) -> ComposeResult:
+            yield Log()
+            yield Input()
+
+        def on_input_submitted(self, event: Input.Submitted) -> None:
+            self.query_one(Log).write_line(event.value)
+            event.input.value = ""
+
+    async def bare(pilot: Any) -> None:
+        log = pilot.app.query_one(Log)
+        log.write_lines(f"line {n}" for n in range(BIG))
+        await pilot.pause()
+        marks: dict[str, float] = {}
+        target = {"row": -1}
+        render = log._render_line_strip
+
+        def spy(y: int, style: Any) -> Any:
+            if y == target["row"] and "screen" not in marks:
+                marks["screen"] = time.perf_counter()
+            return render(y, style)
+
+        log._render_line_strip = spy
+        field = pilot.app.query_one(Input)
+        field.focus()
+        for n in range(KEYPRESSES):
+            field.value = f"bench line {n}"
+            marks.clear()
+            target["row"] = log.line_count
+            started = time.perf_counter()
+            await pilot.press("enter")
+            while "screen" not in marks:
+                await asyncio.sleep(0.001)
+            floor.append(marks["screen"] - started)
+
+    _run(Bare(), bare)
+    return [
+        Figure(
+            "tui: keypress -> log line fsynced (median)",
+            statistics.median(to_disk) * 1000,
+            "ms",
+            "< 50",
+        ),
+        Figure(
+            "tui: keypress -> log line on disk and on screen (median)",
+            statistics.median(to_screen) * 1000,
+            "ms",
+            "< 50",
+            statistics.median(floor) * 1000,
+        ),
+        Figure(
+            "tui: keypress -> log line on disk and on screen (worst)",
+            max(to_screen) * 1000,
+            "ms",
+            "< 50",
+            max(floor) * 1000,
+        ),
+    ]
+
+
+# -- opening a big incident ------------------------------------------------------------------------
+
+
+def open_figures(root: Path) -> list[Figure]:
+    """From starting the app to its first frame, and to the console showing all 100,000 entries.
+
+    The store's replay of the log is measured alone too: it is most of the wait, and it happens
+    in a worker while the first frame ("Opening incident ...") is already on screen.
+    """
+    from textual.app import App, ComposeResult
+    from textual.widgets import Log
+
+    from ic_console.store.incident import IncidentStore
+    from ic_console.tui.screens.console import ConsoleScreen
+
+    _write_incident(root, "big", log_entries=BIG, tasks=20)
+    IncidentStore.open(root, "big", actor="Alex")  # writes the summary, warms the page cache
+    replay_started = time.perf_counter()
+    IncidentStore.open(root, "big", actor="Alex")
+    replay = time.perf_counter() - replay_started
+    marks: dict[str, float] = {}
+
+    async def scenario(pilot: Any) -> None:
+        marks["first"] = time.perf_counter()
+        app = pilot.app
+        while not (isinstance(app.screen, ConsoleScreen) and len(app.rows) >= BIG):
+            await pilot.pause(0.01)
+        await pilot.pause()
+        marks["ready"] = time.perf_counter()
+
+    started = time.perf_counter()
+    _run(_console(root, "big"), scenario)
+
+    lines = [f"14:00:00 Responder {n % 40}  note  Observation {n}" for n in range(BIG)]
+
+    class Bare(App[None]):
+        """The floor: Textual's Log given the same number of lines."""
+
+        def compose(self) -> ComposeResult:
+            yield Log()
+
+        def on_mount(self) -> None:
+            self.query_one(Log).write_lines(lines)
+
+    floor: dict[str, float] = {}
+
+    async def bare(pilot: Any) -> None:
+        await pilot.pause()
+        floor["ready"] = time.perf_counter()
+
+    floor_started = time.perf_counter()
+    _run(Bare(), bare)
+    return [
+        Figure("tui: open 100,000 events -> first frame", marks["first"] - started, "s", "< 1"),
+        Figure(
+            "tui: open 100,000 events -> whole log on screen",
+            marks["ready"] - started,
+            "s",
+            "< 1",
+            floor["ready"] - floor_started,
+        ),
+        Figure("tui: open 100,000 events: store replay alone", replay, "s", "-"),
+    ]
+
+
+# -- live countdowns -------------------------------------------------------------------------------
+
+
+def countdown_figures(root: Path) -> list[Figure]:
+    """CPU used while 200 countdowns refresh every second (share of one core)."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    from ic_console.tui.screens.console import ConsoleScreen
+
+    _write_incident(root, "timers", log_entries=200, tasks=COUNTDOWNS)
+    usage: dict[str, float] = {}
+
+    async def measure(pilot: Any, key: str) -> None:
+        await pilot.pause(1.0)
+        cpu, wall = time.process_time(), time.perf_counter()
+        await asyncio.sleep(CPU_SECONDS)
+        usage[key] = (time.process_time() - cpu) / (time.perf_counter() - wall) * 100
+
+    async def scenario(pilot: Any) -> None:
+        while not isinstance(pilot.app.screen, ConsoleScreen):
+            await pilot.pause(0.05)
+        assert len(pilot.app.store.state.open_tasks()) == COUNTDOWNS
+        await measure(pilot, "console")
+
+    _run(_console(root, "timers"), scenario)
+
+    class Ticking(App[None]):
+        """The floor: one Static redrawn every second, nothing else."""
+
+        def compose(self) -> ComposeResult:
+            yield Static()
+
+        def on_mount(self) -> None:
+            self.set_interval(1.0, lambda: self.query_one(Static).update(f"{time.time():.0f}"))
+
+    async def bare(pilot: Any) -> None:
+        await measure(pilot, "floor")
+
+    _run(Ticking(), bare)
+    return [
+        Figure(
+            f"tui: {COUNTDOWNS} live countdowns, CPU",
+            usage["console"],
+            "% core",
+            "< 10",
+            usage["floor"],
+        )
+    ]
+
+
+def run() -> list[Figure]:
+    # The user's own config (keymap, theme) must not change what is measured.
+    os.environ.setdefault("IC_CONSOLE_CONFIG", os.devnull + ".absent.toml")
+    figures: list[Figure] = []
+    for part in (keypress_figures, open_figures, countdown_figures):
+        with tempfile.TemporaryDirectory(prefix="ic-bench-tui-") as temp:
+            figures.extend(part(Path(temp)))
+    return figures
+
+
+if __name__ == "__main__":
+    print_figures(run())
