@@ -186,3 +186,35 @@ def test_one_active_incident_opens_directly(home: Path, clock: FakeClock, incide
         assert isinstance(pilot.app.screen, ConsoleScreen)
 
     drive(app, scenario)
+
+
+def test_checklist_tick_is_recorded(home: Path, clock: FakeClock, incident: IncidentStore):
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("k")
+        await pilot.pause()
+        assert pilot.app.screen.id == "checklists"
+        await pilot.press("space")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConsoleScreen)
+
+    drive(console(home, clock), scenario)
+    ticks = [e.data for e in stored(home) if isinstance(e.data, ev.ChecklistItemTicked)]
+    assert len(ticks) == 1
+
+
+def test_runbooks_open_from_a_key_and_the_palette(home: Path, clock: FakeClock, incident):
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("b")
+        await pilot.pause()
+        assert pilot.app.screen.id == "runbooks"
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, ConsoleScreen)
+        titles = [c.title for c in screen.palette_commands()]
+        assert "Checklists" in titles
+        assert any(title.startswith("Runbook: ") for title in titles)
+
+    drive(console(home, clock), scenario)

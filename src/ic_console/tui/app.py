@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,11 +23,14 @@ from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import Label
 
+from ic_console.content.checklists import Checklist
 from ic_console.content.config import Config
-from ic_console.content.phrasebook import Phrasebook, load_phrasebook, shipped_phrasebook
+from ic_console.content.library import load_library
+from ic_console.content.phrasebook import Phrasebook, shipped_phrasebook
 from ic_console.content.problems import ContentProblem
+from ic_console.content.runbooks import Runbook
 from ic_console.domain.clock import Clock, SystemClock
-from ic_console.domain.commands import Command, Declare
+from ic_console.domain.commands import Command, Declare, TickChecklistItem
 from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event
 from ic_console.domain.model import Status
@@ -39,9 +43,11 @@ from ic_console.store.incident import (
 from ic_console.tui.commands import ConsoleCommands
 from ic_console.tui.config import ConfigError, check_keymap
 from ic_console.tui.log_rows import LogRow, event_rows
+from ic_console.tui.screens.checklists import ChecklistScreen
 from ic_console.tui.screens.console import ConsoleScreen, PaletteCommand
 from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.screens.picker import PickerScreen
+from ic_console.tui.screens.runbooks import RunbookScreen
 from ic_console.tui.text import TimeFormat, literal
 
 
@@ -59,6 +65,8 @@ class ConsoleSettings:
     zone: tzinfo | None = None
     theme: str | None = None
     phrasebook: Phrasebook | None = None
+    checklists: list[Checklist] = field(default_factory=list)
+    runbooks: list[Runbook] = field(default_factory=list)
     #: How often to look for other terminals' changes (one stat call).
     poll_seconds: float = 0.25
     #: How often countdowns move on.
@@ -296,6 +304,9 @@ class ConsoleApp(App[int]):
         now = self.settings.clock.now()
         console.rows_added()
         console.show(store.state, now)
+        for screen in self.screen_stack:
+            if isinstance(screen, ChecklistScreen):
+                screen.show_state(store.state)
         self._alerts(now)
 
     def tick(self) -> None:
@@ -342,9 +353,50 @@ class ConsoleApp(App[int]):
         if fresh and self.settings.bell:
             self.bell()
 
+    # -- checklists and runbooks ---------------------------------------------------------------
+
+    def action_checklists(self) -> None:
+        store = self.store
+        if store is None:
+            return
+        self.push_screen(
+            ChecklistScreen(
+                self.settings.checklists,
+                store.state,
+                me=self.settings.actor,
+                zone=self.settings.zone,
+            )
+        )
+
+    def action_runbooks(self, initial: str | None = None) -> None:
+        if not self.settings.runbooks:
+            self.notify("There are no runbooks: add Markdown files to your content directory.")
+            return
+        self.push_screen(RunbookScreen(self.settings.runbooks, initial=initial))
+
+    @on(ChecklistScreen.Toggled)
+    def _ticked(self, event: ChecklistScreen.Toggled) -> None:
+        self.execute(
+            TickChecklistItem(checklist=event.checklist_id, item=event.item_id, ticked=event.ticked)
+        )
+
     def extra_palette_commands(self) -> list[PaletteCommand]:
-        """Commands of screens other areas provide (checklists, runbooks), when installed."""
-        return []
+        """Checklists and runbooks, one entry per runbook."""
+        commands = [
+            PaletteCommand(
+                "Checklists", "For this phase, severity and your roles", self.action_checklists
+            ),
+            PaletteCommand("Runbooks", "Search the runbooks", self.action_runbooks),
+        ]
+        for runbook in self.settings.runbooks:
+            commands.append(
+                PaletteCommand(
+                    f"Runbook: {literal(runbook.title)}",
+                    "Open this runbook",
+                    partial(self.action_runbooks, runbook.id),
+                )
+            )
+        return commands
 
 
 def make_app(
@@ -360,10 +412,12 @@ def make_app(
 ) -> ConsoleApp:
     """The console as the CLI and the tests build it; raises ConfigError for a bad config."""
     config = config or Config()
+    library = load_library([config.content_directory()])
+    problems = library.problems
     if phrasebook is None:
-        phrasebook, problems = load_phrasebook([config.content_directory()])
+        phrasebook = library.phrasebook
     else:
-        problems = []
+        problems = [p for p in problems if p.path.name != "phrasebook.toml"]
     settings = ConsoleSettings(
         home=home,
         actor=actor,
@@ -374,6 +428,8 @@ def make_app(
         cadence=config.cadence(),
         zone=zone,
         phrasebook=phrasebook,
+        checklists=list(library.checklists.values()),
+        runbooks=list(library.runbooks.values()),
         background_load=background_load,
     )
     app = ConsoleApp(settings)

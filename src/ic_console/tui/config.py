@@ -15,10 +15,12 @@ class ConfigError(Exception):
 def binding_ids() -> set[str]:
     """Every binding id a keymap may name."""
     from ic_console.tui.app import ConsoleApp
+    from ic_console.tui.screens.checklists import ChecklistScreen
     from ic_console.tui.screens.console import ConsoleScreen
     from ic_console.tui.screens.forms import CommandForm
     from ic_console.tui.screens.picker import PickerScreen
     from ic_console.tui.screens.responses import ResponsesScreen
+    from ic_console.tui.screens.runbooks import RunbookScreen
     from ic_console.tui.widgets.line_list import LineList
     from ic_console.tui.widgets.log_input import LogInput
 
@@ -28,6 +30,8 @@ def binding_ids() -> set[str]:
         CommandForm,
         PickerScreen,
         ResponsesScreen,
+        ChecklistScreen,
+        RunbookScreen,
         LineList,
         LogInput,
     )

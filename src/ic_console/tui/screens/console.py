@@ -83,6 +83,8 @@ class ConsoleScreen(Screen[None]):
         Binding("n", "next_phrase", "Next phrase", id="next-phrase"),
         Binding("v", "responses", "Responses", id="responses"),
         Binding("c", "copy_phrase", "Copy", id="copy-phrase"),
+        Binding("k", "app.checklists", "Checklists", id="checklists"),
+        Binding("b", "app.runbooks", "Runbooks", id="runbooks"),
         Binding("1", "pane('tasks')", "Tasks pane", show=False, id="pane-tasks"),
         Binding("2", "pane('log')", "Log pane", show=False, id="pane-log"),
         Binding("3", "pane('roster')", "Roster pane", show=False, id="pane-roster"),
