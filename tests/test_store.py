@@ -259,6 +259,17 @@ def test_torn_last_line_is_moved_aside_and_the_log_cut_back(
     assert [json.loads(line)["seq"] for line in lines_of(again)] == list(range(1, 8))
 
 
+def test_a_read_only_console_tells_of_a_torn_tail_and_leaves_it(store: IncidentStore) -> None:
+    with open(store.events_path, "ab") as handle:
+        handle.write(b'{"v":1,"seq":7')
+    before = store.events_path.read_bytes()
+    viewer = IncidentStore.open(store.directory.parent.parent, "inc-1", read_only=True)
+    assert viewer.state.last_seq == 6
+    assert any("ends with an incomplete line" in n.message for n in viewer.notices)
+    assert store.events_path.read_bytes() == before
+    assert not list(store.directory.glob("events.torn-*"))
+
+
 def test_a_running_store_recovers_a_torn_tail_before_appending(store: IncidentStore) -> None:
     with open(store.events_path, "ab") as handle:
         handle.write(b'{"v":1,"seq":7')

@@ -197,12 +197,23 @@ class IncidentStore:
         self.log.reset()
         self.state = IncidentState()
         self.damaged = None
+        recovering = holding_lock or (
+            not self._forced_read_only and os.access(self.directory, os.W_OK)
+        )
         if holding_lock:
             self._recover_torn_tail()
-        elif not self._forced_read_only and os.access(self.directory, os.W_OK):
+        elif recovering:
             with locked(self.lock_path):
                 self._recover_torn_tail()
         self._read_and_apply(keep=False)
+        if not recovering and self.log.torn_tail_at() is not None:
+            # Not ours to repair from here; say so rather than drop it silently.
+            self.notices.append(
+                Notice(
+                    f"{self.events_path} ends with an incomplete line (a crash while writing, "
+                    "or a line still being written); it is left out and left in place."
+                )
+            )
         if not self.read_only:
             self._refresh_summary_if_stale()
 
