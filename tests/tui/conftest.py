@@ -117,3 +117,12 @@ async def type_text(pilot: Pilot[int], text: str) -> None:
 
 def notifications(app: ConsoleApp) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+async def until(pilot: Pilot[int], check: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait (in small steps) until `check()` holds; fail with a clear message after `timeout`."""
+    for _ in range(int(timeout / 0.05)):
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"gave up after {timeout} s waiting for {check}")

@@ -19,7 +19,7 @@ from ic_console.tui.commands import ConsoleCommands
 from ic_console.tui.config import ConfigError
 from ic_console.tui.screens.console import ConsoleScreen
 
-from .conftest import INCIDENT, console, drive, stored, type_text
+from .conftest import INCIDENT, console, drive, stored, type_text, until
 
 
 def test_follows_another_terminal(home: Path, clock: FakeClock, incident: IncidentStore):
@@ -160,7 +160,7 @@ def test_picker_declares_a_new_incident(home: Path, clock: FakeClock) -> None:
     async def scenario(pilot: Pilot[int]) -> None:
         assert pilot.app.screen.id == "picker"
         await pilot.press("enter")  # "+ Declare a new incident"
-        await pilot.pause()
+        await until(pilot, lambda: pilot.app.screen.id == "form-declare")
         await type_text(pilot, "Search is down")
         await pilot.press("enter")
         await pilot.press("backspace")
@@ -168,8 +168,7 @@ def test_picker_declares_a_new_incident(home: Path, clock: FakeClock) -> None:
         await pilot.pause()
         assert "severity from 1" in str(pilot.app.screen.query_one("#error-severity").render())
         await pilot.press("backspace", "1", "enter")
-        await pilot.pause(0.3)
-        assert isinstance(pilot.app.screen, ConsoleScreen)
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConsoleScreen))
 
     drive(app, scenario)
     (info,) = list_incidents(home)
@@ -182,8 +181,7 @@ def test_one_active_incident_opens_directly(home: Path, clock: FakeClock, incide
     )
 
     async def scenario(pilot: Pilot[int]) -> None:
-        await pilot.pause(0.2)
-        assert isinstance(pilot.app.screen, ConsoleScreen)
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConsoleScreen))
 
     drive(app, scenario)
 

@@ -83,7 +83,7 @@ class ConsoleApp(App[int]):
     COMMANDS = App.COMMANDS | {ConsoleCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
-        Binding("ctrl+p", "command_palette", "Palette", priority=True, id="palette"),
+        Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="palette"),
     ]
 
     class Loaded(Message):

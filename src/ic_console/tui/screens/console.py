@@ -12,12 +12,14 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import Group
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Tab, Tabs
+from textual.widgets import Footer, Static, Tab, Tabs
 
 from ic_console.content.phrasebook import Phrasebook
 from ic_console.domain import commands as cmd
@@ -27,7 +29,7 @@ from ic_console.domain.state import Decision, IncidentState, Task
 from ic_console.tui.log_rows import LogRow
 from ic_console.tui.screens import command_forms as forms
 from ic_console.tui.screens.forms import CommandForm
-from ic_console.tui.text import TimeFormat, literal
+from ic_console.tui.text import TimeFormat, literal, literal_lines
 from ic_console.tui.widgets.incident_header import IncidentHeader
 from ic_console.tui.widgets.log_input import LogInput
 from ic_console.tui.widgets.phrasebook_pane import PhrasebookPane
@@ -126,6 +128,7 @@ class ConsoleScreen(Screen[None]):
                 yield PhrasebookPane(self.phrasebook, id="phrasebook")
             with Vertical(id="pane-log", classes="pane"):
                 yield ScribeLog(self.times, id="log")
+                yield Static(id="log-detail")
                 yield LogInput(self.console_app.settings.clock, self.times.zone, id="log-input")
         yield Footer(compact=True)
 
@@ -255,6 +258,29 @@ class ConsoleScreen(Screen[None]):
         )
         if ok:
             event.log_input.saved()
+
+    @on(ScribeLog.Selected)
+    def _log_row(self, event: ScribeLog.Selected) -> None:
+        """The full entry under the cursor: the list shows one line of each."""
+        row = event.row
+        detail = self.query_one("#log-detail", Static)
+        if row is None:
+            detail.update("")
+            return
+        head = Text(
+            f"#{row.seq} · recorded {self.times.clock(row.recorded_at)} "
+            f"{self.times.zone_name(row.recorded_at)} by {literal(row.author)} · {row.kind}",
+            style="dim",
+        )
+        if row.occurred_at is not None:
+            head.append(f" · happened {self.times.clock(row.occurred_at)}", style="dim")
+        detail.update(Group(head, Text("\n".join(literal_lines(row.text)))))
+
+    def on_descendant_focus(self) -> None:
+        self.query_one("#pane-log").set_class(self.focused is self.scribe, "-reading")
+
+    def on_descendant_blur(self) -> None:
+        self.query_one("#pane-log").set_class(self.focused is self.scribe, "-reading")
 
     @on(LogInput.Left)
     def _left_log(self) -> None:
