@@ -70,6 +70,11 @@ VAGUE_PHRASES: tuple[tuple[str, str], ...] = (
     ("as needed", "open-ended"),
 )
 
+_ANY_VAGUE = re.compile(
+    r"\b(?:" + "|".join(re.escape(phrase) for phrase, _ in VAGUE_PHRASES) + r")\b"
+)
+_VAGUE_FIRST_WORDS = frozenset(phrase.split()[0] for phrase, _ in VAGUE_PHRASES)
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -91,16 +96,15 @@ def check_action_item(text: str) -> list[Finding]:
     first = words[0] if words else ""
     if not stripped or not first or not stripped.casefold().startswith(first[:1]):
         findings.append(Finding("It does not start with a word (a verb).", ACTIONABLE))
-    elif first not in ACTION_VERBS and not any(
-        first == phrase.split()[0] for phrase, _ in VAGUE_PHRASES
-    ):
+    elif first not in ACTION_VERBS and first not in _VAGUE_FIRST_WORDS:
         findings.append(
             Finding(f'It starts with "{first}", which does not read as a verb.', ACTIONABLE)
         )
     joined = " ".join(words)
-    for phrase, why in VAGUE_PHRASES:
-        if re.search(rf"\b{re.escape(phrase)}\b", joined):
-            findings.append(Finding(f'"{phrase}": {why}.', BOUNDED))
+    if _ANY_VAGUE.search(joined):
+        for phrase, why in VAGUE_PHRASES:
+            if re.search(rf"\b{re.escape(phrase)}\b", joined):
+                findings.append(Finding(f'"{phrase}": {why}.', BOUNDED))
     if 0 < len(words) < 4:
         findings.append(Finding(f"It is only {len(words)} word(s) long.", SPECIFIC))
     return findings
@@ -137,35 +141,59 @@ def sentences(text: str) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
+#: Every blaming phrase above holds one of these words: a cheap test before the real one.
+_TRIGGERS = """
+    caused cause broke forgot missed failed should shouldn't didn't not messed screwed mistake
+    error fingered careless negligent neglected ignored blame blamed blaming fault because due
+    thanks
+"""
+_TRIGGER_WORDS = frozenset(_TRIGGERS.split())
+_TOKEN = re.compile(r"[a-z']+")
+
+
+class BlameChecker:
+    """The blameless check for the people of one incident, compiled once for many texts."""
+
+    def __init__(self, people: Iterable[str] = ()) -> None:
+        names = sorted({name for name in people if name.strip()}, key=len, reverse=True)
+        pattern = "|".join(re.escape(name) for name in names)
+        self._after = (
+            re.compile(rf"\b({pattern})\b(?:\W+\w+){{0,3}}?\W*(?:{_CAUSE_AFTER_NAME})", re.I)
+            if names
+            else None
+        )
+        self._before = (
+            re.compile(rf"(?:{_CAUSE_BEFORE_NAME})\s+(?:\w+\s+){{0,2}}?\b({pattern})\b", re.I)
+            if names
+            else None
+        )
+
+    def check(self, text: str) -> list[BlameFinding]:
+        """Sentences of `text` that name a person as a cause, or say "human error"."""
+        if _TRIGGER_WORDS.isdisjoint(_TOKEN.findall(text.lower())):
+            return []
+        findings: list[BlameFinding] = []
+        for sentence in sentences(text):
+            generic = _GENERIC.search(sentence)
+            if generic:
+                findings.append(
+                    BlameFinding(
+                        sentence, f'It says "{generic.group(1)}", which puts a person as the cause.'
+                    )
+                )
+                continue
+            match = (self._after and self._after.search(sentence)) or (
+                self._before and self._before.search(sentence)
+            )
+            if match:
+                findings.append(
+                    BlameFinding(
+                        sentence, f"It names {match.group(1)} as a cause of what happened."
+                    )
+                )
+        return findings
+
+
 def check_blameless(text: str, people: Iterable[str] = ()) -> list[BlameFinding]:
     """Sentences of `text` that name a person as a cause, or say "human error"."""
-    names = sorted({name for name in people if name.strip()}, key=len, reverse=True)
-    name_pattern = "|".join(re.escape(name) for name in names)
-    after = (
-        re.compile(
-            rf"\b({name_pattern})\b(?:\W+\w+){{0,3}}?\W*(?:{_CAUSE_AFTER_NAME})", re.IGNORECASE
-        )
-        if names
-        else None
-    )
-    before = (
-        re.compile(rf"(?:{_CAUSE_BEFORE_NAME})\s+(?:\w+\s+){{0,2}}?\b({name_pattern})\b", re.I)
-        if names
-        else None
-    )
-    findings: list[BlameFinding] = []
-    for sentence in sentences(text):
-        generic = _GENERIC.search(sentence)
-        if generic:
-            findings.append(
-                BlameFinding(
-                    sentence, f'It says "{generic.group(1)}", which puts a person as the cause.'
-                )
-            )
-            continue
-        match = (after and after.search(sentence)) or (before and before.search(sentence))
-        if match:
-            findings.append(
-                BlameFinding(sentence, f"It names {match.group(1)} as a cause of what happened.")
-            )
-    return findings
+    return BlameChecker(people).check(text)

@@ -124,7 +124,7 @@ def render_markdown(document: Document) -> str:
                     "| " + " | ".join(md_escape(h) for h in block.header) + " |",
                     "|" + "|".join(" --- " for _ in block.header) + "|",
                 ]
-                rows.extend("| " + " | ".join(md_cell(c) for c in row) + " |" for row in block.rows)
+                rows.extend(["| " + " | ".join(map(md_cell, row)) + " |" for row in block.rows])
                 chunks.append("\n".join(rows))
     return "\n\n".join(chunks) + "\n"
 

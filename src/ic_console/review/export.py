@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
+from pydantic_core import to_json as _to_json
+
+from ic_console.domain.events import EVENT_ADAPTER, EVENT_LIST_ADAPTER, Event
 from ic_console.domain.state import IncidentState
 from ic_console.domain.views import incident_view, iso
 from ic_console.review.document import render_html, render_markdown
 from ic_console.review.duedate import DuePolicy
 from ic_console.review.metrics import Cadence, Metrics
 from ic_console.review.postmortem import Review, build_postmortem, build_review, response_rows
+from ic_console.review.source import gc_paused
 from ic_console.review.text import printable
+from ic_console.review.timeline import TimelineEntry
 
 FORMATS = ("md", "html", "json", "csv")
 #: The layout version of the JSON export; fields are only added, never change meaning.
@@ -77,30 +80,40 @@ def metrics_json(m: Metrics) -> dict[str, Any]:
     return data
 
 
-def to_json_data(review: Review) -> dict[str, Any]:
-    """The full state, the timeline and the figures, for other tools."""
-    state = review.state
+def _iso(when: datetime | None) -> str | None:
+    """`iso` for the many times of a timeline: stored times are UTC already."""
+    if when is None:
+        return None
+    text = when.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else iso(when)
+
+
+def _timeline_item(e: TimelineEntry) -> dict[str, Any]:
+    when = _iso(e.when)
     return {
+        "seq": e.seq,
+        "when": when,
+        "recorded_at": when if e.recorded_at is e.when else _iso(e.recorded_at),
+        "occurred_at": when if e.occurred_at is e.when else _iso(e.occurred_at),
+        "actor": e.actor,
+        "role": e.role,
+        "kind": e.kind,
+        "type": e.type,
+        "text": e.text,
+        "people": list(e.people),
+    }
+
+
+def to_json_data(review: Review, *, events: bool = True) -> dict[str, Any]:
+    """The full state, the timeline, the figures and (with `events`) every event, for tools."""
+    state = review.state
+    data: dict[str, Any] = {
         "format": "ic-console.review",
         "version": EXPORT_VERSION,
         "incident": incident_view(state, review.metrics.as_of),
         "postmortem_due": review.due.isoformat() if review.due else None,
         "metrics": metrics_json(review.metrics),
-        "timeline": [
-            {
-                "seq": e.seq,
-                "when": iso(e.when),
-                "recorded_at": iso(e.recorded_at),
-                "occurred_at": iso(e.occurred_at),
-                "actor": e.actor,
-                "role": e.role.value if e.role else None,
-                "kind": e.kind.value,
-                "type": e.type,
-                "text": e.text,
-                "people": list(e.people),
-            }
-            for e in review.timeline
-        ],
+        "timeline": [_timeline_item(e) for e in review.timeline],
         "action_items": [
             {
                 "summary": item.summary,
@@ -118,12 +131,38 @@ def to_json_data(review: Review) -> dict[str, Any]:
             {"where": n.where, "sentence": n.finding.sentence, "problem": n.finding.problem}
             for n in review.blame
         ],
-        "events": EVENT_LIST_ADAPTER.dump_python(list(review.events), mode="json"),
     }
+    if events:
+        data["events"] = EVENT_LIST_ADAPTER.dump_python(list(review.events), mode="json")
+    return data
+
+
+def _layout(value: Any, depth: int = 0) -> bytes:
+    """JSON that diffs well and writes fast: objects open up two levels deep, and every item of
+    a list sits on a line of its own (written compactly by pydantic's serializer)."""
+    pad = b" " * (depth + 1)
+    if isinstance(value, dict) and value and depth < 2:
+        inner = b",\n".join(
+            pad + _to_json(key) + b": " + _layout(item, depth + 1) for key, item in value.items()
+        )
+        return b"{\n" + inner + b"\n" + b" " * depth + b"}"
+    if isinstance(value, list) and value:
+        return (
+            b"[\n"
+            + b",\n".join([pad + _to_json(item) for item in value])
+            + b"\n"
+            + b" " * depth
+            + b"]"
+        )
+    return _to_json(value)
 
 
 def to_json(review: Review) -> str:
-    return json.dumps(to_json_data(review), ensure_ascii=False, indent=1) + "\n"
+    """The JSON export; events are written by pydantic straight from the models."""
+    body = _layout(to_json_data(review, events=False))
+    dump = EVENT_ADAPTER.dump_json
+    events = b",\n".join([b"  " + dump(event) for event in review.events])
+    return (body[:-2] + b',\n "events": [\n' + events + b"\n ]\n}\n").decode("utf-8")
 
 
 def _cell(text: str) -> str:
@@ -171,4 +210,5 @@ def export(
     """The incident in `fmt` (one of FORMATS)."""
     if fmt not in RENDERERS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return RENDERERS[fmt](build_review(events, state, policy=policy, cadence=cadence))
+    with gc_paused():
+        return RENDERERS[fmt](build_review(events, state, policy=policy, cadence=cadence))

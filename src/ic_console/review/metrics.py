@@ -157,10 +157,13 @@ class TaskFigures:
 
 
 def task_figures(
-    events: Sequence[ev.Event], *, state: IncidentState | None = None
+    events: Sequence[ev.Event],
+    *,
+    state: IncidentState | None = None,
+    end: datetime | None = None,
 ) -> list[TaskFigures]:
     """Per task: timebox, extensions, reassignments, acknowledgement and overrun."""
-    end = call_end(events)
+    end = end or call_end(events)
     first_box: dict[int, timedelta] = {}
     deadlines: dict[int, datetime] = {}
     overruns: dict[int, timedelta] = {}
@@ -174,24 +177,23 @@ def task_figures(
 
     for event in events:
         data = event.data
-        match data:
-            case ev.TaskAssigned():
-                first_box[data.number] = timedelta(seconds=data.timebox_seconds)
-                deadlines[data.number] = data.deadline
-                overruns[data.number] = timedelta(0)
-                extensions[data.number] = []
-            case ev.TaskExtended():
-                run_to(data.number, event.at)
-                deadlines[data.number] = data.deadline
-                extensions[data.number].append(
-                    Extension(event.at, timedelta(seconds=data.timebox_seconds), data.deadline)
-                )
-            case ev.TaskReassigned():
-                run_to(data.number, event.at)
-                deadlines[data.number] = data.deadline
-            case ev.TaskDone() | ev.TaskCancelled():
-                run_to(data.number, event.at)
-                closed.add(data.number)
+        if isinstance(data, ev.TaskAssigned):
+            first_box[data.number] = timedelta(seconds=data.timebox_seconds)
+            deadlines[data.number] = data.deadline
+            overruns[data.number] = timedelta(0)
+            extensions[data.number] = []
+        elif isinstance(data, ev.TaskExtended):
+            run_to(data.number, event.at)
+            deadlines[data.number] = data.deadline
+            extensions[data.number].append(
+                Extension(event.at, timedelta(seconds=data.timebox_seconds), data.deadline)
+            )
+        elif isinstance(data, ev.TaskReassigned):
+            run_to(data.number, event.at)
+            deadlines[data.number] = data.deadline
+        elif isinstance(data, ev.TaskDone | ev.TaskCancelled):
+            run_to(data.number, event.at)
+            closed.add(data.number)
     folded = state if state is not None else replay(events)
     figures: list[TaskFigures] = []
     for number in sorted(folded.tasks):
@@ -281,9 +283,11 @@ def severity_changes(events: Sequence[ev.Event]) -> list[SeverityChange]:
     ]
 
 
-def time_at_severity(events: Sequence[ev.Event]) -> dict[int, timedelta]:
+def time_at_severity(
+    events: Sequence[ev.Event], *, end: datetime | None = None
+) -> dict[int, timedelta]:
     """How long the incident spent at each severity, from declaration to the end of the call."""
-    end = call_end(events)
+    end = end or call_end(events)
     spans: dict[int, timedelta] = {}
     current: tuple[datetime, int] | None = None
     for event in events:
@@ -360,9 +364,11 @@ class PersonFigures:
         return self.longest_stretch >= ROTATE_AFTER
 
 
-def people_figures(events: Sequence[ev.Event]) -> list[PersonFigures]:
+def people_figures(
+    events: Sequence[ev.Event], *, end: datetime | None = None
+) -> list[PersonFigures]:
     """Each person's time on the call and longest stretch, in order of joining."""
-    end = call_end(events)
+    end = end or call_end(events)
     stints: dict[str, list[tuple[datetime, datetime | None]]] = {}
     roles: dict[str, list[Role]] = {}
     for event in events:
@@ -432,11 +438,13 @@ def _strictest_cadence(
     return min(found, default=None)
 
 
-def update_gaps(events: Sequence[ev.Event], cadence: Cadence | None = None) -> list[UpdateGap]:
+def update_gaps(
+    events: Sequence[ev.Event], cadence: Cadence | None = None, *, end: datetime | None = None
+) -> list[UpdateGap]:
     """Stretches without a stakeholder update longer than the cadence for the severity."""
     table = cadence if cadence is not None else DEFAULT_CADENCE
     start = declared_at(events)
-    end = call_end(events)
+    end = end or call_end(events)
     if start is None or end is None:
         return []
     history = [
@@ -452,6 +460,29 @@ def update_gaps(events: Sequence[ev.Event], cadence: Cadence | None = None) -> l
         if limit is not None and right - left > limit:
             gaps.append(UpdateGap(left, right, limit, index == 0, index == len(points) - 2))
     return gaps
+
+
+_TASK_EVENTS = frozenset(
+    {
+        ev.TaskAssigned,
+        ev.TaskAcknowledged,
+        ev.TaskExtended,
+        ev.TaskReassigned,
+        ev.TaskDone,
+        ev.TaskCancelled,
+    }
+)
+#: Events no figure reads from the log (decisions are read from the folded state).
+_OTHER_EVENTS = frozenset(
+    {
+        ev.DecisionProposed,
+        ev.ObjectionRaised,
+        ev.DecisionAccepted,
+        ev.DecisionWithdrawn,
+        ev.ChecklistItemTicked,
+        ev.ChecklistItemUnticked,
+    }
+)
 
 
 # -- all together ------------------------------------------------------------------------------
@@ -512,31 +543,56 @@ def compute_metrics(
     folded = state if state is not None else replay(events)
     if folded.declared_at is None or not events:
         raise ValueError("metrics need a declared incident")
+    # One pass sorts the log: scribe entries (most of a long log) matter only for the first
+    # known sign; tasks only for the task figures; updates only for the update figures. The
+    # rest (declaration, severity, phase, people, roles, resolution) is short.
+    first_known = folded.declared_at
+    skeleton: list[ev.Event] = []
+    with_updates: list[ev.Event] = []
+    task_events: list[ev.Event] = []
+    for event in events:
+        data = event.data
+        kind = type(data)
+        if isinstance(data, ev.LogEntryAdded):
+            when = data.occurred_at or event.at
+            if when < first_known:
+                first_known = when
+        elif kind in _TASK_EVENTS:
+            task_events.append(event)
+        elif kind is ev.UpdatePosted:
+            with_updates.append(event)
+        elif kind not in _OTHER_EVENTS:
+            skeleton.append(event)
+            with_updates.append(event)
+    as_of = events[-1].at
+    end = resolved_at(skeleton) or as_of
     return Metrics(
         incident_id=folded.incident_id,
         title=folded.title,
         severity=folded.severity,
-        highest_severity=highest_severity(events) or folded.severity,
+        highest_severity=highest_severity(skeleton) or folded.severity,
         status=folded.status,
         declared_at=folded.declared_at,
         resolved_at=folded.resolved_at,
         closed_at=folded.closed_at,
-        as_of=events[-1].at,
-        first_known_at=first_known_at(events) or folded.declared_at,
-        to_ic=time_to_role(events, Role.IC),
-        to_deputy=time_to_role(events, Role.DEPUTY),
-        to_scribe=time_to_role(events, Role.SCRIBE),
-        to_first_update=time_to_first_update(events),
-        to_mitigation=time_to_mitigation(events),
-        to_resolution=time_to_resolution(events),
-        total_duration=total_duration(events),
-        detection_lag=detection_lag(events),
-        time_at_severity=time_at_severity(events),
-        tasks=tuple(task_figures(events, state=folded)),
+        as_of=as_of,
+        first_known_at=first_known,
+        to_ic=time_to_role(skeleton, Role.IC),
+        to_deputy=time_to_role(skeleton, Role.DEPUTY),
+        to_scribe=time_to_role(skeleton, Role.SCRIBE),
+        to_first_update=time_to_first_update(with_updates),
+        to_mitigation=time_to_mitigation(skeleton),
+        to_resolution=time_to_resolution(skeleton),
+        total_duration=end - first_known,
+        detection_lag=folded.declared_at - first_known
+        if first_known < folded.declared_at
+        else None,
+        time_at_severity=time_at_severity(skeleton, end=end),
+        tasks=tuple(task_figures(task_events, state=folded, end=end)),
         decisions=tuple(decision_figures(events, state=folded)),
-        severity_changes=tuple(severity_changes(events)),
-        handovers=tuple(handovers(events)),
-        people=tuple(people_figures(events)),
-        update_gaps=tuple(update_gaps(events, cadence)),
-        updates_posted=sum(isinstance(e.data, ev.UpdatePosted) for e in events),
+        severity_changes=tuple(severity_changes(skeleton)),
+        handovers=tuple(handovers(skeleton)),
+        people=tuple(people_figures(skeleton, end=end)),
+        update_gaps=tuple(update_gaps(with_updates, cadence, end=end)),
+        updates_posted=len(with_updates) - len(skeleton),
     )

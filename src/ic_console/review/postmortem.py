@@ -11,16 +11,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 
 from ic_console.domain.events import Event
 from ic_console.domain.model import ROTATE_AFTER, LogKind, Status, severity_label
 from ic_console.domain.state import IncidentState
 from ic_console.review.checks import (
     ACTION_EXAMPLE,
+    BlameChecker,
     BlameFinding,
     Finding,
     check_action_item,
-    check_blameless,
 )
 from ic_console.review.document import (
     Bullets,
@@ -63,18 +64,45 @@ class BlameNote:
     finding: BlameFinding
 
 
-@dataclass(frozen=True)
 class Review:
-    """Everything the exports are made of, computed once."""
+    """Everything the exports are made of, each part computed once and only when asked for
+    (the CSV of action items needs neither the timeline nor the metrics)."""
 
-    events: Sequence[Event]
-    state: IncidentState
-    metrics: Metrics
-    timeline: list[TimelineEntry]
-    action_items: list[ActionItem]
-    blame: list[BlameNote]
-    due: date | None
-    policy: DuePolicy
+    def __init__(
+        self,
+        events: Sequence[Event],
+        state: IncidentState,
+        *,
+        policy: DuePolicy | None = None,
+        cadence: Cadence | None = None,
+    ) -> None:
+        self.events = events
+        self.state = state
+        self.policy = policy or DuePolicy()
+        self.cadence = cadence
+
+    @cached_property
+    def metrics(self) -> Metrics:
+        return compute_metrics(self.events, cadence=self.cadence, state=self.state)
+
+    @cached_property
+    def timeline(self) -> list[TimelineEntry]:
+        return build_timeline(self.events)
+
+    @cached_property
+    def action_items(self) -> list[ActionItem]:
+        return action_items(self.state)
+
+    @cached_property
+    def blame(self) -> list[BlameNote]:
+        return blame_notes(self.state)
+
+    @cached_property
+    def due(self) -> date | None:
+        """The postmortem due date, by the highest severity reached; None while active."""
+        if self.state.status is Status.ACTIVE:
+            return None
+        return due_date(self.state.resolved_at, self.metrics.highest_severity, self.policy)
 
 
 def action_items(state: IncidentState) -> list[ActionItem]:
@@ -106,7 +134,7 @@ def action_items(state: IncidentState) -> list[ActionItem]:
 
 def blame_notes(state: IncidentState) -> list[BlameNote]:
     """Sentences anywhere in the record that name a person as a cause."""
-    people = list(state.participants)
+    checker = BlameChecker(state.participants)
     sources: list[tuple[str, str]] = [
         (f"log entry {e.seq} ({e.kind.value}, {e.author})", e.text) for e in state.log
     ]
@@ -118,11 +146,7 @@ def blame_notes(state: IncidentState) -> list[BlameNote]:
     ]
     sources += [(f"task {t.number}", t.text) for t in state.tasks.values()]
     sources += [(f"{u.audience.value} update by {u.by}", u.text) for u in state.updates]
-    return [
-        BlameNote(where, finding)
-        for where, text in sources
-        for finding in check_blameless(text, people)
-    ]
+    return [BlameNote(where, finding) for where, text in sources for finding in checker.check(text)]
 
 
 def build_review(
@@ -132,23 +156,7 @@ def build_review(
     policy: DuePolicy | None = None,
     cadence: Cadence | None = None,
 ) -> Review:
-    rule = policy or DuePolicy()
-    metrics = compute_metrics(events, cadence=cadence, state=state)
-    due = (
-        due_date(state.resolved_at, metrics.highest_severity, rule)
-        if state.status is not Status.ACTIVE
-        else None
-    )
-    return Review(
-        events=events,
-        state=state,
-        metrics=metrics,
-        timeline=build_timeline(events),
-        action_items=action_items(state),
-        blame=blame_notes(state),
-        due=due,
-        policy=rule,
-    )
+    return Review(events, state, policy=policy, cadence=cadence)
 
 
 # -- the draft ---------------------------------------------------------------------------------
@@ -508,6 +516,14 @@ def _commanders(review: Review) -> str:
     return " then ".join(dict.fromkeys(names)) or "never named"
 
 
+def _stamp(when: datetime) -> str:
+    """ "2026-11-24 22:18:00" for a UTC time; stored times are UTC, so this is the fast way."""
+    text = when.isoformat(sep=" ", timespec="seconds")
+    if text.endswith("+00:00"):
+        return text[:-6]
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def _timeline_rows(entries: Sequence[TimelineEntry]) -> list[tuple[str, str, str, str]]:
     rows = []
     for entry in entries:
@@ -518,7 +534,7 @@ def _timeline_rows(entries: Sequence[TimelineEntry]) -> list[tuple[str, str, str
             recorded = f"{utc_short(entry.recorded_at)} ({duration(abs(late))} {way})"
         rows.append(
             (
-                entry.when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                _stamp(entry.when),
                 entry.actor,
                 entry.text,
                 recorded,

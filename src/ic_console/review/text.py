@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
 
 from ic_console.domain.durations import format_duration
 
 _CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|"})
 
 
 def printable(text: str, *, keep_newlines: bool = False) -> str:
@@ -43,12 +42,14 @@ def one_line(text: str, limit: int | None = None) -> str:
 
 def md_escape(text: str) -> str:
     """User text for Markdown: shown literally, never read as markup or raw HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", printable(text))
+    return printable(text).translate(_MD_ESCAPES)
 
 
 def md_cell(text: str) -> str:
     """User text inside one Markdown table cell: one line, pipes escaped."""
-    return md_escape(one_line(text)) if text else ""
+    if text.isprintable():  # no line breaks, no control characters: the common case
+        return text.translate(_MD_ESCAPES)
+    return md_escape(one_line(text))
 
 
 def utc(when: datetime) -> str:

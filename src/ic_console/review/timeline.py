@@ -11,11 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
+from operator import attrgetter
 
 from ic_console.domain import events as ev
 from ic_console.domain.durations import format_duration
-from ic_console.domain.model import Role, severity_label
-from ic_console.domain.state import IncidentState, apply
+from ic_console.domain.model import LogKind, Role, severity_label
 
 
 class EntryKind(StrEnum):
@@ -36,11 +37,18 @@ class EntryKind(StrEnum):
     CHECKLIST = "checklist"
 
 
+_LOG_KINDS = {
+    LogKind.NOTE: EntryKind.NOTE,
+    LogKind.ACTION: EntryKind.ACTION,
+    LogKind.STATUS: EntryKind.STATUS,
+    LogKind.FOLLOWUP: EntryKind.FOLLOWUP,
+}
+
 #: The kinds a reader can jump between: the turning points of an incident.
 MARKER_KINDS = (EntryKind.SEVERITY, EntryKind.PHASE, EntryKind.ROLE)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TimelineEntry:
     seq: int
     #: When it happened: the log entry's occurred_at, else when it was recorded.
@@ -64,13 +72,23 @@ class TimelineEntry:
         return self.recorded_at - self.occurred_at
 
 
-def _task_label(state: IncidentState, number: int) -> str:
-    task = state.tasks.get(number)
-    return f"task {number} ({task.owner}: {task.text})" if task else f"task {number}"
+@lru_cache(maxsize=256)
+def _box(seconds: int) -> str:
+    """A timebox in words; the same few timeboxes come up again and again."""
+    return format_duration(timedelta(seconds=seconds))
 
 
-def _describe(data: ev._Payload, before: IncidentState) -> tuple[EntryKind, str, tuple[str, ...]]:
-    """The kind, the words and the people of one event, given the state just before it."""
+#: Each task's owner and text so far: all a description needs to know of the past.
+_Tasks = dict[int, tuple[str, str]]
+
+
+def _task_label(tasks: _Tasks, number: int) -> str:
+    task = tasks.get(number)
+    return f"task {number} ({task[0]}: {task[1]})" if task else f"task {number}"
+
+
+def _describe(data: ev._Payload, tasks: _Tasks) -> tuple[EntryKind, str, tuple[str, ...]]:
+    """The kind, the words and the people of one event, given the tasks just before it."""
     match data:
         case ev.IncidentDeclared():
             return (
@@ -111,28 +129,28 @@ def _describe(data: ev._Payload, before: IncidentState) -> tuple[EntryKind, str,
                 (data.previous, data.name),
             )
         case ev.TaskAssigned():
-            box = format_duration(timedelta(seconds=data.timebox_seconds))
+            box = _box(data.timebox_seconds)
             return (
                 EntryKind.TASK,
                 f"Task {data.number} assigned to {data.owner} ({box}): {data.text}",
                 (data.owner,),
             )
         case ev.TaskAcknowledged():
-            owner = before.tasks[data.number].owner if data.number in before.tasks else ""
+            owner = tasks[data.number][0] if data.number in tasks else ""
             return (
                 EntryKind.TASK,
                 f"{owner or 'The owner'} acknowledged task {data.number}",
                 (owner,) if owner else (),
             )
         case ev.TaskExtended():
-            box = format_duration(timedelta(seconds=data.timebox_seconds))
+            box = _box(data.timebox_seconds)
             return (
                 EntryKind.TASK,
-                _upper_first(f"{_task_label(before, data.number)} given {box} more"),
-                _owner(before, data.number),
+                _upper_first(f"{_task_label(tasks, data.number)} given {box} more"),
+                _owner(tasks, data.number),
             )
         case ev.TaskReassigned():
-            box = format_duration(timedelta(seconds=data.timebox_seconds))
+            box = _box(data.timebox_seconds)
             return (
                 EntryKind.TASK,
                 f"Task {data.number} reassigned from {data.previous} to {data.owner} ({box})",
@@ -141,14 +159,14 @@ def _describe(data: ev._Payload, before: IncidentState) -> tuple[EntryKind, str,
         case ev.TaskDone():
             return (
                 EntryKind.TASK,
-                _upper_first(f"{_task_label(before, data.number)} done"),
-                _owner(before, data.number),
+                _upper_first(f"{_task_label(tasks, data.number)} done"),
+                _owner(tasks, data.number),
             )
         case ev.TaskCancelled():
             return (
                 EntryKind.TASK,
-                _upper_first(f"{_task_label(before, data.number)} cancelled"),
-                _owner(before, data.number),
+                _upper_first(f"{_task_label(tasks, data.number)} cancelled"),
+                _owner(tasks, data.number),
             )
         case ev.DecisionProposed():
             return EntryKind.DECISION, f"Decision {data.number} proposed: {data.text}", ()
@@ -163,7 +181,7 @@ def _describe(data: ev._Payload, before: IncidentState) -> tuple[EntryKind, str,
         case ev.DecisionWithdrawn():
             return EntryKind.DECISION, f"Decision {data.number} withdrawn", ()
         case ev.LogEntryAdded():
-            return EntryKind(data.kind.value), data.text, ()
+            return _LOG_KINDS[data.kind], data.text, ()
         case ev.UpdatePosted():
             return EntryKind.UPDATE, f"{data.audience.value.capitalize()} update: {data.text}", ()
         case ev.ChecklistItemTicked():
@@ -177,35 +195,61 @@ def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _owner(state: IncidentState, number: int) -> tuple[str, ...]:
-    task = state.tasks.get(number)
-    return (task.owner,) if task else ()
+def _owner(tasks: _Tasks, number: int) -> tuple[str, ...]:
+    task = tasks.get(number)
+    return (task[0],) if task else ()
 
 
 def build_timeline(events: Iterable[ev.Event]) -> list[TimelineEntry]:
     """Every event as a timeline entry, ordered by when it happened (log order breaks ties)."""
-    state = IncidentState()
+    tasks: _Tasks = {}
     entries: list[TimelineEntry] = []
+    append = entries.append
+    log_kinds = _LOG_KINDS
     for event in events:
-        kind, text, named = _describe(event.data, state)
-        apply(state, event)
-        occurred = ev.event_time(event)
-        people = (event.actor, *(name for name in named if name and name != event.actor))
-        entries.append(
+        data = event.data
+        actor = event.actor
+        recorded = event.at
+        if type(data) is ev.LogEntryAdded:  # most of any log: the short way
+            occurred = data.occurred_at
+            if occurred == recorded:
+                occurred = None
+            append(
+                TimelineEntry(
+                    event.seq,
+                    occurred or recorded,
+                    recorded,
+                    occurred,
+                    actor,
+                    event.role,
+                    log_kinds[data.kind],
+                    data.type,
+                    data.text,
+                    (actor,),
+                )
+            )
+            continue
+        kind, text, named = _describe(data, tasks)
+        if isinstance(data, ev.TaskAssigned):
+            tasks[data.number] = (data.owner, data.text)
+        elif isinstance(data, ev.TaskReassigned):
+            tasks[data.number] = (data.owner, tasks.get(data.number, ("", ""))[1])
+        people = (actor,) if not named else tuple(dict.fromkeys((actor, *filter(None, named))))
+        append(
             TimelineEntry(
-                seq=event.seq,
-                when=occurred,
-                recorded_at=event.at,
-                occurred_at=occurred if occurred != event.at else None,
-                actor=event.actor,
-                role=event.role,
-                kind=kind,
-                type=event.type,
-                text=text,
-                people=tuple(dict.fromkeys(people)),
+                event.seq,
+                recorded,
+                recorded,
+                None,
+                actor,
+                event.role,
+                kind,
+                data.type,
+                text,
+                people,
             )
         )
-    entries.sort(key=lambda entry: (entry.when, entry.seq))
+    entries.sort(key=attrgetter("when"))  # stable: log order breaks ties
     return entries
 
 
