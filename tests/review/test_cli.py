@@ -146,3 +146,33 @@ def test_scripted_verbs_do_not_load_textual(built: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_holidays_and_cadence_come_from_config(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        'holiday_country = "US"\n\n'
+        '[[severity]]\nlevel = 1\nname = "SEV-1"\nupdate_every = "1h"\n\n'
+        '[[severity]]\nlevel = 2\nname = "SEV-2"\nupdate_every = "2h"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("IC_CONSOLE_CONFIG", str(config))
+    assert main(["postmortem", GOLDEN_ID]) == 0
+    out = capsys.readouterr().out
+    assert "**2026-12-01**" in out  # US Thanksgiving skipped
+    # Updates are due hourly at SEV-1 now: only the 70-minute stretch is a gap.
+    assert "| Gaps between updates longer than the cadence | 1 |" in out
+
+
+def test_a_broken_config_is_reported_and_ignored(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('holiday_country = "Narnia"\n', encoding="utf-8")
+    monkeypatch.setenv("IC_CONSOLE_CONFIG", str(config))
+    assert main(["postmortem", GOLDEN_ID]) == 0
+    captured = capsys.readouterr()
+    assert "config.toml is not usable" in captured.err
+    assert "**2026-11-30**" in captured.out

@@ -7,11 +7,10 @@ works as well as a live one. Only `ic review` opens a screen, and only it import
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
-from collections.abc import Callable
-from datetime import UTC
+from dataclasses import dataclass
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,7 +61,7 @@ def _due_options(parser: argparse.ArgumentParser) -> None:
         "--holidays",
         metavar="CC",
         help="skip this country's public holidays in the postmortem due date "
-        '(ISO code like "US", "GB", "DE-BY"; default: the configured one, if any)',
+        '(ISO code like "US", "GB", "DE-BY"; default: holiday_country in config.toml)',
     )
     parser.add_argument(
         "--due-days",
@@ -74,20 +73,35 @@ def _due_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def configured_holiday_country() -> str | None:
-    """The holiday country from the user's config, when the content layer provides one."""
-    try:
-        module = importlib.import_module("ic_console.content.config")
-    except ImportError:
-        return None
-    getter: Callable[[], str | None] | None = getattr(module, "configured_holiday_country", None)
-    return getter() if getter else None
+@dataclass(frozen=True)
+class Settings:
+    """What the review takes from the user's config.toml: holidays and update cadence."""
+
+    holiday_country: str | None = None
+    cadence: dict[int, timedelta | None] | None = None
 
 
-def _policy(args: argparse.Namespace) -> DuePolicy:
+def configured(ctx: Context) -> Settings:
+    """The review settings from config.toml; a broken config is reported and ignored."""
+    from ic_console.content.config import load_config
+
+    config, problems = load_config()
+    for problem in problems[:1]:
+        print(
+            f"ic: config.toml is not usable ({problem}); using the defaults. "
+            "`ic config check` says more.",
+            file=ctx.err,
+        )
+    country = config.holiday_country
+    if country and config.holiday_subdivision:
+        country = f"{country}-{config.holiday_subdivision}"
+    return Settings(holiday_country=country, cadence=config.cadence())
+
+
+def _policy(args: argparse.Namespace, settings: Settings) -> DuePolicy:
     from ic_console.review.duedate import DuePolicy, holiday_dates, parse_due_days
 
-    country = args.holidays or configured_holiday_country()
+    country = args.holidays or settings.holiday_country
     if country:
         holiday_dates(country, range(2000, 2001))  # refuse a bad code before any work
     return DuePolicy(days=parse_due_days(args.due_days), holiday_country=country or None)
@@ -117,7 +131,8 @@ def _write(ctx: Context, text: str, output: str | None) -> None:
 def _render(args: argparse.Namespace, ctx: Context, fmt: str) -> int:
     from ic_console.review.export import export
 
-    policy = _policy(args)
+    settings = configured(ctx)
+    policy = _policy(args, settings)
     source = _source(ctx, args.incident_id)
     if source.active:
         print(
@@ -125,7 +140,8 @@ def _render(args: argparse.Namespace, ctx: Context, fmt: str) -> int:
             "event, and the due date is set once it is resolved.",
             file=ctx.err,
         )
-    _write(ctx, export(source.events, source.state, fmt, policy=policy), args.output)
+    text = export(source.events, source.state, fmt, policy=policy, cadence=settings.cadence)
+    _write(ctx, text, args.output)
     return EXIT_OK
 
 
@@ -138,13 +154,14 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _review(args: argparse.Namespace, ctx: Context) -> int:
-    policy = _policy(args)
+    settings = configured(ctx)
+    policy = _policy(args, settings)
     source = _source(ctx, args.incident_id)
     try:
         from ic_console.tui.review.app import make_review_app
     except ImportError as error:  # pragma: no cover - Textual is a dependency
         raise UsageError(f"the review screen cannot start: {error}") from None
-    app = make_review_app(source, policy=policy, clock=ctx.clock)
+    app = make_review_app(source, policy=policy, cadence=settings.cadence, clock=ctx.clock)
     app.run()
     return EXIT_OK if app.return_code in (None, 0) else EXIT_FAILURE
 

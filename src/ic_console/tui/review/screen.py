@@ -43,6 +43,12 @@ _MARKER_NAMES = {
 }
 
 
+def _late(entry: TimelineEntry) -> str:
+    """ "+15m" when an entry was recorded after it happened."""
+    late = entry.recorded_late
+    return f"+{duration(late)}" if late is not None and late > timedelta(0) else ""
+
+
 class ReviewScreen(Screen[None]):
     """One incident, looked back on."""
 
@@ -153,16 +159,16 @@ class ReviewScreen(Screen[None]):
         )
         table = self.query_one("#timeline", DataTable)
         table.clear()
-        for entry in self.shown:
-            late = entry.recorded_late
-            table.add_row(
+        table.add_rows(
+            (
                 self._stamp(entry.when),
                 entry.kind.value,
                 Text(literal(entry.actor)),
-                f"+{duration(late)}" if late is not None and late > timedelta(0) else "",
+                _late(entry),
                 Text(literal(entry.text)),
-                key=str(entry.seq),
             )
+            for entry in self.shown
+        )
         state = (
             f"kind: {self.kind_filter.value if self.kind_filter else 'all'} · "
             f"who: {self.person_filter or 'all'} · "
