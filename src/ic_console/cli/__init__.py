@@ -156,7 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args, ctx)
     except (DomainError, StoreError, UsageError) as error:
-        print(f"ic: {error}", file=sys.stderr)
+        from ic_console.domain.text import literal
+
+        print(f"ic: {literal(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

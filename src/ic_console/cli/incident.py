@@ -34,7 +34,7 @@ from ic_console.domain.model import (
     severity_label,
 )
 from ic_console.domain.state import IncidentState, Task
-from ic_console.domain.text import clean_name, clean_title
+from ic_console.domain.text import clean_name, clean_title, literal
 from ic_console.domain.views import incident_view, summary_view
 
 if TYPE_CHECKING:
@@ -273,11 +273,17 @@ def due_phrase(deadline: datetime, now: datetime) -> str:
 
 
 def _say(ctx: Context, text: str) -> None:
-    print(text, file=ctx.out)
+    """One line for a person: stored text in it can never act on their terminal."""
+    print(literal(text), file=ctx.out)
+
+
+def _say_json(ctx: Context, data: object) -> None:
+    """JSON escapes control characters itself, and must reach a program unchanged."""
+    print(json.dumps(data, indent=2, ensure_ascii=False), file=ctx.out)
 
 
 def _warn(ctx: Context, text: str) -> None:
-    print(f"ic: {text}", file=ctx.err)
+    print(f"ic: {literal(text)}", file=ctx.err)
 
 
 def _open(ctx: Context, given: str | None, *, hint: str = "") -> IncidentStore:
@@ -443,7 +449,7 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
             for notice in store.notices:
                 _warn(ctx, notice.message)
             rows.append(summary_view(store.state, now))
-        _say(ctx, json.dumps(rows, indent=2, ensure_ascii=False))
+        _say_json(ctx, rows)
         return EXIT_OK
     if not infos:
         if args.all or args.status or args.sev or args.since or args.until:
@@ -484,7 +490,7 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
         )
     now = ctx.clock.now()
     if args.json:
-        _say(ctx, json.dumps(incident_view(store.state, now), indent=2, ensure_ascii=False))
+        _say_json(ctx, incident_view(store.state, now))
         return EXIT_OK
     for line in describe(store.state, now):
         _say(ctx, line)

@@ -111,3 +111,33 @@ def slugify(title: str, *, limit: int = 24) -> str:
             break
         slug = candidate
     return slug or "incident"
+
+
+#: Characters that would act on a terminal (or be invisible) instead of being shown.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def _stand_in(ch: str) -> str:
+    code = ord(ch)
+    if ch in "\r\n":
+        return "⏎"
+    if ch == "\t":
+        return " "
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode "control pictures": ␛ for ESC
+    if code == 0x7F:
+        return "␡"
+    return "\ufffd"
+
+
+def literal(text: str) -> str:
+    """`text` as one line of safe, printable characters (control characters made visible).
+
+    Every face that shows what people typed (the console, `ic show`) goes through this, so no
+    stored text can move a terminal's cursor, set its title or hide the lines around it.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        _stand_in(ch) if unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch for ch in text
+    )

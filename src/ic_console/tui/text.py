@@ -6,36 +6,12 @@ Control characters are replaced by visible stand-ins before anything reaches the
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime, timedelta, tzinfo
 
 from ic_console.domain.durations import format_countdown
+from ic_console.domain.text import literal
 
-_CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
-_NEWLINE = "⏎"
-_REPLACEMENT = "\ufffd"
-
-
-def _stand_in(ch: str) -> str:
-    code = ord(ch)
-    if ch in "\r\n":
-        return _NEWLINE
-    if ch == "\t":
-        return " "
-    if code < 0x20:
-        return chr(0x2400 + code)  # the Unicode "control pictures": ␛ for ESC
-    if code == 0x7F:
-        return "␡"
-    return _REPLACEMENT
-
-
-def literal(text: str) -> str:
-    """`text` as one line of safe, printable characters (control characters made visible)."""
-    if text.isprintable():
-        return text
-    return "".join(
-        _stand_in(ch) if unicodedata.category(ch) in _CONTROL_CATEGORIES else ch for ch in text
-    )
+__all__ = ["TimeFormat", "countdown", "literal", "literal_lines", "truncate"]
 
 
 def literal_lines(text: str) -> list[str]:
