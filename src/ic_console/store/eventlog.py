@@ -8,6 +8,8 @@ returns; the caller holds the incident lock around it.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import re
@@ -303,16 +305,32 @@ class EventLog:
         self._inode = None
 
     def append(self, events: Sequence[Event]) -> None:
-        """Write `events` at the end of the log and fsync. The caller holds the lock."""
+        """Write `events` at the end of the log and fsync. The caller holds the lock.
+
+        Either the events are in the log and on disk when this returns, or it raises and the
+        log is as it was: a short write (disk full part-way) and a failed fsync are both cut
+        back to where the log ended. A failed fsync counts as not written because the caller
+        will tell the person "not recorded" and they will retry: had the line stayed, the retry
+        would record it twice (and after a failed fsync the kernel may drop the page anyway).
+        """
         payload = b"".join(encode(event) for event in events)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
         try:
-            written = os.write(fd, payload)
-            if written != len(payload):
-                # A short write (disk full part-way): cut back to the last whole line.
-                size = os.fstat(fd).st_size
-                os.ftruncate(fd, size - written)
-                raise OSError(28, "No space left on device (short write was undone)")
-            os.fsync(fd)
+            start = os.fstat(fd).st_size  # nobody else appends: the caller holds the lock
+            try:
+                written = os.write(fd, payload)
+                if written != len(payload):
+                    raise OSError(errno.ENOSPC, "No space left on device (short write undone)")
+                os.fsync(fd)
+            except OSError:
+                self._cut_back(fd, start)
+                raise
         finally:
             os.close(fd)
+
+    @staticmethod
+    def _cut_back(fd: int, size: int) -> None:
+        """Undo a failed append: the log ends where it ended before (best effort)."""
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, size)
+            os.fsync(fd)
