@@ -168,6 +168,12 @@ class IncidentState:
             held.append(Role.SME)
         return held
 
+    def primary_role(self, name: str) -> Role | None:
+        """The role `name` acts in, the most senior first (Commander, Deputy, Scribe, ...)."""
+        held = self.roles_of(name)
+        order = list(Role)
+        return min(held, key=order.index) if held else None
+
     def on_call(self) -> list[Participant]:
         return [p for p in self.participants.values() if p.on_call]
 

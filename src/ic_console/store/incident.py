@@ -384,6 +384,11 @@ class IncidentStore:
 
     # -- writing -------------------------------------------------------------------------------
 
+    def _role_of(self, actor: str) -> Role | None:
+        """The role an event is stamped with: the actor's most senior role right now."""
+        person = self.state.find_participant(actor)
+        return self.state.primary_role(person.name if person else actor)
+
     def execute(self, command: Command, *, actor: str | None = None) -> list[Event]:
         """Validate and record `command`; return the events written.
 
@@ -415,13 +420,14 @@ class IncidentStore:
             )
         now = self.clock.now()
         payloads = decide(command, self.state, now, who)
+        role = self.role if self.role is not None else self._role_of(who)
         events = [
             Event(
                 seq=self.state.last_seq + i + 1,
                 id=uuid.uuid4().hex,
                 at=now,
                 actor=who,
-                role=self.role,
+                role=role,
                 data=payload,
             )
             for i, payload in enumerate(payloads)
