@@ -152,3 +152,33 @@ def test_phrasebook_executive_takeover(snap_compare: Any, home: Path, clock: Fak
         await settle(pilot)
 
     assert snap_compare(console(home, clock), terminal_size=(120, 36), run_before=run_before)
+
+
+def deputy_view(home: Path, clock: FakeClock, *, read_only: bool = False) -> ConsoleApp:
+    return make_app(
+        home,
+        "Priya",
+        incident_id=INCIDENT,
+        clock=clock,
+        phrasebook=shipped_phrasebook(),
+        background_load=False,
+        watch=True,
+        read_only=read_only,
+    )
+
+
+def test_deputy_view_at_a_mark(snap_compare: Any, home: Path, clock: FakeClock, incident) -> None:
+    """`ic watch`: clock with the 10-minute call-out, an expired timebox to chase, the log tail."""
+    busy_incident(incident, clock)
+    clock.set(START + timedelta(minutes=10, seconds=20))
+    assert snap_compare(deputy_view(home, clock), terminal_size=(100, 30), run_before=settle)
+
+
+def test_deputy_view_read_only_small(
+    snap_compare: Any, home: Path, clock: FakeClock, incident
+) -> None:
+    """An observer at 80x24: everything visible, no log line, no recording keys in the footer."""
+    busy_incident(incident, clock)
+    assert snap_compare(
+        deputy_view(home, clock, read_only=True), terminal_size=(80, 24), run_before=settle
+    )

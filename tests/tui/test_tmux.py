@@ -89,3 +89,55 @@ def test_real_ic_takes_a_log_line(tmux: Callable[..., str], home: Path, tmp_path
     wait_for(on_disk, "the log line in events.jsonl")
     wait_for(lambda: "typed in a real terminal" in screen(), "the log line on screen")
     tmux("send-keys", "-t", "ic", "C-q")
+
+
+def test_deputy_view_follows_another_process(
+    tmux: Callable[..., str], home: Path, tmp_path: Path
+) -> None:
+    """`ic watch` in a real terminal shows what a second process (the IC's `ic log`) records."""
+    store = IncidentStore.create(
+        home, cmd.Declare(incident_id="two-procs", title="Two processes"), actor="Alex"
+    )
+    store.execute(cmd.AssignRole(role=Role.IC, name="Alex"))
+    store.execute(cmd.AssignRole(role=Role.DEPUTY, name="Priya"))
+    environment = {
+        "IC_CONSOLE_HOME": str(home),
+        "IC_CONSOLE_CONFIG": str(tmp_path / "no-config.toml"),
+        "TERM": "xterm-256color",
+    }
+    exports = [f"-e{key}={value}" for key, value in environment.items()]
+    tmux(
+        "new-session", "-d", "-s", "dep", "-x", "100", "-y", "30", *exports,
+        f"{IC} --as Priya watch two-procs",
+    )  # fmt: skip
+
+    def screen() -> str:
+        return tmux("capture-pane", "-p", "-t", "dep")
+
+    wait_for(lambda: "Incident clock" in screen() and "Chase now" in screen(), "the Deputy's view")
+    writer = subprocess.run(
+        [str(IC), "--as", "Alex", "log", "two-procs", "written by another process"],
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert writer.returncode == 0, writer.stderr
+    wait_for(lambda: "written by another process" in screen(), "the other process's line")
+    tmux("send-keys", "-t", "dep", "f")
+    time.sleep(0.3)
+    tmux("send-keys", "-t", "dep", "-l", "check the retry budget")
+    tmux("send-keys", "-t", "dep", "Enter")
+
+    def followup_on_disk() -> bool:
+        return any(
+            isinstance(e.data, ev.LogEntryAdded)
+            and e.data.text == "check the retry budget"
+            and e.data.kind.value == "followup"
+            and e.actor == "Priya"
+            and e.role is Role.DEPUTY
+            for e in stored(home, "two-procs")
+        )
+
+    wait_for(followup_on_disk, "the Deputy's follow-up in events.jsonl")
+    tmux("send-keys", "-t", "dep", "C-q")

@@ -1,4 +1,4 @@
-"""The console verbs: `ic` alone, `ic open [ID]` and `ic demo`.
+"""The console verbs: `ic` alone, `ic open [ID]`, `ic watch [ID]` and `ic demo`.
 
 Textual is imported only inside these functions, so `ic --help` and the scripted verbs never
 pay for it.
@@ -28,6 +28,19 @@ def register(sub: SubParsers) -> None:
         "open the console on an incident (with no ID: the only active one, else a list)",
     )
     opener.add_argument("incident_id", nargs="?", metavar="ID", help="the incident to open")
+    opener.add_argument(
+        "--read-only", action="store_true", help="observe only: nothing can be recorded"
+    )
+    watcher = verb(
+        sub,
+        "watch",
+        _watch_verb,
+        "the Deputy's view of an incident open elsewhere: timers, who to chase, the log tail",
+    )
+    watcher.add_argument("incident_id", nargs="?", metavar="ID", help="the incident to watch")
+    watcher.add_argument(
+        "--read-only", action="store_true", help="observe only: nothing can be recorded"
+    )
     verb(
         sub,
         "demo",
@@ -42,20 +55,35 @@ def default(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _open_verb(args: argparse.Namespace, ctx: Context) -> int:
-    return open_incident(ctx, args.incident_id)
+    return open_incident(ctx, args.incident_id, read_only=args.read_only)
 
 
-def open_incident(ctx: Context, incident_id: str | None) -> int:
+def _watch_verb(args: argparse.Namespace, ctx: Context) -> int:
+    from ic_console.store.incident import resolve_incident_id
+
+    # The Deputy watches an incident that exists: the only active one, or the one named.
+    incident_id = resolve_incident_id(ctx.home, args.incident_id)
+    return _run(build_app(ctx, incident_id, watch=True, read_only=args.read_only))
+
+
+def open_incident(ctx: Context, incident_id: str | None, *, read_only: bool = False) -> int:
     """Run the console on `incident_id` (None: let the console find or offer one)."""
     from ic_console.store.incident import resolve_incident_id
 
     if incident_id is not None:
         # A wrong id is one line on stderr, before any screen is drawn.
         incident_id = resolve_incident_id(ctx.home, incident_id)
-    return _run(build_app(ctx, incident_id))
+    return _run(build_app(ctx, incident_id, read_only=read_only))
 
 
-def build_app(ctx: Context, incident_id: str | None, *, actor: str | None = None) -> ConsoleApp:
+def build_app(
+    ctx: Context,
+    incident_id: str | None,
+    *,
+    actor: str | None = None,
+    watch: bool = False,
+    read_only: bool = False,
+) -> ConsoleApp:
     """The console for the CLI: the user's configuration applied to `make_app`."""
     from ic_console.content.config import load_config
     from ic_console.tui.app import make_app
@@ -67,14 +95,23 @@ def build_app(ctx: Context, incident_id: str | None, *, actor: str | None = None
         raise UsageError(f"the configuration cannot be used: {details}")
     try:
         return make_app(
-            ctx.home, actor or ctx.actor, incident_id=incident_id, clock=ctx.clock, config=config
+            ctx.home,
+            actor or ctx.actor,
+            incident_id=incident_id,
+            clock=ctx.clock,
+            config=config,
+            watch=watch,
+            read_only=read_only,
         )
     except ConfigError as error:
         raise UsageError(str(error)) from None
 
 
 def _run(app: ConsoleApp) -> int:
-    app.run()
+    try:
+        app.run()
+    finally:
+        app.leave_presence()
     return app.return_code or 0
 
 

@@ -33,13 +33,16 @@ from ic_console.domain.clock import Clock, SystemClock
 from ic_console.domain.commands import Command, Declare, TickChecklistItem
 from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event
-from ic_console.domain.model import Status
+from ic_console.domain.model import Role, Status
+from ic_console.domain.situations import current_situations
+from ic_console.store.follow import Follower
 from ic_console.store.incident import (
     IncidentStore,
     StoreError,
     list_incidents,
     new_incident_id,
 )
+from ic_console.store.presence import HEARTBEAT_EVERY, PresenceBoard
 from ic_console.tui.commands import ConsoleCommands
 from ic_console.tui.config import ConfigError, check_keymap
 from ic_console.tui.log_rows import LogRow, event_rows
@@ -48,6 +51,7 @@ from ic_console.tui.screens.console import ConsoleScreen, PaletteCommand
 from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.screens.picker import PickerScreen
 from ic_console.tui.screens.runbooks import RunbookScreen
+from ic_console.tui.screens.watch import WatchScreen
 from ic_console.tui.text import TimeFormat, literal
 
 
@@ -73,6 +77,10 @@ class ConsoleSettings:
     tick_seconds: float = 1.0
     #: Open the incident in a worker thread so the first frame paints at once.
     background_load: bool = True
+    #: The Deputy's view (`ic watch`) instead of the IC's console.
+    watch: bool = False
+    #: Observe only: every action that records is disabled and hidden.
+    read_only: bool = False
 
 
 class ConsoleApp(App[int]):
@@ -116,6 +124,8 @@ class ConsoleApp(App[int]):
         self._alerted: set[tuple[str, int, datetime]] = set()
         self._intervals: list[Timer] = []
         self._follow_failed = False
+        self.follower: Follower | None = None
+        self.presence: PresenceBoard | None = None
 
     def notify(
         self,
@@ -188,6 +198,7 @@ class ConsoleApp(App[int]):
             clock=settings.clock,
             actor=settings.actor,
             on_events=collect,
+            read_only=settings.read_only,
         )
         return store, rows
 
@@ -202,7 +213,10 @@ class ConsoleApp(App[int]):
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
-        self.exit(return_code=2, message=f"ic: {event.message}")
+        # One line like every other `ic` error: Rich would wrap it at 80 columns in a pipe and
+        # break the path and the chmod command the message gives into pieces.
+        line = Text(f"ic: {literal(event.message)}", no_wrap=True, overflow="ignore")
+        self.exit(return_code=2, message=line)
 
     @on(Loaded)
     async def _loaded(self, event: Loaded) -> None:
@@ -217,7 +231,9 @@ class ConsoleApp(App[int]):
                 timeout=30 if notice.severe else 10,
             )
         store.notices.clear()
-        console = ConsoleScreen(self.times, self.phrasebook)
+        self.follower = Follower(store)
+        screen_class = WatchScreen if self.settings.watch else ConsoleScreen
+        console = screen_class(self.times, self.phrasebook)
         self.console_screen = console
         await self.push_screen(console)
         console.set_rows(self.rows)
@@ -228,6 +244,54 @@ class ConsoleApp(App[int]):
             self.set_interval(self.settings.tick_seconds, self.tick, name="tick"),
             self.set_interval(self.settings.poll_seconds, self.poll, name="follow"),
         ]
+        self._join_presence(store)
+
+    # -- presence ------------------------------------------------------------------------------
+
+    def _join_presence(self, store: IncidentStore) -> None:
+        """Tell other consoles we are here, and show who else is."""
+        if self.presence is not None:
+            self.presence.leave()
+        self.presence = PresenceBoard(
+            store.directory,
+            clock=self.settings.clock,
+            actor=self.settings.actor,
+            role=self._my_role(),
+            read_only=self.settings.read_only,
+        )
+        self.heartbeat()
+        self._intervals.append(
+            self.set_interval(HEARTBEAT_EVERY.total_seconds(), self.heartbeat, name="presence")
+        )
+
+    def _my_role(self) -> Role | None:
+        store = self.store
+        if store is None:
+            return None
+        roles = store.state.roles_of(self.settings.actor)
+        return roles[0] if roles else None
+
+    def heartbeat(self) -> None:
+        """Refresh our presence file and show the other consoles. Never fatal: it is a courtesy."""
+        presence, screen = self.presence, self.console_screen
+        if presence is None:
+            return
+        presence.role = self._my_role()
+        try:
+            presence.beat()
+            others = presence.others()
+        except OSError:
+            others = []
+        if screen is not None:
+            screen.show_others([other.label for other in others])
+
+    def leave_presence(self) -> None:
+        if self.presence is not None:
+            self.presence.leave()
+            self.presence = None
+
+    def on_unmount(self) -> None:
+        self.leave_presence()
 
     # -- running commands ----------------------------------------------------------------------
 
@@ -319,35 +383,74 @@ class ConsoleApp(App[int]):
 
     def poll(self) -> None:
         """Another terminal may have appended: one stat call, and a read only when it grew."""
-        store = self.store
-        if store is None or self._follow_failed or not store.has_changes():
+        follower = self.follower
+        if follower is None or self._follow_failed:
             return
         try:
-            store.refresh()
+            result = follower.poll()
         except (StoreError, OSError) as error:
             self._follow_failed = True
+            self.leave_presence()
             self.notify(literal(str(error)), severity="error", timeout=30)
             return
-        self.push_state()
+        for notice in result.notices:
+            self.notify(literal(notice.message), severity="error" if notice.severe else "warning")
+        if result.events or result.reloaded:
+            if result.reloaded and self.console_screen is not None:
+                self.console_screen.set_rows(self.rows)
+            self.push_state()
 
     def _alerts(self, now: datetime) -> None:
+        """Toast (and bell) once per expired timebox and due update; for the Deputy, also once
+        per ten-minute mark, each with the sentence to say."""
         store = self.store
         if store is None:
             return
         state = store.state
+        watch = self.settings.watch
+        say: dict[str, str] = {}
+        marks: list[str] = []
+        if watch:
+            situations = current_situations(
+                state, now, cadence=self.settings.cadence, me=self.settings.actor
+            )
+            for situation in situations:
+                sentences = self.phrasebook.render(situation)[:1]
+                if situation.id == "task-expired" and sentences:
+                    say[situation.values.get("task_number", "")] = sentences[0]
+                elif situation.id == "clock-mark" and sentences:
+                    marks.append(situation.values.get("mark", ""))
+                    say[f"mark-{situation.values.get('mark', '')}"] = sentences[0]
         fresh: list[str] = []
         for task in state.overdue_tasks(now):
             key = ("task", task.number, task.deadline)
             if key not in self._alerted:
                 self._alerted.add(key)
-                fresh.append(
-                    f"#{task.number} {literal(task.owner)}: the timebox is up. "
-                    f"Ask {literal(task.owner)} for an update on {literal(task.text)}."
-                )
+                sentence = say.get(str(task.number))
+                if sentence:
+                    fresh.append(
+                        f"#{task.number} {literal(task.owner)}: the timebox is up. "
+                        f"Say: “{literal(sentence)}”"
+                    )
+                else:
+                    fresh.append(
+                        f"#{task.number} {literal(task.owner)}: the timebox is up. "
+                        f"Ask {literal(task.owner)} for an update on {literal(task.text)}."
+                    )
+        for mark in marks:
+            declared = state.declared_at or now
+            key = ("mark", int(mark or 0), declared)
+            if key not in self._alerted:
+                self._alerted.add(key)
+                fresh.append(f"Say: “{literal(say[f'mark-{mark}'])}”")
         due = state.next_update_due(self.settings.cadence)
         if due is not None and now >= due and ("update", 0, due) not in self._alerted:
             self._alerted.add(("update", 0, due))
-            fresh.append("A stakeholder update is due: press u to post one.")
+            fresh.append(
+                "A stakeholder update is due: remind the Commander and the liaisons."
+                if watch
+                else "A stakeholder update is due: press u to post one."
+            )
         for message in fresh:
             self.notify(message, title="Follow up", severity="warning", timeout=8)
         if fresh and self.settings.bell:
@@ -384,9 +487,12 @@ class ConsoleApp(App[int]):
         """Checklists and runbooks, one entry per runbook."""
         commands = [
             PaletteCommand(
-                "Checklists", "For this phase, severity and your roles", self.action_checklists
+                "Checklists",
+                "For this phase, severity and your roles",
+                self.action_checklists,
+                writes=False,
             ),
-            PaletteCommand("Runbooks", "Search the runbooks", self.action_runbooks),
+            PaletteCommand("Runbooks", "Search the runbooks", self.action_runbooks, writes=False),
         ]
         for runbook in self.settings.runbooks:
             commands.append(
@@ -394,6 +500,7 @@ class ConsoleApp(App[int]):
                     f"Runbook: {literal(runbook.title)}",
                     "Open this runbook",
                     partial(self.action_runbooks, runbook.id),
+                    writes=False,
                 )
             )
         return commands
@@ -409,6 +516,8 @@ def make_app(
     phrasebook: Phrasebook | None = None,
     zone: tzinfo | None = None,
     background_load: bool = True,
+    watch: bool = False,
+    read_only: bool = False,
 ) -> ConsoleApp:
     """The console as the CLI and the tests build it; raises ConfigError for a bad config."""
     config = config or Config()
@@ -431,6 +540,8 @@ def make_app(
         checklists=list(library.checklists.values()),
         runbooks=list(library.runbooks.values()),
         background_load=background_load,
+        watch=watch,
+        read_only=read_only,
     )
     app = ConsoleApp(settings)
     app.content_problems.extend(problems)

@@ -19,9 +19,12 @@ class ConsoleCommands(Provider):
 
     def _commands(self) -> list[PaletteCommand]:
         screen = self.screen
-        if isinstance(screen, ConsoleScreen):
-            return screen.palette_commands()
-        return []
+        if not isinstance(screen, ConsoleScreen):
+            return []
+        commands = screen.palette_commands()
+        if screen.read_only:
+            return [command for command in commands if not command.writes]
+        return commands
 
     async def discover(self) -> Hits:
         for command in self._commands():

@@ -40,6 +40,31 @@ from ic_console.tui.widgets.task_board import TaskBoard
 if TYPE_CHECKING:
     from ic_console.tui.app import ConsoleApp
 
+#: Actions that record something; a read-only console disables and hides them.
+WRITE_ACTIONS = frozenset(
+    {
+        "log",
+        "followup",
+        "assign_task",
+        "acknowledge",
+        "extend",
+        "reassign",
+        "done",
+        "cancel_task",
+        "propose",
+        "object",
+        "accept",
+        "withdraw",
+        "severity",
+        "phase",
+        "role",
+        "handover",
+        "update",
+        "release",
+        "resolve",
+    }
+)
+
 #: Below this size the panes are shown one at a time, under tabs.
 NARROW_WIDTH = 120
 NARROW_HEIGHT = 34
@@ -59,6 +84,8 @@ class PaletteCommand:
     title: str
     help: str
     run: Callable[[], object]
+    #: False for commands that only look (phrasebook, runbooks): a read-only console keeps them.
+    writes: bool = True
 
 
 class ConsoleScreen(Screen[None]):
@@ -93,8 +120,11 @@ class ConsoleScreen(Screen[None]):
         Binding("4", "pane('phrases')", "Phrasebook pane", show=False, id="pane-phrases"),
     ]
 
+    #: The screen's id (the Deputy's view has its own).
+    SCREEN_ID: ClassVar[str] = "console"
+
     def __init__(self, times: TimeFormat, phrasebook: Phrasebook) -> None:
-        super().__init__(id="console")
+        super().__init__(id=self.SCREEN_ID)
         self.times = times
         self.phrasebook = phrasebook
         self.state: IncidentState | None = None
@@ -129,10 +159,23 @@ class ConsoleScreen(Screen[None]):
             with Vertical(id="pane-log", classes="pane"):
                 yield ScribeLog(self.times, id="log")
                 yield Static(id="log-detail")
-                yield LogInput(self.console_app.settings.clock, self.times.zone, id="log-input")
+                if not self.read_only:
+                    yield LogInput(self.console_app.settings.clock, self.times.zone, id="log-input")
         yield Footer(compact=True)
 
+    @property
+    def read_only(self) -> bool:
+        return self.console_app.settings.read_only
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A read-only console neither offers nor runs anything that records."""
+        return not (self.read_only and action in WRITE_ACTIONS)
+
     def on_mount(self) -> None:
+        # Textual runs every class's on_mount; subclasses lay out their panes in `_mounted`.
+        self._mounted()
+
+    def _mounted(self) -> None:
         titles = {
             "roster": "Roster and roles",
             "phrases": "Phrasebook",
@@ -196,6 +239,10 @@ class ConsoleScreen(Screen[None]):
 
     def set_rows(self, rows: list[LogRow]) -> None:
         self.scribe.set_rows(rows)
+
+    def show_others(self, labels: list[str]) -> None:
+        """The other consoles that have this incident open (from their presence files)."""
+        self.query_one(Roster).show_others(labels)
 
     def rows_added(self) -> None:
         self.scribe.rows_added()
@@ -435,11 +482,18 @@ class ConsoleScreen(Screen[None]):
                 lambda: self.action_update("external"),
             ),
             PaletteCommand("Release someone", "Let them leave the call", self.action_release),
-            PaletteCommand("Next phrase", "What else to say now", self.action_next_phrase),
             PaletteCommand(
-                "Responses", "Executive takeover, severity argument ...", self.action_responses
+                "Next phrase", "What else to say now", self.action_next_phrase, writes=False
             ),
-            PaletteCommand("Copy the phrase", "To the clipboard", self.action_copy_phrase),
+            PaletteCommand(
+                "Responses",
+                "Executive takeover, severity argument ...",
+                self.action_responses,
+                writes=False,
+            ),
+            PaletteCommand(
+                "Copy the phrase", "To the clipboard", self.action_copy_phrase, writes=False
+            ),
         ]
         commands += self.console_app.extra_palette_commands()
         if state is None:
@@ -450,41 +504,7 @@ class ConsoleScreen(Screen[None]):
                     "Resolve the incident", "Impact ended and verified", self.action_resolve
                 )
             )
-        for task in state.open_tasks():
-            line = f"#{task.number} {literal(task.owner)}: {literal(task.text)}"
-            n = task.number
-            if task.acknowledged_at is None:
-                commands.append(
-                    PaletteCommand(
-                        f"Acknowledge {line}",
-                        "They said: understood",
-                        partial(self.action_acknowledge, n),
-                    )
-                )
-            commands.append(
-                PaletteCommand(
-                    f"Extend {line}",
-                    "How much time do you need?",
-                    partial(self.action_extend, n),
-                )
-            )
-            commands.append(
-                PaletteCommand(
-                    f"Reassign {line}",
-                    "Give it to someone else",
-                    partial(self.action_reassign, n),
-                )
-            )
-            commands.append(
-                PaletteCommand(f"Done {line}", "The task is finished", partial(self.action_done, n))
-            )
-            commands.append(
-                PaletteCommand(
-                    f"Cancel {line}",
-                    "Nobody needs to do it now",
-                    partial(self.action_cancel_task, n),
-                )
-            )
+        commands += self.task_commands(state)
         for decision in state.open_decisions():
             line = f"D{decision.number}: {literal(decision.text)}"
             n = decision.number
@@ -550,4 +570,44 @@ class ConsoleScreen(Screen[None]):
                         partial(self.action_handover, name),
                     )
                 )
+        return commands
+
+    def task_commands(self, state: IncidentState) -> list[PaletteCommand]:
+        """One entry per thing that can be done to each open task."""
+        commands: list[PaletteCommand] = []
+        for task in state.open_tasks():
+            line = f"#{task.number} {literal(task.owner)}: {literal(task.text)}"
+            n = task.number
+            if task.acknowledged_at is None:
+                commands.append(
+                    PaletteCommand(
+                        f"Acknowledge {line}",
+                        "They said: understood",
+                        partial(self.action_acknowledge, n),
+                    )
+                )
+            commands.append(
+                PaletteCommand(
+                    f"Extend {line}",
+                    "How much time do you need?",
+                    partial(self.action_extend, n),
+                )
+            )
+            commands.append(
+                PaletteCommand(
+                    f"Reassign {line}",
+                    "Give it to someone else",
+                    partial(self.action_reassign, n),
+                )
+            )
+            commands.append(
+                PaletteCommand(f"Done {line}", "The task is finished", partial(self.action_done, n))
+            )
+            commands.append(
+                PaletteCommand(
+                    f"Cancel {line}",
+                    "Nobody needs to do it now",
+                    partial(self.action_cancel_task, n),
+                )
+            )
         return commands

@@ -20,6 +20,14 @@ class Roster(Static):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
         super().__init__(id=id)
         self._state: IncidentState | None = None
+        self._now: datetime | None = None
+        self.others: list[str] = []
+
+    def show_others(self, labels: list[str]) -> None:
+        """Other consoles on this incident, e.g. "Dana (Deputy)"."""
+        self.others = labels
+        if self._now is not None:
+            self.tick(self._now)
 
     def show(self, state: IncidentState, now: datetime) -> None:
         self._state = state
@@ -27,6 +35,7 @@ class Roster(Static):
 
     def tick(self, now: datetime) -> None:
         state = self._state
+        self._now = now
         if state is None:
             return
         self.update(self._table(state, now))
@@ -67,6 +76,9 @@ class Roster(Static):
         if released:
             names = ", ".join(literal(p.name) for p in released)
             table.add_row(Text("Released", style="dim"), Text(names, style="dim"), "")
+        if self.others:
+            consoles = ", ".join(literal(label) for label in self.others)
+            table.add_row(Text("Also open", style="dim"), Text(consoles, style="dim"), "")
         hint = f"Rotate people after about {format_duration(ROTATE_AFTER)} on the call."
         if any(p.should_rotate(now) for p in on_call):
             table.add_row("", Text(hint, style="italic"), "")
