@@ -213,8 +213,8 @@ class ConsoleApp(App[int]):
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
-        # One line like every other `ic` error: Rich would wrap it at 80 columns in a pipe and
-        # break the path and the chmod command the message gives into pieces.
+        # Shown literally (a path may hold anything). Rich still folds it at the terminal's
+        # width when it prints it on exit; Textual gives no way to ask for one long line.
         line = Text(f"ic: {literal(event.message)}", no_wrap=True, overflow="ignore")
         self.exit(return_code=2, message=line)
 
