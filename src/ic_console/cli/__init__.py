@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Protocol
 
 from ic_console import __version__
@@ -62,6 +64,22 @@ class Context:
         from ic_console.store.paths import os_user
 
         return os_user()
+
+
+def lazy_import(name: str) -> ModuleType:
+    """A module that is loaded on first attribute access, so `ic --help` never pays for the
+    pydantic models behind the verbs (importlib's documented LazyLoader recipe)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ImportError(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
 
 
 def configured_name() -> str | None:

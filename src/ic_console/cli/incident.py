@@ -19,9 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, Handler, UsageError, verb
-from ic_console.domain import commands as cmd
-from ic_console.domain import events as ev
+from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, Handler, UsageError, lazy_import, verb
 from ic_console.domain.durations import DURATION_HELP, format_duration, parse_duration, parse_when
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import (
@@ -33,14 +31,21 @@ from ic_console.domain.model import (
     Status,
     severity_label,
 )
-from ic_console.domain.state import IncidentState, Task
 from ic_console.domain.text import clean_name, clean_title, literal
-from ic_console.domain.views import incident_view, summary_view
 
 if TYPE_CHECKING:
+    from ic_console.domain import commands as cmd
+    from ic_console.domain import events as ev
+    from ic_console.domain import views
+    from ic_console.domain.state import IncidentState, Task
     from ic_console.store.incident import IncidentInfo, IncidentStore
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    # Loaded on first use: `ic --help` never builds the pydantic models behind the verbs.
+    cmd = lazy_import("ic_console.domain.commands")
+    ev = lazy_import("ic_console.domain.events")
+    views = lazy_import("ic_console.domain.views")
 
 #: How many scribe log lines `ic show` prints.
 SHOW_LOG_LINES = 5
@@ -450,7 +455,7 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
                 continue
             for notice in store.notices:
                 _warn(ctx, notice.message)
-            rows.append(summary_view(store.state, now))
+            rows.append(views.summary_view(store.state, now))
         _say_json(ctx, rows)
         return EXIT_OK
     if not infos:
@@ -492,7 +497,7 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
         )
     now = ctx.clock.now()
     if args.json:
-        _say_json(ctx, incident_view(store.state, now))
+        _say_json(ctx, views.incident_view(store.state, now))
         return EXIT_OK
     for line in describe(store.state, now):
         _say(ctx, line)
