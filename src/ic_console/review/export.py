@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic_core import to_json as _to_json
 
-from ic_console.domain.events import EVENT_ADAPTER, EVENT_LIST_ADAPTER, Event
+from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
 from ic_console.domain.state import IncidentState
 from ic_console.domain.views import incident_view, iso
 from ic_console.review.document import render_html, render_markdown
@@ -137,6 +137,16 @@ def to_json_data(review: Review, *, events: bool = True) -> dict[str, Any]:
     return data
 
 
+def _lines(blob: bytes, key: bytes, pad: bytes) -> bytes:
+    """A compact JSON array of objects that all start with `key`, one object per line.
+
+    Splitting on `},{"key":` is safe: inside a JSON string every quote is escaped, so that
+    sequence, with its bare quote, only ever occurs between two objects of the array.
+    """
+    parts = blob[1:-1].split(b"},{" + key + b":")
+    return b"[\n" + pad + (b"},\n" + pad + b"{" + key + b":").join(parts) + b"\n" + pad[1:] + b"]"
+
+
 def _layout(value: Any, depth: int = 0) -> bytes:
     """JSON that diffs well and writes fast: objects open up two levels deep, and every item of
     a list sits on a line of its own (written compactly by pydantic's serializer)."""
@@ -147,22 +157,23 @@ def _layout(value: Any, depth: int = 0) -> bytes:
         )
         return b"{\n" + inner + b"\n" + b" " * depth + b"}"
     if isinstance(value, list) and value:
-        return (
-            b"[\n"
-            + b",\n".join([pad + _to_json(item) for item in value])
-            + b"\n"
-            + b" " * depth
-            + b"]"
-        )
+        first = value[0]
+        if isinstance(first, dict) and first:
+            key = next(iter(first))
+            if all(isinstance(item, dict) and next(iter(item), None) == key for item in value):
+                return _lines(_to_json(value), _to_json(key), pad)
+        items = b",\n".join([pad + _to_json(item) for item in value])
+        return b"[\n" + items + b"\n" + b" " * depth + b"]"
     return _to_json(value)
 
 
 def to_json(review: Review) -> str:
     """The JSON export; events are written by pydantic straight from the models."""
     body = _layout(to_json_data(review, events=False))
-    dump = EVENT_ADAPTER.dump_json
-    events = b",\n".join([b"  " + dump(event) for event in review.events])
-    return (body[:-2] + b',\n "events": [\n' + events + b"\n ]\n}\n").decode("utf-8")
+    if not review.events:
+        return (body[:-2] + b',\n "events": []\n}\n').decode("utf-8")
+    events = _lines(EVENT_LIST_ADAPTER.dump_json(list(review.events)), b'"v"', b"  ")
+    return (body[:-2] + b',\n "events": ' + events + b"\n}\n").decode("utf-8")
 
 
 def _cell(text: str) -> str:

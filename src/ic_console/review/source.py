@@ -102,7 +102,10 @@ def open_for_review(root: Path, given: str | None) -> ReviewSource:
     With nothing given, the only active incident (as the other verbs do).
     """
     directory: Path
-    if given and ("/" in given or given.startswith(".") or Path(given).is_dir()):
+    looks_like_path = given is not None and (
+        "/" in given or given.startswith((".", "~")) or (Path(given) / EVENTS_FILE).is_file()
+    )
+    if given and looks_like_path:
         directory = Path(given).expanduser()
         if not directory.is_dir():
             raise StoreError(f"{given} is not a directory.")
