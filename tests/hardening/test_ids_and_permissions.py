@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from ic_console.cli import main
 from ic_console.domain import commands as cmd
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.errors import DomainError
+from ic_console.domain.text import INCIDENT_ID
 from ic_console.store.incident import IncidentStore, StoreError, resolve_incident_id
 from ic_console.store.paths import incident_dir
 from ic_console.store.presence import PresenceBoard
@@ -129,15 +130,23 @@ def test_the_console_refuses_a_bad_id_and_makes_a_safe_one_from_any_title(
         await pilot.press("n")
         await pilot.pause()
         form = pilot.app.screen
-        form.query_one("#field-title", Input).value = "../../etc/passwd \x00 " + "z" * 150
+        title = form.query_one("#field-title", Input)
+        title.value = "../../etc/passwd \x00"
         await pilot.press("ctrl+s")
         await pilot.pause()
+        assert pilot.app.screen is form  # refused: a NUL is a control character
+        assert "control characters" in str(form.query_one("#error-title", Label).render())
+        title.value = "../../etc/passwd " + "z" * 150
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is not form
 
     drive(app, declare)
     made = sorted(p.name for p in (home / "incidents").iterdir())
     assert all(p.parent == home / "incidents" for p in (home / "incidents").iterdir())
     assert not (home.parent / "etc").exists()
-    assert len(made) <= 2 and INCIDENT in made
+    assert len(made) == 2 and INCIDENT in made, made
+    assert all(INCIDENT_ID.fullmatch(name) for name in made)
 
 
 @pytest.fixture
