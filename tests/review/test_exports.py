@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ic_console.review.export import CSV_HEADER, FORMATS, export
-from ic_console.review.postmortem import Review
+from ic_console.review.export import CSV_HEADER, FORMATS, export, to_json, to_json_data
+from ic_console.review.postmortem import Review, build_review
 from ic_console.review.source import ReviewSource, open_for_review
 
 from .fixture import GOLDEN_ID, TRICKY, build
@@ -141,3 +141,15 @@ def test_csv_cell_never_starts_a_formula(tmp_path: Path) -> None:
 def test_unknown_format_is_refused(golden_source: ReviewSource) -> None:
     with pytest.raises(ValueError, match="unknown export format"):
         export(golden_source.events, golden_source.state, "pdf")
+
+
+def test_json_lines_survive_text_that_looks_like_a_boundary() -> None:
+    from ic_console.domain import commands as c
+
+    from .helpers import Recorder
+
+    r = Recorder()
+    for text in ['a},{"seq":9', 'b},{"v":1', '"},{"when":', "back\\slash\\"]:
+        r.do(1, c.AddLogEntry(text=text))
+    review = build_review(r.events, r.state)
+    assert json.loads(to_json(review)) == to_json_data(review)

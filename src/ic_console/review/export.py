@@ -104,8 +104,9 @@ def _timeline_item(e: TimelineEntry) -> dict[str, Any]:
     }
 
 
-def to_json_data(review: Review, *, events: bool = True) -> dict[str, Any]:
-    """The full state, the timeline, the figures and (with `events`) every event, for tools."""
+def to_json_data(review: Review, *, events: bool = True, timeline: bool = True) -> dict[str, Any]:
+    """The full state, the figures, the timeline and every event, for tools (as `to_json`
+    writes them; the long lists may be left out, for `to_json` to write faster itself)."""
     state = review.state
     data: dict[str, Any] = {
         "format": "ic-console.review",
@@ -113,7 +114,6 @@ def to_json_data(review: Review, *, events: bool = True) -> dict[str, Any]:
         "incident": incident_view(state, review.metrics.as_of),
         "postmortem_due": review.due.isoformat() if review.due else None,
         "metrics": metrics_json(review.metrics),
-        "timeline": [_timeline_item(e) for e in review.timeline],
         "action_items": [
             {
                 "summary": item.summary,
@@ -132,6 +132,8 @@ def to_json_data(review: Review, *, events: bool = True) -> dict[str, Any]:
             for n in review.blame
         ],
     }
+    if timeline:
+        data["timeline"] = [_timeline_item(e) for e in review.timeline]
     if events:
         data["events"] = EVENT_LIST_ADAPTER.dump_python(list(review.events), mode="json")
     return data
@@ -168,12 +170,21 @@ def _layout(value: Any, depth: int = 0) -> bytes:
 
 
 def to_json(review: Review) -> str:
-    """The JSON export; events are written by pydantic straight from the models."""
-    body = _layout(to_json_data(review, events=False))
-    if not review.events:
-        return (body[:-2] + b',\n "events": []\n}\n').decode("utf-8")
-    events = _lines(EVENT_LIST_ADAPTER.dump_json(list(review.events)), b'"v"', b"  ")
-    return (body[:-2] + b',\n "events": ' + events + b"\n}\n").decode("utf-8")
+    """The JSON export. The two long lists are written straight from their objects: timeline
+    entries by pydantic's dataclass serializer (the same fields as `_timeline_item`), events as
+    their models."""
+    body = _layout(to_json_data(review, events=False, timeline=False))
+    parts = [body[:-2]]
+    if review.timeline:
+        parts.append(b',\n "timeline": ' + _lines(_to_json(review.timeline), b'"seq"', b"  "))
+    else:
+        parts.append(b',\n "timeline": []')
+    if review.events:
+        dump = EVENT_LIST_ADAPTER.dump_json(list(review.events))
+        parts.append(b',\n "events": ' + _lines(dump, b'"v"', b"  "))
+    else:
+        parts.append(b',\n "events": []')
+    return (b"".join(parts) + b"\n}\n").decode("utf-8")
 
 
 def _cell(text: str) -> str:
