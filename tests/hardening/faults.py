@@ -28,6 +28,8 @@ class DiskFaults:
         self.short_write: int | None = None
         self.fsync_errno: int | None = None
         self.open_errno: int | None = None
+        #: When set, `open_errno` hits only paths whose name starts with this.
+        self.open_only: str | None = None
         self.calls: list[str] = []
         self._write: Callable[[int, Any], int] = os.write
         self._fsync: Callable[[int], None] = os.fsync
@@ -39,6 +41,7 @@ class DiskFaults:
     def off(self) -> None:
         """Space is back: every call works again."""
         self.write_errno = self.short_write = self.fsync_errno = self.open_errno = None
+        self.open_only = None
 
     def _ours(self, fd: int) -> bool:
         try:
@@ -64,8 +67,10 @@ class DiskFaults:
 
     def open(self, path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
         writing = flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
-        inside = str(Path(os.fsdecode(path)).resolve()).startswith(self.directory)
-        if self.open_errno is not None and writing and inside:
+        where = Path(os.fsdecode(path)).resolve()
+        inside = str(where).startswith(self.directory)
+        chosen = self.open_only is None or where.name.startswith(self.open_only)
+        if self.open_errno is not None and writing and inside and chosen:
             self.calls.append("open")
             raise OSError(self.open_errno, os.strerror(self.open_errno), os.fsdecode(path))
         return self._open(path, flags, *args, **kwargs)

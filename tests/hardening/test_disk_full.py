@@ -74,23 +74,11 @@ def test_a_summary_that_cannot_be_written_is_told_but_the_event_is_kept(
     incident: IncidentStore, faults: DiskFaults
 ) -> None:
     summary_before = incident.summary_path.read_bytes()
-    faults.open_errno = ENOSPC  # the temp file for incident.toml cannot be created ...
     faults.calls.clear()
-    # ... but the log itself is opened before: let that one through.
-    real_open = faults._open
-
-    def open_all_but_summary(path: object, flags: int, *args: object, **kw: object) -> int:
-        if str(path).endswith(("events.jsonl", ".lock")):
-            return real_open(path, flags, *args, **kw)
-        return faults.open(path, flags, *args, **kw)
-
-    import os
-
-    pytest.MonkeyPatch().setattr(os, "open", open_all_but_summary)
-    try:
-        incident.execute(cmd.AddLogEntry(text="kept even if the summary is not"))
-    finally:
-        os.open = faults.open  # type: ignore[assignment]
+    faults.open_errno = ENOSPC  # the temp file for incident.toml cannot be created
+    faults.open_only = ".incident."
+    incident.execute(cmd.AddLogEntry(text="kept even if the summary is not"))
+    assert faults.calls == ["write", "open"]  # the log line, then the refused summary
     assert incident.state.log[-1].text == "kept even if the summary is not"
     assert any("could not be rewritten" in n.message for n in incident.notices)
     assert incident.summary_path.read_bytes() == summary_before
