@@ -11,7 +11,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ic_console.review.text import md_cell, md_escape, one_line, printable
+from ic_console.review.text import MD_ESCAPES, md_cell, md_escape, one_line, printable
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +124,11 @@ def render_markdown(document: Document) -> str:
                     "| " + " | ".join(md_escape(h) for h in block.header) + " |",
                     "|" + "|".join(" --- " for _ in block.header) + "|",
                 ]
-                rows.extend(["| " + " | ".join(map(md_cell, row)) + " |" for row in block.rows])
+                escapes = MD_ESCAPES
+                for row in block.rows:
+                    # Inline fast path of md_cell: most cells are one printable line.
+                    cells = [c.translate(escapes) if c.isprintable() else md_cell(c) for c in row]
+                    rows.append("| " + " | ".join(cells) + " |")
                 chunks.append("\n".join(rows))
     return "\n\n".join(chunks) + "\n"
 
@@ -207,8 +211,13 @@ def render_html(document: Document) -> str:
                 body.append(f"<ul{css}>\n" + "\n".join(lis) + "\n</ul>")
             case Table():
                 head = "".join(f"<th>{_h(h)}</th>" for h in block.header)
+                escape = html.escape
                 rows = "\n".join(
-                    "<tr>" + "".join(f"<td>{_h(one_line(c))}</td>" for c in row) + "</tr>"
+                    "<tr><td>"
+                    + "</td><td>".join(
+                        [escape(c) if c.isprintable() else _h(one_line(c)) for c in row]
+                    )
+                    + "</td></tr>"
                     for row in block.rows
                 )
                 body.append(

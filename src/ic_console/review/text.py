@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from ic_console.domain.durations import format_duration
 
 _CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
-_MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|"})
+#: Markdown's special characters, each escaped with a backslash (for `str.translate`).
+MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|"})
 
 
 def printable(text: str, *, keep_newlines: bool = False) -> str:
@@ -42,13 +43,13 @@ def one_line(text: str, limit: int | None = None) -> str:
 
 def md_escape(text: str) -> str:
     """User text for Markdown: shown literally, never read as markup or raw HTML."""
-    return printable(text).translate(_MD_ESCAPES)
+    return printable(text).translate(MD_ESCAPES)
 
 
 def md_cell(text: str) -> str:
     """User text inside one Markdown table cell: one line, pipes escaped."""
     if text.isprintable():  # no line breaks, no control characters: the common case
-        return text.translate(_MD_ESCAPES)
+        return text.translate(MD_ESCAPES)
     return md_escape(one_line(text))
 
 
