@@ -156,12 +156,16 @@ class ConsoleScreen(Screen[None]):
                 yield TaskBoard(id="tasks")
             with Vertical(id="pane-phrases", classes="pane"):
                 yield PhrasebookPane(self.phrasebook, id="phrasebook")
-            with Vertical(id="pane-log", classes="pane"):
-                yield ScribeLog(self.times, id="log")
-                yield Static(id="log-detail")
-                if not self.read_only:
-                    yield LogInput(self.console_app.settings.clock, self.times.zone, id="log-input")
+            yield from self.compose_log_pane()
         yield Footer(compact=True)
+
+    def compose_log_pane(self) -> ComposeResult:
+        """The scribe log, the full text of the selected entry, and the log line to type in."""
+        with Vertical(id="pane-log", classes="pane"):
+            yield ScribeLog(self.times, id="log")
+            yield Static(id="log-detail")
+            if not self.read_only:
+                yield LogInput(self.console_app.settings.clock, self.times.zone, id="log-input")
 
     @property
     def read_only(self) -> bool:

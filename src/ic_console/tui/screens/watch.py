@@ -15,7 +15,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from ic_console.domain.situations import current_situations
 from ic_console.domain.state import IncidentState
@@ -23,8 +23,6 @@ from ic_console.tui.screens.console import ConsoleScreen, PaletteCommand
 from ic_console.tui.widgets.chase_list import ChaseList
 from ic_console.tui.widgets.deputy_clock import DeputyClock
 from ic_console.tui.widgets.incident_header import IncidentHeader
-from ic_console.tui.widgets.log_input import LogInput
-from ic_console.tui.widgets.scribe_log import ScribeLog
 from ic_console.tui.widgets.task_board import TaskBoard
 
 
@@ -53,11 +51,7 @@ class WatchScreen(ConsoleScreen, inherit_bindings=False):
                 yield TaskBoard(id="tasks")
             with Vertical(id="pane-chase", classes="pane"):
                 yield ChaseList(self.phrasebook, id="chase")
-        with Vertical(id="pane-log", classes="pane"):
-            yield ScribeLog(self.times, id="log")
-            yield Static(id="log-detail")
-            if not self.read_only:
-                yield LogInput(self.console_app.settings.clock, self.times.zone, id="log-input")
+        yield from self.compose_log_pane()
         yield Footer(compact=True)
 
     def _mounted(self) -> None:
