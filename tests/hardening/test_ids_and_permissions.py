@@ -188,9 +188,10 @@ def test_a_world_writable_incident_directory_is_refused_everywhere(
     for argv in (["show", INCIDENT], ["log", INCIDENT, "x"]):
         code, err = _cli(argv)
         assert code == 2 and "writable by every user" in err and err.count("\n") == 1, err
-    # `ic open` says it through the console's exit message (Rich folds it at 80 columns).
+    # `ic open` says it in one unbroken line once the console has closed.
     code, err = _cli(["open", INCIDENT])
-    assert code == 2 and "writable by every user" in " ".join(err.split()), err
+    assert code == 2 and "writable by every user" in err and "chmod 700" in err, err
+    assert [line for line in err.splitlines() if line.startswith("ic: ")] == [err.strip()], err
     assert "Traceback" not in err
     app = make_app(home, "Alex", incident_id=INCIDENT, clock=clock, background_load=False)
 

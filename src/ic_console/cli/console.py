@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -112,6 +113,8 @@ def _run(app: ConsoleApp) -> int:
         app.run()
     finally:
         app.leave_presence()
+    if app.failure:
+        print(app.failure, file=sys.stderr)
     return app.return_code or 0
 
 

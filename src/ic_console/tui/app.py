@@ -124,6 +124,8 @@ class ConsoleApp(App[int]):
         self._alerted: set[tuple[str, int, datetime]] = set()
         self._intervals: list[Timer] = []
         self._follow_failed = False
+        #: Why the console could not open the incident (printed by the CLI on exit).
+        self.failure: str | None = None
         self.follower: Follower | None = None
         self.presence: PresenceBoard | None = None
 
@@ -213,10 +215,10 @@ class ConsoleApp(App[int]):
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
-        # Shown literally (a path may hold anything). Rich still folds it at the terminal's
-        # width when it prints it on exit; Textual gives no way to ask for one long line.
-        line = Text(f"ic: {literal(event.message)}", no_wrap=True, overflow="ignore")
-        self.exit(return_code=2, message=line)
+        # The CLI prints it after the screen is gone, as one line on stderr: Rich would fold it
+        # at the terminal's width, splitting paths and the command to run.
+        self.failure = f"ic: {literal(event.message)}"
+        self.exit(return_code=2)
 
     @on(Loaded)
     async def _loaded(self, event: Loaded) -> None:
