@@ -120,3 +120,12 @@ def test_long_bad_ids_are_shortened_in_the_message() -> None:
 def test_slugify(title: str, slug: str) -> None:
     assert slugify(title) == slug
     assert check_incident_id(slug) == slug
+
+
+def test_literal_keeps_joined_emoji_but_shows_direction_overrides() -> None:
+    from ic_console.domain.text import literal
+
+    firefighter = "\U0001f469\U0001f3fd\u200d\U0001f692"
+    assert literal(f"{firefighter} on call") == f"{firefighter} on call"
+    assert literal("abc\u202edef") == "abc\ufffddef"
+    assert literal("red\x1b[31m") == "red\u241b[31m"

@@ -115,6 +115,10 @@ def slugify(title: str, *, limit: int = 24) -> str:
 
 #: Characters that would act on a terminal (or be invisible) instead of being shown.
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+#: Format characters that only join what is around them ("👩🏽‍🚒" is one emoji, joined by
+#: U+200D); they move no cursor and hide nothing, so they are kept. Bidirectional overrides,
+#: which can make text read differently from how it is stored, are still made visible.
+_JOINERS = frozenset({"\u200c", "\u200d"})
 
 
 def _stand_in(ch: str) -> str:
@@ -139,5 +143,8 @@ def literal(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(
-        _stand_in(ch) if unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch for ch in text
+        _stand_in(ch)
+        if unicodedata.category(ch) in _UNSAFE_CATEGORIES and ch not in _JOINERS
+        else ch
+        for ch in text
     )
