@@ -100,16 +100,21 @@ import json, sys, time
 from pathlib import Path
 root, fmt = Path(sys.argv[1]), sys.argv[2]
 started = time.perf_counter()
+from ic_console.review.export import export
+from ic_console.review.source import open_for_review
+imported = time.perf_counter()
 if fmt == "floor":
     path = root / "incidents" / "bench-export" / "events.jsonl"
     with open(path, "rb") as handle:
         size = len([json.loads(line) for line in handle])
+    opened = imported
 else:
-    from ic_console.review.export import export
-    from ic_console.review.source import open_for_review
     source = open_for_review(root, "bench-export")
-    size = len(export(source.events, source.state, fmt))
-print(json.dumps({"seconds": time.perf_counter() - started, "size": size}))
+    opened = time.perf_counter()
+    size = len(export(source.events, source.state, fmt)) if fmt != "open" else 0
+done = time.perf_counter()
+print(json.dumps({"seconds": done - imported, "open": opened - imported,
+                  "import": imported - started, "size": size}))
 """
 
 _SEARCH_CHILD = r"""
@@ -142,7 +147,17 @@ def _best(code: str, *args: str) -> dict[str, float]:
 def export_figures(root: Path) -> list[Figure]:
     write_incident(root, "bench-export", EXPORT_EVENTS)
     floor = _best(_EXPORT_CHILD, str(root), "floor")["seconds"]
-    figures = []
+    opened = _best(_EXPORT_CHILD, str(root), "open")
+    figures = [
+        Figure("import the review modules", opened["import"], "s", "-"),
+        Figure(
+            f"open {EXPORT_EVENTS:,} events for review (read, check, fold)",
+            opened["open"],
+            "s",
+            "-",
+            floor,
+        ),
+    ]
     for fmt in ("md", "html", "json", "csv"):
         best = _best(_EXPORT_CHILD, str(root), fmt)
         figures.append(

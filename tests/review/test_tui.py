@@ -174,8 +174,28 @@ def test_an_active_incident_says_so(tmp_path: Path) -> None:
 
     async def scenario(pilot: Pilot[int]) -> None:
         banner = screen_of(app).query_one("#banner", Static)
-        assert "still active" in plain(banner)
+        assert "Still active" in plain(banner)
         assert banner.has_class("-active")
+
+    drive(app, scenario)
+
+
+def test_a_read_only_copy_says_so(tmp_path: Path) -> None:
+    import shutil
+    import stat
+
+    build(tmp_path)
+    copy = tmp_path / "copy"
+    shutil.copytree(tmp_path / "incidents" / GOLDEN_ID, copy)
+    copy.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        app = app_for(open_for_review(tmp_path, str(copy)))
+    finally:
+        copy.chmod(stat.S_IRWXU)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        banner = plain(screen_of(app).query_one("#banner", Static))
+        assert "Closed; resolved 2h 10m after the declaration. Read-only copy." in banner
 
     drive(app, scenario)
 

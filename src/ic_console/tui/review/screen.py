@@ -135,18 +135,18 @@ class ReviewScreen(Screen[None]):
         text.append(literal(state.incident_id), style="bold")
         text.append(f"  {severity_label(m.severity)}  ")
         text.append(literal(state.title))
-        text.append(f"\n{m.status.value.capitalize()}")
+        text.append("\n")
         if m.status is Status.ACTIVE:
             text.append(
-                f": still active. Figures run to its last event ({self._stamp(m.as_of)}).",
+                f"Still active: figures run to its last event ({self._stamp(m.as_of)}).",
                 style="bold",
             )
         else:
-            text.append(f"; resolved {duration(m.to_resolution)} after the declaration.")
-        text.append("  Read-only review")
-        if self.read_only_copy:
-            text.append(" of a read-only copy")
-        text.append(".")
+            text.append(
+                f"{m.status.value.capitalize()}; resolved {duration(m.to_resolution)} "
+                "after the declaration."
+            )
+        text.append(" Read-only copy." if self.read_only_copy else " Read-only.")
         return text
 
     def _refill(self, keep: int | None = None) -> None:
