@@ -68,7 +68,7 @@ def test_timeline_is_worked_forwards(golden_source: ReviewSource) -> None:
         assert table.row_count == len(golden_source.events)
         assert screen.shown[0].text == "Error rate alert fired for checkout-eu"
         detail = plain(screen.query_one("#detail", Static))
-        assert "Happened 11-24 22:18:00, recorded 11-24 22:33:00" in detail
+        assert "Happened 11-24 22:18:00 UTC, recorded 11-24 22:33:00 UTC" in detail
 
     drive(app, scenario)
 

@@ -197,12 +197,14 @@ class ReviewScreen(Screen[None]):
         text.append(f"#{entry.seq} {entry.kind.value}", style="bold")
         role = f" as {entry.role.label}" if entry.role else ""
         text.append(f" by {literal(entry.actor)}{role}. ")
+        zone = self._zone_name()
         if entry.occurred_at is not None:
             text.append(
-                f"Happened {self._stamp(entry.when)}, recorded {self._stamp(entry.recorded_at)}."
+                f"Happened {self._stamp(entry.when)} {zone}, "
+                f"recorded {self._stamp(entry.recorded_at)} {zone}."
             )
         else:
-            text.append(f"Recorded {self._stamp(entry.recorded_at)}.")
+            text.append(f"Recorded {self._stamp(entry.recorded_at)} {zone}.")
         text.append("\n")
         text.append("\n".join(literal(line) for line in entry.text.splitlines()))
         detail.update(text)
