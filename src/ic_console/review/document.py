@@ -84,13 +84,24 @@ class Document:
 # -- Markdown ----------------------------------------------------------------------------------
 
 
+def _marked(text: str, mark: str) -> str:
+    """`text` between Markdown emphasis marks, with its outer spaces kept outside them (a mark
+    next to a space is not emphasis in CommonMark)."""
+    core = one_line(text).strip()
+    if not core:
+        return one_line(text)
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() else ""
+    return f"{lead}{mark}{md_escape(core)}{mark}{trail}"
+
+
 def _md_inline(parts: Sequence[Inline]) -> str:
     out: list[str] = []
     for part in parts:
         if isinstance(part, Strong):
-            out.append(f"**{md_escape(one_line(part.text))}**")
+            out.append(_marked(part.text, "**"))
         elif isinstance(part, Em):
-            out.append(f"_{md_escape(one_line(part.text))}_")
+            out.append(_marked(part.text, "_"))
         else:
             out.append(md_escape(one_line(part)))
     return "".join(out)
