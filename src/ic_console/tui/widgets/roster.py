@@ -13,15 +13,21 @@ from ic_console.domain.model import ROTATE_AFTER, SINGLE_ROLES, Role
 from ic_console.domain.state import IncidentState
 from ic_console.tui.text import literal
 
+#: What a drawn roster looks like, cell by cell (text and style): equal keys draw the same.
+_Key = tuple[tuple[tuple[str, str], ...], ...]
+
 
 class Roster(Static):
-    """Redrawn at each tick so time on the call stays current; it is a few dozen lines at most."""
+    """Rebuilt at each tick so time on the call stays current, but only redrawn when a cell
+    changed: times on the call move by the minute, and a call of 500 people would otherwise
+    lay out and paint 500 rows every second and after every log line."""
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
         super().__init__(id=id)
         self._state: IncidentState | None = None
         self._now: datetime | None = None
         self.others: list[str] = []
+        self._shown: _Key | None = None
 
     def show_others(self, labels: list[str]) -> None:
         """Other consoles on this incident, e.g. "Dana (Deputy)"."""
@@ -38,13 +44,31 @@ class Roster(Static):
         self._now = now
         if state is None:
             return
-        self.update(self._table(state, now))
+        table, key = self._table(state, now)
+        if key == self._shown:
+            return
+        self._shown = key
+        self.update(table)
 
-    def _table(self, state: IncidentState, now: datetime) -> Table:
-        table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column(no_wrap=True)
-        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        table.add_column(no_wrap=True, justify="right")
+    def _table(self, state: IncidentState, now: datetime) -> tuple[Table, _Key]:
+        """The roster, and its key (every cell's text and style) to tell whether it changed."""
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        grid.add_column(no_wrap=True, justify="right")
+        rows: list[tuple[tuple[str, str], ...]] = []
+
+        def add(*cells: Text | str) -> None:
+            grid.add_row(*cells)
+            rows.append(
+                tuple(
+                    (cell.plain, f"{cell.style}|{cell.spans}")
+                    if isinstance(cell, Text)
+                    else (cell, "")
+                    for cell in cells
+                )
+            )
+
         for role in SINGLE_ROLES:
             holder = state.holder(role)
             if holder is None:
@@ -53,15 +77,15 @@ class Roster(Static):
                     name = Text("nobody: take command", style="bold")
             else:
                 name = Text(literal(holder))
-            table.add_row(Text(role.label, style="bold"), name, "")
+            add(Text(role.label, style="bold"), name, "")
         if state.smes:
             experts = Text(", ".join(literal(name) for name in state.smes))
         else:
             experts = Text("none yet", style="dim italic")
-        table.add_row(Text("Experts", style="bold"), experts, "")
-        table.add_row("", "", "")
+        add(Text("Experts", style="bold"), experts, "")
+        add("", "", "")
         on_call = state.on_call()
-        table.add_row(Text(f"On the call ({len(on_call)})", style="bold underline"), "", "")
+        add(Text(f"On the call ({len(on_call)})", style="bold underline"), "", "")
         for person in sorted(on_call, key=lambda p: p.joined_at):
             held = ", ".join(role.label for role in state.roles_of(person.name))
             on_call_for = format_duration(person.time_on_call(now))
@@ -71,15 +95,15 @@ class Roster(Static):
             if person.should_rotate(now):
                 name.stylize("bold")
                 minutes = Text(f"{on_call_for} · rotate?", style="bold")
-            table.add_row(name, roles, minutes)
+            add(name, roles, minutes)
         released = [p for p in state.participants.values() if not p.on_call]
         if released:
             names = ", ".join(literal(p.name) for p in released)
-            table.add_row(Text("Released", style="dim"), Text(names, style="dim"), "")
+            add(Text("Released", style="dim"), Text(names, style="dim"), "")
         if self.others:
             consoles = ", ".join(literal(label) for label in self.others)
-            table.add_row(Text("Also open", style="dim"), Text(consoles, style="dim"), "")
+            add(Text("Also open", style="dim"), Text(consoles, style="dim"), "")
         hint = f"Rotate people after about {format_duration(ROTATE_AFTER)} on the call."
         if any(p.should_rotate(now) for p in on_call):
-            table.add_row("", Text(hint, style="italic"), "")
-        return table
+            add("", Text(hint, style="italic"), "")
+        return grid, tuple(rows)
