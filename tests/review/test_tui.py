@@ -12,13 +12,14 @@ import pytest
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.reactive import Reactive, reactive
-from textual.widgets import DataTable, Input, Static, TabbedContent
+from textual.widgets import Input, Static, TabbedContent
 
 from ic_console.domain.clock import FakeClock
 from ic_console.review.source import ReviewSource, open_for_review
 from ic_console.review.timeline import EntryKind
 from ic_console.tui.review.app import ReviewApp, make_review_app
 from ic_console.tui.review.screen import ReviewScreen
+from ic_console.tui.review.timeline_list import TimelineList
 
 from .fixture import GOLDEN_ID, START, build
 
@@ -64,7 +65,7 @@ def test_timeline_is_worked_forwards(golden_source: ReviewSource) -> None:
 
     async def scenario(pilot: Pilot[int]) -> None:
         screen = screen_of(app)
-        table = screen.query_one("#timeline", DataTable)
+        table = screen.query_one("#timeline", TimelineList)
         assert table.row_count == len(golden_source.events)
         assert screen.shown[0].text == "Error rate alert fired for checkout-eu"
         detail = plain(screen.query_one("#detail", Static))
@@ -103,7 +104,7 @@ def test_search_text_filters_the_timeline(golden_source: ReviewSource) -> None:
         assert isinstance(app.focused, Input)
         await pilot.press(*"cache", "enter")
         assert [e.seq for e in screen.shown] == [23]
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, TimelineList)
         await pilot.press("escape")
         assert screen.query_one("#search", Input).value == ""
         assert len(screen.shown) == len(golden_source.events)
@@ -116,10 +117,10 @@ def test_jump_to_severity_phase_and_role_changes(golden_source: ReviewSource) ->
 
     async def scenario(pilot: Pilot[int]) -> None:
         screen = screen_of(app)
-        table = screen.query_one("#timeline", DataTable)
+        table = screen.query_one("#timeline", TimelineList)
 
         def current() -> str:
-            return screen.shown[table.cursor_row].text
+            return screen.shown[table.cursor].text
 
         await pilot.press("s")
         assert current() == "Severity raised from SEV-2 to SEV-1"
@@ -131,9 +132,9 @@ def test_jump_to_severity_phase_and_role_changes(golden_source: ReviewSource) ->
         assert current() == "Phase changed from Mobilize to Diagnose"
         await pilot.press("r")
         assert current() == "Jordan became Deputy"
-        before = table.cursor_row
+        before = table.cursor
         await pilot.press("S", "S")  # no earlier severity change: stays, and says so
-        assert table.cursor_row < before
+        assert table.cursor < before
         assert current() == "Severity raised from SEV-2 to SEV-1"
 
     drive(app, scenario)
@@ -157,13 +158,14 @@ def test_user_text_is_shown_literally(golden_source: ReviewSource) -> None:
 
     async def scenario(pilot: Pilot[int]) -> None:
         screen = screen_of(app)
-        table = screen.query_one("#timeline", DataTable)
+        table = screen.query_one("#timeline", TimelineList)
         (index,) = [i for i, e in enumerate(screen.shown) if e.text.startswith("Rolled back")]
-        cell = table.get_row_at(index)[-1]
-        assert isinstance(cell, Text)
-        assert "[bold]done[/bold]" in cell.plain and "\x1b" not in cell.plain
-        assert "␛" in cell.plain
-        assert not cell.spans
+        row = table.row_text(index)
+        assert "[bold]done[/bold]" in row and "\x1b" not in row
+        assert "␛" in row
+        # drawn as plain segments: nothing in the text became a style
+        what = table.render_row(index, 400, False)[-1]
+        assert what.style is None and "[bold]" in what.text
 
     drive(app, scenario)
 

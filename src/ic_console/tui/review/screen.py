@@ -8,7 +8,7 @@ Rich `Text`, so it is shown exactly as typed and never read as markup or control
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from ic_console.domain.model import ROTATE_AFTER, Status, severity_label
 from ic_console.review.duedate import describe_policy
@@ -34,6 +34,7 @@ from ic_console.review.timeline import (
     people_in,
 )
 from ic_console.tui.review.commands import PaletteCommand
+from ic_console.tui.review.timeline_list import TimelineList
 from ic_console.tui.text import literal
 
 _MARKER_NAMES = {
@@ -41,12 +42,6 @@ _MARKER_NAMES = {
     EntryKind.PHASE: "phase change",
     EntryKind.ROLE: "role change",
 }
-
-
-def _late(entry: TimelineEntry) -> str:
-    """ "+15m" when an entry was recorded after it happened."""
-    late = entry.recorded_late
-    return f"+{duration(late)}" if late is not None and late > timedelta(0) else ""
 
 
 class ReviewScreen(Screen[None]):
@@ -97,7 +92,8 @@ class ReviewScreen(Screen[None]):
                 with Horizontal(id="filters"):
                     yield Input(placeholder="Search the timeline ( / )", id="search")
                     yield Static(id="filter-state")
-                yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
+                yield Static(id="timeline-header")
+                yield TimelineList(self._stamp, id="timeline")
                 yield Static(id="detail")
             with TabPane("Metrics", id="metrics-tab"), VerticalScroll(id="metrics-scroll"):
                 yield Static(self._metrics(), id="metrics-body")
@@ -107,14 +103,14 @@ class ReviewScreen(Screen[None]):
         banner = self.query_one("#banner", Static)
         banner.set_class(self.review.state.status is Status.ACTIVE, "-active")
         self.query_one("#notices", Static).set_class(bool(self.notices), "-shown")
-        table = self.query_one("#timeline", DataTable)
-        table.add_column(f"When ({self._zone_name()})", key="when")
-        table.add_column("Kind", key="kind")
-        table.add_column("Who", key="who")
-        table.add_column("Late", key="late")
-        table.add_column("What", key="what")
+        header = TimelineList.header(self._zone_name())
+        self.query_one("#timeline-header", Static).update(Text(header, style="bold"))
         self._refill()
-        table.focus()
+        self.timeline.focus()
+
+    @property
+    def timeline(self) -> TimelineList:
+        return self.query_one("#timeline", TimelineList)
 
     # -- what is shown -------------------------------------------------------------------------
 
@@ -157,18 +153,8 @@ class ReviewScreen(Screen[None]):
             person=self.person_filter,
             text=self.search_text or None,
         )
-        table = self.query_one("#timeline", DataTable)
-        table.clear()
-        table.add_rows(
-            (
-                self._stamp(entry.when),
-                entry.kind.value,
-                Text(literal(entry.actor)),
-                _late(entry),
-                Text(literal(entry.text)),
-            )
-            for entry in self.shown
-        )
+        table = self.timeline
+        table.show(self.shown)
         state = (
             f"kind: {self.kind_filter.value if self.kind_filter else 'all'} · "
             f"who: {self.person_filter or 'all'} · "
@@ -178,13 +164,12 @@ class ReviewScreen(Screen[None]):
         if keep is not None:
             for index, entry in enumerate(self.shown):
                 if entry.seq == keep:
-                    table.move_cursor(row=index)
+                    table.cursor = index
                     break
         self._show_detail()
 
     def _current_index(self) -> int:
-        table = self.query_one("#timeline", DataTable)
-        return table.cursor_row if self.shown else -1
+        return self.timeline.cursor if self.shown else -1
 
     def _show_detail(self) -> None:
         detail = self.query_one("#detail", Static)
@@ -278,7 +263,7 @@ class ReviewScreen(Screen[None]):
     def action_show_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = f"{tab}-tab"
         if tab == "timeline":
-            self.query_one("#timeline", DataTable).focus()
+            self.timeline.focus()
         else:
             self.query_one("#metrics-scroll", VerticalScroll).focus()
 
@@ -315,7 +300,7 @@ class ReviewScreen(Screen[None]):
         with search.prevent(Input.Changed):
             search.value = ""
         self._refill(keep)
-        self.query_one("#timeline", DataTable).focus()
+        self.timeline.focus()
 
     def action_jump(self, kind: str, backwards: bool = False) -> None:
         """Move the cursor to the next (or previous) turning point of the given kind."""
@@ -326,7 +311,7 @@ class ReviewScreen(Screen[None]):
             way = "earlier" if backwards else "later"
             self.notify(f"No {way} {_MARKER_NAMES[wanted]} in the timeline shown.", timeout=3)
             return
-        self.query_one("#timeline", DataTable).move_cursor(row=found)
+        self.timeline.cursor = found
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -335,9 +320,9 @@ class ReviewScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
-        self.query_one("#timeline", DataTable).focus()
+        self.timeline.focus()
 
-    @on(DataTable.RowHighlighted, "#timeline")
+    @on(TimelineList.Highlighted, "#timeline")
     def _row_highlighted(self) -> None:
         self._show_detail()
 
