@@ -227,7 +227,7 @@ def test_an_unknown_id_is_refused(ic: Run, incident: str) -> None:
 
 def test_a_resolved_incident_is_not_chosen_by_default(ic: Run, incident: str) -> None:
     ok(ic("resolve"))
-    refused(ic("join", "Sam"), "no active incident")
+    refused(ic("join", "Sam"), "no active incident", "resolved", f"ic close {incident}")
     ok(ic("show", incident))
 
 

@@ -520,10 +520,19 @@ def resolve_incident_id(root: Path, given: str | None) -> str:
                 "List them with `ic list --all`."
             )
         return given
-    active = [info for info in list_incidents(root) if info.status == Status.ACTIVE.value]
+    incidents = list_incidents(root)
+    active = [info for info in incidents if info.status == Status.ACTIVE.value]
     if len(active) == 1:
         return active[0].incident_id
     if not active:
+        resolved = [info for info in incidents if info.status == Status.RESOLVED.value]
+        if resolved:
+            # Follow-up after resolution (closing, finishing tasks) names the incident.
+            names = ", ".join(info.incident_id for info in resolved[:5])
+            raise StoreError(
+                f"There is no active incident; resolved and still open for follow-up: {names}. "
+                f"Name the one you mean, e.g. `ic close {resolved[0].incident_id}`."
+            )
         raise StoreError(
             "There is no active incident: declare one with `ic new TITLE`, "
             "or name one (`ic list --all` shows them)."
