@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
-from dataclasses import fields, is_dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -18,8 +18,9 @@ from typing import Any
 from pydantic_core import to_json as _to_json
 
 from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
-from ic_console.domain.state import IncidentState
-from ic_console.domain.views import incident_view, iso
+from ic_console.domain.state import IncidentState, LogEntry
+from ic_console.domain.views import incident_view, iso, log_entry_view
+from ic_console.review.digest import ReviewEvents
 from ic_console.review.document import render_html, render_markdown
 from ic_console.review.duedate import DuePolicy
 from ic_console.review.metrics import Cadence, Metrics
@@ -32,6 +33,8 @@ FORMATS = ("md", "html", "json", "csv")
 #: The layout version of the JSON export; fields are only added, never change meaning.
 EXPORT_VERSION = 1
 CSV_HEADER = ("Summary", "Description", "Owner", "Due date", "Labels")
+#: Timeline entries or events written per serializer call in the JSON export.
+JSON_BATCH = 4096
 
 
 def to_markdown(review: Review) -> str:
@@ -104,14 +107,12 @@ def _timeline_item(e: TimelineEntry) -> dict[str, Any]:
     }
 
 
-def to_json_data(review: Review, *, events: bool = True, timeline: bool = True) -> dict[str, Any]:
-    """The full state, the figures, the timeline and every event, for tools (as `to_json`
-    writes them; the long lists may be left out, for `to_json` to write faster itself)."""
-    state = review.state
-    data: dict[str, Any] = {
+def _json_data(review: Review, incident: dict[str, Any]) -> dict[str, Any]:
+    """Everything in the JSON export but the timeline and the events."""
+    return {
         "format": "ic-console.review",
         "version": EXPORT_VERSION,
-        "incident": incident_view(state, review.metrics.as_of),
+        "incident": incident,
         "postmortem_due": review.due.isoformat() if review.due else None,
         "metrics": metrics_json(review.metrics),
         "action_items": [
@@ -132,6 +133,12 @@ def to_json_data(review: Review, *, events: bool = True, timeline: bool = True) 
             for n in review.blame
         ],
     }
+
+
+def to_json_data(review: Review, *, events: bool = True, timeline: bool = True) -> dict[str, Any]:
+    """The full state, the figures, the timeline and every event, for tools (as `to_json`
+    writes them; the long lists may be left out)."""
+    data = _json_data(review, incident_view(review.state, review.metrics.as_of))
     if timeline:
         data["timeline"] = [_timeline_item(e) for e in review.timeline]
     if events:
@@ -147,6 +154,50 @@ def _lines(blob: bytes, key: bytes, pad: bytes) -> bytes:
     """
     parts = blob[1:-1].split(b"},{" + key + b":")
     return b"[\n" + pad + (b"},\n" + pad + b"{" + key + b":").join(parts) + b"\n" + pad[1:] + b"]"
+
+
+def _array_lines(arrays: Iterable[bytes], key: bytes, pad: bytes) -> Iterator[bytes]:
+    """A long array laid out as `_lines` lays it out, written piece by piece from compact arrays
+    that together hold its objects in order (the same bytes as `_lines` of them all at once)."""
+    split = b"},{" + key + b":"
+    joined = b"},\n" + pad + b"{" + key + b":"
+    started = False
+    for blob in arrays:
+        if len(blob) > 2:  # not "[]"
+            yield (b",\n" if started else b"[\n") + pad + blob[1:-1].replace(split, joined)
+            started = True
+    yield b"\n" + pad[1:] + b"]" if started else b"[]"
+
+
+@dataclass(frozen=True, slots=True)
+class _Long:
+    """A long list of objects that all start with `key`, given as compact JSON arrays that are
+    made one at a time while the export is written."""
+
+    key: bytes
+    arrays: Iterator[bytes]
+
+
+def _log_arrays(entries: Sequence[LogEntry]) -> Iterator[bytes]:
+    """Scribe entries as `incident_view` shows them, as compact JSON arrays, a batch at a time."""
+    for start in range(0, len(entries), JSON_BATCH):
+        yield _to_json([log_entry_view(e) for e in entries[start : start + JSON_BATCH]])
+
+
+def _timeline_arrays(entries: Sequence[TimelineEntry]) -> Iterator[bytes]:
+    """Timeline entries as compact JSON arrays, a batch at a time, by pydantic's dataclass
+    serializer (the same fields as `_timeline_item`)."""
+    for start in range(0, len(entries), JSON_BATCH):
+        yield _to_json(entries[start : start + JSON_BATCH])
+
+
+def _event_arrays(events: Sequence[Event]) -> Iterator[bytes]:
+    """Events as compact JSON arrays, a batch at a time: as the review kept them, or dumped."""
+    if isinstance(events, ReviewEvents):
+        yield from events.arrays
+        return
+    for start in range(0, len(events), JSON_BATCH):
+        yield EVENT_LIST_ADAPTER.dump_json(list(events[start : start + JSON_BATCH]))
 
 
 def _layout(value: Any, depth: int = 0) -> bytes:
@@ -169,22 +220,51 @@ def _layout(value: Any, depth: int = 0) -> bytes:
     return _to_json(value)
 
 
+def _pieces(value: Any, depth: int = 0) -> Iterator[bytes]:
+    """`_layout` of `value` piece by piece, with each `_Long` list written a batch at a time."""
+    if isinstance(value, _Long):
+        yield from _array_lines(value.arrays, value.key, b" " * (depth + 1))
+    elif isinstance(value, dict) and value and depth < 2:
+        pad = b" " * (depth + 1)
+        lead = b"{\n"
+        for key, item in value.items():
+            yield lead + pad + _to_json(key) + b": "
+            yield from _pieces(item, depth + 1)
+            lead = b",\n"
+        yield b"\n" + b" " * depth + b"}"
+    else:
+        yield _layout(value, depth)
+
+
+def json_pieces(review: Review) -> Iterator[bytes]:
+    """The JSON export as UTF-8 pieces, in order, none longer than a batch of its long lists:
+    the scribe log (and its follow-ups), the timeline (by pydantic's dataclass serializer, the
+    same fields as `_timeline_item`) and the events (as the review kept them, or dumped from
+    their models). The same bytes as `_layout(to_json_data(review))`."""
+    state = review.state
+    incident = incident_view(replace(state, log=[]), review.metrics.as_of)
+    incident["log"] = _Long(b'"seq"', _log_arrays(state.log))
+    incident["followups"] = _Long(b'"seq"', _log_arrays(state.followups()))
+    data = _json_data(review, incident)
+    data["timeline"] = _Long(b'"seq"', _timeline_arrays(review.timeline))
+    data["events"] = _Long(b'"v"', _event_arrays(review.events))
+    yield from _pieces(data)
+    yield b"\n"
+
+
+def _grown(pieces: Iterable[bytes]) -> str:
+    """UTF-8 pieces as one string, grown in place: CPython extends a string that nothing else
+    holds without copying it, so a large export is never held twice (as its parts and their
+    join, or as bytes and their decoding). Each piece ends between two characters."""
+    text = ""
+    for piece in pieces:
+        text += piece.decode("utf-8")
+    return text
+
+
 def to_json(review: Review) -> str:
-    """The JSON export. The two long lists are written straight from their objects: timeline
-    entries by pydantic's dataclass serializer (the same fields as `_timeline_item`), events as
-    their models."""
-    body = _layout(to_json_data(review, events=False, timeline=False))
-    parts = [body[:-2]]
-    if review.timeline:
-        parts.append(b',\n "timeline": ' + _lines(_to_json(review.timeline), b'"seq"', b"  "))
-    else:
-        parts.append(b',\n "timeline": []')
-    if review.events:
-        dump = EVENT_LIST_ADAPTER.dump_json(list(review.events))
-        parts.append(b',\n "events": ' + _lines(dump, b'"v"', b"  "))
-    else:
-        parts.append(b',\n "events": []')
-    return (b"".join(parts) + b"\n}\n").decode("utf-8")
+    """The JSON export."""
+    return _grown(json_pieces(review))
 
 
 def _cell(text: str) -> str:

@@ -10,7 +10,7 @@ still active the figures run to its last recorded event (`as_of`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -26,6 +26,7 @@ from ic_console.domain.model import (
     TaskStatus,
 )
 from ic_console.domain.state import IncidentState, replay
+from ic_console.review.digest import ReviewEvents
 
 Cadence = Mapping[int, timedelta | None]
 
@@ -156,6 +157,71 @@ class TaskFigures:
         return self.acknowledged_at is None
 
 
+class TaskTally:
+    """The task figures gathered event by event: each task's first timebox, its current
+    deadline, its extensions and the time it has run past its deadlines so far. Only these few
+    facts are kept, never the events themselves."""
+
+    def __init__(self) -> None:
+        self.first_box: dict[int, timedelta] = {}
+        self.deadlines: dict[int, datetime] = {}
+        self.overruns: dict[int, timedelta] = {}
+        self.extensions: dict[int, list[Extension]] = {}
+        self.closed: set[int] = set()
+
+    def _run_to(self, number: int, at: datetime) -> None:
+        late = at - self.deadlines[number]
+        if late > timedelta(0):
+            self.overruns[number] += late
+
+    def add(self, event: ev.Event) -> None:
+        data = event.data
+        if isinstance(data, ev.TaskAssigned):
+            self.first_box[data.number] = timedelta(seconds=data.timebox_seconds)
+            self.deadlines[data.number] = data.deadline
+            self.overruns[data.number] = timedelta(0)
+            self.extensions[data.number] = []
+        elif isinstance(data, ev.TaskExtended):
+            self._run_to(data.number, event.at)
+            self.deadlines[data.number] = data.deadline
+            self.extensions[data.number].append(
+                Extension(event.at, timedelta(seconds=data.timebox_seconds), data.deadline)
+            )
+        elif isinstance(data, ev.TaskReassigned):
+            self._run_to(data.number, event.at)
+            self.deadlines[data.number] = data.deadline
+        elif isinstance(data, ev.TaskDone | ev.TaskCancelled):
+            self._run_to(data.number, event.at)
+            self.closed.add(data.number)
+
+    def figures(self, folded: IncidentState, end: datetime | None) -> list[TaskFigures]:
+        """Per task, with the tasks still open run to `end` (the tally itself is unchanged)."""
+        figures: list[TaskFigures] = []
+        for number in sorted(folded.tasks):
+            task = folded.tasks[number]
+            overrun = self.overruns[number]
+            if number not in self.closed and end is not None:
+                late = end - self.deadlines[number]
+                if late > timedelta(0):
+                    overrun += late
+            figures.append(
+                TaskFigures(
+                    number=number,
+                    owner=task.owner,
+                    text=task.text,
+                    assigned_at=task.assigned_at,
+                    timebox=self.first_box[number],
+                    extensions=tuple(self.extensions[number]),
+                    reassignments=task.reassignments,
+                    acknowledged_at=task.acknowledged_at,
+                    status=task.status,
+                    closed_at=task.closed_at,
+                    overrun=overrun,
+                )
+            )
+        return figures
+
+
 def task_figures(
     events: Sequence[ev.Event],
     *,
@@ -164,58 +230,11 @@ def task_figures(
 ) -> list[TaskFigures]:
     """Per task: timebox, extensions, reassignments, acknowledgement and overrun."""
     end = end or call_end(events)
-    first_box: dict[int, timedelta] = {}
-    deadlines: dict[int, datetime] = {}
-    overruns: dict[int, timedelta] = {}
-    extensions: dict[int, list[Extension]] = {}
-    closed: set[int] = set()
-
-    def run_to(number: int, at: datetime) -> None:
-        late = at - deadlines[number]
-        if late > timedelta(0):
-            overruns[number] += late
-
+    tally = TaskTally()
     for event in events:
-        data = event.data
-        if isinstance(data, ev.TaskAssigned):
-            first_box[data.number] = timedelta(seconds=data.timebox_seconds)
-            deadlines[data.number] = data.deadline
-            overruns[data.number] = timedelta(0)
-            extensions[data.number] = []
-        elif isinstance(data, ev.TaskExtended):
-            run_to(data.number, event.at)
-            deadlines[data.number] = data.deadline
-            extensions[data.number].append(
-                Extension(event.at, timedelta(seconds=data.timebox_seconds), data.deadline)
-            )
-        elif isinstance(data, ev.TaskReassigned):
-            run_to(data.number, event.at)
-            deadlines[data.number] = data.deadline
-        elif isinstance(data, ev.TaskDone | ev.TaskCancelled):
-            run_to(data.number, event.at)
-            closed.add(data.number)
+        tally.add(event)
     folded = state if state is not None else replay(events)
-    figures: list[TaskFigures] = []
-    for number in sorted(folded.tasks):
-        task = folded.tasks[number]
-        if number not in closed and end is not None:
-            run_to(number, end)
-        figures.append(
-            TaskFigures(
-                number=number,
-                owner=task.owner,
-                text=task.text,
-                assigned_at=task.assigned_at,
-                timebox=first_box[number],
-                extensions=tuple(extensions[number]),
-                reassignments=task.reassignments,
-                acknowledged_at=task.acknowledged_at,
-                status=task.status,
-                closed_at=task.closed_at,
-                overrun=overruns[number],
-            )
-        )
-    return figures
+    return tally.figures(folded, end)
 
 
 def unacknowledged_tasks(events: Sequence[ev.Event]) -> list[TaskFigures]:
@@ -533,6 +552,50 @@ class Metrics:
         return sum(len(d.objections) for d in self.decisions)
 
 
+class MetricsFeed:
+    """What the figures read from the log, gathered batch by batch as it is read, so a long log
+    need not be kept as events: scribe entries (most of a long log) matter only for the first
+    known sign; tasks only for the task figures (kept as a tally); updates only for the update
+    figures. The rest (declaration, severity, phase, people, roles, resolution) is short and is
+    kept as events."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.as_of: datetime | None = None
+        #: The earliest time of any scribe entry (when it happened).
+        self.first_logged: datetime | None = None
+        self.skeleton: list[ev.Event] = []
+        self.with_updates: list[ev.Event] = []
+        self.tasks = TaskTally()
+
+    def add(self, events: Iterable[ev.Event]) -> None:
+        first = self.first_logged
+        skeleton = self.skeleton.append
+        with_updates = self.with_updates.append
+        tally = self.tasks.add
+        event = None
+        count = 0
+        for event in events:
+            count += 1
+            data = event.data
+            kind = type(data)
+            if isinstance(data, ev.LogEntryAdded):
+                when = data.occurred_at or event.at
+                if first is None or when < first:
+                    first = when
+            elif kind in _TASK_EVENTS:
+                tally(event)
+            elif kind is ev.UpdatePosted:
+                with_updates(event)
+            elif kind not in _OTHER_EVENTS:
+                skeleton(event)
+                with_updates(event)
+        self.first_logged = first
+        self.count += count
+        if event is not None:
+            self.as_of = event.at
+
+
 def compute_metrics(
     events: Sequence[ev.Event],
     *,
@@ -540,31 +603,27 @@ def compute_metrics(
     state: IncidentState | None = None,
 ) -> Metrics:
     """All the figures for one incident's events (`state` saves a replay when already known)."""
-    folded = state if state is not None else replay(events)
-    if folded.declared_at is None or not events:
+    if isinstance(events, ReviewEvents):
+        feed = events.feed  # gathered as the log was read
+    else:
+        feed = MetricsFeed()
+        feed.add(events)
+    return metrics_from(feed, cadence=cadence, state=state if state is not None else replay(events))
+
+
+def metrics_from(
+    feed: MetricsFeed, *, state: IncidentState, cadence: Cadence | None = None
+) -> Metrics:
+    """All the figures from what `feed` gathered and the incident's folded `state`."""
+    folded = state
+    if folded.declared_at is None or feed.as_of is None:
         raise ValueError("metrics need a declared incident")
-    # One pass sorts the log: scribe entries (most of a long log) matter only for the first
-    # known sign; tasks only for the task figures; updates only for the update figures. The
-    # rest (declaration, severity, phase, people, roles, resolution) is short.
     first_known = folded.declared_at
-    skeleton: list[ev.Event] = []
-    with_updates: list[ev.Event] = []
-    task_events: list[ev.Event] = []
-    for event in events:
-        data = event.data
-        kind = type(data)
-        if isinstance(data, ev.LogEntryAdded):
-            when = data.occurred_at or event.at
-            if when < first_known:
-                first_known = when
-        elif kind in _TASK_EVENTS:
-            task_events.append(event)
-        elif kind is ev.UpdatePosted:
-            with_updates.append(event)
-        elif kind not in _OTHER_EVENTS:
-            skeleton.append(event)
-            with_updates.append(event)
-    as_of = events[-1].at
+    if feed.first_logged is not None and feed.first_logged < first_known:
+        first_known = feed.first_logged
+    skeleton = feed.skeleton
+    with_updates = feed.with_updates
+    as_of = feed.as_of
     end = resolved_at(skeleton) or as_of
     return Metrics(
         incident_id=folded.incident_id,
@@ -588,8 +647,8 @@ def compute_metrics(
         if first_known < folded.declared_at
         else None,
         time_at_severity=time_at_severity(skeleton, end=end),
-        tasks=tuple(task_figures(task_events, state=folded, end=end)),
-        decisions=tuple(decision_figures(events, state=folded)),
+        tasks=tuple(feed.tasks.figures(folded, end)),
+        decisions=tuple(decision_figures(skeleton, state=folded)),
         severity_changes=tuple(severity_changes(skeleton)),
         handovers=tuple(handovers(skeleton)),
         people=tuple(people_figures(skeleton, end=end)),

@@ -19,6 +19,9 @@ from pathlib import Path
 from ic_console.domain.events import Event
 from ic_console.domain.model import Status
 from ic_console.domain.state import IncidentState, apply
+from ic_console.review.digest import ReviewEvents, keep_as_json
+from ic_console.review.metrics import MetricsFeed
+from ic_console.review.timeline import TimelineBuilder
 from ic_console.store.eventlog import EventLog, LogDamaged
 from ic_console.store.incident import EVENTS_FILE, StoreError, resolve_incident_id
 from ic_console.store.paths import incident_dir
@@ -43,7 +46,7 @@ class ReviewSource:
     """One incident as read for review: its events in log order and their fold."""
 
     directory: Path
-    events: list[Event]
+    events: ReviewEvents
     state: IncidentState
     notices: list[str] = field(default_factory=list)
     #: True when the files cannot be written from here (a read-only copy).
@@ -56,21 +59,34 @@ class ReviewSource:
     @property
     def as_of(self) -> datetime | None:
         """The time of the last recorded event: the review's "now", so output is repeatable."""
-        return self.events[-1].at if self.events else None
+        return self.events.as_of
 
 
-def load_events(directory: Path) -> tuple[list[Event], IncidentState, list[str]]:
-    """Read and fold the log in `directory`; stop at the first damaged or ill-fitting event."""
+def load_events(directory: Path) -> tuple[ReviewEvents, IncidentState, list[str]]:
+    """Read and fold the log in `directory`; stop at the first damaged or ill-fitting event.
+
+    One pass, batch by batch as the log validates them: each batch is folded into the state,
+    added to the timeline and the metrics' feed and kept as JSON, then its models are dropped,
+    so a long log is never held as events all at once.
+    """
     path = directory / EVENTS_FILE
     if not path.is_file():
         raise StoreError(f"{directory} is not an incident directory: it has no {EVENTS_FILE}.")
     log = EventLog(path)
     notices: list[str] = []
     state = IncidentState()
-    events: list[Event] = []
-    with gc_paused():
-        result = log.read_new()
-        for event in result.events:
+    timeline = TimelineBuilder()
+    feed = MetricsFeed()
+    arrays: list[bytes] = []
+    counts: list[int] = []
+    stopped = False
+
+    def take(batch: list[Event]) -> None:
+        nonlocal stopped
+        if stopped:
+            return
+        fitting = batch
+        for index, event in enumerate(batch):
             try:
                 apply(state, event)
             except (KeyError, ValueError, AttributeError, TypeError) as error:
@@ -78,8 +94,18 @@ def load_events(directory: Path) -> tuple[list[Event], IncidentState, list[str]]
                     f"{path}: event {event.seq} ({event.type}) does not fit the incident "
                     f"({error!r}); showing the events before it."
                 )
+                fitting = batch[:index]
+                stopped = True
                 break
-            events.append(event)
+        if fitting:
+            timeline.add(fitting)
+            feed.add(fitting)
+            arrays.append(keep_as_json(fitting))
+            counts.append(len(fitting))
+
+    with gc_paused():
+        result = log.read_new(take)
+        events = ReviewEvents(arrays, counts, timeline.finish(), feed)
     damage: LogDamaged | None = result.damage
     if damage is not None:
         notices.append(

@@ -17,6 +17,7 @@ from operator import attrgetter
 from ic_console.domain import events as ev
 from ic_console.domain.durations import format_duration
 from ic_console.domain.model import LogKind, Role, severity_label
+from ic_console.review.digest import ReviewEvents
 
 
 class EntryKind(StrEnum):
@@ -200,57 +201,83 @@ def _owner(tasks: _Tasks, number: int) -> tuple[str, ...]:
     return (task[0],) if task else ()
 
 
-def build_timeline(events: Iterable[ev.Event]) -> list[TimelineEntry]:
-    """Every event as a timeline entry, ordered by when it happened (log order breaks ties)."""
-    tasks: _Tasks = {}
-    entries: list[TimelineEntry] = []
-    append = entries.append
-    log_kinds = _LOG_KINDS
-    for event in events:
-        data = event.data
-        actor = event.actor
-        recorded = event.at
-        if type(data) is ev.LogEntryAdded:  # most of any log: the short way
-            occurred = data.occurred_at
-            if occurred == recorded:
-                occurred = None
+class TimelineBuilder:
+    """Builds the timeline batch by batch, so a long log never has to be held as events: each
+    batch can be dropped once it is added. The entries share their strings and times with the
+    events; an actor's one-name `people` tuple is made once and shared."""
+
+    def __init__(self) -> None:
+        self._tasks: _Tasks = {}
+        self._entries: list[TimelineEntry] = []
+        self._alone: dict[str, tuple[str, ...]] = {}
+
+    def add(self, events: Iterable[ev.Event]) -> None:
+        tasks = self._tasks
+        alone = self._alone
+        append = self._entries.append
+        log_kinds = _LOG_KINDS
+        for event in events:
+            data = event.data
+            actor = event.actor
+            recorded = event.at
+            people = alone.get(actor)
+            if people is None:
+                people = alone[actor] = (actor,)
+            if type(data) is ev.LogEntryAdded:  # most of any log: the short way
+                occurred = data.occurred_at
+                if occurred == recorded:
+                    occurred = None
+                append(
+                    TimelineEntry(
+                        event.seq,
+                        occurred or recorded,
+                        recorded,
+                        occurred,
+                        actor,
+                        event.role,
+                        log_kinds[data.kind],
+                        data.type,
+                        data.text,
+                        people,
+                    )
+                )
+                continue
+            kind, text, named = _describe(data, tasks)
+            if isinstance(data, ev.TaskAssigned):
+                tasks[data.number] = (data.owner, data.text)
+            elif isinstance(data, ev.TaskReassigned):
+                tasks[data.number] = (data.owner, tasks.get(data.number, ("", ""))[1])
+            if named:
+                people = tuple(dict.fromkeys((actor, *filter(None, named))))
             append(
                 TimelineEntry(
                     event.seq,
-                    occurred or recorded,
                     recorded,
-                    occurred,
+                    recorded,
+                    None,
                     actor,
                     event.role,
-                    log_kinds[data.kind],
+                    kind,
                     data.type,
-                    data.text,
-                    (actor,),
+                    text,
+                    people,
                 )
             )
-            continue
-        kind, text, named = _describe(data, tasks)
-        if isinstance(data, ev.TaskAssigned):
-            tasks[data.number] = (data.owner, data.text)
-        elif isinstance(data, ev.TaskReassigned):
-            tasks[data.number] = (data.owner, tasks.get(data.number, ("", ""))[1])
-        people = (actor,) if not named else tuple(dict.fromkeys((actor, *filter(None, named))))
-        append(
-            TimelineEntry(
-                event.seq,
-                recorded,
-                recorded,
-                None,
-                actor,
-                event.role,
-                kind,
-                data.type,
-                text,
-                people,
-            )
-        )
-    entries.sort(key=attrgetter("when"))  # stable: log order breaks ties
-    return entries
+
+    def finish(self) -> list[TimelineEntry]:
+        """The entries ordered by when they happened (log order breaks ties)."""
+        entries = self._entries
+        entries.sort(key=attrgetter("when"))  # stable: log order breaks ties
+        return entries
+
+
+def build_timeline(events: Iterable[ev.Event]) -> list[TimelineEntry]:
+    """Every event as a timeline entry, ordered by when it happened (log order breaks ties)."""
+    if isinstance(events, ReviewEvents):
+        return list(events.timeline)  # built as the log was read
+    builder = TimelineBuilder()
+    builder.add(events)
+    return builder.finish()
 
 
 def filter_timeline(
