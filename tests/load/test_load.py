@@ -238,8 +238,8 @@ def test_the_store_replay_stays_under_the_memory_ceiling(load_home: Path) -> Non
     assert report["peak_mb"] < MEMORY_CEILING_MB
 
 
-#: Measured on 2026-11-23, peak of open for review + one export: md ~197 MB, html ~232,
-#: json ~283, csv ~165 (open alone ~160). Before, every event was kept as a model: open alone
+#: Measured on 2026-11-23, peak of open for review + one export: md ~172 MB, html ~208,
+#: json ~218, csv ~139 (open alone ~135). Before, every event was kept as a model: open alone
 #: ~265 MB, md ~326, html ~361, json ~615, csv ~267.
 @pytest.mark.parametrize("fmt", ["md", "html", "json", "csv"])
 def test_each_export_stays_under_the_memory_ceiling(load_home: Path, fmt: str) -> None:

@@ -194,7 +194,7 @@ def _timeline_arrays(entries: Sequence[TimelineEntry]) -> Iterator[bytes]:
 def _event_arrays(events: Sequence[Event]) -> Iterator[bytes]:
     """Events as compact JSON arrays, a batch at a time: as the review kept them, or dumped."""
     if isinstance(events, ReviewEvents):
-        yield from events.arrays
+        yield from events.arrays()
         return
     for start in range(0, len(events), JSON_BATCH):
         yield EVENT_LIST_ADAPTER.dump_json(list(events[start : start + JSON_BATCH]))
