@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tab, Tabs
+from textual.widgets import Static, Tab, Tabs
 
 from ic_console.content.phrasebook import Phrasebook
 from ic_console.domain import commands as cmd
@@ -33,6 +33,7 @@ from ic_console.tui.text import TimeFormat, literal, literal_lines
 from ic_console.tui.widgets.incident_header import IncidentHeader
 from ic_console.tui.widgets.log_input import LogInput
 from ic_console.tui.widgets.phrasebook_pane import PhrasebookPane
+from ic_console.tui.widgets.quiet_footer import QuietFooter
 from ic_console.tui.widgets.roster import Roster
 from ic_console.tui.widgets.scribe_log import ScribeLog
 from ic_console.tui.widgets.task_board import TaskBoard
@@ -157,7 +158,7 @@ class ConsoleScreen(Screen[None]):
             with Vertical(id="pane-phrases", classes="pane"):
                 yield PhrasebookPane(self.phrasebook, id="phrasebook")
             yield from self.compose_log_pane()
-        yield Footer(compact=True)
+        yield QuietFooter(compact=True)
 
     def compose_log_pane(self) -> ComposeResult:
         """The scribe log, the full text of the selected entry, and the log line to type in."""

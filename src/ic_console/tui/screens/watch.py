@@ -15,7 +15,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer
 
 from ic_console.domain.situations import current_situations
 from ic_console.domain.state import IncidentState
@@ -23,6 +22,7 @@ from ic_console.tui.screens.console import ConsoleScreen, PaletteCommand
 from ic_console.tui.widgets.chase_list import ChaseList
 from ic_console.tui.widgets.deputy_clock import DeputyClock
 from ic_console.tui.widgets.incident_header import IncidentHeader
+from ic_console.tui.widgets.quiet_footer import QuietFooter
 from ic_console.tui.widgets.task_board import TaskBoard
 
 
@@ -52,7 +52,7 @@ class WatchScreen(ConsoleScreen, inherit_bindings=False):
             with Vertical(id="pane-chase", classes="pane"):
                 yield ChaseList(self.phrasebook, id="chase")
         yield from self.compose_log_pane()
-        yield Footer(compact=True)
+        yield QuietFooter(compact=True)
 
     def _mounted(self) -> None:
         titles = {"tasks": "Tasks by deadline", "chase": "Chase now", "log": "Scribe log"}
