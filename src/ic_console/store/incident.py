@@ -34,7 +34,7 @@ from ic_console.store.paths import (
     incidents_dir,
     make_private_dir,
 )
-from ic_console.store.summary import read_summary, write_summary
+from ic_console.store.summary import FollowupCount, read_summary, write_summary
 
 EVENTS_FILE = "events.jsonl"
 SUMMARY_FILE = "incident.toml"
@@ -95,6 +95,7 @@ class IncidentStore:
         #: Called with every batch of events applied (a batch starting at seq 1 is a full
         #: reload), so a screen can keep its own view of the log without reading it twice.
         self.on_events = on_events
+        self._followups = FollowupCount()
 
     # -- paths ---------------------------------------------------------------------------------
 
@@ -336,7 +337,12 @@ class IncidentStore:
         if not self.state.declared:
             return
         try:
-            write_summary(self.summary_path, self.state, log_bytes=self.log.offset)
+            write_summary(
+                self.summary_path,
+                self.state,
+                log_bytes=self.log.offset,
+                followups=self._followups(self.state),
+            )
         except OSError as error:
             self.notices.append(
                 Notice(
