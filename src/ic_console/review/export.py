@@ -45,10 +45,30 @@ def to_html(review: Review) -> str:
     return render_html(build_postmortem(review))
 
 
+#: Values `_plain` gives back as they are.
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
+
+#: Each dataclass's field names, None for any other class (asked once per class).
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    try:
+        return _FIELD_NAMES[cls]
+    except KeyError:
+        names = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
+        _FIELD_NAMES[cls] = names
+        return names
+
+
 def _plain(value: Any) -> Any:
     """Dataclasses, enums, times and durations as JSON values (durations in seconds)."""
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
     if isinstance(value, datetime):
-        return iso(value)
+        return _iso(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, timedelta):
@@ -56,8 +76,9 @@ def _plain(value: Any) -> Any:
         return int(seconds) if seconds == int(seconds) else seconds
     if isinstance(value, Enum):
         return value.value
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    names = _field_names(kind)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 from ic_console.domain.durations import format_duration
 
 _CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
-#: Markdown's special characters, each escaped with a backslash (for `str.translate`).
-MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|"})
+#: Markdown's special characters, the backslash first; each is escaped with a backslash.
+MD_SPECIAL = "\\`*_[]<>|"
+#: The same escapes for `str.translate`.
+MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in MD_SPECIAL})
 
 
 def printable(text: str, *, keep_newlines: bool = False) -> str:
