@@ -316,8 +316,12 @@ class ConsoleScreen(Screen[None]):
         """The full entry under the cursor: the list shows one line of each."""
         row = event.row
         detail = self.query_one("#log-detail", Static)
+        # Hidden (the IC is typing, not reading), its size cannot move anything: skip the
+        # layout of the whole screen that each new row would otherwise cost. Showing it lays
+        # the screen out anyway.
+        layout = detail.display
         if row is None:
-            detail.update("")
+            detail.update("", layout=layout)
             return
         head = Text(
             f"#{row.seq} · recorded {self.times.clock(row.recorded_at)} "
@@ -326,7 +330,7 @@ class ConsoleScreen(Screen[None]):
         )
         if row.occurred_at is not None:
             head.append(f" · happened {self.times.clock(row.occurred_at)}", style="dim")
-        detail.update(Group(head, Text("\n".join(literal_lines(row.text)))))
+        detail.update(Group(head, Text("\n".join(literal_lines(row.text)))), layout=layout)
 
     def on_descendant_focus(self) -> None:
         self.query_one("#pane-log").set_class(self.focused is self.scribe, "-reading")
