@@ -273,9 +273,16 @@ class ConsoleApp(App[int]):
         roles = store.state.roles_of(self.settings.actor)
         return roles[0] if roles else None
 
+    @property
+    def live_screen(self) -> ConsoleScreen | None:
+        """The console screen, unless the app is closing: timers may still fire while the
+        screen's widgets are being removed, and then there is nothing left to update."""
+        screen = self.console_screen
+        return screen if screen is not None and screen.is_attached else None
+
     def heartbeat(self) -> None:
         """Refresh our presence file and show the other consoles. Never fatal: it is a courtesy."""
-        presence, screen = self.presence, self.console_screen
+        presence, screen = self.presence, self.live_screen
         if presence is None:
             return
         presence.role = self._my_role()
@@ -364,7 +371,7 @@ class ConsoleApp(App[int]):
 
     def push_state(self) -> None:
         """Show the store's state on the console."""
-        store, console = self.store, self.console_screen
+        store, console = self.store, self.live_screen
         if store is None or console is None:
             return
         now = self.settings.clock.now()
@@ -377,10 +384,11 @@ class ConsoleApp(App[int]):
 
     def tick(self) -> None:
         """The one app-wide second: countdowns move on, expired timeboxes raise an alert."""
-        if self.console_screen is None:
+        console = self.live_screen
+        if console is None:
             return
         now = self.settings.clock.now()
-        self.console_screen.tick(now)
+        console.tick(now)
         self._alerts(now)
 
     def poll(self) -> None:
@@ -398,8 +406,9 @@ class ConsoleApp(App[int]):
         for notice in result.notices:
             self.notify(literal(notice.message), severity="error" if notice.severe else "warning")
         if result.events or result.reloaded:
-            if result.reloaded and self.console_screen is not None:
-                self.console_screen.set_rows(self.rows)
+            screen = self.live_screen
+            if result.reloaded and screen is not None:
+                screen.set_rows(self.rows)
             self.push_state()
 
     def _alerts(self, now: datetime) -> None:
