@@ -14,87 +14,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from common import Figure, print_figures  # noqa: E402
+from common import Figure, print_figures, write_incident  # noqa: E402
 
 REPLAY_EVENTS = 100_000
 APPENDS = 500
 HELP_RUNS = 7
-
-
-def build_incident(root: Path, count: int) -> Path:
-    """Write an incident of `count` realistic events straight to disk (no fsync per event)."""
-    import uuid
-
-    from ic_console.domain import commands as c
-    from ic_console.domain.clock import FakeClock
-    from ic_console.domain.events import Event
-    from ic_console.domain.model import Audience, LogKind, Role
-    from ic_console.domain.state import IncidentState, apply
-    from ic_console.store.eventlog import encode
-    from ic_console.store.incident import EVENTS_FILE
-    from ic_console.store.paths import incident_dir, make_private_dir
-
-    clock = FakeClock()
-    state = IncidentState()
-    lines: list[bytes] = []
-    people = [f"Responder {n}" for n in range(12)]
-
-    def run(command: c.Command, actor: str = "Alex") -> None:
-        for payload in c.decide(command, state, clock.now(), actor):
-            event = Event(
-                seq=state.last_seq + 1,
-                id=uuid.uuid4().hex,
-                at=clock.now(),
-                actor=actor,
-                data=payload,
-            )
-            apply(state, event)
-            lines.append(encode(event))
-
-    run(c.Declare(incident_id="bench", title="Checkout errors in EU", severity=1))
-    run(c.AssignRole(role=Role.IC, name="Alex"))
-    for person in people:
-        run(c.Join(name=person))
-    step = 0
-    while state.last_seq < count:
-        step += 1
-        clock.advance(2)
-        owner = people[step % len(people)]
-        phase = step % 10
-        if phase < 5:
-            kind = (LogKind.NOTE, LogKind.ACTION, LogKind.STATUS, LogKind.FOLLOWUP)[step % 4]
-            run(
-                c.AddLogEntry(
-                    text=f"Observation {step}: p99 latency on eu-west at {step % 900}ms", kind=kind
-                ),
-                actor=owner,
-            )
-        elif phase == 5:
-            run(c.AssignTask(owner=owner, text=f"Check shard {step}", timebox=timedelta(minutes=5)))
-        elif phase == 6:
-            open_tasks = state.open_tasks()
-            if open_tasks:
-                run(c.CompleteTask(number=open_tasks[0].number))
-        elif phase == 7:
-            run(c.ProposeDecision(text=f"Fail over shard {step} to the standby"))
-        elif phase == 8:
-            open_decisions = state.open_decisions()
-            if open_decisions:
-                run(c.AcceptDecision(number=open_decisions[0].number))
-        else:
-            run(c.PostUpdate(audience=Audience.INTERNAL, text=f"Update {step}: still diagnosing"))
-    del lines[count:]
-    directory = incident_dir(root, "bench")
-    make_private_dir(directory)
-    (directory / EVENTS_FILE).write_bytes(b"".join(lines))
-    return directory
 
 
 _REPLAY_CHILD = r"""
@@ -136,7 +66,7 @@ def _child(code: str, *args: str) -> dict[str, float]:
 
 
 def replay_figures(root: Path) -> list[Figure]:
-    build_incident(root, REPLAY_EVENTS)
+    write_incident(root, "bench", REPLAY_EVENTS)
     # Warm the summary (the first open writes it) and the page cache, then measure.
     _child(_REPLAY_CHILD, str(root), "store")
     runs = [_child(_REPLAY_CHILD, str(root), "store") for _ in range(3)]

@@ -13,86 +13,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from common import Figure, print_figures  # noqa: E402
+from common import Figure, print_figures, write_incident  # noqa: E402
 
 EXPORT_EVENTS = 100_000
 SEARCH_INCIDENTS = 200
 EVENTS_PER_SEARCHED_INCIDENT = 500
 RUNS = 3
-
-
-def write_incident(root: Path, incident_id: str, count: int, *, rare: str | None = None) -> None:
-    """An incident of `count` realistic events, written straight to disk (one write)."""
-    import uuid
-
-    from ic_console.domain import commands as c
-    from ic_console.domain.clock import FakeClock
-    from ic_console.domain.events import Event
-    from ic_console.domain.model import Audience, LogKind, Role
-    from ic_console.domain.state import IncidentState, apply
-    from ic_console.store.eventlog import encode
-    from ic_console.store.incident import EVENTS_FILE
-    from ic_console.store.paths import incident_dir, make_private_dir
-
-    clock = FakeClock()
-    state = IncidentState()
-    lines: list[bytes] = []
-    people = [f"Responder {n}" for n in range(12)]
-
-    def run(command: c.Command, actor: str = "Alex") -> None:
-        for payload in c.decide(command, state, clock.now(), actor):
-            event = Event(
-                seq=state.last_seq + 1,
-                id=uuid.uuid4().hex,
-                at=clock.now(),
-                actor=actor,
-                data=payload,
-            )
-            apply(state, event)
-            lines.append(encode(event))
-
-    run(c.Declare(incident_id=incident_id, title=f"Checkout errors {incident_id}", severity=1))
-    run(c.AssignRole(role=Role.IC, name="Alex"))
-    for person in people:
-        run(c.Join(name=person))
-    step = 0
-    while state.last_seq < count:
-        step += 1
-        clock.advance(2)
-        owner = people[step % len(people)]
-        phase = step % 10
-        if phase < 5:
-            kind = (LogKind.NOTE, LogKind.ACTION, LogKind.STATUS, LogKind.FOLLOWUP)[step % 4]
-            text = f"Observation {step}: p99 latency on eu-west at {step % 900}ms"
-            if rare and step == 50:
-                text += f" ({rare})"
-            run(c.AddLogEntry(text=text, kind=kind), actor=owner)
-        elif phase == 5:
-            run(c.AssignTask(owner=owner, text=f"Check shard {step}", timebox=timedelta(minutes=5)))
-        elif phase == 6:
-            open_tasks = state.open_tasks()
-            if open_tasks:
-                run(c.CompleteTask(number=open_tasks[0].number))
-        elif phase == 7:
-            run(c.ProposeDecision(text=f"Fail over shard {step} to the standby"))
-        elif phase == 8:
-            open_decisions = state.open_decisions()
-            if open_decisions:
-                run(c.AcceptDecision(number=open_decisions[0].number))
-        else:
-            run(c.PostUpdate(audience=Audience.INTERNAL, text=f"Update {step}: still diagnosing"))
-    run(c.Resolve())
-    del lines[count:]
-    directory = incident_dir(root, incident_id)
-    make_private_dir(directory)
-    (directory / EVENTS_FILE).write_bytes(b"".join(lines))
 
 
 _EXPORT_CHILD = r"""
@@ -145,7 +77,7 @@ def _best(code: str, *args: str) -> dict[str, float]:
 
 
 def export_figures(root: Path) -> list[Figure]:
-    write_incident(root, "bench-export", EXPORT_EVENTS)
+    write_incident(root, "bench-export", EXPORT_EVENTS, resolve=True)
     floor = _best(_EXPORT_CHILD, str(root), "floor")["seconds"]
     opened = _best(_EXPORT_CHILD, str(root), "open")
     figures = [
@@ -175,7 +107,7 @@ def export_figures(root: Path) -> list[Figure]:
 def search_figures(root: Path) -> list[Figure]:
     for n in range(SEARCH_INCIDENTS):
         rare = "zebra-crossing" if n % 50 == 7 else None
-        write_incident(root, f"inc-{n:03d}", EVENTS_PER_SEARCHED_INCIDENT, rare=rare)
+        write_incident(root, f"inc-{n:03d}", EVENTS_PER_SEARCHED_INCIDENT, rare=rare, resolve=True)
     floor = _best(_SEARCH_CHILD, str(root), "floor")["seconds"]
     rare = _best(_SEARCH_CHILD, str(root), "zebra-crossing")
     common = _best(_SEARCH_CHILD, str(root), "standby")

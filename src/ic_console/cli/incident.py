@@ -138,7 +138,7 @@ def register(sub: SubParsers) -> None:
         "--kind",
         default="note",
         metavar="KIND",
-        help="note (default), action, status or followup (a TODO for the postmortem)",
+        help="note (default), action, status or followup (an action item for the postmortem)",
     )
     p.add_argument(
         "--at",

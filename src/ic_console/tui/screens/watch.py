@@ -121,7 +121,7 @@ class WatchScreen(ConsoleScreen, inherit_bindings=False):
         commands = [
             PaletteCommand("Log a line", "Start typing in the scribe log", self.action_log),
             PaletteCommand(
-                "Add a follow-up item", "A TODO for the postmortem", self.action_followup
+                "Add a follow-up item", "An action item for the postmortem", self.action_followup
             ),
             PaletteCommand(
                 "Copy the chase sentence",
