@@ -200,6 +200,10 @@ def test_deputy_view_calls_out_marks_and_chases_expired_timeboxes(
         said = notifications(deputy)
         assert any("Say: “Sam, it has been 5 minutes." in n for n in said)
         assert any("we are at the 10 minute mark" in n for n in said)
+        # c copies the call-out while the mark is fresh (else the first chase sentence).
+        await deputy_pilot.press("c")
+        assert deputy.clipboard == "Commander, be advised: we are at the 10 minute mark."
+        said = notifications(deputy)
         # Once each: the next tick does not repeat them.
         deputy.tick()
         assert len(notifications(deputy)) == len(said)

@@ -456,12 +456,15 @@ class ConsoleScreen(Screen[None]):
                 self.action_pane("phrases")
 
     def action_copy_phrase(self) -> None:
-        sentences = self.phrases.sentences
+        self.copy_sentences(self.phrases.sentences, "There is no sentence to copy.", "Phrasebook")
+
+    def copy_sentences(self, sentences: list[str], nothing: str, title: str) -> None:
+        """Put the sentences on the clipboard, or say why there is nothing to copy."""
         if not sentences:
-            self.notify("There is no sentence to copy.", severity="warning")
+            self.notify(nothing, severity="warning")
             return
         self.app.copy_to_clipboard(" ".join(sentences))
-        self.notify("Copied to the clipboard.", title="Phrasebook", timeout=2)
+        self.notify("Copied to the clipboard.", title=title, timeout=2)
 
     # -- the command palette -------------------------------------------------------------------
 

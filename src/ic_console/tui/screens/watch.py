@@ -111,11 +111,7 @@ class WatchScreen(ConsoleScreen, inherit_bindings=False):
         sentences = self.clock.callout
         if not sentences and self.chase.chase:
             sentences = self.phrasebook.render(self.chase.chase[0])[:1]
-        if not sentences:
-            self.notify("Nobody to chase and no mark to call out.", severity="warning")
-            return
-        self.app.copy_to_clipboard(" ".join(sentences))
-        self.notify("Copied to the clipboard.", title="Deputy", timeout=2)
+        self.copy_sentences(sentences, "Nobody to chase and no mark to call out.", "Deputy")
 
     def palette_commands(self) -> list[PaletteCommand]:
         commands = [
