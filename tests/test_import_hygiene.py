@@ -22,7 +22,8 @@ HEADLESS_PROBE = """
 import importlib, json, pkgutil, sys
 
 loaded = []
-for name in ("ic_console.domain", "ic_console.store", "ic_console.content", "ic_console.review"):
+for name in ("ic_console.domain", "ic_console.store", "ic_console.content", "ic_console.live",
+             "ic_console.review"):
     try:
         package = importlib.import_module(name)
     except ModuleNotFoundError as error:
@@ -65,10 +66,21 @@ def test_core_layers_and_ic_help_do_not_import_textual(tmp_path: Path) -> None:
 
 #: For each layer, the ic_console layers and outside packages it must never import.
 FORBIDDEN = {
-    "domain": {"store", "content", "review", "cli", "tui", "textual", "rich", "platformdirs"},
-    "store": {"content", "review", "cli", "tui", "textual", "rich"},
-    "content": {"store", "review", "cli", "tui", "textual", "rich"},
-    "review": {"cli", "tui", "textual"},
+    "domain": {
+        "store",
+        "content",
+        "live",
+        "review",
+        "cli",
+        "tui",
+        "textual",
+        "rich",
+        "platformdirs",
+    },
+    "store": {"content", "live", "review", "cli", "tui", "textual", "rich"},
+    "content": {"store", "live", "review", "cli", "tui", "textual", "rich"},
+    "live": {"review", "cli", "tui", "textual", "rich"},
+    "review": {"live", "cli", "tui", "textual"},
 }
 
 

@@ -69,6 +69,12 @@ PAYLOADS: dict[type[ev._Payload], st.SearchStrategy[ev._Payload]] = {
     ),
     ev.TaskDone: st.builds(ev.TaskDone, number=numbers),
     ev.TaskCancelled: st.builds(ev.TaskCancelled, number=numbers),
+    ev.TaskReopened: st.builds(ev.TaskReopened, number=numbers),
+    ev.TaskUnacknowledged: st.builds(ev.TaskUnacknowledged, number=numbers),
+    ev.TaskExtensionUndone: st.builds(
+        ev.TaskExtensionUndone, number=numbers, timebox_seconds=st.integers(1), deadline=instants
+    ),
+    ev.DecisionReopened: st.builds(ev.DecisionReopened, number=numbers),
     ev.DecisionProposed: st.builds(ev.DecisionProposed, number=numbers, text=texts),
     ev.ObjectionRaised: st.builds(ev.ObjectionRaised, number=numbers, by=names, text=texts),
     ev.DecisionAccepted: st.builds(ev.DecisionAccepted, number=numbers),

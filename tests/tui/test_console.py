@@ -15,8 +15,8 @@ from ic_console.domain import events as ev
 from ic_console.domain.clock import FakeClock
 from ic_console.store.incident import IncidentStore, list_incidents
 from ic_console.tui.app import make_app
-from ic_console.tui.commands import ConsoleCommands
 from ic_console.tui.config import ConfigError
+from ic_console.tui.palette import ConsoleCommands, console_commands
 from ic_console.tui.screens.console import ConsoleScreen
 
 from .conftest import INCIDENT, console, drive, stored, type_text, until
@@ -48,7 +48,7 @@ def test_palette_follows_the_state(home: Path, clock: FakeClock, incident: Incid
     async def scenario(pilot: Pilot[int]) -> None:
         screen = pilot.app.screen
         assert isinstance(screen, ConsoleScreen)
-        titles = [c.title for c in screen.palette_commands()]
+        titles = [c.title for c in console_commands(screen)]
         assert "Acknowledge #1 Sam: check the db" in titles
         assert "Accept D1: roll back" in titles
         assert "Release Sam" in titles
@@ -211,7 +211,7 @@ def test_runbooks_open_from_a_key_and_the_palette(home: Path, clock: FakeClock, 
         await pilot.pause()
         screen = pilot.app.screen
         assert isinstance(screen, ConsoleScreen)
-        titles = [c.title for c in screen.palette_commands()]
+        titles = [c.title for c in console_commands(screen)]
         assert "Checklists" in titles
         assert any(title.startswith("Runbook: ") for title in titles)
 

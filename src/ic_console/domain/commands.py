@@ -365,6 +365,50 @@ class CancelTask(Command):
         return [ev.TaskCancelled(number=self._task(state, self.number).number)]
 
 
+class ReopenTask(Command):
+    """Undo done or cancelled: the task is open again, with its deadline as it was."""
+
+    number: int
+
+    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        task = self._task(state, self.number, open_only=False)
+        if task.is_open:
+            raise DomainError(f"Task {self.number} is open already; nothing to undo.")
+        return [ev.TaskReopened(number=task.number)]
+
+
+class UnacknowledgeTask(Command):
+    """Undo an acknowledgement recorded by mistake."""
+
+    number: int
+
+    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        task = self._task(state, self.number)
+        if task.acknowledged_at is None:
+            raise DomainError(f"Task {self.number} is not acknowledged; nothing to undo.")
+        return [ev.TaskUnacknowledged(number=task.number)]
+
+
+class UndoExtension(Command):
+    """Undo an extension: the timebox and deadline it replaced hold again."""
+
+    number: int
+    timebox: timedelta
+    deadline: datetime
+
+    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        task = self._task(state, self.number)
+        if task.extensions == 0:
+            raise DomainError(f"Task {self.number} was never extended; nothing to undo.")
+        return [
+            ev.TaskExtensionUndone(
+                number=task.number,
+                timebox_seconds=_timebox_seconds(self.timebox),
+                deadline=self.deadline,
+            )
+        ]
+
+
 # -- decisions ---------------------------------------------------------------------------------
 
 
@@ -403,6 +447,20 @@ class WithdrawDecision(Command):
 
     def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
         return [ev.DecisionWithdrawn(number=self._decision(state, self.number).number)]
+
+
+class ReopenDecision(Command):
+    """Undo accept or withdraw: the decision is open again for objections."""
+
+    number: int
+
+    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        decision = state.decisions.get(self.number)
+        if decision is None:
+            raise DomainError(f"There is no decision {self.number}.")
+        if decision.status is DecisionStatus.OPEN:
+            raise DomainError(f"Decision {self.number} is open already; nothing to undo.")
+        return [ev.DecisionReopened(number=decision.number)]
 
 
 # -- the scribe log, updates, checklists -------------------------------------------------------

@@ -117,6 +117,29 @@ class TaskCancelled(_Payload):
     number: int
 
 
+class TaskReopened(_Payload):
+    """A task closed by mistake is open again (the undo of done or cancelled)."""
+
+    type: Literal["task.reopened"] = "task.reopened"
+    number: int
+
+
+class TaskUnacknowledged(_Payload):
+    """An acknowledgement recorded by mistake is taken back."""
+
+    type: Literal["task.unacknowledged"] = "task.unacknowledged"
+    number: int
+
+
+class TaskExtensionUndone(_Payload):
+    """An extension recorded by mistake is taken back: the earlier timebox and deadline hold."""
+
+    type: Literal["task.extension_undone"] = "task.extension_undone"
+    number: int
+    timebox_seconds: int
+    deadline: AwareDatetime
+
+
 class DecisionProposed(_Payload):
     type: Literal["decision.proposed"] = "decision.proposed"
     number: int
@@ -137,6 +160,13 @@ class DecisionAccepted(_Payload):
 
 class DecisionWithdrawn(_Payload):
     type: Literal["decision.withdrawn"] = "decision.withdrawn"
+    number: int
+
+
+class DecisionReopened(_Payload):
+    """A decision accepted or withdrawn by mistake is open again."""
+
+    type: Literal["decision.reopened"] = "decision.reopened"
     number: int
 
 
@@ -182,10 +212,14 @@ Payload = Annotated[
     | TaskReassigned
     | TaskDone
     | TaskCancelled
+    | TaskReopened
+    | TaskUnacknowledged
+    | TaskExtensionUndone
     | DecisionProposed
     | ObjectionRaised
     | DecisionAccepted
     | DecisionWithdrawn
+    | DecisionReopened
     | LogEntryAdded
     | UpdatePosted
     | ChecklistItemTicked

@@ -377,6 +377,25 @@ def _task_cancelled(state: IncidentState, data: ev.TaskCancelled, event: ev.Even
     task.closed_at = event.at
 
 
+def _task_reopened(state: IncidentState, data: ev.TaskReopened, event: ev.Event) -> None:
+    task = state.tasks[data.number]
+    task.status = TaskStatus.OPEN
+    task.closed_at = None
+
+
+def _task_unacknowledged(
+    state: IncidentState, data: ev.TaskUnacknowledged, event: ev.Event
+) -> None:
+    state.tasks[data.number].acknowledged_at = None
+
+
+def _extension_undone(state: IncidentState, data: ev.TaskExtensionUndone, event: ev.Event) -> None:
+    task = state.tasks[data.number]
+    task.timebox = timedelta(seconds=data.timebox_seconds)
+    task.deadline = data.deadline
+    task.extensions = max(0, task.extensions - 1)
+
+
 def _decision_proposed(state: IncidentState, data: ev.DecisionProposed, event: ev.Event) -> None:
     state.decisions[data.number] = Decision(data.number, data.text, event.actor, event.at)
 
@@ -395,6 +414,12 @@ def _decision_withdrawn(state: IncidentState, data: ev.DecisionWithdrawn, event:
     decision = state.decisions[data.number]
     decision.status = DecisionStatus.WITHDRAWN
     decision.closed_at = event.at
+
+
+def _decision_reopened(state: IncidentState, data: ev.DecisionReopened, event: ev.Event) -> None:
+    decision = state.decisions[data.number]
+    decision.status = DecisionStatus.OPEN
+    decision.closed_at = None
 
 
 def _log_added(state: IncidentState, data: ev.LogEntryAdded, event: ev.Event) -> None:
@@ -432,10 +457,14 @@ _HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
     ev.TaskReassigned: _task_reassigned,
     ev.TaskDone: _task_done,
     ev.TaskCancelled: _task_cancelled,
+    ev.TaskReopened: _task_reopened,
+    ev.TaskUnacknowledged: _task_unacknowledged,
+    ev.TaskExtensionUndone: _extension_undone,
     ev.DecisionProposed: _decision_proposed,
     ev.ObjectionRaised: _objection,
     ev.DecisionAccepted: _decision_accepted,
     ev.DecisionWithdrawn: _decision_withdrawn,
+    ev.DecisionReopened: _decision_reopened,
     ev.LogEntryAdded: _log_added,
     ev.UpdatePosted: _update_posted,
     ev.ChecklistItemTicked: _ticked,

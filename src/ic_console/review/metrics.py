@@ -193,6 +193,13 @@ class TaskTally:
         elif isinstance(data, ev.TaskDone | ev.TaskCancelled):
             self._run_to(data.number, event.at)
             self.closed.add(data.number)
+        elif isinstance(data, ev.TaskReopened):
+            # Closed by mistake and taken back: it runs on against its deadline as before.
+            self.closed.discard(data.number)
+        elif isinstance(data, ev.TaskExtensionUndone):
+            self.deadlines[data.number] = data.deadline
+            if self.extensions[data.number]:
+                self.extensions[data.number].pop()
 
     def figures(self, folded: IncidentState, end: datetime | None) -> list[TaskFigures]:
         """Per task, with the tasks still open run to `end` (the tally itself is unchanged)."""
@@ -489,6 +496,9 @@ _TASK_EVENTS = frozenset(
         ev.TaskReassigned,
         ev.TaskDone,
         ev.TaskCancelled,
+        ev.TaskReopened,
+        ev.TaskUnacknowledged,
+        ev.TaskExtensionUndone,
     }
 )
 #: Events no figure reads from the log (decisions are read from the folded state).
@@ -498,6 +508,7 @@ _OTHER_EVENTS = frozenset(
         ev.ObjectionRaised,
         ev.DecisionAccepted,
         ev.DecisionWithdrawn,
+        ev.DecisionReopened,
         ev.ChecklistItemTicked,
         ev.ChecklistItemUnticked,
     }

@@ -169,6 +169,24 @@ def _describe(data: ev._Payload, tasks: _Tasks) -> tuple[EntryKind, str, tuple[s
                 _upper_first(f"{_task_label(tasks, data.number)} cancelled"),
                 _owner(tasks, data.number),
             )
+        case ev.TaskReopened():
+            return (
+                EntryKind.TASK,
+                _upper_first(f"{_task_label(tasks, data.number)} reopened"),
+                _owner(tasks, data.number),
+            )
+        case ev.TaskUnacknowledged():
+            return (
+                EntryKind.TASK,
+                f"Acknowledgement of task {data.number} taken back",
+                _owner(tasks, data.number),
+            )
+        case ev.TaskExtensionUndone():
+            return (
+                EntryKind.TASK,
+                f"Extension of task {data.number} taken back ({_box(data.timebox_seconds)})",
+                _owner(tasks, data.number),
+            )
         case ev.DecisionProposed():
             return EntryKind.DECISION, f"Decision {data.number} proposed: {data.text}", ()
         case ev.ObjectionRaised():
@@ -181,6 +199,8 @@ def _describe(data: ev._Payload, tasks: _Tasks) -> tuple[EntryKind, str, tuple[s
             return EntryKind.DECISION, f"Decision {data.number} accepted", ()
         case ev.DecisionWithdrawn():
             return EntryKind.DECISION, f"Decision {data.number} withdrawn", ()
+        case ev.DecisionReopened():
+            return EntryKind.DECISION, f"Decision {data.number} reopened", ()
         case ev.LogEntryAdded():
             return _LOG_KINDS[data.kind], data.text, ()
         case ev.UpdatePosted():

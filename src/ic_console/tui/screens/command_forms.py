@@ -332,3 +332,14 @@ def resolve() -> CommandForm:
         cmd.Resolve(),
         "form-resolve",
     )
+
+
+def join(state: IncidentState, name: str = "") -> CommandForm:
+    """Someone joined the bridge: on the roster, with no role or task yet."""
+    return CommandForm(
+        "Add someone to the call",
+        [FormField("name", "Who joined?", _text("name"), value=name)],
+        lambda v: cmd.Join(name=v["name"]),
+        intro="They are on the roster; give them a role (g) or a task (t) when you need them.",
+        form_id="form-join",
+    )

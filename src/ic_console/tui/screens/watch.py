@@ -13,12 +13,12 @@ from datetime import datetime
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 
-from ic_console.domain.situations import current_situations
 from ic_console.domain.state import IncidentState
-from ic_console.tui.screens.console import ConsoleScreen, PaletteCommand
+from ic_console.tui.actions import bindings
+from ic_console.tui.screens.incident import IncidentScreen
 from ic_console.tui.widgets.chase_list import ChaseList
 from ic_console.tui.widgets.deputy_clock import DeputyClock
 from ic_console.tui.widgets.incident_header import IncidentHeader
@@ -26,22 +26,12 @@ from ic_console.tui.widgets.quiet_footer import QuietFooter
 from ic_console.tui.widgets.task_board import TaskBoard
 
 
-class WatchScreen(ConsoleScreen, inherit_bindings=False):
+class WatchScreen(IncidentScreen):
     """`ic watch`: timers, follow-ups and the log, for the Deputy at a second terminal."""
 
     CSS_PATH = "watch.tcss"
-    SCREEN_ID = "watch"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "log", "Log", id="log"),
-        Binding("f", "followup", "Follow-up", id="followup"),
-        Binding("a", "acknowledge", "Ack", id="ack"),
-        Binding("x", "extend", "Extend", id="extend"),
-        Binding("r", "reassign", "Reassign", id="reassign"),
-        Binding("d", "done", "Done", id="done"),
-        Binding("c", "copy_phrase", "Copy chase", id="copy-phrase"),
-        Binding("k", "app.checklists", "Checklists", id="checklists"),
-        Binding("b", "app.runbooks", "Runbooks", id="runbooks"),
-    ]
+    SCOPE = "watch"
+    BINDINGS: ClassVar[list[BindingType]] = bindings("watch")
 
     def compose(self) -> ComposeResult:
         yield IncidentHeader(self.times, id="header")
@@ -60,9 +50,6 @@ class WatchScreen(ConsoleScreen, inherit_bindings=False):
             self.query_one(f"#pane-{key}").border_title = title
         self.query_one(TaskBoard).focus()
 
-    def _layout(self) -> None:
-        """One layout at every size: the task board and the chase list share the middle."""
-
     # -- state pushed down by the app ----------------------------------------------------------
 
     @property
@@ -73,27 +60,10 @@ class WatchScreen(ConsoleScreen, inherit_bindings=False):
     def chase(self) -> ChaseList:
         return self.query_one(ChaseList)
 
-    def show(self, state: IncidentState, now: datetime) -> None:
-        self.state = state
-        self.now = now
-        self.times.reference_for(state.declared_at)
-        settings = self.console_app.settings
-        self.header.show(state, now, settings.cadence)
-        self.tasks.show(state.open_tasks(), now)
-        self._situations(state, now)
-
-    def tick(self, now: datetime) -> None:
-        self.now = now
-        self.header.tick(now)
-        self.tasks.tick(now)
-        if self.state is not None:
-            self._situations(self.state, now)
-
     def _situations(self, state: IncidentState, now: datetime) -> None:
-        settings = self.console_app.settings
-        situations = current_situations(state, now, cadence=settings.cadence, me=settings.actor)
-        self.clock.show(state, now, settings.cadence, situations)
-        self.chase.show(state, now, situations)
+        super()._situations(state, now)
+        self.clock.show(state, now, self.settings.cadence, self.situations)
+        self.chase.show(state, now, self.situations)
 
     def show_others(self, labels: list[str]) -> None:
         self.clock.show_others(labels)
@@ -112,21 +82,3 @@ class WatchScreen(ConsoleScreen, inherit_bindings=False):
         if not sentences and self.chase.chase:
             sentences = self.phrasebook.render(self.chase.chase[0])[:1]
         self.copy_sentences(sentences, "Nobody to chase and no mark to call out.", "Deputy")
-
-    def palette_commands(self) -> list[PaletteCommand]:
-        commands = [
-            PaletteCommand("Log a line", "Start typing in the scribe log", self.action_log),
-            PaletteCommand(
-                "Add a follow-up item", "An action item for the postmortem", self.action_followup
-            ),
-            PaletteCommand(
-                "Copy the chase sentence",
-                "What to say to the owner of an expired timebox",
-                self.action_copy_phrase,
-                writes=False,
-            ),
-        ]
-        commands += self.console_app.extra_palette_commands()
-        if self.state is not None:
-            commands += self.task_commands(self.state)
-        return commands

@@ -92,6 +92,12 @@ def describe(data: ev._Payload) -> tuple[str, str] | None:
             return "task", f"#{number} done"
         case ev.TaskCancelled(number=number):
             return "task", f"#{number} cancelled"
+        case ev.TaskReopened(number=number):
+            return "task", f"#{number} reopened"
+        case ev.TaskUnacknowledged(number=number):
+            return "task", f"#{number} acknowledgement taken back"
+        case ev.TaskExtensionUndone(number=number):
+            return "task", f"#{number} extension taken back"
         case ev.DecisionProposed(number=number, text=text):
             return "decision", f"D{number} proposed: {text}"
         case ev.ObjectionRaised(number=number, by=by, text=text):
@@ -100,6 +106,8 @@ def describe(data: ev._Payload) -> tuple[str, str] | None:
             return "decision", f"D{number} accepted: hearing no strong objections"
         case ev.DecisionWithdrawn(number=number):
             return "decision", f"D{number} withdrawn"
+        case ev.DecisionReopened(number=number):
+            return "decision", f"D{number} reopened"
         case ev.UpdatePosted(audience=audience, text=text):
             return "update", f"{audience.value.capitalize()} update: {text}"
         case ev.ChecklistItemTicked(checklist=checklist, item=item):

@@ -1,0 +1,1 @@
+"""The live incident: what a face keeps while an incident is open (no Textual here)."""

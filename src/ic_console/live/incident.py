@@ -1,0 +1,221 @@
+"""A live incident: the store, the scribe log's rows, other terminals' changes and who is here.
+
+The console and the Deputy's view both hold one `LiveIncident` while an incident is open. It is a
+plain object (no Textual) so tests can drive it directly: `execute` runs a command and says what
+happened, `poll` takes in other terminals' appends, `heartbeat` refreshes presence, and `alerts`
+says what to interrupt the person with. It never calls up into a screen: every method returns
+what changed and the face redraws from `state` afterwards. Not safe to share between threads:
+the console opens it in a worker and then uses it only from the app's own thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ic_console.content.phrasebook import Phrasebook
+from ic_console.domain.clock import Clock
+from ic_console.domain.commands import Command
+from ic_console.domain.errors import DomainError
+from ic_console.domain.events import Event
+from ic_console.domain.log_rows import LogRow, event_rows
+from ic_console.domain.model import Role
+from ic_console.domain.state import IncidentState
+from ic_console.live.alerts import AlertPolicy
+from ic_console.store.follow import Follower
+from ic_console.store.incident import IncidentStore, Notice, StoreError
+from ic_console.store.presence import PresenceBoard
+
+
+@dataclass(frozen=True)
+class LiveSettings:
+    """Who is at this terminal, and how the incident is run from here."""
+
+    actor: str
+    clock: Clock
+    cadence: dict[int, timedelta | None] | None = None
+    #: The Deputy's view: alerts carry chase sentences and ten-minute call-outs.
+    watch: bool = False
+    #: Observe only: nothing is recorded, presence says so.
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What running one command did. The state may have changed even when it was refused:
+    the command is decided under the lock against the log as it is, which may hold another
+    terminal's newer events."""
+
+    recorded: list[Event] = field(default_factory=list)
+    refused: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.refused is None
+
+
+@dataclass
+class Change:
+    """What a poll for other terminals' changes found."""
+
+    events: int = 0
+    #: The whole log was read again: the rows were rebuilt from the start.
+    reloaded: bool = False
+    notices: list[Notice] = field(default_factory=list)
+    #: Following stopped for good (the incident vanished or became unreadable): why.
+    failure: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.events) or self.reloaded
+
+
+class LiveIncident:
+    """One open incident as a terminal sees it."""
+
+    def __init__(self, store: IncidentStore, settings: LiveSettings, phrasebook: Phrasebook):
+        self.store = store
+        self.settings = settings
+        #: The scribe log, one row per recorded line; grows as events arrive.
+        self.rows: list[LogRow] = []
+        self.policy = AlertPolicy(
+            phrasebook, settings.actor, cadence=settings.cadence, watch=settings.watch
+        )
+        self.follower: Follower | None = None
+        self.presence: PresenceBoard | None = None
+        self._failed = False
+
+    @classmethod
+    def open(
+        cls, home: Path, incident_id: str, settings: LiveSettings, phrasebook: Phrasebook
+    ) -> LiveIncident:
+        """Open `incident_id`, building the log's rows batch by batch as the log is read.
+
+        Raises StoreError, DomainError or OSError when the incident cannot be opened.
+        """
+        rows: list[LogRow] = []
+
+        def collect(events: list[Event]) -> None:
+            if events[0].seq == 1:
+                rows.clear()
+            rows.extend(event_rows(events))
+
+        store = IncidentStore.open(
+            home,
+            incident_id,
+            clock=settings.clock,
+            actor=settings.actor,
+            on_events=collect,
+            read_only=settings.read_only,
+        )
+        live = cls(store, settings, phrasebook)
+        live.rows = rows
+        # From now on the store only hands batches to this object, which keeps rows: nothing
+        # on a screen is touched while the store holds its lock.
+        store.on_events = live._collect
+        live.follower = Follower(store)
+        return live
+
+    def _collect(self, events: list[Event]) -> None:
+        if events[0].seq == 1:
+            self.rows.clear()
+        self.rows.extend(event_rows(events))
+
+    @property
+    def state(self) -> IncidentState:
+        return self.store.state
+
+    @property
+    def incident_id(self) -> str:
+        return self.store.incident_id
+
+    def take_notices(self) -> list[Notice]:
+        """What the store found while opening (recovery, read-only), once."""
+        notices = list(self.store.notices)
+        self.store.notices.clear()
+        if self.follower is not None:
+            self.follower = Follower(self.store)
+        return notices
+
+    # -- running commands ----------------------------------------------------------------------
+
+    def execute(self, command: Command) -> Outcome:
+        """Run `command`; a refusal is an outcome, never an exception."""
+        try:
+            events = self.store.execute(command)
+        except (DomainError, StoreError) as error:
+            return Outcome(refused=str(error))
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename else ""
+            return Outcome(refused=f"Could not write the incident files{where}: {error.strerror}.")
+        return Outcome(recorded=events)
+
+    # -- other terminals -----------------------------------------------------------------------
+
+    def poll(self) -> Change:
+        """Take in what other terminals appended: one stat call, a read only when it grew."""
+        follower = self.follower
+        if follower is None or self._failed:
+            return Change()
+        try:
+            result = follower.poll()
+        except (StoreError, OSError) as error:
+            self._failed = True
+            self.leave()
+            return Change(failure=str(error))
+        return Change(
+            events=len(result.events), reloaded=result.reloaded, notices=list(result.notices)
+        )
+
+    # -- presence ------------------------------------------------------------------------------
+
+    def my_role(self) -> Role | None:
+        roles = self.state.roles_of(self.settings.actor)
+        return roles[0] if roles else None
+
+    def join(self) -> None:
+        """Tell other terminals this one is here (a heartbeat file in the incident folder)."""
+        self.leave()
+        self.presence = PresenceBoard(
+            self.store.directory,
+            clock=self.settings.clock,
+            actor=self.settings.actor,
+            role=self.my_role(),
+            read_only=self.settings.read_only,
+        )
+
+    def heartbeat(self) -> list[str]:
+        """Refresh this terminal's heartbeat; the labels of the others, roles from the state.
+
+        A heartbeat records the role its console had when it was written; the state is newer
+        (a handover a second ago), so the label shows the role the log gives that person now.
+        Never fatal: presence is a courtesy.
+        """
+        presence = self.presence
+        if presence is None:
+            return []
+        presence.role = self.my_role()
+        try:
+            presence.beat()
+            others = presence.others()
+        except OSError:
+            return []
+        labels: list[str] = []
+        for other in others:
+            roles = self.state.roles_of(other.actor)
+            role = roles[0].label if roles else "no role"
+            mode = ", read-only" if other.read_only else ""
+            labels.append(f"{other.actor} ({role}{mode})")
+        return labels
+
+    def leave(self) -> None:
+        if self.presence is not None:
+            self.presence.leave()
+            self.presence = None
+
+    # -- alerts --------------------------------------------------------------------------------
+
+    def alerts(self, now: datetime) -> list[str]:
+        """New alerts to raise now (each once); user text in them is raw."""
+        return self.policy.fresh(self.state, now)

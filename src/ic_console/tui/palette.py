@@ -1,0 +1,314 @@
+"""The command palette: every action of the console, following the current state.
+
+The entries are built here from the screen's state (one per open task, decision and person on
+the call), and each shows its key. The provider only matches them. Titles are shown as plain
+text, never as markup, because they carry user text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ic_console.domain import commands as cmd
+from ic_console.domain.model import SEVERITIES, Phase, Status, severity_label
+from ic_console.domain.state import IncidentState
+from ic_console.tui.actions import key_label
+from ic_console.tui.screens.console import ConsoleScreen
+from ic_console.tui.screens.incident import IncidentScreen
+from ic_console.tui.screens.watch import WatchScreen
+from ic_console.tui.text import literal
+
+
+@dataclass(frozen=True)
+class PaletteCommand:
+    """One entry of the command palette."""
+
+    title: str
+    help: str
+    run: Callable[[], object]
+    #: False for commands that only look (phrasebook, runbooks): a read-only console keeps them.
+    writes: bool = True
+    #: The action it runs, to show its key ("acknowledge" -> "a").
+    action: str = ""
+
+
+def _keyed(screen: IncidentScreen, action: str, help_text: str) -> str:
+    """`help_text`, with the key that does the same thing, when there is one."""
+    try:
+        active = screen.active_bindings
+    except Exception:  # the screen is not mounted: no keys to show
+        return help_text
+    for key, binding in active.items():
+        if binding.binding.action == action:
+            return f"{help_text} · key {key_label(key)}"
+    return help_text
+
+
+def console_commands(screen: ConsoleScreen) -> list[PaletteCommand]:
+    """Every action of the IC's console, plus one entry per task, decision and person."""
+    state = screen.state
+    entries: list[tuple[str, str, Callable[[], object], str, bool]] = [
+        ("Log a line", "Start typing in the scribe log", screen.action_log, "log", True),
+        ("Add someone to the call", "No role or task yet", screen.action_join, "join", True),
+        (
+            "Assign a task",
+            "Owner, task and timebox",
+            screen.action_assign_task,
+            "assign_task",
+            True,
+        ),
+        ("Propose a decision", "Then poll for objections", screen.action_propose, "propose", True),
+        ("Change severity", "Raise or lower it", screen.action_severity, "severity", True),
+        ("Change phase", "Detect, mobilize, diagnose, resolve", screen.action_phase, "phase", True),
+        ("Assign a role", "Deputy, scribe, liaisons, experts", screen.action_role, "role", True),
+        ("Hand over command", "Name the new IC", screen.action_handover, "handover", True),
+        (
+            "Post an internal update",
+            "To executives, support, sales",
+            partial(screen.action_update, "internal"),
+            "update",
+            True,
+        ),
+        (
+            "Post an external update",
+            "To customers, in plain words",
+            partial(screen.action_update, "external"),
+            "update",
+            True,
+        ),
+        ("Release someone", "Let them leave the call", screen.action_release, "release", True),
+        ("Next phrase", "What else to say now", screen.action_next_phrase, "next_phrase", False),
+        (
+            "Responses",
+            "Executive takeover, severity argument ...",
+            screen.action_responses,
+            "responses",
+            False,
+        ),
+        ("Copy the phrase", "To the clipboard", screen.action_copy_phrase, "copy_phrase", False),
+    ]
+    commands = [
+        PaletteCommand(title, _keyed(screen, action, help_text), run, writes, action)
+        for title, help_text, run, action, writes in entries
+    ]
+    commands += reference_commands(screen)
+    if state is None:
+        return commands
+    if state.status is Status.ACTIVE:
+        commands.append(
+            PaletteCommand(
+                "Resolve the incident",
+                _keyed(screen, "resolve", "Impact ended and verified"),
+                screen.action_resolve,
+            )
+        )
+    commands += task_commands(screen, state)
+    commands += _decision_commands(screen, state)
+    for level in SEVERITIES:
+        if level != state.severity:
+            commands.append(
+                PaletteCommand(
+                    f"Severity {severity_label(level)}",
+                    "Change severity",
+                    partial(screen.run, cmd.ChangeSeverity(severity=level)),
+                )
+            )
+    for phase in Phase:
+        if phase is not state.phase and phase is not Phase.LEARN:
+            commands.append(
+                PaletteCommand(
+                    f"Phase {phase.label}",
+                    "Change phase",
+                    partial(screen.run, cmd.ChangePhase(phase=phase)),
+                )
+            )
+    commands += _people_commands(screen, state)
+    return commands
+
+
+def _decision_commands(screen: ConsoleScreen, state: IncidentState) -> list[PaletteCommand]:
+    commands: list[PaletteCommand] = []
+    for decision in state.open_decisions():
+        line = f"D{decision.number}: {literal(decision.text)}"
+        n = decision.number
+        commands += [
+            PaletteCommand(
+                f"Accept {line}",
+                _keyed(screen, "accept", "Hearing no strong objections"),
+                partial(screen.action_accept, n),
+            ),
+            PaletteCommand(
+                f"Object to {line}",
+                _keyed(screen, "object", "Record a strong objection"),
+                partial(screen.action_object, n),
+            ),
+            PaletteCommand(
+                f"Withdraw {line}",
+                _keyed(screen, "withdraw", "Drop the proposal"),
+                partial(screen.action_withdraw, n),
+            ),
+        ]
+    return commands
+
+
+def _people_commands(screen: ConsoleScreen, state: IncidentState) -> list[PaletteCommand]:
+    commands: list[PaletteCommand] = []
+    for person in state.on_call():
+        name = person.name
+        shown = literal(name)
+        commands.append(
+            PaletteCommand(
+                f"Assign a task to {shown}",
+                "Owner filled in",
+                partial(screen.action_assign_task, name),
+            )
+        )
+        if name != state.ic:
+            commands += [
+                PaletteCommand(
+                    f"Release {shown}",
+                    "Thank them and let them go",
+                    partial(screen.action_release, name),
+                ),
+                PaletteCommand(
+                    f"Hand over command to {shown}",
+                    "They become the IC",
+                    partial(screen.action_handover, name),
+                ),
+            ]
+    return commands
+
+
+def watch_commands(screen: WatchScreen) -> list[PaletteCommand]:
+    """The Deputy's actions, plus one entry per open task."""
+    commands = [
+        PaletteCommand(
+            "Log a line", _keyed(screen, "log", "Start typing in the scribe log"), screen.action_log
+        ),
+        PaletteCommand(
+            "Add a follow-up item",
+            _keyed(screen, "followup", "An action item for the postmortem"),
+            screen.action_followup,
+        ),
+        PaletteCommand(
+            "Copy the chase sentence",
+            _keyed(screen, "copy_phrase", "What to say to the owner of an expired timebox"),
+            screen.action_copy_phrase,
+            writes=False,
+        ),
+    ]
+    commands += reference_commands(screen)
+    if screen.state is not None:
+        commands += task_commands(screen, screen.state)
+    return commands
+
+
+def reference_commands(screen: IncidentScreen) -> list[PaletteCommand]:
+    """Checklists, runbooks (one entry each) and the keys."""
+    commands = [
+        PaletteCommand(
+            "Checklists",
+            _keyed(screen, "app.checklists", "For this phase, severity and your roles"),
+            partial(screen.run_action, "app.checklists"),
+            writes=False,
+        ),
+        PaletteCommand(
+            "Runbooks",
+            _keyed(screen, "app.runbooks", "Search the runbooks"),
+            partial(screen.run_action, "app.runbooks"),
+            writes=False,
+        ),
+        PaletteCommand(
+            "Keys",
+            "Every key, by what it does · key ?",
+            partial(screen.run_action, "app.help"),
+            writes=False,
+        ),
+    ]
+    for runbook_id, title in screen.runbooks:
+        commands.append(
+            PaletteCommand(
+                f"Runbook: {literal(title)}",
+                "Open this runbook",
+                partial(screen.run_action, f"app.runbooks({runbook_id!r})"),
+                writes=False,
+            )
+        )
+    return commands
+
+
+def task_commands(screen: IncidentScreen, state: IncidentState) -> list[PaletteCommand]:
+    """One entry per thing that can be done to each open task."""
+    commands: list[PaletteCommand] = []
+    for task in state.open_tasks():
+        line = f"#{task.number} {literal(task.owner)}: {literal(task.text)}"
+        n = task.number
+        if task.acknowledged_at is None:
+            commands.append(
+                PaletteCommand(
+                    f"Acknowledge {line}",
+                    _keyed(screen, "acknowledge", "They said: understood"),
+                    partial(screen.action_acknowledge, n),
+                )
+            )
+        commands += [
+            PaletteCommand(
+                f"Extend {line}",
+                _keyed(screen, "extend", "How much time do you need?"),
+                partial(screen.action_extend, n),
+            ),
+            PaletteCommand(
+                f"Reassign {line}",
+                _keyed(screen, "reassign", "Give it to someone else"),
+                partial(screen.action_reassign, n),
+            ),
+            PaletteCommand(
+                f"Done {line}",
+                _keyed(screen, "done", "The task is finished"),
+                partial(screen.action_done, n),
+            ),
+            PaletteCommand(
+                f"Cancel {line}",
+                _keyed(screen, "cancel_task", "Nobody needs to do it now"),
+                partial(screen.action_cancel_task, n),
+            ),
+        ]
+    return commands
+
+
+class ConsoleCommands(Provider):
+    """Commands of the console and the Deputy's view (none on other screens)."""
+
+    def _commands(self) -> list[PaletteCommand]:
+        screen = self.screen
+        if isinstance(screen, ConsoleScreen):
+            commands = console_commands(screen)
+        elif isinstance(screen, WatchScreen):
+            commands = watch_commands(screen)
+        else:
+            return []
+        if screen.read_only:
+            return [command for command in commands if not command.writes]
+        return commands
+
+    async def discover(self) -> Hits:
+        for command in self._commands():
+            yield DiscoveryHit(Text(command.title), partial(command.run), help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self._commands():
+            score = matcher.match(command.title)
+            if score > 0:
+                yield Hit(
+                    score,
+                    Text(command.title),
+                    partial(command.run),
+                    text=command.title,
+                    help=command.help,
+                )

@@ -1,0 +1,301 @@
+"""What the IC's console and the Deputy's view share: an incident on screen and its task keys.
+
+A screen never runs a command itself: it posts `Run` with the command, and the app runs it on
+the live incident and pushes the new state down with `show`. Task and decision keys act on the
+number typed just before them ("3d": task 3 is done), else on the task under the cursor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Static
+
+from ic_console.content.phrasebook import Phrasebook
+from ic_console.domain import commands as cmd
+from ic_console.domain.log_rows import LogRow
+from ic_console.domain.situations import Situation, current_situations
+from ic_console.domain.state import IncidentState, Task
+from ic_console.live.incident import LiveSettings
+from ic_console.tui.actions import in_scope, write_actions
+from ic_console.tui.screens import command_forms as forms
+from ic_console.tui.screens.forms import CommandForm
+from ic_console.tui.text import TimeFormat, literal, literal_lines
+from ic_console.tui.widgets.incident_header import IncidentHeader
+from ic_console.tui.widgets.log_input import LogInput
+from ic_console.tui.widgets.scribe_log import ScribeLog
+from ic_console.tui.widgets.task_board import TaskBoard
+
+#: How long a typed number waits for the key that acts on it.
+NUMBER_WAITS = 2.0
+
+
+class IncidentScreen(Screen[None]):
+    """An open incident: header, task board and scribe log, kept current by the app."""
+
+    #: The registry's scope whose keys this screen has.
+    SCOPE: ClassVar[str] = ""
+
+    class Run(Message):
+        """Run `command` on the live incident. `done` is called when it was recorded, `refused`
+        with the reason when it was not (else the app shows the reason)."""
+
+        def __init__(
+            self,
+            command: cmd.Command,
+            *,
+            done: Callable[[], None] | None = None,
+            refused: Callable[[str], None] | None = None,
+        ) -> None:
+            super().__init__()
+            self.command = command
+            self.done = done
+            self.refused = refused
+
+    def __init__(
+        self,
+        times: TimeFormat,
+        phrasebook: Phrasebook,
+        settings: LiveSettings,
+        *,
+        runbooks: list[tuple[str, str]] | None = None,
+    ) -> None:
+        super().__init__(id=self.SCOPE)
+        self.times = times
+        self.phrasebook = phrasebook
+        self.settings = settings
+        #: (id, title) of each runbook, for the palette.
+        self.runbooks = runbooks or []
+        self.state: IncidentState | None = None
+        self.now: datetime | None = None
+        self.situations: list[Situation] = []
+        #: Digits typed before a task or decision key.
+        self.number = ""
+        self._number_timer: Timer | None = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.settings.read_only
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A read-only console neither offers nor runs anything that records."""
+        return not (self.read_only and action in write_actions(self.SCOPE))
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose_log_pane(self) -> ComposeResult:
+        """The scribe log, the full text of the selected entry, and the log line to type in."""
+        with Vertical(id="pane-log", classes="pane"):
+            yield ScribeLog(self.times, id="log")
+            yield Static(id="log-detail")
+            if not self.read_only:
+                yield LogInput(self.settings.clock, self.times.zone, id="log-input")
+
+    def on_mount(self) -> None:
+        # Textual runs every class's on_mount; subclasses lay out their panes in `_mounted`.
+        self._mounted()
+
+    def _mounted(self) -> None:
+        """Titles and first focus, once the panes exist."""
+
+    @property
+    def header(self) -> IncidentHeader:
+        return self.query_one(IncidentHeader)
+
+    @property
+    def tasks(self) -> TaskBoard:
+        return self.query_one(TaskBoard)
+
+    @property
+    def scribe(self) -> ScribeLog:
+        return self.query_one(ScribeLog)
+
+    @property
+    def log_input(self) -> LogInput:
+        return self.query_one(LogInput)
+
+    # -- state pushed down by the app ----------------------------------------------------------
+
+    def set_rows(self, rows: list[LogRow]) -> None:
+        self.scribe.set_rows(rows)
+
+    def rows_added(self) -> None:
+        self.scribe.rows_added()
+
+    def show_others(self, labels: list[str]) -> None:
+        """The other terminals that have this incident open."""
+
+    def show(self, state: IncidentState, now: datetime) -> None:
+        """The incident changed: redraw from `state`."""
+        self.state = state
+        self.now = now
+        self.times.reference_for(state.declared_at)
+        self.header.show(state, now, self.settings.cadence)
+        self.tasks.show(state.open_tasks(), now)
+        self._situations(state, now)
+
+    def tick(self, now: datetime) -> None:
+        """The app-wide second: countdowns and times on the call move on."""
+        self.now = now
+        self.header.tick(now)
+        self.tasks.tick(now)
+        if self.state is not None:
+            self._situations(self.state, now)
+
+    def _situations(self, state: IncidentState, now: datetime) -> None:
+        settings = self.settings
+        self.situations = current_situations(
+            state, now, cadence=settings.cadence, me=settings.actor
+        )
+
+    # -- the scribe log ------------------------------------------------------------------------
+
+    @on(LogInput.Submitted)
+    def _log_line(self, event: LogInput.Submitted) -> None:
+        line = event.line
+        self.post_message(
+            self.Run(
+                cmd.AddLogEntry(text=line.text, kind=line.kind, occurred_at=line.occurred_at),
+                done=event.log_input.saved,
+                refused=event.log_input.refused,
+            )
+        )
+
+    @on(ScribeLog.Selected)
+    def _log_row(self, event: ScribeLog.Selected) -> None:
+        """The full entry under the cursor: the list shows one line of each."""
+        row = event.row
+        detail = self.query_one("#log-detail", Static)
+        # Hidden (the IC is typing, not reading), its size cannot move anything: skip the
+        # layout of the whole screen that each new row would otherwise cost. Showing it lays
+        # the screen out anyway.
+        layout = detail.display
+        if row is None:
+            detail.update("", layout=layout)
+            return
+        head = Text(
+            f"#{row.seq} · recorded {self.times.clock(row.recorded_at)} "
+            f"{self.times.zone_name(row.recorded_at)} by {literal(row.author)} · {row.kind}",
+            style="dim",
+        )
+        if row.occurred_at is not None:
+            head.append(f" · happened {self.times.clock(row.occurred_at)}", style="dim")
+        detail.update(Group(head, Text("\n".join(literal_lines(row.text)))), layout=layout)
+
+    def on_descendant_focus(self) -> None:
+        self.query_one("#pane-log").set_class(self.focused is self.scribe, "-reading")
+
+    def on_descendant_blur(self) -> None:
+        self.query_one("#pane-log").set_class(self.focused is self.scribe, "-reading")
+
+    @on(LogInput.Left)
+    def _left_log(self) -> None:
+        self.tasks.focus()
+
+    def action_log(self) -> None:
+        self.log_input.focus_input()
+
+    # -- numbers typed before a key ------------------------------------------------------------
+
+    def action_digit(self, digit: int) -> None:
+        """Remember a digit for the next task or decision key ("3d")."""
+        self.number = (self.number + str(digit))[-4:]
+        if self._number_timer is not None:
+            self._number_timer.stop()
+        self._number_timer = self.set_timer(NUMBER_WAITS, self.forget_number, name="number")
+
+    def forget_number(self) -> None:
+        self.number = ""
+        if self._number_timer is not None:
+            self._number_timer.stop()
+            self._number_timer = None
+
+    def take_number(self) -> int | None:
+        """The number typed before this key, once."""
+        number = int(self.number) if self.number else None
+        self.forget_number()
+        return number
+
+    def on_key(self, event: events.Key) -> None:
+        """Any key but a digit or a key that takes a number forgets the typed number, so a
+        stray digit never changes which task a later key acts on."""
+        if not self.number or event.key.isdigit():
+            return
+        takes_number = {"acknowledge", "extend", "reassign", "done", "cancel_task"} | {
+            "accept",
+            "object",
+            "withdraw",
+        }
+        for action in in_scope(self.SCOPE):
+            if action.key == event.key and action.action in takes_number:
+                return
+        self.forget_number()
+
+    # -- tasks ---------------------------------------------------------------------------------
+
+    def run(self, command: cmd.Command) -> None:
+        self.post_message(self.Run(command))
+
+    def form(self, form: CommandForm) -> None:
+        self.app.push_screen(form)
+
+    def find_task(self, number: int | None = None) -> Task | None:
+        """The task named by the typed number, else the one under the cursor; says why not."""
+        number = self.take_number() if number is None else number
+        if number is not None:
+            task = self.state.tasks.get(number) if self.state is not None else None
+            if task is None:
+                self.notify(f"There is no task {number}.", severity="warning")
+            elif not task.is_open:
+                self.notify(f"Task {number} is already {task.status.value}.", severity="warning")
+                return None
+            return task
+        task = self.tasks.selected_task
+        if task is None:
+            self.notify("There are no open tasks. Press t to assign one.", severity="warning")
+        return task
+
+    def action_acknowledge(self, number: int | None = None) -> None:
+        task = self.find_task(number)
+        if task is not None:
+            self.run(cmd.AcknowledgeTask(number=task.number))
+
+    def action_done(self, number: int | None = None) -> None:
+        task = self.find_task(number)
+        if task is not None:
+            self.run(cmd.CompleteTask(number=task.number))
+
+    def action_cancel_task(self, number: int | None = None) -> None:
+        task = self.find_task(number)
+        if task is not None:
+            self.run(cmd.CancelTask(number=task.number))
+
+    def action_extend(self, number: int | None = None) -> None:
+        task = self.find_task(number)
+        if task is not None:
+            self.form(forms.extend_task(task))
+
+    def action_reassign(self, number: int | None = None) -> None:
+        task = self.find_task(number)
+        if task is not None and self.state is not None:
+            self.form(forms.reassign_task(self.state, task))
+
+    # -- the clipboard -------------------------------------------------------------------------
+
+    def copy_sentences(self, sentences: list[str], nothing: str, title: str) -> None:
+        """Put the sentences on the clipboard, or say why there is nothing to copy."""
+        if not sentences:
+            self.notify(nothing, severity="warning")
+            return
+        self.app.copy_to_clipboard(" ".join(literal(sentence) for sentence in sentences))
+        self.notify("Copied to the clipboard.", title=title, timeout=2)
