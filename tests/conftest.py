@@ -5,6 +5,7 @@ Keep each fixture small and say why it exists; area-specific fixtures live besid
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,14 +53,15 @@ class Runner:
 
     def run(self, command: Command, actor: str = "Alex") -> list[ev._Payload]:
         payloads = decide(command, self.state, self.clock.now(), actor)
-        for payload in payloads:
-            event = ev.Event(
-                seq=self.state.last_seq + 1,
-                id=f"e{self.state.last_seq + 1}",
-                at=self.clock.now(),
-                actor=actor,
-                data=payload,
-            )
+        ids = itertools.count(self.state.last_seq + 1)  # "e<seq>": readable in a failure
+        for event in ev.envelope(
+            payloads,
+            after_seq=self.state.last_seq,
+            at=self.clock.now(),
+            actor=actor,
+            role=None,
+            new_id=lambda: f"e{next(ids)}",
+        ):
             apply(self.state, event)
             self.events.append(event)
         return payloads
