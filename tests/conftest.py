@@ -18,6 +18,9 @@ from ic_console.domain.commands import Command, Declare, decide
 from ic_console.domain.errors import DomainError
 from ic_console.domain.state import IncidentState, apply
 
+#: Fixtures shared by several areas (`utc`, `still_cursor`), loaded the same way on every worker.
+pytest_plugins = ["helpers.console"]
+
 #: The instant every fake clock starts at: a Monday afternoon, UTC.
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 
