@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test check format bench clean
+.PHONY: run demo test test-fast check format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 ## The whole test suite (what CI runs).
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto -q
+
+## Quick feedback while working: everything but the slow, tmux and load tests, in parallel.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n auto -q -m "not slow and not tmux and not load"
 
 ## Formatting, lint and strict typing.
 check: $(STAMP)

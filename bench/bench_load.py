@@ -3,8 +3,9 @@
 Opening it in the store and in the console, scrolling the scribe log, exporting it in every
 format, and each process's peak memory. Every part runs in a fresh process
 (`tests/load/measure.py`, shared with the load test) on the incident the load test builds
-(`tests/load/big_incident.py`), once after a warm-up of the page cache. Floors: `json.loads` of
-the same file for opening and exporting; Textual's `Log` given as many lines for the console.
+(`ic_console.synthetic.build_load_incident`), once after a warm-up of the page cache. Floors:
+`json.loads` of the same file for opening and exporting; Textual's `Log` given as many lines for
+the console.
 """
 
 from __future__ import annotations
@@ -18,17 +19,35 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ic_console.domain.events import Event
+from ic_console.synthetic import LOAD_EVENTS as EVENTS
+from ic_console.synthetic import LOAD_ID as INCIDENT_ID
+from ic_console.synthetic import LOAD_PARTICIPANTS as PARTICIPANTS
+from ic_console.synthetic import LOAD_TASKS as TASKS
+from ic_console.synthetic import LoadFacts, build_load_incident
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
-for entry in (BENCH_DIR, REPO / "tests"):
-    if str(entry) not in sys.path:
-        sys.path.insert(0, str(entry))
+if str(BENCH_DIR) not in sys.path:
+    sys.path.insert(0, str(BENCH_DIR))
 
 from common import Figure, print_figures  # noqa: E402
-from load.big_incident import EVENTS, INCIDENT_ID, PARTICIPANTS, TASKS, build  # noqa: E402
 
 MEASURE = REPO / "tests" / "load" / "measure.py"
 LABEL = f"load {EVENTS // 1000}k/{PARTICIPANTS}/{TASKS:,}"
+
+
+def _build(path: Path) -> tuple[LoadFacts, int]:
+    """The load incident at `path`, and the scribe-log rows the console will show for it."""
+    from ic_console.domain.log_rows import describe
+
+    rows = 0
+
+    def count_row(event: Event) -> None:
+        nonlocal rows
+        rows += describe(event.data) is not None
+
+    return build_load_incident(path, on_event=count_row), rows
 
 
 def _measure(*args: str) -> dict[str, Any]:
@@ -44,7 +63,7 @@ def run() -> list[Figure]:
     root = Path(tempfile.mkdtemp(prefix="ic-bench-load-"))
     try:
         home = root / "home"
-        built = build(home / "incidents" / INCIDENT_ID / "events.jsonl")
+        built, rows = _build(home / "incidents" / INCIDENT_ID / "events.jsonl")
         home.chmod(0o700)
         (home / "incidents").chmod(0o700)
         _measure("replay", str(home))  # writes the summary, warms the page cache
@@ -52,8 +71,8 @@ def run() -> list[Figure]:
         floor_replay = _measure("floor-replay", str(home))
         assert replay["events"] == EVENTS == floor_replay["events"], replay
         console = _measure("console", str(home), built.last_at.isoformat())
-        floor_console = _measure("floor-console", str(home), str(built.rows))
-        assert console["rows"] == built.rows and built.last_text in console["end_visible"]
+        floor_console = _measure("floor-console", str(home), str(rows))
+        assert console["rows"] == rows and built.last_text in console["end_visible"]
         exports = {fmt: _measure("review", str(home), fmt) for fmt in ("md", "html", "json", "csv")}
         figures = [
             Figure(

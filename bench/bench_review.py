@@ -19,7 +19,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from common import Figure, print_figures, write_incident  # noqa: E402
+from common import Figure, print_figures  # noqa: E402
+from ic_console.synthetic import write_busy_incident as write_incident  # noqa: E402
 
 EXPORT_EVENTS = 100_000
 SEARCH_INCIDENTS = 200

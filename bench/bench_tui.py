@@ -16,7 +16,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -36,51 +35,12 @@ SIZE = (200, 50)
 
 
 def _write_incident(root: Path, incident_id: str, log_entries: int, tasks: int) -> None:
-    """An incident straight onto disk: declared, Alex in command, `tasks` open tasks, then
-    `log_entries` scribe entries (encoded like the store writes them, without an fsync each)."""
-    from ic_console.domain import commands as c
+    """An incident straight onto disk, half an hour old, so the countdowns are live."""
     from ic_console.domain.clock import SystemClock
-    from ic_console.domain.events import Event
-    from ic_console.domain.model import LogKind, Role
-    from ic_console.domain.state import IncidentState, apply
-    from ic_console.store.eventlog import encode
-    from ic_console.store.incident import EVENTS_FILE
-    from ic_console.store.paths import incident_dir, make_private_dir
+    from ic_console.synthetic import write_scribe_incident
 
-    now = SystemClock().now() - timedelta(minutes=30)
-    state = IncidentState()
-    lines: list[bytes] = []
-
-    def run(command: c.Command, actor: str = "Alex") -> None:
-        for payload in c.decide(command, state, now, actor):
-            event = Event(
-                seq=state.last_seq + 1, id=uuid.uuid4().hex, at=now, actor=actor, data=payload
-            )
-            apply(state, event)
-            lines.append(encode(event))
-
-    run(c.Declare(incident_id=incident_id, title="Checkout errors in EU", severity=1))
-    run(c.AssignRole(role=Role.IC, name="Alex"))
-    for number in range(tasks):
-        run(
-            c.AssignTask(
-                owner=f"Responder {number % 40}",
-                text=f"check shard {number}",
-                timebox=timedelta(minutes=31 + number % 60),
-            )
-        )
-    kinds = (LogKind.NOTE, LogKind.ACTION, LogKind.STATUS, LogKind.FOLLOWUP)
-    for step in range(log_entries):
-        run(
-            c.AddLogEntry(
-                text=f"Observation {step}: p99 latency on eu-west at {step % 900}ms",
-                kind=kinds[step % 4],
-            ),
-            actor=f"Responder {step % 40}",
-        )
-    directory = incident_dir(root, incident_id)
-    make_private_dir(directory)
-    (directory / EVENTS_FILE).write_bytes(b"".join(lines))
+    start = SystemClock().now() - timedelta(minutes=30)
+    write_scribe_incident(root, incident_id, log_entries=log_entries, tasks=tasks, start=start)
 
 
 def _console(root: Path, incident_id: str, *, background: bool = True) -> Any:

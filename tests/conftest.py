@@ -5,6 +5,7 @@ Keep each fixture small and say why it exists; area-specific fixtures live besid
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,9 @@ from ic_console.domain.clock import FakeClock
 from ic_console.domain.commands import Command, Declare, decide
 from ic_console.domain.errors import DomainError
 from ic_console.domain.state import IncidentState, apply
+
+#: Fixtures shared by several areas (`utc`, `still_cursor`), loaded the same way on every worker.
+pytest_plugins = ["helpers.console"]
 
 #: The instant every fake clock starts at: a Monday afternoon, UTC.
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
@@ -52,14 +56,15 @@ class Runner:
 
     def run(self, command: Command, actor: str = "Alex") -> list[ev._Payload]:
         payloads = decide(command, self.state, self.clock.now(), actor)
-        for payload in payloads:
-            event = ev.Event(
-                seq=self.state.last_seq + 1,
-                id=f"e{self.state.last_seq + 1}",
-                at=self.clock.now(),
-                actor=actor,
-                data=payload,
-            )
+        ids = itertools.count(self.state.last_seq + 1)  # "e<seq>": readable in a failure
+        for event in ev.envelope(
+            payloads,
+            after_seq=self.state.last_seq,
+            at=self.clock.now(),
+            actor=actor,
+            role=None,
+            new_id=lambda: f"e{next(ids)}",
+        ):
             apply(self.state, event)
             self.events.append(event)
         return payloads

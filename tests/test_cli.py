@@ -190,15 +190,6 @@ def test_new_open_hands_over_to_the_console(ic: Run, monkeypatch: pytest.MonkeyP
     assert opened == ["outage"]
 
 
-def test_new_open_without_a_console_says_so(ic: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "ic_console.cli.console", None)
-    result = ic("new", "Outage", "--id", "outage", "--open")
-    assert result.code == 1
-    assert result.out.strip() == "outage"
-    assert "declared but not opened" in result.err
-    assert "Traceback" not in result.err
-
-
 # -- choosing the incident -------------------------------------------------------------------------
 
 

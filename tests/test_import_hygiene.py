@@ -62,6 +62,35 @@ def test_core_layers_and_ic_help_do_not_import_textual(tmp_path: Path) -> None:
     assert report["ui"] == [], f"Textual was imported: {report['ui'][:5]}"
 
 
+HELP_PROBE = """
+import contextlib, io, json, sys
+
+from ic_console.cli import main
+
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(["--help"])
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in {"pydantic", "textual"})
+print(json.dumps({"heavy": heavy, "code": code}))
+"""
+
+
+def test_ic_help_loads_neither_pydantic_nor_textual(tmp_path: Path) -> None:
+    """Why `cli/__init__.py` imports the store and the config loader inside functions."""
+    result = subprocess.run(
+        [sys.executable, "-c", HELP_PROBE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+        env={"IC_CONSOLE_HOME": str(tmp_path), "PATH": "", "TZ": "UTC"},
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["code"] == 0
+    assert report["heavy"] == [], f"ic --help loaded: {report['heavy'][:5]}"
+
+
 # -- layering, checked from the source ----------------------------------------------------------
 
 #: For each layer, the ic_console layers and outside packages it must never import.

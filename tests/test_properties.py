@@ -3,6 +3,9 @@ commands, accepted or refused, ever breaks the incident's invariants."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,9 +20,30 @@ from ic_console.domain.clock import FakeClock
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import SINGLE_ROLES, Audience, LogKind, Phase, Role, Status
 from ic_console.domain.state import IncidentState, apply, replay
-from ic_console.store.eventlog import decode_body, encode, parse_lines
+from ic_console.store.eventlog import EventLog, ReadResult, decode_body, encode
 
 PATH = Path("events.jsonl")
+
+
+@contextmanager
+def log_holding(data: bytes) -> Iterator[Path]:
+    """A real `events.jsonl` holding exactly `data`, in a directory removed afterwards.
+
+    Hypothesis runs a test body many times per call, so each example gets its own directory
+    instead of a function-scoped `tmp_path`.
+    """
+    with tempfile.TemporaryDirectory(prefix="ic-prop-") as directory:
+        path = Path(directory) / "events.jsonl"
+        path.write_bytes(data)
+        yield path
+
+
+def read_through_store(data: bytes) -> ReadResult:
+    """What the store's own reader (`EventLog.read_new`, as `IncidentStore` opens a log) makes
+    of a file holding `data`."""
+    with log_holding(data) as path:
+        return EventLog(path).read_new()
+
 
 # -- strategies --------------------------------------------------------------------------------
 
@@ -118,25 +142,25 @@ def test_every_event_round_trips_through_a_checksummed_line(event: ev.Event) -> 
     assert line.endswith(b"\n") and line.count(b"\n") == 1
     body = decode_body(line[:-1], path=PATH, number=1)
     assert ev.EVENT_ADAPTER.validate_json(body) == event
-    assert parse_lines(PATH, [line[:-1]], 1, event.seq) == [event]
+    read = read_through_store(line)
+    assert read.damage is None and read.tail == b""
+    assert read.events == [event]
 
 
 @settings(max_examples=200)
 @given(events(), st.data())
 def test_any_changed_byte_is_noticed(event: ev.Event, data: st.DataObject) -> None:
-    from ic_console.store.eventlog import LogDamaged
-
     line = bytearray(encode(event)[:-1])
     index = data.draw(st.integers(0, len(line) - 1))
     replacement = data.draw(st.integers(0x20, 0x7E).filter(lambda b: b != line[index]))
     line[index] = replacement
-    try:
-        parsed = parse_lines(PATH, [bytes(line)], 1, event.seq)
-    except LogDamaged:
+    read = read_through_store(bytes(line) + b"\n")
+    if read.damage is not None:
+        assert read.events == [] and read.damage.line == 1
         return
     # A change that still validates must be one that does not change the event's meaning
     # (e.g. a hex digit's case in the checksum); never a different event.
-    assert parsed == [event]
+    assert read.events == [event]
 
 
 # -- random command sequences ------------------------------------------------------------------
@@ -259,11 +283,11 @@ class IncidentMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         # The log written to disk reads back as the same events and the same state.
-        lines = [encode(e)[:-1] for e in self.run.events]
-        read = parse_lines(PATH, lines, 1, 1)
-        assert read == self.run.events
+        result = read_through_store(b"".join(encode(e) for e in self.run.events))
+        assert result.damage is None
+        assert result.events == self.run.events
         state = IncidentState()
-        for one in read:
+        for one in result.events:
             apply(state, one)
         assert state == self.run.state
 

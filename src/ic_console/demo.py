@@ -12,9 +12,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ic_console.domain import commands as cmd
-from ic_console.domain.clock import FakeClock
 from ic_console.domain.model import Audience, LogKind, Phase, Role
-from ic_console.store.incident import IncidentStore
+from ic_console.synthetic import ScriptedIncident
 
 DEMO_ID = "demo-checkout-eu"
 DEMO_TITLE = "Checkout errors for EU card payments"
@@ -94,20 +93,12 @@ def build_demo(home: Path, *, end: datetime | None = None) -> str:
     """Create the demo incident under `home`; returns its id. Its timeline ends at `end`."""
     finish = (end or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     start = finish - DEMO_LENGTH
-    clock = FakeClock(start)
-    store = IncidentStore.create(
+    demo = ScriptedIncident.in_store(
         home,
         cmd.Declare(incident_id=DEMO_ID, title=DEMO_TITLE, severity=2),
-        clock=clock,
+        start=start,
         actor=IC,
     )
-
-    def at(minute: float) -> None:
-        clock.set(start + timedelta(minutes=minute))
-
-    def run(minute: float, command: cmd.Command, actor: str = IC) -> None:
-        at(minute)
-        store.execute(command, actor=actor)
 
     script: list[tuple[float, cmd.Command, str]] = [
         (0.2, cmd.AssignRole(role=Role.IC, name=IC), IC),
@@ -207,11 +198,11 @@ def build_demo(home: Path, *, end: datetime | None = None) -> str:
         entry = cmd.AddLogEntry(text=text, kind=kind, occurred_at=occurred)
         events.append((minute, 1, entry, author))
     for minute, _order, command, actor in sorted(events, key=lambda item: (item[0], item[1])):
-        if actor not in (IC,) and store.state.find_participant(actor) is None:
-            run(minute, cmd.Join(name=actor), IC)
-        run(minute, command, actor)
-    at(DEMO_LENGTH.total_seconds() / 60)
-    return store.incident_id
+        if actor not in (IC,) and demo.state.find_participant(actor) is None:
+            demo.at(minute, cmd.Join(name=actor), IC)
+        demo.at(minute, command, actor)
+    demo.clock.set(finish)
+    return demo.state.incident_id
 
 
 def _m(minutes: float) -> timedelta:

@@ -7,43 +7,35 @@ what the console draws depends only on what the test did.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
-from textual.reactive import reactive
-from textual.widgets import Input
 
-from ic_console.content.phrasebook import shipped_phrasebook
+from helpers import console as shared
+from helpers.console import drive, notifications, screen_text
 from ic_console.domain import commands as cmd
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.events import Event
 from ic_console.domain.model import Role
 from ic_console.store.incident import IncidentStore
-from ic_console.tui.app import ConsoleApp, make_app
+from ic_console.tui.app import ConsoleApp
+
+__all__ = ["drive", "notifications", "screen_text"]
 
 INCIDENT = "fire-drill"
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
-def _utc_and_still_cursor(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
+def _utc_and_still_cursor(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, utc: None, still_cursor: None
+) -> None:
     monkeypatch.setenv("IC_CONSOLE_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    still = reactive(False, init=False)
-    still.__set_name__(Input, "cursor_blink")
-    monkeypatch.setattr(Input, "cursor_blink", still)
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture
@@ -60,50 +52,13 @@ def incident(home: Path, clock: FakeClock) -> IncidentStore:
 
 
 def console(home: Path, clock: FakeClock, incident_id: str = INCIDENT) -> ConsoleApp:
-    """The console as the CLI builds it, loading in the foreground."""
-    return make_app(
-        home,
-        "Alex",
-        incident_id=incident_id,
-        clock=clock,
-        phrasebook=shipped_phrasebook(),
-        background_load=False,
-    )
-
-
-def drive(
-    app: ConsoleApp,
-    scenario: Callable[[Pilot[int]], Awaitable[None]],
-    size: tuple[int, int] = (120, 40),
-) -> None:
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await scenario(pilot)
-            await pilot.pause()
-
-    asyncio.run(main())
+    """The console on this area's incident unless told otherwise."""
+    return shared.console(home, clock, incident_id)
 
 
 def stored(home: Path, incident_id: str = INCIDENT) -> list[Event]:
-    """Every event on disk, read back through the store (the truth, not the screen)."""
-    events: list[Event] = []
-    IncidentStore.open(home, incident_id, read_only=True, on_events=events.extend)
-    return events
-
-
-def notifications(app: ConsoleApp) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
-def screen_text(app: ConsoleApp) -> str:
-    """What the terminal shows, as plain text (the screenshot's text, unescaped)."""
-    import html
-    import re
-
-    svg = app.export_screenshot()
-    spans = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
-    return html.unescape("".join(spans)).replace("\xa0", " ")
+    """Every event on disk, read back through the store."""
+    return shared.stored(home, incident_id)
 
 
 def run_ic(

@@ -1,40 +1,71 @@
-"""The load incident, built once per test session and shared by every xdist worker.
+"""The load incident, built once and kept in pytest's cache until the code that makes it changes.
 
-Building it through the domain takes a few seconds, so the first worker to get here builds it
-under a file lock in the session's shared temporary directory and records what it wrote; the
-others wait and reuse it. Each test gets its own copy of the log in a private home, because
-opening an incident writes beside it (summary, lock, presence files).
+Building it through the domain takes a few seconds. The cache entry is keyed by a hash of every
+source file the bytes and the counted facts depend on, so a change to the domain, the encoder or
+the builder builds it afresh. The first xdist worker to need it builds it under a file lock into
+a temporary directory and renames it into place; the others wait on the lock and reuse it. Each
+test gets its own copy of the log in a private home, because opening an incident writes beside
+it (summary, lock, presence files).
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import inspect
 import json
 import shutil
+import tempfile
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+import ic_console
+from ic_console.store import eventlog
+from load import big_incident
 from load.big_incident import INCIDENT_ID, Built, build
 
 
+def _builder_key() -> str:
+    """A hash of the sources that decide the load incident's bytes and its counted facts."""
+    package = Path(ic_console.__file__).parent
+    sources = [
+        *sorted((package / "domain").glob("*.py")),
+        package / "synthetic.py",
+        Path(eventlog.__file__),
+        Path(inspect.getfile(big_incident.describe)),  # the console's row vocabulary
+        Path(big_incident.__file__),
+    ]
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Built:
+def built(request: pytest.FixtureRequest) -> Built:
     """The load incident's log, and what the generator counted in it."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base if worker_id == "master" else base.parent
-    log = shared / "load-incident" / "events.jsonl"
-    facts = log.with_name("facts.json")
-    log.parent.mkdir(mode=0o700, exist_ok=True)
-    with open(shared / "load-incident.lock", "w") as lock:
+    cache = request.config.cache
+    assert cache is not None, (
+        "the load tests need pytest's cache (do not run with -p no:cacheprovider)"
+    )
+    root = cache.mkdir("load-incident")
+    entry = root / _builder_key()
+    facts = entry / "facts.json"
+    with open(root / "build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not facts.exists():
-            made = asdict(build(log))
-            made["path"] = str(made["path"])
+            for stale in root.iterdir():  # entries of older builders
+                if stale.is_dir():
+                    shutil.rmtree(stale, ignore_errors=True)
+            scratch = Path(tempfile.mkdtemp(dir=root, prefix="building-"))
+            made = asdict(build(scratch / "events.jsonl"))
+            made["path"] = str(entry / "events.jsonl")
             made["last_at"] = made["last_at"].isoformat()
-            facts.write_text(json.dumps(made))
+            (scratch / "facts.json").write_text(json.dumps(made))
+            scratch.rename(entry)
     raw = json.loads(facts.read_text())
     raw["path"] = Path(raw["path"])
     raw["last_at"] = datetime.fromisoformat(raw["last_at"])

@@ -40,7 +40,7 @@ from load.big_incident import (
     Built,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.load]
 
 #: The ceiling for any one process working on the load incident.
 MEMORY_CEILING_MB = 300

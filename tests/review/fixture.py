@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from unittest import mock
 
-from ic_console.domain.clock import FakeClock
 from ic_console.domain.commands import (
     AcceptDecision,
     AcknowledgeTask,
@@ -20,7 +19,6 @@ from ic_console.domain.commands import (
     ChangePhase,
     ChangeSeverity,
     Close,
-    Command,
     CompleteTask,
     Declare,
     ExtendTask,
@@ -34,6 +32,7 @@ from ic_console.domain.commands import (
 )
 from ic_console.domain.model import Audience, LogKind, Phase, Role
 from ic_console.store.incident import IncidentStore
+from ic_console.synthetic import ScriptedIncident
 
 #: Tuesday evening; the incident runs past midnight into Wednesday.
 START = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)
@@ -57,17 +56,13 @@ def build(root: Path, *, close: bool = True, resolve: bool = True) -> IncidentSt
 
 
 def _build(root: Path, *, close: bool, resolve: bool) -> IncidentStore:
-    clock = FakeClock(START)
-    store = IncidentStore.create(
+    script = ScriptedIncident.in_store(
         root,
         Declare(incident_id=GOLDEN_ID, title="Checkout errors in EU", severity=2),
-        clock=clock,
+        start=START,
         actor="Alex",
     )
-
-    def at(minute: float, command: Command, actor: str = "Alex") -> None:
-        clock.set(START + timedelta(minutes=minute))
-        store.execute(command, actor=actor)
+    at = script.at
 
     at(1, AssignRole(role=Role.IC, name="Alex"))
     at(2, AssignRole(role=Role.SCRIBE, name="Priya"))
@@ -144,4 +139,5 @@ def _build(root: Path, *, close: bool, resolve: bool) -> IncidentStore:
         at(130, Resolve(), "Jordan")
     if close:
         at(140, Close(), "Jordan")
-    return store
+    assert script.store is not None
+    return script.store

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -30,9 +31,15 @@ def test_follows_another_terminal(home: Path, clock: FakeClock, incident: Incide
         other = IncidentStore.open(home, INCIDENT, clock=clock, actor="Priya")
         other.execute(cmd.AddLogEntry(text="written in the other terminal"))
         other.execute(cmd.AssignTask(owner="Sam", text="check", timebox=timedelta(minutes=5)))
-        await pilot.pause(0.3)
         screen = app.screen
         assert isinstance(screen, ConsoleScreen)
+        await until(
+            pilot,
+            lambda: (
+                [t.owner for t in screen.tasks.tasks] == ["Sam"]
+                and screen.scribe.rows[-1].text == "#1 Sam, 5m: check"
+            ),
+        )
         texts = [row.text for row in screen.scribe.rows]
         assert "written in the other terminal" in texts
         assert texts[-1] == "#1 Sam, 5m: check"
@@ -58,7 +65,7 @@ def test_palette_follows_the_state(home: Path, clock: FakeClock, incident: Incid
         assert hits and str(hits[0].text).startswith("Acknowledge #1")
         await pilot.press("ctrl+p")
         await type_text(pilot, "Acknowledge #1")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: pilot.app.screen.query_one(CommandList).option_count > 0)
         await pilot.press("enter")
 
     drive(console(home, clock), scenario)

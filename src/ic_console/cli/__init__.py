@@ -12,7 +12,7 @@ import importlib
 import importlib.util
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from ic_console import __version__
 from ic_console.domain.clock import Clock, SystemClock
 from ic_console.domain.errors import DomainError
+from ic_console.domain.text import literal
 
 #: Modules that add verbs, in the order their verbs appear in `ic --help`.
 VERB_MODULES = (
@@ -58,9 +59,13 @@ class Context:
         """--as, else the configured name, else $IC_CONSOLE_USER or the OS user."""
         if self.actor_given:
             return self.actor_given
+        # Imported here: the config loader pulls in pydantic, which `ic --help` never needs.
+        from ic_console.content.config import configured_name
+
         configured = configured_name()
         if configured:
             return configured
+        # Imported here: the store package loads pydantic, which `ic --help` never needs.
         from ic_console.store.paths import os_user
 
         return os_user()
@@ -82,16 +87,6 @@ def lazy_import(name: str) -> ModuleType:
     return module
 
 
-def configured_name() -> str | None:
-    """The user's name from config.toml, when the content layer provides one."""
-    try:
-        config_module = importlib.import_module("ic_console.content.config")
-    except ImportError:
-        return None
-    getter: Callable[[], str | None] | None = getattr(config_module, "configured_name", None)
-    return getter() if getter else None
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ic",
@@ -103,13 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(parser, top=True)
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
     for name in VERB_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name == name:
-                continue  # that area has no verbs yet
-            raise
-        module.register(sub)
+        # By name, not at the top: each verb module imports `verb` and `Context` from here.
+        importlib.import_module(name).register(sub)
     return parser
 
 
@@ -146,6 +136,7 @@ def verb(
 
 
 def make_context(args: argparse.Namespace) -> Context:
+    # Imported here: the store package loads pydantic, which `ic --help` never needs.
     from ic_console.store.paths import data_root
 
     return Context(home=data_root(getattr(args, "home", None)), actor_given=args.actor)
@@ -162,20 +153,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        # `ic` alone opens the console.
-        default = getattr(args, "default_handler", None)
-        handler = default or _default_handler()
-        if handler is None:
-            parser.print_help()
-            return EXIT_OK
+        # `ic` alone opens the console. Imported here: a verb module importing this one.
+        from ic_console.cli.console import default as open_console
+
+        handler = open_console
     ctx = make_context(args)
+    # Imported here: the store loads the event models (pydantic), which `ic --help` never needs.
     from ic_console.store.incident import StoreError
 
     try:
         return handler(args, ctx)
     except (DomainError, StoreError, UsageError) as error:
-        from ic_console.domain.text import literal
-
         print(f"ic: {literal(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -227,15 +215,6 @@ def take_stray_words(
     if dest is None or any(word.startswith("-") and len(word) > 1 for word in extras):
         parser.error(f"unrecognized arguments: {' '.join(extras)}")
     getattr(args, dest).extend(extras)
-
-
-def _default_handler() -> Handler | None:
-    try:
-        module = importlib.import_module("ic_console.cli.console")
-    except ModuleNotFoundError:
-        return None
-    found: Handler | None = getattr(module, "default", None)
-    return found
 
 
 if __name__ == "__main__":  # pragma: no cover

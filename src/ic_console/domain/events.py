@@ -7,6 +7,7 @@ actor and role) around one payload. Payloads only say what happened; deriving wh
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -265,3 +266,22 @@ def event_time(event: Event) -> datetime:
     if isinstance(data, LogEntryAdded) and data.occurred_at is not None:
         return data.occurred_at
     return event.at
+
+
+def envelope(
+    payloads: Sequence[_Payload],
+    *,
+    after_seq: int,
+    at: datetime,
+    actor: str,
+    role: Role | None,
+    new_id: Callable[[], str],
+) -> list[Event]:
+    """The events recording what one command decided: contiguous sequence numbers after
+    `after_seq`, one time, actor and role. The one place an event is put together: the store,
+    the synthetic incidents and the tests all call it. Ids come from `new_id` because the
+    domain draws no randomness of its own (the store passes uuid4)."""
+    return [
+        Event(seq=after_seq + i, id=new_id(), at=at, actor=actor, role=role, data=payload)
+        for i, payload in enumerate(payloads, start=1)
+    ]

@@ -15,7 +15,7 @@ import os
 import re
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -160,18 +160,6 @@ def _validate_stems(
     return events
 
 
-def parse_lines(
-    path: Path, lines: Sequence[bytes], first_line: int, expect_seq: int
-) -> list[Event]:
-    """Events from whole lines (without newlines); `first_line` is the 1-based line number.
-
-    Every line's checksum, its schema, its schema version and its sequence number are
-    checked; the first bad line raises `LogDamaged`.
-    """
-    stems = [_stem(line, path=path, number=first_line + i) for i, line in enumerate(lines)]
-    return _validate_stems(path, stems, first_line, expect_seq)
-
-
 @dataclass
 class ReadResult:
     events: list[Event]
@@ -181,7 +169,6 @@ class ReadResult:
     tail: bytes = b""
     lines: int = 0
     damage: LogDamaged | None = None
-    extra: list[str] = field(default_factory=list)
     #: The file is no longer the one read before (replaced, or truncated below the offset):
     #: nothing was read; start again from the beginning.
     replaced: bool = False
@@ -196,16 +183,6 @@ class EventLog:
         self.lines = 0
         self.last_seq = 0
         self._inode: tuple[int, int] | None = None
-
-    def exists(self) -> bool:
-        return self.path.exists()
-
-    def _identity(self) -> tuple[int, int] | None:
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        return (st.st_dev, st.st_ino)
 
     def replaced(self) -> bool:
         """True when the file is no longer the one we have been reading (or was truncated)."""

@@ -20,7 +20,7 @@ from pathlib import Path
 from ic_console.domain.clock import Clock, SystemClock
 from ic_console.domain.commands import Command, Declare, decide
 from ic_console.domain.errors import DomainError
-from ic_console.domain.events import Event
+from ic_console.domain.events import Event, envelope
 from ic_console.domain.model import Role, Status
 from ic_console.domain.state import IncidentState, apply_all
 from ic_console.domain.text import check_incident_id, clean_name, slugify
@@ -427,17 +427,14 @@ class IncidentStore:
         now = self.clock.now()
         payloads = decide(command, self.state, now, who)
         role = self.role if self.role is not None else self._role_of(who)
-        events = [
-            Event(
-                seq=self.state.last_seq + i + 1,
-                id=uuid.uuid4().hex,
-                at=now,
-                actor=who,
-                role=role,
-                data=payload,
-            )
-            for i, payload in enumerate(payloads)
-        ]
+        events = envelope(
+            payloads,
+            after_seq=self.state.last_seq,
+            at=now,
+            actor=who,
+            role=role,
+            new_id=lambda: uuid.uuid4().hex,
+        )
         self.log.append(events)
         # Our own lines are read back like anyone's: same validation, same offsets.
         self._read_and_apply()

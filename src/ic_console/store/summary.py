@@ -6,7 +6,6 @@ import contextlib
 import os
 import tempfile
 import tomllib
-from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -135,7 +134,3 @@ def read_summary(path: Path) -> dict[str, Any] | None:
     if not all(isinstance(data.get(key), kind) for key, kind in required.items()):
         return None
     return data
-
-
-def parse_time(value: object) -> datetime | None:
-    return value if isinstance(value, datetime) else None

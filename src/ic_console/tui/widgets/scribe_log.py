@@ -66,10 +66,6 @@ class ScribeLog(LineList):
         """More rows were appended to the shown list; follow them if the cursor was at the end."""
         self.set_row_count(len(self.rows), follow=True)
 
-    def clear_cache(self) -> None:
-        self._cache.clear()
-        self.refresh()
-
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()

@@ -1,0 +1,1 @@
+"""Helpers shared by several test areas (`tests/` is on sys.path, so `helpers.console`)."""
