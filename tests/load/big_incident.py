@@ -62,10 +62,10 @@ def build(path: Path) -> Built:
     from ic_console.domain import commands as c
     from ic_console.domain.clock import FakeClock
     from ic_console.domain.events import Event
+    from ic_console.domain.log_rows import describe
     from ic_console.domain.model import Audience, LogKind, Phase, Role
     from ic_console.domain.state import IncidentState, apply
     from ic_console.store.eventlog import encode
-    from ic_console.tui.log_rows import describe
 
     clock = FakeClock(START)
     state = IncidentState()

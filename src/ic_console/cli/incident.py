@@ -35,6 +35,7 @@ from ic_console.domain.text import clean_name, clean_title, literal
 
 if TYPE_CHECKING:
     from ic_console.domain import commands as cmd
+    from ic_console.domain import describe as words
     from ic_console.domain import events as ev
     from ic_console.domain import views
     from ic_console.domain.state import IncidentState, Task
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 else:
     # Loaded on first use: `ic --help` never builds the pydantic models behind the verbs.
     cmd = lazy_import("ic_console.domain.commands")
+    words = lazy_import("ic_console.domain.describe")
     ev = lazy_import("ic_console.domain.events")
     views = lazy_import("ic_console.domain.views")
 
@@ -314,14 +316,17 @@ def _run(
     return store, store.execute(command)
 
 
-def _payloads(events: list[ev.Event]) -> list[object]:
+def _payloads(events: list[ev.Event]) -> list[ev.Payload]:
     return [event.data for event in events]
 
 
 def _joined_prefix(events: list[ev.Event]) -> str:
     """ "Sam joined the call. " when a command put someone on the call on the way."""
-    names = [data.name for data in _payloads(events) if isinstance(data, ev.ParticipantJoined)]
-    return "".join(f"{name} joined the call. " for name in names)
+    return "".join(
+        f"{words.describe(data).said} "
+        for data in _payloads(events)
+        if isinstance(data, ev.ParticipantJoined)
+    )
 
 
 def _quote_hint(verb_name: str, words: list[str]) -> str:
@@ -594,8 +599,7 @@ def _role(args: argparse.Namespace, ctx: Context) -> int:
     role = Role.parse(role_text)
     _, events = _run(ctx, given, cmd.AssignRole(role=role, name=name))
     assigned = next(data for data in _payloads(events) if isinstance(data, ev.RoleAssigned))
-    article = "a" if role is Role.SME else "the"
-    _say(ctx, f"{_joined_prefix(events)}{assigned.name} is now {article} {role.label}.")
+    _say(ctx, f"{_joined_prefix(events)}{words.describe(assigned).said}")
     return EXIT_OK
 
 
@@ -603,11 +607,7 @@ def _handover(args: argparse.Namespace, ctx: Context) -> int:
     given, (name,) = _split_id(args, 1)
     _, events = _run(ctx, given, cmd.Handover(name=name), hint=_quote_hint("handover", args.words))
     handed = next(data for data in _payloads(events) if isinstance(data, ev.CommandHandedOver))
-    _say(
-        ctx,
-        f"{_joined_prefix(events)}{handed.name} is now the Incident Commander, taking over "
-        f"from {handed.previous}. Announce it to the call.",
-    )
+    _say(ctx, f"{_joined_prefix(events)}{words.describe(handed).said} Announce it to the call.")
     return EXIT_OK
 
 
@@ -649,32 +649,18 @@ def _task(args: argparse.Namespace, ctx: Context) -> int:
     store, events = _run(ctx, given, command)
     now = events[-1].at  # the instant the deadline was computed from
     prefix = _joined_prefix(events)
+    narrator = words.Narrator.from_state(store.state)
     for data in _payloads(events):
-        if isinstance(data, ev.TaskAssigned):
-            _say(
-                ctx,
-                f"{prefix}Task {data.number} assigned to {data.owner}, "
-                f"{due_phrase(data.deadline, now)}.",
-            )
-        elif isinstance(data, ev.TaskReassigned):
-            _say(
-                ctx,
-                f"{prefix}Task {data.number} reassigned from {data.previous} to {data.owner}, "
-                f"{due_phrase(data.deadline, now)}.",
-            )
+        if isinstance(data, ev.ParticipantJoined):
+            continue
+        said = narrator.describe(data).said
+        if isinstance(data, ev.TaskAssigned | ev.TaskReassigned):
+            _say(ctx, f"{prefix}{said}, {due_phrase(data.deadline, now)}.")
         elif isinstance(data, ev.TaskExtended):
             owner = store.state.tasks[data.number].owner
-            _say(
-                ctx,
-                f"Task {data.number} extended: {owner} is now {due_phrase(data.deadline, now)}.",
-            )
-        elif isinstance(data, ev.TaskAcknowledged):
-            owner = store.state.tasks[data.number].owner
-            _say(ctx, f"Task {data.number} acknowledged by {owner}.")
-        elif isinstance(data, ev.TaskDone):
-            _say(ctx, f"Task {data.number} done.")
-        elif isinstance(data, ev.TaskCancelled):
-            _say(ctx, f"Task {data.number} cancelled.")
+            _say(ctx, f"{said}: {owner} is now {due_phrase(data.deadline, now)}.")
+        else:
+            _say(ctx, said)
     return EXIT_OK
 
 
@@ -693,20 +679,17 @@ def _decide(args: argparse.Namespace, ctx: Context) -> int:
             command = cmd.AcceptDecision(number=number)
         else:
             command = cmd.WithdrawDecision(number=number)
-    _, events = _run(ctx, given, command)
+    store, events = _run(ctx, given, command)
+    narrator = words.Narrator.from_state(store.state)
     for data in _payloads(events):
+        if isinstance(data, ev.ParticipantJoined):
+            continue
+        said = narrator.describe(data).said
         if isinstance(data, ev.DecisionProposed):
-            _say(
-                ctx,
-                f'Decision {data.number} proposed. Ask the call: "I propose {data.text}. '
-                'Are there any strong objections?"',
-            )
-        elif isinstance(data, ev.ObjectionRaised):
-            _say(ctx, f"Objection to decision {data.number} recorded from {data.by}.")
+            said += f' Ask the call: "I propose {data.text}. Are there any strong objections?"'
         elif isinstance(data, ev.DecisionAccepted):
-            _say(ctx, f'Decision {data.number} accepted. "Hearing none, let\'s proceed."')
-        elif isinstance(data, ev.DecisionWithdrawn):
-            _say(ctx, f"Decision {data.number} withdrawn.")
+            said += f' "{words.go_ahead_sentence(narrator.objections.get(data.number, []))}"'
+        _say(ctx, said)
     return EXIT_OK
 
 
@@ -737,11 +720,7 @@ def _sev(args: argparse.Namespace, ctx: Context) -> int:
     given, (level_text,) = _split_id(args, 1)
     _, events = _run(ctx, given, cmd.ChangeSeverity(severity=_severity(level_text)))
     change = next(data for data in _payloads(events) if isinstance(data, ev.SeverityChanged))
-    _say(
-        ctx,
-        f"Severity changed from {severity_label(change.previous)} "
-        f"to {severity_label(change.severity)}.",
-    )
+    _say(ctx, words.describe(change).said)
     return EXIT_OK
 
 
@@ -754,7 +733,7 @@ def _phase(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(f'"{phase_text}" is not a phase: use one of {choices}.') from None
     _, events = _run(ctx, given, cmd.ChangePhase(phase=phase))
     change = next(data for data in _payloads(events) if isinstance(data, ev.PhaseChanged))
-    _say(ctx, f"Phase changed from {change.previous.label} to {change.phase.label}.")
+    _say(ctx, words.describe(change).said)
     return EXIT_OK
 
 

@@ -33,6 +33,7 @@ from ic_console.domain.clock import Clock, SystemClock
 from ic_console.domain.commands import Command, Declare, TickChecklistItem
 from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event
+from ic_console.domain.log_rows import LogRow, event_rows
 from ic_console.domain.model import Role, Status
 from ic_console.domain.situations import current_situations
 from ic_console.store.follow import Follower
@@ -45,7 +46,6 @@ from ic_console.store.incident import (
 from ic_console.store.presence import HEARTBEAT_EVERY, PresenceBoard
 from ic_console.tui.commands import ConsoleCommands
 from ic_console.tui.config import ConfigError, check_keymap
-from ic_console.tui.log_rows import LogRow, event_rows
 from ic_console.tui.screens.checklists import ChecklistScreen
 from ic_console.tui.screens.console import ConsoleScreen, PaletteCommand
 from ic_console.tui.screens.forms import CommandForm

@@ -23,10 +23,10 @@ from textual.widgets import Static, Tab, Tabs
 
 from ic_console.content.phrasebook import Phrasebook
 from ic_console.domain import commands as cmd
+from ic_console.domain.log_rows import LogRow
 from ic_console.domain.model import SEVERITIES, Audience, Phase, Role, Status, severity_label
 from ic_console.domain.situations import available_situations, current_situations
 from ic_console.domain.state import Decision, IncidentState, Task
-from ic_console.tui.log_rows import LogRow
 from ic_console.tui.screens import command_forms as forms
 from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.text import TimeFormat, literal, literal_lines

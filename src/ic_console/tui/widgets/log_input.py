@@ -16,8 +16,8 @@ from textual.widgets import Input, Label
 
 from ic_console.domain.clock import Clock
 from ic_console.domain.errors import DomainError
+from ic_console.domain.log_line import KIND_CYCLE, LogLine, parse_log_line
 from ic_console.domain.model import LogKind
-from ic_console.tui.log_line import KIND_CYCLE, LogLine, parse_log_line
 from ic_console.tui.text import literal
 
 PLACEHOLDER = "Log a line: Enter saves a note; a: action, s: status, f: follow-up, @14:05 when"

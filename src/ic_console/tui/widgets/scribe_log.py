@@ -12,7 +12,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.message import Message
 
-from ic_console.tui.log_rows import KIND_LABELS, LogRow
+from ic_console.domain.log_rows import KIND_LABELS, LogRow
 from ic_console.tui.text import TimeFormat, literal, truncate
 from ic_console.tui.widgets.line_list import LineList
 
