@@ -20,12 +20,11 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, Handler, UsageError, lazy_import, verb
+from ic_console.domain import parse
 from ic_console.domain.durations import DURATION_HELP, format_duration, parse_duration, parse_when
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import (
     SINGLE_ROLES,
-    Audience,
-    LogKind,
     Phase,
     Role,
     Status,
@@ -56,7 +55,6 @@ TASK_VERBS = ("assign", "ack", "done", "cancel", "extend", "reassign")
 DECIDE_VERBS = ("propose", "object", "accept", "withdraw")
 
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
-_SEVERITY = re.compile(r"^(?:sev-?)?([0-9]+)$", re.IGNORECASE)
 _PLAIN_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -249,14 +247,15 @@ def _number(text: str, what: str) -> int:
 
 
 def _severity(text: str) -> int:
-    match = _SEVERITY.match(text.strip())
-    level = int(match.group(1)) if match else 0
-    if level not in range(1, 6):
-        raise UsageError(
-            f'"{text}" is not a severity: use 1 (most severe) to 5. '
-            "When unsure, pick the higher severity and move on."
-        )
-    return level
+    """A severity number or name; the config's names are read only when the text is no number."""
+    try:
+        return parse.parse_severity(text)
+    except DomainError:
+        from ic_console.content.config import load_config
+
+        config, _problems = load_config()
+        names = {level: info.name for level, info in config.severities.items()}
+        return parse.parse_severity(text, names)
 
 
 def _timebox(text: str | None) -> timedelta | None:
@@ -698,7 +697,7 @@ def _decide(args: argparse.Namespace, ctx: Context) -> int:
 
 def _log(args: argparse.Namespace, ctx: Context) -> int:
     given, (text,) = _split_id(args, 1)
-    kind = LogKind.parse(args.kind)
+    kind = parse.parse_log_kind(args.kind)
     now = ctx.clock.now()
     occurred = parse_when(args.at, now=now) if args.at is not None else None
     command = cmd.AddLogEntry(text=text, kind=kind, occurred_at=occurred)
@@ -726,11 +725,7 @@ def _sev(args: argparse.Namespace, ctx: Context) -> int:
 
 def _phase(args: argparse.Namespace, ctx: Context) -> int:
     given, (phase_text,) = _split_id(args, 1)
-    try:
-        phase = Phase(phase_text.strip().lower())
-    except ValueError:
-        choices = ", ".join(p.value for p in Phase)
-        raise UsageError(f'"{phase_text}" is not a phase: use one of {choices}.') from None
+    phase = parse.parse_phase(phase_text)
     _, events = _run(ctx, given, cmd.ChangePhase(phase=phase))
     change = next(data for data in _payloads(events) if isinstance(data, ev.PhaseChanged))
     _say(ctx, words.describe(change).said)
@@ -740,11 +735,9 @@ def _phase(args: argparse.Namespace, ctx: Context) -> int:
 def _update(args: argparse.Namespace, ctx: Context) -> int:
     given, (audience_text, text) = _split_id(args, 2)
     try:
-        audience = Audience(audience_text.strip().lower())
-    except ValueError:
-        raise UsageError(
-            f'"{audience_text}" is not an audience: say internal or external. Usage: {_usage(args)}'
-        ) from None
+        audience = parse.parse_audience(audience_text)
+    except DomainError as error:
+        raise UsageError(f"{error} Usage: {_usage(args)}") from None
     store, events = _run(ctx, given, cmd.PostUpdate(audience=audience, text=text))
     now = events[-1].at
     _say(

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 from ic_console.domain import events as ev
-from ic_console.domain.durations import format_duration
+from ic_console.domain.durations import format_seconds
 from ic_console.domain.model import Role, severity_label
 
 if TYPE_CHECKING:
@@ -157,7 +156,7 @@ def searchable_fields() -> dict[str, tuple[tuple[str, str], ...]]:
 @lru_cache(maxsize=256)
 def _box(seconds: int) -> str:
     """A timebox in words; the same few timeboxes come up again and again."""
-    return format_duration(timedelta(seconds=seconds))
+    return format_seconds(seconds)
 
 
 def _upper_first(text: str) -> str:

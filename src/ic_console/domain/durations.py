@@ -90,7 +90,13 @@ def parse_duration(text: str, *, maximum: timedelta = MAX_TIMEBOX) -> timedelta:
 
 def format_duration(delta: timedelta) -> str:
     """A short human duration: "45s", "5m", "1h 30m", "2d 3h"."""
-    total = int(abs(delta.total_seconds()))
+    return format_seconds(int(abs(delta.total_seconds())))
+
+
+def format_seconds(total: int) -> str:
+    """`format_duration` of a count of seconds, any size: a stored timebox may exceed what a
+    timedelta can hold, and must still be shown rather than crash the reader."""
+    total = abs(total)
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)

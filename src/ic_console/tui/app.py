@@ -31,6 +31,7 @@ from ic_console.content.problems import ContentProblem
 from ic_console.content.runbooks import Runbook
 from ic_console.domain.clock import Clock, SystemClock
 from ic_console.domain.commands import Command, Declare, TickChecklistItem
+from ic_console.domain.describe import Narrator
 from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event
 from ic_console.domain.log_rows import LogRow, event_rows
@@ -114,6 +115,7 @@ class ConsoleApp(App[int]):
         self.settings = settings
         self.store: IncidentStore | None = None
         self.rows: list[LogRow] = []
+        self.narrator = Narrator()  # the log rows' memory of tasks and objections
         self.times = TimeFormat(settings.zone)
         if settings.phrasebook is None:
             settings.phrasebook = shipped_phrasebook()
@@ -191,7 +193,8 @@ class ConsoleApp(App[int]):
         def collect(events: list[Event]) -> None:
             if events[0].seq == 1:
                 rows.clear()
-            rows.extend(event_rows(events))
+                self.narrator = Narrator()
+            rows.extend(event_rows(events, self.narrator))
 
         settings = self.settings
         store = IncidentStore.open(
@@ -367,7 +370,8 @@ class ConsoleApp(App[int]):
     def _on_events(self, events: list[Event]) -> None:
         if events[0].seq == 1:
             self.rows.clear()
-        self.rows.extend(event_rows(events))
+            self.narrator = Narrator()
+        self.rows.extend(event_rows(events, self.narrator))
 
     def push_state(self) -> None:
         """Show the store's state on the console."""
