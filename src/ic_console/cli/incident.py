@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, Handler, UsageError, lazy_import, verb
 from ic_console.domain import parse
-from ic_console.domain.durations import DURATION_HELP, format_duration, parse_duration, parse_when
+from ic_console.domain.durations import (
+    DURATION_HELP,
+    format_duration,
+    parse_duration,
+    parse_when,
+    resolve_local,
+)
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import (
     SINGLE_ROLES,
@@ -31,6 +37,7 @@ from ic_console.domain.model import (
     severity_label,
 )
 from ic_console.domain.text import clean_name, clean_title, literal
+from ic_console.domain.zones import system_zone
 
 if TYPE_CHECKING:
     from ic_console.domain import commands as cmd
@@ -430,11 +437,16 @@ def _date_bound(text: str | None, now: datetime, option: str, *, end: bool) -> d
             day = date.fromisoformat(raw)
         except ValueError:
             raise UsageError(f'{option} "{raw}" is not a date: use YYYY-MM-DD.') from None
-        if end:
-            day += timedelta(days=1)
-        return datetime(day.year, day.month, day.day).astimezone()
+        try:
+            if end:
+                day += timedelta(days=1)
+            return resolve_local(datetime(day.year, day.month, day.day), system_zone())
+        except (OverflowError, ValueError):
+            raise UsageError(
+                f'{option} "{raw}" is out of range: give a date between 0001-01-02 and 9999-12-30.'
+            ) from None
     try:
-        return parse_when(raw, now=now)
+        return parse_when(raw, now=now, local_zone=system_zone(), within=None)
     except DomainError as error:
         raise UsageError(f"{option}: {error}") from None
 
@@ -699,7 +711,8 @@ def _log(args: argparse.Namespace, ctx: Context) -> int:
     given, (text,) = _split_id(args, 1)
     kind = parse.parse_log_kind(args.kind)
     now = ctx.clock.now()
-    occurred = parse_when(args.at, now=now) if args.at is not None else None
+    zone = system_zone()
+    occurred = parse_when(args.at, now=now, local_zone=zone) if args.at is not None else None
     command = cmd.AddLogEntry(text=text, kind=kind, occurred_at=occurred)
     _, events = _run(ctx, given, command, hint=_quote_hint("log", args.words))
     entry = next(data for data in _payloads(events) if isinstance(data, ev.LogEntryAdded))

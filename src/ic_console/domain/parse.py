@@ -113,7 +113,7 @@ def parse_severity(text: str, names: Mapping[int, str] | None = None) -> int:
         shown = ", ".join(names[level] for level in sorted(names) if names[level])
         named = f" (or its name: {shown})" if shown else ""
     raise DomainError(
-        f'"{raw}" is not a severity: use 1 (most severe) to 5{named}. '
+        f'"{raw}" is not a severity: give a severity from 1 (most severe) to 5{named}. '
         "When unsure, pick the higher severity and move on."
     )
 
