@@ -475,12 +475,20 @@ def test_decision_lifecycle(ic: Run, home: Path, incident: str) -> None:
     assert "Are there any strong objections?" in out
     out = ok(ic("decide", incident, "object", "1", "it drops the schema change", "--as", "Sam")).out
     assert out == "Objection to decision 1 recorded from Sam.\n"
-    assert ok(ic("decide", "accept", "1")).out.startswith("Decision 1 accepted.")
+    # Accepting over an objection says so, never "hearing none" (issue 11, section 5).
+    assert ok(ic("decide", "accept", "1")).out == (
+        'Decision 1 accepted over 1 objection. "I have heard the objection from Sam. '
+        'We go ahead."\n'
+    )
     ok(ic("decide", "propose", "page the database team"))
     assert ok(ic("decide", "withdraw", "2")).out == "Decision 2 withdrawn.\n"
     decisions = state_of(home, incident).state.decisions
     assert [d.status.value for d in decisions.values()] == ["accepted", "withdrawn"]
     assert decisions[1].objections[0].by == "Sam"
+    ok(ic("decide", "propose", "drain the queue"))
+    assert ok(ic("decide", "accept", "3")).out == (
+        'Decision 3 accepted. "Hearing none, let\'s proceed."\n'
+    )
     refused(ic("decide", "accept", "1"), "already accepted")
     refused(ic("decide", "accept", "9"), "There is no decision 9")
     refused(ic("decide", "object", "first", "no"), "not a decision number")

@@ -20,21 +20,28 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, Handler, UsageError, lazy_import, verb
-from ic_console.domain.durations import DURATION_HELP, format_duration, parse_duration, parse_when
+from ic_console.domain import parse
+from ic_console.domain.durations import (
+    DURATION_HELP,
+    format_duration,
+    parse_duration,
+    parse_when,
+    resolve_local,
+)
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import (
     SINGLE_ROLES,
-    Audience,
-    LogKind,
     Phase,
     Role,
     Status,
     severity_label,
 )
 from ic_console.domain.text import clean_name, clean_title, literal
+from ic_console.domain.zones import system_zone
 
 if TYPE_CHECKING:
     from ic_console.domain import commands as cmd
+    from ic_console.domain import describe as words
     from ic_console.domain import events as ev
     from ic_console.domain import views
     from ic_console.domain.state import IncidentState, Task
@@ -44,6 +51,7 @@ if TYPE_CHECKING:
 else:
     # Loaded on first use: `ic --help` never builds the pydantic models behind the verbs.
     cmd = lazy_import("ic_console.domain.commands")
+    words = lazy_import("ic_console.domain.describe")
     ev = lazy_import("ic_console.domain.events")
     views = lazy_import("ic_console.domain.views")
 
@@ -54,7 +62,6 @@ TASK_VERBS = ("assign", "ack", "done", "cancel", "extend", "reassign")
 DECIDE_VERBS = ("propose", "object", "accept", "withdraw")
 
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
-_SEVERITY = re.compile(r"^(?:sev-?)?([0-9]+)$", re.IGNORECASE)
 _PLAIN_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -247,14 +254,15 @@ def _number(text: str, what: str) -> int:
 
 
 def _severity(text: str) -> int:
-    match = _SEVERITY.match(text.strip())
-    level = int(match.group(1)) if match else 0
-    if level not in range(1, 6):
-        raise UsageError(
-            f'"{text}" is not a severity: use 1 (most severe) to 5. '
-            "When unsure, pick the higher severity and move on."
-        )
-    return level
+    """A severity number or name; the config's names are read only when the text is no number."""
+    try:
+        return parse.parse_severity(text)
+    except DomainError:
+        from ic_console.content.config import load_config
+
+        config, _problems = load_config()
+        names = {level: info.name for level, info in config.severities.items()}
+        return parse.parse_severity(text, names)
 
 
 def _timebox(text: str | None) -> timedelta | None:
@@ -314,14 +322,17 @@ def _run(
     return store, store.execute(command)
 
 
-def _payloads(events: list[ev.Event]) -> list[object]:
+def _payloads(events: list[ev.Event]) -> list[ev.Payload]:
     return [event.data for event in events]
 
 
 def _joined_prefix(events: list[ev.Event]) -> str:
     """ "Sam joined the call. " when a command put someone on the call on the way."""
-    names = [data.name for data in _payloads(events) if isinstance(data, ev.ParticipantJoined)]
-    return "".join(f"{name} joined the call. " for name in names)
+    return "".join(
+        f"{words.describe(data).said} "
+        for data in _payloads(events)
+        if isinstance(data, ev.ParticipantJoined)
+    )
 
 
 def _quote_hint(verb_name: str, words: list[str]) -> str:
@@ -426,11 +437,16 @@ def _date_bound(text: str | None, now: datetime, option: str, *, end: bool) -> d
             day = date.fromisoformat(raw)
         except ValueError:
             raise UsageError(f'{option} "{raw}" is not a date: use YYYY-MM-DD.') from None
-        if end:
-            day += timedelta(days=1)
-        return datetime(day.year, day.month, day.day).astimezone()
+        try:
+            if end:
+                day += timedelta(days=1)
+            return resolve_local(datetime(day.year, day.month, day.day), system_zone())
+        except (OverflowError, ValueError):
+            raise UsageError(
+                f'{option} "{raw}" is out of range: give a date between 0001-01-02 and 9999-12-30.'
+            ) from None
     try:
-        return parse_when(raw, now=now)
+        return parse_when(raw, now=now, local_zone=system_zone(), within=None)
     except DomainError as error:
         raise UsageError(f"{option}: {error}") from None
 
@@ -594,8 +610,7 @@ def _role(args: argparse.Namespace, ctx: Context) -> int:
     role = Role.parse(role_text)
     _, events = _run(ctx, given, cmd.AssignRole(role=role, name=name))
     assigned = next(data for data in _payloads(events) if isinstance(data, ev.RoleAssigned))
-    article = "a" if role is Role.SME else "the"
-    _say(ctx, f"{_joined_prefix(events)}{assigned.name} is now {article} {role.label}.")
+    _say(ctx, f"{_joined_prefix(events)}{words.describe(assigned).said}")
     return EXIT_OK
 
 
@@ -603,11 +618,7 @@ def _handover(args: argparse.Namespace, ctx: Context) -> int:
     given, (name,) = _split_id(args, 1)
     _, events = _run(ctx, given, cmd.Handover(name=name), hint=_quote_hint("handover", args.words))
     handed = next(data for data in _payloads(events) if isinstance(data, ev.CommandHandedOver))
-    _say(
-        ctx,
-        f"{_joined_prefix(events)}{handed.name} is now the Incident Commander, taking over "
-        f"from {handed.previous}. Announce it to the call.",
-    )
+    _say(ctx, f"{_joined_prefix(events)}{words.describe(handed).said} Announce it to the call.")
     return EXIT_OK
 
 
@@ -649,32 +660,18 @@ def _task(args: argparse.Namespace, ctx: Context) -> int:
     store, events = _run(ctx, given, command)
     now = events[-1].at  # the instant the deadline was computed from
     prefix = _joined_prefix(events)
+    narrator = words.Narrator.from_state(store.state)
     for data in _payloads(events):
-        if isinstance(data, ev.TaskAssigned):
-            _say(
-                ctx,
-                f"{prefix}Task {data.number} assigned to {data.owner}, "
-                f"{due_phrase(data.deadline, now)}.",
-            )
-        elif isinstance(data, ev.TaskReassigned):
-            _say(
-                ctx,
-                f"{prefix}Task {data.number} reassigned from {data.previous} to {data.owner}, "
-                f"{due_phrase(data.deadline, now)}.",
-            )
+        if isinstance(data, ev.ParticipantJoined):
+            continue
+        said = narrator.describe(data).said
+        if isinstance(data, ev.TaskAssigned | ev.TaskReassigned):
+            _say(ctx, f"{prefix}{said}, {due_phrase(data.deadline, now)}.")
         elif isinstance(data, ev.TaskExtended):
             owner = store.state.tasks[data.number].owner
-            _say(
-                ctx,
-                f"Task {data.number} extended: {owner} is now {due_phrase(data.deadline, now)}.",
-            )
-        elif isinstance(data, ev.TaskAcknowledged):
-            owner = store.state.tasks[data.number].owner
-            _say(ctx, f"Task {data.number} acknowledged by {owner}.")
-        elif isinstance(data, ev.TaskDone):
-            _say(ctx, f"Task {data.number} done.")
-        elif isinstance(data, ev.TaskCancelled):
-            _say(ctx, f"Task {data.number} cancelled.")
+            _say(ctx, f"{said}: {owner} is now {due_phrase(data.deadline, now)}.")
+        else:
+            _say(ctx, said)
     return EXIT_OK
 
 
@@ -693,20 +690,17 @@ def _decide(args: argparse.Namespace, ctx: Context) -> int:
             command = cmd.AcceptDecision(number=number)
         else:
             command = cmd.WithdrawDecision(number=number)
-    _, events = _run(ctx, given, command)
+    store, events = _run(ctx, given, command)
+    narrator = words.Narrator.from_state(store.state)
     for data in _payloads(events):
+        if isinstance(data, ev.ParticipantJoined):
+            continue
+        said = narrator.describe(data).said
         if isinstance(data, ev.DecisionProposed):
-            _say(
-                ctx,
-                f'Decision {data.number} proposed. Ask the call: "I propose {data.text}. '
-                'Are there any strong objections?"',
-            )
-        elif isinstance(data, ev.ObjectionRaised):
-            _say(ctx, f"Objection to decision {data.number} recorded from {data.by}.")
+            said += f' Ask the call: "I propose {data.text}. Are there any strong objections?"'
         elif isinstance(data, ev.DecisionAccepted):
-            _say(ctx, f'Decision {data.number} accepted. "Hearing none, let\'s proceed."')
-        elif isinstance(data, ev.DecisionWithdrawn):
-            _say(ctx, f"Decision {data.number} withdrawn.")
+            said += f' "{words.go_ahead_sentence(narrator.objections.get(data.number, []))}"'
+        _say(ctx, said)
     return EXIT_OK
 
 
@@ -715,9 +709,10 @@ def _decide(args: argparse.Namespace, ctx: Context) -> int:
 
 def _log(args: argparse.Namespace, ctx: Context) -> int:
     given, (text,) = _split_id(args, 1)
-    kind = LogKind.parse(args.kind)
+    kind = parse.parse_log_kind(args.kind)
     now = ctx.clock.now()
-    occurred = parse_when(args.at, now=now) if args.at is not None else None
+    zone = system_zone()
+    occurred = parse_when(args.at, now=now, local_zone=zone) if args.at is not None else None
     command = cmd.AddLogEntry(text=text, kind=kind, occurred_at=occurred)
     _, events = _run(ctx, given, command, hint=_quote_hint("log", args.words))
     entry = next(data for data in _payloads(events) if isinstance(data, ev.LogEntryAdded))
@@ -737,35 +732,25 @@ def _sev(args: argparse.Namespace, ctx: Context) -> int:
     given, (level_text,) = _split_id(args, 1)
     _, events = _run(ctx, given, cmd.ChangeSeverity(severity=_severity(level_text)))
     change = next(data for data in _payloads(events) if isinstance(data, ev.SeverityChanged))
-    _say(
-        ctx,
-        f"Severity changed from {severity_label(change.previous)} "
-        f"to {severity_label(change.severity)}.",
-    )
+    _say(ctx, words.describe(change).said)
     return EXIT_OK
 
 
 def _phase(args: argparse.Namespace, ctx: Context) -> int:
     given, (phase_text,) = _split_id(args, 1)
-    try:
-        phase = Phase(phase_text.strip().lower())
-    except ValueError:
-        choices = ", ".join(p.value for p in Phase)
-        raise UsageError(f'"{phase_text}" is not a phase: use one of {choices}.') from None
+    phase = parse.parse_phase(phase_text)
     _, events = _run(ctx, given, cmd.ChangePhase(phase=phase))
     change = next(data for data in _payloads(events) if isinstance(data, ev.PhaseChanged))
-    _say(ctx, f"Phase changed from {change.previous.label} to {change.phase.label}.")
+    _say(ctx, words.describe(change).said)
     return EXIT_OK
 
 
 def _update(args: argparse.Namespace, ctx: Context) -> int:
     given, (audience_text, text) = _split_id(args, 2)
     try:
-        audience = Audience(audience_text.strip().lower())
-    except ValueError:
-        raise UsageError(
-            f'"{audience_text}" is not an audience: say internal or external. Usage: {_usage(args)}'
-        ) from None
+        audience = parse.parse_audience(audience_text)
+    except DomainError as error:
+        raise UsageError(f"{error} Usage: {_usage(args)}") from None
     store, events = _run(ctx, given, cmd.PostUpdate(audience=audience, text=text))
     now = events[-1].at
     _say(

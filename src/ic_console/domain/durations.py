@@ -77,6 +77,8 @@ def parse_duration(text: str, *, maximum: timedelta = MAX_TIMEBOX) -> timedelta:
             raise DomainError(
                 f'The timebox "{text.strip()}" is not a duration: give {DURATION_HELP}.'
             )
+        if seconds_f > maximum.total_seconds():  # also infinity, from a 400-digit number
+            seconds_f = maximum.total_seconds() + 1
         seconds = round(seconds_f)
     if seconds <= 0:
         raise DomainError(f'The timebox "{text.strip()}" is zero: give {DURATION_HELP}.')
@@ -90,7 +92,13 @@ def parse_duration(text: str, *, maximum: timedelta = MAX_TIMEBOX) -> timedelta:
 
 def format_duration(delta: timedelta) -> str:
     """A short human duration: "45s", "5m", "1h 30m", "2d 3h"."""
-    total = int(abs(delta.total_seconds()))
+    return format_seconds(int(abs(delta.total_seconds())))
+
+
+def format_seconds(total: int) -> str:
+    """`format_duration` of a count of seconds, any size: a stored timebox may exceed what a
+    timedelta can hold, and must still be shown rather than crash the reader."""
+    total = abs(total)
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)
@@ -118,16 +126,44 @@ def whole_minutes(delta: timedelta) -> int:
     return max(1, round(delta.total_seconds() / 60))
 
 
-def parse_when(text: str, *, now: datetime, local_zone: tzinfo | None = None) -> datetime:
+#: How far from now a typed time may be: further is a typing mistake, and far enough
+#: (year 1 or 9999) would overflow when turned into UTC or shown.
+MAX_DISTANCE = timedelta(days=3660)
+
+
+def parse_when(
+    text: str,
+    *,
+    now: datetime,
+    local_zone: tzinfo | None = None,
+    within: timedelta | None = MAX_DISTANCE,
+) -> datetime:
     """Parse when something happened: ISO-8601, a local "HH:MM", or a relative "-10m".
 
-    A local clock time later than now is taken to mean yesterday (noticed after midnight).
-    Returns an aware UTC datetime.
+    A local clock time later than now is taken to mean yesterday (noticed after midnight);
+    `describe_day` says so before it is recorded. Local times are resolved by the zone's rules
+    for that date: one that does not exist or happens twice (a daylight-saving change) is
+    refused with both candidates named. Times further than `within` from now are refused.
+    Returns an aware UTC datetime; every failure is a DomainError.
     """
     raw = text.strip()
     if not raw:
         raise DomainError('The time is empty: give an ISO-8601 time, a local "HH:MM" or "-10m".')
     zone = local_zone or datetime.now().astimezone().tzinfo or UTC
+    try:
+        result = _parse_when(raw, now, zone)
+    except (OverflowError, ValueError):
+        result = None
+    if result is None:
+        raise DomainError(f'"{raw}" is out of range: give a time after year 1 and before 9999.')
+    if within is not None and abs(result - now) > within:
+        raise DomainError(
+            f'"{raw}" is too far from now: give a time within {within.days // 365} years.'
+        )
+    return result
+
+
+def _parse_when(raw: str, now: datetime, zone: tzinfo) -> datetime:
     if raw.startswith("-"):
         delta = parse_duration(raw[1:], maximum=timedelta(days=7))
         return now - delta
@@ -137,22 +173,61 @@ def parse_when(text: str, *, now: datetime, local_zone: tzinfo | None = None) ->
         if hours > 23 or minutes > 59 or seconds > 59:
             raise DomainError(f'"{raw}" is not a time of day: use HH:MM, like "14:05".')
         local_now = now.astimezone(zone)
-        candidate = datetime.combine(local_now.date(), time(hours, minutes, seconds), tzinfo=zone)
-        if candidate > local_now + timedelta(minutes=1):
-            candidate = datetime.combine(
-                local_now.date() - timedelta(days=1), time(hours, minutes, seconds), tzinfo=zone
-            )
-        return candidate.astimezone(UTC)
+        day = local_now.date()
+        if datetime.combine(day, time(hours, minutes, seconds)) > (
+            local_now.replace(tzinfo=None) + timedelta(minutes=1)
+        ):
+            day -= timedelta(days=1)
+        return resolve_local(datetime.combine(day, time(hours, minutes, seconds)), zone)
     try:
-        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise DomainError(
             f'"{raw}" is not a time: give an ISO-8601 time (2026-11-23T14:05Z), '
             'a local "HH:MM", or how long ago, like "-10m".'
         ) from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
+        return resolve_local(parsed, zone)
     return parsed.astimezone(UTC)
+
+
+def resolve_local(naive: datetime, zone: tzinfo) -> datetime:
+    """A wall-clock time in `zone` as UTC, by the zone's rules for that date.
+
+    Refuses, naming both candidates, a time skipped when the clocks go forward and a time that
+    happens twice when they go back."""
+    early = naive.replace(tzinfo=zone, fold=0)
+    late = naive.replace(tzinfo=zone, fold=1)
+    if early.utcoffset() == late.utcoffset():
+        return early.astimezone(UTC)
+    first, second = sorted((early.astimezone(UTC), late.astimezone(UTC)))
+    shown = f"{naive:%H:%M} on {naive:%Y-%m-%d}"
+    if early.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        raise DomainError(
+            f"{shown} does not exist in this time zone (the clocks went forward): "
+            f"say {_at(first, zone)} or {_at(second, zone)}."
+        )
+    raise DomainError(
+        f"{shown} happens twice in this time zone (the clocks went back): say which, as "
+        f"{first:%Y-%m-%dT%H:%MZ} ({_at(first, zone)}) or "
+        f"{second:%Y-%m-%dT%H:%MZ} ({_at(second, zone)})."
+    )
+
+
+def _at(instant: datetime, zone: tzinfo) -> str:
+    local = instant.astimezone(zone)
+    return f"{local:%H:%M} {local.tzname() or ''}".strip()
+
+
+def describe_day(when: datetime, now: datetime, zone: tzinfo | None = None) -> str:
+    """ "23:59", "yesterday 23:59" or "2026-03-27 23:59": the day a typed time will mean."""
+    local, today = when.astimezone(zone), now.astimezone(zone)
+    clock = f"{local:%H:%M}"
+    if local.date() == today.date():
+        return clock
+    if local.date() == today.date() - timedelta(days=1):
+        return f"yesterday {clock}"
+    return f"{local:%Y-%m-%d} {clock}"
 
 
 def business_days_after(

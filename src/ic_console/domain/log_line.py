@@ -3,11 +3,12 @@
     "DB primary failed over"            a note
     "a: rolled back deploy 4411"        an action   (also "action:")
     "s: error rate back under 1%"       a status    (also "status:")
-    "f: add alert on replica lag"       a follow-up (also "todo:", "follow-up:")
+    "f: add alert on replica lag"       a follow-up (also "todo:", "follow-up:", "follow up:")
     "@14:05 pager fired"                something noticed late: it happened at 14:05
     "a: @-10m restarted the consumer"   prefixes combine
 
-Pure: no Textual. Errors are DomainErrors that say how to write it.
+The prefixes are `domain.parse.KIND_PREFIXES`, which `ic log --kind` and the postmortem
+draft read too. Pure: no Textual. Errors are DomainErrors that say how to write it.
 """
 
 from __future__ import annotations
@@ -18,20 +19,9 @@ from datetime import datetime, tzinfo
 from ic_console.domain.durations import parse_when
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import LogKind
+from ic_console.domain.parse import split_kind_prefix
 from ic_console.domain.text import clean_text
 
-PREFIXES = {
-    "n": LogKind.NOTE,
-    "note": LogKind.NOTE,
-    "a": LogKind.ACTION,
-    "action": LogKind.ACTION,
-    "s": LogKind.STATUS,
-    "status": LogKind.STATUS,
-    "f": LogKind.FOLLOWUP,
-    "todo": LogKind.FOLLOWUP,
-    "follow-up": LogKind.FOLLOWUP,
-    "followup": LogKind.FOLLOWUP,
-}
 KIND_CYCLE = (LogKind.NOTE, LogKind.ACTION, LogKind.STATUS, LogKind.FOLLOWUP)
 
 
@@ -48,10 +38,9 @@ def parse_log_line(
     """Read what was typed in the log line; raises DomainError saying what is wrong."""
     text = raw.strip()
     kind = default
-    head, colon, rest = text.partition(":")
-    if colon and head.strip().lower() in PREFIXES and " " not in head.strip():
-        kind = PREFIXES[head.strip().lower()]
-        text = rest.strip()
+    prefixed, rest = split_kind_prefix(text)
+    if prefixed is not None:
+        kind, text = prefixed, rest
     occurred: datetime | None = None
     if text.startswith("@"):
         when, _, rest = text[1:].partition(" ")

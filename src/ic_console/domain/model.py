@@ -107,17 +107,10 @@ class LogKind(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> LogKind:
-        from ic_console.domain.errors import DomainError
+        """The one parser of `domain.parse`, which every face uses."""
+        from ic_console.domain.parse import parse_log_kind
 
-        key = text.strip().lower().replace("-", "")
-        key = {"todo": "followup", "follow": "followup"}.get(key, key)
-        try:
-            return cls(key)
-        except ValueError:
-            choices = ", ".join(kind.value for kind in cls)
-            raise DomainError(
-                f'"{text}" is not a kind of log entry: use one of {choices}.'
-            ) from None
+        return parse_log_kind(text)
 
 
 class TaskStatus(StrEnum):

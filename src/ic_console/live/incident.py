@@ -17,6 +17,7 @@ from pathlib import Path
 from ic_console.content.phrasebook import Phrasebook
 from ic_console.domain.clock import Clock
 from ic_console.domain.commands import Command
+from ic_console.domain.describe import Narrator
 from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event
 from ic_console.domain.log_rows import LogRow, event_rows
@@ -79,6 +80,8 @@ class LiveIncident:
         self.settings = settings
         #: The scribe log, one row per recorded line; grows as events arrive.
         self.rows: list[LogRow] = []
+        #: What the log's words need to remember of earlier events (whose task, who objected).
+        self.narrator = Narrator()
         self.policy = AlertPolicy(
             phrasebook, settings.actor, cadence=settings.cadence, watch=settings.watch
         )
@@ -95,11 +98,14 @@ class LiveIncident:
         Raises StoreError, DomainError or OSError when the incident cannot be opened.
         """
         rows: list[LogRow] = []
+        narrator = Narrator()
 
         def collect(events: list[Event]) -> None:
+            nonlocal narrator
             if events[0].seq == 1:
                 rows.clear()
-            rows.extend(event_rows(events))
+                narrator = Narrator()
+            rows.extend(event_rows(events, narrator))
 
         store = IncidentStore.open(
             home,
@@ -111,6 +117,7 @@ class LiveIncident:
         )
         live = cls(store, settings, phrasebook)
         live.rows = rows
+        live.narrator = narrator
         # From now on the store only hands batches to this object, which keeps rows: nothing
         # on a screen is touched while the store holds its lock.
         store.on_events = live._collect
@@ -120,7 +127,8 @@ class LiveIncident:
     def _collect(self, events: list[Event]) -> None:
         if events[0].seq == 1:
             self.rows.clear()
-        self.rows.extend(event_rows(events))
+            self.narrator = Narrator()
+        self.rows.extend(event_rows(events, self.narrator))
 
     @property
     def state(self) -> IncidentState:

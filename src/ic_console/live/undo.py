@@ -1,23 +1,24 @@
 """What a recorded command did, in one line, and the command that takes it back.
 
 The IC acts on numbers said aloud ("task 3 is done"), often while talking: each change to a task
-or a decision is confirmed with its number, owner and text, and can be taken back for a few
-seconds. Taking back records the reverse event (re-open, un-acknowledge); history is never
-deleted.
+or a decision is confirmed with its number, owner and text (in the words of the event
+vocabulary), and can be taken back for a few seconds. Taking back records the reverse event
+(re-open, un-acknowledge); history is never deleted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from ic_console.domain import commands as cmd
 from ic_console.domain import events as ev
-from ic_console.domain.durations import format_duration
-from ic_console.domain.state import IncidentState, Task
+from ic_console.domain.describe import Narrator
+from ic_console.domain.state import IncidentState
 
 #: How long a change can be taken back with one key.
 UNDO_SECONDS = 10.0
+#: The changes that are confirmed in a line of their own (a log entry shows in the log).
+_CONFIRMED = frozenset({"task", "decision"})
 
 
 @dataclass(frozen=True)
@@ -28,68 +29,51 @@ class Confirmation:
     undo: cmd.Command | None = None
 
 
-def task_label(task: Task) -> str:
-    return f"Task {task.number} ({task.owner}: {task.text})"
+def reverse(command: cmd.Command, before: IncidentState) -> cmd.Command | None:
+    """The command that takes `command` back, given the state it was decided on."""
+    match command:
+        case cmd.AcknowledgeTask(number=number):
+            return cmd.UnacknowledgeTask(number=number)
+        case cmd.CompleteTask(number=number) | cmd.CancelTask(number=number):
+            return cmd.ReopenTask(number=number)
+        case cmd.ExtendTask(number=number) if number in before.tasks:
+            task = before.tasks[number]
+            return cmd.UndoExtension(number=number, timebox=task.timebox, deadline=task.deadline)
+        case cmd.ReassignTask(number=number) if number in before.tasks:
+            task = before.tasks[number]
+            return cmd.ReassignTask(number=number, owner=task.owner, timebox=task.timebox)
+        case cmd.AcceptDecision(number=number) | cmd.WithdrawDecision(number=number):
+            return cmd.ReopenDecision(number=number)
+    return None
 
 
 def confirm(
-    command: cmd.Command, before: IncidentState, recorded: list[ev.Event]
+    command: cmd.Command,
+    narrator: Narrator,
+    state: IncidentState,
+    undo: cmd.Command | None,
+    recorded: list[ev.Event],
 ) -> Confirmation | None:
-    """The confirmation of `command`, given the state it was decided on and what it recorded.
-
-    None for commands that need no confirmation line (a log entry shows in the log at once).
-    """
-    match command:
-        case cmd.AssignTask():
-            for event in recorded:
-                if isinstance(event.data, ev.TaskAssigned):
-                    data = event.data
-                    return Confirmation(
-                        f"Task {data.number} ({data.owner}: {data.text}) assigned, "
-                        f"{format_duration(timedelta(seconds=data.timebox_seconds))}.",
-                        cmd.CancelTask(number=data.number),
-                    )
-            return None
-        case cmd.AcknowledgeTask(number=number) if number in before.tasks:
-            task = before.tasks[number]
-            return Confirmation(
-                f"{task_label(task)} acknowledged.", cmd.UnacknowledgeTask(number=number)
-            )
-        case cmd.CompleteTask(number=number) if number in before.tasks:
-            return Confirmation(
-                f"{task_label(before.tasks[number])} done.", cmd.ReopenTask(number=number)
-            )
-        case cmd.CancelTask(number=number) if number in before.tasks:
-            return Confirmation(
-                f"{task_label(before.tasks[number])} cancelled.", cmd.ReopenTask(number=number)
-            )
-        case cmd.ExtendTask(number=number, timebox=timebox) if number in before.tasks:
-            task = before.tasks[number]
-            return Confirmation(
-                f"{task_label(task)} extended: {format_duration(timebox)} from now.",
-                cmd.UndoExtension(number=number, timebox=task.timebox, deadline=task.deadline),
-            )
-        case cmd.ReassignTask(number=number, owner=owner) if number in before.tasks:
-            task = before.tasks[number]
-            return Confirmation(
-                f"{task_label(task)} reassigned to {owner}.",
-                cmd.ReassignTask(number=number, owner=task.owner, timebox=task.timebox),
-            )
-        case cmd.AcceptDecision(number=number) if number in before.decisions:
-            decision = before.decisions[number]
-            objections = len(decision.objections)
-            over = f" over {objections} objection{'s' * (objections != 1)}" if objections else ""
-            return Confirmation(
-                f"Decision {number} ({decision.text}) accepted{over}.",
-                cmd.ReopenDecision(number=number),
-            )
-        case cmd.WithdrawDecision(number=number) if number in before.decisions:
-            decision = before.decisions[number]
-            return Confirmation(
-                f"Decision {number} ({decision.text}) withdrawn.",
-                cmd.ReopenDecision(number=number),
-            )
-        case cmd.RaiseObjection(number=number) if number in before.decisions:
-            decision = before.decisions[number]
-            return Confirmation(f"Objection to decision {number} ({decision.text}) recorded.")
-    return None
+    """The confirmation of what `command` recorded. `narrator` and `undo` were made from the
+    state before it ran (`reverse`), since the state is folded in place. None when nothing about
+    a task or decision was recorded."""
+    lines: list[str] = []
+    for event in recorded:
+        words = narrator.describe(event.data)
+        if words.category not in _CONFIRMED:
+            continue
+        data = event.data
+        if isinstance(data, ev.DecisionAccepted | ev.DecisionWithdrawn):
+            # "Decision 2 (roll back) accepted over 1 objection."
+            decision = state.decisions.get(data.number)
+            named = f"Decision {data.number}"
+            text = f"{named} ({decision.text})" if decision else named
+            lines.append(words.said.replace(named, text, 1))
+        else:
+            lines.append(f"{words.long}.")
+    if not lines:
+        return None
+    if isinstance(command, cmd.AssignTask):
+        assigned = [e.data for e in recorded if isinstance(e.data, ev.TaskAssigned)]
+        undo = cmd.CancelTask(number=assigned[0].number) if assigned else None
+    return Confirmation(" ".join(lines), undo)

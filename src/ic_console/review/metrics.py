@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 
 from ic_console.domain import events as ev
+from ic_console.domain.describe import types_in
 from ic_console.domain.model import (
     DEFAULT_CADENCE,
     ROTATE_AFTER,
@@ -488,31 +489,9 @@ def update_gaps(
     return gaps
 
 
-_TASK_EVENTS = frozenset(
-    {
-        ev.TaskAssigned,
-        ev.TaskAcknowledged,
-        ev.TaskExtended,
-        ev.TaskReassigned,
-        ev.TaskDone,
-        ev.TaskCancelled,
-        ev.TaskReopened,
-        ev.TaskUnacknowledged,
-        ev.TaskExtensionUndone,
-    }
-)
+_TASK_EVENTS = types_in("task")
 #: Events no figure reads from the log (decisions are read from the folded state).
-_OTHER_EVENTS = frozenset(
-    {
-        ev.DecisionProposed,
-        ev.ObjectionRaised,
-        ev.DecisionAccepted,
-        ev.DecisionWithdrawn,
-        ev.DecisionReopened,
-        ev.ChecklistItemTicked,
-        ev.ChecklistItemUnticked,
-    }
-)
+_OTHER_EVENTS = types_in("decision", "checklist")
 
 
 # -- all together ------------------------------------------------------------------------------

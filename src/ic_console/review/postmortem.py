@@ -7,7 +7,6 @@ same draft.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -15,6 +14,7 @@ from functools import cached_property
 
 from ic_console.domain.events import Event
 from ic_console.domain.model import ROTATE_AFTER, LogKind, Status, severity_label
+from ic_console.domain.parse import split_kind_prefix
 from ic_console.domain.state import IncidentState
 from ic_console.review.checks import (
     ACTION_EXAMPLE,
@@ -40,8 +40,6 @@ from ic_console.review.duedate import DuePolicy, describe_policy, due_date
 from ic_console.review.metrics import Cadence, Metrics, compute_metrics
 from ic_console.review.text import duration, one_line, utc, utc_short
 from ic_console.review.timeline import TimelineEntry, build_timeline
-
-_TODO = re.compile(r"^\s*(?:todo|follow[- ]?up)\s*[:\-]\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +104,14 @@ class Review:
 
 
 def action_items(state: IncidentState) -> list[ActionItem]:
-    """Follow-up log entries, and any entry that starts "TODO:", as draft action items."""
+    """Follow-up log entries, and any entry that starts with a follow-up prefix ("TODO:",
+    "f:", "follow-up:", the log line's own), as draft action items."""
     items: list[ActionItem] = []
     for entry in state.log:
-        if entry.kind is not LogKind.FOLLOWUP and not _TODO.match(entry.text):
+        prefixed, rest = split_kind_prefix(entry.text.lstrip())
+        if entry.kind is not LogKind.FOLLOWUP and prefixed is not LogKind.FOLLOWUP:
             continue
-        body = _TODO.sub("", entry.text, count=1).strip() or entry.text
+        body = (rest if prefixed is LogKind.FOLLOWUP else entry.text).strip() or entry.text
         summary = one_line(body, 120)
         description = (
             f"{body}\n\nRaised during incident {state.incident_id} ({state.title}) "

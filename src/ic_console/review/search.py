@@ -14,18 +14,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ic_console.domain.describe import searchable_fields
 from ic_console.store.eventlog import LogDamaged, decode_body
 from ic_console.store.incident import EVENTS_FILE, list_incidents
 
-#: Payload fields that hold words people wrote, by event type.
-_TEXT_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "incident.declared": (("title", "title"),),
-    "log.added": (("text", "log"),),
-    "task.assigned": (("text", "task"),),
-    "decision.proposed": (("text", "decision"),),
-    "decision.objection": (("text", "objection"),),
-    "update.posted": (("text", "update"),),
-}
+#: Payload fields that hold words people wrote, by event type: the vocabulary says which.
+_TEXT_FIELDS = searchable_fields()
 #: Characters JSON writes escaped; with any of them the raw-text shortcut is not safe.
 _ESCAPED = frozenset('"\\') | frozenset(chr(c) for c in range(0x20))
 

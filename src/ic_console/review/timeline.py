@@ -11,12 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import lru_cache
 from operator import attrgetter
 
 from ic_console.domain import events as ev
-from ic_console.domain.durations import format_duration
-from ic_console.domain.model import LogKind, Role, severity_label
+from ic_console.domain.describe import Narrator
+from ic_console.domain.model import LogKind, Role
 from ic_console.review.digest import ReviewEvents
 
 
@@ -73,166 +72,18 @@ class TimelineEntry:
         return self.recorded_at - self.occurred_at
 
 
-@lru_cache(maxsize=256)
-def _box(seconds: int) -> str:
-    """A timebox in words; the same few timeboxes come up again and again."""
-    return format_duration(timedelta(seconds=seconds))
-
-
-#: Each task's owner and text so far: all a description needs to know of the past.
-_Tasks = dict[int, tuple[str, str]]
-
-
-def _task_label(tasks: _Tasks, number: int) -> str:
-    task = tasks.get(number)
-    return f"task {number} ({task[0]}: {task[1]})" if task else f"task {number}"
-
-
-def _describe(data: ev._Payload, tasks: _Tasks) -> tuple[EntryKind, str, tuple[str, ...]]:
-    """The kind, the words and the people of one event, given the tasks just before it."""
-    match data:
-        case ev.IncidentDeclared():
-            return (
-                EntryKind.INCIDENT,
-                f"Incident declared as {severity_label(data.severity)}: {data.title}",
-                (),
-            )
-        case ev.SeverityChanged():
-            way = "raised" if data.severity < data.previous else "lowered"
-            return (
-                EntryKind.SEVERITY,
-                f"Severity {way} from {severity_label(data.previous)} "
-                f"to {severity_label(data.severity)}",
-                (),
-            )
-        case ev.PhaseChanged():
-            return (
-                EntryKind.PHASE,
-                f"Phase changed from {data.previous.label} to {data.phase.label}",
-                (),
-            )
-        case ev.IncidentResolved():
-            return EntryKind.INCIDENT, "Incident resolved", ()
-        case ev.IncidentClosed():
-            return EntryKind.INCIDENT, "Incident closed", ()
-        case ev.ParticipantJoined():
-            return EntryKind.PEOPLE, f"{data.name} joined the call", (data.name,)
-        case ev.ParticipantReleased():
-            return EntryKind.PEOPLE, f"{data.name} was released from the call", (data.name,)
-        case ev.RoleAssigned():
-            return EntryKind.ROLE, f"{data.name} became {data.role.label}", (data.name,)
-        case ev.RoleVacated():
-            return EntryKind.ROLE, f"{data.name} stood down as {data.role.label}", (data.name,)
-        case ev.CommandHandedOver():
-            return (
-                EntryKind.ROLE,
-                f"{data.previous} handed over command to {data.name}",
-                (data.previous, data.name),
-            )
-        case ev.TaskAssigned():
-            box = _box(data.timebox_seconds)
-            return (
-                EntryKind.TASK,
-                f"Task {data.number} assigned to {data.owner} ({box}): {data.text}",
-                (data.owner,),
-            )
-        case ev.TaskAcknowledged():
-            owner = tasks[data.number][0] if data.number in tasks else ""
-            return (
-                EntryKind.TASK,
-                f"{owner or 'The owner'} acknowledged task {data.number}",
-                (owner,) if owner else (),
-            )
-        case ev.TaskExtended():
-            box = _box(data.timebox_seconds)
-            return (
-                EntryKind.TASK,
-                _upper_first(f"{_task_label(tasks, data.number)} given {box} more"),
-                _owner(tasks, data.number),
-            )
-        case ev.TaskReassigned():
-            box = _box(data.timebox_seconds)
-            return (
-                EntryKind.TASK,
-                f"Task {data.number} reassigned from {data.previous} to {data.owner} ({box})",
-                (data.previous, data.owner),
-            )
-        case ev.TaskDone():
-            return (
-                EntryKind.TASK,
-                _upper_first(f"{_task_label(tasks, data.number)} done"),
-                _owner(tasks, data.number),
-            )
-        case ev.TaskCancelled():
-            return (
-                EntryKind.TASK,
-                _upper_first(f"{_task_label(tasks, data.number)} cancelled"),
-                _owner(tasks, data.number),
-            )
-        case ev.TaskReopened():
-            return (
-                EntryKind.TASK,
-                _upper_first(f"{_task_label(tasks, data.number)} reopened"),
-                _owner(tasks, data.number),
-            )
-        case ev.TaskUnacknowledged():
-            return (
-                EntryKind.TASK,
-                f"Acknowledgement of task {data.number} taken back",
-                _owner(tasks, data.number),
-            )
-        case ev.TaskExtensionUndone():
-            return (
-                EntryKind.TASK,
-                f"Extension of task {data.number} taken back ({_box(data.timebox_seconds)})",
-                _owner(tasks, data.number),
-            )
-        case ev.DecisionProposed():
-            return EntryKind.DECISION, f"Decision {data.number} proposed: {data.text}", ()
-        case ev.ObjectionRaised():
-            return (
-                EntryKind.DECISION,
-                f"{data.by} objected to decision {data.number}: {data.text}",
-                (data.by,),
-            )
-        case ev.DecisionAccepted():
-            return EntryKind.DECISION, f"Decision {data.number} accepted", ()
-        case ev.DecisionWithdrawn():
-            return EntryKind.DECISION, f"Decision {data.number} withdrawn", ()
-        case ev.DecisionReopened():
-            return EntryKind.DECISION, f"Decision {data.number} reopened", ()
-        case ev.LogEntryAdded():
-            return _LOG_KINDS[data.kind], data.text, ()
-        case ev.UpdatePosted():
-            return EntryKind.UPDATE, f"{data.audience.value.capitalize()} update: {data.text}", ()
-        case ev.ChecklistItemTicked():
-            return EntryKind.CHECKLIST, f"Ticked {data.checklist}: {data.item}", ()
-        case ev.ChecklistItemUnticked():
-            return EntryKind.CHECKLIST, f"Unticked {data.checklist}: {data.item}", ()
-    raise TypeError(f"no description for {type(data).__name__}")
-
-
-def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _owner(tasks: _Tasks, number: int) -> tuple[str, ...]:
-    task = tasks.get(number)
-    return (task[0],) if task else ()
-
-
 class TimelineBuilder:
     """Builds the timeline batch by batch, so a long log never has to be held as events: each
     batch can be dropped once it is added. The entries share their strings and times with the
     events; an actor's one-name `people` tuple is made once and shared."""
 
     def __init__(self) -> None:
-        self._tasks: _Tasks = {}
+        self._narrator = Narrator()
         self._entries: list[TimelineEntry] = []
         self._alone: dict[str, tuple[str, ...]] = {}
 
     def add(self, events: Iterable[ev.Event]) -> None:
-        tasks = self._tasks
+        describe = self._narrator.describe
         alone = self._alone
         append = self._entries.append
         log_kinds = _LOG_KINDS
@@ -262,11 +113,8 @@ class TimelineBuilder:
                     )
                 )
                 continue
-            kind, text, named = _describe(data, tasks)
-            if isinstance(data, ev.TaskAssigned):
-                tasks[data.number] = (data.owner, data.text)
-            elif isinstance(data, ev.TaskReassigned):
-                tasks[data.number] = (data.owner, tasks.get(data.number, ("", ""))[1])
+            words = describe(data)
+            named = words.people
             if named:
                 people = tuple(dict.fromkeys((actor, *filter(None, named))))
             append(
@@ -277,9 +125,9 @@ class TimelineBuilder:
                     None,
                     actor,
                     event.role,
-                    kind,
+                    EntryKind(words.category),
                     data.type,
-                    text,
+                    words.long,
                     people,
                 )
             )

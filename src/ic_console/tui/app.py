@@ -37,13 +37,14 @@ from ic_console.content.phrasebook import Phrasebook, shipped_phrasebook
 from ic_console.content.problems import ContentProblem
 from ic_console.content.runbooks import Runbook
 from ic_console.domain.clock import Clock, SystemClock
-from ic_console.domain.commands import AssignTask, Command, Declare, TickChecklistItem
+from ic_console.domain.commands import Command, Declare, TickChecklistItem
+from ic_console.domain.describe import Narrator
 from ic_console.domain.errors import DomainError
 from ic_console.domain.log_rows import LogRow
 from ic_console.domain.model import Status
 from ic_console.live.crashlog import record_crash
 from ic_console.live.incident import LiveIncident, LiveSettings
-from ic_console.live.undo import UNDO_SECONDS, Confirmation, confirm
+from ic_console.live.undo import UNDO_SECONDS, Confirmation, confirm, reverse
 from ic_console.store.incident import IncidentStore, StoreError, list_incidents, new_incident_id
 from ic_console.store.presence import HEARTBEAT_EVERY
 from ic_console.tui.actions import bindings
@@ -458,7 +459,7 @@ class ConsoleApp(App[int]):
         live = self.live
         if live is None:
             return False
-        before = confirm(command, live.state, [])
+        narrator, undo = Narrator.from_state(live.state), reverse(command, live.state)
         outcome = live.execute(command)
         self.push_state()
         if not outcome.ok:
@@ -468,11 +469,9 @@ class ConsoleApp(App[int]):
             else:
                 self.notify(literal(message), severity="error", title="Not recorded")
             return False
-        if isinstance(command, AssignTask):
-            before = confirm(command, live.state, outcome.recorded)
         if done is not None:
             done()
-        self._confirmed(before)
+        self._confirmed(confirm(command, narrator, live.state, undo, outcome.recorded))
         return True
 
     def _confirmed(self, confirmation: Confirmation | None) -> None:

@@ -6,15 +6,16 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ic_console.domain import commands as cmd
+from ic_console.domain.describe import go_ahead_sentence, plural
 from ic_console.domain.durations import DURATION_HELP, parse_duration
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import (
-    SEVERITY_DESCRIPTIONS,
     Audience,
     Phase,
     Role,
     severity_label,
 )
+from ic_console.domain.parse import parse_audience, parse_phase, parse_severity, severity_help
 from ic_console.domain.state import Decision, IncidentState, Task
 from ic_console.domain.text import clean_name, clean_text
 from ic_console.tui.screens.forms import CommandForm, FormField
@@ -25,32 +26,6 @@ Values = Mapping[str, Any]
 
 def _names(state: IncidentState) -> list[str]:
     return [p.name for p in state.on_call()]
-
-
-def parse_severity(text: str) -> int:
-    raw = text.strip().lower().replace("sev", "").replace("-", "").strip()
-    if raw not in {"1", "2", "3", "4", "5"}:
-        raise DomainError(
-            "Give a severity from 1 (most severe) to 5. When unsure, pick the higher one."
-        )
-    return int(raw)
-
-
-def parse_phase(text: str) -> Phase:
-    raw = text.strip().lower()
-    matches = [phase for phase in Phase if phase.value.startswith(raw)] if raw else []
-    if len(matches) != 1:
-        choices = ", ".join(phase.value for phase in Phase)
-        raise DomainError(f"Give a phase: one of {choices}.")
-    return matches[0]
-
-
-def parse_audience(text: str) -> Audience:
-    raw = text.strip().lower()
-    for audience in Audience:
-        if raw and audience.value.startswith(raw):
-            return audience
-    raise DomainError('Say who the update is for: "internal" or "external".')
 
 
 def parse_role(text: str) -> Role:
@@ -189,11 +164,15 @@ def confirm(title: str, intro: str, command: cmd.Command, form_id: str) -> Comma
 
 
 def accept_decision(decision: Decision) -> CommandForm:
-    objections = len(decision.objections)
-    heard = f"{objections} objection(s) recorded. " if objections else ""
+    """Accepting names every objection heard, and never says "hearing none" over one."""
+    objections = decision.objections
+    heard = "".join(f"{literal(o.by)} objects: {literal(o.text)}\n" for o in objections)
+    sentence = go_ahead_sentence(o.by for o in objections)
     return confirm(
-        "Hearing no strong objections?",
-        f'{_decision_line(decision)}\n{heard}Enter accepts: "Hearing none, let\'s proceed."',
+        f"Accept over {plural(len(objections), 'objection')}?"
+        if objections
+        else "Hearing no strong objections?",
+        f'{_decision_line(decision)}\n{heard}Enter accepts: "{sentence}"',
         cmd.AcceptDecision(number=decision.number),
         "form-accept",
     )
@@ -208,23 +187,24 @@ def withdraw_decision(decision: Decision) -> CommandForm:
     )
 
 
-def change_severity(state: IncidentState) -> CommandForm:
-    scale = "; ".join(
-        f"{level}: {SEVERITY_DESCRIPTIONS[level].split(':')[0]}" for level in range(1, 6)
-    )
+def change_severity(state: IncidentState, names: Mapping[int, str] | None = None) -> CommandForm:
+    """`names` are the configured severity names, which the field also accepts."""
     return CommandForm(
         f"Change severity (now {severity_label(state.severity)})",
         [
             FormField(
                 "severity",
-                "New severity, 1 to 5",
-                parse_severity,
-                placeholder="1",
-                help=scale,
+                "New severity, 1 (most severe) to 5",
+                lambda text: parse_severity(text, names),
+                placeholder="1 to 5",
+                help=severity_help(names),
             )
         ],
         lambda v: cmd.ChangeSeverity(severity=v["severity"]),
-        intro="Don't argue severity on the call: when unsure, take the higher one.",
+        intro=(
+            f"We are treating this as {severity_label(state.severity)}. Don't argue severity "
+            "on the call: when unsure, take the higher one."
+        ),
         form_id="form-severity",
     )
 

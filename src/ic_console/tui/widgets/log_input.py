@@ -15,9 +15,11 @@ from textual.reactive import reactive
 from textual.widgets import Input, Label
 
 from ic_console.domain.clock import Clock
+from ic_console.domain.durations import describe_day
 from ic_console.domain.errors import DomainError
 from ic_console.domain.log_line import KIND_CYCLE, LogLine, parse_log_line
 from ic_console.domain.model import LogKind
+from ic_console.domain.zones import system_zone
 from ic_console.tui.text import literal
 
 PLACEHOLDER = "Log a line: Enter saves a note; a: action, s: status, f: follow-up, @14:05 when"
@@ -47,7 +49,8 @@ class LogInput(Vertical):
     def __init__(self, clock: Clock, zone: tzinfo | None = None, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
         super().__init__(id=id)
         self.clock = clock
-        self.zone = zone
+        #: The zone "@14:05" is read in: with its daylight-saving rules, not today's offset.
+        self.zone = zone or system_zone()
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=PLACEHOLDER, id="log-text", select_on_focus=False, compact=True)
@@ -89,8 +92,11 @@ class LogInput(Vertical):
             return
         when = ""
         if line.occurred_at is not None:
+            # Say the day too: "@23:59" typed at 16:32 means yesterday, and the hint says so.
+            day = describe_day(line.occurred_at, self.clock.now(), self.zone)
             local = line.occurred_at.astimezone(self.zone)
-            when = f", happened at {local:%H:%M:%S %Z}".rstrip()
+            day = day if " " in day else f"at {day}"
+            when = f", happened {day}:{local:%S %Z}".rstrip()
         hint.update(Text(f"Enter saves this as {line.kind.value}{when}"))
 
     def watch_kind(self) -> None:

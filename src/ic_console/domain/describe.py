@@ -1,0 +1,475 @@
+"""One vocabulary for events: every face (log pane, timeline, CLI, search, metrics) asks here.
+
+For every payload type this module says, in one place:
+- its *category* (what it is about: task, decision, role...), which the review filters on;
+- a *short* form for the scribe log pane ("D1 proposed: roll back");
+- a *long* form for the timeline ("Decision 1 proposed: roll back");
+- a *confirmation*, the sentence the CLI prints once it is recorded ("Task 1 done.");
+- which of its fields hold words people wrote, so search knows where to look.
+
+Some words need the past: "Task 3 (Sam: check the replica) done" needs task 3's owner and text,
+"accepted over 1 objection" needs the objections. A `Narrator` keeps that little history as it
+describes events in log order. A payload type without an entry here fails a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, TypeVar, get_args
+
+from ic_console.domain import events as ev
+from ic_console.domain.durations import format_seconds
+from ic_console.domain.model import Role, severity_label
+
+if TYPE_CHECKING:
+    from ic_console.domain.state import IncidentState
+
+#: The categories of the log pane's kind column other than the scribe's own kinds.
+_PANE_KINDS = frozenset({"decision", "task", "role", "severity", "phase", "update"})
+#: Scribe entries are shown as typed; everything else is a "system" line in plain words.
+SCRIBE_KINDS = frozenset({"note", "action", "status", "followup"})
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """One event in words."""
+
+    #: What it is about: incident, severity, phase, people, role, task, decision, note, action,
+    #: status, followup, update or checklist.
+    category: str
+    #: The log pane's line.
+    short: str
+    #: The timeline's line.
+    long: str
+    #: Everyone it names (who recorded it is the caller's to add).
+    people: tuple[str, ...] = ()
+    #: The sentence said back once it is recorded; the long form unless it differs. For events
+    #: with a deadline it is the sentence's start: the face adds when it is due, in its zone.
+    confirmation: str = ""
+
+    @property
+    def log_kind(self) -> str:
+        """The log pane's kind column: the scribe kinds and a few others, the rest "system"."""
+        if self.category in SCRIBE_KINDS or self.category in _PANE_KINDS:
+            return self.category
+        return "system"
+
+    @property
+    def said(self) -> str:
+        return self.confirmation or f"{self.long}."
+
+
+@dataclass
+class Narrator:
+    """Describes events in log order, remembering the little of the past their words need."""
+
+    #: Each task's owner and text so far.
+    tasks: dict[int, tuple[str, str]] = field(default_factory=dict)
+    #: Who objected to each decision so far.
+    objections: dict[int, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_state(cls, state: IncidentState) -> Narrator:
+        """A narrator that knows the incident as `state` has folded it."""
+        return cls(
+            tasks={n: (t.owner, t.text) for n, t in state.tasks.items()},
+            objections={n: [o.by for o in d.objections] for n, d in state.decisions.items()},
+        )
+
+    def describe(self, data: ev.Payload) -> Words:
+        """The words for `data`, then remember what later words need from it."""
+        words = VOCABULARY[type(data)].words(data, self)
+        if isinstance(data, ev.TaskAssigned):
+            self.tasks[data.number] = (data.owner, data.text)
+        elif isinstance(data, ev.TaskReassigned):
+            self.tasks[data.number] = (data.owner, self.tasks.get(data.number, ("", ""))[1])
+        elif isinstance(data, ev.ObjectionRaised):
+            self.objections.setdefault(data.number, []).append(data.by)
+        return words
+
+    def task_label(self, number: int) -> str:
+        task = self.tasks.get(number)
+        return f"task {number} ({task[0]}: {task[1]})" if task else f"task {number}"
+
+    def owner(self, number: int) -> tuple[str, ...]:
+        task = self.tasks.get(number)
+        return (task[0],) if task and task[0] else ()
+
+
+def describe(data: ev.Payload, narrator: Narrator | None = None) -> Words:
+    """The words for one payload; without a narrator, as if nothing came before it."""
+    return (narrator or Narrator()).describe(data)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the vocabulary knows of one payload type."""
+
+    words: Callable[[Any, Narrator], Words]
+    #: What every event of this type is about; None for log entries (their kind says).
+    category: str | None
+    #: (field, where) pairs: payload fields holding words people wrote, and what to call them.
+    searchable: tuple[tuple[str, str], ...] = ()
+
+
+VOCABULARY: dict[type[ev._Payload], Entry] = {}
+
+_P = TypeVar("_P", bound=ev._Payload)
+
+
+def _entry(
+    payload: type[_P], category: str | None, *, search: tuple[tuple[str, str], ...] = ()
+) -> Callable[[Callable[[_P, Narrator], Words]], Callable[[_P, Narrator], Words]]:
+    def register(words: Callable[[_P, Narrator], Words]) -> Callable[[_P, Narrator], Words]:
+        VOCABULARY[payload] = Entry(words, category, search)
+        return words
+
+    return register
+
+
+def payload_types() -> tuple[type[ev._Payload], ...]:
+    """Every payload type of the event union."""
+    union = get_args(ev.Payload)[0]
+    return tuple(get_args(union))
+
+
+def types_in(*categories: str) -> frozenset[type[ev._Payload]]:
+    """The payload types whose events are about one of `categories`; log entries excluded."""
+    return frozenset(
+        payload
+        for payload, entry in VOCABULARY.items()
+        if entry.category is not None and entry.category in categories
+    )
+
+
+#: Payload fields that hold words people wrote, by event type ("log.added", ...).
+def searchable_fields() -> dict[str, tuple[tuple[str, str], ...]]:
+    return {
+        payload.model_fields["type"].default: entry.searchable
+        for payload, entry in VOCABULARY.items()
+        if entry.searchable
+    }
+
+
+@lru_cache(maxsize=256)
+def _box(seconds: int) -> str:
+    """A timebox in words; the same few timeboxes come up again and again."""
+    return format_seconds(seconds)
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# -- the incident --------------------------------------------------------------------------------
+
+
+@_entry(ev.IncidentDeclared, "incident", search=(("title", "title"),))
+def _declared(d: ev.IncidentDeclared, _n: Narrator) -> Words:
+    sev = severity_label(d.severity)
+    return Words(
+        "incident",
+        f"Declared {d.incident_id} at {sev}: {d.title}",
+        f"Incident declared as {sev}: {d.title}",
+        confirmation=f"Declared {sev} incident {d.incident_id}: {d.title}.",
+    )
+
+
+@_entry(ev.SeverityChanged, "severity")
+def _severity(d: ev.SeverityChanged, _n: Narrator) -> Words:
+    before, after = severity_label(d.previous), severity_label(d.severity)
+    way = "raised" if d.severity < d.previous else "lowered"
+    return Words(
+        "severity",
+        f"{before} → {after}",
+        f"Severity {way} from {before} to {after}",
+        confirmation=f"Severity changed from {before} to {after}.",
+    )
+
+
+@_entry(ev.PhaseChanged, "phase")
+def _phase(d: ev.PhaseChanged, _n: Narrator) -> Words:
+    return Words(
+        "phase",
+        f"{d.previous.label} → {d.phase.label}",
+        f"Phase changed from {d.previous.label} to {d.phase.label}",
+    )
+
+
+@_entry(ev.IncidentResolved, "incident")
+def _resolved(_d: ev.IncidentResolved, _n: Narrator) -> Words:
+    return Words("incident", "Incident resolved", "Incident resolved")
+
+
+@_entry(ev.IncidentClosed, "incident")
+def _closed(_d: ev.IncidentClosed, _n: Narrator) -> Words:
+    return Words("incident", "Incident closed", "Incident closed")
+
+
+# -- people and roles ------------------------------------------------------------------------------
+
+
+@_entry(ev.ParticipantJoined, "people")
+def _joined(d: ev.ParticipantJoined, _n: Narrator) -> Words:
+    text = f"{d.name} joined the call"
+    return Words("people", text, text, (d.name,))
+
+
+@_entry(ev.ParticipantReleased, "people")
+def _released(d: ev.ParticipantReleased, _n: Narrator) -> Words:
+    text = f"{d.name} was released from the call"
+    return Words("people", text, text, (d.name,))
+
+
+@_entry(ev.RoleAssigned, "role")
+def _role(d: ev.RoleAssigned, _n: Narrator) -> Words:
+    article = "a" if d.role is Role.SME else "the"
+    return Words(
+        "role",
+        f"{d.name} is {d.role.label}",
+        f"{d.name} became {d.role.label}",
+        (d.name,),
+        confirmation=f"{d.name} is now {article} {d.role.label}.",
+    )
+
+
+@_entry(ev.RoleVacated, "role")
+def _vacated(d: ev.RoleVacated, _n: Narrator) -> Words:
+    return Words(
+        "role",
+        f"{d.name} is no longer {d.role.label}",
+        f"{d.name} stood down as {d.role.label}",
+        (d.name,),
+    )
+
+
+@_entry(ev.CommandHandedOver, "role")
+def _handover(d: ev.CommandHandedOver, _n: Narrator) -> Words:
+    return Words(
+        "role",
+        f"{d.previous} handed command to {d.name}",
+        f"{d.previous} handed over command to {d.name}",
+        (d.previous, d.name),
+        confirmation=f"{d.name} is now the Incident Commander, taking over from {d.previous}.",
+    )
+
+
+# -- tasks ---------------------------------------------------------------------------------------
+
+
+@_entry(ev.TaskAssigned, "task", search=(("text", "task"),))
+def _task(d: ev.TaskAssigned, _n: Narrator) -> Words:
+    box = _box(d.timebox_seconds)
+    return Words(
+        "task",
+        f"#{d.number} {d.owner}, {box}: {d.text}",
+        f"Task {d.number} assigned to {d.owner} ({box}): {d.text}",
+        (d.owner,),
+        confirmation=f"Task {d.number} assigned to {d.owner}",
+    )
+
+
+@_entry(ev.TaskAcknowledged, "task")
+def _ack(d: ev.TaskAcknowledged, n: Narrator) -> Words:
+    owner = n.owner(d.number)
+    who = owner[0] if owner else ""
+    return Words(
+        "task",
+        f"#{d.number} acknowledged",
+        f"{who or 'The owner'} acknowledged task {d.number}",
+        owner,
+        confirmation=f"Task {d.number} acknowledged by {who or 'its owner'}.",
+    )
+
+
+@_entry(ev.TaskExtended, "task")
+def _extended(d: ev.TaskExtended, n: Narrator) -> Words:
+    box = _box(d.timebox_seconds)
+    return Words(
+        "task",
+        f"#{d.number} given {box} more",
+        _upper_first(f"{n.task_label(d.number)} given {box} more"),
+        n.owner(d.number),
+        confirmation=f"Task {d.number} extended",
+    )
+
+
+@_entry(ev.TaskReassigned, "task")
+def _reassigned(d: ev.TaskReassigned, _n: Narrator) -> Words:
+    box = _box(d.timebox_seconds)
+    return Words(
+        "task",
+        f"#{d.number} reassigned from {d.previous} to {d.owner}",
+        f"Task {d.number} reassigned from {d.previous} to {d.owner} ({box})",
+        (d.previous, d.owner),
+        confirmation=f"Task {d.number} reassigned from {d.previous} to {d.owner}",
+    )
+
+
+@_entry(ev.TaskDone, "task")
+def _done(d: ev.TaskDone, n: Narrator) -> Words:
+    return Words(
+        "task",
+        f"#{d.number} done",
+        _upper_first(f"{n.task_label(d.number)} done"),
+        n.owner(d.number),
+        confirmation=f"Task {d.number} done.",
+    )
+
+
+@_entry(ev.TaskCancelled, "task")
+def _cancelled(d: ev.TaskCancelled, n: Narrator) -> Words:
+    return Words(
+        "task",
+        f"#{d.number} cancelled",
+        _upper_first(f"{n.task_label(d.number)} cancelled"),
+        n.owner(d.number),
+        confirmation=f"Task {d.number} cancelled.",
+    )
+
+
+@_entry(ev.TaskReopened, "task")
+def _reopened(d: ev.TaskReopened, n: Narrator) -> Words:
+    return Words(
+        "task",
+        f"#{d.number} reopened",
+        _upper_first(f"{n.task_label(d.number)} reopened"),
+        n.owner(d.number),
+        confirmation=f"Task {d.number} is open again.",
+    )
+
+
+@_entry(ev.TaskUnacknowledged, "task")
+def _unacknowledged(d: ev.TaskUnacknowledged, n: Narrator) -> Words:
+    return Words(
+        "task",
+        f"#{d.number} acknowledgement taken back",
+        _upper_first(f"acknowledgement of {n.task_label(d.number)} taken back"),
+        n.owner(d.number),
+        confirmation=f"Task {d.number} is no longer acknowledged.",
+    )
+
+
+@_entry(ev.TaskExtensionUndone, "task")
+def _extension_undone(d: ev.TaskExtensionUndone, n: Narrator) -> Words:
+    box = _box(d.timebox_seconds)
+    return Words(
+        "task",
+        f"#{d.number} extension taken back ({box})",
+        _upper_first(f"extension of {n.task_label(d.number)} taken back ({box})"),
+        n.owner(d.number),
+        confirmation=f"Task {d.number} extension taken back",
+    )
+
+
+# -- decisions -----------------------------------------------------------------------------------
+
+
+@_entry(ev.DecisionProposed, "decision", search=(("text", "decision"),))
+def _proposed(d: ev.DecisionProposed, _n: Narrator) -> Words:
+    return Words(
+        "decision",
+        f"D{d.number} proposed: {d.text}",
+        f"Decision {d.number} proposed: {d.text}",
+        confirmation=f"Decision {d.number} proposed.",
+    )
+
+
+@_entry(ev.ObjectionRaised, "decision", search=(("text", "objection"),))
+def _objection(d: ev.ObjectionRaised, _n: Narrator) -> Words:
+    return Words(
+        "decision",
+        f"D{d.number} objection from {d.by}: {d.text}",
+        f"{d.by} objected to decision {d.number}: {d.text}",
+        (d.by,),
+        confirmation=f"Objection to decision {d.number} recorded from {d.by}.",
+    )
+
+
+@_entry(ev.DecisionAccepted, "decision")
+def _accepted(d: ev.DecisionAccepted, n: Narrator) -> Words:
+    objectors = n.objections.get(d.number, [])
+    if objectors:
+        over = f"accepted over {plural(len(objectors), 'objection')}"
+        short = f"D{d.number} {over} ({', '.join(dict.fromkeys(objectors))})"
+    else:
+        over = "accepted"
+        short = f"D{d.number} accepted: hearing no strong objections"
+    return Words(
+        "decision",
+        short,
+        f"Decision {d.number} accepted",
+        confirmation=f"Decision {d.number} {over}.",
+    )
+
+
+@_entry(ev.DecisionWithdrawn, "decision")
+def _withdrawn(d: ev.DecisionWithdrawn, _n: Narrator) -> Words:
+    text = f"Decision {d.number} withdrawn"
+    return Words("decision", f"D{d.number} withdrawn", text)
+
+
+@_entry(ev.DecisionReopened, "decision")
+def _decision_reopened(d: ev.DecisionReopened, _n: Narrator) -> Words:
+    text = f"Decision {d.number} reopened"
+    return Words("decision", f"D{d.number} reopened", text)
+
+
+# -- the log, updates, checklists ----------------------------------------------------------------
+
+
+@_entry(ev.LogEntryAdded, None, search=(("text", "log"),))
+def _log(d: ev.LogEntryAdded, _n: Narrator) -> Words:
+    return Words(d.kind.value, d.text, d.text, confirmation=f"Logged {d.kind.value}.")
+
+
+@_entry(ev.UpdatePosted, "update", search=(("text", "update"),))
+def _update(d: ev.UpdatePosted, _n: Narrator) -> Words:
+    text = f"{d.audience.value.capitalize()} update: {d.text}"
+    return Words(
+        "update",
+        text,
+        text,
+        confirmation=f"{d.audience.value.capitalize()} update recorded.",
+    )
+
+
+@_entry(ev.ChecklistItemTicked, "checklist")
+def _ticked(d: ev.ChecklistItemTicked, _n: Narrator) -> Words:
+    return Words(
+        "checklist", f"Checklist {d.checklist}: ticked {d.item}", f"Ticked {d.checklist}: {d.item}"
+    )
+
+
+@_entry(ev.ChecklistItemUnticked, "checklist")
+def _unticked(d: ev.ChecklistItemUnticked, _n: Narrator) -> Words:
+    return Words(
+        "checklist",
+        f"Checklist {d.checklist}: unticked {d.item}",
+        f"Unticked {d.checklist}: {d.item}",
+    )
+
+
+# -- asked by type ---------------------------------------------------------------------------------
+
+
+def describe_all(events: Iterable[ev.Event]) -> list[Words]:
+    """Every event in words, in log order."""
+    narrator = Narrator()
+    return [narrator.describe(event.data) for event in events]
+
+
+def go_ahead_sentence(objectors: Iterable[str]) -> str:
+    """What the IC says on accepting a decision: "hearing none" only when there were none."""
+    names = list(dict.fromkeys(objectors))
+    if not names:
+        return "Hearing none, let's proceed."
+    who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    heard = "the objection" if len(names) == 1 else "the objections"
+    return f"I have heard {heard} from {who}. We go ahead."

@@ -1,0 +1,34 @@
+"""The local time zone with its rules, for turning a typed "14:05" into an instant.
+
+Like `SystemClock`, this is where the domain meets the machine: a fixed UTC offset taken from
+today (what `datetime.now().astimezone()` gives) is an hour wrong for a time on the other side
+of a daylight-saving change, so the zone is looked up by name (`$TZ`, else the
+`/etc/localtime` link) and only falls back to today's offset when no name can be found.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def system_zone() -> tzinfo:
+    """The machine's local zone, with its daylight-saving rules when they can be found."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    try:
+        target = os.path.realpath("/etc/localtime")
+    except OSError:
+        target = ""
+    marker = "zoneinfo/"
+    if marker in target:
+        try:
+            return ZoneInfo(target.split(marker, 1)[1])
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    return datetime.now().astimezone().tzinfo or UTC
