@@ -79,7 +79,7 @@ def test_review_includes_a_whole_last_event_without_its_newline(tmp_path: Path) 
     assert any("line end" in notice for notice in source.notices)
 
 
-# -- damaged incidents stay visible and are candidates -----------------------------------------------
+# -- damaged incidents stay visible and are candidates ---------------------------------------------
 
 
 @pytest.mark.parametrize("how", ["crlf", "bom", "first line"])
@@ -107,7 +107,7 @@ def test_a_damaged_incident_is_listed_and_makes_a_verb_without_id_ask(
     assert "damaged" in out + err
 
 
-# -- a folder whose id is not its name; one log in two folders ---------------------------------------
+# -- a folder whose id is not its name; one log in two folders -------------------------------------
 
 
 def test_a_copied_folder_is_named_with_its_path_and_refuses_writes(tmp_path: Path) -> None:
@@ -195,7 +195,7 @@ def test_a_failed_export_leaves_the_previous_file_and_names_it(
     assert code == 2 and "x.md" in err
 
 
-# -- clock steps backwards ---------------------------------------------------------------------------
+# -- clock steps backwards -------------------------------------------------------------------------
 
 
 def test_a_clock_stepped_back_gives_no_negative_duration_and_one_notice(tmp_path: Path) -> None:
@@ -217,7 +217,7 @@ def test_a_clock_stepped_back_gives_no_negative_duration_and_one_notice(tmp_path
     assert code == 0 and "-50m" not in out and "-1h" not in out
 
 
-# -- readers survive a year-9999 event -----------------------------------------------------------
+# -- readers survive a year-9999 event -------------------------------------------------------------
 
 
 def test_readers_survive_an_event_dated_9999(tmp_path: Path) -> None:
@@ -246,7 +246,7 @@ def test_readers_survive_an_event_dated_9999(tmp_path: Path) -> None:
         assert "out of range" in err or argv[0] == "list"
 
 
-# -- names from the disk, arguments, locks -----------------------------------------------------------
+# -- names from the disk, arguments, locks ---------------------------------------------------------
 
 
 def test_search_prints_a_crafted_folder_name_literally(tmp_path: Path) -> None:
@@ -255,7 +255,7 @@ def test_search_prints_a_crafted_folder_name_literally(tmp_path: Path) -> None:
     crafted = home / "incidents" / "x\x1b]0;pwned\x07"
     shutil.copytree(store.directory, crafted)
     (crafted / "incident.toml").unlink()  # so the folder's own name is what gets reported
-    code, out, err = run_cli(home, ["search", "first"])
+    _code, out, err = run_cli(home, ["search", "first"])
     assert "\x1b" not in out + err and "\x07" not in out + err
 
 
@@ -371,7 +371,7 @@ def test_export_prefers_the_incident_over_a_folder_of_that_name_here(
     assert "reading the folder" in err
 
 
-# -- one store shared between threads ----------------------------------------------------------------
+# -- one store shared between threads --------------------------------------------------------------
 
 
 def test_one_store_shared_between_threads_never_reports_false_damage(tmp_path: Path) -> None:

@@ -98,12 +98,10 @@ def test_no_verb_changes_a_file_outside_the_data_root_through_a_link(
     decoy = _link_away(home, outside, name)
     before = _checksum(decoy)
     for argv in SWEEP_VERBS:
-        code, _out, err = run_cli(home, argv)
+        _code, _out, err = run_cli(home, argv)
         assert "Traceback" not in err
         assert _checksum(decoy) == before, f"`ic {' '.join(argv)}` changed {decoy}"
-    code, _out, _err = run_cli(
-        home, ["export", INCIDENT, "--format", "md", "-o", str(tmp_path / "out.md")]
-    )
+    run_cli(home, ["export", INCIDENT, "--format", "md", "-o", str(tmp_path / "out.md")])
     assert _checksum(decoy) == before
     # The console's own paths: opening for writing, following, presence.
     try:
