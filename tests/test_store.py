@@ -234,6 +234,9 @@ def test_list_notices_a_summary_older_than_the_log(store: IncidentStore, home: P
     store.summary_path.write_bytes(old_summary)  # as if a crash came between append and summary
     [info] = list_incidents(home)
     assert info.severity == 1
+    # Listing only reads: the stale summary is rebuilt by the next open that may write.
+    assert store.summary_path.read_bytes() == old_summary
+    IncidentStore.open(home, "inc-1")
     assert read_toml(store.summary_path)["severity"] == 1
 
 
@@ -445,12 +448,26 @@ def test_truncated_log_triggers_a_full_reload(store: IncidentStore, home: Path) 
 
 
 def test_writer_reloads_a_replaced_log_before_appending(store: IncidentStore) -> None:
+    # Another terminal's `cp` put a copy in place (a new file, the same events).
+    tmp = store.directory / "x.jsonl"
+    tmp.write_bytes(b"".join(lines_of(store)))
+    other = IncidentStore.open(store.directory.parent.parent, "inc-1")
+    other.execute(c.AddLogEntry(text="from the other terminal"))
+    tmp.write_bytes(b"".join(lines_of(store)))
+    os.replace(tmp, store.events_path)
+    store.execute(c.AddLogEntry(text="after"))
+    assert [json.loads(line)["seq"] for line in lines_of(store)] == list(range(1, 9))
+
+
+def test_writer_refuses_a_log_replaced_by_a_shorter_one(store: IncidentStore) -> None:
+    """A log cut back to fewer events than the summary records is not silently accepted."""
     shorter = b"".join(lines_of(store)[:2])
     tmp = store.directory / "x.jsonl"
     tmp.write_bytes(shorter)
     os.replace(tmp, store.events_path)
-    store.execute(c.AddLogEntry(text="after"))
-    assert [json.loads(line)["seq"] for line in lines_of(store)] == [1, 2, 3]
+    with pytest.raises(StoreError, match=r"records 6 events but .* holds only 2"):
+        store.execute(c.AddLogEntry(text="after"))
+    assert store.events_path.read_bytes() == shorter
 
 
 def test_directory_removed_under_a_running_store(store: IncidentStore) -> None:
@@ -494,15 +511,19 @@ def test_list_and_resolve_incident_ids(home: Path, clock: FakeClock) -> None:
     assert statuses == {"inc-1": Status.RESOLVED.value, "inc-2": "active"}
 
 
-def test_list_rebuilds_a_missing_summary_and_skips_junk(home: Path, clock: FakeClock) -> None:
+def test_list_reads_a_missing_summary_and_lists_junk_as_damaged(
+    home: Path, clock: FakeClock
+) -> None:
     store = make(home, clock)
     store.summary_path.unlink()
     (home / "incidents" / "Not An Id").mkdir()
     ((home / "incidents" / "Not An Id") / EVENTS_FILE).write_text("")
-    problems: list[str] = []
-    [info] = list_incidents(home, on_problem=problems.append)
-    assert info.incident_id == "inc-1" and store.summary_path.exists()
-    assert len(problems) == 1 and "Not An Id" in problems[0]
+    infos = list_incidents(home)
+    [good] = [info for info in infos if info.problem is None]
+    [junk] = [info for info in infos if info.problem is not None]
+    assert good.incident_id == "inc-1" and good.title == "Incident inc-1"
+    assert not store.summary_path.exists()  # listing never writes
+    assert junk.incident_id == "Not An Id" and "not a valid incident id" in (junk.problem or "")
 
 
 def test_new_incident_ids_are_unique_and_typable(home: Path, clock: FakeClock) -> None:

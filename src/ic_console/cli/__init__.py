@@ -143,8 +143,16 @@ def make_context(args: argparse.Namespace) -> Context:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     words = list(sys.argv[1:] if argv is None else argv)
+    undecodable = _undecodable(words)
+    if undecodable is not None:
+        print(
+            f"ic: argument {undecodable} is not valid UTF-8 text (check the terminal's or "
+            "the script's encoding); nothing was done.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    parser = build_parser()
     try:
         args, extras = parser.parse_known_args(attach_dash_values(words))
         if extras:
@@ -172,6 +180,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" ({error.filename})" if error.filename else ""
         print(f"ic: could not use the incident files{where}: {error.strerror}.", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _undecodable(words: Sequence[str]) -> int | None:
+    """The 1-based position of the first argument that was not valid UTF-8, or None.
+
+    Python hands such bytes over as lone surrogates, which cannot be stored or printed.
+    """
+    for position, word in enumerate(words, start=1):
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            return position
+    return None
 
 
 _DASH_VALUE = re.compile(r"^-\d")

@@ -299,8 +299,13 @@ def _warn(ctx: Context, text: str) -> None:
     print(f"ic: {literal(text)}", file=ctx.err)
 
 
-def _open(ctx: Context, given: str | None, *, hint: str = "") -> IncidentStore:
-    """The incident named, or the only active one; store notices go to stderr."""
+def _open(
+    ctx: Context, given: str | None, *, hint: str = "", read_only: bool = False
+) -> IncidentStore:
+    """The incident named, or the only active one; store notices go to stderr.
+
+    `read_only` for verbs that only look: then nothing on disk is changed, not even repaired.
+    """
     from ic_console.store.incident import IncidentStore, StoreError, resolve_incident_id
 
     try:
@@ -309,7 +314,9 @@ def _open(ctx: Context, given: str | None, *, hint: str = "") -> IncidentStore:
         if given is not None and hint:
             raise UsageError(f"{error} {hint}") from None
         raise
-    store = IncidentStore.open(ctx.home, incident_id, clock=ctx.clock, actor=ctx.actor)
+    store = IncidentStore.open(
+        ctx.home, incident_id, clock=ctx.clock, actor=ctx.actor, read_only=read_only
+    )
     for notice in store.notices:
         _warn(ctx, notice.message)
     return store
@@ -397,6 +404,8 @@ class _Filter:
     until: datetime | None
 
     def keeps(self, info: IncidentInfo) -> bool:
+        if info.problem is not None:
+            return True  # a damaged incident is always listed, never silently gone
         if info.status not in self.statuses:
             return False
         if self.severity is not None and info.severity != self.severity:
@@ -464,6 +473,9 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         rows = []
         for info in infos:
+            if info.problem is not None:
+                rows.append(_damaged_row(info))
+                continue
             try:
                 store = IncidentStore.open(ctx.home, info.incident_id, read_only=True)
             except (StoreError, DomainError, OSError) as error:
@@ -486,15 +498,18 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
         return EXIT_OK
     table = [("ID", "SEV", "STATUS", "PHASE", "DECLARED", "IC", "TITLE")]
     for info in infos:
+        title = info.title
+        if info.problem is not None:
+            title = f"{title} [damaged: {info.problem}]".lstrip()
         table.append(
             (
-                info.incident_id,
-                severity_label(info.severity),
-                info.status,
-                info.phase,
+                literal(info.incident_id),
+                severity_label(info.severity) if info.severity else "-",
+                "damaged" if info.problem is not None else info.status,
+                info.phase or "-",
                 local(info.declared_at, now) if info.declared_at else "-",
-                info.ic or "-",
-                info.title,
+                literal(info.ic or "-"),
+                literal(title),
             )
         )
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
@@ -504,8 +519,19 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def _damaged_row(info: IncidentInfo) -> dict[str, object]:
+    """`ic list --json` row for an incident that cannot be read whole."""
+    return {
+        "id": info.incident_id,
+        "title": info.title,
+        "status": info.status,
+        "damaged": info.problem,
+        "directory": str(info.directory),
+    }
+
+
 def _show(args: argparse.Namespace, ctx: Context) -> int:
-    store = _open(ctx, args.incident_id)
+    store = _open(ctx, args.incident_id, read_only=True)
     if not store.state.declared:
         raise UsageError(
             f"Incident {store.incident_id} has no readable events, so there is nothing to show "

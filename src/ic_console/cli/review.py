@@ -7,8 +7,10 @@ works as well as a live one. Only `ic review` opens a screen, and only it import
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from pathlib import Path
@@ -16,6 +18,8 @@ from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, UsageError, verb
 from ic_console.domain.errors import DomainError
+from ic_console.store.errors import StoreError
+from ic_console.store.paths import fsync_directory, incidents_dir
 
 if TYPE_CHECKING:
     from ic_console.review.duedate import DuePolicy
@@ -116,16 +120,81 @@ def _source(ctx: Context, given: str | None) -> ReviewSource:
     return source
 
 
-def _write(ctx: Context, text: str, output: str | None) -> None:
-    """To stdout, or to a new private file (0600): exports hold incident details."""
+def _write(ctx: Context, text: str, output: str | None, *, source: Path | None = None) -> None:
+    """To stdout, or to a private file (0600): exports hold incident details.
+
+    The file is written beside its final name and renamed into place once complete, so a kill
+    or a full disk part-way leaves the previous file as it was. A path inside the incident
+    folders (or inside the folder being read) is refused: an export must never replace the log.
+    """
     if output is None or output == "-":
         ctx.out.write(text)
         return
     path = Path(output).expanduser()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    _refuse_inside_incidents(path, ctx.home, source)
+    write_file_atomically(path, text.encode("utf-8"))
     print(f"Wrote {path}.", file=ctx.err)
+
+
+def write_file_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` whole, or leave it as it was; a StoreError names `path`.
+
+    A link is followed to the file it names (the link stays). A device or a pipe (`-o /dev/null`,
+    `-o >(gzip)`) is written to as it is: renaming a file over it would replace the device.
+    """
+    real = Path(os.path.realpath(path))
+    try:
+        special = real.exists() and not real.is_file()
+    except OSError:
+        special = False
+    if special:
+        try:
+            with open(real, "wb") as handle:
+                handle.write(data)
+        except OSError as error:
+            raise StoreError(f"Could not write {path}: {error.strerror}.") from None
+        return
+    path = real
+    directory = path.parent
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise StoreError(
+            f"Could not write {path}: {error.strerror} (in {directory}); nothing was written."
+        ) from None
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(error, OSError):
+            raise StoreError(
+                f"Could not write {path}: {error.strerror}; it was left as it was."
+            ) from None
+        raise
+    with contextlib.suppress(OSError):
+        fsync_directory(directory)
+
+
+def _refuse_inside_incidents(path: Path, root: Path, source: Path | None) -> None:
+    """Refuse an output file inside the data root's incident folders or the folder read."""
+    target = Path(os.path.realpath(path.parent)) / path.name
+    followed = Path(os.path.realpath(path))
+    for folder in (incidents_dir(root), source):
+        if folder is None:
+            continue
+        real = Path(os.path.realpath(folder))
+        for candidate in (target, followed):
+            if candidate == real or real in candidate.parents:
+                raise StoreError(
+                    f"Refusing to write {path}: it is inside the incident folder {folder}, "
+                    "whose files are the incident's record. Write the export somewhere else."
+                )
 
 
 def _render(args: argparse.Namespace, ctx: Context, fmt: str) -> int:
@@ -140,8 +209,11 @@ def _render(args: argparse.Namespace, ctx: Context, fmt: str) -> int:
             "event, and the due date is set once it is resolved.",
             file=ctx.err,
         )
+    if args.output not in (None, "-"):
+        # Before the work: a refused path should not wait for a long export first.
+        _refuse_inside_incidents(Path(args.output).expanduser(), ctx.home, source.directory)
     text = export(source.events, source.state, fmt, policy=policy, cadence=settings.cadence)
-    _write(ctx, text, args.output)
+    _write(ctx, text, args.output, source=source.directory)
     return EXIT_OK
 
 
@@ -168,6 +240,7 @@ def _review(args: argparse.Namespace, ctx: Context) -> int:
 
 def _search(args: argparse.Namespace, ctx: Context) -> int:
     from ic_console.domain.model import severity_label
+    from ic_console.domain.text import literal
     from ic_console.domain.views import iso
     from ic_console.review.search import search
     from ic_console.review.text import one_line
@@ -175,7 +248,7 @@ def _search(args: argparse.Namespace, ctx: Context) -> int:
     text = " ".join(args.text)
     if not text.strip():
         raise DomainError("The search text is empty: give a word to look for.")
-    result = search(ctx.home, text, on_problem=lambda m: print(f"ic: {m}", file=ctx.err))
+    result = search(ctx.home, text, on_problem=lambda m: print(f"ic: {literal(m)}", file=ctx.err))
     if result.damaged_lines:
         print(
             f"ic: {result.damaged_lines} damaged log line(s) were skipped; "
@@ -210,8 +283,8 @@ def _search(args: argparse.Namespace, ctx: Context) -> int:
         if hit.incident_id != current:
             current = hit.incident_id
             print(
-                f"{hit.incident_id}  {severity_label(hit.severity)}  {hit.status}  "
-                f"{one_line(hit.title)}",
+                f"{literal(hit.incident_id)}  {severity_label(hit.severity)}  "
+                f"{literal(hit.status)}  {one_line(hit.title)}",
                 file=ctx.out,
             )
         stamp = hit.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -42,11 +42,17 @@ def declared_at(events: Sequence[ev.Event]) -> datetime | None:
     return None
 
 
+def span(start: datetime, end: datetime) -> timedelta:
+    """`end - start`, never negative: a clock stepped back between two events (the log keeps
+    them as recorded) must not turn into "resolved -30m after it was declared"."""
+    return max(timedelta(0), end - start)
+
+
 def _since_declaration(events: Sequence[ev.Event], when: datetime | None) -> timedelta | None:
     start = declared_at(events)
     if start is None or when is None:
         return None
-    return when - start
+    return span(start, when)
 
 
 def first_holder_at(events: Sequence[ev.Event], role: Role) -> datetime | None:
@@ -111,7 +117,7 @@ def total_duration(events: Sequence[ev.Event]) -> timedelta | None:
     start, end = first_known_at(events), call_end(events)
     if start is None or end is None:
         return None
-    return end - start
+    return span(start, end)
 
 
 def detection_lag(events: Sequence[ev.Event]) -> timedelta | None:
@@ -151,7 +157,7 @@ class TaskFigures:
 
     @property
     def time_to_acknowledge(self) -> timedelta | None:
-        return self.acknowledged_at - self.assigned_at if self.acknowledged_at else None
+        return span(self.assigned_at, self.acknowledged_at) if self.acknowledged_at else None
 
     @property
     def never_acknowledged(self) -> bool:
@@ -272,7 +278,7 @@ class DecisionFigures:
 
     @property
     def time_to_decide(self) -> timedelta | None:
-        return self.closed_at - self.proposed_at if self.closed_at else None
+        return span(self.proposed_at, self.closed_at) if self.closed_at else None
 
 
 def decision_figures(
@@ -326,7 +332,7 @@ def time_at_severity(
             and current is not None
             and (end is None or event.at <= end)
         ):
-            spans[current[1]] = spans.get(current[1], timedelta(0)) + event.at - current[0]
+            spans[current[1]] = spans.get(current[1], timedelta(0)) + span(current[0], event.at)
             current = (event.at, data.severity)
     if current is not None and end is not None:
         spans[current[1]] = spans.get(current[1], timedelta(0)) + max(
@@ -364,7 +370,7 @@ def handovers(events: Sequence[ev.Event]) -> list[HandoverFigures]:
         elif isinstance(data, ev.CommandHandedOver):
             found.append(
                 HandoverFigures(
-                    event.at, data.previous, data.name, event.at - since if since else None
+                    event.at, data.previous, data.name, span(since, event.at) if since else None
                 )
             )
             since = event.at
@@ -446,7 +452,7 @@ class UpdateGap:
 
     @property
     def length(self) -> timedelta:
-        return self.end - self.start
+        return span(self.start, self.end)
 
     @property
     def over_by(self) -> timedelta:
@@ -632,7 +638,7 @@ def metrics_from(
         to_first_update=time_to_first_update(with_updates),
         to_mitigation=time_to_mitigation(skeleton),
         to_resolution=time_to_resolution(skeleton),
-        total_duration=end - first_known,
+        total_duration=span(first_known, end),
         detection_lag=folded.declared_at - first_known
         if first_known < folded.declared_at
         else None,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event
 from ic_console.domain.model import Status
 from ic_console.domain.state import IncidentState, apply
@@ -24,7 +25,7 @@ from ic_console.review.metrics import MetricsFeed
 from ic_console.review.timeline import TimelineBuilder
 from ic_console.store.eventlog import EventLog, LogDamaged
 from ic_console.store.incident import EVENTS_FILE, StoreError, resolve_incident_id
-from ic_console.store.paths import incident_dir
+from ic_console.store.paths import check_incident_folder, incident_dir
 
 
 @contextmanager
@@ -70,7 +71,7 @@ def load_events(directory: Path) -> tuple[ReviewEvents, IncidentState, list[str]
     so a long log is never held as events all at once.
     """
     path = directory / EVENTS_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise StoreError(f"{directory} is not an incident directory: it has no {EVENTS_FILE}.")
     log = EventLog(path)
     notices: list[str] = []
@@ -112,33 +113,74 @@ def load_events(directory: Path) -> tuple[ReviewEvents, IncidentState, list[str]
             f"{damage.path}, line {damage.line}: {damage.reason}. "
             "Showing the events before that line."
         )
-    if result.tail:
-        notices.append(
-            f"{path} ends with an incomplete line ({len(result.tail)} bytes), perhaps still "
-            "being written; it is left out."
-        )
+    if result.tail and damage is None and not stopped:
+        last = log.whole_event(result.tail)
+        if last is not None and last.seq == state.last_seq + 1:
+            # A whole event that lost only its line end (a crash just before it): kept, as
+            # the next write will keep it.
+            with gc_paused():
+                take([last])
+                events = ReviewEvents(arrays, counts, timeline.finish(), feed)
+            notices.append(
+                f"The last event in {path} lacks its line end; it is included (the next write "
+                "from ic-console restores the line end)."
+            )
+        else:
+            notices.append(
+                f"{path} ends with an incomplete line ({len(result.tail)} bytes), perhaps still "
+                "being written; it is left out."
+            )
     if not state.declared:
-        raise StoreError(f"{path} holds no declared incident.")
+        why = f" ({notices[0]})" if notices else ""
+        raise StoreError(f"{path} holds no declared incident{why}.")
     return events, state, notices
 
 
 def open_for_review(root: Path, given: str | None) -> ReviewSource:
     """The incident named by `given`: an incident id under `root`, or a path to a directory.
 
-    With nothing given, the only active incident (as the other verbs do).
+    With nothing given, the only active incident (as the other verbs do). A word is a path
+    only when it has a slash (or is `.`, `..` or starts with `~`), or when no incident has that
+    id and a folder of that name holding an events.jsonl is in the current directory; when
+    both exist the incident wins, and a notice says which was used and how to get the other.
     """
     directory: Path
-    looks_like_path = given is not None and (
-        "/" in given or given.startswith((".", "~")) or (Path(given) / EVENTS_FILE).is_file()
-    )
-    if given and looks_like_path:
+    notices: list[str] = []
+    if given and _is_path(given):
         directory = Path(given).expanduser()
         if not directory.is_dir():
             raise StoreError(f"{given} is not a directory.")
+    elif given and _is_folder_here(given) and not _is_incident(root, given):
+        directory = Path(given)
+        notices.append(
+            f"There is no incident {given!r} in {root}; reading the folder ./{given} instead."
+        )
     else:
         directory = incident_dir(root, resolve_incident_id(root, given))
-    events, state, notices = load_events(directory)
+        check_incident_folder(directory)
+        if given and _is_folder_here(given):
+            notices.append(
+                f"Reading the incident {given} in {root}, not the folder ./{given} here; "
+                f"to read that folder, write ./{given}."
+            )
+    events, state, loaded = load_events(directory)
+    notices.extend(loaded)
     return ReviewSource(directory, events, state, notices, read_only_copy=_read_only(directory))
+
+
+def _is_path(given: str) -> bool:
+    return "/" in given or given in (".", "..") or given.startswith("~")
+
+
+def _is_folder_here(given: str) -> bool:
+    return os.path.lexists(Path(given) / EVENTS_FILE)
+
+
+def _is_incident(root: Path, given: str) -> bool:
+    try:
+        return os.path.lexists(incident_dir(root, given) / EVENTS_FILE)
+    except DomainError:
+        return False
 
 
 def _read_only(directory: Path) -> bool:

@@ -16,17 +16,25 @@ import re
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from ic_console.domain.events import EVENT_ADAPTER, EVENT_LIST_ADAPTER, SCHEMA_VERSION, Event
-from ic_console.store.paths import FILE_MODE
+from ic_console.store.paths import FILE_MODE, open_private
 
 _CRC_MARK = b',"crc":"'
 _CRC_MARK_LEN = len(_CRC_MARK)
 #: The checksum member at the end of a line: the mark, 8 hex digits and `"}`.
 _CRC_TAIL = _CRC_MARK_LEN + 10
+#: Times outside these years are refused when read: the review adds days and cadences to
+#: them, and a date past 9999 cannot be represented (a valid event dated 9999-12-31 crashed
+#: `ic show`). Nothing real is recorded near either end.
+MIN_YEAR = 2
+MAX_YEAR = 8999
+#: Prefilter for `_check_times`: a JSON string that starts like an ISO time near either end.
+_EXTREME_TIME = re.compile(rb'"(?:000[01]|9\d{3})-\d\d-\d\dT')
 #: Lines validated per pydantic call: big enough to amortise the call, small enough that a
 #: large log is never held in memory as events all at once.
 BATCH_LINES = 4096
@@ -143,6 +151,11 @@ def _validate_stems(
                     where = ".".join(str(part) for part in first["loc"])
                     reason = f"the event is not valid ({where}: {first['msg']})"
                 raise LogDamaged(path, first_line + i, reason) from None
+    if _EXTREME_TIME.search(b"".join(stems)):
+        for i, event in enumerate(events):
+            out_of_range = _time_out_of_range(event)
+            if out_of_range:
+                raise LogDamaged(path, first_line + i, out_of_range)
     seqs = [event.seq for event in events]
     if (
         seqs[0] != expect_seq
@@ -158,6 +171,21 @@ def _validate_stems(
                     "(a line is missing, repeated or out of order)",
                 )
     return events
+
+
+def _time_out_of_range(event: Event) -> str | None:
+    """Why a time in `event` cannot be used (too close to the ends of the calendar), or None."""
+    values: list[object] = [
+        event.at,
+        *(getattr(event.data, name) for name in type(event.data).model_fields),
+    ]
+    for value in values:
+        if isinstance(value, datetime) and not MIN_YEAR <= value.year <= MAX_YEAR:
+            return (
+                f"its time {value.isoformat()} is out of range (years {MIN_YEAR} to {MAX_YEAR} "
+                "are read); the line was changed, or written by a clock far off"
+            )
+    return None
 
 
 @dataclass
@@ -187,7 +215,7 @@ class EventLog:
     def replaced(self) -> bool:
         """True when the file is no longer the one we have been reading (or was truncated)."""
         try:
-            st = os.stat(self.path)
+            st = os.lstat(self.path)
         except FileNotFoundError:
             return True
         if self._inode is None:
@@ -196,7 +224,7 @@ class EventLog:
 
     def size(self) -> int:
         try:
-            return os.stat(self.path).st_size
+            return os.lstat(self.path).st_size
         except FileNotFoundError:
             return 0
 
@@ -210,7 +238,7 @@ class EventLog:
         kept in the result, so a long log is never held in memory all at once. The read
         position moves past each batch before it is handed over.
         """
-        with open(self.path, "rb") as handle:
+        with os.fdopen(open_private(self.path, os.O_RDONLY), "rb") as handle:
             st = os.fstat(handle.fileno())
             identity = (st.st_dev, st.st_ino)
             if (self._inode is not None and identity != self._inode) or st.st_size < self.offset:
@@ -256,7 +284,7 @@ class EventLog:
 
         Reads only the end of the file, so checking a long log costs next to nothing.
         """
-        with open(self.path, "rb") as handle:
+        with os.fdopen(open_private(self.path, os.O_RDONLY), "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size == 0:
                 return None
@@ -275,6 +303,19 @@ class EventLog:
                 position = start
             return 0
 
+    def whole_event(self, tail: bytes) -> Event | None:
+        """The event in `tail` when it is a whole, checksummed, valid line missing only its
+        newline; else None (a torn line, or one still being written). Its sequence number is
+        the caller's to check."""
+        if not tail.endswith(b'"}'):
+            return None
+        try:
+            stem = _stem(tail, path=self.path, number=self.lines + 1)
+            event = EVENT_ADAPTER.validate_json(stem + b"}")
+        except (LogDamaged, ValidationError):
+            return None
+        return None if _time_out_of_range(event) else event
+
     def reset(self) -> None:
         self.offset = 0
         self.lines = 0
@@ -291,7 +332,7 @@ class EventLog:
         would record it twice (and after a failed fsync the kernel may drop the page anyway).
         """
         payload = b"".join(encode(event) for event in events)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        fd = open_private(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
         try:
             start = os.fstat(fd).st_size  # nobody else appends: the caller holds the lock
             try:

@@ -4,13 +4,25 @@
 other terminals appended, validates the command against that fresh state, appends the events
 with the next sequence numbers and fsyncs. So two terminals racing for the same task cannot
 both succeed: the second sees the first's event and is refused with a clear message.
+
+Files inside an incident folder are never opened through a symbolic link, and a folder that is
+a link or someone else's is refused: an incident copied from another machine cannot point the
+program at other files. Opening read-only (what `ic list`, `ic show` and the reviews do) never
+changes a byte: a torn last line is reported there and repaired only by the next write.
+
+One store may be shared between threads: its public methods take the store's own lock, so a
+refresh in one thread never sees another's half-read log.
 """
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import shutil
+import stat
+import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,25 +36,31 @@ from ic_console.domain.events import Event, envelope
 from ic_console.domain.model import Role, Status
 from ic_console.domain.state import IncidentState, apply_all
 from ic_console.domain.text import check_incident_id, clean_name, slugify
+from ic_console.store.errors import StoreError
 from ic_console.store.eventlog import EventLog, LogDamaged
 from ic_console.store.lock import locked
 from ic_console.store.paths import (
     DIR_MODE,
     FILE_MODE,
+    check_incident_folder,
     check_not_world_writable,
+    fsync_directory,
     incident_dir,
     incidents_dir,
     make_private_dir,
+    open_private,
 )
-from ic_console.store.summary import FollowupCount, read_summary, write_summary
+from ic_console.store.summary import FollowupCount, read_summary, summary_of, write_summary
 
 EVENTS_FILE = "events.jsonl"
 SUMMARY_FILE = "incident.toml"
 LOCK_FILE = ".lock"
+#: `ic new` builds an incident in a folder named like this, then renames it into place.
+NEW_PREFIX = ".new-"
+#: A half-made incident folder older than this was left by a crashed `ic new`: removed.
+STALE_NEW_SECONDS = 3600.0
 
-
-class StoreError(Exception):
-    """The incident files cannot be used as asked; the message says why and what to do."""
+__all__ = ["StoreError"]  # re-exported: it lived here first
 
 
 class _DoesNotFit(Exception):
@@ -53,13 +71,7 @@ class _DoesNotFit(Exception):
         self.damage = damage
 
 
-def _fsync_directory(directory: Path) -> None:
-    """Make a rename, a new file or a truncation in `directory` durable."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+_fsync_directory = fsync_directory
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,13 @@ class IncidentStore:
         #: reload), so a screen can keep its own view of the log without reading it twice.
         self.on_events = on_events
         self._followups = FollowupCount()
+        #: Why nothing may be written, besides a damaged line (a cut log, a copied folder...).
+        self.blocked: str | None = None
+        #: The log's size when its last event was shown without its line end (read-only).
+        self._unterminated_at: int | None = None
+        #: Set once the clock was seen going back between two recorded events.
+        self.clock_went_back = False
+        self._mutex = threading.RLock()
 
     # -- paths ---------------------------------------------------------------------------------
 
@@ -117,7 +136,7 @@ class IncidentStore:
 
     @property
     def read_only(self) -> bool:
-        return self._forced_read_only or self.damaged is not None
+        return self._forced_read_only or self.damaged is not None or self.blocked is not None
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -133,13 +152,19 @@ class IncidentStore:
         read_only: bool = False,
         on_events: Callable[[list[Event]], None] | None = None,
     ) -> IncidentStore:
-        """Open an existing incident, recovering a torn last line if a writer crashed."""
+        """Open an existing incident, recovering a torn last line if a writer crashed.
+
+        Read-only, nothing is changed: a torn line is reported and left for the next write.
+        """
         directory = incident_dir(root, incident_id)
-        if not (directory / EVENTS_FILE).is_file():
+        if not os.path.lexists(directory / EVENTS_FILE):
+            if os.path.lexists(directory) and not os.path.islink(directory):
+                _check_half_made(directory, incident_id)
             raise StoreError(
                 f"There is no incident {incident_id!r} in {incidents_dir(root)}. "
                 "List them with `ic list --all`."
             )
+        check_incident_folder(directory)
         check_not_world_writable(directory)
         store = cls(
             directory,
@@ -174,30 +199,52 @@ class IncidentStore:
             check_not_world_writable(base)  # before anything would make it private again
         make_private_dir(base)
         directory = incident_dir(root, incident_id)
+        taken = StoreError(
+            f"An incident with the id {incident_id!r} already exists: "
+            "choose another id, or open it with `ic open`."
+        )
+        if os.path.lexists(directory):
+            if not os.path.islink(directory):
+                _check_half_made(directory, incident_id)
+            raise taken
+        _remove_stale_new_folders(base)
+        # Built under a temporary name and renamed into place once its first event is durable,
+        # so a crash part-way leaves no folder that blocks the id.
+        temp = base / f"{NEW_PREFIX}{incident_id}-{os.urandom(4).hex()}"
+        temp.mkdir(mode=DIR_MODE)
+        store = cls(temp, clock=clock, actor=actor, role=role)
         try:
-            directory.mkdir(mode=DIR_MODE)
-        except FileExistsError:
-            raise StoreError(
-                f"An incident with the id {incident_id!r} already exists: "
-                "choose another id, or open it with `ic open`."
-            ) from None
-        store = cls(directory, clock=clock, actor=actor, role=role)
-        try:
-            fd = os.open(store.events_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            fd = open_private(store.events_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
             os.close(fd)
             store.execute(declare)
+            _fsync_directory(temp)
+            if os.path.lexists(directory):
+                raise taken
+            try:
+                os.rename(temp, directory)
+            except OSError as error:
+                if error.errno in (errno.EEXIST, errno.ENOTEMPTY, errno.EISDIR, errno.ENOTDIR):
+                    raise taken from None
+                raise
         except BaseException:
-            if store.log.size() == 0:
-                shutil.rmtree(directory, ignore_errors=True)
+            shutil.rmtree(temp, ignore_errors=True)
             raise
+        store.directory = directory
+        store.log.path = directory / EVENTS_FILE
         _fsync_directory(base)
         return store
 
     def load(self, *, holding_lock: bool = False) -> None:
-        """Read the whole log from the start (after recovering a torn tail)."""
+        """Read the whole log from the start (after recovering a torn tail when writable)."""
+        with self._mutex:
+            self._load(holding_lock=holding_lock)
+
+    def _load(self, *, holding_lock: bool) -> None:
         self.log.reset()
         self.state = IncidentState()
         self.damaged = None
+        self.blocked = None
+        self._unterminated_at = None
         recovering = holding_lock or (
             not self._forced_read_only and os.access(self.directory, os.W_OK)
         )
@@ -207,26 +254,122 @@ class IncidentStore:
             with locked(self.lock_path):
                 self._recover_torn_tail()
         self._read_and_apply(keep=False)
-        if not recovering and self.log.torn_tail_at() is not None:
-            # Not ours to repair from here; say so rather than drop it silently.
-            self.notices.append(
-                Notice(
-                    f"{self.events_path} ends with an incomplete line (a crash while writing, "
-                    "or a line still being written); it is left out and left in place."
-                )
-            )
+        if not recovering:
+            self._report_tail()
+        self._check_consistency()
         if not self.read_only:
             self._refresh_summary_if_stale()
 
+    def _report_tail(self) -> None:
+        """Read-only: say what the end of the log holds past its last line end; change nothing.
+
+        A whole, checksummed event missing only its line end is shown (the next write restores
+        the line end); anything else is left out and left in place.
+        """
+        end = self.log.torn_tail_at()
+        if end is None:
+            return
+        tail = self._tail_bytes(end)
+        event = self.log.whole_event(tail) if self.damaged is None else None
+        if event is not None and event.seq == self.state.last_seq + 1:
+            try:
+                apply_all(self.state, [event])
+            except (KeyError, ValueError, AttributeError, TypeError):
+                event = None
+            else:
+                if self.on_events is not None:
+                    self.on_events([event])
+                self._unterminated_at = end + len(tail)
+                self.notices.append(
+                    Notice(
+                        f"The last event in {self.events_path} is whole but lacks its line end "
+                        "(a crash just before it was finished); it is shown, and the next "
+                        "write restores the line end."
+                    )
+                )
+                return
+        self.notices.append(
+            Notice(
+                f"{self.events_path} ends with an incomplete line ({len(tail)} bytes: a crash "
+                "while writing, or a line still being written); it is left out and left in "
+                "place. The next write from ic-console moves it aside."
+            )
+        )
+
+    def _tail_bytes(self, end: int) -> bytes:
+        fd = open_private(self.events_path, os.O_RDONLY)
+        with os.fdopen(fd, "rb") as handle:
+            handle.seek(end)
+            return handle.read()
+
+    def _check_consistency(self) -> None:
+        """Block writes to a log that the folder around it contradicts: a log cut back to a
+        line end (the summary recorded more events), a folder that was copied or renamed (the
+        log declares another id), or a log hard-linked into another folder."""
+        if self.damaged is not None:
+            return
+        state = self.state
+        if state.declared and state.incident_id != self.directory.name:
+            self._block(
+                f"{self.directory} holds the log of incident {state.incident_id!r}, but the "
+                f"folder is named {self.directory.name!r} (a copy or a rename). It is open "
+                f"read-only; rename the folder to {state.incident_id!r} to record in it, or "
+                "keep it as a copy to read."
+            )
+            return
+        try:
+            links = os.lstat(self.events_path).st_nlink
+        except OSError:
+            links = 1
+        if links > 1:
+            self._block(
+                f"{self.events_path} is hard-linked from {links - 1} other place(s); two folders "
+                "writing one log would repeat sequence numbers. It is open read-only; replace "
+                "the link with a copy (cp) to record in it."
+            )
+            return
+        if self.log.size() > (self._unterminated_at or self.log.offset):
+            return  # appended to since it was read: the summary may be newer than our read
+        summary = read_summary(self.summary_path)
+        recorded = summary.get("last_seq") if summary else None
+        if isinstance(recorded, int) and recorded > state.last_seq:
+            self._block(
+                f"{self.summary_path} records {recorded} events but {self.events_path} holds "
+                f"only {state.last_seq}: the log was cut short (restored from an older copy?). "
+                "It is open read-only; put the full log back, or remove incident.toml to "
+                f"accept the log as it is ({state.last_seq} events)."
+            )
+
+    def _block(self, message: str) -> None:
+        if self.blocked is None:
+            self.blocked = message
+            self.notices.append(Notice(message, severe=True))
+
     def _recover_torn_tail(self) -> None:
-        """Under the lock: move a partial last line aside and cut the log back to whole lines."""
+        """Under the lock: repair the end of a log that a crash left without a line end.
+
+        A whole, checksummed event missing only its line end gets it back (the event is kept);
+        a partial line is moved aside into a sidecar file and the log cut back to whole lines.
+        """
         path = self.events_path
         end = self.log.torn_tail_at()
         if end is None:
             return
-        with open(path, "rb") as handle:
-            handle.seek(end)
-            torn = handle.read()
+        torn = self._tail_bytes(end)
+        if self.log.whole_event(torn) is not None:
+            fd = open_private(path, os.O_WRONLY | os.O_APPEND)
+            try:
+                os.write(fd, b"\n")
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            self.notices.append(
+                Notice(
+                    f"The last event in {path} lacked its line end (a crash just before it was "
+                    "finished); the line end was restored and the event kept."
+                )
+            )
+            return
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         sidecar = self.directory / f"events.torn-{stamp}.jsonl"
         fd = os.open(sidecar, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
@@ -235,10 +378,12 @@ class IncidentStore:
             os.fsync(fd)
         finally:
             os.close(fd)
-        with open(path, "r+b") as handle:
-            handle.truncate(end)
-            handle.flush()
-            os.fsync(handle.fileno())
+        fd = open_private(path, os.O_WRONLY)
+        try:
+            os.ftruncate(fd, end)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         _fsync_directory(self.directory)
         self.notices.append(
             Notice(
@@ -359,17 +504,24 @@ class IncidentStore:
         A replaced or truncated log is read again from the start (and the events returned are
         then empty: the whole state is new).
         """
-        try:
-            if self.log.replaced():
+        with self._mutex:
+            try:
+                if self.log.replaced():
+                    self._check_still_there()
+                    self._load(holding_lock=False)
+                    return []
+                if self._unterminated_at is not None:
+                    if self.log.size() == self._unterminated_at:
+                        return []
+                    # The line end came back, and maybe more: read it all again.
+                    self._load(holding_lock=False)
+                    return []
+                if self.damaged is not None:
+                    return []
+                return self._read_and_apply()
+            except FileNotFoundError:
                 self._check_still_there()
-                self.load()
-                return []
-            if self.damaged is not None:
-                return []
-            return self._read_and_apply()
-        except FileNotFoundError:
-            self._check_still_there()
-            raise
+                raise
 
     def _check_still_there(self) -> None:
         """Raise a StoreError that says what is gone, when the directory or log is gone."""
@@ -386,7 +538,10 @@ class IncidentStore:
 
     def has_changes(self) -> bool:
         """Cheap check (one stat) whether the log grew or was replaced since the last read."""
-        return self.log.replaced() or self.log.size() != self.log.offset
+        with self._mutex:
+            if self._unterminated_at is not None:
+                return self.log.replaced() or self.log.size() != self._unterminated_at
+            return self.log.replaced() or self.log.size() != self.log.offset
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -404,18 +559,19 @@ class IncidentStore:
         if self._forced_read_only:
             raise StoreError("This console is read-only: nothing can be recorded from it.")
         who = clean_name(actor or self.actor, what="actor's name")
-        self._check_still_there()
-        try:
-            with locked(self.lock_path):
-                return self._execute_locked(command, who)
-        except FileNotFoundError:
+        with self._mutex:
             self._check_still_there()
-            raise
+            try:
+                with locked(self.lock_path):
+                    return self._execute_locked(command, who)
+            except FileNotFoundError:
+                self._check_still_there()
+                raise
 
     def _execute_locked(self, command: Command, who: str) -> list[Event]:
-        if self.log.replaced():
+        if self.log.replaced() or self._unterminated_at is not None:
             self._check_still_there()
-            self.load(holding_lock=True)
+            self._load(holding_lock=True)
         else:
             self._recover_torn_tail()
             self._read_and_apply()
@@ -424,7 +580,20 @@ class IncidentStore:
                 f"{self.damaged.path}, line {self.damaged.line} is damaged, so nothing more "
                 "can be recorded: repair or remove that line first."
             )
+        if self.blocked is not None:
+            raise StoreError(f"Nothing was recorded: {self.blocked}")
         now = self.clock.now()
+        last = self.state.updated_at
+        if last is not None and now < last and not self.clock_went_back:
+            # The log keeps the event as recorded; durations shown never go negative.
+            self.clock_went_back = True
+            self.notices.append(
+                Notice(
+                    f"This computer's clock is behind the incident's last event "
+                    f"({last:%Y-%m-%d %H:%M:%S} UTC): it went back, or another laptop's clock "
+                    "is ahead. Events are still recorded in order; check the clock."
+                )
+            )
         payloads = decide(command, self.state, now, who)
         role = self.role if self.role is not None else self._role_of(who)
         events = envelope(
@@ -458,48 +627,103 @@ class IncidentInfo:
     declared_at: datetime | None
     ic: str | None
     directory: Path
+    #: Why the incident cannot be used as it is (damaged, a link, a copy...); None when fine.
+    problem: str | None = None
+
+    @property
+    def candidate(self) -> bool:
+        """Whether a verb without an id might mean this one: active, or unknown (damaged)."""
+        return self.status == Status.ACTIVE.value or (
+            self.problem is not None and self.status not in (Status.CLOSED.value,)
+        )
+
+
+#: The status shown for an incident whose log cannot be read far enough to know it.
+DAMAGED = "damaged"
 
 
 def list_incidents(
     root: Path, *, on_problem: Callable[[str], None] | None = None
 ) -> list[IncidentInfo]:
-    """Every incident under `root`, newest first; summaries are rebuilt when missing or stale."""
+    """Every incident under `root`, newest first. Reads only: nothing on disk is changed.
+
+    A folder that cannot be used (a damaged log, a link, a copy under another name) is listed
+    all the same, with `problem` saying why, so it never silently disappears.
+    """
     base = incidents_dir(root)
     if not base.is_dir():
         return []
     found: list[IncidentInfo] = []
     for directory in sorted(base.iterdir()):
-        if not (directory / EVENTS_FILE).is_file():
+        if directory.name.startswith("."):
+            continue  # a half-made incident (`ic new` builds under a dot name) or a hidden file
+        if not os.path.lexists(directory / EVENTS_FILE) and not directory.is_symlink():
             continue
-        summary = read_summary(directory / SUMMARY_FILE)
-        if summary is None or _summary_is_stale(summary, directory / EVENTS_FILE):
-            try:
-                store = IncidentStore.open(root, directory.name)
-            except (StoreError, DomainError, OSError) as error:
-                if on_problem:
-                    on_problem(f"{directory}: skipped ({error})")
-                continue
-            if not store.state.declared:
-                continue
-            from ic_console.store.summary import summary_of
-
-            summary = summary_of(store.state)
-        declared = summary.get("declared_at")
-        roles = summary.get("roles", {})
-        found.append(
-            IncidentInfo(
-                incident_id=str(summary["id"]),
-                title=str(summary["title"]),
-                severity=int(summary["severity"]),
-                status=str(summary["status"]),
-                phase=str(summary.get("phase", "")),
-                declared_at=declared if isinstance(declared, datetime) else None,
-                ic=roles.get("ic") if isinstance(roles, dict) else None,
-                directory=directory,
-            )
-        )
+        info = _info(root, directory, on_problem)
+        if info is not None:
+            found.append(info)
     found.sort(key=lambda info: info.declared_at or datetime.min.replace(tzinfo=UTC), reverse=True)
     return found
+
+
+def _info(
+    root: Path, directory: Path, on_problem: Callable[[str], None] | None
+) -> IncidentInfo | None:
+    name = directory.name
+
+    def broken(reason: str, state: IncidentState | None = None) -> IncidentInfo:
+        declared = state is not None and state.declared
+        return IncidentInfo(
+            incident_id=name,
+            title=state.title if state is not None and declared else "",
+            severity=state.severity if state is not None and declared else 0,
+            status=state.status.value if state is not None and declared else DAMAGED,
+            phase=state.phase.value if state is not None and declared else "",
+            declared_at=state.declared_at if state is not None else None,
+            ic=state.ic if state is not None else None,
+            directory=directory,
+            problem=reason,
+        )
+
+    try:
+        check_incident_folder(directory)
+        if not stat.S_ISREG(os.lstat(directory / EVENTS_FILE).st_mode):
+            open_private(directory / EVENTS_FILE, os.O_RDONLY)  # raises with the reason
+    except (StoreError, OSError) as error:
+        return broken(str(error))
+    summary = read_summary(directory / SUMMARY_FILE)
+    if (
+        summary is None
+        or _summary_is_stale(summary, directory / EVENTS_FILE)
+        or summary.get("id") != name
+    ):
+        try:
+            store = IncidentStore.open(root, name, read_only=True)
+        except (StoreError, DomainError, OSError) as error:
+            return broken(str(error))
+        for notice in store.notices:
+            if on_problem and not notice.severe:
+                on_problem(notice.message)
+        if store.damaged is not None:
+            damage = store.damaged
+            return broken(f"{damage.path}, line {damage.line}: {damage.reason}", store.state)
+        if store.blocked is not None:
+            return broken(store.blocked, store.state)
+        if not store.state.declared:
+            return broken(f"{directory / EVENTS_FILE} holds no events")
+        summary = summary_of(store.state)
+    declared = summary.get("declared_at")
+    roles = summary.get("roles", {})
+    return IncidentInfo(
+        incident_id=str(summary["id"]),
+        title=str(summary["title"]),
+        severity=int(summary["severity"]),
+        status=str(summary["status"]),
+        phase=str(summary.get("phase", "")),
+        declared_at=declared if isinstance(declared, datetime) else None,
+        ic=roles.get("ic") if isinstance(roles, dict) else None,
+        directory=directory,
+    )
 
 
 def _summary_is_stale(summary: dict[str, object], events: Path) -> bool:
@@ -508,26 +732,59 @@ def _summary_is_stale(summary: dict[str, object], events: Path) -> bool:
     if not isinstance(recorded, int):
         return False  # an older summary without the size: trust its last_seq
     try:
-        return events.stat().st_size != recorded
+        return os.lstat(events).st_size != recorded
     except OSError:
         return True
 
 
+def _check_half_made(directory: Path, incident_id: str) -> None:
+    """Name a folder that holds no incident (left by an older `ic new` that crashed)."""
+    try:
+        empty = os.lstat(directory / EVENTS_FILE).st_size == 0
+    except FileNotFoundError:
+        empty = True
+    except OSError:
+        return
+    if empty:
+        raise StoreError(
+            f"{directory} holds no incident (an `ic new --id {incident_id}` that was "
+            f"interrupted?). Remove it (rm -r '{directory}') and declare the incident again."
+        )
+
+
+def _remove_stale_new_folders(base: Path) -> None:
+    """Remove incident folders that a crashed `ic new` left half-made under a temporary name."""
+    cutoff = time.time() - STALE_NEW_SECONDS
+    try:
+        names = [name for name in os.listdir(base) if name.startswith(NEW_PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        path = base / name
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        if stat.S_ISDIR(st.st_mode) and st.st_mtime < cutoff:
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def resolve_incident_id(root: Path, given: str | None) -> str:
-    """The incident to act on: the one given, else the only active one."""
+    """The incident to act on: the one given, else the only candidate (active, or damaged:
+    a damaged incident might be the active one, so leaving the id out then asks which)."""
     if given:
         check_incident_id(given)
-        if not (incident_dir(root, given) / EVENTS_FILE).is_file():
+        if not os.path.lexists(incident_dir(root, given) / EVENTS_FILE):
             raise StoreError(
                 f"There is no incident {given!r} in {incidents_dir(root)}. "
                 "List them with `ic list --all`."
             )
         return given
     incidents = list_incidents(root)
-    active = [info for info in incidents if info.status == Status.ACTIVE.value]
-    if len(active) == 1:
-        return active[0].incident_id
-    if not active:
+    candidates = [info for info in incidents if info.candidate]
+    if len(candidates) == 1:
+        return candidates[0].incident_id  # if damaged, opening it says so (and refuses writes)
+    if not candidates:
         resolved = [info for info in incidents if info.status == Status.RESOLVED.value]
         if resolved:
             # Follow-up after resolution (closing, finishing tasks) names the incident.
@@ -540,8 +797,18 @@ def resolve_incident_id(root: Path, given: str | None) -> str:
             "There is no active incident: declare one with `ic new TITLE`, "
             "or name one (`ic list --all` shows them)."
         )
-    names = ", ".join(f"{info.incident_id} ({info.title})" for info in active)
-    raise StoreError(f"More than one incident is active; name one of: {names}.")
+    if all(info.problem is None for info in candidates):
+        names = ", ".join(f"{info.incident_id} ({info.title})" for info in candidates)
+        raise StoreError(f"More than one incident is active; name one of: {names}.")
+    names = "; ".join(_candidate_name(info) for info in candidates)
+    raise StoreError(f"More than one incident could be meant; name one of: {names}.")
+
+
+def _candidate_name(info: IncidentInfo) -> str:
+    if info.problem is None:
+        return f"{info.incident_id} ({info.title})"
+    title = f"{info.title}, " if info.title else ""
+    return f"{info.incident_id} ({title}damaged, in {info.directory}: {info.problem})"
 
 
 def new_incident_id(root: Path, title: str, now: datetime) -> str:

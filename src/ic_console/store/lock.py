@@ -1,25 +1,80 @@
-"""The incident lock: held only around each append, never while a person types."""
+"""The incident lock: held only around each append, never while a person types.
+
+A write waits at most `LOCK_WAIT` seconds for it. The holder writes its pid into the lock file,
+so a write that gives up can say which process to look for instead of hanging without a word.
+Reads never take it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ic_console.store.paths import FILE_MODE
+from ic_console.store.errors import StoreError
+from ic_console.store.paths import open_private
+
+#: Seconds a write waits for another process to finish its append before giving up.
+LOCK_WAIT = 5.0
+
+
+class LockBusy(StoreError):
+    """Another process held the incident lock for longer than a write waits."""
 
 
 @contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive `flock` on `path` for the duration of the block."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+def locked(path: Path, *, wait: float | None = None) -> Iterator[None]:
+    """Hold an exclusive `flock` on `path` for the duration of the block.
+
+    Raises `LockBusy` (nothing done) when it cannot be had within `wait` seconds.
+    """
+    fd = open_private(path, os.O_RDWR | os.O_CREAT)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        _acquire(fd, path, LOCK_WAIT if wait is None else wait)
         try:
+            with contextlib.suppress(OSError):  # the pid is a courtesy, not the lock
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, b"%d\n" % os.getpid(), 0)
             yield
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _acquire(fd: int, path: Path, wait: float) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    deadline = time.monotonic() + wait
+    pause = 0.001
+    while True:
+        time.sleep(pause)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                break
+        pause = min(pause * 2, 0.05)
+    holder = _holder(fd)
+    who = f": pid {holder}" if holder else ""
+    raise LockBusy(
+        f"another `ic` process holds the incident lock ({path}){who}, and has for over "
+        f"{wait:g} seconds; nothing was recorded. If that process is stuck, stop it and try again."
+    )
+
+
+def _holder(fd: int) -> int | None:
+    """The pid the lock holder wrote into the lock file, if it did."""
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii").strip()
+        return int(text) if text else None
+    except (OSError, ValueError):
+        return None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import os
+import stat
 from pathlib import Path
 
 from ic_console.domain.errors import DomainError
 from ic_console.domain.text import check_incident_id
+from ic_console.store.errors import StoreError
 
 HOME_ENV = "IC_CONSOLE_HOME"
 USER_ENV = "IC_CONSOLE_USER"
@@ -75,3 +78,63 @@ def os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def open_private(path: Path, flags: int, mode: int = FILE_MODE) -> int:
+    """`os.open` for a file inside an incident folder: never through a symbolic link.
+
+    An incident folder may come from another machine (a tar keeps links): a log that points
+    at `~/.ssh/config` must not be read as the log, and above all never truncated or appended
+    to. A link, or anything that is not a regular file, is refused with a message naming it.
+    """
+    try:
+        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, mode)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise StoreError(
+                f"{path} is a symbolic link; ic-console never follows links inside "
+                "an incident folder. Replace it with the file itself (or remove it)."
+            ) from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise StoreError(
+                f"{path} is not a regular file; an incident folder holds only "
+                "plain files. Move it away and try again."
+            )
+        if flags & os.O_NONBLOCK == 0:
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def check_incident_folder(directory: Path) -> None:
+    """Refuse an incident folder that is a link, not a folder, or someone else's."""
+    try:
+        st = os.lstat(directory)
+    except FileNotFoundError:
+        raise StoreError(f"{directory} does not exist.") from None
+    shown = str(directory)
+    if stat.S_ISLNK(st.st_mode):
+        raise StoreError(
+            f"{shown} is a symbolic link; ic-console never follows links in its data folder. "
+            "Move the incident folder itself there instead."
+        )
+    if not stat.S_ISDIR(st.st_mode):
+        raise StoreError(f"{shown} is not a folder, so it is not an incident.")
+    if st.st_uid != os.getuid():
+        raise StoreError(
+            f"{shown} belongs to another user (uid {st.st_uid}); ic-console only opens incident "
+            "folders you own. Copy it (cp -r) to make it yours."
+        )
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a rename, a new file or a truncation in `directory` durable."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

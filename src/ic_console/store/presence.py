@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import socket
+import stat
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,7 +20,8 @@ from pathlib import Path
 
 from ic_console.domain.clock import Clock
 from ic_console.domain.model import Role
-from ic_console.store.paths import DIR_MODE, FILE_MODE
+from ic_console.store.errors import StoreError
+from ic_console.store.paths import DIR_MODE, FILE_MODE, open_private
 
 PRESENCE_DIR = "presence"
 #: How often a console rewrites its heartbeat.
@@ -72,6 +74,8 @@ class PresenceBoard:
     def beat(self) -> None:
         """Write (or refresh) this console's heartbeat file atomically."""
         self.directory.mkdir(mode=DIR_MODE, exist_ok=True)
+        if not _real_folder(self.directory):
+            return  # a link or a file in its place: never write through it
         record = {
             "session": self.session,
             "actor": self.actor,
@@ -83,7 +87,7 @@ class PresenceBoard:
             "heartbeat": self.clock.now().isoformat(),
         }
         temp = self._path.with_suffix(".tmp")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FILE_MODE)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(record, handle)
         os.replace(temp, self._path)
@@ -103,6 +107,8 @@ class PresenceBoard:
 def read_presence(incident_dir: Path, clock: Clock) -> list[Presence]:
     """Every live console on the incident, oldest first. Unreadable or stale files are skipped."""
     directory = incident_dir / PRESENCE_DIR
+    if not _real_folder(directory):
+        return []
     try:
         entries = list(directory.glob("*.json"))
     except OSError:
@@ -111,7 +117,8 @@ def read_presence(incident_dir: Path, clock: Clock) -> list[Presence]:
     found: list[Presence] = []
     for path in entries:
         try:
-            record = json.loads(path.read_text(encoding="utf-8"))
+            with os.fdopen(open_private(path, os.O_RDONLY), "rb") as handle:
+                record = json.loads(handle.read())
             presence = Presence(
                 session=str(record["session"]),
                 actor=str(record["actor"]),
@@ -122,7 +129,7 @@ def read_presence(incident_dir: Path, clock: Clock) -> list[Presence]:
                 since=datetime.fromisoformat(record["since"]),
                 heartbeat=datetime.fromisoformat(record["heartbeat"]),
             )
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, StoreError, ValueError, KeyError, TypeError):
             continue
         if now - presence.heartbeat > STALE_AFTER or _dead_here(presence):
             with contextlib.suppress(OSError):
@@ -144,3 +151,11 @@ def _dead_here(presence: Presence) -> bool:
     except PermissionError:
         return False
     return False
+
+
+def _real_folder(directory: Path) -> bool:
+    """True for a folder that is not a symbolic link (a link could point anywhere)."""
+    try:
+        return stat.S_ISDIR(os.lstat(directory).st_mode)
+    except OSError:
+        return False

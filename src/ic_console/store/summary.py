@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+import time
 import tomllib
 from itertools import islice
 from pathlib import Path
@@ -15,7 +17,13 @@ import tomli_w
 from ic_console.domain.events import SCHEMA_VERSION
 from ic_console.domain.model import SINGLE_ROLES, LogKind
 from ic_console.domain.state import IncidentState, LogEntry
-from ic_console.store.paths import FILE_MODE
+from ic_console.store.errors import StoreError
+from ic_console.store.paths import FILE_MODE, fsync_directory, open_private
+
+#: A summary temp file older than this was left by a rewrite that was killed: removed.
+STALE_TEMP_SECONDS = 60.0
+TEMP_PREFIX = ".incident."
+TEMP_SUFFIX = ".tmp"
 
 HEADER = (
     "# Summary of one incident, written by ic-console. The truth is events.jsonl beside this\n"
@@ -104,7 +112,8 @@ def write_summary(
     summary = summary_of(state, log_bytes=log_bytes, followups=followups)
     text = HEADER + tomli_w.dumps(summary)
     directory = path.parent
-    fd, temp = tempfile.mkstemp(prefix=".incident.", suffix=".tmp", dir=directory)
+    remove_stale_temps(directory)
+    fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -116,19 +125,42 @@ def write_summary(
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    dir_fd = os.open(directory, os.O_RDONLY)
+    fsync_directory(directory)
+
+
+def remove_stale_temps(directory: Path, *, older_than: float = STALE_TEMP_SECONDS) -> int:
+    """Remove `.incident.*.tmp` files that a killed rewrite left behind; return how many.
+
+    Only plain files old enough that no rewrite still running can own them; a link is removed
+    as a link (its target is never touched).
+    """
+    removed = 0
+    cutoff = time.time() - older_than
     try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+        names = os.listdir(directory)
+    except OSError:
+        return 0
+    for name in names:
+        if not (name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)):
+            continue
+        path = directory / name
+        try:
+            st = os.lstat(path)
+            if stat.S_ISDIR(st.st_mode) or st.st_mtime > cutoff:
+                continue
+            os.unlink(path)
+            removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def read_summary(path: Path) -> dict[str, Any] | None:
     """The summary, or None when it is missing or cannot be read (then rebuild it)."""
     try:
-        with open(path, "rb") as handle:
+        with os.fdopen(open_private(path, os.O_RDONLY), "rb") as handle:
             data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+    except (OSError, StoreError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return None
     required = {"id": str, "title": str, "severity": int, "status": str, "last_seq": int}
     if not all(isinstance(data.get(key), kind) for key, kind in required.items()):
