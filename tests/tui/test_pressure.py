@@ -21,7 +21,8 @@ from ic_console.domain.clock import FakeClock
 from ic_console.domain.model import Role, TaskStatus
 from ic_console.live.crashlog import CRASH_LOG
 from ic_console.store.incident import IncidentStore
-from ic_console.tui.app import ConsoleApp, make_app
+from ic_console.tui.app import ConsoleApp
+from ic_console.tui.factory import make_app
 from ic_console.tui.screens.console import ConsoleScreen
 from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.screens.help import HelpScreen

@@ -19,6 +19,18 @@ from ic_console.domain.state import IncidentState
 UNDO_SECONDS = 10.0
 #: The changes that are confirmed in a line of their own (a log entry shows in the log).
 _CONFIRMED = frozenset({"task", "decision"})
+#: The commands that make such changes: only for these is the state looked at beforehand.
+CONFIRMED_COMMANDS = (
+    cmd.AssignTask,
+    cmd.AcknowledgeTask,
+    cmd.ExtendTask,
+    cmd.ReassignTask,
+    cmd.CompleteTask,
+    cmd.CancelTask,
+    cmd.RaiseObjection,
+    cmd.AcceptDecision,
+    cmd.WithdrawDecision,
+)
 
 
 @dataclass(frozen=True)
