@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -239,6 +239,14 @@ class ConsoleApp(SafeApp):
 
     def holds_keys(self) -> bool:
         return self.live_screen is not None
+
+    async def run_action(  # type: ignore[override]
+        self, action: Any, default_namespace: Any = None
+    ) -> bool:
+        screen = self.live_screen
+        if screen is not None and isinstance(action, str):
+            screen.before_action(action)
+        return await super().run_action(action, default_namespace)
 
     # -- quitting -------------------------------------------------------------------------------
 

@@ -45,18 +45,18 @@ class KeyBurstApp(App[int]):
             self._hold_bubbled = True
         return result
 
-    def _hold_keys(self, moved: Callable[[], bool]) -> None:
-        """Hold keys until `moved()` (or a few frames, if nothing takes the focus)."""
+    def _hold_keys(self, moved: Callable[[], bool], patience: int = 8) -> None:
+        """Hold keys until `moved()`, or for `patience` frames if nothing takes the focus."""
         if self._typeahead is None:
             self._typeahead = []
             self._hold_bubbled = False
-        self.call_after_refresh(self._release_keys, moved, 0)
+        self.call_after_refresh(self._release_keys, moved, patience)
 
-    async def _release_keys(self, moved: Callable[[], bool], tries: int) -> None:
+    async def _release_keys(self, moved: Callable[[], bool], patience: int) -> None:
         if self._typeahead is None:
             return
-        if not moved() and tries < 8:
-            self.call_after_refresh(self._release_keys, moved, tries + 1)
+        if not moved() and patience > 0:
+            self.call_after_refresh(self._release_keys, moved, patience - 1)
             return
         keys, self._typeahead = self._typeahead, None
         while keys:
@@ -82,9 +82,23 @@ class KeyBurstApp(App[int]):
         await super().on_event(event)
 
     async def _route_key(self, key: events.Key) -> None:
-        """A key from the terminal, routed as Textual does; Enter or Esc in a text field then
-        holds the keys after it until the focus has moved."""
-        focused = self.focused
+        """A key from the terminal. Outside a text field, a key bound to an action runs it now,
+        in the order typed (Textual would first hand it to the focused widget and run the
+        binding when it bubbles back, after the keys behind it were already handed out), and
+        the keys behind it wait until any focus move it started has happened. In a text field
+        it is typed; Enter or Esc there hold the keys behind them until the focus has moved."""
+        focused, screen = self.focused, self.screen
+        if not isinstance(focused, Input):
+            active = screen.active_bindings.get(key.key)
+            if (
+                active is not None
+                and active.enabled
+                and not active.binding.priority
+                and await self.run_action(active.binding.action, active.node)
+            ):
+                if self.focused is focused and self.screen is screen:
+                    self._hold_keys(lambda: self.focused is not focused, patience=2)
+                return
         await super().on_event(key)
         if isinstance(focused, Input) and key.key in FOCUS_MOVERS:
             self._hold_keys(lambda: self.focused is not focused)

@@ -98,8 +98,8 @@ class ConsoleScreen(IncidentScreen):
         width, height = self.size
         self.set_class(width < NARROW_WIDTH or height < NARROW_HEIGHT, "-narrow")
 
-    def action_pane(self, key: str) -> None:
-        self._show_pane(key)
+    def action_pane(self, key: str, focus: bool = True) -> None:
+        self._show_pane(key, focus=focus)
         self.query_one("#pane-tabs", Tabs).active = f"tab-{key}"
 
     @on(Tabs.TabActivated, "#pane-tabs")
@@ -108,16 +108,18 @@ class ConsoleScreen(IncidentScreen):
         if key != self.active_pane:
             self._show_pane(key)
 
-    def _show_pane(self, key: str) -> None:
+    def _show_pane(self, key: str, focus: bool = True) -> None:
         """Show pane `key` (a small screen shows one at a time) and give it the focus."""
         self.active_pane = key
         for pane in self.query(".pane"):
             pane.set_class(pane.id == f"pane-{key}", "-active")
         for other, _label in PANES:
             self.set_class(other == key, f"-tab-{other}")
-        focus = PANE_FOCUS.get(key)
-        if focus is not None:
-            self.query_one(focus).focus()
+        target = PANE_FOCUS.get(key)
+        if not focus:
+            return
+        if target is not None:
+            self.set_focus(self.query_one(target))
         elif self.narrow:
             # Nothing to move in this pane: a hidden list must not keep the arrows.
             self.set_focus(None)
@@ -180,11 +182,9 @@ class ConsoleScreen(IncidentScreen):
 
     def action_log(self) -> None:
         if self.narrow and self.active_pane != "log":
-            self.action_pane("log")
-            # The pane is shown at the next refresh; only a shown input takes the focus.
-            self.call_after_refresh(self.log_input.focus_input)
-        else:
-            self.log_input.focus_input()
+            self.action_pane("log", focus=False)
+        # At once, not at the next refresh: the letters typed right after `l` are the line.
+        self.log_input.focus_input()
 
     # -- people and tasks ----------------------------------------------------------------------
 
