@@ -237,9 +237,6 @@ class ConsoleApp(SafeApp):
     def main_screen(self) -> IncidentScreen | None:
         return self.live_screen
 
-    def holds_keys(self) -> bool:
-        return self.live_screen is not None
-
     async def run_action(  # type: ignore[override]
         self, action: Any, default_namespace: Any = None
     ) -> bool:

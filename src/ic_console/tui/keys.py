@@ -1,104 +1,112 @@
-"""Keys in a burst go where the person meant them.
+"""Keys in a burst go where the person meant them, one after the other.
 
-A terminal delivers a burst of keys at once, and Textual routes each key to the widget that has
-the focus when the app reads it. A key that moves the focus (Enter to the next field, Esc out of
-the log line) or opens a screen takes effect a few messages later, so the keys after it would
-land in the old place: "t" then "dana" would mark a task done and acknowledge another. So while
-the focus is moving, keys are held, and given to whatever has the focus once it has moved.
+A terminal delivers a burst of keys at once. Textual hands each key to the widget that has the
+focus when the app reads it, and runs a key's binding only when the key bubbles back up to the
+app: by then the keys behind it were already handed out. In a burst that put a digit typed after
+Backspace before the Backspace, ran the letters typed after `l` as commands instead of typing
+them, and sent the word typed after Enter into the previous field.
+
+So the app sends one key at a time: the next key waits until the one before has been handled by
+every widget it reached, and until any focus move or new screen it started has happened.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from textual import events
 from textual.app import App
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Input
 
-#: Keys that move the focus out of a text field, so the keys after them wait for the move.
+#: Keys that move the focus out of a text field: the keys behind them wait for the move.
 FOCUS_MOVERS = frozenset({"enter", "escape", "tab", "shift+tab"})
+#: Seconds to wait for a focus move that may not come (a refused field keeps the focus).
+MOVE_PATIENCE = 1.0
+#: A key not handled within this many seconds (a widget that stopped answering) lets the
+#: next one through: keys are never held for good.
+STUCK_SECONDS = 1.0
 
 
 class KeyBurstApp(App[int]):
-    """An app whose keys typed during a screen change or a focus move are never lost or
-    misdirected."""
+    """An app that handles the keys of a burst strictly in the order typed."""
 
     def __init__(self) -> None:
         super().__init__()
-        #: Keys held while the focus moves, given to the new focus once it has moved.
-        self._typeahead: list[events.Key] | None = None
-        #: Held keys include those that bubbled up unhandled (a screen is opening), not only
-        #: new ones from the terminal (the focus is moving within a screen).
-        self._hold_bubbled = False
+        #: Keys from the terminal not yet sent.
+        self._queued: list[events.Key] = []
+        #: Why the next key must wait: a key in flight, a focus move, a screen opening.
+        self._waits = 0
+        self._in_flight: events.Key | None = None
 
     def holds_keys(self) -> bool:
-        """Whether a new screen holds the keys typed before it has the focus."""
+        """Whether keys are sent one at a time (the console turns it on once it is up)."""
         return True
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         result = super().push_screen(screen, *args, **kwargs)
         if isinstance(screen, Screen) and self.holds_keys():
-            self._hold_keys(lambda: self.screen is screen and screen.focused is not None)
-            # Keys that reach the app unhandled from now on were meant for the new screen.
-            self._hold_bubbled = True
+            self._wait_until(lambda: self.screen is screen and screen.focused is not None)
         return result
 
-    def _hold_keys(self, moved: Callable[[], bool], patience: int = 8) -> None:
-        """Hold keys until `moved()`, or for `patience` frames if nothing takes the focus."""
-        if self._typeahead is None:
-            self._typeahead = []
-            self._hold_bubbled = False
-        self.call_after_refresh(self._release_keys, moved, patience)
-
-    async def _release_keys(self, moved: Callable[[], bool], patience: int) -> None:
-        if self._typeahead is None:
-            return
-        if not moved() and patience > 0:
-            self.call_after_refresh(self._release_keys, moved, patience - 1)
-            return
-        keys, self._typeahead = self._typeahead, None
-        while keys:
-            key = keys.pop(0)
-            if key.is_forwarded:
-                # It went unhandled by the widget it was first given to and bubbled up while
-                # keys were held: the widget that has the focus now gets it, as typed.
-                key = events.Key(key.key, key.character)
-            await self._route_key(key)
-            if self._typeahead is not None:
-                # That key moved the focus again: the rest wait for it.
-                self._typeahead.extend(keys)
-                return
-
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key):
-            if self._typeahead is not None and (self._hold_bubbled or not event.is_forwarded):
-                self._typeahead.append(event)
-                return
-            if not event.is_forwarded:
-                await self._route_key(event)
-                return
+        if isinstance(event, events.Key) and not event.is_forwarded and self.holds_keys():
+            self._queued.append(event)
+            await self._send_next()
+            return
         await super().on_event(event)
 
-    async def _route_key(self, key: events.Key) -> None:
-        """A key from the terminal. Outside a text field, a key bound to an action runs it now,
-        in the order typed (Textual would first hand it to the focused widget and run the
-        binding when it bubbles back, after the keys behind it were already handed out), and
-        the keys behind it wait until any focus move it started has happened. In a text field
-        it is typed; Enter or Esc there hold the keys behind them until the focus has moved."""
-        focused, screen = self.focused, self.screen
-        if not isinstance(focused, Input):
-            active = screen.active_bindings.get(key.key)
-            if (
-                active is not None
-                and active.enabled
-                and not active.binding.priority
-                and await self.run_action(active.binding.action, active.node)
-            ):
-                if self.focused is focused and self.screen is screen:
-                    self._hold_keys(lambda: self.focused is not focused, patience=2)
-                return
+    async def _send_next(self) -> None:
+        if self._waits or not self._queued:
+            return
+        key = self._queued.pop(0)
+        focused = self.focused
+        self._waits += 1
+        self._in_flight = key
+        self.set_timer(STUCK_SECONDS, lambda: self._landed(key, focused))
         await super().on_event(key)
-        if isinstance(focused, Input) and key.key in FOCUS_MOVERS:
-            self._hold_keys(lambda: self.focused is not focused)
+        if key.is_forwarded:
+            # Handed to a widget: done once it and every widget it bubbles to have seen it.
+            self._after_bubbling(self.focused or self.screen, lambda: self._landed(key, focused))
+        else:
+            self._landed(key, focused)
+
+    def _after_bubbling(self, node: DOMNode, done: Callable[[], None]) -> None:
+        """Call `done` in the app once `node` and each of its ancestors in turn has handled
+        what was queued to it before (a key bubbles up one queue at a time)."""
+        if node is self:
+            self.call_later(done)  # after callbacks queued by the key's action (a focus move)
+            return
+        parent = node.parent
+        step = self._after_bubbling
+        if parent is None or not node.call_later(step, parent, done):
+            self.call_later(done)
+
+    def _landed(self, key: events.Key, focused: object) -> None:
+        if self._in_flight is not key:
+            return  # already landed (or given up on)
+        self._in_flight = None
+        if isinstance(focused, Input) and key.key in FOCUS_MOVERS and self.focused is focused:
+            # Enter to the next field, Esc out of the log line: the keys behind wait for it.
+            self._wait_until(lambda: self.focused is not focused)
+        self._done_waiting()
+
+    def _wait_until(self, moved: Callable[[], bool], patience: float = MOVE_PATIENCE) -> None:
+        """Hold the keys behind until `moved()`, or for `patience` seconds."""
+        self._waits += 1
+        self.call_after_refresh(self._check_moved, moved, time.monotonic() + patience)
+
+    def _check_moved(self, moved: Callable[[], bool], give_up_at: float) -> None:
+        if moved() or time.monotonic() >= give_up_at:
+            self._done_waiting()
+        else:
+            # Each frame, and at least every 50 ms when nothing is drawn.
+            self.set_timer(0.05, lambda: self._check_moved(moved, give_up_at))
+
+    def _done_waiting(self) -> None:
+        self._waits = max(0, self._waits - 1)
+        if not self._waits:
+            self.call_later(self._send_next)

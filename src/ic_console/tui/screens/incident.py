@@ -250,7 +250,7 @@ class IncidentScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """A key that runs no action (a stray letter) forgets the typed number too."""
-        if self.number and not event.key.isdigit():
+        if self.number and not event.key.isdigit() and event.key not in self.active_bindings:
             self.forget_number()
 
     # -- tasks ---------------------------------------------------------------------------------
