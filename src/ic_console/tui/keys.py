@@ -19,11 +19,11 @@ from typing import Any
 from textual import events
 from textual.app import App
 from textual.dom import DOMNode
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
 #: Keys that move the focus out of a text field: the keys behind them wait for the move.
-FOCUS_MOVERS = frozenset({"enter", "escape", "tab", "shift+tab"})
+FOCUS_MOVERS = frozenset({"escape", "tab", "shift+tab"})
 #: Seconds to wait for a focus move that may not come (a refused field keeps the focus).
 MOVE_PATIENCE = 1.0
 #: A key not handled within this many seconds (a widget that stopped answering) lets the
@@ -49,7 +49,7 @@ class KeyBurstApp(App[int]):
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         result = super().push_screen(screen, *args, **kwargs)
         if isinstance(screen, Screen) and self.holds_keys():
-            self._wait_until(lambda: self.screen is screen and screen.focused is not None)
+            self._wait_until(lambda: _ready(self, screen))
         return result
 
     async def on_event(self, event: events.Event) -> None:
@@ -89,8 +89,8 @@ class KeyBurstApp(App[int]):
         if self._in_flight is not key:
             return  # already landed (or given up on)
         self._in_flight = None
-        if isinstance(focused, Input) and key.key in FOCUS_MOVERS and self.focused is focused:
-            # Enter to the next field, Esc out of the log line: the keys behind wait for it.
+        if _moves_focus(focused, key) and self.focused is focused:
+            # Enter to a form's next field, Esc out of the log line: the keys behind wait.
             self._wait_until(lambda: self.focused is not focused)
         self._done_waiting()
 
@@ -110,3 +110,20 @@ class KeyBurstApp(App[int]):
         self._waits = max(0, self._waits - 1)
         if not self._waits:
             self.call_later(self._send_next)
+
+
+def _ready(app: App[Any], screen: Screen[Any]) -> bool:
+    """A new screen takes keys once it is on top, drawn, and has focused what it focuses."""
+    if app.screen is not screen or not screen.is_mounted:
+        return False
+    return screen.focused is not None or not screen.focus_chain
+
+
+def _moves_focus(focused: object, key: events.Key) -> bool:
+    """Whether `key` in the field `focused` is about to move the focus: Esc and Tab do; Enter
+    does in a form (next field, or the form closes), not in the log line (it stays there)."""
+    if not isinstance(focused, Input):
+        return False
+    if key.key == "enter":
+        return isinstance(focused.screen, ModalScreen)
+    return key.key in FOCUS_MOVERS

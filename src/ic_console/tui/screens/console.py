@@ -23,10 +23,11 @@ from ic_console.domain.state import Decision, IncidentState
 from ic_console.tui.actions import bindings
 from ic_console.tui.screens import command_forms as forms
 from ic_console.tui.screens.incident import IncidentScreen
-from ic_console.tui.widgets.incident_header import IncidentHeader
+from ic_console.tui.widgets.incident_header import IncidentHeader, late_count
 from ic_console.tui.widgets.phrasebook_pane import PhrasebookPane
 from ic_console.tui.widgets.quiet_footer import QuietFooter
 from ic_console.tui.widgets.roster import Roster
+from ic_console.tui.widgets.say_line import SayLine
 from ic_console.tui.widgets.task_board import TaskBoard
 
 #: Below this size the panes are shown one at a time, under tabs.
@@ -59,7 +60,9 @@ class ConsoleScreen(IncidentScreen):
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield IncidentHeader(self.times, id="header")
+        yield IncidentHeader(self.times, id="header", read_only=self.read_only)
+        # The sentence to say now, on every tab: the toasts (bottom right) never cover it.
+        yield SayLine(self.phrasebook, id="say")
         yield Tabs(
             *(Tab(f"{n} {label}", id=f"tab-{key}") for n, (key, label) in enumerate(PANES, 1)),
             id="pane-tabs",
@@ -172,7 +175,8 @@ class ConsoleScreen(IncidentScreen):
     def _situations(self, state: IncidentState, now: datetime) -> None:
         super()._situations(state, now)
         self.phrases.show(self.situations)
-        late = len(state.overdue_tasks(now))
+        self.query_one(SayLine).show(self.situations)
+        late = late_count(state, now)
         label = f"1 Tasks ({late} late)" if late else "1 Tasks"
         tab = self.query_one("#tab-tasks", Tab)
         if str(tab.label) != label:

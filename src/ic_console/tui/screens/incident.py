@@ -30,7 +30,7 @@ from ic_console.live.incident import LiveSettings
 from ic_console.tui.actions import write_actions
 from ic_console.tui.screens import command_forms as forms
 from ic_console.tui.screens.forms import CommandForm
-from ic_console.tui.text import TimeFormat, literal, literal_lines
+from ic_console.tui.text import TimeFormat, copyable, literal, literal_lines
 from ic_console.tui.widgets.incident_header import IncidentHeader
 from ic_console.tui.widgets.log_input import LogInput
 from ic_console.tui.widgets.scribe_log import ScribeLog
@@ -309,5 +309,5 @@ class IncidentScreen(Screen[None]):
         if not sentences:
             self.notify(nothing, severity="warning")
             return
-        self.app.copy_to_clipboard(" ".join(literal(sentence) for sentence in sentences))
+        self.app.copy_to_clipboard(copyable(sentences))
         self.notify("Copied to the clipboard.", title=title, timeout=2)
