@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -21,6 +21,7 @@ from textual.widgets import Input, Label
 
 from ic_console.domain.commands import Command
 from ic_console.domain.errors import DomainError
+from ic_console.tui.actions import bindings
 from ic_console.tui.text import literal
 
 
@@ -67,11 +68,7 @@ class FormField:
 class CommandForm(ModalScreen[bool]):
     """A modal form that builds one domain command from its fields."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-        Binding("ctrl+s", "submit", "Save", id="form.submit"),
-        Binding("enter", "submit", "Confirm", show=False, id="form.confirm"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("form")
 
     class Submitted(Message):
         """The form holds a valid `command`; the app runs it, then calls `done` or `refused`."""
