@@ -18,7 +18,7 @@ run: $(STAMP)
 
 ## The whole test suite (what CI runs).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto -q -m "not stress"
+	$(BIN)/python -m pytest -n auto -q
 
 ## Quick feedback while working: everything but the slow, tmux and load tests, in parallel.
 test-fast: $(STAMP)

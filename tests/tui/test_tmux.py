@@ -9,12 +9,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from helpers.console import wait_for as shared_wait_for
 from ic_console.domain import commands as cmd
 from ic_console.domain import events as ev
 from ic_console.domain.model import Role
@@ -29,12 +29,10 @@ IC = Path(sys.executable).parent / "ic"
 
 
 def wait_for(check: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"gave up waiting for {what}")
+    try:
+        shared_wait_for(check, timeout=timeout, every=0.1)
+    except AssertionError:
+        raise AssertionError(f"gave up waiting for {what}") from None
 
 
 @pytest.fixture
@@ -75,10 +73,8 @@ def test_real_ic_takes_a_log_line(tmux: Callable[..., str], home: Path, tmp_path
         return tmux("capture-pane", "-p", "-t", "ic")
 
     wait_for(lambda: "Scribe log" in screen() and "Real terminal check" in screen(), "the console")
-    tmux("send-keys", "-t", "ic", "l")
-    time.sleep(0.3)
-    tmux("send-keys", "-t", "ic", "-l", "typed in a real terminal")
-    tmux("send-keys", "-t", "ic", "Enter")
+    # One write, as fast typing delivers it: the console keeps the keys in order.
+    tmux("send-keys", "-t", "ic", "-H", *(f"{b:02x}" for b in b"ltyped in a real terminal\r"))
 
     def on_disk() -> bool:
         return any(
@@ -124,10 +120,7 @@ def test_deputy_view_follows_another_process(
     )
     assert writer.returncode == 0, writer.stderr
     wait_for(lambda: "written by another process" in screen(), "the other process's line")
-    tmux("send-keys", "-t", "dep", "f")
-    time.sleep(0.3)
-    tmux("send-keys", "-t", "dep", "-l", "check the retry budget")
-    tmux("send-keys", "-t", "dep", "Enter")
+    tmux("send-keys", "-t", "dep", "-H", *(f"{b:02x}" for b in b"fcheck the retry budget\r"))
 
     def followup_on_disk() -> bool:
         return any(

@@ -20,7 +20,10 @@ import pytest
 pytestmark = pytest.mark.stress
 
 HERE = Path(__file__).resolve().parent
-FLOWS = ["test_pressure.py", "test_flows.py", "test_forms.py", "test_widgets_pressure.py"]
+#: The flows run each time (`IC_STRESS_FLOWS`, space-separated, narrows them).
+FLOWS = os.environ.get(
+    "IC_STRESS_FLOWS", "test_pressure.py test_flows.py test_forms.py test_widgets_pressure.py"
+).split()
 
 
 def test_the_flows_pass_again_and_again_on_a_busy_machine(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from ic_console.domain.situations import Situation, available_situations
 from ic_console.domain.state import Decision, IncidentState
 from ic_console.tui.actions import bindings
 from ic_console.tui.screens import command_forms as forms
+from ic_console.tui.screens import task_forms
 from ic_console.tui.screens.incident import IncidentScreen
 from ic_console.tui.widgets.incident_header import IncidentHeader, late_count
 from ic_console.tui.widgets.phrasebook_pane import PhrasebookPane
@@ -198,7 +199,7 @@ class ConsoleScreen(IncidentScreen):
 
     def action_assign_task(self, owner: str = "") -> None:
         if self.state is not None:
-            self.form(forms.assign_task(self.state, owner))
+            self.form(task_forms.assign_task(self.state, owner))
 
     # -- decisions -----------------------------------------------------------------------------
 
@@ -219,22 +220,22 @@ class ConsoleScreen(IncidentScreen):
         return decisions[-1]
 
     def action_propose(self) -> None:
-        self.form(forms.propose_decision())
+        self.form(task_forms.propose_decision())
 
     def action_object(self, number: int | None = None) -> None:
         decision = self.find_decision(number)
         if decision is not None and self.state is not None:
-            self.form(forms.raise_objection(self.state, decision))
+            self.form(task_forms.raise_objection(self.state, decision))
 
     def action_accept(self, number: int | None = None) -> None:
         decision = self.find_decision(number)
         if decision is not None:
-            self.form(forms.accept_decision(decision))
+            self.form(task_forms.accept_decision(decision))
 
     def action_withdraw(self, number: int | None = None) -> None:
         decision = self.find_decision(number)
         if decision is not None:
-            self.form(forms.withdraw_decision(decision))
+            self.form(task_forms.withdraw_decision(decision))
 
     # -- the incident --------------------------------------------------------------------------
 

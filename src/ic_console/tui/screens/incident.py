@@ -28,7 +28,7 @@ from ic_console.domain.situations import Situation, current_situations
 from ic_console.domain.state import IncidentState, Task
 from ic_console.live.incident import LiveSettings
 from ic_console.tui.actions import write_actions
-from ic_console.tui.screens import command_forms as forms
+from ic_console.tui.screens import task_forms
 from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.text import TimeFormat, copyable, literal, literal_lines
 from ic_console.tui.widgets.incident_header import IncidentHeader
@@ -295,12 +295,12 @@ class IncidentScreen(Screen[None]):
     def action_extend(self, number: int | None = None) -> None:
         task = self.find_task(number)
         if task is not None:
-            self.form(forms.extend_task(task))
+            self.form(task_forms.extend_task(task))
 
     def action_reassign(self, number: int | None = None) -> None:
         task = self.find_task(number)
         if task is not None and self.state is not None:
-            self.form(forms.reassign_task(self.state, task))
+            self.form(task_forms.reassign_task(self.state, task))
 
     # -- the clipboard -------------------------------------------------------------------------
 

@@ -1,0 +1,229 @@
+"""The forms for tasks and decisions: assign, extend, reassign; propose, object, accept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from ic_console.domain import commands as cmd
+from ic_console.domain.describe import go_ahead_sentence, plural
+from ic_console.domain.durations import DURATION_HELP, format_duration, parse_duration
+from ic_console.domain.errors import DomainError
+from ic_console.domain.situations import BLANK_NAME, BLANK_TASK, spoken_duration
+from ic_console.domain.state import Decision, IncidentState, Task
+from ic_console.domain.text import clean_name
+from ic_console.tui.screens.form_fields import (
+    Values,
+    confirm_form,
+    decision_line,
+    roster_names,
+    text_field,
+)
+from ic_console.tui.screens.forms import CommandForm, FormField
+from ic_console.tui.text import literal
+
+DEFAULT_TIMEBOX = timedelta(minutes=5)
+
+
+def _optional_duration(text: str) -> Any:
+    return parse_duration(text) if text.strip() else None
+
+
+def _duration_or(default: timedelta) -> Callable[[str], timedelta]:
+    """An empty timebox field means `default`, which its label and hint name."""
+    return lambda text: parse_duration(text) if text.strip() else default
+
+
+def _spoken(text: str, default: timedelta) -> str:
+    """The timebox typed so far as said aloud ("7 minutes"), else the default's."""
+    try:
+        return spoken_duration(parse_duration(text) if text.strip() else default)
+    except DomainError:
+        return "[minutes]"
+
+
+def suggested_owner(state: IncidentState) -> str | None:
+    """Whom to give the next task: someone on the call other than the commander with the
+    fewest open tasks (ideally none), experts first; None when only the commander is on."""
+    load = {p.name: 0 for p in state.on_call() if p.name != state.ic}
+    for task in state.open_tasks():
+        if task.owner in load:
+            load[task.owner] += 1
+    if not load:
+        return None
+    order = list(load)
+    return min(order, key=lambda n: (load[n], n not in state.smes, order.index(n)))
+
+
+def _open_count(state: IncidentState, name: str) -> int:
+    return sum(1 for task in state.open_tasks() if task.owner == name)
+
+
+def assign_task(state: IncidentState, owner: str = "") -> CommandForm:
+    """The sentence to say follows the typing; with no name given, it names the suggested
+    owner (the field completes to them first)."""
+    suggested = owner or suggested_owner(state)
+    names = roster_names(state)
+    if suggested in names:
+        names = [suggested, *(n for n in names if n != suggested)]
+    timebox = format_duration(DEFAULT_TIMEBOX)
+
+    def sentence(typed: Values) -> str:
+        who = typed.get("owner", "").strip() or suggested or BLANK_NAME
+        what = typed.get("text", "").strip() or BLANK_TASK
+        when = _spoken(typed.get("timebox", ""), DEFAULT_TIMEBOX)
+        lead = ""
+        if suggested and not owner:
+            count = _open_count(state, suggested)
+            lead = f"Suggested owner: {suggested}, " + (
+                "who has no open task.\n" if not count else f"with {plural(count, 'open task')}.\n"
+            )
+        return (
+            f'{lead}Then say it: "{who}, I would like you to take this task: {what}. '
+            f'I will come back to you in {when}. Understood?"'
+        )
+
+    return CommandForm(
+        "Assign a task",
+        [
+            FormField(
+                "owner",
+                "Who? One named person (a new name joins the call)",
+                clean_name,
+                placeholder=f"a name, e.g. {suggested}" if suggested else "a name",
+                value=owner,
+                suggestions=names,
+            ),
+            FormField(
+                "text", "What?", text_field("task"), placeholder="e.g. investigate the latency"
+            ),
+            FormField(
+                "timebox",
+                f"Timebox: when will you come back to them? (empty: {timebox})",
+                _duration_or(DEFAULT_TIMEBOX),
+                placeholder=f"{timebox}, the default",
+                help=f"Give {DURATION_HELP}.",
+            ),
+        ],
+        lambda v: cmd.AssignTask(owner=v["owner"], text=v["text"], timebox=v["timebox"]),
+        sentence=sentence,
+        form_id="form-assign-task",
+    )
+
+
+def extend_task(task: Task) -> CommandForm:
+    """Asks the owner by name; an empty field gives the same timebox again."""
+    again = format_duration(task.timebox)
+
+    def sentence(typed: Values) -> str:
+        when = _spoken(typed.get("timebox", ""), task.timebox)
+        return (
+            f'Ask: "{task.owner}, how much time do you need for task {task.number} '
+            f'({task.text})?"\nThen: "All right. I will come back to you in {when}."'
+        )
+
+    return CommandForm(
+        "How much time do you need?",
+        [
+            FormField(
+                "timebox",
+                f"New timebox, from now (empty: {again} again)",
+                _duration_or(task.timebox),
+                placeholder=f"{again}, as before",
+                help=f"Give {DURATION_HELP}.",
+            )
+        ],
+        lambda v: cmd.ExtendTask(number=task.number, timebox=v["timebox"]),
+        sentence=sentence,
+        form_id="form-extend-task",
+    )
+
+
+def reassign_task(state: IncidentState, task: Task) -> CommandForm:
+    before = format_duration(task.timebox)
+
+    def sentence(typed: Values) -> str:
+        who = typed.get("owner", "").strip() or BLANK_NAME
+        when = _spoken(typed.get("timebox", ""), task.timebox)
+        return (
+            f"Task {task.number} ({task.text}) is {task.owner}'s. Thank {task.owner}, then say:\n"
+            f'"{who}, please take over task {task.number}: {task.text}. '
+            f'I will come back to you in {when}. Understood?"'
+        )
+
+    return CommandForm(
+        "Reassign the task",
+        [
+            FormField(
+                "owner",
+                "To whom?",
+                clean_name,
+                placeholder="a name",
+                suggestions=[n for n in roster_names(state) if n != task.owner],
+            ),
+            FormField(
+                "timebox",
+                f"Timebox (empty: {before}, the same length)",
+                _optional_duration,
+                placeholder=f"{before}, as before",
+            ),
+        ],
+        lambda v: cmd.ReassignTask(number=task.number, owner=v["owner"], timebox=v["timebox"]),
+        sentence=sentence,
+        form_id="form-reassign-task",
+    )
+
+
+def propose_decision() -> CommandForm:
+    return CommandForm(
+        "Propose a decision",
+        [
+            FormField(
+                "text",
+                "I propose ...",
+                text_field("proposal"),
+                placeholder="e.g. roll back deploy 4411",
+            )
+        ],
+        lambda v: cmd.ProposeDecision(text=v["text"]),
+        intro='Then ask: "Are there any strong objections?"',
+        form_id="form-propose",
+    )
+
+
+def raise_objection(state: IncidentState, decision: Decision) -> CommandForm:
+    return CommandForm(
+        "Record a strong objection",
+        [
+            FormField("by", "Who objects?", clean_name, suggestions=roster_names(state)),
+            FormField("text", "The objection", text_field("objection")),
+        ],
+        lambda v: cmd.RaiseObjection(number=decision.number, by=v["by"], text=v["text"]),
+        intro=f"{decision_line(decision)} (proposed by {literal(decision.proposed_by)})",
+        form_id="form-objection",
+    )
+
+
+def accept_decision(decision: Decision) -> CommandForm:
+    """Accepting names every objection heard, and never says "hearing none" over one."""
+    objections = decision.objections
+    heard = "".join(f"{literal(o.by)} objects: {literal(o.text)}\n" for o in objections)
+    sentence = go_ahead_sentence(o.by for o in objections)
+    return confirm_form(
+        f"Accept over {plural(len(objections), 'objection')}?"
+        if objections
+        else "Hearing no strong objections?",
+        f'{decision_line(decision)}\n{heard}Enter accepts: "{sentence}"',
+        cmd.AcceptDecision(number=decision.number),
+        "form-accept",
+    )
+
+
+def withdraw_decision(decision: Decision) -> CommandForm:
+    return confirm_form(
+        "Withdraw the proposal?",
+        decision_line(decision),
+        cmd.WithdrawDecision(number=decision.number),
+        "form-withdraw",
+    )
