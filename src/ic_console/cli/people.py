@@ -1,0 +1,89 @@
+"""People and roles: `ic join`, `release`, `role` (and `role --vacate`) and `handover`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from ic_console.cli import EXIT_OK, Context, lazy_import
+from ic_console.cli.common import (
+    joined_prefix,
+    payloads,
+    quote_hint,
+    run,
+    say,
+    split_id,
+    words_verb,
+)
+from ic_console.domain.model import Role
+
+if TYPE_CHECKING:
+    from ic_console.domain import commands as cmd
+    from ic_console.domain import describe as words
+    from ic_console.domain import events as ev
+
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    # Loaded on first use: `ic --help` never builds the pydantic models behind the verbs.
+    cmd = lazy_import("ic_console.domain.commands")
+    words = lazy_import("ic_console.domain.describe")
+    ev = lazy_import("ic_console.domain.events")
+
+
+def register(sub: SubParsers) -> None:
+    """Add `join`, `release`, `role` and `handover` to `ic`."""
+    words_verb(sub, "join", _join, "put a person on the call", "ic join [ID] NAME")
+    words_verb(sub, "release", _release, "let a person go", "ic release [ID] NAME")
+    words_verb(
+        sub,
+        "role",
+        _role,
+        "give a person a role: " + ", ".join(role.value for role in Role),
+        "ic role [ID] ROLE NAME",
+    )
+    words_verb(
+        sub,
+        "handover",
+        _handover,
+        "hand command to a new Incident Commander",
+        "ic handover [ID] NAME",
+    )
+
+
+def _join(args: argparse.Namespace, ctx: Context) -> int:
+    given, (name,) = split_id(args, 1)
+    _, events = run(ctx, given, cmd.Join(name=name), hint=quote_hint("join", args.words))
+    say(ctx, joined_prefix(events).strip())
+    return EXIT_OK
+
+
+def _release(args: argparse.Namespace, ctx: Context) -> int:
+    given, (name,) = split_id(args, 1)
+    _, events = run(ctx, given, cmd.Release(name=name), hint=quote_hint("release", args.words))
+    released = ""
+    roles: list[str] = []
+    for data in payloads(events):
+        if isinstance(data, ev.RoleVacated):
+            roles.append(data.role.label)
+        if isinstance(data, ev.ParticipantReleased):
+            released = data.name
+    note = f" (no longer {', '.join(roles)})" if roles else ""
+    say(ctx, f"{released} was released from the call{note}. Thank them.")
+    return EXIT_OK
+
+
+def _role(args: argparse.Namespace, ctx: Context) -> int:
+    given, (role_text, name) = split_id(args, 2)
+    role = Role.parse(role_text)
+    _, events = run(ctx, given, cmd.AssignRole(role=role, name=name))
+    assigned = next(data for data in payloads(events) if isinstance(data, ev.RoleAssigned))
+    say(ctx, f"{joined_prefix(events)}{words.describe(assigned).said}")
+    return EXIT_OK
+
+
+def _handover(args: argparse.Namespace, ctx: Context) -> int:
+    given, (name,) = split_id(args, 1)
+    _, events = run(ctx, given, cmd.Handover(name=name), hint=quote_hint("handover", args.words))
+    handed = next(data for data in payloads(events) if isinstance(data, ev.CommandHandedOver))
+    say(ctx, f"{joined_prefix(events)}{words.describe(handed).said} Announce it to the call.")
+    return EXIT_OK
