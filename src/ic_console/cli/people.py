@@ -15,6 +15,7 @@ from ic_console.cli.common import (
     split_id,
     words_verb,
 )
+from ic_console.domain.errors import DomainError
 from ic_console.domain.model import Role
 
 if TYPE_CHECKING:
@@ -34,13 +35,17 @@ def register(sub: SubParsers) -> None:
     """Add `join`, `release`, `role` and `handover` to `ic`."""
     words_verb(sub, "join", _join, "put a person on the call", "ic join [ID] NAME")
     words_verb(sub, "release", _release, "let a person go", "ic release [ID] NAME")
-    words_verb(
+    p = words_verb(
         sub,
         "role",
         _role,
-        "give a person a role: " + ", ".join(role.value for role in Role),
-        "ic role [ID] ROLE NAME",
+        "give a person a role, or leave it empty: " + ", ".join(role.value for role in Role),
+        "ic role [ID] ROLE NAME\n       ic role [ID] ROLE [NAME] --vacate",
+        "--vacate stands the holder down (they stay on the call); NAME is needed for a Subject "
+        "Matter Expert, as there may be several. The Incident Commander's role is handed over "
+        "instead.",
     )
+    p.add_argument("--vacate", action="store_true", help="leave the role empty")
     words_verb(
         sub,
         "handover",
@@ -73,12 +78,40 @@ def _release(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _role(args: argparse.Namespace, ctx: Context) -> int:
+    if args.vacate:
+        return _vacate(args, ctx)
     given, (role_text, name) = split_id(args, 2)
     role = Role.parse(role_text)
     _, events = run(ctx, given, cmd.AssignRole(role=role, name=name))
     assigned = next(data for data in payloads(events) if isinstance(data, ev.RoleAssigned))
     say(ctx, f"{joined_prefix(events)}{words.describe(assigned).said}")
     return EXIT_OK
+
+
+def _vacate(args: argparse.Namespace, ctx: Context) -> int:
+    """`ic role [ID] ROLE [NAME] --vacate`: NAME names one of the Subject Matter Experts."""
+    words_given: list[str] = list(args.words)
+    given: str | None = None
+    name: str | None = None
+    if len(words_given) == 2 and _is_role(words_given[0]):
+        role_text, name = words_given
+    elif len(words_given) == 3:
+        given, role_text, name = words_given
+    else:
+        given, (role_text,) = split_id(args, 1)
+    _, events = run(ctx, given, cmd.VacateRole(role=Role.parse(role_text), name=name))
+    vacated = next(data for data in payloads(events) if isinstance(data, ev.RoleVacated))
+    say(ctx, words.describe(vacated).said)
+    return EXIT_OK
+
+
+def _is_role(text: str) -> bool:
+    """Whether `ic role ROLE NAME --vacate` was meant, rather than `ic role ID ROLE --vacate`."""
+    try:
+        Role.parse(text)
+    except DomainError:
+        return False
+    return True
 
 
 def _handover(args: argparse.Namespace, ctx: Context) -> int:

@@ -244,7 +244,9 @@ class VacateRole(Command):
         if self.role.single:
             holder = state.holder(self.role)
             if holder is None:
-                raise DomainError(f"Nobody is the {self.role.label}.")
+                raise DomainError(
+                    f"Nobody is the {self.role.label}: there is no one to stand down."
+                )
             if self.name is not None and clean_name(self.name).casefold() != holder.casefold():
                 raise DomainError(f"{self.name} is not the {self.role.label}; {holder} is.")
             return [ev.RoleVacated(role=self.role, name=holder)]
