@@ -29,7 +29,8 @@ from ic_console.domain.zones import system_zone
 if TYPE_CHECKING:
     from ic_console.domain import commands as cmd
     from ic_console.domain import views
-    from ic_console.domain.state import IncidentState, Task
+    from ic_console.domain.records import Task
+    from ic_console.domain.state import IncidentState
     from ic_console.store.incident import IncidentInfo
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
