@@ -32,10 +32,39 @@ if TYPE_CHECKING:
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 else:
     # Loaded on first use: `ic --help` never builds the pydantic models behind the verbs.
+    cmd = lazy_import("ic_console.domain.commands")
     words = lazy_import("ic_console.domain.describe")
     ev = lazy_import("ic_console.domain.events")
 
 NUMBER = re.compile(r"^#?(\d{1,9})$")
+
+#: The verb modules take these from here, the domain modules included (loaded lazily).
+__all__ = [
+    "ID_EPILOG",
+    "NUMBER",
+    "cmd",
+    "due_phrase",
+    "ev",
+    "expect",
+    "joined_prefix",
+    "local",
+    "next_update_phrase",
+    "number_of",
+    "open_store",
+    "payloads",
+    "quote_hint",
+    "run",
+    "say",
+    "say_json",
+    "severity_of",
+    "split_id",
+    "split_sub",
+    "timebox_of",
+    "usage_of",
+    "warn",
+    "words",
+    "words_verb",
+]
 
 
 ID_EPILOG = (

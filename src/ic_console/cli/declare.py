@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, UsageError, lazy_import, verb
 from ic_console.cli.common import (
+    cmd,
     due_phrase,
     local,
     next_update_phrase,
@@ -27,7 +28,6 @@ from ic_console.domain.text import clean_name, clean_title, literal
 from ic_console.domain.zones import system_zone
 
 if TYPE_CHECKING:
-    from ic_console.domain import commands as cmd
     from ic_console.domain import views
     from ic_console.domain.records import Task
     from ic_console.domain.state import IncidentState
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 else:
     # Loaded on first use: `ic --help` never builds the pydantic models behind the verbs.
-    cmd = lazy_import("ic_console.domain.commands")
     views = lazy_import("ic_console.domain.views")
 
 #: How many scribe log lines `ic show` prints.

@@ -5,30 +5,24 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from ic_console.cli import EXIT_OK, Context, lazy_import
+from ic_console.cli import EXIT_OK, Context
 from ic_console.cli.common import (
+    cmd,
+    ev,
     joined_prefix,
     payloads,
     quote_hint,
     run,
     say,
     split_id,
+    words,
     words_verb,
 )
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import Role
 
 if TYPE_CHECKING:
-    from ic_console.domain import commands as cmd
-    from ic_console.domain import describe as words
-    from ic_console.domain import events as ev
-
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
-else:
-    # Loaded on first use: `ic --help` never builds the pydantic models behind the verbs.
-    cmd = lazy_import("ic_console.domain.commands")
-    words = lazy_import("ic_console.domain.describe")
-    ev = lazy_import("ic_console.domain.events")
 
 
 def register(sub: SubParsers) -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from ic_console.cli import EXIT_OK, Context, UsageError, lazy_import, verb
+from ic_console.cli import EXIT_OK, Context, UsageError, verb
 from ic_console.cli.common import (
+    cmd,
+    ev,
     local,
     next_update_phrase,
     payloads,
@@ -17,6 +19,7 @@ from ic_console.cli.common import (
     severity_of,
     split_id,
     usage_of,
+    words,
     words_verb,
 )
 from ic_console.domain import parse
@@ -26,16 +29,7 @@ from ic_console.domain.model import Phase
 from ic_console.domain.zones import system_zone
 
 if TYPE_CHECKING:
-    from ic_console.domain import commands as cmd
-    from ic_console.domain import describe as words
-    from ic_console.domain import events as ev
-
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
-else:
-    # Loaded on first use: `ic --help` never builds the pydantic models behind the verbs.
-    cmd = lazy_import("ic_console.domain.commands")
-    words = lazy_import("ic_console.domain.describe")
-    ev = lazy_import("ic_console.domain.events")
 
 
 def register(sub: SubParsers) -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from ic_console.cli import EXIT_OK, Context, UsageError, lazy_import
+from ic_console.cli import EXIT_OK, Context, UsageError
 from ic_console.cli.common import (
+    cmd,
     due_phrase,
+    ev,
     expect,
     joined_prefix,
     number_of,
@@ -17,21 +19,13 @@ from ic_console.cli.common import (
     say,
     split_sub,
     timebox_of,
+    words,
     words_verb,
 )
 from ic_console.domain.durations import DURATION_HELP
 
 if TYPE_CHECKING:
-    from ic_console.domain import commands as cmd
-    from ic_console.domain import describe as words
-    from ic_console.domain import events as ev
-
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
-else:
-    # Loaded on first use: `ic --help` never builds the pydantic models behind the verbs.
-    cmd = lazy_import("ic_console.domain.commands")
-    words = lazy_import("ic_console.domain.describe")
-    ev = lazy_import("ic_console.domain.events")
 
 TASK_VERBS = ("assign", "ack", "done", "cancel", "extend", "reassign")
 DECIDE_VERBS = ("propose", "object", "accept", "withdraw")
