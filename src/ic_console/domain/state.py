@@ -277,22 +277,23 @@ def _task_reassigned(state: IncidentState, data: ev.TaskReassigned, event: ev.Ev
     task.reassignments += 1
 
 
+def _settle_task(state: IncidentState, number: int, status: TaskStatus, at: datetime) -> None:
+    """Close a task (done, cancelled) at `at`, or open it again."""
+    task = state.tasks[number]
+    task.status = status
+    task.closed_at = None if status is TaskStatus.OPEN else at
+
+
 def _task_done(state: IncidentState, data: ev.TaskDone, event: ev.Event) -> None:
-    task = state.tasks[data.number]
-    task.status = TaskStatus.DONE
-    task.closed_at = event.at
+    _settle_task(state, data.number, TaskStatus.DONE, event.at)
 
 
 def _task_cancelled(state: IncidentState, data: ev.TaskCancelled, event: ev.Event) -> None:
-    task = state.tasks[data.number]
-    task.status = TaskStatus.CANCELLED
-    task.closed_at = event.at
+    _settle_task(state, data.number, TaskStatus.CANCELLED, event.at)
 
 
 def _task_reopened(state: IncidentState, data: ev.TaskReopened, event: ev.Event) -> None:
-    task = state.tasks[data.number]
-    task.status = TaskStatus.OPEN
-    task.closed_at = None
+    _settle_task(state, data.number, TaskStatus.OPEN, event.at)
 
 
 def _task_unacknowledged(
@@ -316,22 +317,25 @@ def _objection(state: IncidentState, data: ev.ObjectionRaised, event: ev.Event) 
     state.decisions[data.number].objections.append(Objection(data.by, data.text, event.at))
 
 
+def _settle_decision(
+    state: IncidentState, number: int, status: DecisionStatus, at: datetime
+) -> None:
+    """Close a decision (accepted, withdrawn) at `at`, or open it again."""
+    decision = state.decisions[number]
+    decision.status = status
+    decision.closed_at = None if status is DecisionStatus.OPEN else at
+
+
 def _decision_accepted(state: IncidentState, data: ev.DecisionAccepted, event: ev.Event) -> None:
-    decision = state.decisions[data.number]
-    decision.status = DecisionStatus.ACCEPTED
-    decision.closed_at = event.at
+    _settle_decision(state, data.number, DecisionStatus.ACCEPTED, event.at)
 
 
 def _decision_withdrawn(state: IncidentState, data: ev.DecisionWithdrawn, event: ev.Event) -> None:
-    decision = state.decisions[data.number]
-    decision.status = DecisionStatus.WITHDRAWN
-    decision.closed_at = event.at
+    _settle_decision(state, data.number, DecisionStatus.WITHDRAWN, event.at)
 
 
 def _decision_reopened(state: IncidentState, data: ev.DecisionReopened, event: ev.Event) -> None:
-    decision = state.decisions[data.number]
-    decision.status = DecisionStatus.OPEN
-    decision.closed_at = None
+    _settle_decision(state, data.number, DecisionStatus.OPEN, event.at)
 
 
 def _log_added(state: IncidentState, data: ev.LogEntryAdded, event: ev.Event) -> None:
