@@ -44,7 +44,7 @@ def _write_incident(root: Path, incident_id: str, log_entries: int, tasks: int) 
 
 
 def _console(root: Path, incident_id: str, *, background: bool = True) -> Any:
-    from ic_console.tui.app import make_app
+    from ic_console.tui.factory import make_app
 
     return make_app(root, "Alex", incident_id=incident_id, background_load=background)
 

@@ -27,7 +27,7 @@ from ic_console.domain.text import INCIDENT_ID
 from ic_console.store.incident import IncidentStore, StoreError, resolve_incident_id
 from ic_console.store.paths import incident_dir
 from ic_console.store.presence import PresenceBoard
-from ic_console.tui.app import make_app
+from ic_console.tui.factory import make_app
 
 from .conftest import INCIDENT, drive, run_ic
 

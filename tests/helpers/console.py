@@ -22,7 +22,8 @@ from ic_console.content.phrasebook import shipped_phrasebook
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.events import Event
 from ic_console.store.incident import IncidentStore
-from ic_console.tui.app import ConsoleApp, make_app
+from ic_console.tui.app import ConsoleApp
+from ic_console.tui.factory import make_app
 
 Scenario = Callable[[Pilot[int]], Awaitable[None]]
 

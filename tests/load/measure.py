@@ -79,7 +79,7 @@ async def _settle(pilot: Any, until: Any, *, limit: float = 60.0) -> None:
 
 def console(home: Path, last_at: datetime) -> dict[str, Any]:
     from ic_console.domain.clock import FakeClock
-    from ic_console.tui.app import make_app
+    from ic_console.tui.factory import make_app
     from ic_console.tui.screens.console import ConsoleScreen
 
     report: dict[str, Any] = {}

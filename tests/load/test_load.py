@@ -27,7 +27,7 @@ from ic_console.review.export import FORMATS, export
 from ic_console.review.source import ReviewSource, open_for_review
 from ic_console.review.timeline import EntryKind, build_timeline, filter_timeline, next_marker
 from ic_console.store.incident import IncidentStore
-from ic_console.tui.app import make_app
+from ic_console.tui.factory import make_app
 from ic_console.tui.screens.console import ConsoleScreen
 from load.big_incident import (
     COMMON,

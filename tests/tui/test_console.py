@@ -15,8 +15,8 @@ from ic_console.domain import commands as cmd
 from ic_console.domain import events as ev
 from ic_console.domain.clock import FakeClock
 from ic_console.store.incident import IncidentStore, list_incidents
-from ic_console.tui.app import make_app
 from ic_console.tui.config import ConfigError
+from ic_console.tui.factory import make_app
 from ic_console.tui.palette import ConsoleCommands, console_commands
 from ic_console.tui.screens.console import ConsoleScreen
 

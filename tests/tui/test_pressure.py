@@ -21,7 +21,8 @@ from ic_console.domain.clock import FakeClock
 from ic_console.domain.model import Role, TaskStatus
 from ic_console.live.crashlog import CRASH_LOG
 from ic_console.store.incident import IncidentStore
-from ic_console.tui.app import ConsoleApp, make_app
+from ic_console.tui.app import ConsoleApp
+from ic_console.tui.factory import make_app
 from ic_console.tui.screens.console import ConsoleScreen
 from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.screens.help import HelpScreen
@@ -384,3 +385,18 @@ def test_escape_then_t_opens_the_task_form(home: Path, clock: FakeClock, inciden
         assert screen.log_input.input.value == ""
 
     drive(console(home, clock), scenario)
+
+
+def test_l_then_a_line_in_one_burst_types_the_line(
+    home: Path, clock: FakeClock, three_tasks
+) -> None:
+    """ "l" then "tried a restart" at once: the letters must not assign, acknowledge or close."""
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        _burst(pilot.app, "l", *"tried a restart", "enter")
+        await until(pilot, lambda: any(r.text == "tried a restart" for r in pilot.app.rows))
+
+    drive(console(home, clock), scenario, size=SMALL)
+    kinds = {e.type for e in stored(home)}
+    assert not kinds & {"task.done", "task.acknowledged", "task.reassigned", "task.cancelled"}
+    assert all(task_status(home, n) is TaskStatus.OPEN for n in (1, 2, 3))

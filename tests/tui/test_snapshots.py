@@ -17,7 +17,8 @@ from ic_console.domain import commands as cmd
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.model import Role
 from ic_console.store.incident import IncidentStore
-from ic_console.tui.app import ConsoleApp, make_app
+from ic_console.tui.app import ConsoleApp
+from ic_console.tui.factory import make_app
 
 from .conftest import INCIDENT, START, console, type_text
 

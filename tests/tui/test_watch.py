@@ -23,7 +23,8 @@ from ic_console.domain.clock import FakeClock
 from ic_console.domain.model import LogKind, Role
 from ic_console.store.incident import IncidentStore
 from ic_console.store.presence import read_presence
-from ic_console.tui.app import ConsoleApp, make_app
+from ic_console.tui.app import ConsoleApp
+from ic_console.tui.factory import make_app
 from ic_console.tui.screens.watch import WatchScreen
 from ic_console.tui.widgets.chase_list import ChaseList
 from ic_console.tui.widgets.deputy_clock import DeputyClock, next_mark

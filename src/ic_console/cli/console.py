@@ -87,8 +87,8 @@ def build_app(
 ) -> ConsoleApp:
     """The console for the CLI: the user's configuration applied to `make_app`."""
     from ic_console.content.config import load_config
-    from ic_console.tui.app import make_app
     from ic_console.tui.config import ConfigError
+    from ic_console.tui.factory import make_app
 
     config, problems = load_config()
     if problems:

@@ -10,6 +10,7 @@ the console opens it in a worker and then uses it only from the app's own thread
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,6 +25,13 @@ from ic_console.domain.log_rows import LogRow, event_rows
 from ic_console.domain.model import Role
 from ic_console.domain.state import IncidentState
 from ic_console.live.alerts import AlertPolicy
+from ic_console.live.undo import (
+    CONFIRMED_COMMANDS,
+    UNDO_SECONDS,
+    Confirmation,
+    confirm,
+    reverse,
+)
 from ic_console.store.follow import Follower
 from ic_console.store.incident import IncidentStore, Notice, StoreError
 from ic_console.store.presence import PresenceBoard
@@ -50,6 +58,8 @@ class Outcome:
 
     recorded: list[Event] = field(default_factory=list)
     refused: str | None = None
+    #: What was done, in one line, and how to take it back (task and decision changes).
+    confirmation: Confirmation | None = None
 
     @property
     def ok(self) -> bool:
@@ -88,6 +98,9 @@ class LiveIncident:
         self.follower: Follower | None = None
         self.presence: PresenceBoard | None = None
         self._failed = False
+        #: The last confirmed change and until when (monotonic seconds) it can be taken back.
+        self._undo: tuple[Confirmation, float] | None = None
+        self._monotonic = time.monotonic
 
     @classmethod
     def open(
@@ -149,7 +162,34 @@ class LiveIncident:
     # -- running commands ----------------------------------------------------------------------
 
     def execute(self, command: Command) -> Outcome:
-        """Run `command`; a refusal is an outcome, never an exception."""
+        """Run `command`; a refusal is an outcome, never an exception. A change to a task or a
+        decision is confirmed, and can be taken back with `undo` for `UNDO_SECONDS`."""
+        narrator: Narrator | None = None
+        reverse_command: Command | None = None
+        if isinstance(command, CONFIRMED_COMMANDS):
+            # The state is folded in place: what the words and the undo need, before it runs.
+            narrator, reverse_command = (
+                Narrator.from_state(self.state),
+                reverse(command, self.state),
+            )
+        outcome = self._record(command)
+        if not outcome.ok or narrator is None:
+            return outcome
+        confirmation = confirm(command, narrator, self.state, reverse_command, outcome.recorded)
+        self._undo = None
+        if confirmation is not None and confirmation.undo is not None:
+            self._undo = (confirmation, self._monotonic() + UNDO_SECONDS)
+        return Outcome(recorded=outcome.recorded, confirmation=confirmation)
+
+    def undo(self) -> tuple[Confirmation, Outcome] | None:
+        """Take back the last confirmed change, if it is recent enough: what was taken back and
+        how that went. None when there is nothing to take back."""
+        last, self._undo = self._undo, None
+        if last is None or self._monotonic() > last[1] or last[0].undo is None:
+            return None
+        return last[0], self._record(last[0].undo)
+
+    def _record(self, command: Command) -> Outcome:
         try:
             events = self.store.execute(command)
         except (DomainError, StoreError) as error:

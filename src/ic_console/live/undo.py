@@ -19,6 +19,18 @@ from ic_console.domain.state import IncidentState
 UNDO_SECONDS = 10.0
 #: The changes that are confirmed in a line of their own (a log entry shows in the log).
 _CONFIRMED = frozenset({"task", "decision"})
+#: The commands that make such changes: only for these is the state looked at beforehand.
+CONFIRMED_COMMANDS = (
+    cmd.AssignTask,
+    cmd.AcknowledgeTask,
+    cmd.ExtendTask,
+    cmd.ReassignTask,
+    cmd.CompleteTask,
+    cmd.CancelTask,
+    cmd.RaiseObjection,
+    cmd.AcceptDecision,
+    cmd.WithdrawDecision,
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +75,11 @@ def confirm(
         if words.category not in _CONFIRMED:
             continue
         data = event.data
-        if isinstance(data, ev.DecisionAccepted | ev.DecisionWithdrawn):
+        if isinstance(data, ev.TaskAcknowledged):
+            # The timeline says who acknowledged; the IC wants the task named, like the others.
+            label = narrator.task_label(data.number)
+            lines.append(f"{label[:1].upper()}{label[1:]} acknowledged.")
+        elif isinstance(data, ev.DecisionAccepted | ev.DecisionWithdrawn):
             # "Decision 2 (roll back) accepted over 1 objection."
             decision = state.decisions.get(data.number)
             named = f"Decision {data.number}"

@@ -23,10 +23,11 @@ from ic_console.domain.state import Decision, IncidentState
 from ic_console.tui.actions import bindings
 from ic_console.tui.screens import command_forms as forms
 from ic_console.tui.screens.incident import IncidentScreen
-from ic_console.tui.widgets.incident_header import IncidentHeader
+from ic_console.tui.widgets.incident_header import IncidentHeader, late_count
 from ic_console.tui.widgets.phrasebook_pane import PhrasebookPane
 from ic_console.tui.widgets.quiet_footer import QuietFooter
 from ic_console.tui.widgets.roster import Roster
+from ic_console.tui.widgets.say_line import SayLine
 from ic_console.tui.widgets.task_board import TaskBoard
 
 #: Below this size the panes are shown one at a time, under tabs.
@@ -59,7 +60,9 @@ class ConsoleScreen(IncidentScreen):
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield IncidentHeader(self.times, id="header")
+        yield IncidentHeader(self.times, id="header", read_only=self.read_only)
+        # The sentence to say now, on every tab: the toasts (bottom right) never cover it.
+        yield SayLine(self.phrasebook, id="say")
         yield Tabs(
             *(Tab(f"{n} {label}", id=f"tab-{key}") for n, (key, label) in enumerate(PANES, 1)),
             id="pane-tabs",
@@ -98,8 +101,8 @@ class ConsoleScreen(IncidentScreen):
         width, height = self.size
         self.set_class(width < NARROW_WIDTH or height < NARROW_HEIGHT, "-narrow")
 
-    def action_pane(self, key: str) -> None:
-        self._show_pane(key)
+    def action_pane(self, key: str, focus: bool = True) -> None:
+        self._show_pane(key, focus=focus)
         self.query_one("#pane-tabs", Tabs).active = f"tab-{key}"
 
     @on(Tabs.TabActivated, "#pane-tabs")
@@ -108,16 +111,18 @@ class ConsoleScreen(IncidentScreen):
         if key != self.active_pane:
             self._show_pane(key)
 
-    def _show_pane(self, key: str) -> None:
+    def _show_pane(self, key: str, focus: bool = True) -> None:
         """Show pane `key` (a small screen shows one at a time) and give it the focus."""
         self.active_pane = key
         for pane in self.query(".pane"):
             pane.set_class(pane.id == f"pane-{key}", "-active")
         for other, _label in PANES:
             self.set_class(other == key, f"-tab-{other}")
-        focus = PANE_FOCUS.get(key)
-        if focus is not None:
-            self.query_one(focus).focus()
+        target = PANE_FOCUS.get(key)
+        if not focus:
+            return
+        if target is not None:
+            self.set_focus(self.query_one(target))
         elif self.narrow:
             # Nothing to move in this pane: a hidden list must not keep the arrows.
             self.set_focus(None)
@@ -170,7 +175,8 @@ class ConsoleScreen(IncidentScreen):
     def _situations(self, state: IncidentState, now: datetime) -> None:
         super()._situations(state, now)
         self.phrases.show(self.situations)
-        late = len(state.overdue_tasks(now))
+        self.query_one(SayLine).show(self.situations)
+        late = late_count(state, now)
         label = f"1 Tasks ({late} late)" if late else "1 Tasks"
         tab = self.query_one("#tab-tasks", Tab)
         if str(tab.label) != label:
@@ -180,11 +186,9 @@ class ConsoleScreen(IncidentScreen):
 
     def action_log(self) -> None:
         if self.narrow and self.active_pane != "log":
-            self.action_pane("log")
-            # The pane is shown at the next refresh; only a shown input takes the focus.
-            self.call_after_refresh(self.log_input.focus_input)
-        else:
-            self.log_input.focus_input()
+            self.action_pane("log", focus=False)
+        # At once, not at the next refresh: the letters typed right after `l` are the line.
+        self.log_input.focus_input()
 
     # -- people and tasks ----------------------------------------------------------------------
 

@@ -27,15 +27,29 @@ from ic_console.domain.log_rows import LogRow
 from ic_console.domain.situations import Situation, current_situations
 from ic_console.domain.state import IncidentState, Task
 from ic_console.live.incident import LiveSettings
-from ic_console.tui.actions import in_scope, write_actions
+from ic_console.tui.actions import write_actions
 from ic_console.tui.screens import command_forms as forms
 from ic_console.tui.screens.forms import CommandForm
-from ic_console.tui.text import TimeFormat, literal, literal_lines
+from ic_console.tui.text import TimeFormat, copyable, literal, literal_lines
 from ic_console.tui.widgets.incident_header import IncidentHeader
 from ic_console.tui.widgets.log_input import LogInput
 from ic_console.tui.widgets.scribe_log import ScribeLog
 from ic_console.tui.widgets.task_board import TaskBoard
 
+#: The actions that act on a typed number ("3d"); digits themselves add to it.
+TAKES_NUMBER = frozenset(
+    {
+        "digit",
+        "acknowledge",
+        "extend",
+        "reassign",
+        "done",
+        "cancel_task",
+        "accept",
+        "object",
+        "withdraw",
+    }
+)
 #: How long a typed number waits for the key that acts on it.
 NUMBER_WAITS = 2.0
 
@@ -226,20 +240,18 @@ class IncidentScreen(Screen[None]):
         self.forget_number()
         return number
 
+    def before_action(self, action: str) -> None:
+        """Any action but a digit or one that takes a number forgets the typed number, so a
+        stray digit never changes which task a later key acts on (2 1 down d: panes, then the
+        task under the cursor)."""
+        name = action.split("(", 1)[0].rsplit(".", 1)[-1]
+        if self.number and name not in TAKES_NUMBER:
+            self.forget_number()
+
     def on_key(self, event: events.Key) -> None:
-        """Any key but a digit or a key that takes a number forgets the typed number, so a
-        stray digit never changes which task a later key acts on."""
-        if not self.number or event.key.isdigit():
-            return
-        takes_number = {"acknowledge", "extend", "reassign", "done", "cancel_task"} | {
-            "accept",
-            "object",
-            "withdraw",
-        }
-        for action in in_scope(self.SCOPE):
-            if action.key == event.key and action.action in takes_number:
-                return
-        self.forget_number()
+        """A key that runs no action (a stray letter) forgets the typed number too."""
+        if self.number and not event.key.isdigit() and event.key not in self.active_bindings:
+            self.forget_number()
 
     # -- tasks ---------------------------------------------------------------------------------
 
@@ -297,5 +309,5 @@ class IncidentScreen(Screen[None]):
         if not sentences:
             self.notify(nothing, severity="warning")
             return
-        self.app.copy_to_clipboard(" ".join(literal(sentence) for sentence in sentences))
+        self.app.copy_to_clipboard(copyable(sentences))
         self.notify("Copied to the clipboard.", title=title, timeout=2)

@@ -34,7 +34,7 @@ class WatchScreen(IncidentScreen):
     BINDINGS: ClassVar[list[BindingType]] = bindings("watch")
 
     def compose(self) -> ComposeResult:
-        yield IncidentHeader(self.times, id="header")
+        yield IncidentHeader(self.times, id="header", read_only=self.read_only)
         yield DeputyClock(self.times, self.phrasebook, id="deputy-clock")
         with Horizontal(id="watch-main"):
             with Vertical(id="pane-tasks", classes="pane"):

@@ -67,7 +67,8 @@ class LogInput(Vertical):
         if prefix and not self.input.value:
             self.input.value = prefix
             self.input.cursor_position = len(prefix)
-        self.input.focus()
+        # At once (not at the next refresh), so keys typed right after land in the line.
+        self.screen.set_focus(self.input)
 
     def _parse(self, now: datetime) -> LogLine:
         return parse_log_line(self.input.value, default=self.kind, now=now, zone=self.zone)

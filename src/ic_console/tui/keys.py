@@ -1,0 +1,129 @@
+"""Keys in a burst go where the person meant them, one after the other.
+
+A terminal delivers a burst of keys at once. Textual hands each key to the widget that has the
+focus when the app reads it, and runs a key's binding only when the key bubbles back up to the
+app: by then the keys behind it were already handed out. In a burst that put a digit typed after
+Backspace before the Backspace, ran the letters typed after `l` as commands instead of typing
+them, and sent the word typed after Enter into the previous field.
+
+So the app sends one key at a time: the next key waits until the one before has been handled by
+every widget it reached, and until any focus move or new screen it started has happened.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
+
+#: Keys that move the focus out of a text field: the keys behind them wait for the move.
+FOCUS_MOVERS = frozenset({"escape", "tab", "shift+tab"})
+#: Seconds to wait for a focus move that may not come (a refused field keeps the focus).
+MOVE_PATIENCE = 1.0
+#: A key not handled within this many seconds (a widget that stopped answering) lets the
+#: next one through: keys are never held for good.
+STUCK_SECONDS = 1.0
+
+
+class KeyBurstApp(App[int]):
+    """An app that handles the keys of a burst strictly in the order typed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: Keys from the terminal not yet sent.
+        self._queued: list[events.Key] = []
+        #: Why the next key must wait: a key in flight, a focus move, a screen opening.
+        self._waits = 0
+        self._in_flight: events.Key | None = None
+
+    def holds_keys(self) -> bool:
+        """Whether keys are sent one at a time (the console turns it on once it is up)."""
+        return True
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        result = super().push_screen(screen, *args, **kwargs)
+        if isinstance(screen, Screen) and self.holds_keys():
+            self._wait_until(lambda: _ready(self, screen))
+        return result
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self.holds_keys():
+            self._queued.append(event)
+            await self._send_next()
+            return
+        await super().on_event(event)
+
+    async def _send_next(self) -> None:
+        if self._waits or not self._queued:
+            return
+        key = self._queued.pop(0)
+        focused = self.focused
+        self._waits += 1
+        self._in_flight = key
+        self.set_timer(STUCK_SECONDS, lambda: self._landed(key, focused))
+        await super().on_event(key)
+        if key.is_forwarded:
+            # Handed to a widget: done once it and every widget it bubbles to have seen it.
+            self._after_bubbling(self.focused or self.screen, lambda: self._landed(key, focused))
+        else:
+            self._landed(key, focused)
+
+    def _after_bubbling(self, node: DOMNode, done: Callable[[], None]) -> None:
+        """Call `done` in the app once `node` and each of its ancestors in turn has handled
+        what was queued to it before (a key bubbles up one queue at a time)."""
+        if node is self:
+            self.call_later(done)  # after callbacks queued by the key's action (a focus move)
+            return
+        parent = node.parent
+        step = self._after_bubbling
+        if parent is None or not node.call_later(step, parent, done):
+            self.call_later(done)
+
+    def _landed(self, key: events.Key, focused: object) -> None:
+        if self._in_flight is not key:
+            return  # already landed (or given up on)
+        self._in_flight = None
+        if _moves_focus(focused, key) and self.focused is focused:
+            # Enter to a form's next field, Esc out of the log line: the keys behind wait.
+            self._wait_until(lambda: self.focused is not focused)
+        self._done_waiting()
+
+    def _wait_until(self, moved: Callable[[], bool], patience: float = MOVE_PATIENCE) -> None:
+        """Hold the keys behind until `moved()`, or for `patience` seconds."""
+        self._waits += 1
+        self.call_after_refresh(self._check_moved, moved, time.monotonic() + patience)
+
+    def _check_moved(self, moved: Callable[[], bool], give_up_at: float) -> None:
+        if moved() or time.monotonic() >= give_up_at:
+            self._done_waiting()
+        else:
+            # Each frame, and at least every 50 ms when nothing is drawn.
+            self.set_timer(0.05, lambda: self._check_moved(moved, give_up_at))
+
+    def _done_waiting(self) -> None:
+        self._waits = max(0, self._waits - 1)
+        if not self._waits:
+            self.call_later(self._send_next)
+
+
+def _ready(app: App[Any], screen: Screen[Any]) -> bool:
+    """A new screen takes keys once it is on top, drawn, and has focused what it focuses."""
+    if app.screen is not screen or not screen.is_mounted:
+        return False
+    return screen.focused is not None or not screen.focus_chain
+
+
+def _moves_focus(focused: object, key: events.Key) -> bool:
+    """Whether `key` in the field `focused` is about to move the focus: Esc and Tab do; Enter
+    does in a form (next field, or the form closes), not in the log line (it stays there)."""
+    if not isinstance(focused, Input):
+        return False
+    if key.key == "enter":
+        return isinstance(focused.screen, ModalScreen)
+    return key.key in FOCUS_MOVERS
