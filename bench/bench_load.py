@@ -52,9 +52,13 @@ def _build(path: Path) -> tuple[LoadFacts, int]:
 
 def _measure(*args: str) -> dict[str, Any]:
     env = dict(os.environ, TZ="UTC", IC_CONSOLE_CONFIG=os.devnull + ".absent.toml")
-    out = subprocess.run(
-        [sys.executable, str(MEASURE), *args], check=True, capture_output=True, text=True, env=env
-    ).stdout
+    done = subprocess.run(
+        [sys.executable, str(MEASURE), *args], capture_output=True, text=True, env=env
+    )
+    if done.returncode != 0:  # say why, instead of a bare CalledProcessError
+        print(f"measure.py {' '.join(args)} failed:\n{done.stderr}", file=sys.stderr)
+        raise RuntimeError(f"measure.py {args[0]} exited {done.returncode}")
+    out = done.stdout
     report: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return report
 

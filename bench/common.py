@@ -19,6 +19,8 @@ class Figure:
     unit: str
     target: str
     floor: float | None = None
+    #: The smallest of the runs when ``value`` is their median (``None`` for one run).
+    low: float | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -30,7 +32,7 @@ class Figure:
 
 def format_table(figures: list[Figure]) -> str:
     """Render figures as one plain-text table (figure, value, unit, target, floor, ratio)."""
-    header = ("figure", "value", "unit", "target", "floor", "ratio")
+    header = ("figure", "value", "min", "unit", "target", "floor", "ratio")
     rows = [header]
     for fig in figures:
         ratio = fig.ratio
@@ -38,6 +40,7 @@ def format_table(figures: list[Figure]) -> str:
             (
                 fig.name,
                 _num(fig.value),
+                "-" if fig.low is None else _num(fig.low),
                 fig.unit,
                 fig.target,
                 "-" if fig.floor is None else _num(fig.floor),
@@ -48,7 +51,7 @@ def format_table(figures: list[Figure]) -> str:
     lines = []
     for n, row in enumerate(rows):
         cells = [
-            cell.ljust(widths[i]) if i in (0, 2, 3) else cell.rjust(widths[i])
+            cell.ljust(widths[i]) if i in (0, 3, 4) else cell.rjust(widths[i])
             for i, cell in enumerate(row)
         ]
         lines.append("  ".join(cells).rstrip())

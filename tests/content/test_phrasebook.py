@@ -16,7 +16,7 @@ from ic_console.content.phrasebook import (
     shipped_phrasebook,
 )
 from ic_console.content.problems import ContentError
-from ic_console.domain.commands import AssignRole, AssignTask
+from ic_console.domain.commands import AssignRole, AssignTask, ExtendTask
 from ic_console.domain.model import Role
 from ic_console.domain.situations import (
     SITUATION_IDS,
@@ -56,14 +56,29 @@ def test_shipped_sentences_never_ask_a_group() -> None:
 
 
 def test_render_fills_in_live_values() -> None:
+    """The follow-up says how long it has really been (6 minutes), not the 5-minute timebox."""
     scenario = Scenario(severity=2)
     scenario.run(AssignRole(role=Role.IC, name="Alex"))
     scenario.run(AssignTask(owner="Sam", text="the latency", timebox=timedelta(minutes=5)))
     scenario.at(6)
     expired = current_situations(scenario.state, scenario.now)[0]
     assert render(expired)[0] == (
-        "Sam, it has been 5 minutes. Do you have an update on task 1: the latency?"
+        "Sam, it has been 6 minutes. Do you have an update on task 1: the latency?"
     )
+
+
+def test_the_follow_up_counts_from_the_last_promise() -> None:
+    """Extended at minute 3 by 2 minutes, followed up at minute 7: it has been 4 minutes since
+    "I'll come back to you", whatever the first timebox was."""
+    scenario = Scenario(severity=2)
+    scenario.run(AssignRole(role=Role.IC, name="Alex"))
+    scenario.run(AssignTask(owner="Sam", text="the latency", timebox=timedelta(minutes=5)))
+    scenario.at(3).run(ExtendTask(number=1, timebox=timedelta(minutes=2)))
+    scenario.at(7)
+    expired = current_situations(scenario.state, scenario.now)[0]
+    assert expired.values["waited"] == "4 minutes"
+    assert expired.values["waited_minutes"] == "4"
+    assert render(expired)[0].startswith("Sam, it has been 4 minutes.")
 
 
 def test_every_situation_renders_without_leftover_placeholders() -> None:

@@ -253,3 +253,16 @@ def test_snapshot_of_the_review_screen(golden_root: Path, snap_compare: Any) -> 
 def test_snapshot_of_the_metrics_view(golden_root: Path, snap_compare: Any) -> None:
     app = app_for(open_for_review(golden_root, GOLDEN_ID))
     assert snap_compare(app, terminal_size=SIZE, press=["m"])
+
+
+def test_the_review_takes_the_users_keymap(golden_source: ReviewSource) -> None:
+    """Its binding ids were once rejected by the keymap check and its keymap never applied."""
+    app = make_review_app(golden_source, clock=FakeClock(START), keymap={"review.metrics": "M"})
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        screen = screen_of(app)
+        await pilot.press("M")
+        await pilot.pause()
+        assert screen.query_one("#tabs", TabbedContent).active == "metrics-tab"
+
+    drive(app, scenario)

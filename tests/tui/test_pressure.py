@@ -400,3 +400,36 @@ def test_l_then_a_line_in_one_burst_types_the_line(
     kinds = {e.type for e in stored(home)}
     assert not kinds & {"task.done", "task.acknowledged", "task.reassigned", "task.cancelled"}
     assert all(task_status(home, n) is TaskStatus.OPEN for n in (1, 2, 3))
+
+
+def test_the_console_says_once_when_the_clock_went_back(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    app = console(home, clock)
+    app.settings.poll_seconds = 0.05
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        clock.advance(-30 * 60)
+        for text in ("first after the jump", "second"):
+            await pilot.press("l", *text, "enter")
+        await until(pilot, lambda: any("clock is behind" in n for n in notifications(app)))
+        await pilot.pause(0.3)
+        assert sum("clock is behind" in n for n in notifications(app)) == 1
+
+    drive(app, scenario)
+
+
+def test_closing_the_console_saves_the_state_snapshot(
+    home: Path, clock: FakeClock, three_tasks
+) -> None:
+    from ic_console.store.snapshot import SNAPSHOT_FILE
+
+    snapshot = home / "incidents" / INCIDENT / SNAPSHOT_FILE
+    snapshot.unlink(missing_ok=True)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("1", "a")
+        await until(pilot, lambda: len(stored(home)) > 0)
+
+    drive(console(home, clock), scenario)
+    assert snapshot.is_file()

@@ -199,7 +199,8 @@ def test_deputy_view_calls_out_marks_and_chases_expired_timeboxes(
         clock_widget = deputy.screen.query_one(DeputyClock)
         assert clock_widget.callout == ["Commander, be advised: we are at the 10 minute mark."]
         said = notifications(deputy)
-        assert any("Say: “Sam, it has been 5 minutes." in n for n in said)
+        # Ten minutes since the task was given (its timebox was 5): what it has really been.
+        assert any("Say: “Sam, it has been 10 minutes." in n for n in said)
         assert any("we are at the 10 minute mark" in n for n in said)
         # c copies the call-out while the mark is fresh (else the first chase sentence).
         await deputy_pilot.press("c")

@@ -296,7 +296,9 @@ def describe(state: IncidentState, now: datetime) -> list[str]:
             f"{objections} objection{'' if objections == 1 else 's'})"
         )
     lines.append(f"Next update: {next_update_phrase(state, now)}")
-    entries = sorted(state.log, key=lambda entry: entry.when)[-SHOW_LOG_LINES:]
+    from ic_console.store.snapshot import latest_by_when  # the snapshot keeps the latest
+
+    entries = latest_by_when(state.log, SHOW_LOG_LINES)
     lines.append("Recent log:" if entries else "Recent log: empty")
     for entry in entries:
         lines.append(

@@ -12,6 +12,7 @@ from ic_console.cli.common import (
     ev,
     local,
     next_update_phrase,
+    open_store,
     payloads,
     quote_hint,
     run,
@@ -25,10 +26,12 @@ from ic_console.cli.common import (
 from ic_console.domain import parse
 from ic_console.domain.durations import format_duration, parse_when
 from ic_console.domain.errors import DomainError
-from ic_console.domain.model import Phase
+from ic_console.domain.model import Phase, Status
 from ic_console.domain.zones import system_zone
 
 if TYPE_CHECKING:
+    from ic_console.domain.state import IncidentState
+
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
@@ -72,6 +75,7 @@ def register(sub: SubParsers) -> None:
 
     p = verb(sub, "resolve", _resolve, "customer impact has ended and the fix is verified")
     p.add_argument("incident_id", nargs="?", metavar="ID")
+    _add_open_work_flags(p)
     p = verb(sub, "close", _close, "follow-up is done: nothing more will be recorded")
     p.add_argument("incident_id", nargs="?", metavar="ID")
 
@@ -131,15 +135,72 @@ def _update(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _resolve(args: argparse.Namespace, ctx: Context) -> int:
-    store, _ = run(ctx, args.incident_id, cmd.Resolve())
+    store = open_store(ctx, args.incident_id)
+    events = store.execute(_resolve_command(store.state, args.open_work))
     state = store.state
     now = ctx.clock.now()
     say(
         ctx,
+        f"{_open_work_done(events)}"
         f"Incident {state.incident_id} resolved after {format_duration(state.elapsed(now))}. "
         "Close it with `ic close` when follow-up is done.",
     )
     return EXIT_OK
+
+
+# -- resolve: what becomes of the open tasks and decisions (issue 11 §5) ----------------------
+
+
+def _add_open_work_flags(parser: argparse.ArgumentParser) -> None:
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--keep-open",
+        dest="open_work",
+        action="store_const",
+        const="keep",
+        help="keep open tasks and decisions as follow-ups (they no longer raise alerts)",
+    )
+    choice.add_argument(
+        "--cancel-open",
+        dest="open_work",
+        action="store_const",
+        const="cancel",
+        help="cancel the open tasks and withdraw the open decisions",
+    )
+
+
+def _resolve_command(state: IncidentState, open_work: str | None) -> cmd.Resolve:
+    """Resolve, once told what becomes of open tasks and decisions (asked like the console).
+    The flags hold plain strings: `ic --help` must not load the domain's models."""
+    tasks, decisions = state.open_tasks(), state.open_decisions()
+    if open_work is None and state.status is Status.ACTIVE and (tasks or decisions):
+        still = " and ".join(
+            f"{count} {word}{'s' * (count != 1)}"
+            for count, word in ((len(tasks), "task"), (len(decisions), "decision"))
+            if count
+        )
+        numbers = ", ".join([f"#{t.number}" for t in tasks] + [f"D{d.number}" for d in decisions])
+        raise UsageError(
+            f"{still} still open ({numbers}): add --keep-open to keep them as follow-ups, or "
+            "--cancel-open to cancel the tasks and withdraw the decisions."
+        )
+    return cmd.Resolve(open_work=cmd.OpenWork(open_work or "keep"))
+
+
+def _open_work_done(events: list[ev.Event]) -> str:
+    """ "Cancelled 2 tasks and withdrew 1 decision. " when resolving did that."""
+    data = payloads(events)
+    cancelled = sum(isinstance(item, ev.TaskCancelled) for item in data)
+    withdrawn = sum(isinstance(item, ev.DecisionWithdrawn) for item in data)
+    parts = [
+        f"{done} {count} {word}{'s' * (count != 1)}"
+        for done, count, word in (
+            ("cancelled", cancelled, "task"),
+            ("withdrew", withdrawn, "decision"),
+        )
+        if count
+    ]
+    return f"{' and '.join(parts).capitalize()}. " if parts else ""
 
 
 def _close(args: argparse.Namespace, ctx: Context) -> int:

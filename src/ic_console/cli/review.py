@@ -11,7 +11,7 @@ import contextlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -83,6 +83,8 @@ class Settings:
 
     holiday_country: str | None = None
     cadence: dict[int, timedelta | None] | None = None
+    #: Keys the user moved (binding id -> key), for the review screen.
+    keymap: dict[str, str] = field(default_factory=dict)
 
 
 def configured(ctx: Context) -> Settings:
@@ -99,7 +101,7 @@ def configured(ctx: Context) -> Settings:
     country = config.holiday_country
     if country and config.holiday_subdivision:
         country = f"{country}-{config.holiday_subdivision}"
-    return Settings(holiday_country=country, cadence=config.cadence())
+    return Settings(holiday_country=country, cadence=config.cadence(), keymap=dict(config.keymap))
 
 
 def _policy(args: argparse.Namespace, settings: Settings) -> DuePolicy:
@@ -233,7 +235,15 @@ def _review(args: argparse.Namespace, ctx: Context) -> int:
         from ic_console.tui.review.app import make_review_app
     except ImportError as error:  # pragma: no cover - Textual is a dependency
         raise UsageError(f"the review screen cannot start: {error}") from None
-    app = make_review_app(source, policy=policy, cadence=settings.cadence, clock=ctx.clock)
+    from ic_console.tui.config import ConfigError, check_keymap
+
+    try:
+        keymap = check_keymap(settings.keymap)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    app = make_review_app(
+        source, policy=policy, cadence=settings.cadence, clock=ctx.clock, keymap=keymap
+    )
     app.run()
     return EXIT_OK if app.return_code in (None, 0) else EXIT_FAILURE
 

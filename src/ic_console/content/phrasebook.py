@@ -4,7 +4,7 @@ A phrasebook is a TOML file with one table per situation id:
 
     [task-expired]
     title = "A timebox has run out"
-    say = ["{owner}, it's been {timebox}. Do you have an update on {task}?"]
+    say = ["{owner}, it's been {waited}. Do you have an update on {task}?"]
     note = "Ask for the update before anything else."
 
 Every placeholder is checked against the values that situation provides when the file is

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -155,11 +156,26 @@ class ChangePhase(Command):
         return [ev.PhaseChanged(previous=state.phase, phase=self.phase)]
 
 
+class OpenWork(StrEnum):
+    """What resolving does with the tasks and decisions still open."""
+
+    #: They stay open, as follow-ups for after the call (and no longer raise alerts).
+    KEEP = "keep"
+    #: The open tasks are cancelled and the open decisions withdrawn, then it is resolved.
+    CANCEL = "cancel"
+
+
 class Resolve(Command):
+    open_work: OpenWork = OpenWork.KEEP
+
     def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
         if state.status is Status.RESOLVED:
             raise DomainError("The incident is already resolved; close it when follow-up is done.")
-        return [ev.IncidentResolved()]
+        events: Events = []
+        if self.open_work is OpenWork.CANCEL:
+            events += [ev.TaskCancelled(number=t.number) for t in state.open_tasks()]
+            events += [ev.DecisionWithdrawn(number=d.number) for d in state.open_decisions()]
+        return [*events, ev.IncidentResolved()]
 
 
 class Close(Command):

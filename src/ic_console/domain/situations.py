@@ -71,7 +71,7 @@ _UPDATE = frozenset({"minutes", "cadence_minutes", "liaison", "due_at", "next_up
 #: Situations `current_situations` can report, and the extra values each provides.
 LIVE_SITUATIONS: Mapping[str, frozenset[str]] = {
     "no-ic": frozenset(),
-    "task-expired": _TASK | {"overdue", "overdue_minutes"},
+    "task-expired": _TASK | {"overdue", "overdue_minutes", "waited", "waited_minutes"},
     "update-due": _UPDATE,
     "task-unacknowledged": _TASK | {"remaining_minutes"},
     "decision-objected": frozenset(
@@ -159,6 +159,9 @@ def current_situations(
 
     for task in state.overdue_tasks(now):
         overdue = now - task.deadline
+        # Since the IC last said "I'll come back to you" (assigned, extended or reassigned):
+        # what the owner has really had, not the timebox that was promised.
+        waited = now - (task.deadline - task.timebox)
         urgent.append(
             Situation(
                 "task-expired",
@@ -167,6 +170,8 @@ def current_situations(
                     **_task_values(task),
                     "overdue": spoken_duration(overdue),
                     "overdue_minutes": str(_floor_minutes(overdue)),
+                    "waited": spoken_duration(waited),
+                    "waited_minutes": str(_whole_minutes(waited)),
                 },
                 urgent=True,
             )

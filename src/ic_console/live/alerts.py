@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ic_console.content.phrasebook import Phrasebook
+from ic_console.domain.model import Status
 from ic_console.domain.situations import current_situations
 from ic_console.domain.state import IncidentState
 
@@ -26,7 +27,12 @@ class AlertPolicy:
     _said: set[tuple[str, int, datetime]] = field(default_factory=set)
 
     def fresh(self, state: IncidentState, now: datetime) -> list[str]:
-        """The alerts not raised before, each a sentence with what to do (user text is raw)."""
+        """The alerts not raised before, each a sentence with what to do (user text is raw).
+
+        Only an active incident interrupts: once resolved, tasks kept open are follow-ups for
+        after the call, and their timeboxes no longer ring the bell."""
+        if state.status is not Status.ACTIVE:
+            return []
         say, marks = self._sentences(state, now) if self.watch else ({}, [])
         fresh: list[str] = []
         for task in state.overdue_tasks(now):

@@ -262,6 +262,13 @@ class LiveIncident:
             self.presence.leave()
             self.presence = None
 
+    def close(self) -> None:
+        """The terminal closes the incident: leave, and save the state snapshot so the next
+        command reads only what is appended after it (a cache: a failure is ignored)."""
+        self.leave()
+        if not self.settings.read_only:
+            self.store.write_snapshot()
+
     # -- alerts --------------------------------------------------------------------------------
 
     def alerts(self, now: datetime) -> list[str]:

@@ -38,6 +38,8 @@ _EXTREME_TIME = re.compile(rb'"(?:000[01]|9\d{3})-\d\d-\d\dT')
 #: Lines validated per pydantic call: big enough to amortise the call, small enough that a
 #: large log is never held in memory as events all at once.
 BATCH_LINES = 4096
+#: Bytes read at a time: the reader holds one chunk (and its lines' stems), never the whole log.
+READ_CHUNK = 4 << 20
 
 
 class LogDamaged(Exception):
@@ -245,12 +247,38 @@ class EventLog:
                 return ReadResult(events=[], offset=self.offset, lines=self.lines, replaced=True)
             self._inode = identity
             handle.seek(self.offset)
-            data = handle.read()
-        end = data.rfind(b"\n") + 1
-        result = ReadResult(events=[], offset=self.offset, tail=data[end:])
-        stems, split_damage = _checked_stems(self.path, data[:end], self.lines + 1)
-        del data
-        kept = result.events
+            result = ReadResult(events=[], offset=self.offset)
+            carry = b""
+            while True:
+                # Whole lines a chunk at a time: a long log is never held in memory at once,
+                # nor every line twice.
+                block = handle.read(READ_CHUNK)
+                data = carry + block if carry else block
+                end = data.rfind(b"\n") + 1
+                if not block or not end:
+                    carry = data
+                    if not block:
+                        break
+                    continue
+                carry = data[end:]
+                self._consume(data[:end], result, consume)
+                del data
+                if result.damage is not None:
+                    carry = b""
+                    break
+        result.tail = carry
+        result.offset = self.offset
+        result.lines = self.lines
+        return result
+
+    def _consume(
+        self,
+        chunk: bytes,
+        result: ReadResult,
+        consume: Callable[[list[Event]], None] | None,
+    ) -> None:
+        """Check, validate and hand over the whole lines of `chunk`; record any damage."""
+        stems, split_damage = _checked_stems(self.path, chunk, self.lines + 1)
         for start in range(0, len(stems), BATCH_LINES):
             batch = stems[start : start + BATCH_LINES]
             try:
@@ -268,16 +296,13 @@ class EventLog:
             result.offset = self.offset
             result.lines = self.lines
             if consume is None:
-                kept.extend(events)
+                result.events.extend(events)
             elif events:
                 consume(events)
             if result.damage is not None:
-                break
+                return
         if result.damage is None:
             result.damage = split_damage
-        result.offset = self.offset
-        result.lines = self.lines
-        return result
 
     def torn_tail_at(self) -> int | None:
         """Where a partial last line starts, or None when the log ends with a whole line.

@@ -32,9 +32,9 @@ from pathlib import Path
 from ic_console.domain.clock import Clock, SystemClock
 from ic_console.domain.commands import Command, Declare, decide
 from ic_console.domain.errors import DomainError
-from ic_console.domain.events import Event, envelope
+from ic_console.domain.events import Event, IncidentClosed, IncidentResolved, envelope
 from ic_console.domain.model import Role, Status
-from ic_console.domain.state import IncidentState, apply_all
+from ic_console.domain.state import IncidentState, LogEntry, apply_all
 from ic_console.domain.text import check_incident_id, clean_name, slugify
 from ic_console.store.errors import StoreError
 from ic_console.store.eventlog import EventLog, LogDamaged
@@ -50,7 +50,16 @@ from ic_console.store.paths import (
     make_private_dir,
     open_private,
 )
-from ic_console.store.summary import FollowupCount, read_summary, summary_of, write_summary
+from ic_console.store.snapshot import SNAPSHOT_FILE, SnapshotUnusable, read_snapshot, write_snapshot
+from ic_console.store.snapshot import TEMP_PREFIX as SNAPSHOT_TEMP_PREFIX
+from ic_console.store.snapshot import TEMP_SUFFIX as SNAPSHOT_TEMP_SUFFIX
+from ic_console.store.summary import (
+    FollowupCount,
+    read_summary,
+    remove_stale_temps,
+    summary_of,
+    write_summary,
+)
 
 EVENTS_FILE = "events.jsonl"
 SUMMARY_FILE = "incident.toml"
@@ -59,6 +68,9 @@ LOCK_FILE = ".lock"
 NEW_PREFIX = ".new-"
 #: A half-made incident folder older than this was left by a crashed `ic new`: removed.
 STALE_NEW_SECONDS = 3600.0
+#: A writer refreshes the state snapshot once it lags the log by this many events (and at
+#: resolve and close); never on every command, so `ic log` stays one append.
+SNAPSHOT_EVERY = 4096
 
 __all__ = ["StoreError"]  # re-exported: it lived here first
 
@@ -115,6 +127,8 @@ class IncidentStore:
         #: Set once the clock was seen going back between two recorded events.
         self.clock_went_back = False
         self._mutex = threading.RLock()
+        #: The last sequence number covered by the state snapshot on disk (0: none known).
+        self._snapshot_seq = 0
 
     # -- paths ---------------------------------------------------------------------------------
 
@@ -253,12 +267,95 @@ class IncidentStore:
         elif recovering:
             with locked(self.lock_path):
                 self._recover_torn_tail()
+        self._start_from_snapshot()
         self._read_and_apply(keep=False)
         if not recovering:
             self._report_tail()
         self._check_consistency()
         if not self.read_only:
             self._refresh_summary_if_stale()
+            self._snapshot_if_due()
+
+    # -- the state snapshot --------------------------------------------------------------------
+
+    def _start_from_snapshot(self) -> None:
+        """Start from the snapshot when it matches the log, so only the log's tail is read.
+
+        Not when a listener wants every event (the console keeps its own view of the log): it
+        replays the log from the start.
+        """
+        self._snapshot_seq = 0
+        if self.on_events is not None:
+            return
+        try:
+            snapshot = read_snapshot(
+                self.directory, self.events_path, rebuild_log=self._scribe_log_up_to
+            )
+        except SnapshotUnusable as unusable:
+            if unusable.damaged:
+                self.notices.append(
+                    Notice(
+                        f"{self.snapshot_path} is damaged ({unusable}); it is ignored and the "
+                        "incident read from its event log."
+                    )
+                )
+            return
+        except OSError:
+            return  # the log itself cannot be read: the full read below says why
+        if snapshot is None:
+            return
+        self.state = snapshot.state
+        self.log.offset = snapshot.offset
+        self.log.lines = snapshot.lines
+        self.log.last_seq = snapshot.state.last_seq
+        self._snapshot_seq = snapshot.state.last_seq
+
+    def _scribe_log_up_to(self, seq: int) -> list[LogEntry]:
+        """The scribe log up to `seq`, folded from the log itself (the snapshot's was bad)."""
+        scratch = IncidentState()
+
+        def fold(batch: list[Event]) -> None:
+            apply_all(scratch, batch)
+
+        EventLog(self.events_path).read_new(fold)
+        return [entry for entry in scratch.log if entry.seq <= seq]
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.directory / SNAPSHOT_FILE
+
+    def write_snapshot(self) -> bool:
+        """Write the state snapshot now (the console on exit); False when it may not be
+        written (read-only, damaged, blocked) or could not be. Never raises for a failed write:
+        the snapshot is a cache."""
+        with self._mutex:
+            return self._snapshot_if_due(force=True)
+
+    def _snapshot_if_due(self, *, force: bool = False) -> bool:
+        state = self.state
+        if (
+            self.read_only
+            or not state.declared
+            or self._unterminated_at is not None
+            or (not force and state.last_seq - self._snapshot_seq < SNAPSHOT_EVERY)
+            or state.last_seq == self._snapshot_seq
+        ):
+            return False
+        try:
+            remove_stale_temps(
+                self.directory, prefix=SNAPSHOT_TEMP_PREFIX, suffix=SNAPSHOT_TEMP_SUFFIX
+            )
+            write_snapshot(
+                self.directory,
+                state,
+                log_path=self.events_path,
+                offset=self.log.offset,
+                lines=self.log.lines,
+            )
+        except (OSError, StoreError, SnapshotUnusable):
+            return False
+        self._snapshot_seq = state.last_seq
+        return True
 
     def _report_tail(self) -> None:
         """Read-only: say what the end of the log holds past its last line end; change nothing.
@@ -609,6 +706,8 @@ class IncidentStore:
         self._read_and_apply()
         # Still under the lock, so summaries are written in log order and never go backwards.
         self._write_summary()
+        ends = any(isinstance(e.data, IncidentResolved | IncidentClosed) for e in events)
+        self._snapshot_if_due(force=ends)
         return events
 
 

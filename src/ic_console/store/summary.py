@@ -18,7 +18,8 @@ from ic_console.domain.events import SCHEMA_VERSION
 from ic_console.domain.model import SINGLE_ROLES, LogKind
 from ic_console.domain.state import IncidentState, LogEntry
 from ic_console.store.errors import StoreError
-from ic_console.store.paths import FILE_MODE, fsync_directory, open_private
+from ic_console.store.paths import FILE_MODE, open_private
+from ic_console.store.snapshot import LazyLog
 
 #: A summary temp file older than this was left by a rewrite that was killed: removed.
 STALE_TEMP_SECONDS = 60.0
@@ -49,9 +50,17 @@ class FollowupCount:
         log = state.log
         if log is not self._log or self._seen > len(log):
             self._log, self._seen, self._count = log, 0, 0
+            if isinstance(log, LazyLog) and not log.loaded:
+                # Started from a snapshot: its entries were counted when it was written.
+                self._seen, self._count = log.covered, log.covered_followups
         if self._seen < len(log):
             followup = LogKind.FOLLOWUP
-            self._count += sum(1 for e in islice(log, self._seen, None) if e.kind is followup)
+            new = (
+                log.appended_since(self._seen)
+                if isinstance(log, LazyLog)
+                else islice(log, self._seen, None)
+            )
+            self._count += sum(1 for e in new if e.kind is followup)
             self._seen = len(log)
         return self._count
 
@@ -108,7 +117,12 @@ def summary_of(
 def write_summary(
     path: Path, state: IncidentState, *, log_bytes: int | None = None, followups: int | None = None
 ) -> None:
-    """Replace `path` atomically: temp file in the same directory, fsync, rename, fsync the dir."""
+    """Replace `path` atomically: a temp file in the same directory renamed over it.
+
+    Not fsynced: the summary is derived from the log (which is), and a summary lost or left
+    stale by a crash is rebuilt from the log when next opened. Two fsyncs per command were two
+    thirds of what `ic log` waited on.
+    """
     summary = summary_of(state, log_bytes=log_bytes, followups=followups)
     text = HEADER + tomli_w.dumps(summary)
     directory = path.parent
@@ -118,18 +132,22 @@ def write_summary(
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    fsync_directory(directory)
 
 
-def remove_stale_temps(directory: Path, *, older_than: float = STALE_TEMP_SECONDS) -> int:
-    """Remove `.incident.*.tmp` files that a killed rewrite left behind; return how many.
+def remove_stale_temps(
+    directory: Path,
+    *,
+    older_than: float = STALE_TEMP_SECONDS,
+    prefix: str = TEMP_PREFIX,
+    suffix: str = TEMP_SUFFIX,
+) -> int:
+    """Remove `.incident.*.tmp` files (or `prefix`*`suffix`) that a killed rewrite left behind;
+    return how many.
 
     Only plain files old enough that no rewrite still running can own them; a link is removed
     as a link (its target is never touched).
@@ -141,7 +159,7 @@ def remove_stale_temps(directory: Path, *, older_than: float = STALE_TEMP_SECOND
     except OSError:
         return 0
     for name in names:
-        if not (name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)):
+        if not (name.startswith(prefix) and name.endswith(suffix)):
             continue
         path = directory / name
         try:

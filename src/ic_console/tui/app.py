@@ -226,7 +226,8 @@ class ConsoleApp(SafeApp):
 
     def on_unmount(self) -> None:
         self._stop_timers()
-        self.leave_presence()
+        if self.live is not None:
+            self.live.close()
 
     @property
     def live_screen(self) -> IncidentScreen | None:

@@ -90,8 +90,13 @@ class KeyBurstApp(App[int]):
             return  # already landed (or given up on)
         self._in_flight = None
         if _moves_focus(focused, key) and self.focused is focused:
-            # Enter to a form's next field, Esc out of the log line: the keys behind wait.
-            self._wait_until(lambda: self.focused is not focused)
+            # Enter to a form's next field, Esc out of the log line: the keys behind wait for
+            # the move, or for the form to answer without one (a field or command refused).
+            screen = self.screen
+            answered = getattr(screen, "answers", None)
+            self._wait_until(
+                lambda: self.focused is not focused or getattr(screen, "answers", None) != answered
+            )
         self._done_waiting()
 
     def _wait_until(self, moved: Callable[[], bool], patience: float = MOVE_PATIENCE) -> None:

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
@@ -33,6 +33,7 @@ from ic_console.review.timeline import (
     next_marker,
     people_in,
 )
+from ic_console.tui.actions import bindings
 from ic_console.tui.review.commands import PaletteCommand
 from ic_console.tui.review.timeline_list import TimelineList
 from ic_console.tui.text import literal
@@ -47,20 +48,7 @@ _MARKER_NAMES = {
 class ReviewScreen(Screen[None]):
     """One incident, looked back on."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "show_tab('timeline')", "Timeline", id="review.timeline"),
-        Binding("m", "show_tab('metrics')", "Metrics", id="review.metrics"),
-        Binding("slash", "focus_search", "Search", id="review.search"),
-        Binding("k", "cycle_kind", "Kind", id="review.kind"),
-        Binding("w", "cycle_person", "Who", id="review.person"),
-        Binding("escape", "clear_filters", "Clear", id="review.clear"),
-        Binding("s", "jump('severity')", "Next sev", id="review.next_severity"),
-        Binding("p", "jump('phase')", "Next phase", id="review.next_phase"),
-        Binding("r", "jump('role')", "Next role", id="review.next_role"),
-        Binding("S", "jump('severity', True)", "Prev sev", show=False, id="review.prev_severity"),
-        Binding("P", "jump('phase', True)", "Prev phase", show=False, id="review.prev_phase"),
-        Binding("R", "jump('role', True)", "Prev role", show=False, id="review.prev_role"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("review")
 
     def __init__(
         self,

@@ -14,7 +14,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from ic_console.content.checklists import Checklist, applicable_checklists
 from ic_console.domain.model import ROLE_LABELS, Role, severity_label
 from ic_console.domain.state import IncidentState
+from ic_console.tui.actions import bindings
 from ic_console.tui.text import TimeFormat, literal
 
 _SEPARATOR = "\x1f"  # between checklist id and item id in an option id; never in an id
@@ -59,11 +60,7 @@ class ChecklistScreen(Screen[None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "tick", "Tick / untick", id="checklists.toggle"),
-        Binding("a", "show_all", "All checklists", id="checklists.all"),
-        Binding("escape", "close", "Close", id="checklists.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("checklists")
 
     class Toggled(Message):
         """The viewer asked to tick (or untick) one item; the App records it."""

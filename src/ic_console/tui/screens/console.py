@@ -263,7 +263,7 @@ class ConsoleScreen(IncidentScreen):
 
     def action_resolve(self) -> None:
         if self.state is not None:
-            self.form(forms.resolve())
+            self.form(forms.resolve(self.state))
 
     # -- the phrasebook ------------------------------------------------------------------------
 

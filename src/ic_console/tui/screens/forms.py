@@ -12,16 +12,44 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
+from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
 from ic_console.domain.commands import Command
 from ic_console.domain.errors import DomainError
+from ic_console.tui.actions import bindings
 from ic_console.tui.text import literal
+
+
+class Completions(Suggester):
+    """Completes a field from a list, and is also asked directly when Enter is pressed, so the
+    completion shown is the one Enter takes, even when Enter comes before the suggestion was
+    drawn (keys in a burst). An exact match (in any case) wins over a longer completion: "Sam"
+    stays Sam when Samantha is on the call too."""
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.choices = list(choices)
+
+    def complete(self, value: str) -> str | None:
+        """The choice `value` stands for (the first one it begins, in any case), or None."""
+        typed = value.casefold()
+        if not typed:
+            return None
+        for choice in self.choices:
+            if choice.casefold() == typed:
+                return choice
+        for choice in self.choices:
+            if choice.casefold().startswith(typed):
+                return choice
+        return None
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return self.complete(value)
 
 
 @dataclass(frozen=True)
@@ -40,11 +68,7 @@ class FormField:
 class CommandForm(ModalScreen[bool]):
     """A modal form that builds one domain command from its fields."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-        Binding("ctrl+s", "submit", "Save", id="form.submit"),
-        Binding("enter", "submit", "Confirm", show=False, id="form.confirm"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("form")
 
     class Submitted(Message):
         """The form holds a valid `command`; the app runs it, then calls `done` or `refused`."""
@@ -61,27 +85,29 @@ class CommandForm(ModalScreen[bool]):
         build: Callable[[Mapping[str, Any]], Command],
         *,
         intro: str = "",
+        sentence: Callable[[Mapping[str, str]], str] | None = None,
         form_id: str = "",
     ) -> None:
+        """`intro` is shown above the fields; `sentence`, given what is typed in each field,
+        gives an intro that follows the typing (the sentence to say, with the name in it)."""
         super().__init__(id=form_id or None)
         self.form_title = title
         self.fields = list(fields)
         self.build = build
-        self.intro = intro
+        self.sentence = sentence
+        self.intro = sentence({f.name: f.value for f in self.fields}) if sentence else intro
+        #: How many times Enter was answered without moving the focus (a field refused, the
+        #: command refused or recorded): keys typed behind Enter wait for the focus or this.
+        self.answers = 0
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
             yield Label(Text(self.form_title), id="form-title")
             if self.intro:
-                intro = "\n".join(literal(line) for line in self.intro.split("\n"))
-                yield Label(Text(intro), id="form-intro")
+                yield Label(Text(self._literal(self.intro)), id="form-intro")
             for field in self.fields:
                 yield Label(Text(field.label), classes="field-label")
-                suggester = (
-                    SuggestFromList(list(field.suggestions), case_sensitive=False)
-                    if field.suggestions
-                    else None
-                )
+                suggester = Completions(field.suggestions) if field.suggestions else None
                 yield Input(
                     value=field.value,
                     placeholder=field.placeholder,
@@ -98,8 +124,27 @@ class CommandForm(ModalScreen[bool]):
         if self.fields:
             self.query_one(f"#field-{self.fields[0].name}", Input).focus()
 
+    @staticmethod
+    def _literal(text: str) -> str:
+        return "\n".join(literal(line) for line in text.split("\n"))
+
+    def typed(self) -> dict[str, str]:
+        """What is in each field now, as typed."""
+        return {field.name: self._input(field).value for field in self.fields}
+
     def _input(self, field: FormField) -> Input:
         return self.query_one(f"#field-{field.name}", Input)
+
+    def _complete(self, field: FormField) -> None:
+        """Take the completion shown in the field (Enter means "yes, that one")."""
+        field_input = self._input(field)
+        suggester = field_input.suggester
+        if not isinstance(suggester, Completions):
+            return
+        completion = suggester.complete(field_input.value.strip())
+        if completion is not None and completion != field_input.value:
+            field_input.value = completion
+            field_input.cursor_position = len(completion)
 
     def _check(self, field: FormField) -> tuple[bool, Any]:
         """Parse one field; show its problem (or its help) under it."""
@@ -122,16 +167,22 @@ class CommandForm(ModalScreen[bool]):
                     self._check(field)
                 break
         self.query_one("#form-error", Label).update("")
+        if self.sentence is not None:
+            self.intro = self.sentence(self.typed())
+            self.query_one("#form-intro", Label).update(Text(self._literal(self.intro)))
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
         event.stop()
         names = [f"field-{field.name}" for field in self.fields]
         position = names.index(event.input.id or "")
+        self._complete(self.fields[position])
         if position < len(names) - 1:
             ok, _ = self._check(self.fields[position])
             if ok:
                 self._input(self.fields[position + 1]).focus()
+            else:
+                self.answers += 1
             return
         self.action_submit()
 
@@ -139,12 +190,14 @@ class CommandForm(ModalScreen[bool]):
         values: dict[str, Any] = {}
         first_bad: FormField | None = None
         for field in self.fields:
+            self._complete(field)
             ok, value = self._check(field)
             if not ok and first_bad is None:
                 first_bad = field
             values[field.name] = value
         if first_bad is not None:
             self._input(first_bad).focus()
+            self.answers += 1
             return
         try:
             command = self.build(values)
@@ -158,8 +211,10 @@ class CommandForm(ModalScreen[bool]):
         error = self.query_one("#form-error", Label)
         error.update(Text(literal(message)))
         error.add_class("-error")
+        self.answers += 1
 
     def done(self) -> None:
+        self.answers += 1
         self.dismiss(True)
 
     def action_cancel(self) -> None:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -20,6 +20,7 @@ from ic_console.domain.model import severity_label
 from ic_console.domain.parse import parse_severity
 from ic_console.domain.text import clean_title
 from ic_console.store.incident import IncidentInfo
+from ic_console.tui.actions import bindings
 from ic_console.tui.screens.forms import CommandForm, FormField
 from ic_console.tui.text import literal
 
@@ -53,10 +54,7 @@ def declare_form() -> CommandForm:
 class PickerScreen(Screen[None]):
     """A list of incidents to open, and a way to declare a new one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "declare", "New incident", id="picker.declare"),
-        Binding("ctrl+q", "app.quit", "Quit", id="picker.quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("picker")
 
     class Chosen(Message):
         """Open `incident_id`."""

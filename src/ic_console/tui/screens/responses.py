@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
@@ -15,15 +15,14 @@ from textual.widgets.option_list import Option
 
 from ic_console.content.phrasebook import Phrasebook
 from ic_console.domain.situations import Situation
+from ic_console.tui.actions import bindings
 from ic_console.tui.text import literal, truncate
 
 
 class ResponsesScreen(ModalScreen[Situation | None]):
     """Pick a response; it is shown in the phrasebook pane, ready to say or copy."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="responses.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("responses")
 
     def __init__(self, phrasebook: Phrasebook, situations: list[Situation]) -> None:
         super().__init__(id="responses")

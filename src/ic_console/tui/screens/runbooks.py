@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Label, Markdown, OptionList
 from textual.widgets.option_list import Option
 
 from ic_console.content.runbooks import Runbook, search_runbooks
+from ic_console.tui.actions import bindings
 from ic_console.tui.text import literal
 
 
@@ -60,10 +61,7 @@ class RunbookScreen(Screen[None]):
             super().__init__()
             self.runbook = runbook
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="runbooks.search"),
-        Binding("escape", "close", "Close", id="runbooks.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("runbooks")
 
     def __init__(
         self,

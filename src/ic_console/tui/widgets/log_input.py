@@ -8,7 +8,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -20,6 +20,7 @@ from ic_console.domain.errors import DomainError
 from ic_console.domain.log_line import KIND_CYCLE, LogLine, parse_log_line
 from ic_console.domain.model import LogKind
 from ic_console.domain.zones import system_zone
+from ic_console.tui.actions import bindings
 from ic_console.tui.text import literal
 
 PLACEHOLDER = "Log a line: Enter saves a note; a: action, s: status, f: follow-up, @14:05 when"
@@ -28,10 +29,7 @@ PLACEHOLDER = "Log a line: Enter saves a note; a: action, s: status, f: follow-u
 class LogInput(Vertical):
     """An input with a hint under it; posts `LogInput.Submitted` and waits to be told the result."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+t", "cycle_kind", "Kind", id="log.cycle-kind"),
-        Binding("escape", "leave", "Leave", id="log.leave"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("log")
 
     kind: reactive[LogKind] = reactive(LogKind.NOTE)
 

@@ -1,0 +1,216 @@
+"""The state snapshot: a cache of the log that is never trusted over it (issue 13)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import zlib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from ic_console.domain import commands as c
+from ic_console.domain.clock import FakeClock
+from ic_console.domain.events import Event
+from ic_console.domain.model import LogKind
+from ic_console.domain.state import IncidentState, replay
+from ic_console.store import snapshot as snap
+from ic_console.store.eventlog import EventLog
+from ic_console.store.incident import IncidentStore
+from ic_console.synthetic import write_busy_incident
+
+ID = "snap"
+START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+
+
+def _replayed(directory: Path) -> IncidentState:
+    """The state folded from the log alone, through the reader the store uses."""
+    events: list[Event] = []
+    EventLog(directory / "events.jsonl").read_new(events.extend)
+    return replay(events)
+
+
+@pytest.fixture
+def incident(home: Path) -> Path:
+    """A 600-event incident of every kind, with a snapshot of all of it."""
+    directory = write_busy_incident(home, ID, 600, start=START)
+    store = IncidentStore.open(home, ID, actor="Alex")
+    assert store.write_snapshot()
+    assert (directory / snap.SNAPSHOT_FILE).exists()
+    return directory
+
+
+def _open(home: Path, **kwargs: object) -> IncidentStore:
+    return IncidentStore.open(home, ID, actor="Alex", **kwargs)  # type: ignore[arg-type]
+
+
+def _from_snapshot(store: IncidentStore) -> bool:
+    return isinstance(store.state.log, snap.LazyLog)
+
+
+def test_the_snapshot_holds_the_whole_state(home: Path, incident: Path) -> None:
+    store = _open(home)
+    assert _from_snapshot(store) and not store.state.log.loaded  # type: ignore[attr-defined]
+    assert store.state == _replayed(incident)
+    assert not store.notices
+
+
+def test_every_field_of_the_state_is_written() -> None:
+    names = tuple(field.name for field in dataclasses.fields(IncidentState))
+    assert names == snap.STATE_FIELDS
+
+
+def test_commands_read_only_the_tail_and_count_as_the_log(home: Path, incident: Path) -> None:
+    store = _open(home)
+    store.execute(c.AddLogEntry(text="after the snapshot", kind=LogKind.FOLLOWUP))
+    assert not store.state.log.loaded  # type: ignore[attr-defined]
+    summary = (incident / "incident.toml").read_text()
+    truth = _replayed(incident)
+    assert f"log_entries = {len(truth.log)}" in summary
+    assert f"followups = {len(truth.followups())}" in summary
+    assert store.state == truth
+
+
+def test_an_appended_line_is_read_as_the_tail(home: Path, incident: Path) -> None:
+    other = IncidentStore.open(home, ID, actor="Sam", on_events=lambda _: None)  # no snapshot
+    other.execute(c.AddLogEntry(text="from the other terminal", kind=LogKind.NOTE))
+    store = _open(home, read_only=True)
+    assert _from_snapshot(store)
+    assert store.state == _replayed(incident)
+    assert store.state.log[-1].text == "from the other terminal"
+
+
+def test_a_truncated_log_is_not_covered(home: Path, incident: Path) -> None:
+    path = incident / "events.jsonl"
+    data = path.read_bytes()
+    cut = data.rfind(b"\n", 0, len(data) // 2) + 1
+    path.write_bytes(data[:cut])
+    store = _open(home, read_only=True)
+    assert not _from_snapshot(store)
+    assert store.state == _replayed(incident)
+
+
+def test_a_changed_byte_anywhere_in_the_prefix_is_noticed(home: Path, incident: Path) -> None:
+    path = incident / "events.jsonl"
+    data = bytearray(path.read_bytes())
+    at = data.index(b"Observation 20:")
+    data[at] = ord("o")  # the line's checksum no longer matches
+    path.write_bytes(bytes(data))
+    store = _open(home, read_only=True)
+    assert not _from_snapshot(store)
+    assert store.damaged is not None  # found because the log was read, not the snapshot
+
+
+def test_a_replaced_log_is_not_covered(home: Path, incident: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "other"
+    other = write_busy_incident(elsewhere, ID, 600, start=START + timedelta(hours=1))
+    os.replace(other / "events.jsonl", incident / "events.jsonl")
+    store = _open(home, read_only=True)
+    assert not _from_snapshot(store)
+    assert store.state.declared_at == START + timedelta(hours=1)
+
+
+@pytest.mark.parametrize("line", [0, 1, 2])
+def test_a_damaged_snapshot_is_ignored_with_a_notice(home: Path, incident: Path, line: int) -> None:
+    path = incident / snap.SNAPSHOT_FILE
+    lines = path.read_bytes().split(b"\n")
+    target = bytearray(lines[line])
+    middle = len(target) // 2
+    target[middle] = ord("#") if target[middle] != ord("#") else ord("%")
+    lines[line] = bytes(target)
+    path.write_bytes(b"\n".join(lines))
+    store = _open(home, read_only=True)
+    assert store.state == _replayed(incident)
+    if line < 2:
+        assert not _from_snapshot(store)
+        assert any("damaged" in notice.message for notice in store.notices)
+    else:  # the scribe log is read only when needed, and then rebuilt from the log
+        assert len(store.state.log) == len(_replayed(incident).log)
+
+
+def test_a_snapshot_from_a_newer_layout_is_ignored(home: Path, incident: Path) -> None:
+    path = incident / snap.SNAPSHOT_FILE
+    header, rest = path.read_bytes().split(b"\n", 1)
+    data = json.loads(header[9:])
+    data["schema"] = snap.SNAPSHOT_SCHEMA + 1
+    head = json.dumps(data).encode()
+    path.write_bytes(b"%08x " % zlib.crc32(head) + head + b"\n" + rest)
+    store = _open(home, read_only=True)
+    assert not _from_snapshot(store)
+    assert not store.notices  # not damage: just not ours to read
+    assert store.state == _replayed(incident)
+
+
+def test_a_snapshot_with_values_of_the_wrong_type_is_ignored(home: Path, incident: Path) -> None:
+    """A folder from another machine could carry any JSON that passes the checksums."""
+    path = incident / snap.SNAPSHOT_FILE
+    header_line, body, log, _ = path.read_bytes().split(b"\n")
+    header_line = header_line[9:]
+    state = json.loads(body)
+    state["tasks"][0][5] = "five minutes"  # a timebox that is not a number
+    body = json.dumps(state).encode()
+    header = json.loads(header_line)
+    header.update(body_crc=zlib.crc32(body), body_len=len(body))
+    head = json.dumps(header).encode()
+    path.write_bytes(b"\n".join([b"%08x " % zlib.crc32(head) + head, body, log, b""]))
+    store = _open(home, read_only=True)
+    assert not _from_snapshot(store)
+    assert any("not valid" in notice.message for notice in store.notices)
+    assert store.state == _replayed(incident)
+
+
+def test_read_only_verbs_never_write_it(home: Path) -> None:
+    directory = write_busy_incident(home, ID, 600, start=START)
+    store = _open(home, read_only=True)
+    assert not store.write_snapshot()
+    assert not (directory / snap.SNAPSHOT_FILE).exists()
+
+
+def test_a_snapshot_link_is_not_followed(home: Path, incident: Path, tmp_path: Path) -> None:
+    path = incident / snap.SNAPSHOT_FILE
+    target = tmp_path / "elsewhere"
+    os.replace(path, target)
+    path.symlink_to(target)
+    store = _open(home)
+    assert not _from_snapshot(store)
+    assert store.write_snapshot()
+    assert not path.is_symlink()  # replaced by a file, the link's target left alone
+    assert target.exists()
+
+
+def test_resolving_writes_it(home: Path) -> None:
+    directory = write_busy_incident(home, ID, 300, start=START)
+    store = IncidentStore.open(home, ID, actor="Alex", clock=FakeClock(START + timedelta(days=1)))
+    store.execute(c.AddLogEntry(text="not yet", kind=LogKind.NOTE))
+    assert not (directory / snap.SNAPSHOT_FILE).exists()  # never on each command
+    store.execute(c.Resolve())
+    assert _from_snapshot(_open(home, read_only=True))
+
+
+def test_a_command_fsyncs_the_log_only(
+    home: Path, incident: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _open(home)
+    calls: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append(fd), real(fd))[1])
+    store.execute(c.AddLogEntry(text="one fsync", kind=LogKind.NOTE))
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("count", [1, 5, 50])
+def test_latest_by_when_is_the_end_of_the_sorted_log(
+    home: Path, incident: Path, count: int
+) -> None:
+    clock = FakeClock(START + timedelta(days=1))
+    store = IncidentStore.open(home, ID, actor="Alex", clock=clock)
+    store.execute(c.AddLogEntry(text="late", kind=LogKind.NOTE, occurred_at=START))
+    store.execute(c.AddLogEntry(text="newest", kind=LogKind.NOTE))
+    lazy = _open(home, read_only=True).state.log
+    assert not lazy.loaded  # type: ignore[attr-defined]
+    expected = sorted(_replayed(incident).log, key=lambda e: e.when)[-count:]
+    assert snap.latest_by_when(lazy, count) == expected
+    assert not lazy.loaded  # type: ignore[attr-defined]
+    assert snap.latest_by_when(list(lazy), count) == expected
