@@ -28,7 +28,7 @@ from pydantic import (
     field_validator,
 )
 
-from ic_console.content.fields import ContentId, Severity, Text
+from ic_console.content.fields import ContentId, Severity, Text, first_repeat
 from ic_console.content.problems import (
     ContentError,
     read_text,
@@ -101,11 +101,9 @@ class Checklist(BaseModel):
     @field_validator("items")
     @classmethod
     def _unique_items(cls, items: list[ChecklistItem]) -> list[ChecklistItem]:
-        seen: set[str] = set()
-        for item in items:
-            if item.id in seen:
-                raise ValueError(f'two items have the id "{item.id}": give every item its own id')
-            seen.add(item.id)
+        repeated = first_repeat(item.id for item in items)
+        if repeated is not None:
+            raise ValueError(f'two items have the id "{repeated}": give every item its own id')
         return items
 
     @property

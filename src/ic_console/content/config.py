@@ -39,7 +39,7 @@ from pydantic import (
     field_validator,
 )
 
-from ic_console.content.fields import Severity
+from ic_console.content.fields import Severity, first_repeat
 from ic_console.content.paths import config_path, user_content_dir
 from ic_console.content.problems import (
     ContentError,
@@ -146,11 +146,9 @@ class Config(BaseModel):
     @field_validator("severity")
     @classmethod
     def _unique_levels(cls, value: list[SeverityLevel]) -> list[SeverityLevel]:
-        seen: set[int] = set()
-        for level in value:
-            if level.level in seen:
-                raise ValueError(f"level {level.level} is defined twice: define each level once")
-            seen.add(level.level)
+        repeated = first_repeat(level.level for level in value)
+        if repeated is not None:
+            raise ValueError(f"level {repeated} is defined twice: define each level once")
         return value
 
     @field_validator("holiday_country")
