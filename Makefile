@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test test-fast check format bench clean
+.PHONY: run demo test test-fast test-stress check format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,11 +18,15 @@ run: $(STAMP)
 
 ## The whole test suite (what CI runs).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto -q
+	$(BIN)/python -m pytest -n auto -q -m "not stress"
 
 ## Quick feedback while working: everything but the slow, tmux and load tests, in parallel.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n auto -q -m "not slow and not tmux and not load"
+	$(BIN)/python -m pytest -n auto -q -m "not slow and not tmux and not load and not stress"
+
+## The console's Pilot flows 20 times in a row while two CPU-bound processes compete (slow).
+test-stress: $(STAMP)
+	IC_STRESS_RUNS=20 $(BIN)/python -m pytest -q -s -m stress
 
 ## Formatting, lint and strict typing.
 check: $(STAMP)

@@ -3,7 +3,7 @@
 The domain, the store and the review tools must work headless (bots, exports, CI), and every
 scripted `ic` verb must start fast, so none of them may pull Textual in. The check runs in a
 fresh interpreter, because this test process may already have imported Textual for other tests.
-The layering rules of DESIGN.md are checked statically, like an import-linter contract.
+The layering of ARCHITECTURE.md ("Layers") is checked statically, like an import-linter contract.
 """
 
 from __future__ import annotations
