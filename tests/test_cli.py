@@ -22,6 +22,7 @@ import pytest
 import ic_console.cli as cli
 from ic_console.cli import main
 from ic_console.domain.clock import FakeClock
+from ic_console.domain.model import Role
 from ic_console.store.incident import IncidentStore
 
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
@@ -399,6 +400,23 @@ def test_role(ic: Run, home: Path, incident: str) -> None:
     refused(ic("role", "boss", "Sam"), "not a role", "internal-liaison")
     refused(ic("role", "ic", "Sam"), "handover")
     refused(ic("role", "sme", "nobody"), "group, not a person")
+
+
+def test_role_vacate(ic: Run, home: Path, incident: str) -> None:
+    ok(ic("role", "scribe", "Sam"))
+    ok(ic("role", "sme", "Priya"))
+    assert ok(ic("role", "scribe", "--vacate")).out == "Sam stood down as Scribe.\n"
+    state = state_of(home, incident).state
+    assert state.holder(Role.SCRIBE) is None
+    assert state.participants["Sam"].on_call  # stood down, not released
+    refused(ic("role", "scribe", "--vacate"), "Nobody is the Scribe", "no one to stand down")
+    assert ok(ic("role", incident, "sme", "Priya", "--vacate")).out.startswith("Priya stood down")
+    assert state_of(home, incident).state.smes == []
+    refused(ic("role", "sme", "--vacate"), "Name the Subject Matter Expert")
+    refused(ic("role", "ic", "--vacate"), "hand over instead")
+    ok(ic("role", "deputy", "Jo"))
+    refused(ic("role", "deputy", "Sam", "--vacate"), "Sam is not the Deputy; Jo is")
+    refused(ic("role", incident, "deputy", "Jo", "x", "--vacate"), "Too many words")
 
 
 def test_handover(ic: Run, home: Path, incident: str) -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ic_console.review.postmortem import Review, build_review
+from ic_console.review.parts import Review, build_review
 from ic_console.review.source import ReviewSource, open_for_review
 
 from .fixture import GOLDEN_ID, build

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ic_console.review.export import CSV_HEADER, FORMATS, export, to_json, to_json_data
-from ic_console.review.postmortem import Review, build_review
+from ic_console.review.parts import Review, build_review
 from ic_console.review.source import ReviewSource, open_for_review
 
 from .fixture import GOLDEN_ID, TRICKY, build

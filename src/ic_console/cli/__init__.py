@@ -25,7 +25,10 @@ from ic_console.domain.text import literal
 
 #: Modules that add verbs, in the order their verbs appear in `ic --help`.
 VERB_MODULES = (
-    "ic_console.cli.incident",
+    "ic_console.cli.declare",
+    "ic_console.cli.people",
+    "ic_console.cli.tasks",
+    "ic_console.cli.progress",
     "ic_console.cli.console",
     "ic_console.cli.review",
     "ic_console.cli.content",

@@ -15,7 +15,6 @@ Ticks are stored as events keyed by (checklist id, item id), so ids must stay st
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Annotated, Literal
@@ -25,11 +24,11 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    StringConstraints,
     ValidationError,
     field_validator,
 )
 
+from ic_console.content.fields import ContentId, Severity, Text, first_repeat
 from ic_console.content.problems import (
     ContentError,
     read_text,
@@ -37,9 +36,6 @@ from ic_console.content.problems import (
     validation_problems,
 )
 from ic_console.domain.model import Phase
-
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
-_ID = re.compile(ID_PATTERN)
 
 When = Literal["declare", "join-as-ic", "join", "handover", "resolve", "postmortem"]
 WHEN_VALUES: tuple[str, ...] = (
@@ -73,29 +69,25 @@ WHEN_PHASES: dict[str, frozenset[Phase]] = {
     "postmortem": frozenset({Phase.LEARN}),
 }
 
-_Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-_Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-_Severity = Annotated[int, Field(ge=1, le=5)]
-
 
 class ChecklistItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: _Id
-    text: _Text
+    id: ContentId
+    text: Text
     #: Only for these severities (all when empty), e.g. "assign liaisons" for SEV-1 and SEV-2.
-    severities: list[_Severity] = []
+    severities: list[Severity] = []
     detail: str = ""
 
 
 class Checklist(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: _Id
-    title: _Text
+    id: ContentId
+    title: Text
     when: Annotated[list[When], Field(min_length=1)]
     role: Audience = "anyone"
-    severities: list[_Severity] = []
+    severities: list[Severity] = []
     description: str = ""
     items: Annotated[list[ChecklistItem], Field(min_length=1)]
 
@@ -109,11 +101,9 @@ class Checklist(BaseModel):
     @field_validator("items")
     @classmethod
     def _unique_items(cls, items: list[ChecklistItem]) -> list[ChecklistItem]:
-        seen: set[str] = set()
-        for item in items:
-            if item.id in seen:
-                raise ValueError(f'two items have the id "{item.id}": give every item its own id')
-            seen.add(item.id)
+        repeated = first_repeat(item.id for item in items)
+        if repeated is not None:
+            raise ValueError(f'two items have the id "{repeated}": give every item its own id')
         return items
 
     @property

@@ -33,13 +33,13 @@ from typing import Annotated, Any
 from pydantic import (
     BaseModel,
     ConfigDict,
-    Field,
     StringConstraints,
     ValidationError,
     ValidationInfo,
     field_validator,
 )
 
+from ic_console.content.fields import Severity, first_repeat
 from ic_console.content.paths import config_path, user_content_dir
 from ic_console.content.problems import (
     ContentError,
@@ -75,7 +75,7 @@ class SeverityInfo:
 class SeverityLevel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    level: Annotated[int, Field(ge=1, le=5)]
+    level: Severity
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24)]
     description: str = ""
     #: How often stakeholder updates are due, as "20m"; "never" for no scheduled updates.
@@ -146,11 +146,9 @@ class Config(BaseModel):
     @field_validator("severity")
     @classmethod
     def _unique_levels(cls, value: list[SeverityLevel]) -> list[SeverityLevel]:
-        seen: set[int] = set()
-        for level in value:
-            if level.level in seen:
-                raise ValueError(f"level {level.level} is defined twice: define each level once")
-            seen.add(level.level)
+        repeated = first_repeat(level.level for level in value)
+        if repeated is not None:
+            raise ValueError(f"level {repeated} is defined twice: define each level once")
         return value
 
     @field_validator("holiday_country")

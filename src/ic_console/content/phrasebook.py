@@ -21,8 +21,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ic_console.content.fields import Text
 from ic_console.content.paths import PHRASEBOOK_FILE, shipped_dir, user_content_dir
 from ic_console.content.problems import (
     ContentError,
@@ -34,14 +35,12 @@ from ic_console.content.problems import (
 )
 from ic_console.domain.situations import PLACEHOLDERS, Situation
 
-_Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-
 
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    title: _Text
-    say: Annotated[list[_Text], Field(min_length=1)]
+    title: Text
+    say: Annotated[list[Text], Field(min_length=1)]
     note: str = ""
 
 

@@ -19,7 +19,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError
 
-from ic_console.content.checklists import ID_PATTERN
+from ic_console.content.fields import ContentId, Severity, Text
 from ic_console.content.problems import (
     ContentError,
     ContentProblem,
@@ -31,19 +31,16 @@ from ic_console.content.problems import (
 
 FENCE = "+++"
 
-_Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-_Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 _Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-_Severity = Annotated[int, Field(ge=1, le=5)]
 
 
 class Runbook(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: _Id
-    title: _Text
+    id: ContentId
+    title: Text
     tags: list[_Tag] = []
-    severities: list[_Severity] = []
+    severities: list[Severity] = []
     summary: str = ""
     #: The Markdown after the front matter (not written in the front matter itself).
     body: str = Field(default="", exclude=True)

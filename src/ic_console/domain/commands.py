@@ -3,6 +3,9 @@ and either returns the events to record or raises a `DomainError` saying what to
 
 Commands never write anything; the store appends what they return. The TUI, the CLI and any
 bot build the same command objects, so every face of the product obeys the same rules.
+
+Why it is one long module: one short class per command, side by side, is the whole list of what
+a person can ask for; each class is a few lines of rules read next to its neighbours' rules.
 """
 
 from __future__ import annotations
@@ -260,7 +263,9 @@ class VacateRole(Command):
         if self.role.single:
             holder = state.holder(self.role)
             if holder is None:
-                raise DomainError(f"Nobody is the {self.role.label}.")
+                raise DomainError(
+                    f"Nobody is the {self.role.label}: there is no one to stand down."
+                )
             if self.name is not None and clean_name(self.name).casefold() != holder.casefold():
                 raise DomainError(f"{self.name} is not the {self.role.label}; {holder} is.")
             return [ev.RoleVacated(role=self.role, name=holder)]

@@ -10,6 +10,9 @@ For every payload type this module says, in one place:
 Some words need the past: "Task 3 (Sam: check the replica) done" needs task 3's owner and text,
 "accepted over 1 objection" needs the objections. A `Narrator` keeps that little history as it
 describes events in log order. A payload type without an entry here fails a test.
+
+Why it is one long module: one entry per event type, side by side, is the point of it; a new
+event type is described here, next to the others, or a test fails.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ic_console.domain import events as ev
-from ic_console.domain.describe import Narrator
+from ic_console.domain.describe import SCRIBE_KINDS, Narrator
 
 #: The label shown in the kind column for each kind of row.
 KIND_LABELS = {
@@ -44,7 +44,7 @@ class LogRow:
 
     @property
     def system(self) -> bool:
-        return self.kind not in {"note", "action", "status", "followup"}
+        return self.kind not in SCRIBE_KINDS
 
     @property
     def when(self) -> datetime:

@@ -142,6 +142,7 @@ def current_situations(
     `cadence` is the stakeholder-update cadence by severity (the default scale when None);
     `me` is the person at this terminal, who speaks when nobody is in command yet.
     The last item is always a calm one (a status check), so there is always something to say.
+    Long on purpose: the checks run in order of urgency, read top to bottom in one place.
     """
     common = _common_values(state, now, me)
     if not state.declared or state.ic is None:

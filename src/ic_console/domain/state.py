@@ -15,7 +15,6 @@ from typing import Any
 from ic_console.domain import events as ev
 from ic_console.domain.model import (
     DEFAULT_CADENCE,
-    ROTATE_AFTER,
     Audience,
     DecisionStatus,
     LogKind,
@@ -25,101 +24,14 @@ from ic_console.domain.model import (
     TaskStatus,
 )
 
-
-@dataclass(slots=True)
-class Participant:
-    name: str
-    joined_at: datetime
-    released_at: datetime | None = None
-    #: Earlier stints on the call, for people who were released and came back.
-    earlier: list[tuple[datetime, datetime]] = field(default_factory=list)
-
-    @property
-    def on_call(self) -> bool:
-        return self.released_at is None
-
-    def time_on_call(self, now: datetime) -> timedelta:
-        """Length of the current (or last) stint: what matters for fatigue."""
-        end = self.released_at or now
-        return max(timedelta(0), end - self.joined_at)
-
-    def should_rotate(self, now: datetime) -> bool:
-        return self.on_call and self.time_on_call(now) >= ROTATE_AFTER
-
-
-@dataclass(slots=True)
-class RoleStint:
-    role: Role
-    name: str
-    start: datetime
-    end: datetime | None = None
-
-
-@dataclass(slots=True)
-class Task:
-    number: int
-    owner: str
-    text: str
-    assigned_at: datetime
-    assigned_by: str
-    timebox: timedelta
-    deadline: datetime
-    status: TaskStatus = TaskStatus.OPEN
-    acknowledged_at: datetime | None = None
-    closed_at: datetime | None = None
-    extensions: int = 0
-    reassignments: int = 0
-
-    @property
-    def is_open(self) -> bool:
-        return self.status is TaskStatus.OPEN
-
-    def remaining(self, now: datetime) -> timedelta:
-        """Time left in the timebox; negative once it has run out."""
-        return self.deadline - now
-
-    def is_overdue(self, now: datetime) -> bool:
-        return self.is_open and now >= self.deadline
-
-
-@dataclass(slots=True)
-class Objection:
-    by: str
-    text: str
-    at: datetime
-
-
-@dataclass(slots=True)
-class Decision:
-    number: int
-    text: str
-    proposed_by: str
-    proposed_at: datetime
-    status: DecisionStatus = DecisionStatus.OPEN
-    objections: list[Objection] = field(default_factory=list)
-    closed_at: datetime | None = None
-
-
-@dataclass(slots=True)
-class LogEntry:
-    seq: int
-    recorded_at: datetime
-    author: str
-    kind: LogKind
-    text: str
-    occurred_at: datetime | None = None
-
-    @property
-    def when(self) -> datetime:
-        return self.occurred_at or self.recorded_at
-
-
-@dataclass(slots=True)
-class StakeholderUpdate:
-    audience: Audience
-    text: str
-    at: datetime
-    by: str
+# The records are named from here too: whoever reads a state reads its records.
+from ic_console.domain.records import Decision as Decision
+from ic_console.domain.records import LogEntry as LogEntry
+from ic_console.domain.records import Objection as Objection
+from ic_console.domain.records import Participant as Participant
+from ic_console.domain.records import RoleStint as RoleStint
+from ic_console.domain.records import StakeholderUpdate as StakeholderUpdate
+from ic_console.domain.records import Task as Task
 
 
 @dataclass(slots=True)
@@ -365,22 +277,23 @@ def _task_reassigned(state: IncidentState, data: ev.TaskReassigned, event: ev.Ev
     task.reassignments += 1
 
 
+def _settle_task(state: IncidentState, number: int, status: TaskStatus, at: datetime) -> None:
+    """Close a task (done, cancelled) at `at`, or open it again."""
+    task = state.tasks[number]
+    task.status = status
+    task.closed_at = None if status is TaskStatus.OPEN else at
+
+
 def _task_done(state: IncidentState, data: ev.TaskDone, event: ev.Event) -> None:
-    task = state.tasks[data.number]
-    task.status = TaskStatus.DONE
-    task.closed_at = event.at
+    _settle_task(state, data.number, TaskStatus.DONE, event.at)
 
 
 def _task_cancelled(state: IncidentState, data: ev.TaskCancelled, event: ev.Event) -> None:
-    task = state.tasks[data.number]
-    task.status = TaskStatus.CANCELLED
-    task.closed_at = event.at
+    _settle_task(state, data.number, TaskStatus.CANCELLED, event.at)
 
 
 def _task_reopened(state: IncidentState, data: ev.TaskReopened, event: ev.Event) -> None:
-    task = state.tasks[data.number]
-    task.status = TaskStatus.OPEN
-    task.closed_at = None
+    _settle_task(state, data.number, TaskStatus.OPEN, event.at)
 
 
 def _task_unacknowledged(
@@ -404,22 +317,25 @@ def _objection(state: IncidentState, data: ev.ObjectionRaised, event: ev.Event) 
     state.decisions[data.number].objections.append(Objection(data.by, data.text, event.at))
 
 
+def _settle_decision(
+    state: IncidentState, number: int, status: DecisionStatus, at: datetime
+) -> None:
+    """Close a decision (accepted, withdrawn) at `at`, or open it again."""
+    decision = state.decisions[number]
+    decision.status = status
+    decision.closed_at = None if status is DecisionStatus.OPEN else at
+
+
 def _decision_accepted(state: IncidentState, data: ev.DecisionAccepted, event: ev.Event) -> None:
-    decision = state.decisions[data.number]
-    decision.status = DecisionStatus.ACCEPTED
-    decision.closed_at = event.at
+    _settle_decision(state, data.number, DecisionStatus.ACCEPTED, event.at)
 
 
 def _decision_withdrawn(state: IncidentState, data: ev.DecisionWithdrawn, event: ev.Event) -> None:
-    decision = state.decisions[data.number]
-    decision.status = DecisionStatus.WITHDRAWN
-    decision.closed_at = event.at
+    _settle_decision(state, data.number, DecisionStatus.WITHDRAWN, event.at)
 
 
 def _decision_reopened(state: IncidentState, data: ev.DecisionReopened, event: ev.Event) -> None:
-    decision = state.decisions[data.number]
-    decision.status = DecisionStatus.OPEN
-    decision.closed_at = None
+    _settle_decision(state, data.number, DecisionStatus.OPEN, event.at)
 
 
 def _log_added(state: IncidentState, data: ev.LogEntryAdded, event: ev.Event) -> None:

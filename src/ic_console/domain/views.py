@@ -20,15 +20,15 @@ from ic_console.domain.model import (
     Status,
     severity_label,
 )
-from ic_console.domain.state import (
+from ic_console.domain.records import (
     Decision,
-    IncidentState,
     LogEntry,
     Participant,
     RoleStint,
     StakeholderUpdate,
     Task,
 )
+from ic_console.domain.state import IncidentState
 
 #: Version of the view layout below. Raise it only when a field changes meaning or goes away.
 VIEW_VERSION = 1

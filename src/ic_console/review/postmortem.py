@@ -8,22 +8,14 @@ same draft.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from functools import cached_property
+from datetime import UTC, datetime, timedelta
 
-from ic_console.domain.events import Event
-from ic_console.domain.model import ROTATE_AFTER, LogKind, Status, severity_label
-from ic_console.domain.parse import split_kind_prefix
-from ic_console.domain.state import IncidentState
+from ic_console.domain.model import Status, severity_label
 from ic_console.review.checks import (
     ACTION_EXAMPLE,
-    BlameChecker,
-    BlameFinding,
-    Finding,
-    check_action_item,
 )
 from ic_console.review.document import (
+    Block,
     Bullets,
     Document,
     Em,
@@ -36,130 +28,16 @@ from ic_console.review.document import (
     Strong,
     Table,
 )
-from ic_console.review.duedate import DuePolicy, describe_policy, due_date
-from ic_console.review.metrics import Cadence, Metrics, compute_metrics
-from ic_console.review.text import duration, one_line, utc, utc_short
-from ic_console.review.timeline import TimelineEntry, build_timeline
+from ic_console.review.duedate import describe_policy
+from ic_console.review.metrics import Metrics
 
-
-@dataclass(frozen=True, slots=True)
-class ActionItem:
-    """A follow-up raised during the incident, drafted as an action item."""
-
-    summary: str
-    description: str
-    owner: str
-    due: date | None
-    raised_by: str
-    raised_at: datetime
-    seq: int
-    findings: tuple[Finding, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class BlameNote:
-    where: str
-    finding: BlameFinding
-
-
-class Review:
-    """Everything the exports are made of, each part computed once and only when asked for
-    (the CSV of action items needs neither the timeline nor the metrics)."""
-
-    def __init__(
-        self,
-        events: Sequence[Event],
-        state: IncidentState,
-        *,
-        policy: DuePolicy | None = None,
-        cadence: Cadence | None = None,
-    ) -> None:
-        self.events = events
-        self.state = state
-        self.policy = policy or DuePolicy()
-        self.cadence = cadence
-
-    @cached_property
-    def metrics(self) -> Metrics:
-        return compute_metrics(self.events, cadence=self.cadence, state=self.state)
-
-    @cached_property
-    def timeline(self) -> list[TimelineEntry]:
-        return build_timeline(self.events)
-
-    @cached_property
-    def action_items(self) -> list[ActionItem]:
-        return action_items(self.state)
-
-    @cached_property
-    def blame(self) -> list[BlameNote]:
-        return blame_notes(self.state)
-
-    @cached_property
-    def due(self) -> date | None:
-        """The postmortem due date, by the highest severity reached; None while active."""
-        if self.state.status is Status.ACTIVE:
-            return None
-        return due_date(self.state.resolved_at, self.metrics.highest_severity, self.policy)
-
-
-def action_items(state: IncidentState) -> list[ActionItem]:
-    """Follow-up log entries, and any entry that starts with a follow-up prefix ("TODO:",
-    "f:", "follow-up:", the log line's own), as draft action items."""
-    items: list[ActionItem] = []
-    for entry in state.log:
-        prefixed, rest = split_kind_prefix(entry.text.lstrip())
-        if entry.kind is not LogKind.FOLLOWUP and prefixed is not LogKind.FOLLOWUP:
-            continue
-        body = (rest if prefixed is LogKind.FOLLOWUP else entry.text).strip() or entry.text
-        summary = one_line(body, 120)
-        description = (
-            f"{body}\n\nRaised during incident {state.incident_id} ({state.title}) "
-            f"by {entry.author} at {utc(entry.when)}."
-        )
-        items.append(
-            ActionItem(
-                summary=summary,
-                description=description,
-                owner="",
-                due=None,
-                raised_by=entry.author,
-                raised_at=entry.when,
-                seq=entry.seq,
-                findings=tuple(check_action_item(body)),
-            )
-        )
-    return items
-
-
-def blame_notes(state: IncidentState) -> list[BlameNote]:
-    """Sentences anywhere in the record that name a person as a cause."""
-    checker = BlameChecker(state.participants)
-    sources: list[tuple[str, str]] = [
-        (f"log entry {e.seq} ({e.kind.value}, {e.author})", e.text) for e in state.log
-    ]
-    sources += [(f"decision {d.number}", d.text) for d in state.decisions.values()]
-    sources += [
-        (f"objection to decision {d.number} by {o.by}", o.text)
-        for d in state.decisions.values()
-        for o in d.objections
-    ]
-    sources += [(f"task {t.number}", t.text) for t in state.tasks.values()]
-    sources += [(f"{u.audience.value} update by {u.by}", u.text) for u in state.updates]
-    return [BlameNote(where, finding) for where, text in sources for finding in checker.check(text)]
-
-
-def build_review(
-    events: Sequence[Event],
-    state: IncidentState,
-    *,
-    policy: DuePolicy | None = None,
-    cadence: Cadence | None = None,
-) -> Review:
-    return Review(events, state, policy=policy, cadence=cadence)
-
-
-# -- the draft ---------------------------------------------------------------------------------
+# Imported from here by the exports and the review screen.
+from ic_console.review.observations import observations as observations
+from ic_console.review.observations import response_rows as response_rows
+from ic_console.review.parts import Review as Review
+from ic_console.review.parts import build_review as build_review
+from ic_console.review.text import duration, utc, utc_short
+from ic_console.review.timeline import TimelineEntry
 
 
 def _due_text(review: Review) -> Parts:
@@ -172,84 +50,32 @@ def _due_text(review: Review) -> Parts:
     return (Strong(review.due.isoformat()), f" ({how})")
 
 
-def response_rows(m: Metrics) -> list[tuple[str, str]]:
-    """The headline response figures as (measure, value) rows."""
-    rows = [
-        ("Declaration to an Incident Commander", duration(m.to_ic, missing="never named")),
-        ("Declaration to a Deputy", duration(m.to_deputy, missing="never named")),
-        ("Declaration to a Scribe", duration(m.to_scribe, missing="never named")),
-        (
-            "Declaration to the first stakeholder update",
-            duration(m.to_first_update, missing="none"),
-        ),
-        ("Declaration to mitigation (resolve phase)", duration(m.to_mitigation)),
-        ("Declaration to resolution", duration(m.to_resolution, missing="not yet resolved")),
-        ("Total duration (first known sign to resolution)", duration(m.total_duration)),
-    ]
-    if m.detection_lag is not None:
-        rows.append(("First known sign before the declaration", duration(m.detection_lag)))
-    rows += [
-        ("Tasks assigned", str(len(m.tasks))),
-        ("Tasks never acknowledged", str(len(m.unacknowledged))),
-        ("Tasks that ran past their timebox", str(len(m.overrun_tasks))),
-        ("Decisions taken (accepted / proposed)", _decisions_count(m)),
-        ("Objections raised", str(m.objections)),
-        ("Severity changes", str(len(m.severity_changes))),
-        ("Command handovers", str(len(m.handovers))),
-        ("Stakeholder updates posted", str(m.updates_posted)),
-        ("Gaps between updates longer than the cadence", str(len(m.update_gaps))),
-    ]
-    return rows
-
-
-def _decisions_count(m: Metrics) -> str:
-    accepted = sum(d.status.value == "accepted" for d in m.decisions)
-    return f"{accepted} / {len(m.decisions)}"
-
-
-def observations(m: Metrics) -> list[str]:
-    """Facts about the response worth discussing, in plain sentences."""
-    notes: list[str] = []
-    for label, value in (("Incident Commander", m.to_ic), ("Deputy", m.to_deputy)):
-        if value is None:
-            notes.append(f"No {label} was named.")
-    if m.to_scribe is None:
-        notes.append("No Scribe was named; the timeline may have gaps.")
-    if m.to_first_update is None:
-        notes.append("No stakeholder update was posted.")
-    for task in m.overrun_tasks:
-        notes.append(
-            f"Task {task.number} ({task.owner}) spent {duration(task.overrun)} past its timebox "
-            "before a follow-up."
-        )
-    for task in m.unacknowledged:
-        notes.append(f"Task {task.number} ({task.owner}) was never acknowledged.")
-    for gap in m.update_gaps:
-        start = (
-            "the declaration" if gap.from_declaration else f"the update at {utc_short(gap.start)}"
-        )
-        notes.append(
-            f"{duration(gap.length)} without a stakeholder update after {start} "
-            f"(cadence {duration(gap.cadence)})."
-        )
-    for person in m.people:
-        if person.past_rotation_point:
-            notes.append(
-                f"{person.name} was on the call for {duration(person.longest_stretch)} without "
-                f"rotating out (rotation is advised after about {duration(ROTATE_AFTER)})."
-            )
-    return notes
-
-
 def build_postmortem(review: Review) -> Document:
-    """The Markdown/HTML draft of the postmortem."""
+    """The Markdown/HTML draft of the postmortem, in the template's order of sections."""
+    doc = Document(f"Postmortem: {review.state.title}")
+    for section in (
+        _facts,
+        _story,
+        _responders,
+        _figures,
+        _decisions,
+        _how_we_did,
+        _action_items,
+        _messaging,
+        _blame,
+    ):
+        doc.add(*section(review))
+    return doc
+
+
+def _facts(review: Review) -> list[Block]:
+    """The fields at the top: what, when, who, and when the postmortem is due."""
     m = review.metrics
     state = review.state
-    doc = Document(f"Postmortem: {state.title}")
     status = m.status.value
     if m.status is Status.ACTIVE:
         status += f" (figures as of the last event, {utc(m.as_of)})"
-    doc.add(
+    return [
         Fields(
             (
                 ("Incident", (state.incident_id,)),
@@ -264,11 +90,18 @@ def build_postmortem(review: Review) -> Document:
                 ("Meeting date", (Em("to be set (30 to 60 minutes, with a facilitator)"),)),
                 ("Call recording", (Em("link"),)),
             )
-        ),
+        )
+    ]
+
+
+def _story(review: Review) -> list[Block]:
+    """Summary, what happened, impact, contributing factors and resolution."""
+    m = review.metrics
+    return [
         Heading(2, "Summary"),
         Para(
             (
-                f"{state.title}. The incident was declared at {utc(m.declared_at)} as "
+                f"{review.state.title}. The incident was declared at {utc(m.declared_at)} as "
                 f"{severity_label(_declared_severity(review))}",
                 f", reached {severity_label(m.highest_severity)}"
                 if m.highest_severity != _declared_severity(review)
@@ -306,6 +139,12 @@ def build_postmortem(review: Review) -> Document:
             )
         ),
         Prompt("What fixed it, and how was the fix verified?"),
+    ]
+
+
+def _responders(review: Review) -> list[Block]:
+    """Who was on the call, and the timeline worked forwards."""
+    return [
         Heading(2, "Responders"),
         Table(
             ("Name", "Roles", "Time on the call", "Longest stretch"),
@@ -316,7 +155,7 @@ def build_postmortem(review: Review) -> Document:
                     duration(p.time_on_call),
                     duration(p.longest_stretch),
                 )
-                for p in m.people
+                for p in review.metrics.people
             ),
         ),
         Heading(2, "Timeline (UTC)"),
@@ -327,99 +166,111 @@ def build_postmortem(review: Review) -> Document:
             )
         ),
         Table(("Time (UTC)", "Who", "What", "Recorded"), tuple(_timeline_rows(review.timeline))),
+    ]
+
+
+def _figures(review: Review) -> list[Block]:
+    """The response metrics, then the tasks, severity changes and handovers behind them."""
+    m = review.metrics
+    blocks: list[Block] = [
         Heading(2, "Response metrics"),
         Table(("Measure", "Value"), tuple(response_rows(m))),
-    )
+    ]
     if m.tasks:
-        doc.add(
-            Heading(3, "Tasks"),
-            Table(
+        blocks += [Heading(3, "Tasks"), _task_table(m)]
+    if m.severity_changes or m.handovers:
+        blocks += [Heading(3, "Severity changes and handovers"), _changes_of_hands(m)]
+    return blocks
+
+
+def _task_table(m: Metrics) -> Table:
+    return Table(
+        ("#", "Owner", "Task", "Timebox", "Extensions", "Overrun", "Acknowledged", "Outcome"),
+        tuple(
+            (
+                str(t.number),
+                t.owner,
+                t.text,
+                duration(t.timebox),
+                ", ".join(f"+{duration(x.timebox)}" for x in t.extensions) or "-",
+                duration(t.overrun) if t.overrun else "-",
+                duration(t.time_to_acknowledge, missing="never") if t.acknowledged_at else "never",
+                t.status.value,
+            )
+            for t in m.tasks
+        ),
+    )
+
+
+def _changes_of_hands(m: Metrics) -> Bullets:
+    """Severity changes and command handovers, in the order they happened."""
+    items: list[tuple[datetime, Item]] = [
+        (
+            c.at,
+            Item(
                 (
-                    "#",
-                    "Owner",
-                    "Task",
-                    "Timebox",
-                    "Extensions",
-                    "Overrun",
-                    "Acknowledged",
-                    "Outcome",
-                ),
-                tuple(
-                    (
-                        str(t.number),
-                        t.owner,
-                        t.text,
-                        duration(t.timebox),
-                        ", ".join(f"+{duration(x.timebox)}" for x in t.extensions) or "-",
-                        duration(t.overrun) if t.overrun else "-",
-                        duration(t.time_to_acknowledge, missing="never")
-                        if t.acknowledged_at
-                        else "never",
-                        t.status.value,
-                    )
-                    for t in m.tasks
-                ),
+                    f"{utc_short(c.at)}: {severity_label(c.previous)} to "
+                    f"{severity_label(c.severity)} by {c.by}",
+                )
             ),
         )
-    if m.severity_changes or m.handovers:
-        doc.add(Heading(3, "Severity changes and handovers"))
-        items: list[tuple[datetime, Item]] = [
-            (
-                c.at,
-                Item(
-                    (
-                        f"{utc_short(c.at)}: {severity_label(c.previous)} to "
-                        f"{severity_label(c.severity)} by {c.by}",
-                    )
-                ),
-            )
-            for c in m.severity_changes
-        ]
-        items += [
-            (
-                h.at,
-                Item(
-                    (
-                        f"{utc_short(h.at)}: command handed over from {h.previous} to {h.name}"
-                        + (f" after {duration(h.held_for)}" if h.held_for is not None else ""),
-                    )
-                ),
-            )
-            for h in m.handovers
-        ]
-        doc.add(Bullets(tuple(item for _, item in sorted(items, key=lambda pair: pair[0]))))
-    doc.add(Heading(2, "Decisions"))
-    if m.decisions:
-        doc.add(
-            Bullets(
-                tuple(
-                    Item(
-                        (
-                            Strong(f"Decision {d.number}"),
-                            f" ({d.status.value}"
-                            + (f" after {duration(d.time_to_decide)}" if d.time_to_decide else "")
-                            + f", proposed by {d.proposed_by} at {utc_short(d.proposed_at)}): ",
-                            d.text,
-                        ),
-                        tuple((f"Objection from {o.by}: ", o.text) for o in d.objections),
-                    )
-                    for d in m.decisions
+        for c in m.severity_changes
+    ]
+    items += [
+        (
+            h.at,
+            Item(
+                (
+                    f"{utc_short(h.at)}: command handed over from {h.previous} to {h.name}"
+                    + (f" after {duration(h.held_for)}" if h.held_for is not None else ""),
                 )
-            )
+            ),
         )
-    else:
-        doc.add(Para(("No decisions were recorded.",)))
-    doc.add(
+        for h in m.handovers
+    ]
+    return Bullets(tuple(item for _, item in sorted(items, key=lambda pair: pair[0])))
+
+
+def _decisions(review: Review) -> list[Block]:
+    decisions = review.metrics.decisions
+    if not decisions:
+        return [Heading(2, "Decisions"), Para(("No decisions were recorded.",))]
+    return [
+        Heading(2, "Decisions"),
+        Bullets(
+            tuple(
+                Item(
+                    (
+                        Strong(f"Decision {d.number}"),
+                        f" ({d.status.value}"
+                        + (f" after {duration(d.time_to_decide)}" if d.time_to_decide else "")
+                        + f", proposed by {d.proposed_by} at {utc_short(d.proposed_at)}): ",
+                        d.text,
+                    ),
+                    tuple((f"Objection from {o.by}: ", o.text) for o in d.objections),
+                )
+                for d in decisions
+            )
+        ),
+    ]
+
+
+def _how_we_did(review: Review) -> list[Block]:
+    blocks: list[Block] = [
         Heading(2, "How did we do"),
         Heading(3, "What went well"),
         Prompt("What helped? Keep doing it."),
         Heading(3, "What went badly"),
         Prompt("What got in the way? Start from the observations below."),
-    )
-    notes = observations(m)
+    ]
+    notes = observations(review.metrics)
     if notes:
-        doc.add(Bullets(tuple(Item((note,)) for note in notes)))
-    doc.add(
+        blocks.append(Bullets(tuple(Item((note,)) for note in notes)))
+    return blocks
+
+
+def _action_items(review: Review) -> list[Block]:
+    blocks: list[Block] = [
         Heading(2, "Action items"),
         Para(
             (
@@ -428,28 +279,31 @@ def build_postmortem(review: Review) -> Document:
                 ACTION_EXAMPLE,
             )
         ),
-    )
-    if review.action_items:
-        doc.add(
-            Bullets(
-                tuple(
-                    Item(
-                        (
-                            item.summary,
-                            Em(f" (raised by {item.raised_by} at {utc_short(item.raised_at)})"),
-                        ),
-                        tuple(
-                            (Strong("Check: "), f.problem, " ", Em(f.advice)) for f in item.findings
-                        ),
-                    )
-                    for item in review.action_items
-                ),
-                checkboxes=True,
-            )
+    ]
+    if not review.action_items:
+        blocks.append(Prompt("No follow-up items were logged during the incident; add them here."))
+        return blocks
+    blocks.append(
+        Bullets(
+            tuple(
+                Item(
+                    (
+                        item.summary,
+                        Em(f" (raised by {item.raised_by} at {utc_short(item.raised_at)})"),
+                    ),
+                    tuple((Strong("Check: "), f.problem, " ", Em(f.advice)) for f in item.findings),
+                )
+                for item in review.action_items
+            ),
+            checkboxes=True,
         )
-    else:
-        doc.add(Prompt("No follow-up items were logged during the incident; add them here."))
-    doc.add(
+    )
+    return blocks
+
+
+def _messaging(review: Review) -> list[Block]:
+    m = review.metrics
+    return [
         Heading(2, "Messaging"),
         Heading(3, "Internal note"),
         Prompt("A short summary for the company: what happened, the impact, what we are doing."),
@@ -465,28 +319,32 @@ def build_postmortem(review: Review) -> Document:
         Prompt("Two or three sentences in plain language; say service disruption, not outage."),
         Para((Strong("What happened: "), Em("what customers saw, and for how long."))),
         Para((Strong("What we are doing: "), Em("the changes that stop it happening again."))),
-    )
-    if review.blame:
-        doc.add(
-            Heading(2, "Review notes: blameless wording"),
-            Para(
-                (
-                    "These sentences in the record name a person as a cause. Where they reach "
-                    "the postmortem, rewrite them to say what happened and how the system "
-                    "allowed it.",
+    ]
+
+
+def _blame(review: Review) -> list[Block]:
+    """Notes on sentences that name a person as a cause; none when there are none."""
+    if not review.blame:
+        return []
+    return [
+        Heading(2, "Review notes: blameless wording"),
+        Para(
+            (
+                "These sentences in the record name a person as a cause. Where they reach "
+                "the postmortem, rewrite them to say what happened and how the system "
+                "allowed it.",
+            )
+        ),
+        Bullets(
+            tuple(
+                Item(
+                    (Strong(f"{note.where}: "), f'"{note.finding.sentence}"'),
+                    ((note.finding.problem,),),
                 )
-            ),
-            Bullets(
-                tuple(
-                    Item(
-                        (Strong(f"{note.where}: "), f'"{note.finding.sentence}"'),
-                        ((note.finding.problem,),),
-                    )
-                    for note in review.blame
-                )
-            ),
-        )
-    return doc
+                for note in review.blame
+            )
+        ),
+    ]
 
 
 def _declared_severity(review: Review) -> int:

@@ -1,0 +1,251 @@
+"""What the incident verbs share: reading their words, opening the incident, speaking to a person.
+
+Verbs that act on an incident take an optional leading ID; it may be left out when exactly one
+incident is active. Because argparse cannot tell an optional leading positional from the ones
+after it, those verbs take their positionals as one list and decide by count (or by the sub-verb
+word, for `task` and `decide`) whether the first one is an ID.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from ic_console.cli import Context, Handler, UsageError, lazy_import, verb
+from ic_console.domain import parse
+from ic_console.domain.durations import format_duration, parse_duration
+from ic_console.domain.errors import DomainError
+from ic_console.domain.model import Status, severity_label
+from ic_console.domain.text import literal
+
+if TYPE_CHECKING:
+    from ic_console.domain import commands as cmd
+    from ic_console.domain import describe as words
+    from ic_console.domain import events as ev
+    from ic_console.domain.state import IncidentState
+    from ic_console.store.incident import IncidentStore
+
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    # Loaded on first use: `ic --help` never builds the pydantic models behind the verbs.
+    cmd = lazy_import("ic_console.domain.commands")
+    words = lazy_import("ic_console.domain.describe")
+    ev = lazy_import("ic_console.domain.events")
+
+NUMBER = re.compile(r"^#?(\d{1,9})$")
+
+#: The verb modules take these from here, the domain modules included (loaded lazily).
+__all__ = [
+    "ID_EPILOG",
+    "NUMBER",
+    "cmd",
+    "due_phrase",
+    "ev",
+    "expect",
+    "joined_prefix",
+    "local",
+    "next_update_phrase",
+    "number_of",
+    "open_store",
+    "payloads",
+    "quote_hint",
+    "run",
+    "say",
+    "say_json",
+    "severity_of",
+    "split_id",
+    "split_sub",
+    "timebox_of",
+    "usage_of",
+    "warn",
+    "words",
+    "words_verb",
+]
+
+
+ID_EPILOG = (
+    "ID may be left out when exactly one incident is active. "
+    "Quote names and text that contain spaces."
+)
+
+
+def words_verb(
+    sub: SubParsers, name: str, handler: Handler, help_text: str, usage: str, epilog: str = ""
+) -> argparse.ArgumentParser:
+    """A verb whose positionals arrive as one list, the first maybe an incident id."""
+    parser = verb(
+        sub, name, handler, help_text, usage=usage, epilog=f"{epilog} {ID_EPILOG}".strip()
+    )
+    # "*" so that a missing word gets our one-line message, not argparse's usage block.
+    parser.add_argument("words", nargs="*", metavar="ARG", help=argparse.SUPPRESS)
+    # Words after an option (`ic task assign Sam --in 5m "check it"`) join this list in main().
+    parser.set_defaults(stray_words="words", usage_text=usage)
+    return parser
+
+
+# -- shared helpers ----------------------------------------------------------------------------
+
+
+def split_id(args: argparse.Namespace, needed: int) -> tuple[str | None, list[str]]:
+    """`needed` words, or one more whose first is the incident id."""
+    words: list[str] = list(args.words)
+    usage = usage_of(args)
+    if len(words) == needed:
+        return None, words
+    if len(words) == needed + 1:
+        return words[0], words[1:]
+    if len(words) < needed:
+        raise UsageError(f"Something is missing. Usage: {usage}")
+    raise UsageError(f"Too many words: put text with spaces in quotes. Usage: {usage}")
+
+
+def split_sub(
+    args: argparse.Namespace, choices: Sequence[str], what: str
+) -> tuple[str | None, str, list[str]]:
+    """For `task` and `decide`: the optional id, the sub-verb, and the words after it."""
+    words: list[str] = list(args.words)
+    lowered = [word.lower() for word in words]
+    if lowered and lowered[0] in choices:
+        return None, lowered[0], words[1:]
+    if len(words) >= 2 and lowered[1] in choices:
+        if len(words) == 2 and NUMBER.match(words[0]):
+            # `ic task 3 done`: the number said first, as people often do.
+            raise UsageError(
+                f"Put the {what} number after the verb: ic {args.verb} {lowered[1]} {words[0]}."
+            )
+        return words[0], lowered[1], words[2:]
+    raise UsageError(
+        f"Say what to do with the {what}: one of {', '.join(choices)}. Usage: {usage_of(args)}"
+    )
+
+
+def usage_of(args: argparse.Namespace) -> str:
+    text: str = getattr(args, "usage_text", "")
+    return " | ".join(line.strip() for line in text.splitlines())
+
+
+def expect(words: list[str], count: int, usage: str) -> None:
+    if len(words) < count:
+        raise UsageError(f"Something is missing. Usage: {usage}")
+    if len(words) > count:
+        raise UsageError(f"Too many words: put text with spaces in quotes. Usage: {usage}")
+
+
+def number_of(text: str, what: str) -> int:
+    """Tasks and decisions are numbered 1, 2, 3... as they are said aloud."""
+    match = NUMBER.match(text.strip())
+    if not match:
+        raise UsageError(
+            f'"{text}" is not a {what} number: give the number, like 3 (`ic show` lists them).'
+        )
+    return int(match.group(1))
+
+
+def severity_of(text: str) -> int:
+    """A severity number or name; the config's names are read only when the text is no number."""
+    try:
+        return parse.parse_severity(text)
+    except DomainError:
+        from ic_console.content.config import load_config
+
+        config, _problems = load_config()
+        names = {level: info.name for level, info in config.severities.items()}
+        return parse.parse_severity(text, names)
+
+
+def timebox_of(text: str | None) -> timedelta | None:
+    return parse_duration(text) if text is not None else None
+
+
+def local(when: datetime, now: datetime) -> str:
+    """A time in the local zone, with the zone's name, and the date when it is not today."""
+    here = when.astimezone()
+    zone = here.tzname() or ""
+    if here.date() == now.astimezone().date():
+        return f"{here:%H:%M} {zone}".strip()
+    return f"{here:%Y-%m-%d %H:%M} {zone}".strip()
+
+
+def due_phrase(deadline: datetime, now: datetime) -> str:
+    """ "due in 5m (14:05 UTC)", or "overdue by 2m (was due 14:05 UTC)"."""
+    if now >= deadline:
+        return f"overdue by {format_duration(now - deadline)} (was due {local(deadline, now)})"
+    return f"due in {format_duration(deadline - now)} ({local(deadline, now)})"
+
+
+def say(ctx: Context, text: str) -> None:
+    """One line for a person: stored text in it can never act on their terminal."""
+    print(literal(text), file=ctx.out)
+
+
+def say_json(ctx: Context, data: object) -> None:
+    """JSON escapes control characters itself, and must reach a program unchanged."""
+    print(json.dumps(data, indent=2, ensure_ascii=False), file=ctx.out)
+
+
+def warn(ctx: Context, text: str) -> None:
+    print(f"ic: {literal(text)}", file=ctx.err)
+
+
+def open_store(
+    ctx: Context, given: str | None, *, hint: str = "", read_only: bool = False
+) -> IncidentStore:
+    """The incident named, or the only active one; store notices go to stderr.
+
+    `read_only` for verbs that only look: then nothing on disk is changed, not even repaired.
+    """
+    from ic_console.store.incident import IncidentStore, StoreError, resolve_incident_id
+
+    try:
+        incident_id = resolve_incident_id(ctx.home, given)
+    except (DomainError, StoreError) as error:
+        if given is not None and hint:
+            raise UsageError(f"{error} {hint}") from None
+        raise
+    store = IncidentStore.open(
+        ctx.home, incident_id, clock=ctx.clock, actor=ctx.actor, read_only=read_only
+    )
+    for notice in store.notices:
+        warn(ctx, notice.message)
+    return store
+
+
+def run(
+    ctx: Context, given: str | None, command: cmd.Command, *, hint: str = ""
+) -> tuple[IncidentStore, list[ev.Event]]:
+    store = open_store(ctx, given, hint=hint)
+    return store, store.execute(command)
+
+
+def payloads(events: list[ev.Event]) -> list[ev.Payload]:
+    return [event.data for event in events]
+
+
+def joined_prefix(events: list[ev.Event]) -> str:
+    """ "Sam joined the call. " when a command put someone on the call on the way."""
+    return "".join(
+        f"{words.describe(data).said} "
+        for data in payloads(events)
+        if isinstance(data, ev.ParticipantJoined)
+    )
+
+
+def quote_hint(verb_name: str, words: list[str]) -> str:
+    """For a first word that is no incident: maybe it was part of an unquoted name or text."""
+    joined = " ".join(words)
+    if len(joined) > 60:
+        return ""  # a paste, not a name typed without quotes: the hint would only repeat it
+    return f'If "{joined}" is one name or text, quote it: ic {verb_name} "{joined}".'
+
+
+def next_update_phrase(state: IncidentState, now: datetime) -> str:
+    due = state.next_update_due()
+    if due is None:
+        if state.status is not Status.ACTIVE:
+            return f"none (the incident is {state.status.value})"
+        return f"none scheduled at {severity_label(state.severity)}"
+    return due_phrase(due, now)

@@ -1,0 +1,116 @@
+"""People and roles: `ic join`, `release`, `role` (and `role --vacate`) and `handover`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from ic_console.cli import EXIT_OK, Context
+from ic_console.cli.common import (
+    cmd,
+    ev,
+    joined_prefix,
+    payloads,
+    quote_hint,
+    run,
+    say,
+    split_id,
+    words,
+    words_verb,
+)
+from ic_console.domain.errors import DomainError
+from ic_console.domain.model import Role
+
+if TYPE_CHECKING:
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def register(sub: SubParsers) -> None:
+    """Add `join`, `release`, `role` and `handover` to `ic`."""
+    words_verb(sub, "join", _join, "put a person on the call", "ic join [ID] NAME")
+    words_verb(sub, "release", _release, "let a person go", "ic release [ID] NAME")
+    p = words_verb(
+        sub,
+        "role",
+        _role,
+        "give a person a role, or leave it empty: " + ", ".join(role.value for role in Role),
+        "ic role [ID] ROLE NAME\n       ic role [ID] ROLE [NAME] --vacate",
+        "--vacate stands the holder down (they stay on the call); NAME is needed for a Subject "
+        "Matter Expert, as there may be several. The Incident Commander's role is handed over "
+        "instead.",
+    )
+    p.add_argument("--vacate", action="store_true", help="leave the role empty")
+    words_verb(
+        sub,
+        "handover",
+        _handover,
+        "hand command to a new Incident Commander",
+        "ic handover [ID] NAME",
+    )
+
+
+def _join(args: argparse.Namespace, ctx: Context) -> int:
+    given, (name,) = split_id(args, 1)
+    _, events = run(ctx, given, cmd.Join(name=name), hint=quote_hint("join", args.words))
+    say(ctx, joined_prefix(events).strip())
+    return EXIT_OK
+
+
+def _release(args: argparse.Namespace, ctx: Context) -> int:
+    given, (name,) = split_id(args, 1)
+    _, events = run(ctx, given, cmd.Release(name=name), hint=quote_hint("release", args.words))
+    released = ""
+    roles: list[str] = []
+    for data in payloads(events):
+        if isinstance(data, ev.RoleVacated):
+            roles.append(data.role.label)
+        if isinstance(data, ev.ParticipantReleased):
+            released = data.name
+    note = f" (no longer {', '.join(roles)})" if roles else ""
+    say(ctx, f"{released} was released from the call{note}. Thank them.")
+    return EXIT_OK
+
+
+def _role(args: argparse.Namespace, ctx: Context) -> int:
+    if args.vacate:
+        return _vacate(args, ctx)
+    given, (role_text, name) = split_id(args, 2)
+    role = Role.parse(role_text)
+    _, events = run(ctx, given, cmd.AssignRole(role=role, name=name))
+    assigned = next(data for data in payloads(events) if isinstance(data, ev.RoleAssigned))
+    say(ctx, f"{joined_prefix(events)}{words.describe(assigned).said}")
+    return EXIT_OK
+
+
+def _vacate(args: argparse.Namespace, ctx: Context) -> int:
+    """`ic role [ID] ROLE [NAME] --vacate`: NAME names one of the Subject Matter Experts."""
+    words_given: list[str] = list(args.words)
+    given: str | None = None
+    name: str | None = None
+    if len(words_given) == 2 and _is_role(words_given[0]):
+        role_text, name = words_given
+    elif len(words_given) == 3:
+        given, role_text, name = words_given
+    else:
+        given, (role_text,) = split_id(args, 1)
+    _, events = run(ctx, given, cmd.VacateRole(role=Role.parse(role_text), name=name))
+    vacated = next(data for data in payloads(events) if isinstance(data, ev.RoleVacated))
+    say(ctx, words.describe(vacated).said)
+    return EXIT_OK
+
+
+def _is_role(text: str) -> bool:
+    """Whether `ic role ROLE NAME --vacate` was meant, rather than `ic role ID ROLE --vacate`."""
+    try:
+        Role.parse(text)
+    except DomainError:
+        return False
+    return True
+
+
+def _handover(args: argparse.Namespace, ctx: Context) -> int:
+    given, (name,) = split_id(args, 1)
+    _, events = run(ctx, given, cmd.Handover(name=name), hint=quote_hint("handover", args.words))
+    handed = next(data for data in payloads(events) if isinstance(data, ev.CommandHandedOver))
+    say(ctx, f"{joined_prefix(events)}{words.describe(handed).said} Announce it to the call.")
+    return EXIT_OK

@@ -1,0 +1,209 @@
+"""The record and the course of the incident: `ic log`, `sev`, `phase`, `update`, `resolve`
+and `close`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from ic_console.cli import EXIT_OK, Context, UsageError, verb
+from ic_console.cli.common import (
+    cmd,
+    ev,
+    local,
+    next_update_phrase,
+    open_store,
+    payloads,
+    quote_hint,
+    run,
+    say,
+    severity_of,
+    split_id,
+    usage_of,
+    words,
+    words_verb,
+)
+from ic_console.domain import parse
+from ic_console.domain.durations import format_duration, parse_when
+from ic_console.domain.errors import DomainError
+from ic_console.domain.model import Phase, Status
+from ic_console.domain.zones import system_zone
+
+if TYPE_CHECKING:
+    from ic_console.domain.state import IncidentState
+
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def register(sub: SubParsers) -> None:
+    """Add `log`, `sev`, `phase`, `update`, `resolve` and `close` to `ic`."""
+    p = words_verb(
+        sub,
+        "log",
+        _log,
+        "add a scribe log entry",
+        "ic log [ID] TEXT [--kind KIND] [--at WHEN]",
+        "Entries noticed late keep both times: when it happened (--at) and when it was logged.",
+    )
+    p.add_argument(
+        "--kind",
+        default="note",
+        metavar="KIND",
+        help="note (default), action, status or followup (an action item for the postmortem)",
+    )
+    p.add_argument(
+        "--at",
+        metavar="WHEN",
+        help='when it happened, if earlier: ISO-8601, a local "HH:MM", or "-10m"',
+    )
+
+    words_verb(sub, "sev", _sev, "change the severity (1 most severe .. 5)", "ic sev [ID] N")
+    words_verb(
+        sub,
+        "phase",
+        _phase,
+        "move to another phase: " + ", ".join(phase.value for phase in Phase),
+        "ic phase [ID] PHASE",
+    )
+    words_verb(
+        sub,
+        "update",
+        _update,
+        "record a stakeholder update that was sent",
+        "ic update [ID] internal|external TEXT",
+    )
+
+    p = verb(sub, "resolve", _resolve, "customer impact has ended and the fix is verified")
+    p.add_argument("incident_id", nargs="?", metavar="ID")
+    _add_open_work_flags(p)
+    p = verb(sub, "close", _close, "follow-up is done: nothing more will be recorded")
+    p.add_argument("incident_id", nargs="?", metavar="ID")
+
+
+def _log(args: argparse.Namespace, ctx: Context) -> int:
+    given, (text,) = split_id(args, 1)
+    kind = parse.parse_log_kind(args.kind)
+    now = ctx.clock.now()
+    zone = system_zone()
+    occurred = parse_when(args.at, now=now, local_zone=zone) if args.at is not None else None
+    command = cmd.AddLogEntry(text=text, kind=kind, occurred_at=occurred)
+    _, events = run(ctx, given, command, hint=quote_hint("log", args.words))
+    entry = next(data for data in payloads(events) if isinstance(data, ev.LogEntryAdded))
+    recorded = events[-1].at
+    if entry.occurred_at is not None:
+        say(
+            ctx,
+            f"Logged {kind.value} for {local(entry.occurred_at, recorded)} "
+            f"(recorded {local(recorded, recorded)}).",
+        )
+    else:
+        say(ctx, f"Logged {kind.value} at {local(recorded, recorded)}.")
+    return EXIT_OK
+
+
+def _sev(args: argparse.Namespace, ctx: Context) -> int:
+    given, (level_text,) = split_id(args, 1)
+    _, events = run(ctx, given, cmd.ChangeSeverity(severity=severity_of(level_text)))
+    change = next(data for data in payloads(events) if isinstance(data, ev.SeverityChanged))
+    say(ctx, words.describe(change).said)
+    return EXIT_OK
+
+
+def _phase(args: argparse.Namespace, ctx: Context) -> int:
+    given, (phase_text,) = split_id(args, 1)
+    phase = parse.parse_phase(phase_text)
+    _, events = run(ctx, given, cmd.ChangePhase(phase=phase))
+    change = next(data for data in payloads(events) if isinstance(data, ev.PhaseChanged))
+    say(ctx, words.describe(change).said)
+    return EXIT_OK
+
+
+def _update(args: argparse.Namespace, ctx: Context) -> int:
+    given, (audience_text, text) = split_id(args, 2)
+    try:
+        audience = parse.parse_audience(audience_text)
+    except DomainError as error:
+        raise UsageError(f"{error} Usage: {usage_of(args)}") from None
+    store, events = run(ctx, given, cmd.PostUpdate(audience=audience, text=text))
+    now = events[-1].at
+    say(
+        ctx,
+        f"{audience.value.capitalize()} update recorded. "
+        f"Next update: {next_update_phrase(store.state, now)}.",
+    )
+    return EXIT_OK
+
+
+def _resolve(args: argparse.Namespace, ctx: Context) -> int:
+    store = open_store(ctx, args.incident_id)
+    events = store.execute(_resolve_command(store.state, args.open_work))
+    state = store.state
+    now = ctx.clock.now()
+    say(
+        ctx,
+        f"{_open_work_done(events)}"
+        f"Incident {state.incident_id} resolved after {format_duration(state.elapsed(now))}. "
+        "Close it with `ic close` when follow-up is done.",
+    )
+    return EXIT_OK
+
+
+# -- resolve: what becomes of the open tasks and decisions (issue 11 §5) ----------------------
+
+
+def _add_open_work_flags(parser: argparse.ArgumentParser) -> None:
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--keep-open",
+        dest="open_work",
+        action="store_const",
+        const="keep",
+        help="keep open tasks and decisions as follow-ups (they no longer raise alerts)",
+    )
+    choice.add_argument(
+        "--cancel-open",
+        dest="open_work",
+        action="store_const",
+        const="cancel",
+        help="cancel the open tasks and withdraw the open decisions",
+    )
+
+
+def _resolve_command(state: IncidentState, open_work: str | None) -> cmd.Resolve:
+    """Resolve, once told what becomes of open tasks and decisions (asked like the console).
+    The flags hold plain strings: `ic --help` must not load the domain's models."""
+    tasks, decisions = state.open_tasks(), state.open_decisions()
+    if open_work is None and state.status is Status.ACTIVE and (tasks or decisions):
+        still = " and ".join(
+            f"{count} {word}{'s' * (count != 1)}"
+            for count, word in ((len(tasks), "task"), (len(decisions), "decision"))
+            if count
+        )
+        numbers = ", ".join([f"#{t.number}" for t in tasks] + [f"D{d.number}" for d in decisions])
+        raise UsageError(
+            f"{still} still open ({numbers}): add --keep-open to keep them as follow-ups, or "
+            "--cancel-open to cancel the tasks and withdraw the decisions."
+        )
+    return cmd.Resolve(open_work=cmd.OpenWork(open_work or "keep"))
+
+
+def _open_work_done(events: list[ev.Event]) -> str:
+    """ "Cancelled 2 tasks and withdrew 1 decision. " when resolving did that."""
+    data = payloads(events)
+    cancelled = sum(isinstance(item, ev.TaskCancelled) for item in data)
+    withdrawn = sum(isinstance(item, ev.DecisionWithdrawn) for item in data)
+    parts = [
+        f"{done} {count} {word}{'s' * (count != 1)}"
+        for done, count, word in (
+            ("cancelled", cancelled, "task"),
+            ("withdrew", withdrawn, "decision"),
+        )
+        if count
+    ]
+    return f"{' and '.join(parts).capitalize()}. " if parts else ""
+
+
+def _close(args: argparse.Namespace, ctx: Context) -> int:
+    store, _ = run(ctx, args.incident_id, cmd.Close())
+    say(ctx, f"Incident {store.state.incident_id} closed. Nothing more can be recorded on it.")
+    return EXIT_OK

@@ -1,0 +1,138 @@
+"""The parts every export of a reviewed incident is made of: the metrics, the timeline, the
+action items drafted from follow-ups and the notes on blaming wording, each computed once and
+only when asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+
+from ic_console.domain.events import Event
+from ic_console.domain.model import LogKind, Status
+from ic_console.domain.parse import split_kind_prefix
+from ic_console.domain.state import IncidentState
+from ic_console.review.checks import BlameChecker, BlameFinding, Finding, check_action_item
+from ic_console.review.duedate import DuePolicy, due_date
+from ic_console.review.metrics import Cadence, Metrics, compute_metrics
+from ic_console.review.text import one_line, utc
+from ic_console.review.timeline import TimelineEntry, build_timeline
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    """A follow-up raised during the incident, drafted as an action item."""
+
+    summary: str
+    description: str
+    owner: str
+    due: date | None
+    raised_by: str
+    raised_at: datetime
+    seq: int
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BlameNote:
+    where: str
+    finding: BlameFinding
+
+
+class Review:
+    """Everything the exports are made of, each part computed once and only when asked for
+    (the CSV of action items needs neither the timeline nor the metrics)."""
+
+    def __init__(
+        self,
+        events: Sequence[Event],
+        state: IncidentState,
+        *,
+        policy: DuePolicy | None = None,
+        cadence: Cadence | None = None,
+    ) -> None:
+        self.events = events
+        self.state = state
+        self.policy = policy or DuePolicy()
+        self.cadence = cadence
+
+    @cached_property
+    def metrics(self) -> Metrics:
+        return compute_metrics(self.events, cadence=self.cadence, state=self.state)
+
+    @cached_property
+    def timeline(self) -> list[TimelineEntry]:
+        return build_timeline(self.events)
+
+    @cached_property
+    def action_items(self) -> list[ActionItem]:
+        return action_items(self.state)
+
+    @cached_property
+    def blame(self) -> list[BlameNote]:
+        return blame_notes(self.state)
+
+    @cached_property
+    def due(self) -> date | None:
+        """The postmortem due date, by the highest severity reached; None while active."""
+        if self.state.status is Status.ACTIVE:
+            return None
+        return due_date(self.state.resolved_at, self.metrics.highest_severity, self.policy)
+
+
+def action_items(state: IncidentState) -> list[ActionItem]:
+    """Follow-up log entries, and any entry that starts with a follow-up prefix ("TODO:",
+    "f:", "follow-up:", the log line's own), as draft action items."""
+    items: list[ActionItem] = []
+    for entry in state.log:
+        prefixed, rest = split_kind_prefix(entry.text.lstrip())
+        if entry.kind is not LogKind.FOLLOWUP and prefixed is not LogKind.FOLLOWUP:
+            continue
+        body = (rest if prefixed is LogKind.FOLLOWUP else entry.text).strip() or entry.text
+        summary = one_line(body, 120)
+        description = (
+            f"{body}\n\nRaised during incident {state.incident_id} ({state.title}) "
+            f"by {entry.author} at {utc(entry.when)}."
+        )
+        items.append(
+            ActionItem(
+                summary=summary,
+                description=description,
+                owner="",
+                due=None,
+                raised_by=entry.author,
+                raised_at=entry.when,
+                seq=entry.seq,
+                findings=tuple(check_action_item(body)),
+            )
+        )
+    return items
+
+
+def blame_notes(state: IncidentState) -> list[BlameNote]:
+    """Sentences anywhere in the record that name a person as a cause."""
+    checker = BlameChecker(state.participants)
+    sources: list[tuple[str, str]] = [
+        (f"log entry {e.seq} ({e.kind.value}, {e.author})", e.text) for e in state.log
+    ]
+    sources += [(f"decision {d.number}", d.text) for d in state.decisions.values()]
+    sources += [
+        (f"objection to decision {d.number} by {o.by}", o.text)
+        for d in state.decisions.values()
+        for o in d.objections
+    ]
+    sources += [(f"task {t.number}", t.text) for t in state.tasks.values()]
+    sources += [(f"{u.audience.value} update by {u.by}", u.text) for u in state.updates]
+    return [BlameNote(where, finding) for where, text in sources for finding in checker.check(text)]
+
+
+def build_review(
+    events: Sequence[Event],
+    state: IncidentState,
+    *,
+    policy: DuePolicy | None = None,
+    cadence: Cadence | None = None,
+) -> Review:
+    return Review(events, state, policy=policy, cadence=cadence)

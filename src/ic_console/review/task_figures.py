@@ -1,0 +1,139 @@
+"""Per task: its timeboxes, extensions, reassignments, acknowledgement and time past deadline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ic_console.domain import events as ev
+from ic_console.domain.model import (
+    TaskStatus,
+)
+from ic_console.domain.state import IncidentState, replay
+from ic_console.review.response_times import call_end, span
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    at: datetime
+    timebox: timedelta
+    deadline: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFigures:
+    number: int
+    #: The owner at the end (after any reassignment).
+    owner: str
+    text: str
+    assigned_at: datetime
+    #: The timebox first given.
+    timebox: timedelta
+    extensions: tuple[Extension, ...]
+    reassignments: int
+    acknowledged_at: datetime | None
+    status: TaskStatus
+    closed_at: datetime | None
+    #: Total time spent past a deadline before it was extended, reassigned or closed.
+    overrun: timedelta
+
+    @property
+    def time_to_acknowledge(self) -> timedelta | None:
+        return span(self.assigned_at, self.acknowledged_at) if self.acknowledged_at else None
+
+    @property
+    def never_acknowledged(self) -> bool:
+        return self.acknowledged_at is None
+
+
+class TaskTally:
+    """The task figures gathered event by event: each task's first timebox, its current
+    deadline, its extensions and the time it has run past its deadlines so far. Only these few
+    facts are kept, never the events themselves."""
+
+    def __init__(self) -> None:
+        self.first_box: dict[int, timedelta] = {}
+        self.deadlines: dict[int, datetime] = {}
+        self.overruns: dict[int, timedelta] = {}
+        self.extensions: dict[int, list[Extension]] = {}
+        self.closed: set[int] = set()
+
+    def _run_to(self, number: int, at: datetime) -> None:
+        late = at - self.deadlines[number]
+        if late > timedelta(0):
+            self.overruns[number] += late
+
+    def add(self, event: ev.Event) -> None:
+        data = event.data
+        if isinstance(data, ev.TaskAssigned):
+            self.first_box[data.number] = timedelta(seconds=data.timebox_seconds)
+            self.deadlines[data.number] = data.deadline
+            self.overruns[data.number] = timedelta(0)
+            self.extensions[data.number] = []
+        elif isinstance(data, ev.TaskExtended):
+            self._run_to(data.number, event.at)
+            self.deadlines[data.number] = data.deadline
+            self.extensions[data.number].append(
+                Extension(event.at, timedelta(seconds=data.timebox_seconds), data.deadline)
+            )
+        elif isinstance(data, ev.TaskReassigned):
+            self._run_to(data.number, event.at)
+            self.deadlines[data.number] = data.deadline
+        elif isinstance(data, ev.TaskDone | ev.TaskCancelled):
+            self._run_to(data.number, event.at)
+            self.closed.add(data.number)
+        elif isinstance(data, ev.TaskReopened):
+            # Closed by mistake and taken back: it runs on against its deadline as before.
+            self.closed.discard(data.number)
+        elif isinstance(data, ev.TaskExtensionUndone):
+            self.deadlines[data.number] = data.deadline
+            if self.extensions[data.number]:
+                self.extensions[data.number].pop()
+
+    def figures(self, folded: IncidentState, end: datetime | None) -> list[TaskFigures]:
+        """Per task, with the tasks still open run to `end` (the tally itself is unchanged)."""
+        figures: list[TaskFigures] = []
+        for number in sorted(folded.tasks):
+            task = folded.tasks[number]
+            overrun = self.overruns[number]
+            if number not in self.closed and end is not None:
+                late = end - self.deadlines[number]
+                if late > timedelta(0):
+                    overrun += late
+            figures.append(
+                TaskFigures(
+                    number=number,
+                    owner=task.owner,
+                    text=task.text,
+                    assigned_at=task.assigned_at,
+                    timebox=self.first_box[number],
+                    extensions=tuple(self.extensions[number]),
+                    reassignments=task.reassignments,
+                    acknowledged_at=task.acknowledged_at,
+                    status=task.status,
+                    closed_at=task.closed_at,
+                    overrun=overrun,
+                )
+            )
+        return figures
+
+
+def task_figures(
+    events: Sequence[ev.Event],
+    *,
+    state: IncidentState | None = None,
+    end: datetime | None = None,
+) -> list[TaskFigures]:
+    """Per task: timebox, extensions, reassignments, acknowledgement and overrun."""
+    end = end or call_end(events)
+    tally = TaskTally()
+    for event in events:
+        tally.add(event)
+    folded = state if state is not None else replay(events)
+    return tally.figures(folded, end)
+
+
+def unacknowledged_tasks(events: Sequence[ev.Event]) -> list[TaskFigures]:
+    """Tasks whose (last) owner never acknowledged them: "Understood?" went unanswered."""
+    return [task for task in task_figures(events) if task.never_acknowledged]
