@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import zlib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,8 +22,10 @@ from ic_console.domain.model import Role
 from ic_console.review.metrics import compute_metrics
 from ic_console.review.source import open_for_review
 from ic_console.store import lock as lock_module
+from ic_console.store.catalog import list_incidents
+from ic_console.store.errors import StoreError
 from ic_console.store.eventlog import EventLog
-from ic_console.store.incident import IncidentStore, StoreError, list_incidents
+from ic_console.store.incident import IncidentStore
 
 from .conftest import INCIDENT
 from .test_damaged_files import run_cli
@@ -424,3 +426,33 @@ def test_export_into_a_pipe_or_through_a_link_keeps_them(tmp_path: Path) -> None
     link.symlink_to(target)
     write_file_atomically(link, b"new")
     assert link.is_symlink() and target.read_text() == "new"
+
+
+def test_a_summary_written_by_another_terminal_after_our_read_is_not_a_cut_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two writers: one read the log, the other appended and rewrote incident.toml, then the
+    first compared the summary with what it had read and called the log cut short (seen once
+    in the racing-writers test). Here the other terminal writes just as the summary is read."""
+    from ic_console.store import recovery
+    from ic_console.store.eventlog import EventLog
+    from ic_console.store.incident import IncidentStore
+
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    clock = FakeClock(datetime(2026, 11, 23, 14, 0, tzinfo=UTC))
+    first = IncidentStore.create(
+        home, cmd.Declare(incident_id="race", title="Race"), clock=clock, actor="Alex"
+    )
+    read_to, state = first.log.offset, first.state
+    read_summary = recovery.read_summary
+
+    def other_terminal_writes_first(path: Path) -> object:
+        monkeypatch.setattr(recovery, "read_summary", read_summary)  # once
+        other = IncidentStore.open(home, "race", clock=clock, actor="Sam")
+        other.execute(cmd.AddLogEntry(text="appended and summarised in between"))
+        return read_summary(path)
+
+    monkeypatch.setattr(recovery, "read_summary", other_terminal_writes_first)
+    log = EventLog(first.events_path)
+    assert recovery.folder_contradiction(first.directory, state, log, read_to=read_to) is None

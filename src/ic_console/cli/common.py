@@ -198,7 +198,9 @@ def open_store(
 
     `read_only` for verbs that only look: then nothing on disk is changed, not even repaired.
     """
-    from ic_console.store.incident import IncidentStore, StoreError, resolve_incident_id
+    from ic_console.store.catalog import resolve_incident_id
+    from ic_console.store.errors import StoreError
+    from ic_console.store.incident import IncidentStore
 
     try:
         incident_id = resolve_incident_id(ctx.home, given)

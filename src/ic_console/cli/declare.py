@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ic_console.domain import views
     from ic_console.domain.records import Task
     from ic_console.domain.state import IncidentState
-    from ic_console.store.incident import IncidentInfo
+    from ic_console.store.catalog import IncidentInfo
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 else:
@@ -68,7 +68,8 @@ def register(sub: SubParsers) -> None:
 
 
 def _new(args: argparse.Namespace, ctx: Context) -> int:
-    from ic_console.store.incident import IncidentStore, new_incident_id
+    from ic_console.store.catalog import new_incident_id
+    from ic_console.store.incident import IncidentStore
 
     level = severity_of(args.sev) if args.sev is not None else 2
     title = clean_title(args.title)
@@ -175,7 +176,9 @@ def _date_bound(text: str | None, now: datetime, option: str, *, end: bool) -> d
 
 
 def _list(args: argparse.Namespace, ctx: Context) -> int:
-    from ic_console.store.incident import IncidentStore, StoreError, list_incidents
+    from ic_console.store.catalog import list_incidents
+    from ic_console.store.errors import StoreError
+    from ic_console.store.incident import IncidentStore
 
     now = ctx.clock.now()
     keep = _list_filter(args, now)
