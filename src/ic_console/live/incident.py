@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ic_console.content.phrasebook import Phrasebook
 from ic_console.domain.clock import Clock
-from ic_console.domain.commands import Command
+from ic_console.domain.commands import Command, Declare
 from ic_console.domain.describe import Narrator
 from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event
@@ -32,6 +32,7 @@ from ic_console.live.undo import (
     confirm,
     reverse,
 )
+from ic_console.store.catalog import new_incident_id
 from ic_console.store.errors import Notice, StoreError
 from ic_console.store.follow import Follower
 from ic_console.store.incident import IncidentStore
@@ -275,3 +276,28 @@ class LiveIncident:
     def alerts(self, now: datetime) -> list[str]:
         """New alerts to raise now (each once); user text in them is raw."""
         return self.policy.fresh(self.state, now)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A new incident's id, or why it could not be declared."""
+
+    incident_id: str = ""
+    refused: str | None = None
+
+
+def declare(home: Path, command: Declare, settings: LiveSettings) -> Declared:
+    """Declare a new incident from the console's form: the id comes from the title."""
+    try:
+        incident_id = new_incident_id(home, command.title, settings.clock.now())
+        IncidentStore.create(
+            home,
+            command.model_copy(update={"incident_id": incident_id}),
+            clock=settings.clock,
+            actor=settings.actor,
+        )
+    except (DomainError, StoreError) as error:
+        return Declared(refused=str(error))
+    except OSError as error:
+        return Declared(refused=f"Could not create the incident files: {error.strerror}.")
+    return Declared(incident_id=incident_id)

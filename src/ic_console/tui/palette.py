@@ -49,9 +49,8 @@ def _keyed(screen: IncidentScreen, action: str, help_text: str) -> str:
     return help_text
 
 
-def console_commands(screen: ConsoleScreen) -> list[PaletteCommand]:
-    """Every action of the IC's console, plus one entry per task, decision and person."""
-    state = screen.state
+def _console_actions(screen: ConsoleScreen) -> list[PaletteCommand]:
+    """The console's own actions, each with its key."""
     entries: list[tuple[str, str, Callable[[], object], str, bool]] = [
         ("Log a line", "Start typing in the scribe log", screen.action_log, "log", True),
         ("Add someone to the call", "No role or task yet", screen.action_join, "join", True),
@@ -92,10 +91,16 @@ def console_commands(screen: ConsoleScreen) -> list[PaletteCommand]:
         ),
         ("Copy the phrase", "To the clipboard", screen.action_copy_phrase, "copy_phrase", False),
     ]
-    commands = [
+    return [
         PaletteCommand(title, _keyed(screen, action, help_text), run, writes, action)
         for title, help_text, run, action, writes in entries
     ]
+
+
+def console_commands(screen: ConsoleScreen) -> list[PaletteCommand]:
+    """Every action of the IC's console, plus one entry per task, decision and person."""
+    state = screen.state
+    commands = _console_actions(screen)
     commands += reference_commands(screen)
     if state is None:
         return commands

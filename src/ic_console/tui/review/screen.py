@@ -183,6 +183,8 @@ class ReviewScreen(Screen[None]):
         detail.update(text)
 
     def _metrics(self) -> RenderableType:
+        """The metrics tab: one small table per group of figures, in the postmortem's order
+        (long, but each table is a few rows of the same shape)."""
         m = self.review.metrics
         parts: list[RenderableType] = []
 

@@ -61,7 +61,8 @@ class Roster(Static):
 
     def _table(self, state: IncidentState, now: datetime, height: int) -> tuple[Table, _Key]:
         """The roster in `height` rows (no limit before layout, when 0), and its key (every
-        cell's text and style) to tell whether it changed."""
+        cell's text and style) to tell whether it changed. Long because it lays out the roles,
+        the experts, the people on the call and "+N more" in one pass over the rows left."""
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
