@@ -43,7 +43,7 @@ class KeyBurstApp(App[int]):
         self._in_flight: events.Key | None = None
 
     def holds_keys(self) -> bool:
-        """Whether keys are sent one at a time (the console turns it on once it is up)."""
+        """Whether keys are sent one at a time (always here; a subclass may turn it off)."""
         return True
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:

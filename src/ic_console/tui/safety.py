@@ -9,6 +9,7 @@ app itself cannot be restarted).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,10 @@ from ic_console.tui.keys import KeyBurstApp
 from ic_console.tui.text import literal
 
 
+#: The same error is reported again only after this many seconds.
+REPEAT_SECONDS = 60.0
+
+
 class SafeApp(KeyBurstApp):
     """Reports unexpected errors and carries on once the main screen is up."""
 
@@ -28,6 +33,9 @@ class SafeApp(KeyBurstApp):
         super().__init__()
         #: Where the crash log goes (the data root).
         self.crash_home = crash_home
+        #: When each error (type and message) was last reported: a timer failing every second
+        #: is reported once a minute, not sixty times.
+        self._reported: dict[tuple[str, str], float] = {}
 
     def main_screen(self) -> Screen[Any] | None:
         """The screen the person works in, once it is up (the console names its own); while
@@ -36,6 +44,10 @@ class SafeApp(KeyBurstApp):
 
     def report_error(self, error: Exception) -> None:
         """Show an unexpected error in one line and write it to the crash log; carry on."""
+        key, now = (type(error).__name__, str(error)), time.monotonic()
+        if now - self._reported.get(key, -REPEAT_SECONDS) < REPEAT_SECONDS:
+            return
+        self._reported[key] = now
         path = record_crash(self.crash_home, error, where=type(error).__name__)
         where = f" Details are in {path}." if path else ""
         self.notify(
