@@ -84,16 +84,36 @@ class Change:
         return bool(self.events) or self.reloaded
 
 
+class LogRows:
+    """The scribe log's rows, built batch by batch as the store reads the log."""
+
+    def __init__(self) -> None:
+        self.rows: list[LogRow] = []
+        #: What the rows' words need to remember of earlier events (whose task, who objected).
+        self.narrator = Narrator()
+
+    def collect(self, events: list[Event]) -> None:
+        """The store's callback for each batch; a batch from seq 1 is the whole log again."""
+        if events[0].seq == 1:
+            self.rows.clear()
+            self.narrator = Narrator()
+        self.rows.extend(event_rows(events, self.narrator))
+
+
 class LiveIncident:
     """One open incident as a terminal sees it."""
 
-    def __init__(self, store: IncidentStore, settings: LiveSettings, phrasebook: Phrasebook):
+    def __init__(
+        self,
+        store: IncidentStore,
+        settings: LiveSettings,
+        phrasebook: Phrasebook,
+        log: LogRows | None = None,
+    ):
         self.store = store
         self.settings = settings
-        #: The scribe log, one row per recorded line; grows as events arrive.
-        self.rows: list[LogRow] = []
-        #: What the log's words need to remember of earlier events (whose task, who objected).
-        self.narrator = Narrator()
+        #: The scribe log's rows, kept as the store reads batches.
+        self.log = log or LogRows()
         self.policy = AlertPolicy(
             phrasebook, settings.actor, cadence=settings.cadence, watch=settings.watch
         )
@@ -112,38 +132,25 @@ class LiveIncident:
 
         Raises StoreError, DomainError or OSError when the incident cannot be opened.
         """
-        rows: list[LogRow] = []
-        narrator = Narrator()
-
-        def collect(events: list[Event]) -> None:
-            nonlocal narrator
-            if events[0].seq == 1:
-                rows.clear()
-                narrator = Narrator()
-            rows.extend(event_rows(events, narrator))
-
+        log = LogRows()
         store = IncidentStore.open(
             home,
             incident_id,
             clock=settings.clock,
             actor=settings.actor,
-            on_events=collect,
+            on_events=log.collect,
             read_only=settings.read_only,
         )
-        live = cls(store, settings, phrasebook)
-        live.rows = rows
-        live.narrator = narrator
-        # From now on the store only hands batches to this object, which keeps rows: nothing
-        # on a screen is touched while the store holds its lock.
-        store.on_events = live._collect
+        # The store hands each batch it reads to `log`, which keeps the rows: nothing on a
+        # screen is touched while the store holds its lock.
+        live = cls(store, settings, phrasebook, log)
         live.follower = Follower(store)
         return live
 
-    def _collect(self, events: list[Event]) -> None:
-        if events[0].seq == 1:
-            self.rows.clear()
-            self.narrator = Narrator()
-        self.rows.extend(event_rows(events, self.narrator))
+    @property
+    def rows(self) -> list[LogRow]:
+        """The scribe log, one row per recorded line; grows as events arrive."""
+        return self.log.rows
 
     @property
     def state(self) -> IncidentState:

@@ -21,7 +21,6 @@ from ic_console.live.crashlog import record_crash
 from ic_console.tui.keys import KeyBurstApp
 from ic_console.tui.text import literal
 
-
 #: The same error is reported again only after this many seconds.
 REPEAT_SECONDS = 60.0
 
