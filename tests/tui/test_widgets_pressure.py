@@ -26,7 +26,7 @@ from ic_console.tui.widgets.quiet_footer import Key, QuietFooter, fit_keys
 from ic_console.tui.widgets.roster import Roster
 from ic_console.tui.widgets.say_line import SayLine, say_sentence
 
-from .conftest import START, console, drive
+from .conftest import START, console, drive, until
 from .test_snapshots import demo_app
 
 PASTE_END = "\x1b[201~"
@@ -119,8 +119,7 @@ def test_late_badge_shows_on_every_tab_until_the_task_is_dealt_with(
             assert "1 LATE" in screen_lines(pilot.app)[0], key
         # Esc forgets the digits typed as pane keys; then "1d": task 1, the late one, is done.
         await pilot.press("escape", "1", "d")
-        await pilot.pause(0.3)
-        assert "LATE" not in screen_lines(pilot.app)[0]
+        await until(pilot, lambda: "LATE" not in screen_lines(pilot.app)[0])
 
     drive(console(home, clock), scenario, size=(80, 24))
 
@@ -366,11 +365,10 @@ def test_newest_log_entry_stays_visible_after_l_at_80x24(home: Path) -> None:
         assert _newest_on_screen(pilot.app)
         for word in ("first", "second", "third"):
             await pilot.press(*word, "enter")
-            await pilot.pause(0.1)
             screen = pilot.app.screen
             assert isinstance(screen, ConsoleScreen)
-            assert screen.scribe.rows[-1].text == word
-            assert _newest_on_screen(pilot.app), word
+            await until(pilot, lambda: screen.scribe.rows[-1].text == word)  # noqa: B023
+            await until(pilot, lambda: _newest_on_screen(pilot.app))
 
     drive(demo_app(home), scenario, size=(80, 24))
 
@@ -401,7 +399,7 @@ def test_footer_shows_whole_keys_then_more_and_nothing_after_palette(
         assert pilot.app.screen.query_one(QuietFooter).cut
 
         await pilot.resize_terminal(250, 40)
-        await pilot.pause(0.2)
+        await until(pilot, lambda: "b Runbooks" in screen_lines(pilot.app)[-1])
         footer = screen_lines(pilot.app)[-1]
         assert "? more" not in footer and "b Runbooks" in footer, footer
         assert not pilot.app.screen.query_one(QuietFooter).cut
