@@ -174,6 +174,7 @@ def test_checklist_screen_snapshot(snap_compare: Any) -> None:
 # -- runbooks ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 @synchronously
 async def test_runbooks_list_open_and_search() -> None:
     app = RunbookHost()

@@ -168,6 +168,7 @@ def test_a_damaged_log_opens_read_only_with_file_line_and_advice(
         assert store.events_path.read_bytes() == before
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(damages())
 def test_every_cli_verb_answers_a_damaged_log_without_a_traceback(

@@ -128,6 +128,7 @@ def test_the_cli_on_a_read_only_directory_that_cannot_even_be_locked(
     assert main(["show", INCIDENT]) == 0
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 def test_the_console_keeps_a_log_line_it_could_not_write_and_saves_it_later(
     home: Path, clock: FakeClock, incident: IncidentStore, faults: DiskFaults
 ) -> None:

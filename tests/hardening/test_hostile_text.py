@@ -169,6 +169,7 @@ def test_ic_log_with_a_100kb_paste_is_one_clear_line(home: Path, incident: Incid
     assert incident.events_path.read_bytes() == before
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 def test_the_console_shows_hostile_text_literally(
     home: Path, clock: FakeClock, incident: IncidentStore
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -100,6 +101,7 @@ def test_phrasebook_situations_responses_and_copy(home: Path, clock: FakeClock, 
     drive(console(home, clock), scenario)
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 def test_narrow_terminal_shows_one_pane_under_tabs(home: Path, clock: FakeClock, incident):
     async def scenario(pilot: Pilot[int]) -> None:
         screen = pilot.app.screen

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
@@ -31,6 +32,7 @@ def form_error(pilot: Pilot[int]) -> str:
 # -- the scribe log ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 def test_log_line_kinds_and_late_times(home: Path, clock: FakeClock, incident: IncidentStore):
     async def scenario(pilot: Pilot[int]) -> None:
         await pilot.press("l")
@@ -86,6 +88,7 @@ def test_user_text_is_shown_literally(home: Path, clock: FakeClock, incident: In
 # -- tasks -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 def test_assign_task_with_a_new_name(home: Path, clock: FakeClock, incident: IncidentStore):
     async def scenario(pilot: Pilot[int]) -> None:
         await pilot.press("t")
@@ -171,6 +174,7 @@ def test_bell_can_be_switched_off(home: Path, clock: FakeClock, incident: Incide
 # -- decisions ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 def test_propose_object_accept(home: Path, clock: FakeClock, incident: IncidentStore):
     async def scenario(pilot: Pilot[int]) -> None:
         await pilot.press("p")
@@ -204,6 +208,7 @@ def test_withdraw(home: Path, clock: FakeClock, incident: IncidentStore):
 # -- the incident, roles and people ------------------------------------------------------------
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 def test_severity_phase_roles_update(home: Path, clock: FakeClock, incident: IncidentStore):
     async def scenario(pilot: Pilot[int]) -> None:
         await pilot.press("s")

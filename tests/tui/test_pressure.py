@@ -62,6 +62,7 @@ def test_focus_follows_the_pane_at_80x24(home: Path, clock: FakeClock, three_tas
     assert task_status(home, 2) is TaskStatus.OPEN
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 def test_a_task_key_on_a_hidden_board_asks_for_the_number(
     home: Path, clock: FakeClock, three_tasks
 ) -> None:
@@ -408,6 +409,7 @@ def test_l_then_a_line_in_one_burst_types_the_line(
     assert all(task_status(home, n) is TaskStatus.OPEN for n in (1, 2, 3))
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 def test_the_console_says_once_when_the_clock_went_back(
     home: Path, clock: FakeClock, incident
 ) -> None:

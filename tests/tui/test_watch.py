@@ -80,6 +80,7 @@ def two_consoles(
     asyncio.run(main())
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 def test_each_terminal_sees_the_others_changes(
     staffed: IncidentStore, home: Path, clock: FakeClock
 ) -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path, PurePath
 from typing import ClassVar
 
+import pytest
 from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
@@ -103,6 +104,7 @@ def test_late_count_counts_open_tasks_past_their_timebox(
     assert late_count(state, START + timedelta(minutes=6)) == 2
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 def test_late_badge_shows_on_every_tab_until_the_task_is_dealt_with(
     home: Path, clock: FakeClock, incident: IncidentStore
 ) -> None:
@@ -159,6 +161,7 @@ def test_header_says_read_only_when_told(incident: IncidentStore) -> None:
 # -- side screens do not outlive themselves -------------------------------------------------------
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 def test_runbook_search_then_escape_in_a_burst_never_crashes(
     home: Path, clock: FakeClock, incident: IncidentStore
 ) -> None:
@@ -189,6 +192,7 @@ def test_runbook_search_then_escape_in_a_burst_never_crashes(
     drive(console(home, clock), scenario, size=(80, 24))
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 def test_runbook_search_still_scrolls_to_the_match(
     home: Path, clock: FakeClock, incident: IncidentStore
 ) -> None:
@@ -358,6 +362,7 @@ def _newest_on_screen(app: App[object]) -> bool:
     return any(newest in row for row in screen_lines(app))
 
 
+@pytest.mark.slow  # several seconds: left out of make test-fast
 def test_newest_log_entry_stays_visible_after_l_at_80x24(home: Path) -> None:
     async def scenario(pilot: Pilot[int]) -> None:
         await pilot.press("l")
