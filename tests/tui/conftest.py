@@ -6,7 +6,10 @@ the user's own config and content are kept out, and the text cursor does not bli
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -72,3 +75,24 @@ def console(home: Path, clock: FakeClock, incident_id: str = INCIDENT) -> Consol
 def stored(home: Path, incident_id: str = INCIDENT) -> list[Event]:
     """Every event on disk, read back through the store."""
     return shared.stored(home, incident_id)
+
+
+#: The real-terminal tests need tmux (CI installs it; elsewhere they skip with the reason).
+TMUX = shutil.which("tmux")
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """Run tmux commands on a private server, killed afterwards."""
+    if TMUX is None:
+        pytest.skip("tmux is not installed (apt-get install tmux): the real-terminal test needs it")
+    socket = f"ic-test-{os.getpid()}-{tmp_path.name}"
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [TMUX, "-L", socket, *args], capture_output=True, text=True, check=True, timeout=20
+        )
+        return done.stdout
+
+    yield run
+    subprocess.run([TMUX, "-L", socket, "kill-server"], capture_output=True, check=False)

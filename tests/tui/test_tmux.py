@@ -6,10 +6,9 @@ Proves the console starts outside the test harness, draws, and records a log lin
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,6 @@ from .conftest import stored
 
 pytestmark = pytest.mark.tmux
 
-TMUX = shutil.which("tmux")
 IC = Path(sys.executable).parent / "ic"
 
 
@@ -33,23 +31,6 @@ def wait_for(check: Callable[[], bool], what: str, timeout: float = 30.0) -> Non
         shared_wait_for(check, timeout=timeout, every=0.1)
     except AssertionError:
         raise AssertionError(f"gave up waiting for {what}") from None
-
-
-@pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Callable[..., str]]:
-    """Run tmux commands on a private server, killed afterwards."""
-    if TMUX is None:
-        pytest.skip("tmux is not installed (apt-get install tmux): the real-terminal test needs it")
-    socket = f"ic-test-{os.getpid()}-{tmp_path.name}"
-
-    def run(*args: str) -> str:
-        done = subprocess.run(
-            [TMUX, "-L", socket, *args], capture_output=True, text=True, check=True, timeout=20
-        )
-        return done.stdout
-
-    yield run
-    subprocess.run([TMUX, "-L", socket, "kill-server"], capture_output=True, check=False)
 
 
 def test_real_ic_takes_a_log_line(tmux: Callable[..., str], home: Path, tmp_path: Path) -> None:

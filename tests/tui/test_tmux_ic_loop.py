@@ -7,11 +7,8 @@ each step the screen is read back (tmux capture-pane) and the log on disk is che
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,31 +21,14 @@ from ic_console.store.incident import IncidentStore
 
 pytestmark = [pytest.mark.tmux, pytest.mark.slow]
 
-TMUX = shutil.which("tmux")
 IC = Path(sys.executable).parent / "ic"
 
 #: The keys of each step, as they are sent (one burst each); their count goes in the report.
 STEPS: dict[str, list[list[str]]] = {}
 
 
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Callable[..., str]]:
-    if TMUX is None:
-        pytest.skip("tmux is not installed (apt-get install tmux): the real-terminal test needs it")
-    socket = f"ic-loop-{os.getpid()}-{tmp_path.name}"
-
-    def run(*args: str) -> str:
-        done = subprocess.run(
-            [TMUX, "-L", socket, *args], capture_output=True, text=True, check=True, timeout=20
-        )
-        return done.stdout
-
-    yield run
-    subprocess.run([TMUX, "-L", socket, "kill-server"], capture_output=True, check=False)
-
-
 def test_the_ic_loop_at_80x24_in_bursts(
-    terminal: Callable[..., str], home: Path, tmp_path: Path
+    tmux: Callable[..., str], home: Path, tmp_path: Path
 ) -> None:
     assert IC.exists(), f"{IC} is missing: install the project into this environment"
     environment = {
@@ -59,10 +39,10 @@ def test_the_ic_loop_at_80x24_in_bursts(
         "TZ": "UTC",
     }
     exports = [f"-e{key}={value}" for key, value in environment.items()]
-    terminal("new-session", "-d", "-s", "ic", "-x", "80", "-y", "24", *exports, str(IC))
+    tmux("new-session", "-d", "-s", "ic", "-x", "80", "-y", "24", *exports, str(IC))
 
     def screen() -> str:
-        return terminal("capture-pane", "-p", "-t", "ic")
+        return tmux("capture-pane", "-p", "-t", "ic")
 
     def see(*texts: str, timeout: float = 15.0) -> None:
         try:
@@ -74,7 +54,7 @@ def test_the_ic_loop_at_80x24_in_bursts(
         """One write of all the keys' bytes to the terminal, as fast typing delivers them."""
         STEPS.setdefault(step, []).append(list(keys))
         data = b"".join(NAMED.get(key, key.encode()) for key in keys)
-        terminal("send-keys", "-t", "ic", "-H", *(f"{byte:02x}" for byte in data))
+        tmux("send-keys", "-t", "ic", "-H", *(f"{byte:02x}" for byte in data))
 
     def state() -> IncidentStore:
         [info] = list_incidents(home)
@@ -132,7 +112,7 @@ def test_the_ic_loop_at_80x24_in_bursts(
         step: sum(_count(k) for keys in bursts for k in keys) for step, bursts in STEPS.items()
     }
     print("keys per step:", report)
-    terminal("send-keys", "-t", "ic", "C-q")
+    tmux("send-keys", "-t", "ic", "C-q")
 
 
 #: The bytes a terminal sends for the named keys used here.

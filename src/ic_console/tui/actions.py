@@ -8,6 +8,7 @@ a key cannot be added in one place and forgotten in another.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
@@ -50,6 +51,26 @@ def _keys(
         )
         for id_, key, action, text in rows
     ]
+
+
+#: The help group of the task keys, on the console and the Deputy's view alike.
+TASKS = "Tasks (type the number first to name one: 3d)"
+#: Keys both incident screens have, row by row (id, key, action, description).
+_TASK_KEYS = (
+    ("ack", "a", "acknowledge", "Ack"),
+    ("extend", "x", "extend", "Extend"),
+    ("reassign", "r", "reassign", "Reassign"),
+    ("done", "d", "done", "Done"),
+)
+_REFERENCE_KEYS = (
+    ("checklists", "k", "app.checklists", "Checklists"),
+    ("runbooks", "b", "app.runbooks", "Runbooks"),
+)
+
+
+def _digits(numbers: Iterable[int]) -> list[tuple[str, str, str, str]]:
+    """Digit keys that build the number the next task or decision key acts on."""
+    return [(f"digit-{n}", str(n), f"digit({n})", f"Number {n}") for n in numbers]
 
 
 #: What each scope is, for the help screen.
@@ -96,22 +117,14 @@ ACTIONS: tuple[KeyAction, ...] = (
         writes=True,
     ),
     KeyAction("join", "j", "join", "Join", "console", "Record", show=False, writes=True),
-    *_keys(
-        "console",
-        "Tasks (type the number first to name one: 3d)",
-        ("ack", "a", "acknowledge", "Ack"),
-        ("extend", "x", "extend", "Extend"),
-        ("reassign", "r", "reassign", "Reassign"),
-        ("done", "d", "done", "Done"),
-        writes=True,
-    ),
+    *_keys("console", TASKS, *_TASK_KEYS, writes=True),
     KeyAction(
         "cancel-task",
         "C",
         "cancel_task",
         "Cancel task",
         "console",
-        "Tasks (type the number first to name one: 3d)",
+        TASKS,
         show=False,
         writes=True,
     ),
@@ -142,8 +155,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         ("next-phrase", "n", "next_phrase", "Next phrase"),
         ("responses", "v", "responses", "Responses"),
         ("copy-phrase", "c", "copy_phrase", "Copy"),
-        ("checklists", "k", "app.checklists", "Checklists"),
-        ("runbooks", "b", "app.runbooks", "Runbooks"),
+        *_REFERENCE_KEYS,
     ),
     *_keys(
         "console",
@@ -157,7 +169,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     *_keys(
         "console",
         "Panes (1-4; at 80x24 one pane at a time)",
-        *[(f"digit-{n}", str(n), f"digit({n})", f"Number {n}") for n in (0, 5, 6, 7, 8, 9)],
+        *_digits((0, 5, 6, 7, 8, 9)),
         show=False,
     ),
     # -- the Deputy's view --------------------------------------------------------------------
@@ -168,28 +180,14 @@ ACTIONS: tuple[KeyAction, ...] = (
         ("followup", "f", "followup", "Follow-up"),
         writes=True,
     ),
-    *_keys(
-        "watch",
-        "Tasks (type the number first to name one: 3d)",
-        ("ack", "a", "acknowledge", "Ack"),
-        ("extend", "x", "extend", "Extend"),
-        ("reassign", "r", "reassign", "Reassign"),
-        ("done", "d", "done", "Done"),
-        writes=True,
-    ),
+    *_keys("watch", TASKS, *_TASK_KEYS, writes=True),
     *_keys(
         "watch",
         "Phrasebook and reference",
         ("copy-phrase", "c", "copy_phrase", "Copy chase"),
-        ("checklists", "k", "app.checklists", "Checklists"),
-        ("runbooks", "b", "app.runbooks", "Runbooks"),
+        *_REFERENCE_KEYS,
     ),
-    *_keys(
-        "watch",
-        "Tasks (type the number first to name one: 3d)",
-        *[(f"digit-{n}", str(n), f"digit({n})", f"Number {n}") for n in range(10)],
-        show=False,
-    ),
+    *_keys("watch", TASKS, *_digits(range(10)), show=False),
     # -- widgets and side screens ---------------------------------------------------------------
     *_keys(
         "log",

@@ -8,10 +8,8 @@ incident is open: the second that moves countdowns, the poll for other terminals
 presence heartbeat. They stop before any screen is taken down, and an unexpected error in a side
 screen, timer or worker is shown and written to the crash log instead of closing the console.
 
-At about 450 lines it is over the size the project aims for: it is the one place where screens
-meet the live incident, and its sections (starting, timers, quitting, commands, keeping the
-screen in step, side screens) are each short; key bursts and failures have their own rooms
-(`tui/keys.py`, `tui/safety.py`).
+About 450 lines, over the size aimed for: it is where screens meet the live incident, in short
+sections; key bursts and failures have rooms of their own (`tui/keys.py`, `tui/safety.py`).
 """
 
 from __future__ import annotations
