@@ -11,12 +11,35 @@ from datetime import date, datetime, timedelta, tzinfo
 from ic_console.domain.durations import format_countdown
 from ic_console.domain.text import literal
 
-__all__ = ["TimeFormat", "countdown", "literal", "literal_lines", "truncate"]
+__all__ = [
+    "TimeFormat",
+    "copyable",
+    "countdown",
+    "literal",
+    "literal_lines",
+    "one_line",
+    "truncate",
+]
 
 
 def literal_lines(text: str) -> list[str]:
     """`text` split on its own line breaks, each line made safe with `literal`."""
     return [literal(line) for line in text.splitlines()] or [""]
+
+
+def copyable(sentences: list[str]) -> str:
+    """The sentences as they are shown, safe to put on the clipboard: one line of text.
+
+    Control characters become the visible stand-ins the screen shows (ESC as ␛), so a pasted
+    sentence can never end a bracketed paste, press Enter or move the cursor in the terminal
+    or chat it is pasted into. Line breaks inside a sentence become spaces.
+    """
+    return " ".join(filter(None, (one_line(sentence) for sentence in sentences)))
+
+
+def one_line(text: str) -> str:
+    """`text` on one safe line: its own lines (made literal) joined by single spaces."""
+    return " ".join(line.strip() for line in literal_lines(text) if line.strip())
 
 
 def truncate(text: str, width: int) -> str:

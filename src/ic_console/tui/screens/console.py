@@ -29,7 +29,7 @@ from ic_console.domain.state import Decision, IncidentState, Task
 from ic_console.tui.log_rows import LogRow
 from ic_console.tui.screens import command_forms as forms
 from ic_console.tui.screens.forms import CommandForm
-from ic_console.tui.text import TimeFormat, literal, literal_lines
+from ic_console.tui.text import TimeFormat, copyable, literal, literal_lines
 from ic_console.tui.widgets.incident_header import IncidentHeader
 from ic_console.tui.widgets.log_input import LogInput
 from ic_console.tui.widgets.phrasebook_pane import PhrasebookPane
@@ -463,7 +463,7 @@ class ConsoleScreen(Screen[None]):
         if not sentences:
             self.notify(nothing, severity="warning")
             return
-        self.app.copy_to_clipboard(" ".join(sentences))
+        self.app.copy_to_clipboard(copyable(sentences))
         self.notify("Copied to the clipboard.", title=title, timeout=2)
 
     # -- the command palette -------------------------------------------------------------------
