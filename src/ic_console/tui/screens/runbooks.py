@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Markdown, OptionList
 from textual.widgets.option_list import Option
@@ -52,6 +53,13 @@ class RunbookScreen(Screen[None]):
     }
     """
 
+    class Built(Message):
+        """The Markdown of `runbook` is on screen."""
+
+        def __init__(self, runbook: Runbook) -> None:
+            super().__init__()
+            self.runbook = runbook
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="runbooks.search"),
         Binding("escape", "close", "Close", id="runbooks.close"),
@@ -72,6 +80,8 @@ class RunbookScreen(Screen[None]):
         self.query_text = ""
         self.shown: list[Runbook] = list(self.runbooks)
         self.current: Runbook | None = None
+        #: The runbook whose Markdown is being built (None once it is on screen).
+        self._building: Runbook | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -113,6 +123,7 @@ class RunbookScreen(Screen[None]):
                 self._open(self.shown[0])
         else:
             self.current = None
+            self._building = None
             self.query_one("#runbook-text", Markdown).update(
                 f"Nothing matches *{literal(self.query_text)}*."
             )
@@ -131,15 +142,26 @@ class RunbookScreen(Screen[None]):
         self.current = runbook
         view = self.query_one("#runbook-view", VerticalScroll)
         view.scroll_home(animate=False)
-        updated = self.query_one("#runbook-text", Markdown).update(runbook.body)
-        if self.query_text:
-            self.run_worker(self._after_update(updated, runbook), exclusive=True)
+        markdown = self.query_one("#runbook-text", Markdown)
+        self._building = runbook
+        # The Markdown builds its blocks in a task; a worker of the Markdown widget awaits it,
+        # so the build stops when the widget goes (Esc during a build). The worker only posts
+        # a message: the screen handles it in its own message loop, which never runs once the
+        # screen is going, so nothing here touches widgets that are being removed.
+        markdown.run_worker(self._build(markdown.update(runbook.body), runbook), group="build")
 
-    async def _after_update(self, updated: AwaitComplete, runbook: Runbook) -> None:
-        """Once the Markdown is built, scroll to the section where the search words appear."""
-        await updated
-        if runbook is self.current:
-            self.goto_match(runbook)
+    async def _build(self, update: AwaitComplete, runbook: Runbook) -> None:
+        await update
+        self.post_message(self.Built(runbook))
+
+    @on(Built)
+    def _built(self, event: Built) -> None:
+        """The runbook's blocks are all mounted: scroll to the search words."""
+        if event.runbook is not self._building:
+            return  # an earlier build: a later one is under way
+        self._building = None
+        if event.runbook is self.current and self.query_text:
+            self.goto_match(event.runbook)
 
     def goto_match(self, runbook: Runbook) -> bool:
         """Scroll to the heading of the first section containing the search; True if found."""
@@ -153,13 +175,16 @@ class RunbookScreen(Screen[None]):
                 heading = stripped.lstrip("#").strip()
             if stripped == lines[0]:
                 break
-        if heading is None:
+        if heading is None or self._building is not None:
+            # Mid-build the table of contents still lists the previous runbook's headings
+            # (and Textual would keep that stale list): scroll once the build is done.
             return False
         markdown = self.query_one("#runbook-text", Markdown)
         for _level, label, block_id in markdown.table_of_contents:
             if label == heading and block_id:
-                markdown.query_one(f"#{block_id}").scroll_visible(top=True, animate=False)
-                return True
+                for block in markdown.query(f"#{block_id}"):
+                    block.scroll_visible(top=True, animate=False)
+                    return True
         return False
 
     # -- search -------------------------------------------------------------------------------
