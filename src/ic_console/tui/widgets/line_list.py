@@ -31,7 +31,11 @@ class LineList(ScrollView, can_focus=True):
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"line-list--cursor"}
+    # Rows are cut to the width, never scrolled sideways. A horizontal scrollbar (the virtual
+    # width counted the vertical scrollbar's cells) took a row after the cursor was revealed,
+    # hiding the newest log entry under it.
     DEFAULT_CSS = """
+    LineList { overflow-x: hidden; }
     LineList > .line-list--cursor { text-style: reverse; }
     LineList:focus > .line-list--cursor {
         background: $block-cursor-background;

@@ -1,36 +1,179 @@
-"""Textual's Footer, recomposed only when what it shows changed.
+"""Textual's Footer, showing the keys that fit, then "? more", recomposed only when that changed.
 
-Textual's Footer rebuilds all its keys every time the bindings may have changed: each focus
+Textual's Footer lays all its keys in one row and lets the ones past the edge run under the
+command palette key (a stray letter showed after "Palette" at 80 columns). This one measures
+the keys and stops before the edge, ending with "? more" when some were left out: the help
+screen (`?`) lists them all.
+
+Textual's Footer also rebuilds all its keys every time the bindings may have changed: each focus
 change, screen push and reactive with bindings. The console's footer holds some twenty-five
 keys, and opening an incident moves the focus and the screens several times, so the same keys
 were mounted and styled again and again before the first useful frame (about a tenth of a
-second at open). The keys only change when a binding is shown, hidden, enabled or disabled.
+second at open). The keys only change when a binding is shown, hidden, enabled or disabled, or
+when the footer's width changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 
+from rich.cells import cell_len
+from textual import events
+from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey  # not re-exported; the Footer's own key
+
+#: The key that opens the help screen, where every key is listed.
+MORE_KEY = "question_mark"
+MORE_DISPLAY = "?"
+MORE_DESCRIPTION = "more"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key as the footer shows it."""
+
+    key: str
+    display: str
+    description: str
+    action: str
+    enabled: bool = True
+    tooltip: str = ""
+
+
+def key_width(key: Key, *, compact: bool) -> int:
+    """Cells taken by `key` in the footer, its margin included (see Textual's FooterKey CSS)."""
+    display = cell_len(key.display)
+    description = cell_len(key.description)
+    if compact:
+        # "k description" then a margin of one.
+        return display + (1 + description if description else 0) + 1
+    # " k " then "description " (no margin).
+    return display + 2 + (description + 1 if description else 0)
+
+
+def palette_width(key: Key, *, compact: bool) -> int:
+    """Cells of the command palette key docked on the right: a one-cell border, the key, and
+    its margin (compact) or right padding."""
+    return 1 + key_width(key, compact=compact) + (0 if compact else 1)
+
+
+def fit_keys(
+    keys: Sequence[Key], width: int, *, compact: bool, more: Key
+) -> tuple[list[Key], bool]:
+    """The keys that fit in `width` cells, in order, and whether some were left out.
+
+    When not all fit, room is kept for `more` at the end; a key never shows in part.
+    """
+    total = sum(key_width(key, compact=compact) for key in keys)
+    if total <= width:
+        return list(keys), False
+    room = width - key_width(more, compact=compact)
+    shown: list[Key] = []
+    for key in keys:
+        needed = key_width(key, compact=compact)
+        if needed > room:
+            break
+        shown.append(key)
+        room -= needed
+    return shown, True
 
 
 class QuietFooter(Footer):
-    """A Footer that skips a recompose when the keys it would show are the ones on screen."""
+    """A Footer that shows what fits then "? more", and skips a recompose when nothing changed."""
 
     def __init__(self, *, compact: bool = False) -> None:
         super().__init__(compact=compact)
         self._shown: tuple[Hashable, ...] | None = None
+        #: Whether the last compose left keys out (then it ended with "? more").
+        self.cut = False
 
     def _keys(self) -> tuple[Hashable, ...]:
-        """Everything the footer's keys are built from: each active binding and its state."""
+        """What the keys are built from: each active binding, its state, and the width."""
         return (
             self.compact,
             self.show_command_palette,
+            self.size.width,
             tuple(
                 (binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
                 for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
             ),
         )
+
+    def shown_keys(self) -> tuple[list[Key], Key | None]:
+        """The keys to show, in order, and the command palette key (None when not shown)."""
+        keys: list[Key] = []
+        seen: set[str] = set()
+        active = self.screen.active_bindings
+        for _node, binding, enabled, tooltip in active.values():
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            keys.append(
+                Key(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    enabled,
+                    tooltip,
+                )
+            )
+        palette: Key | None = None
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            found = active.get(self.app.COMMAND_PALETTE_BINDING)
+            if found is not None:
+                _node, binding, enabled, tooltip = found
+                palette = Key(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    enabled,
+                    binding.tooltip or binding.description,
+                )
+        return keys, palette
+
+    def _more_key(self) -> Key:
+        found = self.screen.active_bindings.get(MORE_KEY)
+        action = found[1].action if found is not None else ""
+        return Key(MORE_KEY, MORE_DISPLAY, MORE_DESCRIPTION, action, True, "Every key")
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        keys, palette = self.shown_keys()
+        width = self.size.width
+        if palette is not None:
+            width -= palette_width(palette, compact=self.compact)
+        more = self._more_key()
+        if width > 0 and self.size.width > 0:
+            shown, self.cut = fit_keys(keys, width, compact=self.compact, more=more)
+        else:  # not laid out yet: the first resize composes again
+            shown, self.cut = keys, False
+        if self.cut:
+            shown = [key for key in shown if key.key != MORE_KEY]
+            shown.append(more)
+        for key in shown:
+            yield FooterKey(
+                key.key,
+                key.display,
+                key.description,
+                key.action,
+                disabled=not key.enabled,
+                tooltip=key.tooltip,
+            ).data_bind(compact=Footer.compact)
+        if palette is not None:
+            yield FooterKey(
+                palette.key,
+                palette.display,
+                palette.description,
+                palette.action,
+                classes="-command-palette",
+                disabled=not palette.enabled,
+                tooltip=palette.tooltip,
+            )
 
     async def recompose(self) -> None:
         if not self.is_attached:
@@ -41,3 +184,7 @@ class QuietFooter(Footer):
         await super().recompose()
         if self.children:
             self._shown = keys
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._bindings_ready and self._shown is not None and self._keys() != self._shown:
+            self.call_after_refresh(self.recompose)

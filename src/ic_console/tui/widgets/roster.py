@@ -1,4 +1,8 @@
-"""Roster and roles: who holds each role, the experts, who is on the call and for how long."""
+"""Roster and roles: who holds each role, the experts, who is on the call and for how long.
+
+When the pane cannot hold everyone on the call, the list ends with how many are not shown
+("+6 more"), so a short pane never passes for a short call.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.widgets import Static
 
 from ic_console.domain.durations import format_duration
@@ -39,19 +44,24 @@ class Roster(Static):
         self._state = state
         self.tick(now)
 
+    def on_resize(self, event: events.Resize) -> None:
+        if self._now is not None:
+            self.tick(self._now)
+
     def tick(self, now: datetime) -> None:
         state = self._state
         self._now = now
         if state is None:
             return
-        table, key = self._table(state, now)
+        table, key = self._table(state, now, self.content_size.height)
         if key == self._shown:
             return
         self._shown = key
         self.update(table)
 
-    def _table(self, state: IncidentState, now: datetime) -> tuple[Table, _Key]:
-        """The roster, and its key (every cell's text and style) to tell whether it changed."""
+    def _table(self, state: IncidentState, now: datetime, height: int) -> tuple[Table, _Key]:
+        """The roster in `height` rows (no limit before layout, when 0), and its key (every
+        cell's text and style) to tell whether it changed."""
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
@@ -83,10 +93,22 @@ class Roster(Static):
         else:
             experts = Text("none yet", style="dim italic")
         add(Text("Experts", style="bold"), experts, "")
-        add("", "", "")
         on_call = state.on_call()
+        released = [p for p in state.participants.values() if not p.on_call]
+        rotate = any(p.should_rotate(now) for p in on_call)
+        people = sorted(on_call, key=lambda p: p.joined_at)
+        # Rows besides the people: the title, released, other consoles; then, while there is
+        # room for everyone, a blank line above the title and the rotation hint below.
+        fixed = len(rows) + 1 + int(bool(released)) + int(bool(self.others))
+        spacer, hint_row = True, rotate
+        if height > 0 and fixed + 1 + int(rotate) + len(people) > height:
+            spacer, hint_row = False, False
+        room = height - fixed - int(spacer) - int(hint_row) if height > 0 else len(people)
+        shown = people if len(people) <= room else people[: max(0, room - 1)]
+        if spacer:
+            add("", "", "")
         add(Text(f"On the call ({len(on_call)})", style="bold underline"), "", "")
-        for person in sorted(on_call, key=lambda p: p.joined_at):
+        for person in shown:
             held = ", ".join(role.label for role in state.roles_of(person.name))
             on_call_for = format_duration(person.time_on_call(now))
             name = Text(literal(person.name))
@@ -96,7 +118,8 @@ class Roster(Static):
                 name.stylize("bold")
                 minutes = Text(f"{on_call_for} · rotate?", style="bold")
             add(name, roles, minutes)
-        released = [p for p in state.participants.values() if not p.on_call]
+        if len(shown) < len(people):
+            add(Text(f"+{len(people) - len(shown)} more", style="bold"), "", "")
         if released:
             names = ", ".join(literal(p.name) for p in released)
             add(Text("Released", style="dim"), Text(names, style="dim"), "")
@@ -104,6 +127,6 @@ class Roster(Static):
             consoles = ", ".join(literal(label) for label in self.others)
             add(Text("Also open", style="dim"), Text(consoles, style="dim"), "")
         hint = f"Rotate people after about {format_duration(ROTATE_AFTER)} on the call."
-        if any(p.should_rotate(now) for p in on_call):
+        if hint_row:
             add("", Text(hint, style="italic"), "")
         return grid, tuple(rows)
