@@ -19,6 +19,8 @@ from ic_console.domain.state import IncidentState, replay
 from ic_console.store import snapshot as snap
 from ic_console.store.eventlog import EventLog
 from ic_console.store.incident import IncidentStore
+from ic_console.store.lazylog import LazyLog
+from ic_console.store.state_codec import STATE_FIELDS
 from ic_console.synthetic import write_busy_incident
 
 ID = "snap"
@@ -47,7 +49,7 @@ def _open(home: Path, **kwargs: object) -> IncidentStore:
 
 
 def _from_snapshot(store: IncidentStore) -> bool:
-    return isinstance(store.state.log, snap.LazyLog)
+    return isinstance(store.state.log, LazyLog)
 
 
 def test_the_snapshot_holds_the_whole_state(home: Path, incident: Path) -> None:
@@ -59,7 +61,7 @@ def test_the_snapshot_holds_the_whole_state(home: Path, incident: Path) -> None:
 
 def test_every_field_of_the_state_is_written() -> None:
     names = tuple(field.name for field in dataclasses.fields(IncidentState))
-    assert names == snap.STATE_FIELDS
+    assert names == STATE_FIELDS
 
 
 def test_commands_read_only_the_tail_and_count_as_the_log(home: Path, incident: Path) -> None:

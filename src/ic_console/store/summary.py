@@ -18,8 +18,8 @@ from ic_console.domain.events import SCHEMA_VERSION
 from ic_console.domain.model import SINGLE_ROLES, LogKind
 from ic_console.domain.state import IncidentState, LogEntry
 from ic_console.store.errors import StoreError
+from ic_console.store.lazylog import LazyLog
 from ic_console.store.paths import FILE_MODE, open_private
-from ic_console.store.snapshot import LazyLog
 
 #: A summary temp file older than this was left by a rewrite that was killed: removed.
 STALE_TEMP_SECONDS = 60.0

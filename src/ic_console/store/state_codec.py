@@ -1,0 +1,279 @@
+"""The folded state as plain JSON values and back, for the state snapshot (`store.snapshot`).
+
+Every value read back is checked for its type (the file may come from another machine): a wrong
+one raises `ValueError`, `KeyError` or `TypeError`, and the snapshot is then not used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from ic_console.domain.model import (
+    Audience,
+    DecisionStatus,
+    LogKind,
+    Phase,
+    Role,
+    Status,
+    TaskStatus,
+)
+from ic_console.domain.state import (
+    Decision,
+    IncidentState,
+    LogEntry,
+    Objection,
+    Participant,
+    RoleStint,
+    StakeholderUpdate,
+    Task,
+)
+
+#: The fields of `IncidentState` this module writes; a new field must be added here (a test
+#: compares this with the dataclass, so a snapshot never silently drops part of the state).
+STATE_FIELDS = (
+    "incident_id",
+    "title",
+    "severity",
+    "phase",
+    "status",
+    "declared_by",
+    "declared_at",
+    "resolved_at",
+    "closed_at",
+    "last_seq",
+    "updated_at",
+    "participants",
+    "roles",
+    "smes",
+    "role_history",
+    "tasks",
+    "decisions",
+    "log",
+    "updates",
+    "severity_history",
+    "phase_history",
+    "checklist_ticks",
+)
+
+# -- encoding ----------------------------------------------------------------------------------
+
+
+def _t(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def state_body(state: IncidentState) -> dict[str, Any]:
+    return {
+        "incident_id": state.incident_id,
+        "title": state.title,
+        "severity": state.severity,
+        "phase": state.phase.value,
+        "status": state.status.value,
+        "declared_by": state.declared_by,
+        "declared_at": _t(state.declared_at),
+        "resolved_at": _t(state.resolved_at),
+        "closed_at": _t(state.closed_at),
+        "last_seq": state.last_seq,
+        "updated_at": _t(state.updated_at),
+        "participants": [
+            [p.name, _t(p.joined_at), _t(p.released_at), [[_t(a), _t(b)] for a, b in p.earlier]]
+            for p in state.participants.values()
+        ],
+        "roles": [[role.value, name] for role, name in state.roles.items()],
+        "smes": list(state.smes),
+        "role_history": [
+            [s.role.value, s.name, _t(s.start), _t(s.end)] for s in state.role_history
+        ],
+        "tasks": [
+            [
+                t.number,
+                t.owner,
+                t.text,
+                _t(t.assigned_at),
+                t.assigned_by,
+                t.timebox.total_seconds(),
+                _t(t.deadline),
+                t.status.value,
+                _t(t.acknowledged_at),
+                _t(t.closed_at),
+                t.extensions,
+                t.reassignments,
+            ]
+            for t in state.tasks.values()
+        ],
+        "decisions": [
+            [
+                d.number,
+                d.text,
+                d.proposed_by,
+                _t(d.proposed_at),
+                d.status.value,
+                [[o.by, o.text, _t(o.at)] for o in d.objections],
+                _t(d.closed_at),
+            ]
+            for d in state.decisions.values()
+        ],
+        "updates": [[u.audience.value, u.text, _t(u.at), u.by] for u in state.updates],
+        "severity_history": [[_t(at), level, by] for at, level, by in state.severity_history],
+        "phase_history": [[_t(at), phase.value, by] for at, phase, by in state.phase_history],
+        "checklist_ticks": [[c, i, _t(at)] for (c, i), at in state.checklist_ticks.items()],
+    }
+
+
+def log_rows(entries: Iterable[LogEntry]) -> list[list[Any]]:
+    return [
+        [e.seq, _t(e.recorded_at), e.author, e.kind.value, e.text, _t(e.occurred_at)]
+        for e in entries
+    ]
+
+
+# -- decoding ----------------------------------------------------------------------------------
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, found {type(value).__name__}")
+    return value
+
+
+def as_int(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"expected a whole number, found {type(value).__name__}")
+    return value
+
+
+def as_list(value: object, length: int | None = None) -> list[Any]:
+    if not isinstance(value, list) or (length is not None and len(value) != length):
+        raise ValueError("expected a list" + (f" of {length}" if length is not None else ""))
+    return value
+
+
+def _dt(value: object) -> datetime:
+    moment = datetime.fromisoformat(_str(value))
+    if moment.tzinfo is None:
+        raise ValueError("a time without its zone")
+    return moment
+
+
+def _odt(value: object) -> datetime | None:
+    return None if value is None else _dt(value)
+
+
+def state_from(body: object) -> IncidentState:
+    """The state `state_body` wrote (without its scribe log), every value checked."""
+    if not isinstance(body, dict):
+        raise ValueError("the state is not an object")
+    state = IncidentState(
+        incident_id=_str(body["incident_id"]),
+        title=_str(body["title"]),
+        severity=as_int(body["severity"]),
+        phase=Phase(_str(body["phase"])),
+        status=Status(_str(body["status"])),
+        declared_by=_str(body["declared_by"]),
+        declared_at=_odt(body["declared_at"]),
+        resolved_at=_odt(body["resolved_at"]),
+        closed_at=_odt(body["closed_at"]),
+        last_seq=as_int(body["last_seq"]),
+        updated_at=_odt(body["updated_at"]),
+    )
+    _people_from(state, body)
+    for task in map(_task_from, as_list(body["tasks"])):
+        state.tasks[task.number] = task
+    for decision in map(_decision_from, as_list(body["decisions"])):
+        state.decisions[decision.number] = decision
+    _histories_from(state, body)
+    return state
+
+
+def _people_from(state: IncidentState, body: dict[str, Any]) -> None:
+    """Participants, roles, SMEs and who held which role when."""
+    for row in as_list(body["participants"]):
+        name, joined, released, earlier = as_list(row, 4)
+        state.participants[_str(name)] = Participant(
+            _str(name),
+            _dt(joined),
+            _odt(released),
+            [(_dt(a), _dt(b)) for a, b in (as_list(pair, 2) for pair in as_list(earlier))],
+        )
+    for row in as_list(body["roles"]):
+        role, name = as_list(row, 2)
+        state.roles[Role(_str(role))] = _str(name)
+    state.smes = [_str(name) for name in as_list(body["smes"])]
+    for row in as_list(body["role_history"]):
+        role, name, start, end = as_list(row, 4)
+        state.role_history.append(RoleStint(Role(_str(role)), _str(name), _dt(start), _odt(end)))
+
+
+def _task_from(row: object) -> Task:
+    (number, owner, text, assigned_at, assigned_by, timebox, deadline, status, acked, closed,
+     extensions, reassignments) = as_list(row, 12)  # fmt: skip
+    if not isinstance(timebox, int | float) or isinstance(timebox, bool):
+        raise ValueError("a timebox is not a number")
+    return Task(
+        number=as_int(number),
+        owner=_str(owner),
+        text=_str(text),
+        assigned_at=_dt(assigned_at),
+        assigned_by=_str(assigned_by),
+        timebox=timedelta(seconds=timebox),
+        deadline=_dt(deadline),
+        status=TaskStatus(_str(status)),
+        acknowledged_at=_odt(acked),
+        closed_at=_odt(closed),
+        extensions=as_int(extensions),
+        reassignments=as_int(reassignments),
+    )
+
+
+def _decision_from(row: object) -> Decision:
+    number, text, by, at, status, objections, closed = as_list(row, 7)
+    return Decision(
+        as_int(number),
+        _str(text),
+        _str(by),
+        _dt(at),
+        DecisionStatus(_str(status)),
+        [
+            Objection(_str(o_by), _str(o_text), _dt(o_at))
+            for o_by, o_text, o_at in (as_list(o, 3) for o in as_list(objections))
+        ],
+        _odt(closed),
+    )
+
+
+def _histories_from(state: IncidentState, body: dict[str, Any]) -> None:
+    """Stakeholder updates, severity and phase changes, checklist ticks."""
+    state.updates = [
+        StakeholderUpdate(Audience(_str(a)), _str(text), _dt(at), _str(by))
+        for a, text, at, by in (as_list(row, 4) for row in as_list(body["updates"]))
+    ]
+    state.severity_history = [
+        (_dt(at), as_int(level), _str(by))
+        for at, level, by in (as_list(row, 3) for row in as_list(body["severity_history"]))
+    ]
+    state.phase_history = [
+        (_dt(at), Phase(_str(phase)), _str(by))
+        for at, phase, by in (as_list(row, 3) for row in as_list(body["phase_history"]))
+    ]
+    for row in as_list(body["checklist_ticks"]):
+        checklist, item, at = as_list(row, 3)
+        state.checklist_ticks[(_str(checklist), _str(item))] = _dt(at)
+
+
+def log_from(rows: object) -> list[LogEntry]:
+    entries = []
+    for row in as_list(rows):
+        seq, recorded, author, kind, text, occurred = as_list(row, 6)
+        entries.append(
+            LogEntry(
+                as_int(seq),
+                _dt(recorded),
+                _str(author),
+                LogKind(_str(kind)),
+                _str(text),
+                _odt(occurred),
+            )
+        )
+    return entries
