@@ -40,8 +40,8 @@ def hwm():
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 root, which = Path(sys.argv[1]), sys.argv[2]
-from ic_console.store.incident import IncidentStore, EVENTS_FILE
-from ic_console.store.paths import incident_dir
+from ic_console.store.incident import IncidentStore
+from ic_console.store.paths import EVENTS_FILE, incident_dir
 path = incident_dir(root, "bench") / EVENTS_FILE
 base = hwm()
 started = time.perf_counter()

@@ -12,8 +12,9 @@ import pytest
 from ic_console.domain import commands as c
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.errors import DomainError
+from ic_console.store.errors import StoreError
 from ic_console.store.follow import Follower
-from ic_console.store.incident import IncidentStore, StoreError
+from ic_console.store.incident import IncidentStore
 
 
 class Ticker:

@@ -18,18 +18,11 @@ from ic_console.domain.clock import FakeClock
 from ic_console.domain.errors import DomainError
 from ic_console.domain.events import EVENT_ADAPTER
 from ic_console.domain.model import Role, Status
+from ic_console.store.catalog import list_incidents, new_incident_id, resolve_incident_id
+from ic_console.store.errors import StoreError
 from ic_console.store.eventlog import EventLog, decode_body
-from ic_console.store.incident import (
-    EVENTS_FILE,
-    LOCK_FILE,
-    SUMMARY_FILE,
-    IncidentStore,
-    StoreError,
-    list_incidents,
-    new_incident_id,
-    resolve_incident_id,
-)
-from ic_console.store.paths import data_root
+from ic_console.store.incident import IncidentStore
+from ic_console.store.paths import EVENTS_FILE, LOCK_FILE, SUMMARY_FILE, data_root
 
 MIN5 = timedelta(minutes=5)
 

@@ -22,8 +22,8 @@ from ic_console.domain.events import Event, envelope
 from ic_console.domain.model import Audience, LogKind, Phase, Role
 from ic_console.domain.state import IncidentState, apply
 from ic_console.store.eventlog import encode
-from ic_console.store.incident import EVENTS_FILE, IncidentStore
-from ic_console.store.paths import FILE_MODE, incident_dir, make_private_dir
+from ic_console.store.incident import IncidentStore
+from ic_console.store.paths import EVENTS_FILE, FILE_MODE, incident_dir, make_private_dir
 
 
 class ScriptedIncident:

@@ -24,7 +24,9 @@ from ic_console.domain import commands as cmd
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.errors import DomainError
 from ic_console.domain.text import INCIDENT_ID
-from ic_console.store.incident import IncidentStore, StoreError, resolve_incident_id
+from ic_console.store.catalog import resolve_incident_id
+from ic_console.store.errors import StoreError
+from ic_console.store.incident import IncidentStore
 from ic_console.store.paths import incident_dir
 from ic_console.store.presence import PresenceBoard
 from ic_console.tui.factory import make_app

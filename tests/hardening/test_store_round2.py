@@ -22,8 +22,10 @@ from ic_console.domain.model import Role
 from ic_console.review.metrics import compute_metrics
 from ic_console.review.source import open_for_review
 from ic_console.store import lock as lock_module
+from ic_console.store.catalog import list_incidents
+from ic_console.store.errors import StoreError
 from ic_console.store.eventlog import EventLog
-from ic_console.store.incident import IncidentStore, StoreError, list_incidents
+from ic_console.store.incident import IncidentStore
 
 from .conftest import INCIDENT
 from .test_damaged_files import run_cli

@@ -18,7 +18,9 @@ import pytest
 from ic_console.domain import commands as cmd
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.model import Role
-from ic_console.store.incident import IncidentStore, StoreError, list_incidents
+from ic_console.store.catalog import list_incidents
+from ic_console.store.errors import StoreError
+from ic_console.store.incident import IncidentStore
 from ic_console.store.presence import PresenceBoard
 
 from .conftest import INCIDENT

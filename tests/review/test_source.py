@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ic_console.review.source import open_for_review
-from ic_console.store.incident import StoreError
+from ic_console.store.errors import StoreError
 
 from .fixture import GOLDEN_ID, build
 

@@ -14,7 +14,8 @@ from ic_console.content.phrasebook import shipped_phrasebook
 from ic_console.domain import commands as cmd
 from ic_console.domain import events as ev
 from ic_console.domain.clock import FakeClock
-from ic_console.store.incident import IncidentStore, list_incidents
+from ic_console.store.catalog import list_incidents
+from ic_console.store.incident import IncidentStore
 from ic_console.tui.config import ConfigError
 from ic_console.tui.factory import make_app
 from ic_console.tui.palette import ConsoleCommands, console_commands

@@ -19,7 +19,8 @@ import pytest
 from helpers.console import wait_for
 from ic_console.domain import events as ev
 from ic_console.domain.model import Role, TaskStatus
-from ic_console.store.incident import IncidentStore, list_incidents
+from ic_console.store.catalog import list_incidents
+from ic_console.store.incident import IncidentStore
 
 pytestmark = [pytest.mark.tmux, pytest.mark.slow]
 

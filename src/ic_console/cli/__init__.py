@@ -167,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = open_console
     ctx = make_context(args)
     # Imported here: the store loads the event models (pydantic), which `ic --help` never needs.
-    from ic_console.store.incident import StoreError
+    from ic_console.store.errors import StoreError
 
     try:
         return handler(args, ctx)

@@ -60,7 +60,7 @@ def _open_verb(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _watch_verb(args: argparse.Namespace, ctx: Context) -> int:
-    from ic_console.store.incident import resolve_incident_id
+    from ic_console.store.catalog import resolve_incident_id
 
     # The Deputy watches an incident that exists: the only active one, or the one named.
     incident_id = resolve_incident_id(ctx.home, args.incident_id)
@@ -69,7 +69,7 @@ def _watch_verb(args: argparse.Namespace, ctx: Context) -> int:
 
 def open_incident(ctx: Context, incident_id: str | None, *, read_only: bool = False) -> int:
     """Run the console on `incident_id` (None: let the console find or offer one)."""
-    from ic_console.store.incident import resolve_incident_id
+    from ic_console.store.catalog import resolve_incident_id
 
     if incident_id is not None:
         # A wrong id is one line on stderr, before any screen is drawn.

@@ -45,7 +45,8 @@ if TYPE_CHECKING:
     from ic_console.domain import events as ev
     from ic_console.domain import views
     from ic_console.domain.state import IncidentState, Task
-    from ic_console.store.incident import IncidentInfo, IncidentStore
+    from ic_console.store.catalog import IncidentInfo
+    from ic_console.store.incident import IncidentStore
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 else:
@@ -307,7 +308,9 @@ def _open(
 
     `read_only` for verbs that only look: then nothing on disk is changed, not even repaired.
     """
-    from ic_console.store.incident import IncidentStore, StoreError, resolve_incident_id
+    from ic_console.store.catalog import resolve_incident_id
+    from ic_console.store.errors import StoreError
+    from ic_console.store.incident import IncidentStore
 
     try:
         incident_id = resolve_incident_id(ctx.home, given)
@@ -355,7 +358,8 @@ def _quote_hint(verb_name: str, words: list[str]) -> str:
 
 
 def _new(args: argparse.Namespace, ctx: Context) -> int:
-    from ic_console.store.incident import IncidentStore, new_incident_id
+    from ic_console.store.catalog import new_incident_id
+    from ic_console.store.incident import IncidentStore
 
     level = _severity(args.sev) if args.sev is not None else 2
     title = clean_title(args.title)
@@ -462,7 +466,9 @@ def _date_bound(text: str | None, now: datetime, option: str, *, end: bool) -> d
 
 
 def _list(args: argparse.Namespace, ctx: Context) -> int:
-    from ic_console.store.incident import IncidentStore, StoreError, list_incidents
+    from ic_console.store.catalog import list_incidents
+    from ic_console.store.errors import StoreError
+    from ic_console.store.incident import IncidentStore
 
     now = ctx.clock.now()
     keep = _list_filter(args, now)

@@ -32,8 +32,9 @@ from ic_console.live.undo import (
     confirm,
     reverse,
 )
+from ic_console.store.errors import Notice, StoreError
 from ic_console.store.follow import Follower
-from ic_console.store.incident import IncidentStore, Notice, StoreError
+from ic_console.store.incident import IncidentStore
 from ic_console.store.presence import PresenceBoard
 
 

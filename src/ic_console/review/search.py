@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ic_console.domain.describe import searchable_fields
+from ic_console.store.catalog import list_incidents
 from ic_console.store.eventlog import LogDamaged, decode_body
-from ic_console.store.incident import EVENTS_FILE, list_incidents
+from ic_console.store.paths import EVENTS_FILE
 
 #: Payload fields that hold words people wrote, by event type: the vocabulary says which.
 _TEXT_FIELDS = searchable_fields()

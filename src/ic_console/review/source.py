@@ -23,9 +23,10 @@ from ic_console.domain.state import IncidentState, apply
 from ic_console.review.digest import ReviewEvents, keep_as_json
 from ic_console.review.metrics import MetricsFeed
 from ic_console.review.timeline import TimelineBuilder
+from ic_console.store.catalog import resolve_incident_id
+from ic_console.store.errors import StoreError
 from ic_console.store.eventlog import EventLog, LogDamaged
-from ic_console.store.incident import EVENTS_FILE, StoreError, resolve_incident_id
-from ic_console.store.paths import check_incident_folder, incident_dir
+from ic_console.store.paths import EVENTS_FILE, check_incident_folder, incident_dir
 
 
 @contextmanager

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ic_console.domain.events import Event
-from ic_console.store.incident import IncidentStore, Notice
+from ic_console.store.errors import Notice
+from ic_console.store.incident import IncidentStore
 
 #: Seconds between polls of the log: well inside the 500 ms the other terminal may take to show
 #: a change, and cheap (one stat) when nothing changed.

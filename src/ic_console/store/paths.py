@@ -17,6 +17,10 @@ HOME_ENV = "IC_CONSOLE_HOME"
 USER_ENV = "IC_CONSOLE_USER"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
+#: The files of an incident folder (the state snapshot's name is in `store.snapshot`).
+EVENTS_FILE = "events.jsonl"
+SUMMARY_FILE = "incident.toml"
+LOCK_FILE = ".lock"
 
 
 def data_root(home: str | os.PathLike[str] | None = None) -> Path:
@@ -37,6 +41,14 @@ def incidents_dir(root: Path) -> Path:
 
 def incident_dir(root: Path, incident_id: str) -> Path:
     return incidents_dir(root) / check_incident_id(incident_id)
+
+
+def no_such_incident(root: Path, incident_id: str) -> StoreError:
+    """The error for an id that names no incident folder under `root`."""
+    return StoreError(
+        f"There is no incident {incident_id!r} in {incidents_dir(root)}. "
+        "List them with `ic list --all`."
+    )
 
 
 def make_private_dir(path: Path) -> None:

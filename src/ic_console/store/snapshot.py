@@ -23,6 +23,7 @@ place, without fsync (a torn snapshot fails its checksum and is rebuilt).
 from __future__ import annotations
 
 import contextlib
+import functools
 import heapq
 import json
 import os
@@ -36,10 +37,13 @@ from typing import IO
 from ic_console.domain.events import SCHEMA_VERSION
 from ic_console.domain.model import LogKind
 from ic_console.domain.state import IncidentState, LogEntry
-from ic_console.store.errors import StoreError
+from ic_console.store.errors import Notice, StoreError
+from ic_console.store.eventlog import EventLog
 from ic_console.store.lazylog import LazyLog
 from ic_console.store.paths import FILE_MODE, open_private
+from ic_console.store.replay import scribe_log_up_to
 from ic_console.store.state_codec import as_int, as_list, log_from, log_rows, state_body, state_from
+from ic_console.store.summary import remove_stale_temps
 
 SNAPSHOT_FILE = "state.snapshot"
 FORMAT = "ic-console-state-snapshot"
@@ -291,6 +295,39 @@ def _read_scribe_log(path: Path, header: _Header) -> list[LogEntry]:
     if len(rows) != header.log_entries:
         raise ValueError("the scribe log does not hold as many entries as its header")
     return rows
+
+
+# -- what the store asks of it ------------------------------------------------------------------
+
+
+def load_snapshot(directory: Path, events_path: Path) -> tuple[Snapshot | None, Notice | None]:
+    """The snapshot to start from (None: read the whole log), and a notice when it is damaged.
+
+    A stale one is not worth telling; a log that cannot be read is told by the full read.
+    """
+    rebuild_log = functools.partial(scribe_log_up_to, events_path)
+    try:
+        return read_snapshot(directory, events_path, rebuild_log=rebuild_log), None
+    except SnapshotUnusable as unusable:
+        if not unusable.damaged:
+            return None, None
+        return None, Notice(
+            f"{directory / SNAPSHOT_FILE} is damaged ({unusable}); it is ignored and the "
+            "incident read from its event log."
+        )
+    except OSError:
+        return None, None
+
+
+def save_snapshot(directory: Path, state: IncidentState, log: EventLog) -> bool:
+    """Write the snapshot of `state`, the fold of what `log` has read; False when it could not
+    be written. Never raises for a failed write: the snapshot is a cache."""
+    try:
+        remove_stale_temps(directory, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+        write_snapshot(directory, state, log_path=log.path, offset=log.offset, lines=log.lines)
+    except (OSError, StoreError, SnapshotUnusable):
+        return False
+    return True
 
 
 def _last_line_crc(log_path: Path, offset: int, length: int) -> int | None:

@@ -33,7 +33,9 @@ from ic_console.domain.log_rows import LogRow
 from ic_console.domain.model import Status
 from ic_console.live.incident import LiveIncident
 from ic_console.live.undo import UNDO_SECONDS
-from ic_console.store.incident import IncidentStore, StoreError, list_incidents, new_incident_id
+from ic_console.store.catalog import list_incidents, new_incident_id
+from ic_console.store.errors import StoreError
+from ic_console.store.incident import IncidentStore
 from ic_console.store.presence import HEARTBEAT_EVERY
 from ic_console.tui.actions import bindings
 from ic_console.tui.palette import ConsoleCommands

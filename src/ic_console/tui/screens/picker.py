@@ -19,7 +19,7 @@ from ic_console.domain.commands import Declare
 from ic_console.domain.model import severity_label
 from ic_console.domain.parse import parse_severity
 from ic_console.domain.text import clean_title
-from ic_console.store.incident import IncidentInfo
+from ic_console.store.catalog import IncidentInfo
 from ic_console.tui.actions import bindings
 from ic_console.tui.screens.forms import CommandForm, FormField
 from ic_console.tui.text import literal

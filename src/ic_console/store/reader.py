@@ -1,0 +1,270 @@
+"""An incident folder read into a state and kept up to date, writing nothing.
+
+The full load starts from the state snapshot when it matches the log and folds the log's tail;
+`refresh` folds what other terminals appended. A damaged line, a log cut short or a copied
+folder make it read-only with a notice saying why. `IncidentStore` (`store.incident`) is this
+plus the writes: it repairs a crash's leftovers when it loads and records commands.
+
+Opening read-only (what `ic list`, `ic show` and the reviews do) never changes a byte: a torn
+last line is reported here and repaired only by the next write.
+
+One store may be shared between threads: its public methods take the store's own lock, so a
+refresh in one thread never sees another's half-read log.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from ic_console.domain.clock import Clock, SystemClock
+from ic_console.domain.events import Event
+from ic_console.domain.model import Role
+from ic_console.domain.state import IncidentState, apply_all
+from ic_console.store.errors import Notice, StoreError
+from ic_console.store.eventlog import EventLog, LogDamaged
+from ic_console.store.paths import EVENTS_FILE, LOCK_FILE, SUMMARY_FILE
+from ic_console.store.recovery import folder_contradiction, tail_bytes
+from ic_console.store.replay import fold_new
+from ic_console.store.snapshot import SNAPSHOT_FILE, load_snapshot
+from ic_console.store.summary import FollowupCount
+
+
+class IncidentReader:
+    """An incident folder's log folded into its state; the base of `IncidentStore`."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        clock: Clock | None = None,
+        actor: str = "unknown",
+        role: Role | None = None,
+        read_only: bool = False,
+        on_events: Callable[[list[Event]], None] | None = None,
+    ) -> None:
+        self.directory = directory
+        self.clock = clock or SystemClock()
+        self.actor = actor
+        self.role = role
+        self.log = EventLog(directory / EVENTS_FILE)
+        self.state = IncidentState()
+        self.notices: list[Notice] = []
+        self._forced_read_only = read_only
+        self.damaged: LogDamaged | None = None
+        #: Called with every batch of events applied (a batch starting at seq 1 is a full
+        #: reload), so a screen can keep its own view of the log without reading it twice.
+        self.on_events = on_events
+        self._followups = FollowupCount()
+        #: Why nothing may be written, besides a damaged line (a cut log, a copied folder...).
+        self.blocked: str | None = None
+        #: The log's size when its last event was shown without its line end (read-only).
+        self._unterminated_at: int | None = None
+        #: Set once the clock was seen going back between two recorded events.
+        self.clock_went_back = False
+        self._mutex = threading.RLock()
+        #: The last sequence number covered by the state snapshot on disk (0: none known).
+        self._snapshot_seq = 0
+
+    # -- paths ---------------------------------------------------------------------------------
+
+    @property
+    def events_path(self) -> Path:
+        return self.directory / EVENTS_FILE
+
+    @property
+    def summary_path(self) -> Path:
+        return self.directory / SUMMARY_FILE
+
+    @property
+    def lock_path(self) -> Path:
+        return self.directory / LOCK_FILE
+
+    @property
+    def incident_id(self) -> str:
+        return self.state.incident_id or self.directory.name
+
+    @property
+    def read_only(self) -> bool:
+        return self._forced_read_only or self.damaged is not None or self.blocked is not None
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.directory / SNAPSHOT_FILE
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def load(self, *, holding_lock: bool = False) -> None:
+        """Read the whole log from the start (after recovering a torn tail when writable)."""
+        with self._mutex:
+            self._load(holding_lock=holding_lock)
+
+    def _load(self, *, holding_lock: bool) -> None:
+        self.log.reset()
+        self.state = IncidentState()
+        self.damaged = None
+        self.blocked = None
+        self._unterminated_at = None
+        repaired = self._repair_before_load(holding_lock=holding_lock)
+        self._start_from_snapshot()
+        self._read_and_apply(keep=False)
+        if not repaired:
+            self._report_tail()
+        self._check_consistency()
+        if not self.read_only:
+            self._after_load()
+
+    def _repair_before_load(self, *, holding_lock: bool) -> bool:
+        """Repair what a crash left before the log is read; True when it was looked at (then
+        the end of the log is not reported). Reading only: nothing is repaired."""
+        return False
+
+    def _after_load(self) -> None:
+        """Bring the derived files up to date after a full load. Reading only: nothing."""
+
+    def _start_from_snapshot(self) -> None:
+        """Start from the snapshot when it matches the log, so only the log's tail is read.
+
+        Not when a listener wants every event (the console keeps its own view of the log): it
+        replays the log from the start.
+        """
+        self._snapshot_seq = 0
+        if self.on_events is not None:
+            return
+        snapshot, notice = load_snapshot(self.directory, self.events_path)
+        if notice is not None:
+            self.notices.append(notice)
+        if snapshot is None:
+            return
+        self.state = snapshot.state
+        self.log.offset = snapshot.offset
+        self.log.lines = snapshot.lines
+        self.log.last_seq = snapshot.state.last_seq
+        self._snapshot_seq = snapshot.state.last_seq
+
+    def _report_tail(self) -> None:
+        """Read-only: say what the end of the log holds past its last line end; change nothing.
+
+        A whole, checksummed event missing only its line end is shown (the next write restores
+        the line end); anything else is left out and left in place.
+        """
+        end = self.log.torn_tail_at()
+        if end is None:
+            return
+        tail = tail_bytes(self.events_path, end)
+        event = self.log.whole_event(tail) if self.damaged is None else None
+        if event is not None and event.seq == self.state.last_seq + 1:
+            try:
+                apply_all(self.state, [event])
+            except (KeyError, ValueError, AttributeError, TypeError):
+                event = None
+            else:
+                if self.on_events is not None:
+                    self.on_events([event])
+                self._unterminated_at = end + len(tail)
+                self.notices.append(
+                    Notice(
+                        f"The last event in {self.events_path} is whole but lacks its line end "
+                        "(a crash just before it was finished); it is shown, and the next "
+                        "write restores the line end."
+                    )
+                )
+                return
+        self.notices.append(
+            Notice(
+                f"{self.events_path} ends with an incomplete line ({len(tail)} bytes: a crash "
+                "while writing, or a line still being written); it is left out and left in "
+                "place. The next write from ic-console moves it aside."
+            )
+        )
+
+    def _check_consistency(self) -> None:
+        """Block writes to a log that the folder around it contradicts (`folder_contradiction`)."""
+        if self.damaged is not None:
+            return
+        reason = folder_contradiction(
+            self.directory, self.state, self.log, read_to=self._unterminated_at or self.log.offset
+        )
+        if reason is not None:
+            self._block(reason)
+
+    def _block(self, message: str) -> None:
+        if self.blocked is None:
+            self.blocked = message
+            self.notices.append(Notice(message, severe=True))
+
+    def _read_and_apply(self, *, keep: bool = True) -> list[Event]:
+        """Fold what was appended since the last read into the state (`fold_new`); return the
+        new events when `keep`."""
+        folded = fold_new(self.log, self.state, keep=keep, on_events=self.on_events)
+        if folded.replaced:
+            # The file was swapped or cut under us: read it again from the start.
+            self.log.reset()
+            self.state = IncidentState()
+            self.damaged = None
+            self._read_and_apply(keep=False)
+            return []
+        if folded.damage is not None:
+            self._set_damaged(folded.damage)
+        return folded.applied
+
+    def _set_damaged(self, damage: LogDamaged) -> None:
+        if self.damaged is not None:
+            return
+        self.damaged = damage
+        self.notices.append(
+            Notice(
+                f"{damage.path}, line {damage.line}: {damage.reason}. The incident is open "
+                "read-only, showing the events before that line; nothing was changed. "
+                "Keep a copy of the file and repair or remove that line to continue.",
+                severe=True,
+            )
+        )
+
+    # -- following -----------------------------------------------------------------------------
+
+    def refresh(self) -> list[Event]:
+        """Apply what other terminals appended since the last read; return those events.
+
+        A replaced or truncated log is read again from the start (and the events returned are
+        then empty: the whole state is new).
+        """
+        with self._mutex:
+            try:
+                if self.log.replaced():
+                    self._check_still_there()
+                    self._load(holding_lock=False)
+                    return []
+                if self._unterminated_at is not None:
+                    if self.log.size() == self._unterminated_at:
+                        return []
+                    # The line end came back, and maybe more: read it all again.
+                    self._load(holding_lock=False)
+                    return []
+                if self.damaged is not None:
+                    return []
+                return self._read_and_apply()
+            except FileNotFoundError:
+                self._check_still_there()
+                raise
+
+    def _check_still_there(self) -> None:
+        """Raise a StoreError that says what is gone, when the directory or log is gone."""
+        if not self.directory.is_dir():
+            raise StoreError(
+                f"The incident directory {self.directory} was removed or renamed; nothing more "
+                "can be read or written here. Reopen the incident from where it now lives."
+            )
+        if not self.events_path.is_file():
+            raise StoreError(
+                f"{self.events_path} was removed; nothing more can be read or written here. "
+                "Restore it from a copy to continue."
+            )
+
+    def has_changes(self) -> bool:
+        """Cheap check (one stat) whether the log grew or was replaced since the last read."""
+        with self._mutex:
+            if self._unterminated_at is not None:
+                return self.log.replaced() or self.log.size() != self._unterminated_at
+            return self.log.replaced() or self.log.size() != self.log.offset
