@@ -89,122 +89,6 @@ ENTRIES: tuple[tuple[float, str, LogKind, str, int], ...] = (
 )
 
 
-def build_demo(home: Path, *, end: datetime | None = None) -> str:
-    """Create the demo incident under `home`; returns its id. Its timeline ends at `end`."""
-    finish = (end or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    start = finish - DEMO_LENGTH
-    demo = ScriptedIncident.in_store(
-        home,
-        cmd.Declare(incident_id=DEMO_ID, title=DEMO_TITLE, severity=2),
-        start=start,
-        actor=IC,
-    )
-
-    script: list[tuple[float, cmd.Command, str]] = [
-        (0.2, cmd.AssignRole(role=Role.IC, name=IC), IC),
-        (0.3, cmd.ChangePhase(phase=Phase.MOBILIZE), IC),
-        (1.5, cmd.AssignRole(role=Role.DEPUTY, name=DEPUTY), IC),
-        (1.6, cmd.AssignRole(role=Role.SCRIBE, name=SCRIBE), IC),
-        (3, cmd.AssignRole(role=Role.SME, name=DB), IC),
-        (3.2, cmd.AssignTask(owner=DB, text="check the primary database", timebox=_m(10)), IC),
-        (3.4, cmd.AcknowledgeTask(number=1), DB),
-        (4.5, cmd.AssignRole(role=Role.SME, name=PAYMENTS), IC),
-        (
-            4.7,
-            cmd.AssignTask(owner=PAYMENTS, text="look at 3DS error codes", timebox=_m(10)),
-            IC,
-        ),
-        (4.8, cmd.AcknowledgeTask(number=2), PAYMENTS),
-        (10.5, cmd.ChangeSeverity(severity=1), IC),
-        (10.7, cmd.AssignRole(role=Role.INTERNAL_LIAISON, name=INTERNAL), IC),
-        (10.8, cmd.AssignRole(role=Role.CUSTOMER_LIAISON, name=CUSTOMER), IC),
-        (12, cmd.ChangePhase(phase=Phase.DIAGNOSE), IC),
-        (12.5, cmd.PostUpdate(audience=Audience.INTERNAL, text=_INTERNAL_1), INTERNAL),
-        (14, cmd.PostUpdate(audience=Audience.EXTERNAL, text=_EXTERNAL_1), CUSTOMER),
-        (15.5, cmd.CompleteTask(number=1), IC),
-        (15.7, cmd.ExtendTask(number=2, timebox=_m(10)), IC),
-        (23, cmd.ProposeDecision(text="Roll back checkout-api deploy 4411 to 4410"), IC),
-        (25, cmd.AcceptDecision(number=1), IC),
-        (25.5, cmd.Join(name=RELEASE), IC),
-        (25.7, cmd.AssignTask(owner=RELEASE, text="roll back deploy 4411", timebox=_m(10)), IC),
-        (25.8, cmd.AcknowledgeTask(number=3), RELEASE),
-        (26, cmd.CompleteTask(number=2), IC),
-        (32, cmd.CompleteTask(number=3), IC),
-        (33, cmd.PostUpdate(audience=Audience.INTERNAL, text=_INTERNAL_2), INTERNAL),
-        (38, cmd.AssignTask(owner=DB, text="flush 3DS session keys for EU", timebox=_m(5)), IC),
-        (38.2, cmd.AcknowledgeTask(number=4), DB),
-        (44, cmd.CompleteTask(number=4), IC),
-        (45, cmd.Release(name=RELEASE), IC),
-        (53, cmd.PostUpdate(audience=Audience.INTERNAL, text=_INTERNAL_3), INTERNAL),
-        (60, cmd.PostUpdate(audience=Audience.EXTERNAL, text=_EXTERNAL_2), CUSTOMER),
-        (
-            74,
-            cmd.AssignTask(
-                owner=NETWORK, text="check the network path to the acquirer", timebox=_m(15)
-            ),
-            IC,
-        ),
-        (74.2, cmd.AcknowledgeTask(number=5), NETWORK),
-        (74.5, cmd.AssignRole(role=Role.SME, name=NETWORK), IC),
-        (
-            85,
-            cmd.AssignTask(
-                owner=DB,
-                text="find what is filling the checkout-api connection pool",
-                timebox=_m(10),
-            ),
-            IC,
-        ),
-        (85.3, cmd.AcknowledgeTask(number=6), DB),
-        (86, cmd.PostUpdate(audience=Audience.INTERNAL, text=_INTERNAL_4), INTERNAL),
-        (
-            88,
-            cmd.AssignTask(owner=PAYMENTS, text="get a firm ETA from the acquirer", timebox=_m(15)),
-            IC,
-        ),
-        (88.2, cmd.AcknowledgeTask(number=7), PAYMENTS),
-        (
-            92,
-            cmd.ProposeDecision(text="Turn off 3DS retries on the checkout page for one hour"),
-            IC,
-        ),
-        (
-            93,
-            cmd.RaiseObjection(
-                number=2, by=CUSTOMER, text="Shoppers would see a hard failure with no retry"
-            ),
-            IC,
-        ),
-        (95, cmd.CompleteTask(number=5), IC),
-        (96, cmd.Join(name="Morgan"), IC),
-        (
-            97,
-            cmd.AssignTask(owner=DEPUTY, text="page the acquirer's account manager", timebox=_m(5)),
-            IC,
-        ),
-        (
-            98.5,
-            cmd.AssignTask(
-                owner=INTERNAL, text="collect the list of affected merchants", timebox=_m(20)
-            ),
-            IC,
-        ),
-    ]
-    events: list[tuple[float, int, cmd.Command, str]] = [
-        (minute, 0, command, actor) for minute, command, actor in script
-    ]
-    for minute, author, kind, text, earlier in ENTRIES:
-        occurred = start + timedelta(minutes=minute - earlier) if earlier else None
-        entry = cmd.AddLogEntry(text=text, kind=kind, occurred_at=occurred)
-        events.append((minute, 1, entry, author))
-    for minute, _order, command, actor in sorted(events, key=lambda item: (item[0], item[1])):
-        if actor not in (IC,) and demo.state.find_participant(actor) is None:
-            demo.at(minute, cmd.Join(name=actor), IC)
-        demo.at(minute, command, actor)
-    demo.clock.set(finish)
-    return demo.state.incident_id
-
-
 def _m(minutes: float) -> timedelta:
     return timedelta(minutes=minutes)
 
@@ -233,3 +117,122 @@ _INTERNAL_4 = (
     "Acquirer confirms a partial outage of their 3-D Secure servers, ETA 30 to 45 minutes. "
     "3.5% of EU card payments still fail. Next update in 20 minutes."
 )
+
+
+#: The commands of the incident besides the scribe's entries: (minute, command, who ran it).
+SCRIPT: tuple[tuple[float, cmd.Command, str], ...] = (
+    (0.2, cmd.AssignRole(role=Role.IC, name=IC), IC),
+    (0.3, cmd.ChangePhase(phase=Phase.MOBILIZE), IC),
+    (1.5, cmd.AssignRole(role=Role.DEPUTY, name=DEPUTY), IC),
+    (1.6, cmd.AssignRole(role=Role.SCRIBE, name=SCRIBE), IC),
+    (3, cmd.AssignRole(role=Role.SME, name=DB), IC),
+    (3.2, cmd.AssignTask(owner=DB, text="check the primary database", timebox=_m(10)), IC),
+    (3.4, cmd.AcknowledgeTask(number=1), DB),
+    (4.5, cmd.AssignRole(role=Role.SME, name=PAYMENTS), IC),
+    (
+        4.7,
+        cmd.AssignTask(owner=PAYMENTS, text="look at 3DS error codes", timebox=_m(10)),
+        IC,
+    ),
+    (4.8, cmd.AcknowledgeTask(number=2), PAYMENTS),
+    (10.5, cmd.ChangeSeverity(severity=1), IC),
+    (10.7, cmd.AssignRole(role=Role.INTERNAL_LIAISON, name=INTERNAL), IC),
+    (10.8, cmd.AssignRole(role=Role.CUSTOMER_LIAISON, name=CUSTOMER), IC),
+    (12, cmd.ChangePhase(phase=Phase.DIAGNOSE), IC),
+    (12.5, cmd.PostUpdate(audience=Audience.INTERNAL, text=_INTERNAL_1), INTERNAL),
+    (14, cmd.PostUpdate(audience=Audience.EXTERNAL, text=_EXTERNAL_1), CUSTOMER),
+    (15.5, cmd.CompleteTask(number=1), IC),
+    (15.7, cmd.ExtendTask(number=2, timebox=_m(10)), IC),
+    (23, cmd.ProposeDecision(text="Roll back checkout-api deploy 4411 to 4410"), IC),
+    (25, cmd.AcceptDecision(number=1), IC),
+    (25.5, cmd.Join(name=RELEASE), IC),
+    (25.7, cmd.AssignTask(owner=RELEASE, text="roll back deploy 4411", timebox=_m(10)), IC),
+    (25.8, cmd.AcknowledgeTask(number=3), RELEASE),
+    (26, cmd.CompleteTask(number=2), IC),
+    (32, cmd.CompleteTask(number=3), IC),
+    (33, cmd.PostUpdate(audience=Audience.INTERNAL, text=_INTERNAL_2), INTERNAL),
+    (38, cmd.AssignTask(owner=DB, text="flush 3DS session keys for EU", timebox=_m(5)), IC),
+    (38.2, cmd.AcknowledgeTask(number=4), DB),
+    (44, cmd.CompleteTask(number=4), IC),
+    (45, cmd.Release(name=RELEASE), IC),
+    (53, cmd.PostUpdate(audience=Audience.INTERNAL, text=_INTERNAL_3), INTERNAL),
+    (60, cmd.PostUpdate(audience=Audience.EXTERNAL, text=_EXTERNAL_2), CUSTOMER),
+    (
+        74,
+        cmd.AssignTask(
+            owner=NETWORK, text="check the network path to the acquirer", timebox=_m(15)
+        ),
+        IC,
+    ),
+    (74.2, cmd.AcknowledgeTask(number=5), NETWORK),
+    (74.5, cmd.AssignRole(role=Role.SME, name=NETWORK), IC),
+    (
+        85,
+        cmd.AssignTask(
+            owner=DB,
+            text="find what is filling the checkout-api connection pool",
+            timebox=_m(10),
+        ),
+        IC,
+    ),
+    (85.3, cmd.AcknowledgeTask(number=6), DB),
+    (86, cmd.PostUpdate(audience=Audience.INTERNAL, text=_INTERNAL_4), INTERNAL),
+    (
+        88,
+        cmd.AssignTask(owner=PAYMENTS, text="get a firm ETA from the acquirer", timebox=_m(15)),
+        IC,
+    ),
+    (88.2, cmd.AcknowledgeTask(number=7), PAYMENTS),
+    (
+        92,
+        cmd.ProposeDecision(text="Turn off 3DS retries on the checkout page for one hour"),
+        IC,
+    ),
+    (
+        93,
+        cmd.RaiseObjection(
+            number=2, by=CUSTOMER, text="Shoppers would see a hard failure with no retry"
+        ),
+        IC,
+    ),
+    (95, cmd.CompleteTask(number=5), IC),
+    (96, cmd.Join(name="Morgan"), IC),
+    (
+        97,
+        cmd.AssignTask(owner=DEPUTY, text="page the acquirer's account manager", timebox=_m(5)),
+        IC,
+    ),
+    (
+        98.5,
+        cmd.AssignTask(
+            owner=INTERNAL, text="collect the list of affected merchants", timebox=_m(20)
+        ),
+        IC,
+    ),
+)
+
+
+def build_demo(home: Path, *, end: datetime | None = None) -> str:
+    """Create the demo incident under `home`; returns its id. Its timeline ends at `end`."""
+    finish = (end or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    start = finish - DEMO_LENGTH
+    demo = ScriptedIncident.in_store(
+        home,
+        cmd.Declare(incident_id=DEMO_ID, title=DEMO_TITLE, severity=2),
+        start=start,
+        actor=IC,
+    )
+
+    events: list[tuple[float, int, cmd.Command, str]] = [
+        (minute, 0, command, actor) for minute, command, actor in SCRIPT
+    ]
+    for minute, author, kind, text, earlier in ENTRIES:
+        occurred = start + timedelta(minutes=minute - earlier) if earlier else None
+        entry = cmd.AddLogEntry(text=text, kind=kind, occurred_at=occurred)
+        events.append((minute, 1, entry, author))
+    for minute, _order, command, actor in sorted(events, key=lambda item: (item[0], item[1])):
+        if actor not in (IC,) and demo.state.find_participant(actor) is None:
+            demo.at(minute, cmd.Join(name=actor), IC)
+        demo.at(minute, command, actor)
+    demo.clock.set(finish)
+    return demo.state.incident_id

@@ -25,6 +25,9 @@ from ic_console.store.eventlog import encode
 from ic_console.store.incident import IncidentStore
 from ic_console.store.paths import EVENTS_FILE, FILE_MODE, incident_dir, make_private_dir
 
+#: The scribe entry kinds, taken in turn by the made-up incidents.
+_KINDS = (LogKind.NOTE, LogKind.ACTION, LogKind.STATUS, LogKind.FOLLOWUP)
+
 
 class ScriptedIncident:
     """An incident driven by a script of commands on a fake clock that starts at `start`."""
@@ -121,7 +124,7 @@ def write_busy_incident(
         owner = people[step % len(people)]
         phase = step % 10
         if phase < 5:
-            kind = (LogKind.NOTE, LogKind.ACTION, LogKind.STATUS, LogKind.FOLLOWUP)[step % 4]
+            kind = _KINDS[step % 4]
             text = f"Observation {step}: p99 latency on eu-west at {step % 900}ms"
             if rare and step == 50:
                 text += f" ({rare})"
@@ -163,12 +166,11 @@ def write_scribe_incident(
                 timebox=timedelta(minutes=31 + number % 60),
             )
         )
-    kinds = (LogKind.NOTE, LogKind.ACTION, LogKind.STATUS, LogKind.FOLLOWUP)
     for step in range(log_entries):
         run(
             c.AddLogEntry(
                 text=f"Observation {step}: p99 latency on eu-west at {step % 900}ms",
-                kind=kinds[step % 4],
+                kind=_KINDS[step % 4],
             ),
             actor=f"Responder {step % 40}",
         )
@@ -223,11 +225,30 @@ def build_load_incident(
     path: Path, *, on_event: Callable[[Event], None] | None = None
 ) -> LoadFacts:
     """Write the load incident's `events.jsonl` at `path` (100,000 events, 500 participants,
-    2,000 tasks, one write) and say what is in it. One long script, kept whole so the mix of
-    events reads in one place."""
+    2,000 tasks, one write) and say what is in it."""
     script = ScriptedIncident(LOAD_START)
     script.on_event = on_event
     run, state, clock = script.run, script.state, script.clock
+    people = _load_cast(script)
+    step = 0
+    # Room for the tasks' own events and the closing entries, kept out of the main loop.
+    while state.last_seq < LOAD_EVENTS - 3:
+        step += 1
+        clock.advance(1)
+        _load_step(script, people, step)
+    clock.advance(1)
+    run(c.AddLogEntry(text="Load incident: the last entry", kind=LogKind.STATUS))
+    while state.last_seq < LOAD_EVENTS:
+        clock.advance(1)
+        run(c.AddLogEntry(text=f"Status {state.last_seq}: still watching", kind=LogKind.STATUS))
+    facts = _load_facts(path, state, people, clock.now())
+    script.write_log(path)
+    return facts
+
+
+def _load_cast(script: ScriptedIncident) -> list[str]:
+    """Declare the load incident, call in everyone, hand out the roles; the responders."""
+    run, clock = script.run, script.clock
     run(c.Declare(incident_id=LOAD_ID, title="Checkout errors in EU", severity=2))
     run(c.AssignRole(role=Role.IC, name="Alex"))
     people = [load_person(n) for n in range(LOAD_RESPONDERS)]
@@ -243,82 +264,96 @@ def build_load_incident(
     run(c.ChangeSeverity(severity=1))
     run(c.ChangePhase(phase=Phase.MOBILIZE))
     run(c.ChangePhase(phase=Phase.DIAGNOSE))
+    return people
 
-    kinds = (LogKind.NOTE, LogKind.ACTION, LogKind.STATUS, LogKind.FOLLOWUP)
-    verbs = ("Add", "Alert on", "Document", "Automate")
-    step = 0
-    tasks = 0
-    # Room for the tasks' own events and the closing entries, kept out of the main loop.
-    while state.last_seq < LOAD_EVENTS - 3:
-        step += 1
-        clock.advance(1)
-        owner = people[step % LOAD_RESPONDERS]
-        slot = step % 40
-        if slot == 7 and tasks < LOAD_TASKS:
-            tasks += 1
+
+def _load_step(script: ScriptedIncident, people: list[str], step: int) -> None:
+    """One step of the load incident's main loop: a task, a decision, an update, a release or
+    (most often) a scribe entry, by the step's number."""
+    run, state = script.run, script.state
+    owner = people[step % LOAD_RESPONDERS]
+    slot = step % 40
+    assigned = len(state.tasks)  # every task of the load incident is assigned here
+    if slot == 7 and assigned < LOAD_TASKS:
+        run(
+            c.AssignTask(
+                owner=owner,
+                text=f"check {LOAD_COMMON} lag on shard {assigned + 1}",
+                timebox=timedelta(minutes=5 + (assigned + 1) % 40),
+            )
+        )
+    elif slot in (9, 19, 29) and len(state.open_tasks()) > LOAD_OPEN_TASKS:
+        _load_work_oldest_task(script, people)
+    elif slot == 23:
+        _load_decide(script, step, owner)
+    elif step % 1200 == 0:
+        audience = (Audience.INTERNAL, Audience.EXTERNAL)[step // 1200 % 2]
+        run(c.PostUpdate(audience=audience, text=f"Update {step}: still diagnosing"))
+    elif step % 2500 == 0 and _owns_nothing(state, people[400 + step // 2500 % 99]):
+        run(c.Release(name=people[400 + step // 2500 % 99]))
+    else:
+        _load_entry(script, step, owner)
+
+
+def _load_work_oldest_task(script: ScriptedIncident, people: list[str]) -> None:
+    """Move the oldest open task on: acknowledge, extend, reassign, cancel or complete it."""
+    run = script.run
+    oldest = min(script.state.open_tasks(), key=lambda t: t.number)
+    if oldest.acknowledged_at is None:
+        run(c.AcknowledgeTask(number=oldest.number), actor=oldest.owner)
+    elif oldest.number % 7 == 0 and oldest.extensions == 0:
+        run(c.ExtendTask(number=oldest.number, timebox=timedelta(minutes=10)))
+    elif oldest.number % 11 == 0 and oldest.reassignments == 0:
+        pick = (oldest.number * 3) % LOAD_RESPONDERS
+        if people[pick] == oldest.owner:
+            pick = (pick + 1) % LOAD_RESPONDERS
+        run(c.ReassignTask(number=oldest.number, owner=people[pick]))
+    elif oldest.number % 13 == 0:
+        run(c.CancelTask(number=oldest.number))
+    else:
+        run(c.CompleteTask(number=oldest.number))
+
+
+def _load_decide(script: ScriptedIncident, step: int, owner: str) -> None:
+    """Object to or accept the first open decision, or propose a new one."""
+    run = script.run
+    open_decisions = script.state.open_decisions()
+    if open_decisions and step % 3:
+        decision = open_decisions[0]
+        if not decision.objections and step % 2:
             run(
-                c.AssignTask(
-                    owner=owner,
-                    text=f"check {LOAD_COMMON} lag on shard {tasks}",
-                    timebox=timedelta(minutes=5 + tasks % 40),
+                c.RaiseObjection(
+                    number=decision.number, text="the standby is a version behind", by=owner
                 )
             )
-        elif slot in (9, 19, 29) and len(state.open_tasks()) > LOAD_OPEN_TASKS:
-            oldest = min(state.open_tasks(), key=lambda t: t.number)
-            if oldest.acknowledged_at is None:
-                run(c.AcknowledgeTask(number=oldest.number), actor=oldest.owner)
-            elif oldest.number % 7 == 0 and oldest.extensions == 0:
-                run(c.ExtendTask(number=oldest.number, timebox=timedelta(minutes=10)))
-            elif oldest.number % 11 == 0 and oldest.reassignments == 0:
-                pick = (oldest.number * 3) % LOAD_RESPONDERS
-                if people[pick] == oldest.owner:
-                    pick = (pick + 1) % LOAD_RESPONDERS
-                run(c.ReassignTask(number=oldest.number, owner=people[pick]))
-            elif oldest.number % 13 == 0:
-                run(c.CancelTask(number=oldest.number))
-            else:
-                run(c.CompleteTask(number=oldest.number))
-        elif slot == 23:
-            open_decisions = state.open_decisions()
-            if open_decisions and step % 3:
-                decision = open_decisions[0]
-                if not decision.objections and step % 2:
-                    run(
-                        c.RaiseObjection(
-                            number=decision.number,
-                            text="the standby is a version behind",
-                            by=owner,
-                        )
-                    )
-                else:
-                    run(c.AcceptDecision(number=decision.number))
-            else:
-                run(c.ProposeDecision(text=f"Fail over shard {step} to the standby"))
-        elif step % 1200 == 0:
-            audience = (Audience.INTERNAL, Audience.EXTERNAL)[step // 1200 % 2]
-            run(c.PostUpdate(audience=audience, text=f"Update {step}: still diagnosing"))
-        elif step % 2500 == 0 and _owns_nothing(state, people[400 + step // 2500 % 99]):
-            run(c.Release(name=people[400 + step // 2500 % 99]))
         else:
-            kind = kinds[step % 4]
-            if kind is LogKind.FOLLOWUP:
-                text = f"{verbs[step % 4]} a check for shard {step} before the next release"
-            elif kind is LogKind.STATUS:
-                text = f"Status {step}: {LOAD_COMMON} lag at {step % 900} ms on eu-west"
-            else:
-                text = f"Observation {step}: p99 latency on eu-west at {step % 900}ms"
-            if step == 5_001:
-                text += f" (the {LOAD_RARE} dashboard)"
-            occurred = clock.now() - timedelta(minutes=3) if step % 97 == 0 else None
-            run(c.AddLogEntry(text=text, kind=kind, occurred_at=occurred), actor=owner)
-    clock.advance(1)
-    run(c.AddLogEntry(text="Load incident: the last entry", kind=LogKind.STATUS))
-    while state.last_seq < LOAD_EVENTS:
-        clock.advance(1)
-        run(c.AddLogEntry(text=f"Status {state.last_seq}: still watching", kind=LogKind.STATUS))
+            run(c.AcceptDecision(number=decision.number))
+    else:
+        run(c.ProposeDecision(text=f"Fail over shard {step} to the standby"))
 
+
+_LOAD_VERBS = ("Add", "Alert on", "Document", "Automate")
+
+
+def _load_entry(script: ScriptedIncident, step: int, owner: str) -> None:
+    """A scribe entry of the step's kind (one in 97 backdated three minutes)."""
+    kind = _KINDS[step % 4]
+    if kind is LogKind.FOLLOWUP:
+        text = f"{_LOAD_VERBS[step % 4]} a check for shard {step} before the next release"
+    elif kind is LogKind.STATUS:
+        text = f"Status {step}: {LOAD_COMMON} lag at {step % 900} ms on eu-west"
+    else:
+        text = f"Observation {step}: p99 latency on eu-west at {step % 900}ms"
+    if step == 5_001:
+        text += f" (the {LOAD_RARE} dashboard)"
+    occurred = script.clock.now() - timedelta(minutes=3) if step % 97 == 0 else None
+    script.run(c.AddLogEntry(text=text, kind=kind, occurred_at=occurred), actor=owner)
+
+
+def _load_facts(path: Path, state: IncidentState, people: list[str], now: datetime) -> LoadFacts:
+    """What the load incident holds, counted from its state."""
     log = state.log
-    facts = LoadFacts(
+    return LoadFacts(
         path=path,
         events=state.last_seq,
         log_entries=len(log),
@@ -332,11 +367,9 @@ def build_load_incident(
         open_tasks=len(state.open_tasks()),
         decisions=len(state.decisions),
         last_text=log[-1].text,
-        last_at=clock.now(),
+        last_at=now,
         people=people,
     )
-    script.write_log(path)
-    return facts
 
 
 def _owns_nothing(state: IncidentState, name: str) -> bool:

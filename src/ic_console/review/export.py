@@ -25,9 +25,9 @@ from ic_console.review.document import render_html, render_markdown
 from ic_console.review.duedate import DuePolicy
 from ic_console.review.metrics import Cadence, Metrics
 from ic_console.review.postmortem import Review, build_postmortem, build_review, response_rows
-from ic_console.review.source import gc_paused
 from ic_console.review.text import printable
 from ic_console.review.timeline import TimelineEntry
+from ic_console.store.replay import gc_paused
 
 FORMATS = ("md", "html", "json", "csv")
 #: The layout version of the JSON export; fields are only added, never change meaning.

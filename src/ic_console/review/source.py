@@ -7,11 +7,8 @@ no summary refresh, no torn-tail recovery. A damaged line stops the read there, 
 
 from __future__ import annotations
 
-import gc
 import os
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,20 +24,7 @@ from ic_console.store.catalog import resolve_incident_id
 from ic_console.store.errors import StoreError
 from ic_console.store.eventlog import EventLog, LogDamaged
 from ic_console.store.paths import EVENTS_FILE, check_incident_folder, incident_dir
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold the cyclic garbage collector while building many small objects that form no
-    cycles (events, timeline entries): on a 100,000-event log it would otherwise rescan them
-    again and again, and take most of the time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+from ic_console.store.replay import gc_paused
 
 
 @dataclass
@@ -75,66 +59,84 @@ def load_events(directory: Path) -> tuple[ReviewEvents, IncidentState, list[str]
     if not os.path.lexists(path):
         raise StoreError(f"{directory} is not an incident directory: it has no {EVENTS_FILE}.")
     log = EventLog(path)
-    notices: list[str] = []
-    state = IncidentState()
-    timeline = TimelineBuilder()
-    feed = MetricsFeed()
-    arrays: list[bytes] = []
-    counts: list[int] = []
-    stopped = False
+    fold = _ReviewFold(path)
+    with gc_paused():
+        result = log.read_new(fold.take)
+        events = fold.events()
+    damage: LogDamaged | None = result.damage
+    if damage is not None:
+        fold.notices.append(
+            f"{damage.path}, line {damage.line}: {damage.reason}. "
+            "Showing the events before that line."
+        )
+    elif result.tail and not fold.stopped:
+        with_last = _take_unterminated(log, result.tail, fold)
+        if with_last is not None:
+            events = with_last
+    if not fold.state.declared:
+        why = f" ({fold.notices[0]})" if fold.notices else ""
+        raise StoreError(f"{path} holds no declared incident{why}.")
+    return events, fold.state, fold.notices
 
-    def take(batch: list[Event]) -> None:
-        nonlocal stopped
-        if stopped:
+
+class _ReviewFold:
+    """What one read for review builds: the state, the timeline, the metrics' feed and the
+    events kept as JSON; it stops at the first event that does not fit."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.notices: list[str] = []
+        self.state = IncidentState()
+        self.timeline = TimelineBuilder()
+        self.feed = MetricsFeed()
+        self.arrays: list[bytes] = []
+        self.counts: list[int] = []
+        self.stopped = False
+
+    def take(self, batch: list[Event]) -> None:
+        if self.stopped:
             return
         fitting = batch
         for index, event in enumerate(batch):
             try:
-                apply(state, event)
+                apply(self.state, event)
             except (KeyError, ValueError, AttributeError, TypeError) as error:
-                notices.append(
-                    f"{path}: event {event.seq} ({event.type}) does not fit the incident "
+                self.notices.append(
+                    f"{self.path}: event {event.seq} ({event.type}) does not fit the incident "
                     f"({error!r}); showing the events before it."
                 )
                 fitting = batch[:index]
-                stopped = True
+                self.stopped = True
                 break
         if fitting:
-            timeline.add(fitting)
-            feed.add(fitting)
-            arrays.append(keep_as_json(fitting))
-            counts.append(len(fitting))
+            self.timeline.add(fitting)
+            self.feed.add(fitting)
+            self.arrays.append(keep_as_json(fitting))
+            self.counts.append(len(fitting))
 
-    with gc_paused():
-        result = log.read_new(take)
-        events = ReviewEvents(arrays, counts, timeline.finish(), feed)
-    damage: LogDamaged | None = result.damage
-    if damage is not None:
-        notices.append(
-            f"{damage.path}, line {damage.line}: {damage.reason}. "
-            "Showing the events before that line."
+    def events(self) -> ReviewEvents:
+        return ReviewEvents(self.arrays, self.counts, self.timeline.finish(), self.feed)
+
+
+def _take_unterminated(log: EventLog, tail: bytes, fold: _ReviewFold) -> ReviewEvents | None:
+    """The events with the log's last line when it is a whole event that lost only its line
+    end (a crash just before it: kept, as the next write will keep it); None when it is left
+    out. Either way a notice says so."""
+    last = log.whole_event(tail)
+    if last is None or last.seq != fold.state.last_seq + 1:
+        fold.notices.append(
+            f"{fold.path} ends with an incomplete line ({len(tail)} bytes), perhaps still "
+            "being written; it is left out."
         )
-    if result.tail and damage is None and not stopped:
-        last = log.whole_event(result.tail)
-        if last is not None and last.seq == state.last_seq + 1:
-            # A whole event that lost only its line end (a crash just before it): kept, as
-            # the next write will keep it.
-            with gc_paused():
-                take([last])
-                events = ReviewEvents(arrays, counts, timeline.finish(), feed)
-            notices.append(
-                f"The last event in {path} lacks its line end; it is included (the next write "
-                "from ic-console restores the line end)."
-            )
-        else:
-            notices.append(
-                f"{path} ends with an incomplete line ({len(result.tail)} bytes), perhaps still "
-                "being written; it is left out."
-            )
-    if not state.declared:
-        why = f" ({notices[0]})" if notices else ""
-        raise StoreError(f"{path} holds no declared incident{why}.")
-    return events, state, notices
+        return None
+    with gc_paused():
+        fold.take([last])
+        events = fold.events()
+    fold.notices.append(
+        f"The last event in {fold.path} lacks its line end; it is included (the next write "
+        "from ic-console restores the line end)."
+    )
+    return events
 
 
 def open_for_review(root: Path, given: str | None) -> ReviewSource:
