@@ -141,23 +141,14 @@ def _decision_commands(screen: ConsoleScreen, state: IncidentState) -> list[Pale
     for decision in state.open_decisions():
         line = f"D{decision.number}: {literal(decision.text)}"
         n = decision.number
-        commands += [
-            PaletteCommand(
-                f"Accept {line}",
-                _keyed(screen, "accept", "Hearing no strong objections"),
-                partial(screen.action_accept, n),
-            ),
-            PaletteCommand(
-                f"Object to {line}",
-                _keyed(screen, "object", "Record a strong objection"),
-                partial(screen.action_object, n),
-            ),
-            PaletteCommand(
-                f"Withdraw {line}",
-                _keyed(screen, "withdraw", "Drop the proposal"),
-                partial(screen.action_withdraw, n),
-            ),
-        ]
+        commands += _acting_on(
+            screen,
+            line,
+            n,
+            ("Accept", "accept", "Hearing no strong objections", screen.action_accept),
+            ("Object to", "object", "Record a strong objection", screen.action_object),
+            ("Withdraw", "withdraw", "Drop the proposal", screen.action_withdraw),
+        )
     return commands
 
 
@@ -261,29 +252,29 @@ def task_commands(screen: IncidentScreen, state: IncidentState) -> list[PaletteC
                     partial(screen.action_acknowledge, n),
                 )
             )
-        commands += [
-            PaletteCommand(
-                f"Extend {line}",
-                _keyed(screen, "extend", "How much time do you need?"),
-                partial(screen.action_extend, n),
-            ),
-            PaletteCommand(
-                f"Reassign {line}",
-                _keyed(screen, "reassign", "Give it to someone else"),
-                partial(screen.action_reassign, n),
-            ),
-            PaletteCommand(
-                f"Done {line}",
-                _keyed(screen, "done", "The task is finished"),
-                partial(screen.action_done, n),
-            ),
-            PaletteCommand(
-                f"Cancel {line}",
-                _keyed(screen, "cancel_task", "Nobody needs to do it now"),
-                partial(screen.action_cancel_task, n),
-            ),
-        ]
+        commands += _acting_on(
+            screen,
+            line,
+            n,
+            ("Extend", "extend", "How much time do you need?", screen.action_extend),
+            ("Reassign", "reassign", "Give it to someone else", screen.action_reassign),
+            ("Done", "done", "The task is finished", screen.action_done),
+            ("Cancel", "cancel_task", "Nobody needs to do it now", screen.action_cancel_task),
+        )
     return commands
+
+
+def _acting_on(
+    screen: IncidentScreen,
+    line: str,
+    number: int,
+    *verbs: tuple[str, str, str, Callable[[int], object]],
+) -> list[PaletteCommand]:
+    """One entry per verb for task or decision `number`: "Done #3 Jordan: check replica lag"."""
+    return [
+        PaletteCommand(f"{verb} {line}", _keyed(screen, action, help_text), partial(run, number))
+        for verb, action, help_text, run in verbs
+    ]
 
 
 class ConsoleCommands(Provider):

@@ -17,13 +17,16 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import Tab, Tabs
 
+from ic_console.content.phrasebook import Phrasebook
 from ic_console.domain.model import Audience, Role
 from ic_console.domain.situations import Situation, available_situations
-from ic_console.domain.state import Decision, IncidentState
+from ic_console.domain.state import Decision, IncidentState, Task
+from ic_console.live.incident import LiveSettings
 from ic_console.tui.actions import bindings
 from ic_console.tui.screens import command_forms as forms
 from ic_console.tui.screens import task_forms
 from ic_console.tui.screens.incident import IncidentScreen
+from ic_console.tui.text import TimeFormat
 from ic_console.tui.widgets.incident_header import IncidentHeader, late_count
 from ic_console.tui.widgets.phrasebook_pane import PhrasebookPane
 from ic_console.tui.widgets.quiet_footer import QuietFooter
@@ -51,8 +54,15 @@ class ConsoleScreen(IncidentScreen):
     SCOPE = "console"
     BINDINGS: ClassVar[list[BindingType]] = bindings("console")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        times: TimeFormat,
+        phrasebook: Phrasebook,
+        settings: LiveSettings,
+        *,
+        runbooks: list[tuple[str, str]] | None = None,
+    ) -> None:
+        super().__init__(times, phrasebook, settings, runbooks=runbooks)
         self.active_pane = "tasks"
         #: The pane shown before digits were typed, restored when they named a task instead.
         self._pane_before_number: str | None = None
@@ -146,7 +156,7 @@ class ConsoleScreen(IncidentScreen):
         self._pane_before_number = None
         return number
 
-    def find_task(self, number: int | None = None):  # type: ignore[no-untyped-def]
+    def find_task(self, number: int | None = None) -> Task | None:
         """At a small size with the task board hidden, the cursor is not the IC's choice."""
         if number is None and not self.number and self.narrow and self.active_pane != "tasks":
             self.notify(
