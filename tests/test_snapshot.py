@@ -20,6 +20,7 @@ from ic_console.store import snapshot as snap
 from ic_console.store.eventlog import EventLog
 from ic_console.store.incident import IncidentStore
 from ic_console.store.lazylog import LazyLog
+from ic_console.store.paths import event_files
 from ic_console.store.state_codec import STATE_FIELDS
 from ic_console.synthetic import write_busy_incident
 
@@ -30,7 +31,8 @@ START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 def _replayed(directory: Path) -> IncidentState:
     """The state folded from the log alone, through the reader the store uses."""
     events: list[Event] = []
-    EventLog(directory / "events.jsonl").read_new(events.extend)
+    (path,) = event_files(directory)
+    EventLog(path).read_new(events.extend)
     return replay(events)
 
 
@@ -195,6 +197,7 @@ def test_a_command_fsyncs_the_log_only(
     home: Path, incident: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = _open(home)
+    store.execute(c.AddLogEntry(text="the first write moves events.jsonl into events/"))
     calls: list[int] = []
     real = os.fsync
     monkeypatch.setattr(os, "fsync", lambda fd: (calls.append(fd), real(fd))[1])

@@ -16,12 +16,13 @@ import pytest
 from ic_console.domain import commands as c
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.errors import DomainError
-from ic_console.domain.events import EVENT_ADAPTER
+from ic_console.domain.events import EVENT_ADAPTER, SCHEMA_VERSION
 from ic_console.domain.model import Role, Status
 from ic_console.store.catalog import list_incidents, new_incident_id, resolve_incident_id
 from ic_console.store.errors import StoreError
 from ic_console.store.eventlog import EventLog, decode_body
 from ic_console.store.incident import IncidentStore
+from ic_console.store.origin import local_origin
 from ic_console.store.paths import EVENTS_FILE, LOCK_FILE, SUMMARY_FILE, data_root
 
 MIN5 = timedelta(minutes=5)
@@ -63,8 +64,10 @@ def test_create_makes_private_files(home: Path, clock: FakeClock) -> None:
     store = make(home, clock)
     for directory in (home, home / "incidents", store.directory):
         assert stat.S_IMODE(directory.stat().st_mode) == 0o700, directory
-    for name in (EVENTS_FILE, SUMMARY_FILE, LOCK_FILE):
+    assert store.events_path == store.directory / "events" / f"{local_origin(home)}.jsonl"
+    for name in (str(store.events_path.relative_to(store.directory)), SUMMARY_FILE, LOCK_FILE):
         assert stat.S_IMODE((store.directory / name).stat().st_mode) == 0o600, name
+    assert stat.S_IMODE(store.events_path.parent.stat().st_mode) == 0o700
     assert store.state.declared and store.state.last_seq == 2
 
 
@@ -339,11 +342,11 @@ def test_newer_schema_version(store: IncidentStore, home: Path) -> None:
     lines = lines_of(store)
     obj = json.loads(lines[-1])
     del obj["crc"]
-    obj["v"] = 2
+    obj["v"] = SCHEMA_VERSION + 1
     lines[-1] = with_crc(obj)
     damaged = damage_and_open(store, home, lines)
     message = severe_message(damaged)
-    assert "line 6: it was written by a newer ic-console (schema 2" in message
+    assert f"line 6: it was written by a newer ic-console (schema {SCHEMA_VERSION + 1}" in message
     assert "upgrade ic-console" in message
     assert damaged.state.last_seq == 5
 
@@ -475,7 +478,7 @@ def test_directory_removed_under_a_running_store(store: IncidentStore) -> None:
 
 def test_log_removed_under_a_running_store(store: IncidentStore) -> None:
     store.events_path.unlink()
-    with pytest.raises(StoreError, match=r"events\.jsonl was removed"):
+    with pytest.raises(StoreError, match=r"\.jsonl was removed"):
         store.execute(c.AddLogEntry(text="x"))
     assert not store.events_path.exists()
 

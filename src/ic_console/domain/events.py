@@ -15,8 +15,12 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
 from ic_console.domain.model import Audience, LogKind, Phase, Role
 
-#: The schema version this code writes and the newest it can read.
-SCHEMA_VERSION = 1
+#: The newest schema version this code reads. Version 2 lines carry `origin` and `hlc` (the
+#: replica that wrote them and its hybrid logical clock); version 1 lines (written before
+#: replication) stay valid and are still written when no origin is given (synthetic incidents).
+SCHEMA_VERSION = 2
+#: The schema of a line without replication fields.
+LEGACY_SCHEMA_VERSION = 1
 
 
 class _Payload(BaseModel):
@@ -240,13 +244,22 @@ class Event(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     #: Events from a newer schema are refused, never half-read.
-    v: Annotated[int, Field(ge=1, le=SCHEMA_VERSION)] = SCHEMA_VERSION
+    v: Annotated[int, Field(ge=1, le=SCHEMA_VERSION)] = LEGACY_SCHEMA_VERSION
     seq: Annotated[int, Field(ge=1)]
     id: str
     at: AwareDatetime
     actor: str
     role: Role | None = None
     data: Payload
+    #: The replica (data root) that wrote the line: 12 lowercase hex digits (`store.origin`).
+    #: None on lines written before replication.
+    origin: Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")] | None = None
+    #: Hybrid logical clock (wall milliseconds, counter) when the line was written; the merge
+    #: order of the incident's files (`domain.hlc`). None on lines written before replication.
+    hlc: tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]] | None = None
+    #: The id of the event that created the task or decision this event refers to, so a merge
+    #: that renumbers tasks still finds the right one. None: refer by the payload's number.
+    ref: str | None = None
 
     @property
     def type(self) -> str:
@@ -276,12 +289,39 @@ def envelope(
     actor: str,
     role: Role | None,
     new_id: Callable[[], str],
+    origin: str | None = None,
+    hlcs: Sequence[tuple[int, int]] | None = None,
+    refs: Sequence[str | None] | None = None,
 ) -> list[Event]:
     """The events recording what one command decided: contiguous sequence numbers after
     `after_seq`, one time, actor and role. The one place an event is put together: the store,
     the synthetic incidents and the tests all call it. Ids come from `new_id` because the
-    domain draws no randomness of its own (the store passes uuid4)."""
+    domain draws no randomness of its own (the store passes uuid4).
+
+    With `origin` (a replicated store), each event also carries its clock from `hlcs` and the
+    creating event's id of what it refers to from `refs` (one of each per payload), and is
+    written as schema version 2."""
+    if origin is None:
+        return [
+            Event(seq=after_seq + i, id=new_id(), at=at, actor=actor, role=role, data=payload)
+            for i, payload in enumerate(payloads, start=1)
+        ]
+    clocks = list(hlcs or [])
+    links = list(refs or [None] * len(payloads))
+    if len(clocks) != len(payloads) or len(links) != len(payloads):
+        raise ValueError("envelope: one clock and one ref per payload")
     return [
-        Event(seq=after_seq + i, id=new_id(), at=at, actor=actor, role=role, data=payload)
+        Event(
+            v=SCHEMA_VERSION,
+            seq=after_seq + i,
+            id=new_id(),
+            at=at,
+            actor=actor,
+            role=role,
+            data=payload,
+            origin=origin,
+            hlc=clocks[i - 1],
+            ref=links[i - 1],
+        )
         for i, payload in enumerate(payloads, start=1)
     ]

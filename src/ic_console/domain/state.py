@@ -34,6 +34,16 @@ from ic_console.domain.records import StakeholderUpdate as StakeholderUpdate
 from ic_console.domain.records import Task as Task
 
 
+@dataclass(frozen=True, slots=True)
+class MergeNotice:
+    """Something merging several laptops' files changed: an event that no longer applied (kept
+    in the log, changing nothing) or a task / decision renumbered. `event_id` is the event it is
+    about, so the log pane and the review can show it beside that event."""
+
+    event_id: str
+    text: str
+
+
 @dataclass(slots=True)
 class IncidentState:
     """Everything known about one incident, rebuilt from its events."""
@@ -60,6 +70,17 @@ class IncidentState:
     severity_history: list[tuple[datetime, int, str]] = field(default_factory=list)
     phase_history: list[tuple[datetime, Phase, str]] = field(default_factory=list)
     checklist_ticks: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    # -- replication (domain/merge.py): refs, clocks and what a merge changed --------------------
+    #: The id of the event that created each task / decision -> its number in fold order.
+    task_refs: dict[str, int] = field(default_factory=dict)
+    decision_refs: dict[str, int] = field(default_factory=dict)
+    #: The largest hybrid logical clock folded (wall ms, counter): the next write goes after it.
+    hlc: tuple[int, int] = (0, 0)
+    #: What merging replicas' files changed, once each, in fold order (`MergeNotice`).
+    merge_notices: list[MergeNotice] = field(default_factory=list)
+    #: Who last closed, reopened... each task / decision ("task 3" -> "Alex's 'done'"), to say
+    #: what a late event arrived after.
+    settled_by: dict[str, str] = field(default_factory=dict)
 
     # -- what the screens and commands ask ---------------------------------------------------
 
@@ -137,23 +158,85 @@ class IncidentState:
 
 def apply(state: IncidentState, event: ev.Event) -> IncidentState:
     """Fold one event into the state (in place) and return it."""
-    data = event.data
-    at = event.at
-    handler = _HANDLERS[type(data)]
-    handler(state, data, event)
-    state.last_seq = event.seq
-    state.updated_at = at
-    return state
+    return apply_all(state, (event,))
 
 
 def apply_all(state: IncidentState, events: Iterable[ev.Event]) -> IncidentState:
-    """Fold many events into the state (in place), exactly as `apply` one by one would."""
+    """Fold many events into the state (in place), exactly as `apply` one by one would.
+
+    Tasks and decisions are numbered in fold order and found by the creating event's id
+    (`Event.ref`) when the event has one (`resolve_numbers`). An event that does not fit raises
+    (a log read alone is damaged then); `domain.merge.apply_merged` is the fold of several
+    laptops' files, which never fails.
+    """
     handlers = _HANDLERS
+    numbered = NUMBERED
     for event in events:
-        handlers[type(event.data)](state, event.data, event)
+        data = event.data
+        if type(data) in numbered:
+            data = resolve_numbers(state, event)
+        handlers[type(data)](state, data, event)
         state.last_seq = event.seq
         state.updated_at = event.at
+        if event.hlc is not None and event.hlc > state.hlc:
+            state.hlc = event.hlc
     return state
+
+
+def resolve_numbers(state: IncidentState, event: ev.Event) -> Any:
+    """The payload of `event` with its task / decision number as this fold numbers it.
+
+    A creation takes the next number in fold order (a renumber, when two laptops created one at
+    once, is told once as a `MergeNotice`); a later event names its task by the creating event's
+    id when it has one, else by the number it was recorded with.
+    """
+    data: Any = event.data
+    kind = type(data)
+    if kind is ev.TaskAssigned or kind is ev.DecisionProposed:
+        is_task = kind is ev.TaskAssigned
+        table: dict[int, Any] = state.tasks if is_task else state.decisions
+        refs = state.task_refs if is_task else state.decision_refs
+        number = max(table, default=0) + 1
+        refs[event.id] = number
+        if number != data.number:
+            what = "task" if is_task else "decision"
+            state.merge_notices.append(
+                MergeNotice(
+                    event.id, f"{event.actor}'s {what} '{data.text}' is now {what} {number}"
+                )
+            )
+            return data.model_copy(update={"number": number})
+        return data
+    if event.ref is None:
+        return data
+    refs = state.decision_refs if kind in DECISION_EVENTS else state.task_refs
+    found = refs.get(event.ref)
+    if found is None or found == data.number:
+        return data
+    return data.model_copy(update={"number": found})
+
+
+#: Events that refer to a task by number (creation excluded).
+TASK_EVENTS: frozenset[type[Any]] = frozenset(
+    {
+        ev.TaskAcknowledged,
+        ev.TaskExtended,
+        ev.TaskReassigned,
+        ev.TaskDone,
+        ev.TaskCancelled,
+        ev.TaskReopened,
+        ev.TaskUnacknowledged,
+        ev.TaskExtensionUndone,
+    }
+)
+#: Events that refer to a decision by number (creation excluded).
+DECISION_EVENTS: frozenset[type[Any]] = frozenset(
+    {ev.ObjectionRaised, ev.DecisionAccepted, ev.DecisionWithdrawn, ev.DecisionReopened}
+)
+#: Every payload type whose number the fold resolves.
+NUMBERED: frozenset[type[Any]] = (
+    TASK_EVENTS | DECISION_EVENTS | {ev.TaskAssigned, ev.DecisionProposed}
+)
 
 
 def replay(events: Iterable[ev.Event]) -> IncidentState:

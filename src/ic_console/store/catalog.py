@@ -18,9 +18,10 @@ from ic_console.domain.text import check_incident_id, slugify
 from ic_console.store.errors import StoreError
 from ic_console.store.incident import IncidentStore
 from ic_console.store.paths import (
-    EVENTS_FILE,
     SUMMARY_FILE,
     check_incident_folder,
+    event_files,
+    has_events,
     incident_dir,
     incidents_dir,
     no_such_incident,
@@ -71,7 +72,7 @@ def list_incidents(
     for directory in sorted(base.iterdir()):
         if directory.name.startswith("."):
             continue  # a half-made incident (`ic new` builds under a dot name) or a hidden file
-        if not os.path.lexists(directory / EVENTS_FILE) and not directory.is_symlink():
+        if not directory.is_symlink() and not has_events(directory):
             continue
         info = _info(root, directory, on_problem)
         if info is not None:
@@ -101,16 +102,13 @@ def _info(
 
     try:
         check_incident_folder(directory)
-        if not stat.S_ISREG(os.lstat(directory / EVENTS_FILE).st_mode):
-            open_private(directory / EVENTS_FILE, os.O_RDONLY)  # raises with the reason
+        for path in event_files(directory):
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                open_private(path, os.O_RDONLY)  # raises with the reason
     except (StoreError, OSError) as error:
         return broken(str(error))
     summary = read_summary(directory / SUMMARY_FILE)
-    if (
-        summary is None
-        or _summary_is_stale(summary, directory / EVENTS_FILE)
-        or summary.get("id") != name
-    ):
+    if summary is None or _summary_is_stale(summary, directory) or summary.get("id") != name:
         try:
             store = IncidentStore.open(root, name, read_only=True)
         except (StoreError, DomainError, OSError) as error:
@@ -124,7 +122,7 @@ def _info(
         if store.blocked is not None:
             return broken(store.blocked, store.state)
         if not store.state.declared:
-            return broken(f"{directory / EVENTS_FILE} holds no events")
+            return broken(f"{store.events_path} holds no events")
         summary = summary_of(store.state)
     declared = summary.get("declared_at")
     roles = summary.get("roles", {})
@@ -140,13 +138,14 @@ def _info(
     )
 
 
-def _summary_is_stale(summary: dict[str, object], events: Path) -> bool:
-    """True when the log has grown (or shrunk) since the summary was written (one stat)."""
+def _summary_is_stale(summary: dict[str, object], directory: Path) -> bool:
+    """True when the logs have grown (or shrunk) since the summary was written (one stat per
+    replica's file; `log_bytes` is their total)."""
     recorded = summary.get("log_bytes")
     if not isinstance(recorded, int):
         return False  # an older summary without the size: trust its last_seq
     try:
-        return os.lstat(events).st_size != recorded
+        return sum(os.lstat(path).st_size for path in event_files(directory)) != recorded
     except OSError:
         return True
 
@@ -156,7 +155,7 @@ def resolve_incident_id(root: Path, given: str | None) -> str:
     a damaged incident might be the active one, so leaving the id out then asks which)."""
     if given:
         check_incident_id(given)
-        if not os.path.lexists(incident_dir(root, given) / EVENTS_FILE):
+        if not has_events(incident_dir(root, given)):
             raise no_such_incident(root, given)
         return given
     incidents = list_incidents(root)

@@ -52,9 +52,15 @@ class LogDamaged(Exception):
         super().__init__(f"{path}, line {line}: {reason}")
 
 
+#: Envelope members written only when set, so a line without replication fields is byte for
+#: byte what the version before replication wrote.
+_OPTIONAL = ("origin", "hlc", "ref")
+
+
 def encode(event: Event) -> bytes:
     """One log line for `event`, newline included."""
-    body = EVENT_ADAPTER.dump_json(event)
+    unset = {name for name in _OPTIONAL if getattr(event, name) is None}
+    body = EVENT_ADAPTER.dump_json(event, exclude=unset or None)
     crc = zlib.crc32(body)
     return body[:-1] + b'%s%08x"}\n' % (_CRC_MARK, crc)
 

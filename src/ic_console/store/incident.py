@@ -21,21 +21,27 @@ from pathlib import Path
 from ic_console.domain.clock import Clock, SystemClock
 from ic_console.domain.commands import Command, Declare, decide
 from ic_console.domain.events import Event, IncidentClosed, IncidentResolved, envelope
+from ic_console.domain.hlc import next_hlcs, wall_ms
+from ic_console.domain.merge import refs_for
 from ic_console.domain.model import Role
 from ic_console.domain.state import IncidentState
 from ic_console.domain.text import check_incident_id, clean_name
 from ic_console.store.errors import Notice, StoreError
 from ic_console.store.lock import locked
+from ic_console.store.origin import local_origin, peek_origin
 from ic_console.store.paths import (
     EVENTS_FILE,
     FILE_MODE,
     check_incident_folder,
     check_not_world_writable,
+    fsync_directory,
+    has_events,
     incident_dir,
     incidents_dir,
     make_private_dir,
     no_such_incident,
     open_private,
+    replica_file,
 )
 from ic_console.store.reader import IncidentReader
 from ic_console.store.recovery import (
@@ -43,6 +49,7 @@ from ic_console.store.recovery import (
     check_half_made,
     recover_torn_tail,
 )
+from ic_console.store.replica import migrate_legacy_log
 from ic_console.store.snapshot import save_snapshot
 from ic_console.store.summary import (
     read_summary,
@@ -76,7 +83,7 @@ class IncidentStore(IncidentReader):
         Read-only, nothing is changed: a torn line is reported and left for the next write.
         """
         directory = incident_dir(root, incident_id)
-        if not os.path.lexists(directory / EVENTS_FILE):
+        if os.path.islink(directory) or not has_events(directory):
             if os.path.lexists(directory) and not os.path.islink(directory):
                 check_half_made(directory, incident_id)
             raise no_such_incident(root, incident_id)
@@ -89,6 +96,7 @@ class IncidentStore(IncidentReader):
             role=role,
             read_only=read_only,
             on_events=on_events,
+            origin=peek_origin(root) if read_only else local_origin(root),
         )
         store.load()
         return store
@@ -123,13 +131,16 @@ class IncidentStore(IncidentReader):
             if not os.path.islink(directory):
                 check_half_made(directory, incident_id)
             raise taken
+        origin = local_origin(root)
         with built_aside(base, directory, incident_id, taken) as temp:
-            store = cls(temp, clock=clock, actor=actor, role=role)
+            store = cls(temp, clock=clock, actor=actor, role=role, origin=origin)
+            make_private_dir(store.events_path.parent)
             fd = open_private(store.events_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
             os.close(fd)
             store.execute(declare)
+            fsync_directory(store.events_path.parent)
         store.directory = directory
-        store.log.path = directory / EVENTS_FILE
+        store.log.path = replica_file(directory, origin)
         return store
 
     # -- loading, when it may write -------------------------------------------------------------
@@ -216,6 +227,21 @@ class IncidentStore(IncidentReader):
 
     # -- writing -------------------------------------------------------------------------------
 
+    def _own_file(self) -> str:
+        """Under the lock: make sure the log appended to is this replica's own file; its origin.
+
+        A pre-replication `events.jsonl` becomes it by one rename (nothing rewritten; the
+        offsets read so far stay valid, the inode is the same).
+        """
+        if self.origin is None:
+            self.origin = local_origin(self.directory.parent.parent)
+        own = replica_file(self.directory, self.origin)
+        if self.log.path != own and self.log.path == self.directory / EVENTS_FILE:
+            moved = migrate_legacy_log(self.directory, self.origin)
+            if moved is not None:
+                self.log.path = moved
+        return self.origin
+
     def _role_of(self, actor: str) -> Role | None:
         """The role an event is stamped with: the actor's most senior role right now."""
         person = self.state.find_participant(actor)
@@ -267,13 +293,20 @@ class IncidentStore(IncidentReader):
             )
         payloads = decide(command, self.state, now, who)
         role = self.role if self.role is not None else self._role_of(who)
+        origin = self._own_file()
+        seen = self.state.hlc
+        if self.state.updated_at is not None:
+            seen = max(seen, (wall_ms(self.state.updated_at), 0))
         events = envelope(
             payloads,
-            after_seq=self.state.last_seq,
+            after_seq=self.log.last_seq,
             at=now,
             actor=who,
             role=role,
             new_id=lambda: uuid.uuid4().hex,
+            origin=origin,
+            hlcs=next_hlcs(seen, now, len(payloads)),
+            refs=refs_for(self.state, payloads),
         )
         self.log.append(events)
         # Our own lines are read back like anyone's: same validation, same offsets.

@@ -19,6 +19,11 @@ DIR_MODE = 0o700
 FILE_MODE = 0o600
 #: The files of an incident folder (the state snapshot's name is in `store.snapshot`).
 EVENTS_FILE = "events.jsonl"
+#: The folder of per-replica logs: `events/<origin>.jsonl`, one per laptop that wrote to the
+#: incident. `EVENTS_FILE` is the log of an incident written before replication; it becomes the
+#: local origin's file (renamed, never rewritten) the first time the incident is written after.
+EVENTS_DIR = "events"
+EVENTS_SUFFIX = ".jsonl"
 SUMMARY_FILE = "incident.toml"
 LOCK_FILE = ".lock"
 
@@ -150,3 +155,60 @@ def fsync_directory(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def replica_file(directory: Path, origin: str) -> Path:
+    """The log of replica `origin` in an incident folder."""
+    return directory / EVENTS_DIR / f"{origin}{EVENTS_SUFFIX}"
+
+
+def file_origin(path: Path) -> str | None:
+    """The replica a log file belongs to, from its name; None for the pre-replication log."""
+    if path.parent.name == EVENTS_DIR and path.name.endswith(EVENTS_SUFFIX):
+        return path.name[: -len(EVENTS_SUFFIX)]
+    return None
+
+
+def event_files(directory: Path) -> list[Path]:
+    """Every event log of an incident folder, in a fixed order: the pre-replication
+    `events.jsonl` if it is still there, then `events/<origin>.jsonl` by origin.
+
+    The incident is the union of these files (`store.merged`). Names that are not an origin
+    (a temporary file of a transfer in progress, anything else) are not logs and are skipped.
+    """
+    files: list[Path] = []
+    if os.path.lexists(directory / EVENTS_FILE):
+        files.append(directory / EVENTS_FILE)
+    try:
+        names = os.listdir(directory / EVENTS_DIR)
+    except (FileNotFoundError, NotADirectoryError):
+        return files
+    for name in sorted(names):
+        stem = name[: -len(EVENTS_SUFFIX)]
+        if name.endswith(EVENTS_SUFFIX) and len(stem) == 12 and _HEX.issuperset(stem):
+            files.append(directory / EVENTS_DIR / name)
+    return files
+
+
+def has_events(directory: Path) -> bool:
+    """True when an incident folder holds at least one event log (it is an incident)."""
+    return bool(event_files(directory))
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def primary_log_path(directory: Path, origin: str | None) -> Path:
+    """The log a store of replica `origin` appends to and follows first: its own file when it
+    has one, else the pre-replication `events.jsonl` (which becomes its own file at the next
+    write), else the only file there is; a new incident's own file when there is none."""
+    if origin is not None:
+        own = replica_file(directory, origin)
+        if os.path.lexists(own):
+            return own
+    if os.path.lexists(directory / EVENTS_FILE):
+        return directory / EVENTS_FILE
+    files = event_files(directory)
+    if files:
+        return files[0]
+    return replica_file(directory, origin) if origin is not None else directory / EVENTS_FILE

@@ -24,7 +24,7 @@ from ic_console.domain.model import Role
 from ic_console.domain.state import IncidentState, apply_all
 from ic_console.store.errors import Notice, StoreError
 from ic_console.store.eventlog import EventLog, LogDamaged
-from ic_console.store.paths import EVENTS_FILE, LOCK_FILE, SUMMARY_FILE
+from ic_console.store.paths import LOCK_FILE, SUMMARY_FILE, has_events, primary_log_path
 from ic_console.store.recovery import folder_contradiction, tail_bytes
 from ic_console.store.replay import fold_new
 from ic_console.store.snapshot import SNAPSHOT_FILE, load_snapshot
@@ -43,12 +43,15 @@ class IncidentReader:
         role: Role | None = None,
         read_only: bool = False,
         on_events: Callable[[list[Event]], None] | None = None,
+        origin: str | None = None,
     ) -> None:
         self.directory = directory
+        #: This data root's replica id (None: read-only and the root has none yet).
+        self.origin = origin
         self.clock = clock or SystemClock()
         self.actor = actor
         self.role = role
-        self.log = EventLog(directory / EVENTS_FILE)
+        self.log = EventLog(primary_log_path(directory, origin))
         self.state = IncidentState()
         self.notices: list[Notice] = []
         self._forced_read_only = read_only
@@ -71,7 +74,8 @@ class IncidentReader:
 
     @property
     def events_path(self) -> Path:
-        return self.directory / EVENTS_FILE
+        """The log this store appends to (its replica's file) or reads first."""
+        return self.log.path
 
     @property
     def summary_path(self) -> Path:
@@ -102,6 +106,7 @@ class IncidentReader:
 
     def _load(self, *, holding_lock: bool) -> None:
         self.log.reset()
+        self.log.path = primary_log_path(self.directory, self.origin)
         self.state = IncidentState()
         self.damaged = None
         self.blocked = None
@@ -256,7 +261,7 @@ class IncidentReader:
                 f"The incident directory {self.directory} was removed or renamed; nothing more "
                 "can be read or written here. Reopen the incident from where it now lives."
             )
-        if not self.events_path.is_file():
+        if not has_events(self.directory):
             raise StoreError(
                 f"{self.events_path} was removed; nothing more can be read or written here. "
                 "Restore it from a copy to continue."

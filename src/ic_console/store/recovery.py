@@ -23,9 +23,9 @@ from ic_console.store.errors import Notice, StoreError
 from ic_console.store.eventlog import EventLog
 from ic_console.store.paths import (
     DIR_MODE,
-    EVENTS_FILE,
     FILE_MODE,
     SUMMARY_FILE,
+    event_files,
     fsync_directory,
     open_private,
 )
@@ -135,7 +135,7 @@ def folder_contradiction(
 def check_half_made(directory: Path, incident_id: str) -> None:
     """Name a folder that holds no incident (left by an older `ic new` that crashed)."""
     try:
-        empty = os.lstat(directory / EVENTS_FILE).st_size == 0
+        empty = all(os.lstat(path).st_size == 0 for path in event_files(directory))
     except FileNotFoundError:
         empty = True
     except OSError:

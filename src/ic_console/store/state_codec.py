@@ -23,6 +23,7 @@ from ic_console.domain.state import (
     Decision,
     IncidentState,
     LogEntry,
+    MergeNotice,
     Objection,
     Participant,
     RoleStint,
@@ -55,6 +56,12 @@ STATE_FIELDS = (
     "severity_history",
     "phase_history",
     "checklist_ticks",
+    # replication (one "replication" member of the body)
+    "task_refs",
+    "decision_refs",
+    "hlc",
+    "merge_notices",
+    "settled_by",
 )
 
 # -- encoding ----------------------------------------------------------------------------------
@@ -119,6 +126,13 @@ def state_body(state: IncidentState) -> dict[str, Any]:
         "severity_history": [[_t(at), level, by] for at, level, by in state.severity_history],
         "phase_history": [[_t(at), phase.value, by] for at, phase, by in state.phase_history],
         "checklist_ticks": [[c, i, _t(at)] for (c, i), at in state.checklist_ticks.items()],
+        "replication": {
+            "task_refs": state.task_refs,
+            "decision_refs": state.decision_refs,
+            "hlc": list(state.hlc),
+            "merge_notices": [[n.event_id, n.text] for n in state.merge_notices],
+            "settled_by": state.settled_by,
+        },
     }
 
 
@@ -184,7 +198,29 @@ def state_from(body: object) -> IncidentState:
     for decision in map(_decision_from, as_list(body["decisions"])):
         state.decisions[decision.number] = decision
     _histories_from(state, body)
+    _replication_from(state, body["replication"])
     return state
+
+
+def _replication_from(state: IncidentState, body: object) -> None:
+    """Refs, the clock and merge notices (`domain.merge`)."""
+    if not isinstance(body, dict):
+        raise ValueError("the replication part is not an object")
+    for name in ("task_refs", "decision_refs"):
+        table = body[name]
+        if not isinstance(table, dict):
+            raise ValueError(f"{name} is not an object")
+        setattr(state, name, {_str(key): as_int(value) for key, value in table.items()})
+    wall, counter = as_list(body["hlc"], 2)
+    state.hlc = (as_int(wall), as_int(counter))
+    state.merge_notices = [
+        MergeNotice(_str(ident), _str(text))
+        for ident, text in (as_list(row, 2) for row in as_list(body["merge_notices"]))
+    ]
+    settled = body["settled_by"]
+    if not isinstance(settled, dict):
+        raise ValueError("settled_by is not an object")
+    state.settled_by = {_str(key): _str(value) for key, value in settled.items()}
 
 
 def _people_from(state: IncidentState, body: dict[str, Any]) -> None:

@@ -1,0 +1,320 @@
+"""Replicas' files in an incident folder: what a transport (git, a USB stick) sends and receives.
+
+An incident folder holds `events/<origin>.jsonl`, one append-only log per replica (data root)
+that wrote to it; the incident is their union (`store.merged`). This laptop only ever appends to
+its own file (`store.origin.local_origin`); other replicas' files arrive whole through
+`accept_peer_file`. The store knows nothing of git: a transport moves whole, verified files.
+
+API (stable; the sync layer is built on it):
+
+- `local_origin(root) -> str` (re-exported from `store.origin`): this data root's replica id.
+- `list_local_files(root) -> list[LocalFile]`: this replica's own files, one per incident it
+  wrote to (`incident_id`, `origin`, `path`, `size`): what the transport commits and sends.
+  Incidents written before replication (a lone `events.jsonl`) are adopted first with
+  `adopt_legacy_log` when `adopt_legacy=True`, so they are shared too.
+- `list_peer_files(root) -> list[LocalFile]`: the other replicas' files already here (their
+  sizes tell the transport what it already has).
+- `accept_peer_file(root, incident_id, origin, data) -> Accepted`: store replica `origin`'s whole
+  file for the incident. Under the incident lock it refuses (`PeerRefused`, a `StoreError` whose
+  message names the origin; nothing is changed) when `origin` is this laptop's own, when the copy
+  already here is not a prefix of `data` (the peer rewrote its file), when a line is damaged or
+  claims another origin, or when an event id it adds is already in another file with different
+  contents. Otherwise the file is written beside the others under a temporary name, fsynced and
+  renamed into place, so a reader never sees part of it; a kill at any point leaves either the
+  old copy or the new one. The incident folder is created if this laptop has not seen it yet (a
+  peer declared it). Bytes after the last line end (a line the peer was still writing) are left
+  for the next round. Consoles that follow the incident notice the new file on their next poll.
+- `adopt_legacy_log(root, incident_id) -> Path | None`: make a pre-replication `events.jsonl`
+  this laptop's file (renamed under the lock, never rewritten); None when there is none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ic_console.store.errors import StoreError
+from ic_console.store.eventlog import EventLog
+from ic_console.store.lock import locked
+from ic_console.store.origin import is_origin, local_origin
+from ic_console.store.paths import (
+    EVENTS_FILE,
+    FILE_MODE,
+    LOCK_FILE,
+    check_incident_folder,
+    check_not_world_writable,
+    event_files,
+    file_origin,
+    fsync_directory,
+    incident_dir,
+    incidents_dir,
+    make_private_dir,
+    open_private,
+    replica_file,
+)
+
+__all__ = [
+    "Accepted",
+    "LocalFile",
+    "PeerRefused",
+    "accept_peer_file",
+    "adopt_legacy_log",
+    "list_local_files",
+    "list_peer_files",
+    "local_origin",
+]
+
+#: The id of a line: the third member of every line the store writes.
+_LINE_ID = re.compile(rb'(?m)^\{"v":\d+,"seq":\d+,"id":"((?:[^"\\]|\\.)*)"')
+
+
+class PeerRefused(StoreError):
+    """A replica's file was not accepted; the message names the origin and says why."""
+
+    def __init__(self, origin: str, message: str) -> None:
+        self.origin = origin
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    incident_id: str
+    origin: str
+    path: Path
+    size: int
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What `accept_peer_file` did."""
+
+    incident_id: str
+    origin: str
+    path: Path
+    #: "new" (first copy of this file here), "grew" (more lines) or "unchanged".
+    status: str
+    #: Lines added by this call.
+    added: int
+    #: True when the incident folder itself was created (a peer declared the incident).
+    created_incident: bool = False
+
+
+def list_local_files(root: Path, *, adopt_legacy: bool = False) -> list[LocalFile]:
+    """This replica's own files, one per incident it wrote to."""
+    origin = local_origin(root)
+    found: list[LocalFile] = []
+    for incident_id, directory in _incident_folders(root):
+        if adopt_legacy:
+            with contextlib.suppress(StoreError, OSError):
+                adopt_legacy_log(root, incident_id)
+        path = replica_file(directory, origin)
+        with contextlib.suppress(OSError):
+            found.append(LocalFile(incident_id, origin, path, os.lstat(path).st_size))
+    return found
+
+
+def list_peer_files(root: Path) -> list[LocalFile]:
+    """Other replicas' files already in this data root."""
+    origin = local_origin(root)
+    found: list[LocalFile] = []
+    for incident_id, directory in _incident_folders(root):
+        for path in event_files(directory):
+            owner = file_origin(path)
+            if owner is None or owner == origin:
+                continue
+            with contextlib.suppress(OSError):
+                found.append(LocalFile(incident_id, owner, path, os.lstat(path).st_size))
+    return found
+
+
+def _incident_folders(root: Path) -> list[tuple[str, Path]]:
+    base = incidents_dir(root)
+    try:
+        names = sorted(os.listdir(base))
+    except OSError:
+        return []
+    return [
+        (name, base / name)
+        for name in names
+        if not name.startswith(".")
+        and os.path.isdir(base / name)
+        and not os.path.islink(base / name)
+    ]
+
+
+def adopt_legacy_log(root: Path, incident_id: str) -> Path | None:
+    """Rename a pre-replication `events.jsonl` to this laptop's file, under the lock."""
+    directory = incident_dir(root, incident_id)
+    if not os.path.lexists(directory / EVENTS_FILE):
+        return None
+    check_incident_folder(directory)
+    with locked(directory / LOCK_FILE):
+        return migrate_legacy_log(directory, local_origin(root))
+
+
+def migrate_legacy_log(directory: Path, origin: str) -> Path | None:
+    """Under the lock: `events.jsonl` becomes `events/<origin>.jsonl` (one rename: nothing is
+    rewritten, and a reader following the old name notices it moved and reads the union).
+    Left alone when this replica already has a file (then both are read as the union)."""
+    legacy = directory / EVENTS_FILE
+    target = replica_file(directory, origin)
+    if not os.path.lexists(legacy) or os.path.lexists(target):
+        return None
+    os.close(open_private(legacy, os.O_RDONLY))  # refuses a link or a non-file
+    make_private_dir(target.parent)
+    os.rename(legacy, target)
+    fsync_directory(target.parent)
+    fsync_directory(directory)
+    return target
+
+
+def accept_peer_file(root: Path, incident_id: str, origin: str, data: bytes) -> Accepted:
+    """Store replica `origin`'s file for `incident_id` (see the module's docstring)."""
+    if not is_origin(origin):
+        raise PeerRefused(
+            origin, f"{origin!r} is not a replica id (12 lowercase hex digits); refused."
+        )
+    if origin == local_origin(root):
+        raise PeerRefused(
+            origin,
+            f"Refused a copy of replica {origin}'s file for {incident_id}: that is this "
+            "laptop's own file, which only this laptop writes. Nothing was changed.",
+        )
+    directory = incident_dir(root, incident_id)
+    created = False
+    if not os.path.lexists(directory):
+        base = incidents_dir(root)
+        if base.is_dir():
+            check_not_world_writable(base)
+        make_private_dir(base)
+        with contextlib.suppress(FileExistsError):
+            directory.mkdir(mode=0o700)
+            created = True
+    check_incident_folder(directory)
+    check_not_world_writable(directory)
+    whole = data[: data.rfind(b"\n") + 1]
+    with locked(directory / LOCK_FILE):
+        result = _accept_locked(directory, incident_id, origin, whole)
+    if created:
+        fsync_directory(directory.parent)
+    return Accepted(
+        result.incident_id,
+        result.origin,
+        result.path,
+        result.status,
+        result.added,
+        created_incident=created,
+    )
+
+
+def _accept_locked(directory: Path, incident_id: str, origin: str, data: bytes) -> Accepted:
+    target = replica_file(directory, origin)
+    existing = _read_all(target)
+    if not data.startswith(existing):
+        raise PeerRefused(
+            origin,
+            f"Refused replica {origin}'s file for {incident_id}: it was rewritten (the "
+            f"{len(existing)} bytes already received are not the start of the new copy). "
+            "Nothing was changed; that laptop's log must only ever grow.",
+        )
+    if len(data) == len(existing):
+        return Accepted(incident_id, origin, target, "unchanged", 0)
+    make_private_dir(target.parent)
+    temp = target.parent / f".{origin}.{os.getpid()}-{os.urandom(4).hex()}.part"
+    fd = open_private(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        added = _check_peer_file(directory, incident_id, origin, temp, existing, data)
+        os.rename(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    fsync_directory(target.parent)
+    return Accepted(incident_id, origin, target, "grew" if existing else "new", added)
+
+
+def _check_peer_file(
+    directory: Path, incident_id: str, origin: str, temp: Path, existing: bytes, data: bytes
+) -> int:
+    """Validate the whole copy (checksums, schema, sequence, origin) and the ids it adds
+    against the incident's other files; the number of lines it adds."""
+    log = EventLog(temp)
+    result = log.read_new()
+    if result.damage is not None:
+        raise PeerRefused(
+            origin,
+            f"Refused replica {origin}'s file for {incident_id}: line {result.damage.line} "
+            f"is damaged ({result.damage.reason}). Nothing was changed.",
+        )
+    events = result.events
+    skip = existing.count(b"\n")
+    new_events = events[skip:]
+    for event in new_events:
+        if event.origin is not None and event.origin != origin:
+            raise PeerRefused(
+                origin,
+                f"Refused replica {origin}'s file for {incident_id}: line {event.seq} says it "
+                f"was written by replica {event.origin}. Nothing was changed.",
+            )
+    new_lines = data[len(existing) :].splitlines(keepends=True)
+    added: dict[bytes, bytes] = {}
+    for line in new_lines:
+        match = _LINE_ID.match(line)
+        if match is None:  # read_new accepted it, so it is a line of another shape: use its id
+            continue
+        ident = match.group(1)
+        if ident in added and added[ident] != line:
+            raise _twice(origin, incident_id, ident.decode(errors="replace"), "its own file")
+        added[ident] = line
+    seen_ids = {event.id for event in events[:skip]}
+    for event in new_events:
+        if event.id in seen_ids:
+            raise _twice(origin, incident_id, event.id, "its own file")
+        seen_ids.add(event.id)
+    target = replica_file(directory, origin)
+    for path in event_files(directory):
+        if path == target:
+            continue
+        raw = _read_all(path)
+        for line in raw.splitlines(keepends=True):
+            match = _LINE_ID.match(line)
+            if match is None:
+                continue
+            mine = added.get(match.group(1))
+            if mine is not None and mine != line:
+                owner = file_origin(path) or "this laptop (events.jsonl)"
+                raise _twice(origin, incident_id, match.group(1).decode(errors="replace"), owner)
+    return len(new_events)
+
+
+def _twice(origin: str, incident_id: str, ident: str, where: str) -> PeerRefused:
+    return PeerRefused(
+        origin,
+        f"Refused replica {origin}'s file for {incident_id}: event {ident} is already in "
+        f"{where} with different contents (an event changed after it was written). "
+        "Nothing was changed.",
+    )
+
+
+def _read_all(path: Path) -> bytes:
+    try:
+        fd = open_private(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return b""
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
