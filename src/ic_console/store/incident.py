@@ -34,6 +34,7 @@ from ic_console.store.origin import local_origin, peek_origin
 from ic_console.store.paths import (
     EVENTS_FILE,
     FILE_MODE,
+    check_events_folder,
     check_incident_folder,
     check_not_world_writable,
     event_files,
@@ -86,7 +87,7 @@ class IncidentStore(IncidentReader):
         Read-only, nothing is changed: a torn line is reported and left for the next write.
         """
         directory = incident_dir(root, incident_id)
-        if os.path.islink(directory) or not has_events(directory):
+        if not os.path.islink(directory) and not has_events(directory):
             if os.path.lexists(directory) and not os.path.islink(directory):
                 check_half_made(directory, incident_id)
             raise no_such_incident(root, incident_id)
@@ -248,6 +249,7 @@ class IncidentStore(IncidentReader):
                 self.log.path = moved
         if self.log.path != own:
             # Only other replicas' files here: this laptop starts its own beside them.
+            check_events_folder(self.directory)
             make_private_dir(own.parent)
             with contextlib.suppress(FileExistsError):
                 os.close(open_private(own, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
