@@ -224,6 +224,13 @@ def test_both_laptops_mark_the_same_task_done_offline(two: tuple[Laptop, Laptop]
         ]
         events, _ = merged_events(store.directory)
         assert [e.type for e in events].count("task.done") == 2  # kept in the log
+        # Each open console is told once; a later open shows it in the state, untold.
+        store.refresh()
+        assert [n.message for n in store.notices if "arrived after" in n.message] == [
+            "Priya's 'done' for task 1 arrived after Alex's 'done'; it changes nothing."
+        ]
+        reopened = IncidentStore.open(laptop.root, ID, read_only=True)
+        assert reopened.notices == [] and len(reopened.state.merge_notices) == 1
 
 
 def test_concurrent_creation_renumbers_once_with_the_notice(two: tuple[Laptop, Laptop]) -> None:
@@ -244,6 +251,9 @@ def test_concurrent_creation_renumbers_once_with_the_notice(two: tuple[Laptop, L
         assert tasks[3].acknowledged_at is not None and tasks[2].acknowledged_at is None
         assert [n.text for n in store.state.merge_notices] == [
             "Priya's task 'page network on-call' is now task 3"
+        ]
+        assert [n.message for n in store.notices if "is now task" in n.message] == [
+            "Priya's task 'page network on-call' is now task 3."
         ]
     # Priya now speaks of task 3, and it is hers everywhere.
     priya.run(c.CompleteTask(number=3))

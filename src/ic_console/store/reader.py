@@ -91,6 +91,8 @@ class IncidentReader:
         #: Merged mode: every event id folded, and the fold order key of the last one.
         self._ids: dict[str, Event] = {}
         self._last_key: MergeKey | None = None
+        #: Set while a refold runs: what it changes is told once when it is done.
+        self._quiet = False
         #: Origins whose clock was said to be fast.
         self._clocks_told: set[str] = set()
         #: Counts full reads (a load, or a refold when a peer's older events arrived), so a
@@ -133,6 +135,7 @@ class IncidentReader:
 
     def _load(self, *, holding_lock: bool) -> None:
         self.reloads += 1
+        previous = self.state
         self.log.reset()
         self.log.path = primary_log_path(self.directory, self.origin)
         self.state = IncidentState()
@@ -143,7 +146,8 @@ class IncidentReader:
         self._files = tuple(event_files(self.directory))
         self.merged = self._needs_merge(self._files)
         if self.merged:
-            self._refold()
+            # What a merge changed is in the state; told when it happens, not at every open.
+            self._refold(quiet=not previous.declared, previous=previous)
         else:
             self._peers = {}
             self._start_from_snapshot()
@@ -167,15 +171,25 @@ class IncidentReader:
     def _all_logs(self) -> list[EventLog]:
         return [self.log, *self._peers.values()]
 
-    def _refold(self) -> None:
-        """Merged mode: fold every file from the start, in merge order."""
+    def _refold(self, *, quiet: bool = False, previous: IncidentState | None = None) -> None:
+        """Merged mode: fold every file from the start, in merge order. What the merge changed
+        that the state before did not hold yet is told once (unless `quiet`: a first load)."""
         self.reloads += 1
-        self.state = IncidentState()
+        before = {(n.event_id, n.text) for n in (previous or self.state).merge_notices}
+        self._quiet = True
         self.log.reset()
         self._peers = {path: EventLog(path) for path in self._files if path != self.log.path}
         self._ids = {}
         self._last_key = None
-        self._apply_merged_read(keep=False)
+        self.state = IncidentState()
+        try:
+            self._apply_merged_read(keep=False)
+        finally:
+            self._quiet = False
+        if not quiet:
+            for notice in self.state.merge_notices:
+                if (notice.event_id, notice.text) not in before:
+                    self._tell(notice.text + ".")
 
     def _apply_merged_read(self, *, keep: bool) -> list[Event]:
         """Merged mode: fold what every file gained since it was last read; refold from the
@@ -211,8 +225,13 @@ class IncidentReader:
             # every replica folds the same events in the same order.
             self._refold()
             return []
+        told = len(self.state.merge_notices)
         apply_merged(self.state, fresh)
         self._last_key = merge_key(fresh[-1])
+        if not self._quiet:
+            for notice in self.state.merge_notices[told:]:
+                # Said once on every console (the state keeps them for the log and review).
+                self._tell(notice.text + ".")
         for sentence in clocks_ahead(fresh, wall_ms(self.clock.now()), self._clocks_told):
             self._tell(sentence)
         if self.on_events is not None:
