@@ -54,7 +54,7 @@ from ic_console.store.recovery import (
     recover_torn_tail,
 )
 from ic_console.store.replica import migrate_legacy_log
-from ic_console.store.snapshot import save_snapshot
+from ic_console.store.snapshot import save_snapshot, write_merged_snapshot
 from ic_console.store.summary import (
     read_summary,
     write_summary,
@@ -182,9 +182,10 @@ class IncidentStore(IncidentReader):
 
     def _snapshot_if_due(self, *, force: bool = False) -> bool:
         state = self.state
+        if self.merged:
+            return self._merged_snapshot_if_due(force=force)
         if (
-            self.merged  # the snapshot covers one log (several: not yet)
-            or self.read_only
+            self.read_only
             or not state.declared
             or self._unterminated_at is not None
             or (not force and state.last_seq - self._snapshot_seq < SNAPSHOT_EVERY)
@@ -194,6 +195,21 @@ class IncidentStore(IncidentReader):
         if not save_snapshot(self.directory, state, self.log):
             return False
         self._snapshot_seq = state.last_seq
+        return True
+
+    def _merged_snapshot_if_due(self, *, force: bool) -> bool:
+        """The snapshot of the merged fold: every file's covered prefix and the last key."""
+        if (
+            self.read_only
+            or not self.state.declared
+            or self._last_key is None
+            or self._merged_since_snapshot == 0
+            or (not force and self._merged_since_snapshot < SNAPSHOT_EVERY)
+        ):
+            return False
+        if not write_merged_snapshot(self.directory, self.state, self._all_logs(), self._last_key):
+            return False
+        self._merged_since_snapshot = 0
         return True
 
     def _refresh_summary_if_stale(self) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from ic_console.domain.events import Event
 from ic_console.domain.hlc import MergeKey, merge_key, wall_ms
 from ic_console.domain.merge import apply_merged
-from ic_console.domain.state import IncidentState
+from ic_console.domain.state import IncidentState, LogEntry
 from ic_console.store.errors import StoreError
 from ic_console.store.eventlog import BATCH_LINES, EventLog, LogDamaged, ReadResult
 from ic_console.store.paths import EVENTS_FILE, event_files, file_origin
@@ -47,7 +47,8 @@ def read_logs(logs: Iterable[EventLog], *, peers_may_be_swapped: set[Path]) -> M
     result = MergedRead()
     lists: list[list[Event]] = []
     for log in logs:
-        if log.replaced():
+        # A log not read yet (offset from a snapshot) is checked by its first read.
+        if log._inode is not None and log.replaced():
             if log.path in peers_may_be_swapped and log.size() >= log.offset:
                 log._inode = None  # renamed into place by accept_peer_file, prefix checked
             else:
@@ -135,6 +136,13 @@ class UnionLog:
 
     def whole_event(self, tail: bytes) -> Event | None:
         return self._single.whole_event(tail) if self._single is not None else None
+
+
+def scribe_log_until(directory: Path, last_key: MergeKey) -> list[LogEntry]:
+    """The scribe log of the merged fold up to `last_key` (a merged snapshot's was bad)."""
+    events, _ = merged_events(directory)
+    scratch = apply_merged(IncidentState(), (e for e in events if merge_key(e) <= last_key))
+    return list(scratch.log)
 
 
 def apply_merged_one(state: IncidentState, event: Event) -> IncidentState:
