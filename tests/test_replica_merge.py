@@ -20,8 +20,10 @@ from ic_console.domain import commands as c
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import TaskStatus
+from ic_console.store.follow import Follower
 from ic_console.store.incident import IncidentStore
 from ic_console.store.merged import merged_events
+from ic_console.store.paths import event_files
 from ic_console.store.replica import accept_peer_file, list_local_files
 from ic_console.store.state_codec import log_rows, state_body
 
@@ -282,3 +284,47 @@ def test_a_clock_ten_minutes_fast_is_kept_and_flagged(two: tuple[Laptop, Laptop]
     # Alex writes after it: his clock orders his event after hers, never before.
     alex.run(c.AddLogEntry(text="after"))
     assert [e.text for e in store.state.log] == ["from the future", "after"]
+
+
+def test_a_console_following_notices_a_peer_file_and_refolds(two: tuple[Laptop, Laptop]) -> None:
+    alex, priya = two
+    store = alex.open()
+    assert store is not None
+    follower = Follower(store)
+    assert not follower.poll().reloaded
+    priya.clock.advance(-30)  # Priya's note sorts before what Alex has already folded
+    priya.run(c.AddLogEntry(text="seen earlier on Priya's laptop"))
+    alex.clock.advance(60)
+    alex.run(c.AddLogEntry(text="Alex's later note"))
+    exchange(priya, alex)
+    polled = follower.poll()
+    assert polled.reloaded  # refolded, not appended out of order
+    assert [e.text for e in store.state.log] == [
+        "seen earlier on Priya's laptop",
+        "Alex's later note",
+    ]
+    priya.clock.advance(120)
+    priya.run(c.AddLogEntry(text="and later still"))
+    exchange(priya, alex)
+    polled = follower.poll()
+    assert not polled.reloaded and [e.type for e in polled.events] == ["log.added"]
+
+
+def test_the_snapshot_of_several_files_is_dropped_when_any_file_changes(
+    two: tuple[Laptop, Laptop],
+) -> None:
+    alex, priya = two
+    priya.run(c.AddLogEntry(text="one"))
+    priya.run(c.AddLogEntry(text="two"))
+    exchange(priya, alex)
+    store = alex.open()
+    assert store is not None
+    store.refresh()
+    assert store.merged and store.write_snapshot()
+    assert IncidentStore.open(alex.root, ID, read_only=True)._snapshot_seq == -1  # used
+    (peer,) = [p for p in event_files(store.directory) if p != store.events_path]
+    lines = peer.read_bytes().splitlines(keepends=True)
+    peer.write_bytes(b"".join(lines[:-1]))  # a covered line is gone
+    again = IncidentStore.open(alex.root, ID, read_only=True)
+    assert again._snapshot_seq == 0  # not used: read from the logs
+    assert [e.text for e in again.state.log] == ["one"]
