@@ -235,3 +235,37 @@ def test_a_grown_copy_whose_new_line_is_damaged_is_refused(
         accept_peer_file(priya, "inc-1", local_origin(alex), grown)
     again = store.events_path.read_bytes()
     assert accept_peer_file(priya, "inc-1", local_origin(alex), again).added == 1
+
+
+def test_a_transfer_killed_part_way_leaves_the_old_copy_and_the_next_completes(
+    tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alex, priya = _laptop(tmp_path, "alex"), _laptop(tmp_path, "priya")
+    store = _declare(alex, clock)
+    origin = local_origin(alex)
+    accept_peer_file(priya, "inc-1", origin, store.events_path.read_bytes())
+    target = replica_file(priya / "incidents" / "inc-1", origin)
+    kept = target.read_bytes()
+    store.execute(c.AddLogEntry(text="Error rate at 12%"))
+
+    class Killed(BaseException):
+        pass
+
+    real_rename = os.rename
+
+    def killed(*args: object) -> None:
+        raise Killed  # the process dies between writing the copy and renaming it
+
+    monkeypatch.setattr(os, "unlink", lambda *a, **k: None)  # a killed process cleans nothing
+    monkeypatch.setattr(os, "rename", killed)
+    with pytest.raises(Killed):
+        accept_peer_file(priya, "inc-1", origin, store.events_path.read_bytes())
+    monkeypatch.undo()
+    assert target.read_bytes() == kept  # never a partial file in its place
+    assert [p.name for p in target.parent.iterdir() if p.name.endswith(".part")]
+    assert event_files(target.parent.parent) == [target]  # a part is never read as a log
+    assert IncidentStore.open(priya, "inc-1", read_only=True).state.log == []
+    assert os.rename is real_rename
+    done = accept_peer_file(priya, "inc-1", origin, store.events_path.read_bytes())
+    assert done.status == "grew" and target.read_bytes() == store.events_path.read_bytes()
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".part")]

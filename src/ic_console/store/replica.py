@@ -71,6 +71,8 @@ __all__ = [
 
 #: The id of a line: the third member of every line the store writes.
 _LINE_ID = re.compile(rb'(?m)^\{"v":\d+,"seq":\d+,"id":"((?:[^"\\]|\\.)*)"')
+#: A copy being written; renamed into place once whole and checked.
+PART_SUFFIX = ".part"
 #: The sequence number at the start of a line.
 _LINE_SEQ = re.compile(rb'\{"v":\d+,"seq":(\d+),')
 
@@ -228,7 +230,8 @@ def _accept_locked(directory: Path, incident_id: str, origin: str, data: bytes) 
     if len(data) == len(existing):
         return Accepted(incident_id, origin, target, "unchanged", 0)
     make_private_dir(target.parent)
-    temp = target.parent / f".{origin}.{os.getpid()}-{os.urandom(4).hex()}.part"
+    _remove_parts(target.parent)
+    temp = target.parent / f".{origin}.{os.getpid()}-{os.urandom(4).hex()}{PART_SUFFIX}"
     fd = open_private(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
         try:
@@ -308,6 +311,15 @@ def _check_peer_file(
                 owner = file_origin(path) or "this laptop (events.jsonl)"
                 raise _twice(origin, incident_id, match.group(1).decode(errors="replace"), owner)
     return len(new_events)
+
+
+def _remove_parts(folder: Path) -> None:
+    """Under the lock: remove what a transfer killed part-way left (never read as a log)."""
+    with contextlib.suppress(OSError):
+        for name in os.listdir(folder):
+            if name.startswith(".") and name.endswith(PART_SUFFIX):
+                with contextlib.suppress(OSError):
+                    os.unlink(folder / name)
 
 
 def _twice(origin: str, incident_id: str, ident: str, where: str) -> PeerRefused:
