@@ -26,6 +26,7 @@ from ic_console.store.replica import (
     adopt_legacy_log,
     list_local_files,
     list_peer_files,
+    refresh_derived,
 )
 
 #: An incident written by ic-console before replication (made with that version's own writer).
@@ -165,6 +166,10 @@ def test_a_peer_file_is_accepted_new_then_grown_then_unchanged(
     there = IncidentStore.open(priya, "inc-1", read_only=True)
     assert [e.text for e in there.state.log] == ["Error rate at 12%"]
     assert [f.origin for f in list_peer_files(priya)] == [local_origin(alex)]
+    assert refresh_derived(priya, "inc-1") == []
+    (listed,) = list_incidents(priya)
+    assert (listed.title, listed.problem) == ("Checkout errors", None)
+    assert "log_entries = 1" in (there.directory / "incident.toml").read_text()
     assert [f.incident_id for f in list_local_files(alex)] == ["inc-1"]
     assert list_local_files(priya) == []
     assert not [p for p in os.listdir(there.directory / "events") if p.endswith(".part")]

@@ -24,6 +24,9 @@ API (stable; the sync layer is built on it):
   old copy or the new one. The incident folder is created if this laptop has not seen it yet (a
   peer declared it). Bytes after the last line end (a line the peer was still writing) are left
   for the next round. Consoles that follow the incident notice the new file on their next poll.
+- `refresh_derived(root, incident_id) -> list[str]`: after a round that accepted files, bring
+  the incident's summary (`incident.toml`, what `ic list` reads) and snapshot up to date with the
+  union (one full read); returns what the store has to tell (a clock far ahead, a merge notice).
 - `adopt_legacy_log(root, incident_id) -> Path | None`: make a pre-replication `events.jsonl`
   this laptop's file (renamed under the lock, never rewritten); None when there is none.
 """
@@ -67,6 +70,7 @@ __all__ = [
     "list_local_files",
     "list_peer_files",
     "local_origin",
+    "refresh_derived",
 ]
 
 #: The id of a line: the third member of every line the store writes.
@@ -149,6 +153,15 @@ def _incident_folders(root: Path) -> list[tuple[str, Path]]:
         and os.path.isdir(base / name)
         and not os.path.islink(base / name)
     ]
+
+
+def refresh_derived(root: Path, incident_id: str) -> list[str]:
+    """Rewrite the summary (and the snapshot when due) from the union of the incident's files."""
+    from ic_console.store.incident import IncidentStore  # the store builds on this module
+
+    store = IncidentStore.open(root, incident_id)
+    store.write_snapshot()
+    return [notice.message for notice in store.notices]
 
 
 def adopt_legacy_log(root: Path, incident_id: str) -> Path | None:
