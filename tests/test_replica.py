@@ -28,6 +28,7 @@ from ic_console.store.replica import (
     list_peer_files,
     refresh_derived,
 )
+from ic_console.store.state_codec import state_body
 
 #: An incident written by ic-console before replication (made with that version's own writer).
 LEGACY = Path(__file__).parent / "fixtures" / "legacy_v1"
@@ -274,3 +275,29 @@ def test_a_transfer_killed_part_way_leaves_the_old_copy_and_the_next_completes(
     done = accept_peer_file(priya, "inc-1", origin, store.events_path.read_bytes())
     assert done.status == "grew" and target.read_bytes() == store.events_path.read_bytes()
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".part")]
+
+
+def test_two_laptops_with_the_same_old_incident_merge_it_once(tmp_path: Path) -> None:
+    """Both had a copy of an incident written before replication: each makes it its own file
+    at its first write; exchanged, its old events count once."""
+    alex, priya = _laptop(tmp_path, "alex"), _laptop(tmp_path, "priya")
+    stores = []
+    for minute, (root, who) in enumerate(((alex, "Alex"), (priya, "Priya"))):
+        _legacy(root)
+        clock = FakeClock(datetime(2026, 11, 20, 10, minute, tzinfo=UTC))
+        store = IncidentStore.open(root, LEGACY_ID, clock=clock, actor=who)
+        store.execute(c.AddLogEntry(text=f"{who} was here"))
+        stores.append(store)
+    for source, target in ((alex, priya), (priya, alex)):
+        (mine,) = list_local_files(source)
+        accept_peer_file(target, LEGACY_ID, mine.origin, mine.path.read_bytes())
+    for store in stores:
+        store.refresh()
+        assert store.merged and store.state.merge_notices == []
+        assert [e.text for e in store.state.log] == [
+            "Error rate at 12% on checkout",
+            "Alex was here",
+            "Priya was here",
+        ]
+        assert store.state.tasks[1].status is TaskStatus.DONE
+    assert state_body(stores[0].state) == state_body(stores[1].state)

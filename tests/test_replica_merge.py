@@ -328,3 +328,18 @@ def test_the_snapshot_of_several_files_is_dropped_when_any_file_changes(
     again = IncidentStore.open(alex.root, ID, read_only=True)
     assert again._snapshot_seq == 0  # not used: read from the logs
     assert [e.text for e in again.state.log] == ["one"]
+
+
+def test_a_laptop_that_only_watches_follows_a_growing_peer_file_without_reloading(
+    two: tuple[Laptop, Laptop],
+) -> None:
+    alex, priya = two
+    store = priya.open()
+    assert store is not None and store.merged
+    follower = Follower(store)
+    for text in ("one", "two"):
+        alex.run(c.AddLogEntry(text=text))
+        exchange(alex, priya)  # the file is replaced by a longer copy
+        polled = follower.poll()
+        assert not polled.reloaded and [e.type for e in polled.events] == ["log.added"]
+    assert [e.text for e in store.state.log] == ["one", "two"]

@@ -170,6 +170,12 @@ class IncidentReader:
             self.origin is None or file_origin(only) != self.origin
         )
 
+    def _primary_is_peer(self) -> bool:
+        """Merged mode, on a laptop that has not written here: the log read first is another
+        replica's file, which `accept_peer_file` replaces (prefix checked) as it grows."""
+        owner = file_origin(self.log.path)
+        return self.merged and owner is not None and owner != self.origin
+
     def _all_logs(self) -> list[EventLog]:
         return [self.log, *self._peers.values()]
 
@@ -216,7 +222,10 @@ class IncidentReader:
                 if path != self.log.path and path not in self._peers:
                     self._peers[path] = EventLog(path)
         with gc_paused():  # many small objects that all stay alive (as `fold_new` does)
-            read = read_logs(self._all_logs(), peers_may_be_swapped=set(self._peers))
+            swappable = set(self._peers)
+        if self._primary_is_peer():
+            swappable.add(self.log.path)
+        read = read_logs(self._all_logs(), peers_may_be_swapped=swappable)
         if read.replaced:
             self._refold()
             return []
@@ -407,7 +416,9 @@ class IncidentReader:
         """
         with self._mutex:
             try:
-                if self.log.replaced() or (not self.merged and self._files_changed()):
+                if (self.log.replaced() and not self._primary_is_peer()) or (
+                    not self.merged and self._files_changed()
+                ):
                     self._check_still_there()
                     self._load(holding_lock=False)
                     return []
