@@ -155,7 +155,7 @@ def test_a_console_killed_at_random_moments_loses_nothing_it_returned(tmp_path: 
         for seq, event_id in reported:
             assert by_seq.get(seq) == event_id, f"trial {trial}: event {seq} was lost"
         checked += len(reported)
-        new_sidecars = set(events_path.parent.glob("events.torn-*.jsonl")) - sidecars_before
+        new_sidecars = set(folder.glob("events.torn-*.jsonl")) - sidecars_before
         if tail:
             torn += 1
             assert len(new_sidecars) == 1, f"trial {trial}: torn tail not moved aside"
