@@ -164,7 +164,7 @@ def test_a_console_killed_at_random_moments_loses_nothing_it_returned(tmp_path: 
             assert any("was incomplete" in n.message for n in store.notices)
         else:
             assert not new_sidecars and events_path.read_bytes() == raw
-        assert (events_path.parent / "incident.toml").is_file()
+        assert (folder / "incident.toml").is_file()
     elapsed = time.monotonic() - started
     print(
         f"{TRIALS} kills, {checked} returned commands checked, {torn} torn tails, {elapsed:.1f} s"
