@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -215,8 +216,13 @@ def accept_peer_file(root: Path, incident_id: str, origin: str, data: bytes) -> 
     check_incident_folder(directory)
     check_not_world_writable(directory)
     whole = data[: data.rfind(b"\n") + 1]
-    with locked(directory / LOCK_FILE):
-        result = _accept_locked(directory, incident_id, origin, whole)
+    try:
+        with locked(directory / LOCK_FILE):
+            result = _accept_locked(directory, incident_id, origin, whole)
+    except BaseException:
+        if created and not event_files(directory):  # refused: leave no empty incident behind
+            shutil.rmtree(directory, ignore_errors=True)
+        raise
     if created:
         fsync_directory(directory.parent)
     return Accepted(
