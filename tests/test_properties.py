@@ -112,6 +112,16 @@ PAYLOADS: dict[type[ev._Payload], st.SearchStrategy[ev._Payload]] = {
     ev.UpdatePosted: st.builds(ev.UpdatePosted, audience=st.sampled_from(Audience), text=texts),
     ev.ChecklistItemTicked: st.builds(ev.ChecklistItemTicked, checklist=texts, item=texts),
     ev.ChecklistItemUnticked: st.builds(ev.ChecklistItemUnticked, checklist=texts, item=texts),
+    ev.AlertReceived: st.builds(
+        ev.AlertReceived,
+        source=st.sampled_from(["alertmanager", "pagerduty"]),
+        status=st.sampled_from(["firing", "resolved", "triggered"]),
+        fingerprints=st.lists(texts, min_size=1, max_size=3).map(tuple),
+        summary=texts,
+    ),
+    ev.FollowupTracked: st.builds(
+        ev.FollowupTracked, seq=numbers, item=texts, url=st.just("https://example.com/1")
+    ),
 }
 payloads = st.one_of(*PAYLOADS.values())
 

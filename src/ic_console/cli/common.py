@@ -220,7 +220,12 @@ def run(
     ctx: Context, given: str | None, command: cmd.Command, *, hint: str = ""
 ) -> tuple[IncidentStore, list[ev.Event]]:
     store = open_store(ctx, given, hint=hint)
-    return store, store.execute(command)
+    events = store.execute(command)
+    # The configured hooks (config.toml), in a detached process: the verb returns at once.
+    from ic_console.cli.integrations import after_recorded
+
+    after_recorded(ctx, store.incident_id, events)
+    return store, events
 
 
 def payloads(events: list[ev.Event]) -> list[ev.Payload]:

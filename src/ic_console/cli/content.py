@@ -112,6 +112,15 @@ def _config_toml(config: Config, path: Path) -> str:
             }
             for info in config.severities.values()
         ],
+        # Alerts, hooks, the status page and follow-ups (issue 17); unset values left out.
+        "alerts": {
+            "default_severity": config.alerts.default_severity,
+            "severity": config.alerts.severity_table(),
+        },
+        "hook_timeout": format_duration(config.hook_timeout).replace(" ", ""),
+        "hooks": dict(config.hooks),
+        "status": config.status.model_dump(mode="json", exclude_none=True),
+        "followups": config.followups.model_dump(mode="json", exclude_none=True),
     }
     header = f"# The settings in effect ({source}).\n"
     if unset:

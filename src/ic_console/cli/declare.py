@@ -47,10 +47,24 @@ _PLAIN_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def register(sub: SubParsers) -> None:
     """Add `new`, `list` and `show` to `ic`."""
     p = verb(sub, "new", _new, "declare a new incident and print its id")
-    p.add_argument("title", metavar="TITLE", help="what is wrong, in a few words (quote it)")
+    p.add_argument(
+        "title", nargs="?", metavar="TITLE", help="what is wrong, in a few words (quote it)"
+    )
     p.add_argument("--sev", metavar="N", help="severity 1 (most severe) to 5 (default: 2)")
     p.add_argument("--id", dest="incident_id", metavar="ID", help="choose the incident id")
     p.add_argument("--open", action="store_true", help="open the console once it is declared")
+    p.add_argument(
+        "--from",
+        dest="from_source",
+        choices=("alertmanager", "pagerduty"),
+        help="declare from an alert payload on stdin (Alertmanager webhook v4, PagerDuty v3)",
+    )
+    p.add_argument(
+        "--dedupe",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with --from: log to the active incident that has the same alert (default: on)",
+    )
 
     p = verb(sub, "list", _list, "list incidents (active ones unless told otherwise)")
     p.add_argument("--all", action="store_true", help="every incident, whatever its status")
@@ -71,6 +85,13 @@ def _new(args: argparse.Namespace, ctx: Context) -> int:
     from ic_console.store.catalog import new_incident_id
     from ic_console.store.incident import IncidentStore
 
+    if args.from_source is not None:
+        from ic_console.cli.integrations import new_from_alert
+
+        return new_from_alert(args, ctx)
+    if args.title is None:
+        raise UsageError('Say what is wrong: ic new "TITLE" (or ic new --from SOURCE < payload).')
+
     level = severity_of(args.sev) if args.sev is not None else 2
     title = clean_title(args.title)
     actor = clean_name(ctx.actor, what="declarer's name")
@@ -81,6 +102,10 @@ def _new(args: argparse.Namespace, ctx: Context) -> int:
     for notice in store.notices:
         warn(ctx, notice.message)
     say(ctx, store.incident_id)
+    from ic_console.cli.integrations import after_recorded
+    from ic_console.live.hooks import declared_events
+
+    after_recorded(ctx, store.incident_id, declared_events(store))
     print(
         f"Declared {severity_label(level)} incident {store.incident_id}: {title}. "
         f"Name the Incident Commander with `ic role ic NAME`.",

@@ -56,6 +56,9 @@ def register(sub: SubParsers) -> None:
         metavar="WHEN",
         help='when it happened, if earlier: ISO-8601, a local "HH:MM", or "-10m"',
     )
+    p.add_argument(
+        "--stdin", action="store_true", help="one entry per line from stdin (ic log --stdin [ID])"
+    )
 
     words_verb(sub, "sev", _sev, "change the severity (1 most severe .. 5)", "ic sev [ID] N")
     words_verb(
@@ -81,11 +84,15 @@ def register(sub: SubParsers) -> None:
 
 
 def _log(args: argparse.Namespace, ctx: Context) -> int:
-    given, (text,) = split_id(args, 1)
     kind = parse.parse_log_kind(args.kind)
     now = ctx.clock.now()
     zone = system_zone()
     occurred = parse_when(args.at, now=now, local_zone=zone) if args.at is not None else None
+    if args.stdin:
+        from ic_console.cli.integrations import log_stdin
+
+        return log_stdin(args, ctx, kind, occurred)
+    given, (text,) = split_id(args, 1)
     command = cmd.AddLogEntry(text=text, kind=kind, occurred_at=occurred)
     _, events = run(ctx, given, command, hint=quote_hint("log", args.words))
     entry = next(data for data in payloads(events) if isinstance(data, ev.LogEntryAdded))
@@ -137,6 +144,9 @@ def _update(args: argparse.Namespace, ctx: Context) -> int:
 def _resolve(args: argparse.Namespace, ctx: Context) -> int:
     store = open_store(ctx, args.incident_id)
     events = store.execute(_resolve_command(store.state, args.open_work))
+    from ic_console.cli.integrations import after_recorded
+
+    after_recorded(ctx, store.incident_id, events)
     state = store.state
     now = ctx.clock.now()
     say(

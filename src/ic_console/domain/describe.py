@@ -459,6 +459,22 @@ def _unticked(d: ev.ChecklistItemUnticked, _n: Narrator) -> Words:
     )
 
 
+@_entry(ev.AlertReceived, "incident", search=(("summary", "alert"),))
+def _alert(d: ev.AlertReceived, _n: Narrator) -> Words:
+    text = f"Alert from {d.source} ({d.status}): {d.summary}"
+    return Words("incident", text, text, confirmation=f"Alert from {d.source} logged.")
+
+
+@_entry(ev.FollowupTracked, "followup", search=(("url", "tracker link"),))
+def _followup_tracked(d: ev.FollowupTracked, _n: Narrator) -> Words:
+    return Words(
+        "followup",
+        f"Follow-up {d.item} tracked at {d.url}",
+        f"Follow-up item {d.item} tracked at {d.url}",
+        confirmation=f"Follow-up {d.item} marked as tracked at {d.url}.",
+    )
+
+
 # -- asked by type ---------------------------------------------------------------------------------
 
 

@@ -196,6 +196,30 @@ class ChecklistItemUnticked(_Payload):
     item: str
 
 
+class AlertReceived(_Payload):
+    """An alert from monitoring reached the incident (`ic new --from`): the fingerprints let a
+    repeat of the same alert find this incident instead of declaring another."""
+
+    type: Literal["alert.received"] = "alert.received"
+    #: The tool it came from: "alertmanager" or "pagerduty".
+    source: str
+    #: As the tool said it: "firing", "resolved", "triggered", "acknowledged"...
+    status: str
+    fingerprints: tuple[str, ...]
+    summary: str
+
+
+class FollowupTracked(_Payload):
+    """A follow-up item went to the team's tracker: where it lives now."""
+
+    type: Literal["followup.tracked"] = "followup.tracked"
+    #: The sequence number of the log entry that raised the item.
+    seq: int
+    #: The item's stable id, as `ic followups` prints it ("F12").
+    item: str
+    url: str
+
+
 Payload = Annotated[
     IncidentDeclared
     | SeverityChanged
@@ -224,7 +248,9 @@ Payload = Annotated[
     | LogEntryAdded
     | UpdatePosted
     | ChecklistItemTicked
-    | ChecklistItemUnticked,
+    | ChecklistItemUnticked
+    | AlertReceived
+    | FollowupTracked,
     Field(discriminator="type"),
 ]
 

@@ -60,6 +60,10 @@ class IncidentState:
     severity_history: list[tuple[datetime, int, str]] = field(default_factory=list)
     phase_history: list[tuple[datetime, Phase, str]] = field(default_factory=list)
     checklist_ticks: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    #: Fingerprints of the monitoring alerts taken in, in order, each once (`ic new --from`).
+    alert_fingerprints: list[str] = field(default_factory=list)
+    #: Follow-up items sent to a tracker: the raising log entry's seq -> where it went.
+    followups_tracked: dict[int, str] = field(default_factory=dict)
 
     # -- what the screens and commands ask ---------------------------------------------------
 
@@ -356,6 +360,16 @@ def _unticked(state: IncidentState, data: ev.ChecklistItemUnticked, event: ev.Ev
     state.checklist_ticks.pop((data.checklist, data.item), None)
 
 
+def _alert(state: IncidentState, data: ev.AlertReceived, event: ev.Event) -> None:
+    for fingerprint in data.fingerprints:
+        if fingerprint not in state.alert_fingerprints:
+            state.alert_fingerprints.append(fingerprint)
+
+
+def _followup_tracked(state: IncidentState, data: ev.FollowupTracked, event: ev.Event) -> None:
+    state.followups_tracked[data.seq] = data.url
+
+
 _HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
     ev.IncidentDeclared: _declared,
     ev.SeverityChanged: _severity,
@@ -385,4 +399,6 @@ _HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
     ev.UpdatePosted: _update_posted,
     ev.ChecklistItemTicked: _ticked,
     ev.ChecklistItemUnticked: _unticked,
+    ev.AlertReceived: _alert,
+    ev.FollowupTracked: _followup_tracked,
 }

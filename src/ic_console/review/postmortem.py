@@ -291,7 +291,8 @@ def _action_items(review: Review) -> list[Block]:
                         item.summary,
                         Em(f" (raised by {item.raised_by} at {utc_short(item.raised_at)})"),
                     ),
-                    tuple((Strong("Check: "), f.problem, " ", Em(f.advice)) for f in item.findings),
+                    tuple((Strong("Check: "), f.problem, " ", Em(f.advice)) for f in item.findings)
+                    + _tracked(review, item.seq),
                 )
                 for item in review.action_items
             ),
@@ -299,6 +300,12 @@ def _action_items(review: Review) -> list[Block]:
         )
     )
     return blocks
+
+
+def _tracked(review: Review, seq: int) -> tuple[Parts, ...]:
+    """Where a follow-up item was filed (`ic followups mark`), when it was."""
+    url = review.state.followups_tracked.get(seq)
+    return ((Strong("Tracked: "), url),) if url else ()
 
 
 def _messaging(review: Review) -> list[Block]:

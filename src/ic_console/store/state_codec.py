@@ -55,6 +55,8 @@ STATE_FIELDS = (
     "severity_history",
     "phase_history",
     "checklist_ticks",
+    "alert_fingerprints",
+    "followups_tracked",
 )
 
 # -- encoding ----------------------------------------------------------------------------------
@@ -119,6 +121,8 @@ def state_body(state: IncidentState) -> dict[str, Any]:
         "severity_history": [[_t(at), level, by] for at, level, by in state.severity_history],
         "phase_history": [[_t(at), phase.value, by] for at, phase, by in state.phase_history],
         "checklist_ticks": [[c, i, _t(at)] for (c, i), at in state.checklist_ticks.items()],
+        "alert_fingerprints": list(state.alert_fingerprints),
+        "followups_tracked": [[seq, url] for seq, url in state.followups_tracked.items()],
     }
 
 
@@ -260,6 +264,11 @@ def _histories_from(state: IncidentState, body: dict[str, Any]) -> None:
     for row in as_list(body["checklist_ticks"]):
         checklist, item, at = as_list(row, 3)
         state.checklist_ticks[(_str(checklist), _str(item))] = _dt(at)
+    # Snapshots written before alerts and tracked follow-ups existed have neither key.
+    state.alert_fingerprints = [_str(f) for f in as_list(body.get("alert_fingerprints", []))]
+    for row in as_list(body.get("followups_tracked", [])):
+        seq, url = as_list(row, 2)
+        state.followups_tracked[as_int(seq)] = _str(url)
 
 
 def log_from(rows: object) -> list[LogEntry]:
