@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import select
 import shlex
 import subprocess
 import sys
@@ -263,6 +264,16 @@ def log_stdin(args: argparse.Namespace, ctx: Context, kind: Any, occurred: Any) 
     logged = 0
     number = 0
     carry = b""
+
+    def record(entries: list[cmd.AddLogEntry]) -> None:
+        nonlocal logged
+        for start in range(0, len(entries), STDIN_BATCH_LINES):
+            batch = tuple(entries[start : start + STDIN_BATCH_LINES])
+            events = store.execute(cmd.AddLogEntries(entries=batch))
+            logged += len(batch)
+            after_recorded(ctx, store.incident_id, events)
+
+    entries: list[cmd.AddLogEntry] = []
     while True:
         chunk = os.read(fd, 65536)
         data = carry + chunk
@@ -271,39 +282,52 @@ def log_stdin(args: argparse.Namespace, ctx: Context, kind: Any, occurred: Any) 
             lines, carry = data[:end].split(b"\n")[:-1], data[end:]
         else:
             lines, carry = ([data] if data else []), b""
-        entries: list[cmd.AddLogEntry] = []
         for raw in lines:
             number += 1
-            text = _stdin_line(raw, number, logged)
-            if text is None:
-                continue
-            entries.append(cmd.AddLogEntry(text=text, kind=kind, occurred_at=occurred))
-        for start in range(0, len(entries), STDIN_BATCH_LINES):
-            batch = tuple(entries[start : start + STDIN_BATCH_LINES])
-            events = store.execute(cmd.AddLogEntries(entries=batch))
-            logged += len(batch)
-            after_recorded(ctx, store.incident_id, events)
+            try:
+                text = _stdin_line(raw, number)
+            except UsageError as error:
+                record(entries)  # the good lines before the bad one are kept
+                raise UsageError(
+                    f"{error} {logged} entr{'y' if logged == 1 else 'ies'} before it "
+                    "were logged; nothing after it."
+                ) from None
+            if text is not None:
+                entries.append(cmd.AddLogEntry(text=text, kind=kind, occurred_at=occurred))
         if not chunk:
+            record(entries)
             break
+        if len(entries) >= STDIN_BATCH_LINES or not _more_waiting(fd):
+            # A monitor piping lines now and then: each is logged as it comes.
+            record(entries)
+            entries = []
     if not logged:
         raise UsageError("stdin held no text to log: give one entry per line.")
     say(ctx, f"Logged {logged} {kind.value} entr{'y' if logged == 1 else 'ies'}.")
     return EXIT_OK
 
 
-def _stdin_line(raw: bytes, number: int, logged: int) -> str | None:
+def _more_waiting(fd: int) -> bool:
+    """Whether more input (or its end) can be read at once: then it joins the same batch."""
+    try:
+        ready, _, _ = select.select([fd], [], [], 0)
+    except (OSError, ValueError):
+        return False
+    return bool(ready)
+
+
+def _stdin_line(raw: bytes, number: int) -> str | None:
     """One line of stdin as entry text, None for a blank line; a bad line stops the read."""
-    before = f" ({logged} entr{'y' if logged == 1 else 'ies'} before it were logged.)"
     try:
         text = raw.decode("utf-8").rstrip("\r")
     except UnicodeDecodeError:
-        raise UsageError(f"stdin line {number} is not UTF-8 text.{before}") from None
+        raise UsageError(f"stdin line {number} is not UTF-8 text.") from None
     if not text.strip():
         return None
     try:
         return clean_text(text, what="log entry")
     except DomainError as error:
-        raise UsageError(f"stdin line {number}: {error}{before}") from None
+        raise UsageError(f"stdin line {number}: {error}") from None
 
 
 # -- ic run ---------------------------------------------------------------------------------
