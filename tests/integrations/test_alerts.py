@@ -100,7 +100,7 @@ def test_new_from_alertmanager_declares_with_mapped_severity_and_logs_labels(ic:
     result = ok(ic("new", "--from", "alertmanager", stdin=fixture("alertmanager-firing.json")))
     incident_id = result.out.strip()
     assert incident_id == "20261123-higherrorrate-checkout"
-    assert 'SEV-1' in result.err and '"critical"' in result.err
+    assert "SEV-1" in result.err and '"critical"' in result.err
     state = ic.store(incident_id).state
     assert state.severity == 1
     assert state.title == "HighErrorRate: Checkout API 5xx rate above 5% (2 alerts)"
@@ -150,10 +150,8 @@ def test_a_resolved_alert_no_incident_has_declares_nothing(ic: Ic) -> None:
     assert json.loads(ic("list", "--json").out) == []
 
 
-def test_severity_table_in_config_and_sev_flag_win(
-    ic: Ic, config: Callable[[str], Path]
-) -> None:
-    config('[alerts]\ndefault_severity = 4\n[alerts.severity]\nWarning = 2\n')
+def test_severity_table_in_config_and_sev_flag_win(ic: Ic, config: Callable[[str], Path]) -> None:
+    config("[alerts]\ndefault_severity = 4\n[alerts.severity]\nWarning = 2\n")
     result = ok(ic("new", "--from", "alertmanager", stdin=fixture("alertmanager-warning.json")))
     assert ic.store(result.out.strip()).state.severity == 2
     result = ok(

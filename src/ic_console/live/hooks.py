@@ -257,7 +257,7 @@ class HookRunner:
         if self._thread is not None:
             self._queue.put(None)
         if pending:
-            spawn_detached(self.settings, pending)
+            spawn_detached(self.settings, pending, "console")
 
 
 def declared_events(store: IncidentReader) -> list[Event]:
@@ -275,15 +275,19 @@ def fire_detached(home: Path, incident_id: str, events: Sequence[Event]) -> None
         return
     jobs = settings.jobs(incident_id, events)
     if jobs:
-        spawn_detached(settings, jobs)
+        spawn_detached(settings, jobs, incident_id)
 
 
-def spawn_detached(settings: HookSettings, jobs: list[Job]) -> None:
-    """Start `python -m ic_console.live.hooks` in its own session with the jobs on stdin."""
+def spawn_detached(settings: HookSettings, jobs: list[Job], queue_name: str) -> None:
+    """Start `python -m ic_console.live.hooks` in its own session with the jobs on stdin.
+
+    Runners of one incident take turns (a lock file per incident in the data root), so one
+    verb's hooks finish before the next verb's start, in the order the verbs ran."""
     request = json.dumps(
         {
             "timeout": settings.timeout,
             "log": str(settings.home / HOOKS_LOG),
+            "lock": str(settings.home / f".hooks-{queue_name}.lock"),
             "jobs": [job.as_json() for job in jobs],
         }
     ).encode("utf-8")
@@ -320,13 +324,23 @@ def _append_log(path: Path, lines: list[str]) -> None:
 
 def main() -> int:
     """The detached runner: jobs from stdin, run in order, failures to the log."""
+    import fcntl
+
     request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     timeout = float(request["timeout"])
     failures: list[str] = []
-    for data in request["jobs"]:
-        failure = run_job(Job.from_json(data), timeout)
-        if failure is not None:
-            failures.append(failure)
+    lock = -1
+    with contextlib.suppress(OSError):
+        lock = os.open(request["lock"], os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        for data in request["jobs"]:
+            failure = run_job(Job.from_json(data), timeout)
+            if failure is not None:
+                failures.append(failure)
+    finally:
+        if lock >= 0:
+            os.close(lock)
     _append_log(Path(request["log"]), failures)
     return 0
 
