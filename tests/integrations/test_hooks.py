@@ -142,3 +142,19 @@ def test_jobs_left_when_the_console_closes_still_run(tmp_path: Path) -> None:
     runner._queue.put([Job(("/bin/sh", "-c", f"cat >> {out}"), "late\n", "hook")])
     runner.close()
     assert wait_for(lambda: out.exists() and out.read_text() == "late\n")
+
+
+def test_status_page_job_follows_external_updates_only(tmp_path: Path) -> None:
+    from ic_console.domain.commands import PostUpdate
+    from ic_console.domain.model import Audience
+
+    store = IncidentStore.create(
+        tmp_path, Declare(incident_id="inc-1", title="Checkout", severity=2), actor="Alex"
+    )
+    settings = HookSettings(tmp_path, (), status_dir=tmp_path / "site")
+    internal = store.execute(PostUpdate(audience=Audience.INTERNAL, text="execs told"))
+    external = store.execute(PostUpdate(audience=Audience.EXTERNAL, text="we are on it"))
+    assert settings.jobs("inc-1", internal) == []
+    (job,) = settings.jobs("inc-1", external)
+    assert job.argv[-5:] == ("status", "inc-1", "-o", str(tmp_path / "site"), "--quiet")
+    assert job.argv[job.argv.index("--home") + 1] == str(tmp_path)

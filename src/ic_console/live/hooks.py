@@ -125,7 +125,12 @@ class HookSettings:
             Hook(on, command if isinstance(command, str) else tuple(command))
             for on, command in config.hooks.items()
         )
-        status_dir = config.status.dir.expanduser() if config.status.dir else None
+        status_dir: Path | None = None
+        if config.status.dir is not None:
+            try:
+                status_dir = config.status.dir.expanduser()
+            except RuntimeError:  # "~someone" who does not exist: no page, as if unset
+                status_dir = None
         return cls(home, hooks, config.hook_timeout.total_seconds(), status_dir)
 
     @property
@@ -230,7 +235,10 @@ class HookRunner:
             if jobs is None:
                 return
             for job in jobs:
-                failure = run_job(job, self.settings.timeout)
+                try:
+                    failure = run_job(job, self.settings.timeout)
+                except Exception as error:  # a hook must never take the console down
+                    failure = f"{job.label} could not run: {error}."
                 if failure is not None:
                     with self._lock:
                         if job.label not in self._reported:
