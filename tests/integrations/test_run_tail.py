@@ -28,8 +28,8 @@ def _log(home: Path, incident_id: str) -> list[tuple[LogKind, str]]:
 
 
 SCRIPT = (
-    "for i in $(seq 1 30); do echo line $i; done; "
-    "echo oops >&2; printf '\\033[31mred\\033[0m bell\\a\\n'; exit 3"
+    "for i in $(seq 1 30); do echo line $i; done; sleep 0.5; "
+    "echo oops >&2; sleep 0.5; printf '\\033[31mred\\033[0m bell\\a\\n'; exit 3"
 )
 
 
@@ -50,9 +50,9 @@ def test_run_streams_output_exits_with_its_status_and_logs_an_action(ic: Ic) -> 
     assert first.startswith("Ran `sh -c ") and "exit status 3 after " in first
     kept = text.split("Last lines of output:\n", 1)[1].splitlines()
     assert len(kept) == 20
-    # Both streams are kept (their order between them is the pipes'), cleaned of escapes.
-    assert "red bell" in kept and "oops" in kept
-    assert "line 30" in kept and "line 10" not in kept
+    # Both streams, in the order they were written, cleaned of escapes and the bell.
+    assert kept[-3:] == ["line 30", "oops", "red bell"]
+    assert kept[0] == "line 13"
     assert "\x1b" not in text and "\x07" not in text
 
 

@@ -13,6 +13,7 @@ import argparse
 import os
 import re
 import select
+import selectors
 import shlex
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ic_console.cli import EXIT_OK, Context, UsageError, verb
 from ic_console.cli.common import (
@@ -375,18 +376,37 @@ class _Sink(Protocol):
     def flush(self) -> None: ...
 
 
-def _pump(source: IO[bytes], sink: _Sink, tail: _Tail) -> None:
-    """Copy a pipe to the terminal as it comes, keeping its last lines."""
-    while True:
-        chunk = source.read1(65536) if hasattr(source, "read1") else source.read(65536)
-        if not chunk:
-            return
+def _stream(process: subprocess.Popen[bytes], out: _Sink, err: _Sink, tail: _Tail) -> None:
+    """Copy the command's stdout and stderr to ours as they come (one loop, so their lines
+    keep the order they were read in), keeping the last lines. A first Ctrl-C reaches the
+    command too and its last words are still kept; a second stops it."""
+    assert process.stdout is not None and process.stderr is not None
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ, out)
+    selector.register(process.stderr, selectors.EVENT_READ, err)
+    interrupted = False
+    while selector.get_map():
         try:
-            sink.write(chunk)
-            sink.flush()
-        except (OSError, ValueError):
-            pass  # the terminal went away: keep logging what the command says
-        tail.take(chunk.decode("utf-8", "replace"))
+            ready = selector.select()
+        except KeyboardInterrupt:
+            if interrupted:
+                process.kill()
+                break
+            interrupted = True
+            continue
+        for key, _ in ready:
+            chunk = os.read(key.fd, 65536)
+            if not chunk:
+                selector.unregister(key.fileobj)
+                continue
+            sink: _Sink = key.data
+            try:
+                sink.write(chunk)
+                sink.flush()
+            except (OSError, ValueError):
+                pass  # the terminal went away: keep logging what the command says
+            tail.take(chunk.decode("utf-8", "replace"))
+    selector.close()
 
 
 def _run(args: argparse.Namespace, ctx: Context) -> int:
@@ -404,19 +424,12 @@ def _run(args: argparse.Namespace, ctx: Context) -> int:
         _log_run(ctx, store, text)
         warn(ctx, f"{command[0]}: {reason}.")
         return status
-    assert process.stdout is not None and process.stderr is not None
-    pumps = [
-        threading.Thread(target=_pump, args=(process.stdout, _binary(ctx.out), tail)),
-        threading.Thread(target=_pump, args=(process.stderr, _binary(ctx.err), tail)),
-    ]
-    for pump in pumps:
-        pump.start()
+    _stream(process, _binary(ctx.out), _binary(ctx.err), tail)
     try:
         code = process.wait()
     except KeyboardInterrupt:
+        process.kill()
         code = process.wait()
-    for pump in pumps:
-        pump.join()
     took = format_duration_precise(time.monotonic() - started)
     status = code if code >= 0 else 128 - code
     how = f"exit status {status}" if code >= 0 else f"killed by signal {-code}"
