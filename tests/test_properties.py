@@ -112,6 +112,13 @@ PAYLOADS: dict[type[ev._Payload], st.SearchStrategy[ev._Payload]] = {
     ev.UpdatePosted: st.builds(ev.UpdatePosted, audience=st.sampled_from(Audience), text=texts),
     ev.ChecklistItemTicked: st.builds(ev.ChecklistItemTicked, checklist=texts, item=texts),
     ev.ChecklistItemUnticked: st.builds(ev.ChecklistItemUnticked, checklist=texts, item=texts),
+    ev.DrillStarted: st.builds(
+        ev.DrillStarted,
+        scenario=texts,
+        trainee=names,
+        speed=st.floats(min_value=0.1, max_value=1000),
+        replay_of=st.none() | texts,
+    ),
 }
 payloads = st.one_of(*PAYLOADS.values())
 

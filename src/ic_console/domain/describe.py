@@ -459,6 +459,18 @@ def _unticked(d: ev.ChecklistItemUnticked, _n: Narrator) -> Words:
     )
 
 
+@_entry(ev.DrillStarted, "incident")
+def _drill_started(d: ev.DrillStarted, _n: Narrator) -> Words:
+    speed = f"{d.speed:g}x"
+    return Words(
+        "incident",
+        f"DRILL: {d.scenario} for {d.trainee} at {speed}",
+        f"Drill started: {d.scenario}, {d.trainee} practising at {speed} speed",
+        (d.trainee,),
+        confirmation=f"Drill started: {d.scenario}.",
+    )
+
+
 # -- asked by type ---------------------------------------------------------------------------------
 
 

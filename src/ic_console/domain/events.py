@@ -196,6 +196,19 @@ class ChecklistItemUnticked(_Payload):
     item: str
 
 
+class DrillStarted(_Payload):
+    """This incident is a drill: practice on a scenario or a replayed past incident, kept out of
+    the real incidents' lists, searches and figures. `trainee` is the person practising; every
+    other actor in the log is simulated (or, in a replay, the answer key's people)."""
+
+    type: Literal["drill.started"] = "drill.started"
+    scenario: str
+    trainee: str
+    speed: Annotated[float, Field(gt=0, le=1000)] = 1.0
+    #: The past incident replayed, when the drill is a replay.
+    replay_of: str | None = None
+
+
 Payload = Annotated[
     IncidentDeclared
     | SeverityChanged
@@ -224,7 +237,8 @@ Payload = Annotated[
     | LogEntryAdded
     | UpdatePosted
     | ChecklistItemTicked
-    | ChecklistItemUnticked,
+    | ChecklistItemUnticked
+    | DrillStarted,
     Field(discriminator="type"),
 ]
 

@@ -60,6 +60,8 @@ class IncidentState:
     severity_history: list[tuple[datetime, int, str]] = field(default_factory=list)
     phase_history: list[tuple[datetime, Phase, str]] = field(default_factory=list)
     checklist_ticks: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    #: A drill's scenario (or "replay of ID"); "" for a real incident.
+    drill: str = ""
 
     # -- what the screens and commands ask ---------------------------------------------------
 
@@ -356,6 +358,10 @@ def _unticked(state: IncidentState, data: ev.ChecklistItemUnticked, event: ev.Ev
     state.checklist_ticks.pop((data.checklist, data.item), None)
 
 
+def _drill_started(state: IncidentState, data: ev.DrillStarted, event: ev.Event) -> None:
+    state.drill = data.scenario
+
+
 _HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
     ev.IncidentDeclared: _declared,
     ev.SeverityChanged: _severity,
@@ -385,4 +391,5 @@ _HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
     ev.UpdatePosted: _update_posted,
     ev.ChecklistItemTicked: _ticked,
     ev.ChecklistItemUnticked: _unticked,
+    ev.DrillStarted: _drill_started,
 }

@@ -55,6 +55,7 @@ STATE_FIELDS = (
     "severity_history",
     "phase_history",
     "checklist_ticks",
+    "drill",
 )
 
 # -- encoding ----------------------------------------------------------------------------------
@@ -119,6 +120,7 @@ def state_body(state: IncidentState) -> dict[str, Any]:
         "severity_history": [[_t(at), level, by] for at, level, by in state.severity_history],
         "phase_history": [[_t(at), phase.value, by] for at, phase, by in state.phase_history],
         "checklist_ticks": [[c, i, _t(at)] for (c, i), at in state.checklist_ticks.items()],
+        "drill": state.drill,
     }
 
 
@@ -184,6 +186,7 @@ def state_from(body: object) -> IncidentState:
     for decision in map(_decision_from, as_list(body["decisions"])):
         state.decisions[decision.number] = decision
     _histories_from(state, body)
+    state.drill = _str(body.get("drill", ""))  # snapshots written before drills have none
     return state
 
 

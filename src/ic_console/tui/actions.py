@@ -88,6 +88,7 @@ SCOPES = {
     "runbooks": "Runbooks",
     "review": "Review (ic review)",
     "review-app": "Review (ic review)",
+    "scorecard": "Drill scorecard",
 }
 
 ACTIONS: tuple[KeyAction, ...] = (
@@ -221,6 +222,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     ),
     *_keys("help", "Keys", ("help.close", "escape,question_mark,q", "close", "Close")),
     *_keys("responses", "Responses", ("responses.cancel", "escape", "cancel", "Cancel")),
+    *_keys("scorecard", "Drill scorecard", ("scorecard.close", "escape,q", "close", "Close")),
     *_keys(
         "checklists",
         "Checklists",
