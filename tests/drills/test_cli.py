@@ -123,3 +123,32 @@ def test_drill_start_says_what_was_wrong(capsys, home: Path) -> None:
     code, _out, err = run(capsys, "drill", "start", "db-failover-stall", "--as", "Jordan")
     assert code == 2 and "one of the scenario's people" in err
     assert not (home / "incidents").exists() or not any((home / "incidents").iterdir())
+
+
+def test_score_of_a_replay_puts_the_original_beside_it(capsys, home: Path) -> None:
+    from ic_console.live.drill import replay_scenario
+    from ic_console.review.source import load_events
+
+    clock = FakeClock(START)
+    past = IncidentStore.create(
+        home,
+        c.Declare(incident_id="20261120-checkout", title="Checkout errors", severity=2),
+        clock=clock,
+        actor="Riley",
+    )
+    clock.advance(60)
+    past.execute(c.AssignRole(role=Role.IC, name="Riley"))
+    past.execute(c.AddLogEntry(text="card API errors", kind=LogKind.STATUS), actor="Sam")
+    past.execute(c.Resolve())
+    events, state, _ = load_events(past.directory)
+    scenario = replay_scenario("20261120-checkout", list(events), state, trainee="Alex")
+    drill = start_drill(
+        home, scenario, trainee="Alex", speed=10, base_clock=clock, replay_of="20261120-checkout"
+    )
+    code, out, _ = run(capsys, "drill", "score", drill.incident_id)
+    assert code == 0
+    assert "- Replay of 20261120-checkout (beside the original response)" in out
+    assert "| Time to name an Incident Commander | never | - | 1m | yes |" in out
+    code, out, _ = run(capsys, "drill", "list")
+    past_part = out.split("Past incidents")[1].split("Drills run")[0]
+    assert "20261120-checkout" in past_part

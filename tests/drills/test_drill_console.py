@@ -20,6 +20,7 @@ from ic_console.domain.clock import FakeClock
 from ic_console.live.drill import start_drill
 from ic_console.tui.drill_app import DrillApp
 from ic_console.tui.factory import make_app
+from ic_console.tui.screens.briefing import BriefingScreen
 from ic_console.tui.screens.scorecard import ScorecardScreen
 
 from .conftest import START
@@ -51,6 +52,12 @@ def test_a_scenario_runs_to_completion_with_the_trainees_keys(home: Path, scenar
 
     async def main() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            app.drill_step()  # the briefing first, the drill clock held until Enter
+            await pilot.pause()
+            assert isinstance(app.screen, BriefingScreen)
+            assert "Jordan (database on-call)" in screen_text(app)
+            await pilot.press("enter")
             await pilot.pause()
             assert app.screen.query_one("#header-drill", Label).display
             await at(pilot, 0.5)

@@ -58,7 +58,8 @@ def test_drill_header_on_console_and_watch(home: Path, scenario: Scenario, watch
 
 def test_an_inject_arrives_in_the_log_with_the_bell(home: Path, scenario: Scenario) -> None:
     base = FakeClock(START)
-    started = start_drill(home, scenario, trainee="Alex", speed=60, base_clock=base)
+    started = start_drill(home, scenario, trainee="Alex", speed=60, base_clock=base, held=True)
+    base.advance(20)  # a slow start: the clock stands still until the briefing is read
     console = make_app(
         home,
         "Alex",
@@ -74,8 +75,13 @@ def test_an_inject_arrives_in_the_log_with_the_bell(home: Path, scenario: Scenar
     async def main() -> None:
         async with app.run_test(size=(120, 30)) as pilot:
             await pilot.pause()
+            app.drill_step()  # the briefing: the clock is held while it is read
+            await pilot.pause()
+            base.advance(30)
+            await pilot.press("enter")
+            await pilot.pause()
             app.drill_step()
-            assert not bells  # nothing is due at the start
+            assert not bells  # nothing is due at the start, however long the briefing took
             base.advance(2)  # two drill minutes: Jordan joins and reports
             app.drill_step()
             await pilot.pause()

@@ -163,3 +163,15 @@ def test_a_past_incident_with_nothing_to_replay_is_refused(home: Path) -> None:
 def test_the_trainee_cannot_be_one_of_the_simulated_people(home: Path, scenario: Scenario) -> None:
     with pytest.raises(DomainError, match="one of the scenario's people"):
         start_drill(home, scenario, trainee="jordan", speed=1, base_clock=FakeClock(START))
+
+
+def test_a_held_drill_clock_stands_still_and_moves_on_from_there() -> None:
+    base = FakeClock(START)
+    clock = DrillClock(base, 10)
+    clock.hold()
+    base.advance(60)
+    assert clock.now() == START and clock.held
+    clock.resume()
+    base.advance(6)
+    assert clock.now() == START + timedelta(minutes=1)
+    assert clock.base_time(START + timedelta(minutes=1)) == base.now()

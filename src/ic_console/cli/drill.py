@@ -90,18 +90,21 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
             file=out,
         )
     infos = list_incidents(ctx.home, drills=True)
+    width = max([28, *(len(info.incident_id) for info in infos)])
     past = [i for i in infos if not is_drill_id(i.incident_id) and i.problem is None]
-    print("Past incidents (ic drill start --from ID):", file=out)
-    if not past:
-        print("  none yet", file=out)
-    for info in past:
-        print(f"  {literal(info.incident_id):<28} {info.status:<9} {literal(info.title)}", file=out)
     drills = [i for i in infos if is_drill_id(i.incident_id)]
-    print("Drills run (ic drill score ID, ic drill rm ID):", file=out)
-    if not drills:
-        print("  none yet", file=out)
-    for info in drills:
-        print(f"  {literal(info.incident_id):<28} {info.status:<9} {literal(info.title)}", file=out)
+    for heading, found in (
+        ("Past incidents (ic drill start --from ID):", past),
+        ("Drills run (ic drill score ID, ic drill rm ID):", drills),
+    ):
+        print(heading, file=out)
+        if not found:
+            print("  none yet", file=out)
+        for info in found:
+            print(
+                f"  {literal(info.incident_id):<{width}} {info.status:<9} {literal(info.title)}",
+                file=out,
+            )
     return EXIT_OK
 
 
@@ -144,6 +147,7 @@ def _start(args: argparse.Namespace, ctx: Context) -> int:
         speed=speed,
         base_clock=ctx.clock,
         replay_of=replay_of,
+        held=True,  # until the trainee has read the briefing
     )
     print(f"Started drill {started.incident_id} at {speed:g}x.", file=ctx.err)
     return _run_console(ctx, started.incident_id, started.clock, scenario, original)

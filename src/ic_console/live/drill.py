@@ -34,7 +34,11 @@ from ic_console.store.paths import incident_dir
 
 
 class DrillClock:
-    """Drill time: `speed` times as fast as `base`, equal to it at `start`."""
+    """Drill time: `speed` times as fast as `base`, equal to it at `start`.
+
+    It can be held (while the trainee reads the briefing): drill time stands still, and moves
+    on from where it stood once resumed, so nothing is missed while reading.
+    """
 
     def __init__(self, base: Clock, speed: float = 1.0, start: datetime | None = None) -> None:
         if not 0 < speed <= 1000:
@@ -42,13 +46,30 @@ class DrillClock:
         self.base = base
         self.speed = speed
         self.start = start if start is not None else base.now()
+        #: Time of the clock underneath spent held, which drill time skips.
+        self._held = timedelta(0)
+        self._held_since: datetime | None = None
 
     def now(self) -> datetime:
-        return self.start + (self.base.now() - self.start) * self.speed
+        base = self._held_since if self._held_since is not None else self.base.now()
+        return self.start + (base - self.start - self._held) * self.speed
+
+    def hold(self) -> None:
+        if self._held_since is None:
+            self._held_since = self.base.now()
+
+    def resume(self) -> None:
+        if self._held_since is not None:
+            self._held += self.base.now() - self._held_since
+            self._held_since = None
+
+    @property
+    def held(self) -> bool:
+        return self._held_since is not None
 
     def base_time(self, drill_time: datetime) -> datetime:
-        """When the clock underneath reads `drill_time` on this clock (for tests and waits)."""
-        return self.start + (drill_time - self.start) / self.speed
+        """When the clock underneath reads `drill_time` on this clock (unless held again)."""
+        return self.start + self._held + (drill_time - self.start) / self.speed
 
 
 #: The log kind each speaking inject is recorded as.
@@ -248,8 +269,11 @@ def start_drill(
     speed: float,
     base_clock: Clock,
     replay_of: str | None = None,
+    held: bool = False,
 ) -> StartedDrill:
     """Declare the drill's incident (by the scenario's `paged_by`) and mark it as a drill.
+    With `held`, the drill clock stands still from the declaration until resumed (the console
+    resumes it when the trainee has read the briefing), so a slow start costs no drill time.
 
     Raises DomainError when the trainee is one of the scenario's people, StoreError when the
     folder cannot be made.
@@ -276,6 +300,8 @@ def start_drill(
         )
     except OSError as error:
         raise StoreError(f"Could not create the drill's files: {error.strerror}.") from None
+    if held:
+        clock.hold()
     return StartedDrill(incident_id, clock, scenario)
 
 

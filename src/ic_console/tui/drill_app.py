@@ -4,7 +4,8 @@ Everything the trainee does goes through the normal console (same keys, same com
 app adds the `DrillRunner`: it is stepped at every tick and poll and right after each of the
 trainee's commands (so an inject waiting for "a task assigned to Jordan" follows at once), and
 what it delivers is shown as a toast from the simulated person, in the log pane, with the bell.
-When the trainee resolves the incident the drill is over and the scorecard is shown.
+It opens on the briefing, with the drill clock held until the trainee starts it. When the
+trainee resolves the incident the drill is over and the scorecard is shown.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from ic_console.content.scenarios import Scenario
 from ic_console.domain.commands import Command
 from ic_console.domain.events import Event
 from ic_console.domain.model import Status
-from ic_console.live.drill import Delivery, DrillRunner
+from ic_console.live.drill import Delivery, DrillClock, DrillRunner
 from ic_console.review.scorecard import Scorecard, scorecard
 from ic_console.review.source import load_events
 from ic_console.tui.app import ConsoleApp
+from ic_console.tui.screens.briefing import BriefingScreen
 from ic_console.tui.screens.scorecard import ScorecardScreen
 from ic_console.tui.settings import ConsoleSettings
 from ic_console.tui.text import literal
@@ -80,6 +82,7 @@ class DrillApp(ConsoleApp):
         if self.runner is None:
             self.runner = DrillRunner(live.store, self.scenario, self.settings.clock)
             self._brief()
+            return
         if live.state.status is Status.ACTIVE:
             delivered = self.runner.tick()
             if not delivered:
@@ -95,16 +98,18 @@ class DrillApp(ConsoleApp):
             self.show_scorecard()
 
     def _brief(self) -> None:
-        scenario = self.scenario
-        people = ", ".join(f"{p.name} ({p.about})" if p.about else p.name for p in scenario.people)
-        self.notify(
-            literal(
-                f"{scenario.title}. {scenario.briefing} On the call soon: {people}. "
-                f"You are {self.settings.actor}: take command."
-            ),
-            title="Drill",
-            timeout=20,
-        )
+        """The briefing over the console, the drill clock held until the trainee closes it."""
+        clock = self.settings.clock
+        if isinstance(clock, DrillClock):
+            clock.hold()
+
+        def started(_result: None) -> None:
+            if isinstance(clock, DrillClock):
+                clock.resume()
+            self.push_state()
+
+        trainee, speed = self.settings.actor, getattr(clock, "speed", 1.0)
+        self.push_screen(BriefingScreen(self.scenario, trainee, speed), started)
 
     def show_scorecard(self) -> None:
         live = self.live

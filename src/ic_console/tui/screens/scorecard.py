@@ -62,6 +62,9 @@ class ScorecardScreen(ModalScreen[None]):
     ScorecardScreen #scorecard-title {
         text-style: bold;
     }
+    ScorecardScreen Label {
+        width: 100%;
+    }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("scorecard")
