@@ -152,3 +152,27 @@ def test_score_of_a_replay_puts_the_original_beside_it(capsys, home: Path) -> No
     code, out, _ = run(capsys, "drill", "list")
     past_part = out.split("Past incidents")[1].split("Drills run")[0]
     assert "20261120-checkout" in past_part
+
+
+def test_drill_start_opens_the_drill_console_on_a_held_drill_clock(
+    capsys, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ic_console.live.drill import DrillClock
+    from ic_console.tui.drill_app import DrillApp
+
+    opened: list[DrillApp] = []
+    monkeypatch.setattr(DrillApp, "run", lambda self, *a, **k: opened.append(self))
+    code, _out, err = run(
+        capsys, "drill", "start", "bad-deploy-rollback", "--speed", "10", "--as", "Alex"
+    )
+    assert code == 0, err
+    (app,) = opened
+    assert app.scenario.id == "bad-deploy-rollback"
+    assert app.settings.actor == "Alex"
+    assert app.settings.incident_id is not None
+    assert app.settings.incident_id.startswith("drill-")
+    clock = app.settings.clock
+    assert isinstance(clock, DrillClock) and clock.speed == 10 and clock.held
+    assert f"Started drill {app.settings.incident_id} at 10x." in err
+    code, out, _ = run(capsys, "list", "--drills", "--json")
+    assert [row["id"] for row in json.loads(out)] == [app.settings.incident_id]

@@ -192,7 +192,7 @@ def drill_card(ctx: Context, given: str | None) -> Scorecard:
     from ic_console.review.scorecard import scorecard
     from ic_console.review.source import load_events
     from ic_console.store.errors import StoreError
-    from ic_console.store.paths import check_incident_folder, incident_dir
+    from ic_console.store.paths import EVENTS_FILE, check_incident_folder, incident_dir
 
     if given is None:
         drills = _drill_ids(ctx)
@@ -202,7 +202,7 @@ def drill_card(ctx: Context, given: str | None) -> Scorecard:
     elif not is_drill_id(given):
         raise UsageError(f"{given} is not a drill (drill ids start with drill-).")
     directory = incident_dir(ctx.home, given)
-    if not (directory / "events.jsonl").exists():
+    if not (directory / EVENTS_FILE).exists():
         raise UsageError(f"there is no drill {given}: `ic drill list` shows them.")
     check_incident_folder(directory)
     events, state, notices = load_events(directory)
@@ -246,7 +246,7 @@ def _rm(args: argparse.Namespace, ctx: Context) -> int:
     from ic_console.domain.drill import is_drill_id
     from ic_console.domain.text import check_incident_id
     from ic_console.review.source import load_events
-    from ic_console.store.paths import check_incident_folder, incident_dir
+    from ic_console.store.paths import EVENTS_FILE, check_incident_folder, incident_dir
 
     given = check_incident_id(args.incident_id)
     refusal = (
@@ -254,7 +254,7 @@ def _rm(args: argparse.Namespace, ctx: Context) -> int:
         "nothing was deleted."
     )
     directory = incident_dir(ctx.home, given)
-    if not (directory / "events.jsonl").exists():
+    if not (directory / EVENTS_FILE).exists():
         raise UsageError(f"there is no drill {given}: `ic drill list` shows them.")
     if not is_drill_id(given):
         raise UsageError(refusal)

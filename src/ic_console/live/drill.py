@@ -100,16 +100,15 @@ class DrillRunner:
     scenario: Scenario
     clock: Clock
     #: Injects not yet delivered, by their index in the scenario.
-    pending: dict[int, Inject] = field(default_factory=dict)
+    pending: dict[int, Inject] = field(init=False, default_factory=dict)
     #: When each pending inject's trigger happened.
-    armed: dict[int, datetime] = field(default_factory=dict)
+    armed: dict[int, datetime] = field(init=False, default_factory=dict)
     #: People gone quiet, with the follow-ups on their tasks when they did.
-    silent: dict[str, int] = field(default_factory=dict)
-    delivered: list[Delivery] = field(default_factory=list)
+    silent: dict[str, int] = field(init=False, default_factory=dict)
+    delivered: list[Delivery] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
-        if not self.pending and not self.delivered:
-            self.pending = dict(enumerate(self.scenario.injects))
+        self.pending = dict(enumerate(self.scenario.injects))
 
     @property
     def finished(self) -> bool:
