@@ -175,3 +175,19 @@ def test_a_held_drill_clock_stands_still_and_moves_on_from_there() -> None:
     base.advance(6)
     assert clock.now() == START + timedelta(minutes=1)
     assert clock.base_time(START + timedelta(minutes=1)) == base.now()
+
+
+def test_an_inject_that_cannot_be_written_is_reported_not_raised(
+    home: Path, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ic_console.store.errors import StoreError
+
+    base, runner = _run(home, scenario, speed=60)
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise StoreError("the disk is full")
+
+    monkeypatch.setattr(runner.store, "execute", refuse)
+    assert _deliver_until(base, runner, 1) == [
+        (1, "Jordan's inject could not be recorded: the disk is full")
+    ]

@@ -185,12 +185,17 @@ class DrillRunner:
     def _deliver(self, index: int, inject: Inject, due: datetime, state: IncidentState) -> Delivery:
         command = self._command(inject, state)
         events: list[Event] = []
+        line = ""
         if command is not None:
             try:
                 events = self.store.execute(command, actor=inject.by)
             except DomainError:
                 events = []  # already on the call, the task is gone: the inject has no effect
-        delivery = Delivery(index, inject, due, events, _line(inject, events))
+            except (StoreError, OSError) as error:
+                # The drill goes on without it; the trainee is told why it did not come.
+                reason = error.strerror if isinstance(error, OSError) else str(error)
+                line = f"{inject.by}'s inject could not be recorded: {reason}"
+        delivery = Delivery(index, inject, due, events, line or _line(inject, events))
         self.delivered.append(delivery)
         return delivery
 

@@ -19,6 +19,7 @@ from ic_console.domain.model import Status
 from ic_console.live.drill import Delivery, DrillClock, DrillRunner
 from ic_console.review.scorecard import Scorecard, scorecard
 from ic_console.review.source import load_events
+from ic_console.store.errors import StoreError
 from ic_console.tui.app import ConsoleApp
 from ic_console.tui.screens.briefing import BriefingScreen
 from ic_console.tui.screens.scorecard import ScorecardScreen
@@ -43,6 +44,8 @@ class DrillApp(ConsoleApp):
         self.runner: DrillRunner | None = None
         self.deliveries: list[Delivery] = []
         self.card: Scorecard | None = None
+        #: The incident was resolved: the drill is over (the scorecard was shown once).
+        self.ended = False
 
     @classmethod
     def around(
@@ -94,7 +97,8 @@ class DrillApp(ConsoleApp):
                     self.notify(literal(delivery.line), title="Drill", timeout=8)
             if self.settings.bell:
                 self.bell()
-        elif self.card is None:
+        elif not self.ended:
+            self.ended = True
             self.show_scorecard()
 
     def _brief(self) -> None:
@@ -115,6 +119,14 @@ class DrillApp(ConsoleApp):
         live = self.live
         if live is None:
             return
-        events, _state, _notices = load_events(live.store.directory)
-        self.card = scorecard(list(events), cadence=self.settings.cadence, original=self.original)
+        try:
+            events, _state, _notices = load_events(live.store.directory)
+            self.card = scorecard(
+                list(events), cadence=self.settings.cadence, original=self.original
+            )
+        except (StoreError, OSError, ValueError) as error:
+            self.notify(
+                literal(f"The scorecard could not be made: {error}"), severity="error", timeout=30
+            )
+            return
         self.push_screen(ScorecardScreen(self.card))
