@@ -119,6 +119,9 @@ PAYLOADS: dict[type[ev._Payload], st.SearchStrategy[ev._Payload]] = {
         speed=st.floats(min_value=0.1, max_value=1000),
         replay_of=st.none() | texts,
     ),
+    ev.DrillClockStarted: st.builds(
+        ev.DrillClockStarted, held_seconds=st.floats(min_value=0, max_value=1e6)
+    ),
 }
 payloads = st.one_of(*PAYLOADS.values())
 

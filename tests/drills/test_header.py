@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import Label
 
-from helpers.console import notifications
+from helpers.console import notifications, stored
 from ic_console.content.phrasebook import shipped_phrasebook
 from ic_console.content.scenarios import Scenario
 from ic_console.domain import commands as c
+from ic_console.domain import events as ev
 from ic_console.domain.clock import FakeClock
 from ic_console.live.drill import start_drill
 from ic_console.store.incident import IncidentStore
@@ -82,6 +83,10 @@ def test_an_inject_arrives_in_the_log_with_the_bell(home: Path, scenario: Scenar
             await pilot.pause()
             app.drill_step()
             assert not bells  # nothing is due at the start, however long the briefing took
+            held = [
+                e.data for e in stored(home, started.incident_id) if e.type == "drill.clock_started"
+            ]
+            assert held == [ev.DrillClockStarted(held_seconds=50)]  # 20 s to open, 30 s reading
             base.advance(2)  # two drill minutes: Jordan joins and reports
             app.drill_step()
             await pilot.pause()

@@ -191,3 +191,24 @@ def test_an_inject_that_cannot_be_written_is_reported_not_raised(
     assert _deliver_until(base, runner, 1) == [
         (1, "Jordan's inject could not be recorded: the disk is full")
     ]
+
+
+def test_another_terminal_follows_the_drill_on_the_same_clock(home: Path, scenario: Scenario):
+    from ic_console.cli import Context
+    from ic_console.cli.console import build_app
+    from ic_console.domain.drill import StartDrillClock
+    from ic_console.live.drill import clock_for
+
+    base = FakeClock(START)
+    started = start_drill(home, scenario, trainee="Alex", speed=10, base_clock=base, held=True)
+    base.advance(45)  # the briefing is read
+    started.clock.resume()
+    store = IncidentStore.open(home, started.incident_id, clock=started.clock, actor="Alex")
+    store.execute(StartDrillClock(held_seconds=started.clock.held_for.total_seconds()))
+    base.advance(30)
+    assert started.clock.now() == START + timedelta(minutes=5)
+    watcher = clock_for(home, started.incident_id, base)
+    assert isinstance(watcher, DrillClock) and watcher.now() == started.clock.now()
+    app = build_app(Context(home=home, actor_given="Sam", clock=base), started.incident_id)
+    assert app.settings.clock.now() == started.clock.now()  # `ic watch` and `ic open` alike
+    assert clock_for(home, "real-incident", base) is base

@@ -471,6 +471,12 @@ def _drill_started(d: ev.DrillStarted, _n: Narrator) -> Words:
     )
 
 
+@_entry(ev.DrillClockStarted, "incident")
+def _drill_clock(d: ev.DrillClockStarted, _n: Narrator) -> Words:
+    text = "Drill clock started after the briefing"
+    return Words("incident", text, text)
+
+
 # -- asked by type ---------------------------------------------------------------------------------
 
 

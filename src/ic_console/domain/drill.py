@@ -27,6 +27,17 @@ def is_drill_id(incident_id: str) -> bool:
     return incident_id.startswith(DRILL_PREFIX)
 
 
+class StartDrillClock(Command):
+    """Record that the drill clock started after being held `held_seconds` (the briefing)."""
+
+    held_seconds: Annotated[float, Field(ge=0)]
+
+    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        if not state.drill:
+            raise DomainError(f"{state.incident_id} is not a drill: it has no drill clock.")
+        return [ev.DrillClockStarted(held_seconds=self.held_seconds)]
+
+
 class StartDrill(Command):
     """Mark a just-declared incident as a drill (recorded once, before anything else)."""
 

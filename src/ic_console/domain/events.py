@@ -209,6 +209,15 @@ class DrillStarted(_Payload):
     replay_of: str | None = None
 
 
+class DrillClockStarted(_Payload):
+    """The trainee closed the briefing and the drill clock started. Drill time stood still
+    for `held_seconds` of wall time before it, which another terminal (`ic watch`) needs to
+    follow the drill on the same clock."""
+
+    type: Literal["drill.clock_started"] = "drill.clock_started"
+    held_seconds: Annotated[float, Field(ge=0)]
+
+
 Payload = Annotated[
     IncidentDeclared
     | SeverityChanged
@@ -238,7 +247,8 @@ Payload = Annotated[
     | UpdatePosted
     | ChecklistItemTicked
     | ChecklistItemUnticked
-    | DrillStarted,
+    | DrillStarted
+    | DrillClockStarted,
     Field(discriminator="type"),
 ]
 

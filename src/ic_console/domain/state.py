@@ -62,6 +62,9 @@ class IncidentState:
     checklist_ticks: dict[tuple[str, str], datetime] = field(default_factory=dict)
     #: A drill's scenario (or "replay of ID"); "" for a real incident.
     drill: str = ""
+    #: A drill's speed, and the wall-clock seconds its clock was held before it started.
+    drill_speed: float = 0.0
+    drill_held: float = 0.0
 
     # -- what the screens and commands ask ---------------------------------------------------
 
@@ -360,6 +363,11 @@ def _unticked(state: IncidentState, data: ev.ChecklistItemUnticked, event: ev.Ev
 
 def _drill_started(state: IncidentState, data: ev.DrillStarted, event: ev.Event) -> None:
     state.drill = data.scenario
+    state.drill_speed = data.speed
+
+
+def _drill_clock(state: IncidentState, data: ev.DrillClockStarted, event: ev.Event) -> None:
+    state.drill_held += data.held_seconds
 
 
 _HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
@@ -392,4 +400,5 @@ _HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
     ev.ChecklistItemTicked: _ticked,
     ev.ChecklistItemUnticked: _unticked,
     ev.DrillStarted: _drill_started,
+    ev.DrillClockStarted: _drill_clock,
 }

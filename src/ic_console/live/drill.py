@@ -22,7 +22,7 @@ from pathlib import Path
 from ic_console.content.scenarios import Inject, Person, Scenario
 from ic_console.domain import commands as cmd
 from ic_console.domain.clock import Clock
-from ic_console.domain.drill import DRILL_PREFIX, StartDrill
+from ic_console.domain.drill import DRILL_PREFIX, StartDrill, is_drill_id
 from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event, LogEntryAdded, ParticipantJoined, event_time
 from ic_console.domain.model import DecisionStatus, LogKind, Role
@@ -40,14 +40,20 @@ class DrillClock:
     on from where it stood once resumed, so nothing is missed while reading.
     """
 
-    def __init__(self, base: Clock, speed: float = 1.0, start: datetime | None = None) -> None:
+    def __init__(
+        self,
+        base: Clock,
+        speed: float = 1.0,
+        start: datetime | None = None,
+        held: timedelta = timedelta(0),
+    ) -> None:
         if not 0 < speed <= 1000:
             raise DomainError(f"The speed {speed:g} is out of range: give one from 0.1 to 1000.")
         self.base = base
         self.speed = speed
         self.start = start if start is not None else base.now()
         #: Time of the clock underneath spent held, which drill time skips.
-        self._held = timedelta(0)
+        self._held = held
         self._held_since: datetime | None = None
 
     def now(self) -> datetime:
@@ -67,9 +73,29 @@ class DrillClock:
     def held(self) -> bool:
         return self._held_since is not None
 
+    @property
+    def held_for(self) -> timedelta:
+        """How long the clock underneath has run while this one was held."""
+        ongoing = self.base.now() - self._held_since if self._held_since is not None else None
+        return self._held + (ongoing or timedelta(0))
+
     def base_time(self, drill_time: datetime) -> datetime:
         """When the clock underneath reads `drill_time` on this clock (unless held again)."""
         return self.start + self._held + (drill_time - self.start) / self.speed
+
+
+def drill_clock_of(state: IncidentState, base: Clock) -> DrillClock | None:
+    """The clock a drill runs on, for another terminal opening it (`ic watch`, `ic open`): its
+    speed from the log, anchored at the declaration, less the time held for the briefing.
+    None for a real incident."""
+    if not state.drill or state.declared_at is None or state.drill_speed <= 0:
+        return None
+    return DrillClock(
+        base,
+        state.drill_speed,
+        start=state.declared_at,
+        held=timedelta(seconds=state.drill_held),
+    )
 
 
 #: The log kind each speaking inject is recorded as.
@@ -242,6 +268,17 @@ def _line(inject: Inject, events: list[Event]) -> str:
     if inject.kind == "ack":
         return f"{inject.by}: acknowledged."
     return f"{inject.by}: {inject.text}"
+
+
+def clock_for(home: Path, incident_id: str, base: Clock) -> Clock:
+    """The clock to open `incident_id` on: a drill's own clock, else `base` unchanged."""
+    if not is_drill_id(incident_id) or isinstance(base, DrillClock):
+        return base
+    try:
+        store = IncidentStore.open(home, incident_id, read_only=True)
+    except (StoreError, DomainError, OSError):
+        return base  # opening it properly will say what is wrong
+    return drill_clock_of(store.state, base) or base
 
 
 # -- starting a drill ------------------------------------------------------------------------------

@@ -56,6 +56,8 @@ STATE_FIELDS = (
     "phase_history",
     "checklist_ticks",
     "drill",
+    "drill_speed",
+    "drill_held",
 )
 
 # -- encoding ----------------------------------------------------------------------------------
@@ -121,6 +123,8 @@ def state_body(state: IncidentState) -> dict[str, Any]:
         "phase_history": [[_t(at), phase.value, by] for at, phase, by in state.phase_history],
         "checklist_ticks": [[c, i, _t(at)] for (c, i), at in state.checklist_ticks.items()],
         "drill": state.drill,
+        "drill_speed": state.drill_speed,
+        "drill_held": state.drill_held,
     }
 
 
@@ -138,6 +142,12 @@ def _str(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected text, found {type(value).__name__}")
     return value
+
+
+def _float(value: object) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise ValueError(f"expected a number, found {type(value).__name__}")
+    return float(value)
 
 
 def as_int(value: object) -> int:
@@ -187,6 +197,8 @@ def state_from(body: object) -> IncidentState:
         state.decisions[decision.number] = decision
     _histories_from(state, body)
     state.drill = _str(body.get("drill", ""))  # snapshots written before drills have none
+    state.drill_speed = _float(body.get("drill_speed", 0.0))
+    state.drill_held = _float(body.get("drill_held", 0.0))
     return state
 
 

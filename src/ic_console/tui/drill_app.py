@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 
 from ic_console.content.scenarios import Scenario
 from ic_console.domain.commands import Command
+from ic_console.domain.drill import StartDrillClock
+from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event
 from ic_console.domain.model import Status
 from ic_console.live.drill import Delivery, DrillClock, DrillRunner
@@ -108,12 +110,24 @@ class DrillApp(ConsoleApp):
             clock.hold()
 
         def started(_result: None) -> None:
-            if isinstance(clock, DrillClock):
+            if isinstance(clock, DrillClock) and clock.held:
                 clock.resume()
+                self._record_clock_start(clock)
             self.push_state()
 
         trainee, speed = self.settings.actor, getattr(clock, "speed", 1.0)
         self.push_screen(BriefingScreen(self.scenario, trainee, speed), started)
+
+    def _record_clock_start(self, clock: DrillClock) -> None:
+        """Say in the log how long the clock was held, so `ic watch` keeps the same time."""
+        live = self.live
+        if live is None:
+            return
+        command = StartDrillClock(held_seconds=clock.held_for.total_seconds())
+        try:
+            live.store.execute(command, actor=self.scenario.paged_by)
+        except (DomainError, StoreError, OSError) as error:
+            self.notify(literal(f"The drill clock start was not recorded: {error}"))
 
     def show_scorecard(self) -> None:
         live = self.live
