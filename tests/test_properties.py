@@ -122,6 +122,16 @@ PAYLOADS: dict[type[ev._Payload], st.SearchStrategy[ev._Payload]] = {
     ev.FollowupTracked: st.builds(
         ev.FollowupTracked, seq=numbers, item=texts, url=st.just("https://example.com/1")
     ),
+    ev.DrillStarted: st.builds(
+        ev.DrillStarted,
+        scenario=texts,
+        trainee=names,
+        speed=st.floats(min_value=0.1, max_value=1000),
+        replay_of=st.none() | texts,
+    ),
+    ev.DrillClockStarted: st.builds(
+        ev.DrillClockStarted, held_seconds=st.floats(min_value=0, max_value=1e6)
+    ),
 }
 payloads = st.one_of(*PAYLOADS.values())
 

@@ -33,6 +33,7 @@ VERB_MODULES = (
     "ic_console.cli.review",
     "ic_console.cli.content",
     "ic_console.cli.integrations",
+    "ic_console.cli.drill",
 )
 
 EXIT_OK = 0

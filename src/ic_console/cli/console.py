@@ -94,12 +94,17 @@ def build_app(
     if problems:
         details = "; ".join(str(problem) for problem in problems)
         raise UsageError(f"the configuration cannot be used: {details}")
+    clock = ctx.clock
+    if incident_id is not None:
+        from ic_console.live.drill import clock_for  # a drill runs on its own, faster clock
+
+        clock = clock_for(ctx.home, incident_id, clock)
     try:
         return make_app(
             ctx.home,
             actor or ctx.actor,
             incident_id=incident_id,
-            clock=ctx.clock,
+            clock=clock,
             config=config,
             watch=watch,
             read_only=read_only,

@@ -145,11 +145,12 @@ def content_command(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _check(directory: Path, *, explicit: bool, ctx: Context) -> int:
-    from ic_console.content.library import check_directory, load_library
+    from ic_console.content.library import check_directory, load_library, load_scenarios
 
     shipped = load_library([])
-    if shipped.problems:  # a broken installation: say so plainly
-        _print_problems(shipped.problems, ctx)
+    scenarios, scenario_problems = load_scenarios([])
+    if shipped.problems or scenario_problems:  # a broken installation: say so plainly
+        _print_problems([*shipped.problems, *scenario_problems], ctx)
         return EXIT_USAGE
     count, problems = (
         (0, []) if not directory.exists() and not explicit else check_directory(directory)
@@ -158,7 +159,7 @@ def _check(directory: Path, *, explicit: bool, ctx: Context) -> int:
         print(
             f"No content of your own at {directory}; the shipped content is valid "
             f"({len(shipped.checklists)} checklists, {len(shipped.runbooks)} runbooks, "
-            f"{len(shipped.phrasebook)} phrases).",
+            f"{len(shipped.phrasebook)} phrases, {len(scenarios)} drill scenarios).",
             file=ctx.out,
         )
         return EXIT_OK

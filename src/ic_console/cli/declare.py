@@ -75,6 +75,7 @@ def register(sub: SubParsers) -> None:
     p.add_argument(
         "--until", metavar="DATE", help="declared before DATE (a plain date: to its end)"
     )
+    p.add_argument("--drills", action="store_true", help="list drills too (ic drill)")
 
     p = verb(sub, "show", _show, "show where an incident stands")
     p.add_argument("incident_id", nargs="?", metavar="ID")
@@ -209,7 +210,9 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
     keep = _list_filter(args, now)
     infos = [
         info
-        for info in list_incidents(ctx.home, on_problem=lambda text: warn(ctx, text))
+        for info in list_incidents(
+            ctx.home, on_problem=lambda text: warn(ctx, text), drills=args.drills
+        )
         if keep.keeps(info)
     ]
     if args.json:

@@ -58,9 +58,17 @@ def register(sub: SubParsers) -> None:
     p = verb(sub, "search", _search, "search titles and logs across all incidents")
     p.add_argument("text", nargs="+", metavar="TEXT", help="words to find (any case)")
     p.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    p.add_argument("--drills", action="store_true", help="search drills too (ic drill)")
+
+
+def _drills_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--drills", action="store_true", help="allow a drill (ic drill); real incidents only else"
+    )
 
 
 def _due_options(parser: argparse.ArgumentParser) -> None:
+    _drills_option(parser)
     parser.add_argument(
         "--holidays",
         metavar="CC",
@@ -113,10 +121,15 @@ def _policy(args: argparse.Namespace, settings: Settings) -> DuePolicy:
     return DuePolicy(days=parse_due_days(args.due_days), holiday_country=country or None)
 
 
-def _source(ctx: Context, given: str | None) -> ReviewSource:
+def _source(ctx: Context, given: str | None, drills: bool = False) -> ReviewSource:
     from ic_console.review.source import open_for_review
 
     source = open_for_review(ctx.home, given)
+    if source.state.drill and not drills:
+        raise UsageError(
+            f"{source.state.incident_id} is a drill, not a real incident: add --drills to "
+            f"read it here, or see its scorecard with `ic drill score {source.state.incident_id}`."
+        )
     for notice in source.notices:
         print(f"ic: {notice}", file=ctx.err)
     return source
@@ -204,7 +217,7 @@ def _render(args: argparse.Namespace, ctx: Context, fmt: str) -> int:
 
     settings = configured(ctx)
     policy = _policy(args, settings)
-    source = _source(ctx, args.incident_id)
+    source = _source(ctx, args.incident_id, args.drills)
     if source.active:
         print(
             f"ic: {source.state.incident_id} is still active: the draft shows it as of its last "
@@ -230,7 +243,7 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
 def _review(args: argparse.Namespace, ctx: Context) -> int:
     settings = configured(ctx)
     policy = _policy(args, settings)
-    source = _source(ctx, args.incident_id)
+    source = _source(ctx, args.incident_id, args.drills)
     try:
         from ic_console.tui.review.app import make_review_app
     except ImportError as error:  # pragma: no cover - Textual is a dependency
@@ -258,7 +271,12 @@ def _search(args: argparse.Namespace, ctx: Context) -> int:
     text = " ".join(args.text)
     if not text.strip():
         raise DomainError("The search text is empty: give a word to look for.")
-    result = search(ctx.home, text, on_problem=lambda m: print(f"ic: {literal(m)}", file=ctx.err))
+    result = search(
+        ctx.home,
+        text,
+        on_problem=lambda m: print(f"ic: {literal(m)}", file=ctx.err),
+        drills=args.drills,
+    )
     if result.damaged_lines:
         print(
             f"ic: {result.damaged_lines} damaged log line(s) were skipped; "

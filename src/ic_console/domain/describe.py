@@ -475,6 +475,24 @@ def _followup_tracked(d: ev.FollowupTracked, _n: Narrator) -> Words:
     )
 
 
+@_entry(ev.DrillStarted, "incident")
+def _drill_started(d: ev.DrillStarted, _n: Narrator) -> Words:
+    speed = f"{d.speed:g}x"
+    return Words(
+        "incident",
+        f"DRILL: {d.scenario} for {d.trainee} at {speed}",
+        f"Drill started: {d.scenario}, {d.trainee} practising at {speed} speed",
+        (d.trainee,),
+        confirmation=f"Drill started: {d.scenario}.",
+    )
+
+
+@_entry(ev.DrillClockStarted, "incident")
+def _drill_clock(d: ev.DrillClockStarted, _n: Narrator) -> Words:
+    text = "Drill clock started after the briefing"
+    return Words("incident", text, text)
+
+
 # -- asked by type ---------------------------------------------------------------------------------
 
 

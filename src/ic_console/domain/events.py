@@ -220,6 +220,28 @@ class FollowupTracked(_Payload):
     url: str
 
 
+class DrillStarted(_Payload):
+    """This incident is a drill: practice on a scenario or a replayed past incident, kept out of
+    the real incidents' lists, searches and figures. `trainee` is the person practising; every
+    other actor in the log is simulated (or, in a replay, the answer key's people)."""
+
+    type: Literal["drill.started"] = "drill.started"
+    scenario: str
+    trainee: str
+    speed: Annotated[float, Field(gt=0, le=1000)] = 1.0
+    #: The past incident replayed, when the drill is a replay.
+    replay_of: str | None = None
+
+
+class DrillClockStarted(_Payload):
+    """The trainee closed the briefing and the drill clock started. Drill time stood still
+    for `held_seconds` of wall time before it, which another terminal (`ic watch`) needs to
+    follow the drill on the same clock."""
+
+    type: Literal["drill.clock_started"] = "drill.clock_started"
+    held_seconds: Annotated[float, Field(ge=0)]
+
+
 Payload = Annotated[
     IncidentDeclared
     | SeverityChanged
@@ -250,7 +272,9 @@ Payload = Annotated[
     | ChecklistItemTicked
     | ChecklistItemUnticked
     | AlertReceived
-    | FollowupTracked,
+    | FollowupTracked
+    | DrillStarted
+    | DrillClockStarted,
     Field(discriminator="type"),
 ]
 

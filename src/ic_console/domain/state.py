@@ -64,6 +64,11 @@ class IncidentState:
     alert_fingerprints: list[str] = field(default_factory=list)
     #: Follow-up items sent to a tracker: the raising log entry's seq -> where it went.
     followups_tracked: dict[int, str] = field(default_factory=dict)
+    #: A drill's scenario (or "replay of ID"); "" for a real incident.
+    drill: str = ""
+    #: A drill's speed, and the wall-clock seconds its clock was held before it started.
+    drill_speed: float = 0.0
+    drill_held: float = 0.0
 
     # -- what the screens and commands ask ---------------------------------------------------
 
@@ -370,6 +375,15 @@ def _followup_tracked(state: IncidentState, data: ev.FollowupTracked, event: ev.
     state.followups_tracked[data.seq] = data.url
 
 
+def _drill_started(state: IncidentState, data: ev.DrillStarted, event: ev.Event) -> None:
+    state.drill = data.scenario
+    state.drill_speed = data.speed
+
+
+def _drill_clock(state: IncidentState, data: ev.DrillClockStarted, event: ev.Event) -> None:
+    state.drill_held += data.held_seconds
+
+
 _HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
     ev.IncidentDeclared: _declared,
     ev.SeverityChanged: _severity,
@@ -401,4 +415,6 @@ _HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
     ev.ChecklistItemUnticked: _unticked,
     ev.AlertReceived: _alert,
     ev.FollowupTracked: _followup_tracked,
+    ev.DrillStarted: _drill_started,
+    ev.DrillClockStarted: _drill_clock,
 }

@@ -57,6 +57,9 @@ STATE_FIELDS = (
     "checklist_ticks",
     "alert_fingerprints",
     "followups_tracked",
+    "drill",
+    "drill_speed",
+    "drill_held",
 )
 
 # -- encoding ----------------------------------------------------------------------------------
@@ -123,6 +126,9 @@ def state_body(state: IncidentState) -> dict[str, Any]:
         "checklist_ticks": [[c, i, _t(at)] for (c, i), at in state.checklist_ticks.items()],
         "alert_fingerprints": list(state.alert_fingerprints),
         "followups_tracked": [[seq, url] for seq, url in state.followups_tracked.items()],
+        "drill": state.drill,
+        "drill_speed": state.drill_speed,
+        "drill_held": state.drill_held,
     }
 
 
@@ -140,6 +146,12 @@ def _str(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected text, found {type(value).__name__}")
     return value
+
+
+def _float(value: object) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise ValueError(f"expected a number, found {type(value).__name__}")
+    return float(value)
 
 
 def as_int(value: object) -> int:
@@ -188,6 +200,9 @@ def state_from(body: object) -> IncidentState:
     for decision in map(_decision_from, as_list(body["decisions"])):
         state.decisions[decision.number] = decision
     _histories_from(state, body)
+    state.drill = _str(body.get("drill", ""))  # snapshots written before drills have none
+    state.drill_speed = _float(body.get("drill_speed", 0.0))
+    state.drill_held = _float(body.get("drill_held", 0.0))
     return state
 
 

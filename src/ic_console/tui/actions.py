@@ -88,6 +88,8 @@ SCOPES = {
     "runbooks": "Runbooks",
     "review": "Review (ic review)",
     "review-app": "Review (ic review)",
+    "scorecard": "Drill scorecard",
+    "briefing": "Drill briefing",
 }
 
 ACTIONS: tuple[KeyAction, ...] = (
@@ -221,6 +223,8 @@ ACTIONS: tuple[KeyAction, ...] = (
     ),
     *_keys("help", "Keys", ("help.close", "escape,question_mark,q", "close", "Close")),
     *_keys("responses", "Responses", ("responses.cancel", "escape", "cancel", "Cancel")),
+    *_keys("scorecard", "Drill scorecard", ("scorecard.close", "escape,q", "close", "Close")),
+    *_keys("briefing", "Drill briefing", ("briefing.start", "enter,space", "start", "Start")),
     *_keys(
         "checklists",
         "Checklists",

@@ -60,6 +60,10 @@ class IncidentHeader(Horizontal):
         readonly = Label("READ-ONLY", id="header-readonly")
         readonly.display = self.read_only
         yield readonly
+        # Practice must never be mistaken for the real thing (nor the other way round).
+        drill = Label(Text(" DRILL ", style="bold black on magenta"), id="header-drill")
+        drill.display = False
+        yield drill
         yield Label(id="header-id")
         yield Label(id="header-title")
         yield Label(id="header-severity")
@@ -86,6 +90,7 @@ class IncidentHeader(Horizontal):
     ) -> None:
         self._state = state
         self._cadence = cadence
+        self.query_one("#header-drill", Label).display = bool(state.drill)
         self.query_one("#header-id", Label).update(Text(literal(state.incident_id)))
         self.query_one("#header-title", Label).update(Text(literal(state.title)))
         severity = self.query_one("#header-severity", Label)
