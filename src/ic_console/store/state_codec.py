@@ -21,6 +21,7 @@ from ic_console.domain.model import (
 )
 from ic_console.domain.state import (
     Decision,
+    ExitCriterion,
     IncidentState,
     LogEntry,
     Objection,
@@ -28,6 +29,7 @@ from ic_console.domain.state import (
     RoleStint,
     StakeholderUpdate,
     Task,
+    Team,
 )
 
 #: The fields of `IncidentState` this module writes; a new field must be added here (a test
@@ -55,6 +57,10 @@ STATE_FIELDS = (
     "severity_history",
     "phase_history",
     "checklist_ticks",
+    "teams",
+    "exit_criteria",
+    "exit_overridden",
+    "handover_acks",
 )
 
 # -- encoding ----------------------------------------------------------------------------------
@@ -119,6 +125,7 @@ def state_body(state: IncidentState) -> dict[str, Any]:
         "severity_history": [[_t(at), level, by] for at, level, by in state.severity_history],
         "phase_history": [[_t(at), phase.value, by] for at, phase, by in state.phase_history],
         "checklist_ticks": [[c, i, _t(at)] for (c, i), at in state.checklist_ticks.items()],
+        **_scale_body(state),
     }
 
 
@@ -184,6 +191,7 @@ def state_from(body: object) -> IncidentState:
     for decision in map(_decision_from, as_list(body["decisions"])):
         state.decisions[decision.number] = decision
     _histories_from(state, body)
+    _scale_from(state, body)
     return state
 
 
@@ -277,3 +285,59 @@ def log_from(rows: object) -> list[LogEntry]:
             )
         )
     return entries
+
+
+# -- command at scale (issue 15): teams, exit criteria, handover acknowledgements ---------------
+
+
+def _scale_body(state: IncidentState) -> dict[str, Any]:
+    return {
+        "teams": [
+            [
+                t.name,
+                t.lead,
+                list(t.members),
+                t.goal,
+                _t(t.formed_at),
+                t.formed_by,
+                _t(t.disbanded_at),
+                list(t.ever),
+            ]
+            for t in state.teams.values()
+        ],
+        "exit_criteria": [
+            [c.number, c.text, _t(c.added_at), c.added_by, _t(c.met_at), c.met_by]
+            for c in state.exit_criteria.values()
+        ],
+        "exit_overridden": list(state.exit_overridden),
+        "handover_acks": [[name, _t(at)] for name, at in state.handover_acks],
+    }
+
+
+def _ostr(value: object) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _scale_from(state: IncidentState, body: dict[str, Any]) -> None:
+    for row in as_list(body["teams"]):
+        name, lead, members, goal, formed_at, formed_by, disbanded_at, ever = as_list(row, 8)
+        state.teams[_str(name)] = Team(
+            _str(name),
+            _str(lead),
+            [_str(m) for m in as_list(members)],
+            _str(goal),
+            _dt(formed_at),
+            _str(formed_by),
+            _odt(disbanded_at),
+            [_str(m) for m in as_list(ever)],
+        )
+    for row in as_list(body["exit_criteria"]):
+        number, text, added_at, added_by, met_at, met_by = as_list(row, 6)
+        state.exit_criteria[as_int(number)] = ExitCriterion(
+            as_int(number), _str(text), _dt(added_at), _str(added_by), _odt(met_at), _ostr(met_by)
+        )
+    state.exit_overridden = tuple(as_int(n) for n in as_list(body["exit_overridden"]))
+    state.handover_acks = [
+        (_str(name), _dt(at))
+        for name, at in (as_list(r, 2) for r in as_list(body["handover_acks"]))
+    ]
