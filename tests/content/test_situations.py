@@ -35,10 +35,14 @@ def ids(situations: list[Situation]) -> list[str]:
 
 
 def commanded() -> Scenario:
-    """A SEV-2 incident (20-minute update cadence) with an IC and a Deputy."""
+    """A SEV-2 incident (20-minute update cadence) with an IC, a Deputy and an exit criterion
+    (so its first ten minutes do not ask for one: see tests/test_scale.py)."""
+    from ic_console.domain.scale import AddExitCriterion
+
     scenario = Scenario(severity=2)
     scenario.run(AssignRole(role=Role.IC, name="Alex"))
     scenario.run(AssignRole(role=Role.DEPUTY, name="Tatiana"))
+    scenario.run(AddExitCriterion(text="checkout errors below 1% for 10 minutes"))
     return scenario
 
 

@@ -71,10 +71,13 @@ class FormTeam(Command):
         events += joined
         members = [lead]
         for given in self.members:
+            # Someone named twice, or joined a moment ago by this same command, joins once.
+            folded = " ".join(given.split()).casefold()
+            if any(member.casefold() == folded for member in members):
+                continue
             person, joined = _joinable(state, given, name)
             events += joined
-            if person not in members:
-                members.append(person)
+            members.append(person)
         for person in members:
             events += _leave_other_team(state, person, name)
         events.append(ev.TeamFormed(name=name, lead=lead, members=tuple(members), goal=goal))
