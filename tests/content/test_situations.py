@@ -195,7 +195,7 @@ def test_the_order_puts_urgent_things_first() -> None:
 
 def test_a_resolved_incident_ends_the_call() -> None:
     scenario = commanded().at(40)
-    scenario.run(Resolve())
+    scenario.run(Resolve(override_exit_criteria=True))
     assert ids(current_situations(scenario.state, scenario.now)) == ["resolved"]
 
 
