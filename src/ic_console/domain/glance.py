@@ -251,3 +251,29 @@ def _next_update(
             return [f"none (the incident is {state.status.value})"]
         return [f"none scheduled at {severity_label(state.severity)}"]
     return [_due(due, now, at)]
+
+
+def brief(
+    state: IncidentState,
+    now: datetime,
+    *,
+    at: TimeText | None = None,
+    cadence: Mapping[int, timedelta | None] | None = None,
+) -> list[str]:
+    """The glance in five lines, for a form that has little room (the handover's)."""
+    at = at or utc_time(now)
+    tasks = state.open_tasks()
+    late = sum(task.is_overdue(now) for task in tasks)
+    unacked = sum(task.acknowledged_at is None for task in tasks)
+    taken = sum(d.status is DecisionStatus.ACCEPTED for d in state.decisions.values())
+    details = [f"{late} late" if late else "", f"{unacked} not acknowledged" if unacked else ""]
+    detail = ", ".join(x for x in details if x)
+    teams = ", ".join(f"{t.name} (lead {t.lead})" for t in active_teams(state)) or "none"
+    return [
+        f"{state.title}: {severity_label(state.severity)} · {state.phase.label} · "
+        f"{format_duration(state.elapsed(now))} elapsed",
+        f"Open tasks: {len(tasks)}{f' ({detail})' if detail else ''}; decisions taken: {taken}",
+        f"Teams: {teams}",
+        f"Exit criteria: {exit_criteria.progress_label(state) or 'none yet'}",
+        f"Next update: {_next_update(state, now, at, cadence)[0]}",
+    ]

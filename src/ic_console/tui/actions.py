@@ -88,6 +88,7 @@ SCOPES = {
     "runbooks": "Runbooks",
     "review": "Review (ic review)",
     "review-app": "Review (ic review)",
+    "glance": "The state at a glance",
 }
 
 ACTIONS: tuple[KeyAction, ...] = (
@@ -148,6 +149,22 @@ ACTIONS: tuple[KeyAction, ...] = (
         ("release", "e", "release", "Release"),
         ("resolve", "R", "resolve", "Resolve"),
         writes=True,
+    ),
+    # Command at scale (issue 15): the state at a glance, sub-teams, exit criteria.
+    KeyAction("glance", "equals_sign", "glance", "At a glance", "console", "Incident", show=False),
+    *_keys(
+        "console",
+        "Incident",
+        ("team", "T", "team", "Form a team"),
+        ("exit-criterion", "X", "exit_criterion", "Exit criterion"),
+        show=False,
+        writes=True,
+    ),
+    *_keys(
+        "glance",
+        "The state at a glance",
+        ("glance.copy", "c", "copy", "Copy as text"),
+        ("glance.close", "escape,equals_sign,q", "close", "Close"),
     ),
     *_keys(
         "console",
@@ -289,4 +306,5 @@ def write_actions(scope: str) -> frozenset[str]:
 def key_label(key: str) -> str:
     """How a key is written for people: `question_mark` is `?`, `slash` is `/`."""
     names = {"question_mark": "?", "slash": "/", "space": "space", "escape": "Esc"}
+    names["equals_sign"] = "="  # issue 15
     return names.get(key, key)
