@@ -188,7 +188,7 @@ def test_the_new_events_have_words() -> None:
     assert formed.long == "Team Bravo formed, led by Sam with Kim: db"
     assert formed.people == ("Sam", "Kim")
     overridden = describe(ev.ExitCriteriaOverridden(numbers=(2, 3)))
-    assert overridden.long == "Resolved with 2 exit criteria unmet (2, 3), overriding them"
+    assert overridden.long == "Resolved with exit criteria 2, 3 unmet (overridden)"
     assert describe(ev.HandoverAcknowledged(name="Tatiana")).category == "role"
 
 

@@ -545,11 +545,11 @@ def _exit_unmet(d: ev.ExitCriterionUnmet, _n: Narrator) -> Words:
 @_entry(ev.ExitCriteriaOverridden, "exit")
 def _exit_overridden(d: ev.ExitCriteriaOverridden, _n: Narrator) -> Words:
     numbers = ", ".join(str(n) for n in d.numbers)
-    label = plural(len(d.numbers), "exit criterion").replace("criterions", "criteria")
+    which = f"criterion {numbers}" if len(d.numbers) == 1 else f"criteria {numbers}"
     return Words(
         "exit",
         f"Resolving with exit {numbers} unmet",
-        f"Resolved with {label} unmet ({numbers}), overriding them",
+        f"Resolved with exit {which} unmet (overridden)",
     )
 
 
