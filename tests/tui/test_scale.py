@@ -194,3 +194,37 @@ def test_the_glance_screen_follows_the_incident_and_copies_it(
     assert not [
         e for e in stored(home) if e.actor == "Alex" and isinstance(e.data, ev.ExitCriterionAdded)
     ]
+
+
+def test_the_deputys_view_has_the_glance_and_groups_tasks(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    from ic_console.tui.factory import make_app
+    from ic_console.tui.palette import watch_commands
+    from ic_console.tui.screens.console_at_scale import WatchAtScale
+
+    incident.execute(s.FormTeam(name="Bravo", lead="Kim"))
+    incident.execute(cmd.AssignTask(owner="Sam", text="solo", timebox=timedelta(minutes=5)))
+    incident.execute(s.AssignTeamTask(team="Bravo", text="team", timebox=timedelta(minutes=9)))
+    deputy = make_app(
+        home,
+        "Priya",
+        incident_id=incident.incident_id,
+        clock=clock,
+        background_load=False,
+        watch=True,
+    )
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, WatchAtScale))
+        watch = pilot.app.screen
+        assert isinstance(watch, WatchAtScale)
+        board = watch.query_one(TaskBoard)
+        await until(pilot, lambda: [t.text for t in board.tasks] == ["team", "solo"])
+        assert "The state at a glance" in [c.title for c in watch_commands(watch)]
+        await pilot.press("equals_sign")
+        await until(pilot, lambda: isinstance(pilot.app.screen, GlanceScreen))
+        await pilot.press("c")
+        assert "2. Bravo (Kim): team - due in 9m" in pilot.app.clipboard
+
+    drive(deputy, scenario, size=(100, 30))

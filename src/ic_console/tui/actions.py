@@ -205,6 +205,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         *_REFERENCE_KEYS,
     ),
     *_keys("watch", TASKS, *_digits(range(10)), show=False),
+    KeyAction("glance", "equals_sign", "glance", "At a glance", "watch", "Record", show=False),
     # -- widgets and side screens ---------------------------------------------------------------
     *_keys(
         "log",

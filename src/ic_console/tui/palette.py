@@ -201,6 +201,7 @@ def watch_commands(screen: WatchScreen) -> list[PaletteCommand]:
         ),
     ]
     commands += reference_commands(screen)
+    commands += scale_commands(screen)  # the glance (issue 15)
     if screen.state is not None:
         commands += task_commands(screen, screen.state)
     return commands

@@ -23,10 +23,30 @@ from ic_console.domain.state import IncidentState
 from ic_console.domain.teams import active_teams
 from ic_console.tui.screens import team_forms
 from ic_console.tui.screens.console import ConsoleScreen
+from ic_console.tui.screens.incident import IncidentScreen
+from ic_console.tui.screens.watch import WatchScreen
 from ic_console.tui.text import literal
 
 if TYPE_CHECKING:
     from ic_console.tui.palette import PaletteCommand
+
+
+def open_glance(screen: IncidentScreen) -> None:
+    """Push the `=` screen, following `screen`'s state, with times in its zone."""
+    from ic_console.tui.screens.glance import GlanceScreen
+
+    def at(when: datetime) -> str:
+        return f"{screen.times.clock(when, seconds=False)} {screen.times.zone_name(when)}"
+
+    screen.app.push_screen(
+        GlanceScreen(lambda: (screen.state, screen.now), at=at, cadence=screen.settings.cadence)
+    )
+
+
+def team_of_owner(state: IncidentState) -> dict[str, str]:
+    """Each team member's team, the teams in the order they were formed: the task board groups
+    by it when there are teams."""
+    return {member: team.name for team in active_teams(state) for member in team.members}
 
 
 class ConsoleAtScale(ConsoleScreen):
@@ -37,20 +57,13 @@ class ConsoleAtScale(ConsoleScreen):
         return f"{self.times.clock(when, seconds=False)} {self.times.zone_name(when)}"
 
     def show(self, state: IncidentState, now: datetime) -> None:
-        # The task board groups by team when there are teams: each owner's team, in order.
-        self.tasks.teams = {
-            member: team.name for team in active_teams(state) for member in team.members
-        }
+        self.tasks.teams = team_of_owner(state)
         super().show(state, now)
 
     # -- the state at a glance -----------------------------------------------------------------
 
     def action_glance(self) -> None:
-        from ic_console.tui.screens.glance import GlanceScreen
-
-        self.app.push_screen(
-            GlanceScreen(lambda: (self.state, self.now), at=self.at, cadence=self.settings.cadence)
-        )
+        open_glance(self)
 
     def pin_situation(self, situation_id: str) -> None:
         """Put one of the always-available sentences in the phrasebook pane, filled in."""
@@ -104,10 +117,30 @@ class ConsoleAtScale(ConsoleScreen):
         super().action_resolve()
 
 
-def scale_commands(screen: ConsoleScreen) -> list[PaletteCommand]:
+class WatchAtScale(WatchScreen):
+    """The Deputy's (or a liaison's) view, with the tasks grouped by team and the glance."""
+
+    def show(self, state: IncidentState, now: datetime) -> None:
+        self.tasks.teams = team_of_owner(state)
+        super().show(state, now)
+
+    def action_glance(self) -> None:
+        open_glance(self)
+
+
+def scale_commands(screen: IncidentScreen) -> list[PaletteCommand]:
     """The palette's entries for teams, exit criteria, the glance and the handover's yes."""
     from ic_console.tui.palette import PaletteCommand, _keyed
 
+    if isinstance(screen, WatchAtScale):
+        return [
+            PaletteCommand(
+                "The state at a glance",
+                _keyed(screen, "glance", "For a newcomer or an executive; c copies it"),
+                screen.action_glance,
+                writes=False,
+            )
+        ]
     if not isinstance(screen, ConsoleAtScale):
         return []
     commands = [
