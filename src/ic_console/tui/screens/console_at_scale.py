@@ -23,6 +23,7 @@ from ic_console.domain.state import IncidentState
 from ic_console.domain.teams import active_teams
 from ic_console.tui.screens import team_forms
 from ic_console.tui.screens.console import ConsoleScreen
+from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.screens.incident import IncidentScreen
 from ic_console.tui.screens.watch import WatchScreen
 from ic_console.tui.text import literal
@@ -76,10 +77,9 @@ class ConsoleAtScale(ConsoleScreen):
 
     # -- teams and exit criteria ---------------------------------------------------------------
 
-    def _form_with_state(self, make: Callable[[IncidentState], object]) -> None:
+    def _form_with_state(self, make: Callable[[IncidentState], CommandForm]) -> None:
         if self.state is not None:
-            form = make(self.state)
-            self.form(form)  # type: ignore[arg-type]
+            self.form(make(self.state))
 
     def action_team(self) -> None:
         self._form_with_state(team_forms.form_team)
