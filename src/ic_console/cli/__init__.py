@@ -29,6 +29,7 @@ VERB_MODULES = (
     "ic_console.cli.people",
     "ic_console.cli.tasks",
     "ic_console.cli.progress",
+    "ic_console.cli.command_scale",
     "ic_console.cli.console",
     "ic_console.cli.review",
     "ic_console.cli.content",

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, UsageError, lazy_import, verb
+from ic_console.cli import command_scale as scale
 from ic_console.cli.common import (
     cmd,
     due_phrase,
@@ -284,9 +285,11 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
         )
     now = ctx.clock.now()
     if args.json:
-        say_json(ctx, views.incident_view(store.state, now))
+        say_json(
+            ctx, {**views.incident_view(store.state, now), **scale.show_json(store.state, now)}
+        )
         return EXIT_OK
-    for line in describe(store.state, now):
+    for line in scale.show_lines(store.state, now):  # the state at a glance (issue 15)
         say(ctx, line)
     return EXIT_OK
 

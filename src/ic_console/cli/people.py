@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from ic_console.cli import EXIT_OK, Context
+from ic_console.cli import EXIT_OK, Context, command_scale
 from ic_console.cli.common import (
     cmd,
     ev,
@@ -40,13 +40,16 @@ def register(sub: SubParsers) -> None:
         "instead.",
     )
     p.add_argument("--vacate", action="store_true", help="leave the role empty")
-    words_verb(
+    p = words_verb(
         sub,
         "handover",
         _handover,
         "hand command to a new Incident Commander",
-        "ic handover [ID] NAME",
+        "ic handover [ID] NAME [--acknowledged]\n       ic handover [ID] ack",
+        'ack records that the new Incident Commander said yes to "okay?"; --acknowledged '
+        "records it with the handover.",
     )
+    command_scale.add_acknowledged_flag(p)
 
 
 def _join(args: argparse.Namespace, ctx: Context) -> int:
@@ -109,6 +112,9 @@ def _is_role(text: str) -> bool:
 
 
 def _handover(args: argparse.Namespace, ctx: Context) -> int:
+    acknowledged = command_scale.handover(args, ctx)  # `ack` and --acknowledged (issue 15)
+    if acknowledged is not None:
+        return acknowledged
     given, (name,) = split_id(args, 1)
     _, events = run(ctx, given, cmd.Handover(name=name), hint=quote_hint("handover", args.words))
     handed = next(data for data in payloads(events) if isinstance(data, ev.CommandHandedOver))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from ic_console.cli import EXIT_OK, Context, UsageError, verb
+from ic_console.cli import EXIT_OK, Context, UsageError, command_scale, verb
 from ic_console.cli.common import (
     cmd,
     ev,
@@ -79,6 +79,7 @@ def register(sub: SubParsers) -> None:
     p = verb(sub, "resolve", _resolve, "customer impact has ended and the fix is verified")
     p.add_argument("incident_id", nargs="?", metavar="ID")
     _add_open_work_flags(p)
+    command_scale.add_override_flag(p)
     p = verb(sub, "close", _close, "follow-up is done: nothing more will be recorded")
     p.add_argument("incident_id", nargs="?", metavar="ID")
 
@@ -143,7 +144,9 @@ def _update(args: argparse.Namespace, ctx: Context) -> int:
 
 def _resolve(args: argparse.Namespace, ctx: Context) -> int:
     store = open_store(ctx, args.incident_id)
-    events = store.execute(_resolve_command(store.state, args.open_work))
+    command = _resolve_command(store.state, args.open_work)
+    override = command_scale.override_exit_criteria(args, ctx, store.state)  # issue 15
+    events = store.execute(command.model_copy(update={"override_exit_criteria": override}))
     from ic_console.cli.integrations import after_recorded
 
     after_recorded(ctx, store.incident_id, events)

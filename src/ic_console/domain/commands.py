@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ic_console.domain import events as ev
 from ic_console.domain.durations import MAX_TIMEBOX, format_duration
 from ic_console.domain.errors import DomainError
+from ic_console.domain.exit_criteria import unmet_on_resolve
 from ic_console.domain.model import (
     Audience,
     DecisionStatus,
@@ -30,6 +31,7 @@ from ic_console.domain.model import (
     severity_label,
 )
 from ic_console.domain.state import Decision, IncidentState, Task
+from ic_console.domain.teams import release_from_teams
 from ic_console.domain.text import check_incident_id, clean_name, clean_text, clean_title
 
 #: How far in the future an `occurred_at` may be (clock skew between terminals).
@@ -167,6 +169,8 @@ class OpenWork(StrEnum):
 
 class Resolve(Command):
     open_work: OpenWork = OpenWork.KEEP
+    #: Resolve even with exit criteria unmet; which ones is recorded (issue 15).
+    override_exit_criteria: bool = False
 
     def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
         if state.status is Status.RESOLVED:
@@ -175,6 +179,7 @@ class Resolve(Command):
         if self.open_work is OpenWork.CANCEL:
             events += [ev.TaskCancelled(number=t.number) for t in state.open_tasks()]
             events += [ev.DecisionWithdrawn(number=d.number) for d in state.open_decisions()]
+        events = unmet_on_resolve(state, self.override_exit_criteria) + events
         return [*events, ev.IncidentResolved()]
 
 
@@ -214,6 +219,7 @@ class Release(Command):
                 f"{name} still owns open task {numbers}: reassign, finish or cancel it first."
             )
         events: Events = [ev.RoleVacated(role=role, name=name) for role in state.roles_of(name)]
+        events += release_from_teams(state, name)
         events.append(ev.ParticipantReleased(name=name))
         return events
 

@@ -510,3 +510,89 @@ def go_ahead_sentence(objectors: Iterable[str]) -> str:
     who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     heard = "the objection" if len(names) == 1 else "the objections"
     return f"I have heard {heard} from {who}. We go ahead."
+
+
+# -- command at scale: teams, exit criteria, the handover's acknowledgement (issue 15) -----------
+
+
+@_entry(ev.TeamFormed, "team", search=(("goal", "team goal"), ("name", "team")))
+def _team_formed(d: ev.TeamFormed, _n: Narrator) -> Words:
+    others = [m for m in d.members if m != d.lead]
+    with_ = f" with {', '.join(others)}" if others else ""
+    goal = f": {d.goal}" if d.goal else ""
+    return Words(
+        "team",
+        f"Team {d.name} formed, led by {d.lead}{goal}",
+        f"Team {d.name} formed, led by {d.lead}{with_}{goal}",
+        tuple(d.members),
+        confirmation=f"Team {d.name} formed, led by {d.lead}{with_}.",
+    )
+
+
+@_entry(ev.TeamMemberAdded, "team")
+def _team_member_added(d: ev.TeamMemberAdded, _n: Narrator) -> Words:
+    text = f"{d.name} joined team {d.team}"
+    return Words("team", text, text, (d.name,), confirmation=f"{d.name} is now in team {d.team}.")
+
+
+@_entry(ev.TeamMemberRemoved, "team")
+def _team_member_removed(d: ev.TeamMemberRemoved, _n: Narrator) -> Words:
+    text = f"{d.name} left team {d.team}"
+    return Words("team", text, text, (d.name,))
+
+
+@_entry(ev.TeamDisbanded, "team")
+def _team_disbanded(d: ev.TeamDisbanded, _n: Narrator) -> Words:
+    return Words(
+        "team",
+        f"Team {d.name} disbanded",
+        f"Team {d.name} disbanded",
+        confirmation=f"Team {d.name} disbanded: its people report to the Incident Commander.",
+    )
+
+
+@_entry(ev.ExitCriterionAdded, "exit", search=(("text", "exit criterion"),))
+def _exit_added(d: ev.ExitCriterionAdded, _n: Narrator) -> Words:
+    return Words(
+        "exit",
+        f"Exit {d.number}: {d.text}",
+        f"Exit criterion {d.number} set: {d.text}",
+        confirmation=f"Exit criterion {d.number} recorded: {d.text}.",
+    )
+
+
+@_entry(ev.ExitCriterionMet, "exit")
+def _exit_met(d: ev.ExitCriterionMet, _n: Narrator) -> Words:
+    return Words("exit", f"Exit {d.number} met", f"Exit criterion {d.number} met")
+
+
+@_entry(ev.ExitCriterionUnmet, "exit")
+def _exit_unmet(d: ev.ExitCriterionUnmet, _n: Narrator) -> Words:
+    return Words(
+        "exit",
+        f"Exit {d.number} no longer met",
+        f"Exit criterion {d.number} no longer met",
+        confirmation=f"Exit criterion {d.number} is not met after all.",
+    )
+
+
+@_entry(ev.ExitCriteriaOverridden, "exit")
+def _exit_overridden(d: ev.ExitCriteriaOverridden, _n: Narrator) -> Words:
+    numbers = ", ".join(str(n) for n in d.numbers)
+    which = f"criterion {numbers}" if len(d.numbers) == 1 else f"criteria {numbers}"
+    return Words(
+        "exit",
+        f"Resolving with exit {numbers} unmet",
+        f"Resolved with exit {which} unmet (overridden)",
+    )
+
+
+@_entry(ev.HandoverAcknowledged, "role")
+def _handover_acknowledged(d: ev.HandoverAcknowledged, _n: Narrator) -> Words:
+    return Words(
+        "role",
+        f"{d.name} acknowledged taking command",
+        f"{d.name} acknowledged taking command",
+        (d.name,),
+        confirmation=f"{d.name} acknowledged: they are the Incident Commander.",
+    )

@@ -242,6 +242,72 @@ class DrillClockStarted(_Payload):
     held_seconds: Annotated[float, Field(ge=0)]
 
 
+# -- command at scale: sub-teams, exit criteria, the handover's acknowledgement (issue 15) --------
+
+
+class TeamFormed(_Payload):
+    """A sub-team under one lead, who reports for it to the Incident Commander."""
+
+    type: Literal["team.formed"] = "team.formed"
+    name: str
+    lead: str
+    #: Everyone in the team, the lead first.
+    members: tuple[str, ...]
+    goal: str = ""
+
+
+class TeamMemberAdded(_Payload):
+    type: Literal["team.member_added"] = "team.member_added"
+    team: str
+    name: str
+
+
+class TeamMemberRemoved(_Payload):
+    """A member left the team (moved to another one, or released from the call)."""
+
+    type: Literal["team.member_removed"] = "team.member_removed"
+    team: str
+    name: str
+
+
+class TeamDisbanded(_Payload):
+    type: Literal["team.disbanded"] = "team.disbanded"
+    name: str
+
+
+class ExitCriterionAdded(_Payload):
+    """What must be true to call the incident resolved, one criterion at a time."""
+
+    type: Literal["exit.added"] = "exit.added"
+    number: int
+    text: str
+
+
+class ExitCriterionMet(_Payload):
+    type: Literal["exit.met"] = "exit.met"
+    number: int
+
+
+class ExitCriterionUnmet(_Payload):
+    type: Literal["exit.unmet"] = "exit.unmet"
+    number: int
+
+
+class ExitCriteriaOverridden(_Payload):
+    """Resolved with these exit criteria still unmet, on purpose (written just before the
+    resolution, so the resolution's own line stays as it always was)."""
+
+    type: Literal["exit.overridden"] = "exit.overridden"
+    numbers: tuple[int, ...]
+
+
+class HandoverAcknowledged(_Payload):
+    """The new Incident Commander answered "okay?" with a clear yes."""
+
+    type: Literal["command.acknowledged"] = "command.acknowledged"
+    name: str
+
+
 Payload = Annotated[
     IncidentDeclared
     | SeverityChanged
@@ -274,7 +340,16 @@ Payload = Annotated[
     | AlertReceived
     | FollowupTracked
     | DrillStarted
-    | DrillClockStarted,
+    | DrillClockStarted
+    | TeamFormed
+    | TeamMemberAdded
+    | TeamMemberRemoved
+    | TeamDisbanded
+    | ExitCriterionAdded
+    | ExitCriterionMet
+    | ExitCriterionUnmet
+    | ExitCriteriaOverridden
+    | HandoverAcknowledged,
     Field(discriminator="type"),
 ]
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ic_console.domain import events as ev
+from ic_console.domain.exit_criteria import ExitCriterion as ExitCriterion  # issue 15
 from ic_console.domain.model import (
     DEFAULT_CADENCE,
     Audience,
@@ -32,6 +33,7 @@ from ic_console.domain.records import Participant as Participant
 from ic_console.domain.records import RoleStint as RoleStint
 from ic_console.domain.records import StakeholderUpdate as StakeholderUpdate
 from ic_console.domain.records import Task as Task
+from ic_console.domain.teams import Team as Team  # issue 15
 
 
 @dataclass(slots=True)
@@ -69,6 +71,12 @@ class IncidentState:
     #: A drill's speed, and the wall-clock seconds its clock was held before it started.
     drill_speed: float = 0.0
     drill_held: float = 0.0
+    # Command at scale (issue 15): sub-teams by name, exit criteria by number, the numbers of
+    # the criteria overridden on resolving, and (new IC, when) for each handover acknowledged.
+    teams: dict[str, Team] = field(default_factory=dict)
+    exit_criteria: dict[int, ExitCriterion] = field(default_factory=dict)
+    exit_overridden: tuple[int, ...] = ()
+    handover_acks: list[tuple[str, datetime]] = field(default_factory=list)
 
     # -- what the screens and commands ask ---------------------------------------------------
 
@@ -418,3 +426,12 @@ _HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
     ev.DrillStarted: _drill_started,
     ev.DrillClockStarted: _drill_clock,
 }
+
+# -- command at scale (issue 15): teams, exit criteria, the handover's acknowledgement ---------
+from ic_console.domain import exit_criteria as _exit_criteria  # noqa: E402
+from ic_console.domain import handover_ack as _handover_ack  # noqa: E402
+from ic_console.domain import teams as _teams  # noqa: E402
+
+_HANDLERS.update(_teams.HANDLERS)
+_HANDLERS.update(_exit_criteria.HANDLERS)
+_HANDLERS.update(_handover_ack.HANDLERS)

@@ -21,6 +21,7 @@ from ic_console.domain.model import (
 )
 from ic_console.domain.state import (
     Decision,
+    ExitCriterion,
     IncidentState,
     LogEntry,
     Objection,
@@ -28,6 +29,7 @@ from ic_console.domain.state import (
     RoleStint,
     StakeholderUpdate,
     Task,
+    Team,
 )
 
 #: The fields of `IncidentState` this module writes; a new field must be added here (a test
@@ -60,6 +62,10 @@ STATE_FIELDS = (
     "drill",
     "drill_speed",
     "drill_held",
+    "teams",
+    "exit_criteria",
+    "exit_overridden",
+    "handover_acks",
 )
 
 # -- encoding ----------------------------------------------------------------------------------
@@ -129,6 +135,7 @@ def state_body(state: IncidentState) -> dict[str, Any]:
         "drill": state.drill,
         "drill_speed": state.drill_speed,
         "drill_held": state.drill_held,
+        **_scale_body(state),
     }
 
 
@@ -203,6 +210,7 @@ def state_from(body: object) -> IncidentState:
     state.drill = _str(body.get("drill", ""))  # snapshots written before drills have none
     state.drill_speed = _float(body.get("drill_speed", 0.0))
     state.drill_held = _float(body.get("drill_held", 0.0))
+    _scale_from(state, body)
     return state
 
 
@@ -301,3 +309,59 @@ def log_from(rows: object) -> list[LogEntry]:
             )
         )
     return entries
+
+
+# -- command at scale (issue 15): teams, exit criteria, handover acknowledgements ---------------
+
+
+def _scale_body(state: IncidentState) -> dict[str, Any]:
+    return {
+        "teams": [
+            [
+                t.name,
+                t.lead,
+                list(t.members),
+                t.goal,
+                _t(t.formed_at),
+                t.formed_by,
+                _t(t.disbanded_at),
+                list(t.ever),
+            ]
+            for t in state.teams.values()
+        ],
+        "exit_criteria": [
+            [c.number, c.text, _t(c.added_at), c.added_by, _t(c.met_at), c.met_by]
+            for c in state.exit_criteria.values()
+        ],
+        "exit_overridden": list(state.exit_overridden),
+        "handover_acks": [[name, _t(at)] for name, at in state.handover_acks],
+    }
+
+
+def _ostr(value: object) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _scale_from(state: IncidentState, body: dict[str, Any]) -> None:
+    for row in as_list(body["teams"]):
+        name, lead, members, goal, formed_at, formed_by, disbanded_at, ever = as_list(row, 8)
+        state.teams[_str(name)] = Team(
+            _str(name),
+            _str(lead),
+            [_str(m) for m in as_list(members)],
+            _str(goal),
+            _dt(formed_at),
+            _str(formed_by),
+            _odt(disbanded_at),
+            [_str(m) for m in as_list(ever)],
+        )
+    for row in as_list(body["exit_criteria"]):
+        number, text, added_at, added_by, met_at, met_by = as_list(row, 6)
+        state.exit_criteria[as_int(number)] = ExitCriterion(
+            as_int(number), _str(text), _dt(added_at), _str(added_by), _odt(met_at), _ostr(met_by)
+        )
+    state.exit_overridden = tuple(as_int(n) for n in as_list(body["exit_overridden"]))
+    state.handover_acks = [
+        (_str(name), _dt(at))
+        for name, at in (as_list(r, 2) for r in as_list(body["handover_acks"]))
+    ]
