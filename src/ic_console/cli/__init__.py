@@ -36,6 +36,7 @@ VERB_MODULES = (
     "ic_console.cli.console",
     "ic_console.cli.review",
     "ic_console.cli.content",
+    "ic_console.cli.completion",
 )
 
 EXIT_OK = 0

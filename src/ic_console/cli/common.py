@@ -295,7 +295,7 @@ def run(
 def done(ctx: Context, text: str) -> None:
     """The last line of a recording verb's confirmation, naming who it was recorded for: a
     default name that was not meant is seen at once."""
-    say(ctx, f"{text} Recorded for {ctx.actor}.")
+    say(ctx, f"{text} Recorded for {ctx.actor}.".strip())
 
 
 def payloads(events: list[ev.Event]) -> list[ev.Payload]:

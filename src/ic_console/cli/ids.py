@@ -38,7 +38,7 @@ def expand_id(root: Path, given: str | None) -> str | None:
     from ic_console.store.paths import incidents_dir
 
     base = incidents_dir(root)
-    if "/" in given or given.startswith(".") or (base / given).exists():
+    if "/" in given or given.startswith((".", "~")) or (base / given).exists():
         return given
     infos = list_incidents(root)
     number = _NUMBER.match(given.strip())
