@@ -321,12 +321,11 @@ def _print_table(ctx: Context, infos: list[IncidentInfo], now: datetime) -> None
 
 
 def _title_room(ctx: Context, used: int) -> int | None:
-    """Columns left for the title at a terminal (or with $COLUMNS set); None: no limit."""
-    import os
+    """Columns left for the title at a terminal ($COLUMNS, else its size); None: no limit."""
     import shutil
 
-    if not (colour_terminal(ctx) or os.environ.get("COLUMNS")):
-        return None
+    if not colour_terminal(ctx):
+        return None  # a pipe or a file gets whole titles, for the program reading them
     columns = shutil.get_terminal_size((100, 24)).columns
     return max(columns - used, 10)
 

@@ -37,8 +37,15 @@ def expand_id(root: Path, given: str | None) -> str | None:
     from ic_console.store.catalog import list_incidents
     from ic_console.store.paths import incidents_dir
 
-    base = incidents_dir(root)
-    if "/" in given or given.startswith((".", "~")) or (base / given).exists():
+    from ic_console.domain.errors import DomainError
+    from ic_console.domain.text import check_incident_id
+
+    try:
+        check_incident_id(given)
+        exists = (incidents_dir(root) / given).exists()
+    except (DomainError, OSError, ValueError):
+        return given  # not an id at all: the usual refusal names what is wrong with it
+    if exists:
         return given
     infos = list_incidents(root)
     number = _NUMBER.match(given.strip())

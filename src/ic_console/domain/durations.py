@@ -133,6 +133,10 @@ def whole_minutes(delta: timedelta) -> int:
 
 #: How far back "-10m" (how long ago) may reach: as far as a log entry may (7 days).
 AGO_LIMIT = timedelta(days=7)
+AGO_HELP = (
+    'give how long ago with a unit, like "-10m", "-2h" or "-2d", a local "HH:MM", or an ISO-8601 '
+    "time (2026-11-23T14:05Z)"
+)
 #: How long before an incident was declared a log entry may say it happened: what led up to it
 #: (the first alert, the deploy) is part of the record; days earlier is a typing mistake.
 BEFORE_DECLARATION = timedelta(hours=24)
@@ -213,13 +217,14 @@ def _parse_when(raw: str, now: datetime, zone: tzinfo, *, yesterday: bool = True
 def _parse_ago(raw: str) -> timedelta:
     """ "-10m", "-2h", "-2d": how long ago, at most AGO_LIMIT, in the words of times."""
     body = raw[1:].strip()
+    if not body:
+        raise DomainError(f'"{raw}" is not a time: {AGO_HELP}.')
     try:
         delta = parse_duration(body, maximum=timedelta(days=36600))
-    except DomainError:
-        raise DomainError(
-            f'"{raw}" is not a time: give how long ago with a unit, like "-10m", "-2h" or "-2d", '
-            'a local "HH:MM", or an ISO-8601 time (2026-11-23T14:05Z).'
-        ) from None
+    except DomainError as error:
+        # The duration's own reason ("is zero", "has no unit"), in the words of a time.
+        reason = str(error).split(": ")[0].replace(f'The timebox "{body}"', f'"{raw}"')
+        raise DomainError(f"{reason}: {AGO_HELP}.") from None
     if delta > AGO_LIMIT:
         raise DomainError(
             f'"{raw}" is more than {AGO_LIMIT.days} days ago: a log entry may reach back at most '
