@@ -460,7 +460,8 @@ def test_task_lifecycle(ic: Run, home: Path, clock: FakeClock, incident: str) ->
     assert ok(ic("task", "ack", "1")).out == "Task 1 acknowledged by Sam. Recorded for Alex.\n"
     clock.advance(delta=timedelta(minutes=5))
     assert ok(ic("task", "extend", "#1", "--in", "20m")).out == (
-        "Task 1 extended: Sam is now due in 20m (14:25 UTC). Recorded for Alex.\n"
+        "Task 1 extended: Sam is now due in 20m (14:25 UTC), 20m later than before. "
+        "Recorded for Alex.\n"
     )
     out = ok(ic("task", "reassign", "1", "Jo")).out
     assert "Task 1 reassigned from Sam to Jo, due in 20m (14:25 UTC)" in out

@@ -34,11 +34,10 @@ def expand_id(root: Path, given: str | None) -> str | None:
     as it was, for the usual "no such incident" message."""
     if not given:
         return given
-    from ic_console.store.catalog import list_incidents
-    from ic_console.store.paths import incidents_dir
-
     from ic_console.domain.errors import DomainError
     from ic_console.domain.text import check_incident_id
+    from ic_console.store.catalog import list_incidents
+    from ic_console.store.paths import incidents_dir
 
     try:
         check_incident_id(given)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_OK, Context, UsageError
@@ -15,6 +16,7 @@ from ic_console.cli.common import (
     expect,
     joined_prefix,
     number_of,
+    open_store,
     payloads,
     run,
     say,
@@ -23,7 +25,7 @@ from ic_console.cli.common import (
     words,
     words_verb,
 )
-from ic_console.domain.durations import DURATION_HELP
+from ic_console.domain.durations import DURATION_HELP, format_duration
 
 if TYPE_CHECKING:
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -95,7 +97,9 @@ def _task(args: argparse.Namespace, ctx: Context) -> int:
             command = cmd.CompleteTask(number=number)
         else:
             command = cmd.CancelTask(number=number)
-    store, events = run(ctx, given, command)
+    store = open_store(ctx, given)
+    before = {number: task.deadline for number, task in store.state.tasks.items()}
+    events = store.execute(command)
     now = events[-1].at  # the instant the deadline was computed from
     prefix = joined_prefix(events)
     narrator = words.Narrator.from_state(store.state)
@@ -108,11 +112,24 @@ def _task(args: argparse.Namespace, ctx: Context) -> int:
             lines.append(f"{prefix}{said}, {due_phrase(data.deadline, now)}.")
         elif isinstance(data, ev.TaskExtended):
             owner = store.state.tasks[data.number].owner
-            lines.append(f"{said}: {owner} is now {due_phrase(data.deadline, now)}.")
+            lines.append(
+                f"{said}: {owner} is now {due_phrase(data.deadline, now)}"
+                f"{_moved(before.get(data.number), data.deadline)}."
+            )
         else:
             lines.append(said)
     _confirm(ctx, lines)
     return EXIT_OK
+
+
+def _moved(previous: datetime | None, deadline: datetime) -> str:
+    """ ", 5m later than before": an extension counts from now, so it may even move it earlier."""
+    if previous is None or previous == deadline:
+        return ""
+    shift = deadline - previous
+    if shift > timedelta(0):
+        return f", {format_duration(shift)} later than before"
+    return f", {format_duration(shift)} earlier than before"
 
 
 def _confirm(ctx: Context, lines: list[str]) -> None:
