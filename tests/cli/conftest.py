@@ -84,9 +84,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 
 
 @pytest.fixture
-def ic(
-    env: dict[str, str], clock: FakeClock, capsys: pytest.CaptureFixture[str]
-) -> Iterator[Run]:
+def ic(env: dict[str, str], clock: FakeClock, capsys: pytest.CaptureFixture[str]) -> Iterator[Run]:
     def run(*argv: str) -> Result:
         capsys.readouterr()
         code = main(list(argv))

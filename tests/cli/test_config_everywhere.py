@@ -71,9 +71,7 @@ def test_the_console_is_given_the_same_configuration(
     assert app.settings.cadence[2] == timedelta(minutes=20)  # no update_every: the default
 
 
-def test_missing_keys_get_the_documented_defaults(
-    ic: Run, config: Callable[[str], Path]
-) -> None:
+def test_missing_keys_get_the_documented_defaults(ic: Run, config: Callable[[str], Path]) -> None:
     """An entry without update_every keeps its level's cadence; one without name is SEV-N."""
     config('[[severity]]\nlevel = 1\ndescription = "Everything is down"\n')
     ok(ic("new", "Checkout down", "--sev", "1"))
@@ -121,16 +119,12 @@ def test_a_broken_config_stops_every_verb_that_reads_it(
     assert [line.split(": ")[0] for line in lines] == [f"{path}:2", f"{path}:5"]
 
 
-def test_a_config_that_is_not_toml_names_its_line(
-    ic: Run, config: Callable[[str], Path]
-) -> None:
+def test_a_config_that_is_not_toml_names_its_line(ic: Run, config: Callable[[str], Path]) -> None:
     path = config('name = "Alex"\nbell = \n')
     refused(ic("list"), f"{path}:2:", "not valid TOML")
 
 
-def test_config_show_and_content_list_speak_json(
-    ic: Run, config: Callable[[str], Path]
-) -> None:
+def test_config_show_and_content_list_speak_json(ic: Run, config: Callable[[str], Path]) -> None:
     path = config('name = "Alex"\n' + P_SCALE)
     data = ok(ic("config", "show", "--json")).json()
     assert isinstance(data, dict)

@@ -127,40 +127,53 @@ def _demo_verb(args: argparse.Namespace, ctx: Context) -> int:
     from ic_console.demo import IC, build_demo
 
     needs_terminal("`ic demo`")
-    with _throwaway_home() as home:
-        incident_id = build_demo(home)
+    with _throwaway_home() as stop:
+        incident_id = build_demo(stop.home)
         demo_ctx = Context(
-            home=home, actor_given=IC, clock=ctx.clock, out=ctx.out, err=ctx.err, _config=ctx.config
+            home=stop.home,
+            actor_given=IC,
+            clock=ctx.clock,
+            out=ctx.out,
+            err=ctx.err,
+            _config=ctx.config,
         )
-        return _run(build_app(demo_ctx, incident_id, actor=IC))
+        stop.app = build_app(demo_ctx, incident_id, actor=IC)
+        code = _run(stop.app)
+        return 128 + stop.signum if stop.signum else code
 
 
-class _Hangup(BaseException):
-    """SIGHUP or SIGTERM arrived: unwind. A BaseException, like KeyboardInterrupt, so that no
-    `except Exception` on the way (the event loop's, the app's) swallows it."""
+class _Stop:
+    """The demo's throwaway directory, and what a hang-up or a kill should stop."""
 
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.app: ConsoleApp | None = None
+        self.signum = 0
 
 
 @contextlib.contextmanager
-def _throwaway_home() -> Iterator[Path]:
-    """A temporary data root, removed however the demo ends: quit, an error, or the terminal
-    closing (SIGHUP) or a kill (SIGTERM), which would otherwise end Python without cleanup."""
+def _throwaway_home() -> Iterator[_Stop]:
+    """A temporary data root, removed however the demo ends: quit, an error, the terminal
+    closing (SIGHUP) or a kill (SIGTERM), which by default end Python without any cleanup.
+
+    On a signal the directory goes first; then a running console is asked to exit (through its
+    event loop, so it restores the terminal), else the process exits at once.
+    """
+    stop = _Stop(Path(tempfile.mkdtemp(prefix="ic-demo-")))
 
     def hang_up(signum: int, _frame: object) -> None:
-        shutil.rmtree(home, ignore_errors=True)  # first: whatever happens to the exception
-        raise _Hangup(signum)
+        stop.signum = signum
+        shutil.rmtree(stop.home, ignore_errors=True)
+        app = stop.app
+        loop = getattr(app, "_loop", None) if app is not None else None
+        if app is None or loop is None or loop.is_closed():
+            raise SystemExit(128 + signum)
+        loop.call_soon_threadsafe(app.exit, None, 128 + signum)
 
-    home = Path(tempfile.mkdtemp(prefix="ic-demo-"))
     previous = {sig: signal.signal(sig, hang_up) for sig in (signal.SIGHUP, signal.SIGTERM)}
     try:
-        yield home
-    except _Hangup as stop:
-        shutil.rmtree(home, ignore_errors=True)
-        raise SystemExit(128 + stop.signum) from None
+        yield stop
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(stop.home, ignore_errors=True)

@@ -39,15 +39,17 @@ def expand_id(root: Path, given: str | None) -> str | None:
     from ic_console.store.catalog import list_incidents
     from ic_console.store.paths import incidents_dir
 
+    number = _NUMBER.match(given.strip())
     try:
         check_incident_id(given)
         exists = (incidents_dir(root) / given).exists()
     except (DomainError, OSError, ValueError):
-        return given  # not an id at all: the usual refusal names what is wrong with it
+        if number is None:
+            return given  # not an id at all: the usual refusal names what is wrong with it
+        exists = False
     if exists:
         return given
     infos = list_incidents(root)
-    number = _NUMBER.match(given.strip())
     if number:
         wanted = int(number.group(1))
         for incident_id, position in numbered(infos).items():
