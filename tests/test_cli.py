@@ -451,8 +451,8 @@ def test_handover_needs_a_commander(ic: Run) -> None:
 def test_task_lifecycle(ic: Run, home: Path, clock: FakeClock, incident: str) -> None:
     out = ok(ic("task", "assign", "Sam", "check the latency", "--in", "5m")).out
     assert (
-        out
-        == "Sam joined the call. Task 1 assigned to Sam, due in 5m (14:05 UTC). Recorded for Alex.\n"
+        out == "Sam joined the call. Task 1 assigned to Sam, due in 5m (14:05 UTC). "
+        "Recorded for Alex.\n"
     )
     # Options may sit between the words, and the id may lead.
     out = ok(ic("task", incident, "assign", "Priya", "--in", "1h30m", "check the database")).out

@@ -1,4 +1,5 @@
-"""`ic` as a shell user expects a well-kept command line to behave (issue 18: "It fits the shell")."""
+"""`ic` as a shell user expects a well-kept command line to behave (issue 18, "It fits the
+shell")."""
 
 from __future__ import annotations
 
