@@ -95,8 +95,9 @@ class Context:
             config, problems = load_config()
             if problems:
                 more = f" ({len(problems)} problems)" if len(problems) > 1 else ""
+                first = str(problems[0]).rstrip(".")
                 raise UsageError(
-                    f"config.toml cannot be used, so nothing was done: {problems[0]}{more}. "
+                    f"config.toml cannot be used{more}, so nothing was done: {first}. "
                     "`ic config check` lists every problem."
                 )
             use_severity_names(config.severity_names())
