@@ -41,6 +41,15 @@ class Result:
 Run = Callable[..., Result]
 
 
+@pytest.fixture(autouse=True)
+def _plain_severity_names() -> Iterator[None]:
+    """A test that loads a config outside `main()` must not leave its names to the next one."""
+    from ic_console.domain.model import use_severity_names
+
+    yield
+    use_severity_names({})
+
+
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """A private data root, config path and user; returned for processes too."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+
+from textual.widgets import Label
 
 from ic_console.cli import Context
 from ic_console.cli.console import build_app
@@ -69,6 +72,21 @@ def test_the_console_is_given_the_same_configuration(
     assert app.settings.cadence == ctx.config.cadence()
     assert app.settings.cadence[1] == timedelta(minutes=5)
     assert app.settings.cadence[2] == timedelta(minutes=20)  # no update_every: the default
+    clock.advance(delta=timedelta(minutes=2))
+    assert "Next update: due in 3m" in ok(ic("show")).out
+    ctx = Context(home=home, actor_given=None, clock=clock)
+    app = build_app(ctx, incident)
+
+    async def header() -> tuple[str, str]:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.pause()
+            severity = app.screen.query_one("#header-severity", Label)
+            update = app.screen.query_one("#header-update", Label)
+            return str(severity.render()), str(update.render())
+
+    severity, update = asyncio.run(header())
+    assert severity.strip() == "P1"  # the console shows the configured name too
+    assert "03:00" in update or "3m" in update, update
 
 
 def test_missing_keys_get_the_documented_defaults(ic: Run, config: Callable[[str], Path]) -> None:

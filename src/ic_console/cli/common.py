@@ -99,9 +99,10 @@ ARGUMENTS = {
     "N": "a severity, 1 (most severe) to 5, SEV-1, or its configured name",
     "PHASE": "detect, mobilize, diagnose, resolve or learn (or a start of one)",
     "DURATION": 'a timebox such as "5m", "20 min", "90s", "1h30m" or "01:30" (at most 12h)',
-    "WHEN": 'an ISO-8601 time, a local "HH:MM" (not later than now), or "-10m" ago',
+    "WHEN": 'an ISO-8601 time, a local "HH:MM" (not later than now), or how long ago: "-10m", '
+    '"-2h", "-2d"',
     "KIND": "note, action, status or followup",
-    "-": "read TEXT from standard input",
+    "-": "instead of TEXT: read the entry from standard input (echo ... | ic log -)",
 }
 
 
@@ -136,7 +137,7 @@ def arguments_text(usage: str) -> str:
     import textwrap
 
     seen: list[str] = []
-    for token in re.findall(r"[A-Z]+|(?<= )-(?= |$)", usage):
+    for token in re.findall(r"[A-Z]+|(?<=[ |])-(?= |$)", usage):
         if token in ARGUMENTS and token not in seen:
             seen.append(token)
     lines = ["arguments:"]
