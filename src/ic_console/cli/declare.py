@@ -233,11 +233,8 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
 
     now = ctx.clock.now()
     keep = _list_filter(args, now)
-    infos = [
-        info
-        for info in list_incidents(ctx.home, on_problem=lambda text: warn(ctx, text))
-        if keep.keeps(info)
-    ]
+    every = list_incidents(ctx.home, on_problem=lambda text: warn(ctx, text))
+    infos = [info for info in every if keep.keeps(info)]
     if args.json:
         rows = []
         for info in infos:
@@ -268,7 +265,7 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
                 "$IC_CONSOLE_HOME picks another data folder).",
             )
         return EXIT_OK
-    _print_table(ctx, infos, now)
+    _print_table(ctx, infos, numbered(every), now)
     return EXIT_OK
 
 
@@ -278,11 +275,10 @@ class _Cell:
     style: str | None = None
 
 
-def _print_table(ctx: Context, infos: list[IncidentInfo], now: datetime) -> None:
+def _print_table(
+    ctx: Context, infos: list[IncidentInfo], numbers: dict[str, int], now: datetime
+) -> None:
     """The `ic list` table: one row per incident, the title cut to the terminal's width."""
-    from ic_console.store.catalog import list_incidents
-
-    numbers = numbered(list_incidents(ctx.home))
     header = ("#", "ID", "SEV", "STATUS", "PHASE", "DECLARED", "IC", "OVERDUE", "UPDATE", "TITLE")
     rows: list[tuple[_Cell, ...]] = [tuple(_Cell(text) for text in header)]
     for info in infos:

@@ -82,6 +82,7 @@ class Narrator:
         return cls(
             tasks={n: (t.owner, t.text) for n, t in state.tasks.items()},
             objections={n: [o.by for o in d.objections] for n, d in state.decisions.items()},
+            deadlines={n: t.deadline for n, t in state.tasks.items()},
         )
 
     def describe(self, data: ev.Payload) -> Words:
