@@ -41,6 +41,14 @@ def test_an_empty_as_is_refused(ic: Run, incident: str, name: str) -> None:
     refused(ic("--as", name, "new", "Another"), "--as is empty")
 
 
+def test_a_blank_user_variable_is_refused(
+    ic: Run, incident: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IC_CONSOLE_USER", "  ")
+    refused(ic("log", "checked"), "$IC_CONSOLE_USER is only spaces", "--as NAME")
+    assert ok(ic("log", "checked", "--as", "Kim")).out.endswith("Recorded for Kim.\n")
+
+
 def test_confirmations_name_the_actor(
     ic: Run, incident: str, config: Callable[[str], Path]
 ) -> None:

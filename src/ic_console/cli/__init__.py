@@ -112,6 +112,12 @@ class Context:
         configured = self.config.name
         if configured:
             return configured
+        given = os.environ.get("IC_CONSOLE_USER")
+        if given and not given.strip():
+            raise UsageError(
+                "$IC_CONSOLE_USER is only spaces: set it to the name to record entries under, "
+                "or give --as NAME."
+            )
         # Imported here: the store package loads pydantic, which `ic --help` never needs.
         from ic_console.store.paths import os_user
 
