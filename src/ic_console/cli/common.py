@@ -62,6 +62,7 @@ __all__ = [
     "payloads",
     "quote_hint",
     "run",
+    "run_on",
     "say",
     "say_json",
     "severity_of",
@@ -290,7 +291,13 @@ def run(
     ctx: Context, given: str | None, command: cmd.Command, *, hint: str = ""
 ) -> tuple[IncidentStore, list[ev.Event]]:
     store = open_store(ctx, given, hint=hint)
-    return store, store.execute(command)
+    return store, run_on(ctx, store, command)
+
+
+def run_on(ctx: Context, store: IncidentStore, command: cmd.Command) -> list[ev.Event]:
+    """Record `command` on a store the verb has already opened (to look at the state first).
+    Every verb records through here, so whatever must follow a recording is done once."""
+    return store.execute(command)
 
 
 def done(ctx: Context, text: str) -> None:

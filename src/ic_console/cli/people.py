@@ -15,6 +15,7 @@ from ic_console.cli.common import (
     payloads,
     quote_hint,
     run,
+    run_on,
     say,
     split_id,
     words,
@@ -68,7 +69,7 @@ def _release(args: argparse.Namespace, ctx: Context) -> int:
             f'"{name.strip()}" names no one: `ic release NAME` lets one person go, by the name '
             f"they joined with. On the call: {on_call}."
         )
-    events = store.execute(cmd.Release(name=name))
+    events = run_on(ctx, store, cmd.Release(name=name))
     released = ""
     roles: list[str] = []
     for data in payloads(events):

@@ -18,6 +18,7 @@ from ic_console.cli.common import (
     payloads,
     quote_hint,
     run,
+    run_on,
     severity_of,
     split_id,
     usage_of,
@@ -121,7 +122,7 @@ def _log(args: argparse.Namespace, ctx: Context) -> int:
     if occurred is not None:
         check_before_declaration(occurred, store.state.declared_at)
     command = cmd.AddLogEntry(text=text, kind=kind, occurred_at=occurred)
-    events = store.execute(command)
+    events = run_on(ctx, store, command)
     entry = next(data for data in payloads(events) if isinstance(data, ev.LogEntryAdded))
     recorded = events[-1].at
     if entry.occurred_at is not None:
@@ -191,7 +192,7 @@ def _resolve(args: argparse.Namespace, ctx: Context) -> int:
     store = open_store(ctx, args.incident_id)
     kept = [f"#{t.number}" for t in store.state.open_tasks()]
     kept += [f"D{d.number}" for d in store.state.open_decisions()]
-    events = store.execute(_resolve_command(store.state, args.open_work))
+    events = run_on(ctx, store, _resolve_command(store.state, args.open_work))
     state = store.state
     now = ctx.clock.now()
     if kept and args.open_work == "keep":

@@ -19,6 +19,7 @@ from ic_console.cli.common import (
     open_store,
     payloads,
     run,
+    run_on,
     say,
     split_sub,
     timebox_of,
@@ -99,7 +100,7 @@ def _task(args: argparse.Namespace, ctx: Context) -> int:
             command = cmd.CancelTask(number=number)
     store = open_store(ctx, given)
     before = {number: task.deadline for number, task in store.state.tasks.items()}
-    events = store.execute(command)
+    events = run_on(ctx, store, command)
     now = events[-1].at  # the instant the deadline was computed from
     prefix = joined_prefix(events)
     narrator = words.Narrator.from_state(store.state)
