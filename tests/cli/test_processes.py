@@ -70,6 +70,7 @@ def _demo_dirs(tmp: Path) -> list[Path]:
     return sorted(tmp.glob("ic-demo-*"))
 
 
+@pytest.mark.slow  # a real console in a pseudo-terminal: seconds, more under load
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_the_demo_removes_its_folder_when_killed(
     env: dict[str, str], tmp_path: Path, sig: signal.Signals
@@ -202,3 +203,36 @@ def test_completion_scripts_for_each_shell(env: dict[str, str], shell: str, mark
     assert marker in done.stdout
     refused = run_ic(env, "completion", "tcsh")
     assert refused.returncode == 2 and "invalid choice" in refused.stderr
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+def test_zsh_and_fish_get_the_same_dynamic_words(ic: Run, env: dict[str, str], shell: str) -> None:
+    """The zsh and fish scripts call `ic` the way this does (argcomplete's protocol): the answer
+    comes back on file descriptor 8, with descriptions for zsh."""
+    ok(ic("new", "Checkout down"))
+    ok(ic("task", "assign", "Sam", "check", "--in", "5m"))
+    line = "ic task done "
+    read, write = os.pipe()
+    try:
+        done = subprocess.run(
+            [str(IC)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            pass_fds=(write,),
+            env={
+                **os.environ,
+                **env,
+                "_ARGCOMPLETE": "1",
+                "_ARGCOMPLETE_SHELL": shell,
+                "COMP_LINE": line,
+                "COMP_POINT": str(len(line)),
+                "_ARGCOMPLETE_STDOUT_FILENAME": f"/dev/fd/{write}",
+            },
+            timeout=60,
+        )
+        os.close(write)
+        answer = os.read(read, 65536).decode()
+    finally:
+        os.close(read)
+    assert done.returncode == 0, done.stderr
+    assert answer.split(":")[0].strip() == "1", answer
