@@ -95,7 +95,7 @@ def _new(args: argparse.Namespace, ctx: Context) -> int:
             "from the date and the title."
         )
     if args.open:
-        needs_terminal()  # before declaring: a script must not leave a half-opened incident
+        needs_terminal("`ic new --open`")  # before declaring: nothing half-done in a script
     level = severity_of(args.sev) if args.sev is not None else 2
     title = clean_title(args.title)
     actor = clean_name(ctx.actor, what="declarer's name")
