@@ -66,6 +66,7 @@ PAYLOADS: dict[type[ev._Payload], st.SearchStrategy[ev._Payload]] = {
     ),
     ev.IncidentResolved: st.builds(ev.IncidentResolved),
     ev.IncidentClosed: st.builds(ev.IncidentClosed),
+    ev.IncidentReopened: st.builds(ev.IncidentReopened, phase=st.sampled_from(Phase)),
     ev.ParticipantJoined: st.builds(ev.ParticipantJoined, name=names),
     ev.ParticipantReleased: st.builds(ev.ParticipantReleased, name=names),
     ev.RoleAssigned: st.builds(ev.RoleAssigned, role=st.sampled_from(Role), name=names),

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_OK, Context, UsageError, lazy_import
@@ -74,9 +75,8 @@ def register(sub: SubParsers) -> None:
         "exit",
         _exit,
         "exit criteria: what must be true to call the incident resolved",
-        "ic exit [ID] add TEXT\n       ic exit [ID] met|unmet N",
-        "N is the criterion's number (1, 2, 3...), as `ic show` lists them. Resolving with "
-        "criteria unmet asks first (or needs --override-exit-criteria).",
+        "ic exit [ID] add TEXT\n       ic exit [ID] met|unmet CRITERION",
+        "Resolving with criteria unmet asks first (or needs --override-exit-criteria).",
     )
 
 
@@ -252,20 +252,19 @@ def handover(args: argparse.Namespace, ctx: Context) -> int | None:
 SHOW_LOG_LINES = 5
 
 
-def show_lines(state: IncidentState, now: datetime) -> list[str]:
+def show_lines(
+    state: IncidentState, now: datetime, cadence: Mapping[int, timedelta | None]
+) -> list[str]:
     """What `ic show` prints: the state at a glance, in the method's order, then the latest
-    lines of the scribe log."""
-    from ic_console.content.config import load_config
+    lines of the scribe log. `cadence` is the configured update interval per severity."""
     from ic_console.domain import glance
     from ic_console.store.snapshot import latest_by_when  # the snapshot keeps the latest
-
-    config, _problems = load_config()
 
     def at(when: datetime) -> str:
         return local(when, now)
 
     lines = [glance.header(state)]
-    lines += glance.lines(glance.build(state, now, at=at, cadence=config.cadence()))
+    lines += glance.lines(glance.build(state, now, at=at, cadence=cadence))
     entries = latest_by_when(state.log, SHOW_LOG_LINES)
     lines.append("Recent log:" if entries else "Recent log: empty")
     for entry in entries:

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 def register(sub: SubParsers) -> None:
     """Add `ic drill` and its sub-verbs."""
     drill = verb(sub, "drill", _no_action, "practise incident command: scenarios and replays")
-    actions = drill.add_subparsers(dest="drill_action", metavar="ACTION")
+    actions = drill.add_subparsers(
+        dest="drill_action", metavar="ACTION", help="list, start, score or rm"
+    )
 
     verb(actions, "list", _list, "shipped and your own scenarios, past incidents, drills run")
 

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ic_console.cli import EXIT_OK, Context, UsageError, verb
 from ic_console.cli.common import (
+    INCIDENT_HELP,
+    arguments_text,
     cmd,
     ev,
     open_store,
@@ -69,12 +71,14 @@ def register(sub: SubParsers) -> None:
         "run a command and log it as an action: command line, exit status, duration, "
         "the end of its output",
         usage="ic run [ID] -- COMMAND [ARGS...]",
-        epilog="The command's output reaches the terminal as usual; ic exits with its status.",
+        epilog=arguments_text("ic run [ID] -- COMMAND [ARGS...]")
+        + "\n\nThe command's output reaches the terminal as usual; ic exits with its status.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("words", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
 
     p = verb(sub, "tail", _tail, "print an incident's events as they are recorded (for bots)")
-    p.add_argument("incident_id", nargs="?", metavar="ID")
+    p.add_argument("incident_id", nargs="?", metavar="ID", help=INCIDENT_HELP)
     p.add_argument(
         "-f", "--follow", action="store_true", help="keep printing new events until interrupted"
     )
@@ -109,7 +113,7 @@ def register(sub: SubParsers) -> None:
     p.add_argument("--tracked", metavar="URL", help="mark: where the item was filed")
 
     p = verb(sub, "status", _status, "write the stakeholders' status page (static HTML)")
-    p.add_argument("incident_id", nargs="?", metavar="ID")
+    p.add_argument("incident_id", nargs="?", metavar="ID", help=INCIDENT_HELP)
     p.add_argument(
         "-o",
         "--output",

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, UsageError, verb
+from ic_console.cli.common import incident_id_of, needs_terminal
 from ic_console.domain.errors import DomainError
 from ic_console.store.errors import StoreError
 from ic_console.store.paths import fsync_directory, incidents_dir
@@ -27,7 +28,10 @@ if TYPE_CHECKING:
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
-ID_HELP = "an incident id, or the path of an incident directory (default: the only active one)"
+ID_HELP = (
+    "an incident id (or any unique start of it, or the number `ic list` shows), or the path of "
+    "an incident directory (default: the only active one)"
+)
 
 
 def register(sub: SubParsers) -> None:
@@ -55,7 +59,12 @@ def register(sub: SubParsers) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     _due_options(p)
 
-    p = verb(sub, "search", _search, "search titles and logs across all incidents")
+    p = verb(
+        sub,
+        "search",
+        _search,
+        'search titles and logs across all incidents (no match: exit 0, "No matches")',
+    )
     p.add_argument("text", nargs="+", metavar="TEXT", help="words to find (any case)")
     p.add_argument("--json", action="store_true", help="print JSON instead of lines")
     p.add_argument("--drills", action="store_true", help="search drills too (ic drill)")
@@ -96,16 +105,8 @@ class Settings:
 
 
 def configured(ctx: Context) -> Settings:
-    """The review settings from config.toml; a broken config is reported and ignored."""
-    from ic_console.content.config import load_config
-
-    config, problems = load_config()
-    for problem in problems[:1]:
-        print(
-            f"ic: config.toml is not usable ({problem}); using the defaults. "
-            "`ic config check` says more.",
-            file=ctx.err,
-        )
+    """The review settings from config.toml (loaded once; a broken file stops the verb)."""
+    config = ctx.config
     country = config.holiday_country
     if country and config.holiday_subdivision:
         country = f"{country}-{config.holiday_subdivision}"
@@ -124,7 +125,7 @@ def _policy(args: argparse.Namespace, settings: Settings) -> DuePolicy:
 def _source(ctx: Context, given: str | None, drills: bool = False) -> ReviewSource:
     from ic_console.review.source import open_for_review
 
-    source = open_for_review(ctx.home, given)
+    source = open_for_review(ctx.home, incident_id_of(ctx, given))
     if source.state.drill and not drills:
         raise UsageError(
             f"{source.state.incident_id} is a drill, not a real incident: add --drills to "
@@ -257,6 +258,7 @@ def _review(args: argparse.Namespace, ctx: Context) -> int:
     app = make_review_app(
         source, policy=policy, cadence=settings.cadence, clock=ctx.clock, keymap=keymap
     )
+    needs_terminal("`ic review` (a screen)")
     app.run()
     return EXIT_OK if app.return_code in (None, 0) else EXIT_FAILURE
 
@@ -301,11 +303,12 @@ def _search(args: argparse.Namespace, ctx: Context) -> int:
         ctx.out.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
         return EXIT_OK
     if not result.hits:
+        # No match is an answer, not a failure: exit 0, as with --json (an empty array).
         print(
-            f'No match for "{one_line(text)}" in {result.incidents_searched} incident(s).',
-            file=ctx.err,
+            f'No matches for "{one_line(text)}" in {result.incidents_searched} incident(s).',
+            file=ctx.out,
         )
-        return EXIT_FAILURE
+        return EXIT_OK
     current = None
     for hit in result.hits:
         if hit.incident_id != current:

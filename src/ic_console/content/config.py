@@ -76,9 +76,13 @@ class SeverityLevel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     level: Severity
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24)]
+    #: Left out: the default "SEV-N".
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24)] | None
+    ) = None
     description: str = ""
     #: How often stakeholder updates are due, as "20m"; "never" for no scheduled updates.
+    #: Left out: the level's default cadence (`DEFAULT_CADENCE`), never "off" by omission.
     update_every: timedelta | None = None
 
     @field_validator("update_every", mode="before")
@@ -311,20 +315,26 @@ class Config(BaseModel):
         scale = {
             level: SeverityInfo(
                 level,
-                default_label(level),
+                f"SEV-{level}",
                 SEVERITY_DESCRIPTIONS[level],
                 DEFAULT_CADENCE[level],
             )
             for level in SEVERITIES
         }
         for entry in self.severity:
+            default = scale[entry.level]
+            given = "update_every" in entry.model_fields_set
             scale[entry.level] = SeverityInfo(
                 entry.level,
-                entry.name,
-                entry.description or scale[entry.level].description,
-                entry.update_every,
+                entry.name or default.name,
+                entry.description or default.description,
+                entry.update_every if given else default.update_every,
             )
         return scale
+
+    def severity_names(self) -> dict[int, str]:
+        """Level -> name, as `domain.model.use_severity_names` takes it."""
+        return {level: info.name for level, info in self.severities.items()}
 
     def cadence(self) -> dict[int, timedelta | None]:
         """Update cadence by severity, as `IncidentState.next_update_due` takes it."""

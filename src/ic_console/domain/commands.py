@@ -190,6 +190,20 @@ class Close(Command):
         return [ev.IncidentClosed()]
 
 
+class Reopen(Command):
+    """Make a resolved incident active again: the impact came back before it was closed."""
+
+    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        if state.status is Status.ACTIVE:
+            raise DomainError("The incident is still active: there is nothing to reopen.")
+        if state.status is Status.CLOSED:
+            raise DomainError(
+                "The incident is closed, so nothing more can be recorded on it: declare a new "
+                "incident and mention this one in its title or log."
+            )
+        return [ev.IncidentReopened()]
+
+
 # -- people and roles --------------------------------------------------------------------------
 
 

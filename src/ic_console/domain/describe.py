@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
@@ -72,6 +73,8 @@ class Narrator:
     tasks: dict[int, tuple[str, str]] = field(default_factory=dict)
     #: Who objected to each decision so far.
     objections: dict[int, list[str]] = field(default_factory=dict)
+    #: Each task's deadline so far, to say how far an extension moved it.
+    deadlines: dict[int, datetime] = field(default_factory=dict)
 
     @classmethod
     def from_state(cls, state: IncidentState) -> Narrator:
@@ -79,6 +82,7 @@ class Narrator:
         return cls(
             tasks={n: (t.owner, t.text) for n, t in state.tasks.items()},
             objections={n: [o.by for o in d.objections] for n, d in state.decisions.items()},
+            deadlines={n: t.deadline for n, t in state.tasks.items()},
         )
 
     def describe(self, data: ev.Payload) -> Words:
@@ -90,6 +94,8 @@ class Narrator:
             self.tasks[data.number] = (data.owner, self.tasks.get(data.number, ("", ""))[1])
         elif isinstance(data, ev.ObjectionRaised):
             self.objections.setdefault(data.number, []).append(data.by)
+        if isinstance(data, ev.TaskAssigned | ev.TaskReassigned | ev.TaskExtended):
+            self.deadlines[data.number] = data.deadline
         return words
 
     def task_label(self, number: int) -> str:
@@ -215,6 +221,16 @@ def _closed(_d: ev.IncidentClosed, _n: Narrator) -> Words:
     return Words("incident", "Incident closed", "Incident closed")
 
 
+@_entry(ev.IncidentReopened, "incident")
+def _incident_reopened(d: ev.IncidentReopened, _n: Narrator) -> Words:
+    return Words(
+        "incident",
+        "Incident reopened",
+        f"Incident reopened, back to {d.phase.label}",
+        confirmation=f"Incident reopened: it is active again, in the {d.phase.label} phase.",
+    )
+
+
 # -- people and roles ------------------------------------------------------------------------------
 
 
@@ -293,11 +309,21 @@ def _ack(d: ev.TaskAcknowledged, n: Narrator) -> Words:
 
 @_entry(ev.TaskExtended, "task")
 def _extended(d: ev.TaskExtended, n: Narrator) -> Words:
-    box = _box(d.timebox_seconds)
+    # The new deadline is now + the timebox, not the old deadline + it: say where it is now
+    # and how far it moved, never "given 10m more" when it moved 5.
+    new = f"{d.deadline.astimezone(UTC):%H:%M} UTC"
+    previous = n.deadlines.get(d.number)
+    if previous is None:
+        moved = f"timebox {_box(d.timebox_seconds)}"
+    elif previous == d.deadline:
+        moved = "unchanged"
+    else:
+        shift = int((d.deadline - previous).total_seconds())
+        moved = f"{format_seconds(shift)} {'later' if shift > 0 else 'earlier'}"
     return Words(
         "task",
-        f"#{d.number} given {box} more",
-        _upper_first(f"{n.task_label(d.number)} given {box} more"),
+        f"#{d.number} now due {new} ({moved})",
+        _upper_first(f"{n.task_label(d.number)} now due {new} ({moved})"),
         n.owner(d.number),
         confirmation=f"Task {d.number} extended",
     )

@@ -50,6 +50,14 @@ class IncidentClosed(_Payload):
     type: Literal["incident.closed"] = "incident.closed"
 
 
+class IncidentReopened(_Payload):
+    """A resolved incident is active again (`ic reopen`): the impact came back."""
+
+    type: Literal["incident.reopened"] = "incident.reopened"
+    #: The phase work resumes in.
+    phase: Phase = Phase.DIAGNOSE
+
+
 class ParticipantJoined(_Payload):
     type: Literal["participant.joined"] = "participant.joined"
     name: str
@@ -314,6 +322,7 @@ Payload = Annotated[
     | PhaseChanged
     | IncidentResolved
     | IncidentClosed
+    | IncidentReopened
     | ParticipantJoined
     | ParticipantReleased
     | RoleAssigned

@@ -216,6 +216,14 @@ def _closed(state: IncidentState, data: ev.IncidentClosed, event: ev.Event) -> N
         state.resolved_at = event.at
 
 
+def _reopened(state: IncidentState, data: ev.IncidentReopened, event: ev.Event) -> None:
+    state.status = Status.ACTIVE
+    state.resolved_at = None
+    if state.phase is not data.phase:
+        state.phase = data.phase
+        state.phase_history.append((event.at, data.phase, event.actor))
+
+
 def _joined(state: IncidentState, data: ev.ParticipantJoined, event: ev.Event) -> None:
     existing = state.participants.get(data.name)
     if existing is None:
@@ -398,6 +406,7 @@ _HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
     ev.PhaseChanged: _phase,
     ev.IncidentResolved: _resolved,
     ev.IncidentClosed: _closed,
+    ev.IncidentReopened: _reopened,
     ev.ParticipantJoined: _joined,
     ev.ParticipantReleased: _released,
     ev.RoleAssigned: _role_assigned,
