@@ -187,6 +187,7 @@ def test_new_open_hands_over_to_the_console(ic: Run, monkeypatch: pytest.MonkeyP
     console.open_incident = open_incident  # type: ignore[attr-defined]
     console.register = lambda sub: None  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "ic_console.cli.console", console)
+    monkeypatch.setattr("ic_console.cli.declare.needs_terminal", lambda verb_name="": None)
     result = ok(ic("new", "Outage", "--id", "outage", "--open"))
     assert result.out.strip() == "outage"
     assert opened == ["outage"]
@@ -246,14 +247,25 @@ def three(ic: Run, clock: FakeClock) -> None:
 
 
 def listed(result: Result) -> list[str]:
-    return [line.split()[0] for line in ok(result).out.splitlines()[1:]]
+    return [line.split()[1] for line in ok(result).out.splitlines()[1:]]
 
 
 def test_list_shows_active_incidents_by_default(ic: Run, three: None) -> None:
     result = ic("list")
     assert listed(result) == ["new"]
     header = result.out.splitlines()[0].split()
-    assert header == ["ID", "SEV", "STATUS", "PHASE", "DECLARED", "IC", "TITLE"]
+    assert header == [
+        "#",
+        "ID",
+        "SEV",
+        "STATUS",
+        "PHASE",
+        "DECLARED",
+        "IC",
+        "OVERDUE",
+        "UPDATE",
+        "TITLE",
+    ]
 
 
 def test_list_filters(ic: Run, three: None) -> None:
@@ -375,7 +387,7 @@ def test_show_json_is_complete_and_derives_countdowns(
 
 
 def test_join_and_release(ic: Run, home: Path, incident: str) -> None:
-    assert ok(ic("join", "Sam")).out == "Sam joined the call.\n"
+    assert ok(ic("join", "Sam")).out == "Sam joined the call. Recorded for Alex.\n"
     refused(ic("join", "sam"), "already on the call")
     ok(ic("role", "scribe", "Sam"))
     assert "Sam was released from the call (no longer Scribe)" in ok(ic("release", "Sam")).out
@@ -391,9 +403,9 @@ def test_release_refuses_the_commander_and_task_owners(ic: Run, incident: str) -
 
 def test_role(ic: Run, home: Path, incident: str) -> None:
     out = ok(ic("role", "deputy", "Sam")).out
-    assert out == "Sam joined the call. Sam is now the Deputy.\n"
+    assert out == "Sam joined the call. Sam is now the Deputy. Recorded for Alex.\n"
     assert ok(ic("role", incident, "customer", "Jo")).out.endswith(
-        "Jo is now the Customer Liaison.\n"
+        "Jo is now the Customer Liaison. Recorded for Alex.\n"
     )
     assert "Priya is now a Subject Matter Expert" in ok(ic("role", "sme", "Priya")).out
     state = state_of(home, incident).state
@@ -406,7 +418,9 @@ def test_role(ic: Run, home: Path, incident: str) -> None:
 def test_role_vacate(ic: Run, home: Path, incident: str) -> None:
     ok(ic("role", "scribe", "Sam"))
     ok(ic("role", "sme", "Priya"))
-    assert ok(ic("role", "scribe", "--vacate")).out == "Sam stood down as Scribe.\n"
+    assert (
+        ok(ic("role", "scribe", "--vacate")).out == "Sam stood down as Scribe. Recorded for Alex.\n"
+    )
     state = state_of(home, incident).state
     assert state.holder(Role.SCRIBE) is None
     assert state.participants["Sam"].on_call  # stood down, not released
@@ -437,19 +451,23 @@ def test_handover_needs_a_commander(ic: Run) -> None:
 
 def test_task_lifecycle(ic: Run, home: Path, clock: FakeClock, incident: str) -> None:
     out = ok(ic("task", "assign", "Sam", "check the latency", "--in", "5m")).out
-    assert out == "Sam joined the call. Task 1 assigned to Sam, due in 5m (14:05 UTC).\n"
+    assert (
+        out == "Sam joined the call. Task 1 assigned to Sam, due in 5m (14:05 UTC). "
+        "Recorded for Alex.\n"
+    )
     # Options may sit between the words, and the id may lead.
     out = ok(ic("task", incident, "assign", "Priya", "--in", "1h30m", "check the database")).out
     assert "Task 2 assigned to Priya, due in 1h 30m (15:30 UTC)" in out
-    assert ok(ic("task", "ack", "1")).out == "Task 1 acknowledged by Sam.\n"
+    assert ok(ic("task", "ack", "1")).out == "Task 1 acknowledged by Sam. Recorded for Alex.\n"
     clock.advance(delta=timedelta(minutes=5))
     assert ok(ic("task", "extend", "#1", "--in", "20m")).out == (
-        "Task 1 extended: Sam is now due in 20m (14:25 UTC).\n"
+        "Task 1 extended: Sam is now due in 20m (14:25 UTC), 20m later than before. "
+        "Recorded for Alex.\n"
     )
     out = ok(ic("task", "reassign", "1", "Jo")).out
     assert "Task 1 reassigned from Sam to Jo, due in 20m (14:25 UTC)" in out
-    assert ok(ic("task", "done", "1")).out == "Task 1 done.\n"
-    assert ok(ic("task", "cancel", "2")).out == "Task 2 cancelled.\n"
+    assert ok(ic("task", "done", "1")).out == "Task 1 done. Recorded for Alex.\n"
+    assert ok(ic("task", "cancel", "2")).out == "Task 2 cancelled. Recorded for Alex.\n"
     tasks = state_of(home, incident).state.tasks
     assert [t.status.value for t in tasks.values()] == ["done", "cancelled"]
     assert tasks[1].owner == "Jo"
@@ -462,7 +480,7 @@ def test_task_lifecycle(ic: Run, home: Path, clock: FakeClock, incident: str) ->
         (("task", "assign", "Sam", "check", "--in", "5"), 'no unit: did you mean "5m"'),
         (("task", "assign", "Sam", "check", "--in", "-5m"), "negative"),
         (("task", "assign", "Sam", "check", "--in", "0m"), "zero"),
-        (("task", "assign", "Sam", "check", "--in", "3d"), "unknown unit"),
+        (("task", "assign", "Sam", "check", "--in", "3d"), "longer than 12h"),
         (("task", "assign", "the team", "check", "--in", "5m"), "group, not a person"),
         (("task", "assign", "Sam"), "missing"),
         (("task", "ack", "one"), "not a task number"),
@@ -493,20 +511,21 @@ def test_decision_lifecycle(ic: Run, home: Path, incident: str) -> None:
     assert out.startswith("Decision 1 proposed.")
     assert "Are there any strong objections?" in out
     out = ok(ic("decide", incident, "object", "1", "it drops the schema change", "--as", "Sam")).out
-    assert out == "Objection to decision 1 recorded from Sam.\n"
+    assert out == "Objection to decision 1 recorded from Sam. Recorded for Sam.\n"
     # Accepting over an objection says so, never "hearing none" (issue 11, section 5).
     assert ok(ic("decide", "accept", "1")).out == (
-        'Decision 1 accepted over 1 objection. "I have heard the objection from Sam. '
-        'We go ahead."\n'
+        "Decision 1 accepted over the objection of Sam: the Incident Commander (Alex) decided "
+        'to go ahead. Say: "I have heard the objection from Sam. We go ahead." '
+        "Recorded for Alex.\n"
     )
     ok(ic("decide", "propose", "page the database team"))
-    assert ok(ic("decide", "withdraw", "2")).out == "Decision 2 withdrawn.\n"
+    assert ok(ic("decide", "withdraw", "2")).out == "Decision 2 withdrawn. Recorded for Alex.\n"
     decisions = state_of(home, incident).state.decisions
     assert [d.status.value for d in decisions.values()] == ["accepted", "withdrawn"]
     assert decisions[1].objections[0].by == "Sam"
     ok(ic("decide", "propose", "drain the queue"))
     assert ok(ic("decide", "accept", "3")).out == (
-        'Decision 3 accepted. "Hearing none, let\'s proceed."\n'
+        'Decision 3 accepted. Say: "Hearing none, let\'s proceed." Recorded for Alex.\n'
     )
     refused(ic("decide", "accept", "1"), "already accepted")
     refused(ic("decide", "accept", "9"), "There is no decision 9")
@@ -521,9 +540,12 @@ def test_decision_lifecycle(ic: Run, home: Path, incident: str) -> None:
 
 def test_log_entries(ic: Run, home: Path, clock: FakeClock, incident: str) -> None:
     clock.advance(delta=timedelta(minutes=30))
-    assert ok(ic("log", "checked the dashboards")).out == "Logged note at 14:30 UTC.\n"
+    assert (
+        ok(ic("log", "checked the dashboards")).out
+        == "Logged note at 14:30 UTC. Recorded for Alex.\n"
+    )
     out = ok(ic("log", "rolled back", "--kind", "action", "--at", "-10m")).out
-    assert out == "Logged action for 14:20 UTC (recorded 14:30 UTC).\n"
+    assert out == "Logged action for 14:20 UTC (recorded 14:30 UTC). Recorded for Alex.\n"
     ok(ic("log", incident, "errors began", "--kind", "status", "--at", "14:02", "--as", "Sam"))
     ok(ic("log", "add an alert", "--kind", "followup", "--at", "2026-11-23T14:25:00Z"))
     log = state_of(home, incident).state.log
@@ -540,7 +562,7 @@ def test_log_entries(ic: Run, home: Path, clock: FakeClock, incident: str) -> No
         (("log", "x", "--at", "25:00"), "not a time of day"),
         (("log", "x", "--at", "soon"), "not a time"),
         (("log", "x", "--at", "2026-11-24T14:00Z"), "in the future"),
-        (("log", "x", "--at", "-30d"), "unknown unit"),
+        (("log", "x", "--at", "-30d"), "more than 7 days ago"),
         (("log", "  "), "log entry is empty"),
     ],
 )
@@ -552,15 +574,21 @@ def test_log_refusals(ic: Run, incident: str, argv: tuple[str, ...], needle: str
 
 
 def test_severity(ic: Run, home: Path, incident: str) -> None:
-    assert ok(ic("sev", "2")).out == "Severity changed from SEV-1 to SEV-2.\n"
-    assert ok(ic("sev", incident, "SEV-1")).out == "Severity changed from SEV-2 to SEV-1.\n"
+    assert ok(ic("sev", "2")).out == "Severity changed from SEV-1 to SEV-2. Recorded for Alex.\n"
+    assert (
+        ok(ic("sev", incident, "SEV-1")).out
+        == "Severity changed from SEV-2 to SEV-1. Recorded for Alex.\n"
+    )
     refused(ic("sev", "1"), "already SEV-1")
     refused(ic("sev", "6"), "not a severity", "1 (most severe) to 5")
     assert [level for _, level, _ in state_of(home, incident).state.severity_history] == [1, 2, 1]
 
 
 def test_phase(ic: Run, incident: str) -> None:
-    assert ok(ic("phase", "diagnose")).out == "Phase changed from Detect to Diagnose.\n"
+    assert (
+        ok(ic("phase", "diagnose")).out
+        == "Phase changed from Detect to Diagnose. Recorded for Alex.\n"
+    )
     refused(ic("phase", "panic"), "not a phase", "mobilize")
     refused(ic("phase", "learn"), "resolve it instead")
 
@@ -568,7 +596,9 @@ def test_phase(ic: Run, incident: str) -> None:
 def test_updates(ic: Run, clock: FakeClock, incident: str) -> None:
     clock.advance(delta=timedelta(minutes=3))
     out = ok(ic("update", "internal", "We are investigating checkout errors")).out
-    assert out == "Internal update recorded. Next update: due in 20m (14:23 UTC).\n"
+    assert (
+        out == "Internal update recorded. Next update: due in 20m (14:23 UTC). Recorded for Alex.\n"
+    )
     ok(ic("update", incident, "external", "Some payments may fail; next update in 20 minutes"))
     refused(ic("update", "everyone", "hello"), "not an audience")
     ok(ic("sev", "4"))

@@ -69,7 +69,7 @@ from ic_console.cli import main
 
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(["--help"])
-heavy = sorted(m for m in sys.modules if m.split(".")[0] in {"pydantic", "textual"})
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in {"pydantic", "textual", "argcomplete"})
 print(json.dumps({"heavy": heavy, "code": code}))
 """
 

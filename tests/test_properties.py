@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -66,6 +66,7 @@ PAYLOADS: dict[type[ev._Payload], st.SearchStrategy[ev._Payload]] = {
     ),
     ev.IncidentResolved: st.builds(ev.IncidentResolved),
     ev.IncidentClosed: st.builds(ev.IncidentClosed),
+    ev.IncidentReopened: st.builds(ev.IncidentReopened, phase=st.sampled_from(Phase)),
     ev.ParticipantJoined: st.builds(ev.ParticipantJoined, name=names),
     ev.ParticipantReleased: st.builds(ev.ParticipantReleased, name=names),
     ev.RoleAssigned: st.builds(ev.RoleAssigned, role=st.sampled_from(Role), name=names),
@@ -112,6 +113,44 @@ PAYLOADS: dict[type[ev._Payload], st.SearchStrategy[ev._Payload]] = {
     ev.UpdatePosted: st.builds(ev.UpdatePosted, audience=st.sampled_from(Audience), text=texts),
     ev.ChecklistItemTicked: st.builds(ev.ChecklistItemTicked, checklist=texts, item=texts),
     ev.ChecklistItemUnticked: st.builds(ev.ChecklistItemUnticked, checklist=texts, item=texts),
+    ev.AlertReceived: st.builds(
+        ev.AlertReceived,
+        source=st.sampled_from(["alertmanager", "pagerduty"]),
+        status=st.sampled_from(["firing", "resolved", "triggered"]),
+        fingerprints=st.lists(texts, min_size=1, max_size=3).map(tuple),
+        summary=texts,
+    ),
+    ev.FollowupTracked: st.builds(
+        ev.FollowupTracked, seq=numbers, item=texts, url=st.just("https://example.com/1")
+    ),
+    ev.DrillStarted: st.builds(
+        ev.DrillStarted,
+        scenario=texts,
+        trainee=names,
+        speed=st.floats(min_value=0.1, max_value=1000),
+        replay_of=st.none() | texts,
+    ),
+    ev.DrillClockStarted: st.builds(
+        ev.DrillClockStarted, held_seconds=st.floats(min_value=0, max_value=1e6)
+    ),
+    # Command at scale (issue 15).
+    ev.TeamFormed: st.builds(
+        ev.TeamFormed,
+        name=texts,
+        lead=names,
+        members=st.lists(names, max_size=4).map(tuple),
+        goal=st.just("") | texts,
+    ),
+    ev.TeamMemberAdded: st.builds(ev.TeamMemberAdded, team=texts, name=names),
+    ev.TeamMemberRemoved: st.builds(ev.TeamMemberRemoved, team=texts, name=names),
+    ev.TeamDisbanded: st.builds(ev.TeamDisbanded, name=texts),
+    ev.ExitCriterionAdded: st.builds(ev.ExitCriterionAdded, number=numbers, text=texts),
+    ev.ExitCriterionMet: st.builds(ev.ExitCriterionMet, number=numbers),
+    ev.ExitCriterionUnmet: st.builds(ev.ExitCriterionUnmet, number=numbers),
+    ev.ExitCriteriaOverridden: st.builds(
+        ev.ExitCriteriaOverridden, numbers=st.lists(numbers, max_size=3).map(tuple)
+    ),
+    ev.HandoverAcknowledged: st.builds(ev.HandoverAcknowledged, name=names),
 }
 payloads = st.one_of(*PAYLOADS.values())
 
@@ -163,6 +202,62 @@ def test_any_changed_byte_is_noticed(event: ev.Event, data: st.DataObject) -> No
     assert read.events == [event]
 
 
+# -- random command sequences: command at scale (issue 15) -------------------------------------
+
+team_names = st.sampled_from(["Alpha", "bravo", "Bravo", "Database", " ", None])
+
+
+def _scale_commands() -> list[st.SearchStrategy[c.Command]]:
+    from ic_console.domain import scale as s
+
+    crew = st.sampled_from(["Alex", "Sam", "kim", "Tatiana", "Jo", "someone", ""])
+    return [
+        st.builds(
+            s.FormTeam,
+            lead=crew,
+            name=team_names,
+            members=st.lists(crew, max_size=3).map(tuple),
+            goal=st.sampled_from(["", "restore the replica"]),
+        ),
+        st.builds(s.AddTeamMember, team=team_names.map(str), name=crew),
+        st.builds(s.RemoveTeamMember, team=team_names.map(str), name=crew),
+        st.builds(s.DisbandTeam, name=team_names.map(str)),
+        st.builds(
+            s.AssignTeamTask,
+            team=team_names.map(str),
+            text=st.just("restore"),
+            timebox=st.just(timedelta(minutes=5)),
+        ),
+        st.builds(s.AddExitCriterion, text=st.sampled_from(["errors below 1%", "queue drained"])),
+        st.builds(s.MeetExitCriterion, number=st.integers(0, 3)),
+        st.builds(s.UnmeetExitCriterion, number=st.integers(0, 3)),
+        st.builds(s.AcknowledgeHandover),
+        st.builds(s.HandoverAcknowledgedNow, name=crew),
+        st.builds(c.Resolve, override_exit_criteria=st.booleans()),
+    ]
+
+
+def check_scale_invariants(state: IncidentState) -> None:
+    """A person leads at most one team and is in at most one; a team's lead is one of its
+    members; members are people on the call; exit criteria are numbered 1, 2, 3..."""
+    from ic_console.domain.teams import active_teams
+
+    on_call = {p.name for p in state.on_call()}
+    teams = active_teams(state)
+    leads = [team.lead for team in teams]
+    assert len(leads) == len(set(leads)), leads
+    seen: set[str] = set()
+    for team in teams:
+        assert team.lead in team.members, team
+        assert set(team.members) <= set(state.participants), team
+        assert set(team.members) <= on_call, (team, on_call)
+        assert not seen & set(team.members), (team, seen)
+        seen |= set(team.members)
+    assert sorted(state.exit_criteria) == list(range(1, len(state.exit_criteria) + 1))
+    if state.exit_overridden:
+        assert state.status is not Status.ACTIVE
+
+
 # -- random command sequences ------------------------------------------------------------------
 
 # Mostly valid choices, with a few that must be refused (groups, empty names, bad timeboxes).
@@ -204,6 +299,8 @@ commands: st.SearchStrategy[c.Command] = st.one_of(
     st.builds(
         c.TickChecklistItem, checklist=st.just("joining"), item=st.just("a"), ticked=st.booleans()
     ),
+    # Command at scale (issue 15): teams, exit criteria, the handover's acknowledgement.
+    *_scale_commands(),
 )
 #: Ending the incident: drawn rarely, so most sequences keep working on an active incident.
 endings: st.SearchStrategy[c.Command] = st.sampled_from([c.Resolve(), c.Close()])
@@ -233,6 +330,7 @@ def check_invariants(state: IncidentState) -> None:
     assert 1 <= state.severity <= 5
     if state.status is not Status.ACTIVE:
         assert state.phase is Phase.LEARN and state.resolved_at is not None
+    check_scale_invariants(state)
 
 
 class IncidentMachine(RuleBasedStateMachine):
@@ -323,4 +421,29 @@ def test_random_command_lists_keep_invariants(
             assert len(run.events) == written
         check_invariants(run.state)
     assert [e.seq for e in run.events] == list(range(1, len(run.events) + 1))
+    assert replay(run.events) == run.state
+
+
+# -- teams under churn: people join, move, leave and take command (issue 15) --------------------
+
+_crew = st.sampled_from(["Sam", "kim", "Jo", "Tatiana"])
+team_churn: st.SearchStrategy[c.Command] = st.one_of(
+    st.builds(c.Join, name=_crew),
+    st.builds(c.Release, name=_crew),
+    st.builds(c.Handover, name=_crew | st.just("Alex")),
+    *_scale_commands(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(team_churn, min_size=5, max_size=30))
+def test_team_churn_keeps_invariants(commands_: list[c.Command]) -> None:
+    run = Runner(FakeClock(START))
+    run.run(c.Declare(incident_id="inc-1", title="Random", severity=1))
+    run.run(c.AssignRole(role=Role.IC, name="Alex"))
+    for command in commands_:
+        run.clock.advance(30)
+        with suppress(DomainError):
+            run.run(command)
+        check_invariants(run.state)
     assert replay(run.events) == run.state

@@ -191,7 +191,7 @@ def test_ic_content_check(config_file: Path, tmp_path: Path) -> None:
     assert code == 0
     assert out == (
         f"No content of your own at {tmp_path}; the shipped content is valid "
-        "(9 checklists, 6 runbooks, 29 phrases).\n"
+        "(9 checklists, 6 runbooks, 33 phrases, 4 drill scenarios).\n"
     )
     mine = tmp_path / "mine"
     (mine / "runbooks").mkdir(parents=True)
@@ -222,4 +222,4 @@ def test_ic_content_list(config_file: Path, tmp_path: Path) -> None:
         in out
     )
     assert f"  ours                           Ours  ({tmp_path / 'runbooks' / 'r.md'})" in out
-    assert out.endswith("Phrasebook: 29 situations, all shipped\n")
+    assert out.endswith("Phrasebook: 33 situations, all shipped\n")

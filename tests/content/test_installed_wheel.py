@@ -77,5 +77,5 @@ def test_shipped_content_is_reachable_from_the_installed_wheel(tmp_path: Path) -
     assert found["problems"] == []
     assert len(found["checklists"]) == 9 and "resolution" in found["checklists"]
     assert len(found["runbooks"]) == 6 and "severity-definitions" in found["runbooks"]
-    assert found["phrases"] == 29
+    assert found["phrases"] == 33
     assert found["said"] == ["Commander, be advised: we are at the 30 minute mark."]

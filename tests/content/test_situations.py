@@ -35,10 +35,14 @@ def ids(situations: list[Situation]) -> list[str]:
 
 
 def commanded() -> Scenario:
-    """A SEV-2 incident (20-minute update cadence) with an IC and a Deputy."""
+    """A SEV-2 incident (20-minute update cadence) with an IC, a Deputy and an exit criterion
+    (so its first ten minutes do not ask for one: see tests/test_scale.py)."""
+    from ic_console.domain.scale import AddExitCriterion
+
     scenario = Scenario(severity=2)
     scenario.run(AssignRole(role=Role.IC, name="Alex"))
     scenario.run(AssignRole(role=Role.DEPUTY, name="Tatiana"))
+    scenario.run(AddExitCriterion(text="checkout errors below 1% for 10 minutes"))
     return scenario
 
 
@@ -191,7 +195,7 @@ def test_the_order_puts_urgent_things_first() -> None:
 
 def test_a_resolved_incident_ends_the_call() -> None:
     scenario = commanded().at(40)
-    scenario.run(Resolve())
+    scenario.run(Resolve(override_exit_criteria=True))
     assert ids(current_situations(scenario.state, scenario.now)) == ["resolved"]
 
 

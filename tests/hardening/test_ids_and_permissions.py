@@ -180,8 +180,10 @@ def test_every_file_and_directory_is_private_whatever_the_umask(
 
 
 def test_a_world_writable_incident_directory_is_refused_everywhere(
-    home: Path, clock: FakeClock, incident: IncidentStore
+    home: Path, clock: FakeClock, incident: IncidentStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The console would refuse to start without a terminal; here it runs headless.
+    monkeypatch.setattr("ic_console.cli.console.needs_terminal", lambda verb_name="": None)
     incident.directory.chmod(0o777)
     before = incident.events_path.read_bytes()
     with pytest.raises(DomainError, match="writable by every user") as caught:

@@ -31,6 +31,13 @@ from ic_console.domain.commands import (
     Resolve,
 )
 from ic_console.domain.model import Audience, LogKind, Phase, Role
+from ic_console.domain.scale import (
+    AcknowledgeHandover,
+    AddExitCriterion,
+    DisbandTeam,
+    FormTeam,
+    MeetExitCriterion,
+)
 from ic_console.store.incident import IncidentStore
 from ic_console.synthetic import ScriptedIncident
 
@@ -97,6 +104,10 @@ def _build(root: Path, *, close: bool, resolve: bool) -> IncidentStore:
     at(7, ChangeSeverity(severity=1))
     at(8, ChangePhase(phase=Phase.DIAGNOSE))
     at(9, AssignRole(role=Role.DEPUTY, name="Jordan"))
+    # Command at scale (issue 15): a sub-team, exit criteria, the handover's acknowledgement.
+    at(10, FormTeam(name="Bravo", lead="Kim", members=("Sam",), goal="restore the payment service"))
+    at(11, AddExitCriterion(text="Checkout errors below 1% for 10 minutes"))
+    at(11.5, AddExitCriterion(text="Carts created during the incident recovered"))
     at(12, ExtendTask(number=1, timebox=timedelta(minutes=10)))
     at(
         13,
@@ -125,6 +136,7 @@ def _build(root: Path, *, close: bool, resolve: bool) -> IncidentStore:
     at(25, ReassignTask(number=2, owner="Sam"))
     at(30, CompleteTask(number=2))
     at(35, Handover(name="Jordan"))
+    at(36, AcknowledgeHandover(), "Jordan")
     at(
         40,
         AddLogEntry(
@@ -135,6 +147,7 @@ def _build(root: Path, *, close: bool, resolve: bool) -> IncidentStore:
     )
     at(41, AddLogEntry(text="Investigate monitoring for this", kind=LogKind.FOLLOWUP), "Priya")
     at(42, AddLogEntry(text="TODO: better dashboards"), "Jordan")
+    at(48, DisbandTeam(name="Bravo"), "Jordan")
     at(50, Release(name="Kim"))
     at(
         60,
@@ -142,9 +155,10 @@ def _build(root: Path, *, close: bool, resolve: bool) -> IncidentStore:
             audience=Audience.EXTERNAL, text="Checkout is working again for most customers."
         ),
     )
+    at(65, MeetExitCriterion(number=1), "Jordan")
     at(70, ChangeSeverity(severity=2), "Jordan")
     if resolve:
-        at(130, Resolve(), "Jordan")
+        at(130, Resolve(override_exit_criteria=True), "Jordan")
     if close:
         at(140, Close(), "Jordan")
     assert script.store is not None

@@ -104,7 +104,7 @@ def test_search_text_filters_the_timeline(golden_source: ReviewSource) -> None:
         await pilot.press("slash")
         assert isinstance(app.focused, Input)
         await pilot.press(*"cache", "enter")
-        assert [e.seq for e in screen.shown] == [23]
+        assert [e.seq for e in screen.shown] == [26]
         assert isinstance(app.focused, TimelineList)
         await pilot.press("escape")
         assert screen.query_one("#search", Input).value == ""

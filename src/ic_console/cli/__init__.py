@@ -10,18 +10,22 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import os
 import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ic_console import __version__
 from ic_console.domain.clock import Clock, SystemClock
 from ic_console.domain.errors import DomainError
 from ic_console.domain.text import literal
+
+if TYPE_CHECKING:
+    from ic_console.content.config import Config
 
 #: Modules that add verbs, in the order their verbs appear in `ic --help`.
 VERB_MODULES = (
@@ -29,18 +33,40 @@ VERB_MODULES = (
     "ic_console.cli.people",
     "ic_console.cli.tasks",
     "ic_console.cli.progress",
+    "ic_console.cli.command_scale",
     "ic_console.cli.console",
     "ic_console.cli.review",
     "ic_console.cli.content",
+    "ic_console.cli.integrations",
+    "ic_console.cli.drill",
+    "ic_console.cli.completion",
 )
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
+#: The end of `ic --help`: what the environment changes, and what the exit codes mean.
+HELP_EPILOG = """\
+environment variables:
+  IC_CONSOLE_HOME    the data directory (as --home)
+  IC_CONSOLE_USER    who is acting when config.toml has no name (as --as)
+  IC_CONSOLE_CONFIG  the config file to read instead of the platform's config.toml
+  NO_COLOR           set (to anything) for output without colour
+
+exit codes:
+  0  done (also a search with no match)
+  1  the files could not be read or written, or a console verb has no terminal
+  2  bad input, a refused command or a broken config.toml: one line on stderr says why
+"""
+
 
 class UsageError(Exception):
     """The command line was wrong; the message says how to write it."""
+
+
+class NeedsTerminal(Exception):
+    """A console verb was run without a terminal to draw on (exit 1, at once)."""
 
 
 class Handler(Protocol):
@@ -56,18 +82,45 @@ class Context:
     clock: Clock = field(default_factory=SystemClock)
     out: Any = field(default_factory=lambda: sys.stdout)
     err: Any = field(default_factory=lambda: sys.stderr)
+    _config: Config | None = field(default=None, repr=False)
+
+    @property
+    def config(self) -> Config:
+        """config.toml, loaded once for the whole run; a broken file stops the verb.
+
+        Its severity names become the names every face shows and accepts.
+        """
+        if self._config is None:
+            # Imported here: the config loader pulls in pydantic, which `ic --help` never needs.
+            from ic_console.content.config import load_config
+            from ic_console.domain.model import use_severity_names
+
+            config, problems = load_config()
+            if problems:
+                more = f" ({len(problems)} problems)" if len(problems) > 1 else ""
+                first = str(problems[0]).rstrip(".")
+                raise UsageError(
+                    f"config.toml cannot be used{more}, so nothing was done: {first}. "
+                    "`ic config check` lists every problem."
+                )
+            use_severity_names(config.severity_names())
+            self._config = config
+        return self._config
 
     @property
     def actor(self) -> str:
         """--as, else the configured name, else $IC_CONSOLE_USER or the OS user."""
         if self.actor_given:
             return self.actor_given
-        # Imported here: the config loader pulls in pydantic, which `ic --help` never needs.
-        from ic_console.content.config import configured_name
-
-        configured = configured_name()
+        configured = self.config.name
         if configured:
             return configured
+        given = os.environ.get("IC_CONSOLE_USER")
+        if given and not given.strip():
+            raise UsageError(
+                "$IC_CONSOLE_USER is only spaces: set it to the name to record entries under, "
+                "or give --as NAME."
+            )
         # Imported here: the store package loads pydantic, which `ic --help` never needs.
         from ic_console.store.paths import os_user
 
@@ -95,9 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ic",
         description="An incident commander's console for the terminal. "
         "With no verb, opens the console on the active incident.",
+        epilog=HELP_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"ic-console {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"ic-console {__version__}")
     add_common(parser, top=True)
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
     for name in VERB_MODULES:
@@ -120,7 +174,8 @@ def add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
         dest="actor",
         metavar="NAME",
         default=default,
-        help="who is acting (default: the configured name, else the OS user)",
+        help="who is acting (default: name in config.toml, else $IC_CONSOLE_USER, else the "
+        "login name); it may not be empty",
     )
 
 
@@ -129,20 +184,58 @@ def verb(
     name: str,
     handler: Handler,
     help_text: str,
+    *,
+    reads_config: bool = True,
     **kwargs: Any,
 ) -> argparse.ArgumentParser:
-    """Add a verb with the common options and its handler."""
+    """Add a verb with the common options and its handler.
+
+    A verb that `reads_config` stops on a broken config.toml before it does anything; only the
+    verbs that inspect the configuration itself (`ic config`, `ic content`) go on.
+    """
     parser = sub.add_parser(name, help=help_text, description=help_text, **kwargs)
     add_common(parser)
-    parser.set_defaults(handler=handler)
+    parser.set_defaults(handler=handler, reads_config=reads_config)
     return parser
 
 
 def make_context(args: argparse.Namespace) -> Context:
+    """The context of one run; an empty --as, or a --home that cannot be a folder, is refused."""
     # Imported here: the store package loads pydantic, which `ic --help` never needs.
-    from ic_console.store.paths import data_root
+    from ic_console.store.paths import HOME_ENV, data_root
 
-    return Context(home=data_root(getattr(args, "home", None)), actor_given=args.actor)
+    actor: str | None = args.actor
+    if actor is not None and not actor.strip():
+        raise UsageError(
+            "--as is empty: give the name of who is acting, like --as Alex, or leave --as out "
+            "to act under your configured name."
+        )
+    home: str | None = getattr(args, "home", None)
+    if home is not None:
+        _check_home(home, "--home")
+    else:
+        env = os.environ.get(HOME_ENV)
+        if env:
+            _check_home(env, f"${HOME_ENV}")
+    return Context(home=data_root(home), actor_given=actor.strip() if actor else None)
+
+
+def _check_home(given: str, where: str) -> None:
+    """The data directory must be a folder (or not exist yet, to be made)."""
+    if not given.strip():
+        raise UsageError(
+            f"{where} is empty: give the data directory, like {where.lstrip('$')}=~/incidents, "
+            f"or leave it out to use the default."
+            if where.startswith("$")
+            else "--home is empty: give the data directory, like --home ~/incidents, or leave "
+            "it out to use $IC_CONSOLE_HOME or the platform's data directory."
+        )
+    path = Path(given).expanduser()
+    if path.exists() and not path.is_dir():
+        raise UsageError(
+            f"{where} {given} is a file, not a directory: give the folder that holds (or will "
+            "hold) the incidents, like ~/incidents."
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -156,6 +249,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_USAGE
     parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (`ic completion`)
+        from ic_console.cli.completion import complete
+
+        complete(parser)
     try:
         args, extras = parser.parse_known_args(attach_dash_values(words))
         if extras:
@@ -168,21 +265,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ic_console.cli.console import default as open_console
 
         handler = open_console
-    ctx = make_context(args)
     # Imported here: the store loads the event models (pydantic), which `ic --help` never needs.
     from ic_console.store.errors import StoreError
 
     try:
+        ctx = make_context(args)
+        if getattr(args, "reads_config", True):
+            _ = ctx.config  # a broken config.toml stops the verb before anything is done
         return handler(args, ctx)
     except (DomainError, StoreError, UsageError) as error:
         print(f"ic: {literal(str(error))}", file=sys.stderr)
         return EXIT_USAGE
+    except NeedsTerminal as error:
+        print(f"ic: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""
         print(f"ic: could not use the incident files{where}: {error.strerror}.", file=sys.stderr)
         return EXIT_FAILURE
+    finally:
+        if "ic_console.domain.model" in sys.modules:
+            # The configured names hold for this run only (tests run many in one process).
+            sys.modules["ic_console.domain.model"].use_severity_names({})
 
 
 def _undecodable(words: Sequence[str]) -> int | None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ic_console.cli import Context, Handler, UsageError, lazy_import, verb
+from ic_console.cli import Context, Handler, NeedsTerminal, UsageError, lazy_import, verb
 from ic_console.domain import parse
 from ic_console.domain.durations import format_duration, parse_duration
 from ic_console.domain.errors import DomainError
@@ -41,22 +41,32 @@ NUMBER = re.compile(r"^#?(\d{1,9})$")
 #: The verb modules take these from here, the domain modules included (loaded lazily).
 __all__ = [
     "ID_EPILOG",
+    "INCIDENT_HELP",
+    "LATE_STYLE",
     "NUMBER",
+    "OVERDUE_STYLE",
     "cmd",
+    "colour_on",
+    "done",
     "due_phrase",
     "ev",
     "expect",
+    "incident_id_of",
     "joined_prefix",
     "local",
+    "needs_terminal",
     "next_update_phrase",
     "number_of",
     "open_store",
+    "paint",
     "payloads",
     "quote_hint",
     "run",
+    "run_on",
     "say",
     "say_json",
     "severity_of",
+    "severity_style",
     "split_id",
     "split_sub",
     "timebox_of",
@@ -67,10 +77,41 @@ __all__ = [
 ]
 
 
-ID_EPILOG = (
-    "ID may be left out when exactly one incident is active. "
-    "Quote names and text that contain spaces."
+#: The help of a verb's optional incident argument.
+INCIDENT_HELP = (
+    "the incident: its id, any unique start of it, or the number `ic list` shows "
+    "(default: the only active one)"
 )
+
+ID_EPILOG = (
+    "ID may be left out when exactly one incident is active; it may be any unique start of the "
+    "id, or the number `ic list` shows. Quote names and text that contain spaces."
+)
+
+#: What each word of a usage line means, for the verbs whose words arrive as one list.
+ARGUMENTS = {
+    "ID": "the incident (see below)",
+    "NAME": "a person's name, as said on the call",
+    "OWNER": "the one person the task is given to",
+    "ROLE": "ic, deputy, scribe, internal-liaison, customer-liaison or sme",
+    "TEXT": "the words to record, quoted",
+    "TASK": "the task's number (1, 2, 3...), as `ic show` lists it",
+    "DECISION": "the decision's number (1, 2, 3...), as `ic show` lists it",
+    "CRITERION": "the exit criterion's number (1, 2, 3...), as `ic show` lists it",
+    "PERSON": "a person's name, as said on the call",
+    "COMMAND": "the program to run, as you would type it after --",
+    "ARGS": "its arguments, passed on unchanged",
+    "ITEM": "a follow-up item's id (F12), as `ic followups` lists it",
+    "URL": "where the item was filed (the tracker's link)",
+    "TEAM": "the team's name (Alpha, Bravo... or the name it was formed with)",
+    "N": "a severity, 1 (most severe) to 5, SEV-1, or its configured name",
+    "PHASE": "detect, mobilize, diagnose, resolve or learn (or a start of one)",
+    "DURATION": 'a timebox such as "5m", "20 min", "90s", "1h30m" or "01:30" (at most 12h)',
+    "WHEN": 'an ISO-8601 time, a local "HH:MM" (not later than now), or how long ago: "-10m", '
+    '"-2h", "-2d"',
+    "KIND": "note, action, status or followup",
+    "-": "instead of TEXT: read the entry from standard input (echo ... | ic log -)",
+}
 
 
 def words_verb(
@@ -78,13 +119,46 @@ def words_verb(
 ) -> argparse.ArgumentParser:
     """A verb whose positionals arrive as one list, the first maybe an incident id."""
     parser = verb(
-        sub, name, handler, help_text, usage=usage, epilog=f"{epilog} {ID_EPILOG}".strip()
+        sub,
+        name,
+        handler,
+        help_text,
+        usage=usage,
+        epilog=f"{arguments_text(usage)}\n\n{_fill(f'{epilog} {ID_EPILOG}'.strip())}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     # "*" so that a missing word gets our one-line message, not argparse's usage block.
     parser.add_argument("words", nargs="*", metavar="ARG", help=argparse.SUPPRESS)
     # Words after an option (`ic task assign Sam --in 5m "check it"`) join this list in main().
     parser.set_defaults(stray_words="words", usage_text=usage)
     return parser
+
+
+def _fill(text: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, width=92)
+
+
+def arguments_text(usage: str) -> str:
+    """ "arguments:" and a line for each word the usage names, in order of first use."""
+    import textwrap
+
+    seen: list[str] = []
+    for token in re.findall(r"[A-Z]+|(?<=[ |])-(?= |$)", usage):
+        if token in ARGUMENTS and token not in seen:
+            seen.append(token)
+    lines = ["arguments:"]
+    for token in seen:
+        lines.append(
+            textwrap.fill(
+                ARGUMENTS[token],
+                width=92,
+                initial_indent=f"  {token:<10}",
+                subsequent_indent=" " * 12,
+            )
+        )
+    return "\n".join(lines)
 
 
 # -- shared helpers ----------------------------------------------------------------------------
@@ -146,15 +220,9 @@ def number_of(text: str, what: str) -> int:
 
 
 def severity_of(text: str) -> int:
-    """A severity number or name; the config's names are read only when the text is no number."""
-    try:
-        return parse.parse_severity(text)
-    except DomainError:
-        from ic_console.content.config import load_config
-
-        config, _problems = load_config()
-        names = {level: info.name for level, info in config.severities.items()}
-        return parse.parse_severity(text, names)
+    """A severity number or name: "1", "SEV-1", or the configured name ("P1"), which every
+    verb has loaded with config.toml before it runs."""
+    return parse.parse_severity(text)
 
 
 def timebox_of(text: str | None) -> timedelta | None:
@@ -203,7 +271,7 @@ def open_store(
     from ic_console.store.incident import IncidentStore
 
     try:
-        incident_id = resolve_incident_id(ctx.home, given)
+        incident_id = resolve_incident_id(ctx.home, incident_id_of(ctx, given))
     except (DomainError, StoreError) as error:
         if given is not None and hint:
             raise UsageError(f"{error} {hint}") from None
@@ -216,11 +284,38 @@ def open_store(
     return store
 
 
+def incident_id_of(ctx: Context, given: str | None) -> str | None:
+    """The full id for what was typed: an id, the number `ic list` shows, or a unique prefix."""
+    from ic_console.cli.ids import AmbiguousId, expand_id
+
+    try:
+        return expand_id(ctx.home, given)
+    except AmbiguousId as error:
+        raise UsageError(str(error)) from None
+
+
 def run(
     ctx: Context, given: str | None, command: cmd.Command, *, hint: str = ""
 ) -> tuple[IncidentStore, list[ev.Event]]:
     store = open_store(ctx, given, hint=hint)
-    return store, store.execute(command)
+    return store, run_on(ctx, store, command)
+
+
+def run_on(ctx: Context, store: IncidentStore, command: cmd.Command) -> list[ev.Event]:
+    """Record `command` on a store the verb has already opened (to look at the state first).
+    Every verb records through here, so whatever must follow a recording is done once: the
+    configured hooks (config.toml) run in a detached process, and the verb returns at once."""
+    events = store.execute(command)
+    from ic_console.cli.integrations import after_recorded
+
+    after_recorded(ctx, store.incident_id, events)
+    return events
+
+
+def done(ctx: Context, text: str) -> None:
+    """The last line of a recording verb's confirmation, naming who it was recorded for: a
+    default name that was not meant is seen at once."""
+    say(ctx, f"{text} Recorded for {ctx.actor}.".strip())
 
 
 def payloads(events: list[ev.Event]) -> list[ev.Payload]:
@@ -244,10 +339,66 @@ def quote_hint(verb_name: str, words: list[str]) -> str:
     return f'If "{joined}" is one name or text, quote it: ic {verb_name} "{joined}".'
 
 
-def next_update_phrase(state: IncidentState, now: datetime) -> str:
-    due = state.next_update_due()
+def next_update_phrase(
+    state: IncidentState, now: datetime, cadence: dict[int, timedelta | None] | None = None
+) -> str:
+    """When the next update is due, by the configured cadence (`ctx.config.cadence()`)."""
+    due = state.next_update_due(cadence)
     if due is None:
         if state.status is not Status.ACTIVE:
             return f"none (the incident is {state.status.value})"
         return f"none scheduled at {severity_label(state.severity)}"
     return due_phrase(due, now)
+
+
+# -- colour ------------------------------------------------------------------------------------
+
+#: Colours only (no bold): with NO_COLOR or off a terminal the text is exactly the plain text.
+SEVERITY_STYLES = {1: "red", 2: "yellow"}
+OVERDUE_STYLE = "red"
+LATE_STYLE = "yellow"
+
+
+def colour_on(ctx: Context) -> bool:
+    """Colour only for a person at a terminal: never in a pipe or file, never with NO_COLOR
+    set (https://no-color.org), never on a dumb terminal."""
+    import os
+
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(ctx.out, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def paint(ctx: Context, text: str, style: str | None) -> str:
+    """`text` (already made literal) in `style`, through Rich, when colour is on."""
+    if not style or not colour_on(ctx):
+        return text
+    from rich.color import ColorSystem
+    from rich.style import Style
+
+    return Style.parse(style).render(text, color_system=ColorSystem.STANDARD)
+
+
+def severity_style(level: int) -> str | None:
+    return SEVERITY_STYLES.get(level)
+
+
+# -- terminals ---------------------------------------------------------------------------------
+
+
+def needs_terminal(verb_name: str = "this verb") -> None:
+    """Stop at once when stdin or stdout is no terminal: a screen there would wait forever."""
+    import sys
+
+    for stream in (sys.stdin, sys.stdout):
+        isatty = getattr(stream, "isatty", None)
+        try:
+            at_terminal = bool(isatty and isatty())
+        except ValueError:  # a closed stream
+            at_terminal = False
+        if not at_terminal:
+            raise NeedsTerminal(
+                f"{verb_name} needs a terminal: run it in a terminal, or use `ic show` "
+                "(and the other verbs) from a script."
+            )

@@ -7,6 +7,7 @@ Validation problems print one per line as "file:line: field: what was expected" 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,17 +27,23 @@ def register(sub: SubParsers) -> None:
         "config",
         config_command,
         "Show where config.toml is, print the settings in effect, or check the file.",
+        reads_config=False,
     )
     config.add_argument(
         "action",
         choices=("path", "show", "check"),
-        help="path: where the file is; show: the settings in effect; check: validate the file",
+        help="path: where the file is; show: the settings in effect; check: validate the file "
+        "and list every problem",
+    )
+    config.add_argument(
+        "--json", action="store_true", help="with show: print the settings as JSON instead of TOML"
     )
     content = verb(
         sub,
         "content",
         content_command,
         "Check or list runbooks, checklists and the phrasebook (shipped and your own).",
+        reads_config=False,
     )
     content.add_argument(
         "action",
@@ -55,6 +62,9 @@ def register(sub: SubParsers) -> None:
         dest="content_dir",
         metavar="DIR",
         help="same as DIR",
+    )
+    content.add_argument(
+        "--json", action="store_true", help="with list: print JSON instead of text"
     )
 
 
@@ -79,24 +89,26 @@ def config_command(args: argparse.Namespace, ctx: Context) -> int:
         else:
             print(f"No config file at {path}; the defaults are in effect.", file=ctx.out)
         return EXIT_OK
+    if args.json:
+        settings = _settings(config)
+        settings["source"] = str(path) if path.is_file() else None
+        print(json.dumps(settings, indent=2, ensure_ascii=False), file=ctx.out)
+        return EXIT_OK
     print(_config_toml(config, path), file=ctx.out, end="")
     return EXIT_OK
 
 
-def _config_toml(config: Config, path: Path) -> str:
-    import tomli_w
-
+def _settings(config: Config) -> dict[str, Any]:
+    """The settings in effect, for TOML or JSON; unset optional keys are left out."""
     from ic_console.domain.durations import format_duration
 
-    source = "from " + str(path) if path.is_file() else f"defaults; no file at {path}"
     optional = {
         "name": config.name,
         "theme": config.theme,
         "holiday_country": config.holiday_country,
         "holiday_subdivision": config.holiday_subdivision,
     }
-    unset = [key for key, value in optional.items() if value is None]
-    settings: dict[str, Any] = {
+    return {
         **{key: value for key, value in optional.items() if value is not None},
         "bell": config.bell,
         "content_dir": str(config.content_directory()),
@@ -112,7 +124,30 @@ def _config_toml(config: Config, path: Path) -> str:
             }
             for info in config.severities.values()
         ],
+        # Alerts, hooks, the status page and follow-ups (issue 17); unset values left out.
+        "alerts": {
+            "default_severity": config.alerts.default_severity,
+            "severity": config.alerts.severity_table(),
+        },
+        "hook_timeout": format_duration(config.hook_timeout).replace(" ", ""),
+        "hooks": dict(config.hooks),
+        "status": config.status.model_dump(mode="json", exclude_none=True),
+        "followups": config.followups.model_dump(mode="json", exclude_none=True),
     }
+
+
+def _config_toml(config: Config, path: Path) -> str:
+    import tomli_w
+
+    source = "from " + str(path) if path.is_file() else f"defaults; no file at {path}"
+    optional = {
+        "name": config.name,
+        "theme": config.theme,
+        "holiday_country": config.holiday_country,
+        "holiday_subdivision": config.holiday_subdivision,
+    }
+    unset = [key for key, value in optional.items() if value is None]
+    settings = _settings(config)
     header = f"# The settings in effect ({source}).\n"
     if unset:
         header += f"# Not set: {', '.join(unset)}.\n"
@@ -132,15 +167,18 @@ def content_command(args: argparse.Namespace, ctx: Context) -> int:
         return _check(directory, explicit=bool(given), ctx=ctx)
     if config_problems:
         _print_problems(config_problems, ctx)
+    if args.json:
+        return _list_json(directory, ctx)
     return _list(directory, ctx)
 
 
 def _check(directory: Path, *, explicit: bool, ctx: Context) -> int:
-    from ic_console.content.library import check_directory, load_library
+    from ic_console.content.library import check_directory, load_library, load_scenarios
 
     shipped = load_library([])
-    if shipped.problems:  # a broken installation: say so plainly
-        _print_problems(shipped.problems, ctx)
+    scenarios, scenario_problems = load_scenarios([])
+    if shipped.problems or scenario_problems:  # a broken installation: say so plainly
+        _print_problems([*shipped.problems, *scenario_problems], ctx)
         return EXIT_USAGE
     count, problems = (
         (0, []) if not directory.exists() and not explicit else check_directory(directory)
@@ -149,7 +187,7 @@ def _check(directory: Path, *, explicit: bool, ctx: Context) -> int:
         print(
             f"No content of your own at {directory}; the shipped content is valid "
             f"({len(shipped.checklists)} checklists, {len(shipped.runbooks)} runbooks, "
-            f"{len(shipped.phrasebook)} phrases).",
+            f"{len(shipped.phrasebook)} phrases, {len(scenarios)} drill scenarios).",
             file=ctx.out,
         )
         return EXIT_OK
@@ -191,6 +229,46 @@ def _list(directory: Path, ctx: Context) -> int:
         + (f", {len(own)} from {own[0].source}" if own else ", all shipped"),
         file=ctx.out,
     )
+    if library.problems:
+        _print_problems(library.problems, ctx)
+    return EXIT_OK
+
+
+def _list_json(directory: Path, ctx: Context) -> int:
+    """`ic content list --json`: the same items, for a program; problems still go to stderr."""
+    from ic_console.content.library import load_library
+    from ic_console.content.paths import shipped_dir
+
+    library = load_library([directory])
+    shipped = shipped_dir()
+
+    def origin(source: Path | None) -> str | None:
+        if source is None:
+            return None
+        return "shipped" if source.is_relative_to(shipped) else str(source)
+
+    data = {
+        "directory": str(directory),
+        "checklists": [
+            {
+                "id": checklist.id,
+                "title": checklist.title,
+                "role": checklist.role,
+                "when": list(checklist.when),
+                "source": origin(checklist.source),
+            }
+            for checklist in library.checklists.values()
+        ],
+        "runbooks": [
+            {"id": runbook.id, "title": runbook.title, "source": origin(runbook.source)}
+            for runbook in library.runbooks.values()
+        ],
+        "phrasebook": [
+            {"situation": key, "source": origin(phrase.source)}
+            for key, phrase in library.phrasebook.phrases.items()
+        ],
+    }
+    print(json.dumps(data, indent=2, ensure_ascii=False), file=ctx.out)
     if library.problems:
         _print_problems(library.problems, ctx)
     return EXIT_OK

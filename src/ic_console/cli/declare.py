@@ -10,27 +10,31 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, UsageError, lazy_import, verb
+from ic_console.cli import command_scale as scale
 from ic_console.cli.common import (
+    INCIDENT_HELP,
+    LATE_STYLE,
+    OVERDUE_STYLE,
     cmd,
-    due_phrase,
     local,
-    next_update_phrase,
+    needs_terminal,
     open_store,
+    paint,
     say,
     say_json,
     severity_of,
+    severity_style,
     warn,
 )
+from ic_console.cli.ids import numbered
 from ic_console.domain.durations import format_duration, parse_when, resolve_local
 from ic_console.domain.errors import DomainError
-from ic_console.domain.model import SINGLE_ROLES, Status, severity_label
+from ic_console.domain.model import Status, severity_label
 from ic_console.domain.text import clean_name, clean_title, literal
 from ic_console.domain.zones import system_zone
 
 if TYPE_CHECKING:
     from ic_console.domain import views
-    from ic_console.domain.records import Task
-    from ic_console.domain.state import IncidentState
     from ic_console.store.catalog import IncidentInfo
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -39,7 +43,6 @@ else:
     views = lazy_import("ic_console.domain.views")
 
 #: How many scribe log lines `ic show` prints.
-SHOW_LOG_LINES = 5
 
 _PLAIN_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -47,23 +50,52 @@ _PLAIN_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def register(sub: SubParsers) -> None:
     """Add `new`, `list` and `show` to `ic`."""
     p = verb(sub, "new", _new, "declare a new incident and print its id")
-    p.add_argument("title", metavar="TITLE", help="what is wrong, in a few words (quote it)")
-    p.add_argument("--sev", metavar="N", help="severity 1 (most severe) to 5 (default: 2)")
-    p.add_argument("--id", dest="incident_id", metavar="ID", help="choose the incident id")
-    p.add_argument("--open", action="store_true", help="open the console once it is declared")
+    p.add_argument(
+        "title",
+        nargs="?",
+        metavar="TITLE",
+        help="what is wrong, in a few words (quote it); optional with --from",
+    )
+    p.add_argument(
+        "--sev",
+        metavar="N",
+        help="severity 1 (most severe) to 5, or its configured name (default: 2)",
+    )
+    p.add_argument(
+        "--id",
+        dest="incident_id",
+        metavar="ID",
+        help="choose the incident id (default: the date and the title, like 20261123-checkout)",
+    )
+    p.add_argument(
+        "--open", action="store_true", help="open the console once it is declared (a terminal)"
+    )
+    p.add_argument(
+        "--from",
+        dest="from_source",
+        choices=("alertmanager", "pagerduty"),
+        help="declare from an alert payload on stdin (Alertmanager webhook v4, PagerDuty v3)",
+    )
+    p.add_argument(
+        "--dedupe",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with --from: log to the active incident that has the same alert (default: on)",
+    )
 
     p = verb(sub, "list", _list, "list incidents (active ones unless told otherwise)")
     p.add_argument("--all", action="store_true", help="every incident, whatever its status")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--status", metavar="S", help="only this status: active, resolved or closed")
-    p.add_argument("--sev", metavar="N", help="only this severity, 1 to 5")
+    p.add_argument("--sev", metavar="N", help="only this severity, 1 to 5 (or its name)")
     p.add_argument("--since", metavar="DATE", help="declared at or after DATE (ISO-8601)")
     p.add_argument(
         "--until", metavar="DATE", help="declared before DATE (a plain date: to its end)"
     )
+    p.add_argument("--drills", action="store_true", help="list drills too (ic drill)")
 
     p = verb(sub, "show", _show, "show where an incident stands")
-    p.add_argument("incident_id", nargs="?", metavar="ID")
+    p.add_argument("incident_id", nargs="?", metavar="ID", help=INCIDENT_HELP)
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
@@ -71,24 +103,68 @@ def _new(args: argparse.Namespace, ctx: Context) -> int:
     from ic_console.store.catalog import new_incident_id
     from ic_console.store.incident import IncidentStore
 
+    if args.from_source is not None:
+        from ic_console.cli.integrations import new_from_alert
+
+        return new_from_alert(args, ctx)
+    if args.title is None:
+        raise UsageError('Say what is wrong: ic new "TITLE" (or ic new --from SOURCE < payload).')
+
+    if args.incident_id is not None and not args.incident_id.strip():
+        raise UsageError(
+            '--id is empty: give an id such as "checkout-eu", or leave --id out to have one made '
+            "from the date and the title."
+        )
+    if args.open:
+        needs_terminal("`ic new --open`")  # before declaring: nothing half-done in a script
     level = severity_of(args.sev) if args.sev is not None else 2
     title = clean_title(args.title)
     actor = clean_name(ctx.actor, what="declarer's name")
     now = ctx.clock.now()
+    same = _active_with_title(ctx, title)
     incident_id = args.incident_id or new_incident_id(ctx.home, title, now)
     declare = cmd.Declare(incident_id=incident_id, title=title, severity=level)
     store = IncidentStore.create(ctx.home, declare, clock=ctx.clock, actor=actor)
     for notice in store.notices:
         warn(ctx, notice.message)
     say(ctx, store.incident_id)
+    from ic_console.cli.integrations import after_recorded
+    from ic_console.live.hooks import declared_events
+
+    after_recorded(ctx, store.incident_id, declared_events(store))
+    for other in same:
+        warn(
+            ctx,
+            f"incident {other.incident_id} is already active with this title (declared "
+            f"{local(other.declared_at, now) if other.declared_at else 'earlier'}); "
+            f"{store.incident_id} was declared as a second incident. If you meant the first, "
+            f"use it (`ic show {other.incident_id}`) and resolve this one.",
+        )
     print(
         f"Declared {severity_label(level)} incident {store.incident_id}: {title}. "
-        f"Name the Incident Commander with `ic role ic NAME`.",
+        f"Recorded for {actor}. Name the Incident Commander with `ic role ic NAME`.",
         file=ctx.err,
     )
     if args.open:
         return _open_console(ctx, store.incident_id)
     return EXIT_OK
+
+
+def _active_with_title(ctx: Context, title: str) -> list[IncidentInfo]:
+    """Active incidents declared with the same title (any case, any spacing)."""
+    from ic_console.store.catalog import list_incidents
+
+    def folded(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    wanted = folded(title)
+    return [
+        info
+        for info in list_incidents(ctx.home)
+        if info.problem is None
+        and info.status == Status.ACTIVE.value
+        and folded(info.title) == wanted
+    ]
 
 
 def _open_console(ctx: Context, incident_id: str) -> int:
@@ -182,11 +258,8 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
 
     now = ctx.clock.now()
     keep = _list_filter(args, now)
-    infos = [
-        info
-        for info in list_incidents(ctx.home, on_problem=lambda text: warn(ctx, text))
-        if keep.keeps(info)
-    ]
+    every = list_incidents(ctx.home, on_problem=lambda text: warn(ctx, text), drills=args.drills)
+    infos = [info for info in every if keep.keeps(info)]
     if args.json:
         rows = []
         for info in infos:
@@ -200,40 +273,109 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
                 continue
             for notice in store.notices:
                 warn(ctx, notice.message)
-            rows.append(views.summary_view(store.state, now))
+            rows.append(views.summary_view(store.state, now, ctx.config.cadence()))
         say_json(ctx, rows)
         return EXIT_OK
     if not infos:
+        from ic_console.store.paths import incidents_dir
+
+        searched = incidents_dir(ctx.home)
         if args.all or args.status or args.sev or args.since or args.until:
-            say(ctx, "No incidents match.")
+            say(ctx, f"No incidents match in {searched}.")
         else:
             say(
                 ctx,
-                "No active incidents. Declare one with `ic new TITLE`; "
-                "`ic list --all` shows resolved and closed ones too.",
+                f"No active incidents in {searched}. Declare one with `ic new TITLE`; "
+                "`ic list --all` shows resolved and closed ones too (--home or "
+                "$IC_CONSOLE_HOME picks another data folder).",
             )
         return EXIT_OK
-    table = [("ID", "SEV", "STATUS", "PHASE", "DECLARED", "IC", "TITLE")]
+    _print_table(ctx, infos, numbered(every), now)
+    return EXIT_OK
+
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    style: str | None = None
+
+
+def _print_table(
+    ctx: Context, infos: list[IncidentInfo], numbers: dict[str, int], now: datetime
+) -> None:
+    """The `ic list` table: one row per incident, the title cut to the terminal's width."""
+    header = ("#", "ID", "SEV", "STATUS", "PHASE", "DECLARED", "IC", "OVERDUE", "UPDATE", "TITLE")
+    rows: list[tuple[_Cell, ...]] = [tuple(_Cell(text) for text in header)]
     for info in infos:
         title = info.title
         if info.problem is not None:
             title = f"{title} [damaged: {info.problem}]".lstrip()
-        table.append(
+        overdue, update = _timers(ctx, info, now)
+        rows.append(
             (
-                literal(info.incident_id),
-                severity_label(info.severity) if info.severity else "-",
-                "damaged" if info.problem is not None else info.status,
-                info.phase or "-",
-                local(info.declared_at, now) if info.declared_at else "-",
-                literal(info.ic or "-"),
-                literal(title),
+                _Cell(str(numbers.get(info.incident_id, "-"))),
+                _Cell(literal(info.incident_id)),
+                _Cell(
+                    severity_label(info.severity) if info.severity else "-",
+                    severity_style(info.severity),
+                ),
+                _Cell("damaged" if info.problem is not None else info.status),
+                _Cell(info.phase or "-"),
+                _Cell(local(info.declared_at, now) if info.declared_at else "-"),
+                _Cell(literal(info.ic or "-")),
+                overdue,
+                update,
+                _Cell(literal(title)),
             )
         )
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
-    for row in table:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        say(ctx, "  ".join([*cells, row[-1]]))
-    return EXIT_OK
+    widths = [max(len(row[i].text) for row in rows) for i in range(len(header) - 1)]
+    room = _title_room(ctx, sum(widths) + 2 * (len(widths)))
+    for row in rows:
+        cells = [
+            paint(ctx, cell.text, cell.style) + " " * (width - len(cell.text))
+            for cell, width in zip(row, widths, strict=False)
+        ]
+        title = row[-1].text
+        if room is not None and len(title) > room:
+            title = title[: max(room - 1, 0)] + "…" if room > 1 else ""
+        print("  ".join([*cells, title]).rstrip(), file=ctx.out)
+
+
+def _title_room(ctx: Context, used: int) -> int | None:
+    """Columns left for the title at a terminal ($COLUMNS, else its size); None: no limit."""
+    import shutil
+
+    if not colour_terminal(ctx):
+        return None  # a pipe or a file gets whole titles, for the program reading them
+    columns = shutil.get_terminal_size((100, 24)).columns
+    return max(columns - used, 10)
+
+
+def colour_terminal(ctx: Context) -> bool:
+    isatty = getattr(ctx.out, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _timers(ctx: Context, info: IncidentInfo, now: datetime) -> tuple[_Cell, _Cell]:
+    """Overdue tasks and when the next update is due, for an active incident that opens."""
+    from ic_console.store.errors import StoreError
+    from ic_console.store.incident import IncidentStore
+
+    if info.problem is not None or info.status != Status.ACTIVE.value:
+        return _Cell("-"), _Cell("-")
+    try:
+        store = IncidentStore.open(ctx.home, info.incident_id, read_only=True)
+    except (StoreError, DomainError, OSError):
+        return _Cell("?"), _Cell("?")
+    state = store.state
+    late = [task for task in state.open_tasks() if now >= task.deadline]
+    overdue = _Cell(str(len(late)), OVERDUE_STYLE) if late else _Cell("0")
+    due = state.next_update_due(ctx.config.cadence())
+    if due is None:
+        return overdue, _Cell("none")
+    if now >= due:
+        return overdue, _Cell(f"late {format_duration(now - due)}", LATE_STYLE)
+    return overdue, _Cell(f"in {format_duration(due - now)}")
 
 
 def _damaged_row(info: IncidentInfo) -> dict[str, object]:
@@ -256,61 +398,25 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
         )
     now = ctx.clock.now()
     if args.json:
-        say_json(ctx, views.incident_view(store.state, now))
+        say_json(
+            ctx,
+            {
+                **views.incident_view(store.state, now, ctx.config.cadence()),
+                **scale.show_json(store.state, now),
+            },
+        )
         return EXIT_OK
-    for line in describe(store.state, now):
-        say(ctx, line)
+    # The state at a glance (issue 15), by the configured update cadence (issue 18).
+    lines = scale.show_lines(store.state, now, ctx.config.cadence())
+    label = severity_label(store.state.severity)
+    severity_line = f"Severity and phase: {label}"
+    for line in lines:
+        text = literal(line)
+        if text.startswith(severity_line):
+            start = len(severity_line) - len(label)
+            painted = paint(ctx, label, severity_style(store.state.severity))
+            text = text[:start] + painted + text[len(severity_line) :]
+        elif " - overdue by " in text or "overdue" in text.split(":", 1)[0].lower():
+            text = paint(ctx, text, OVERDUE_STYLE)
+        print(text, file=ctx.out)
     return EXIT_OK
-
-
-def describe(state: IncidentState, now: datetime) -> list[str]:
-    """The human summary `ic show` prints: enough to take over the incident in a minute."""
-    lines = [f"{state.title}  [{state.incident_id}]"]
-    declared = (
-        f"declared {local(state.declared_at, now)} by {state.declared_by}"
-        if state.declared_at
-        else "not declared"
-    )
-    lines.append(
-        f"{severity_label(state.severity)} · {state.phase.label} · {state.status.value} · "
-        f"{format_duration(state.elapsed(now))} elapsed ({declared})"
-    )
-    lines.append("Roles:")
-    for role in SINGLE_ROLES:
-        lines.append(f"  {role.label:<24}{state.holder(role) or '-'}")
-    lines.append(f"  {'Subject Matter Experts':<24}{', '.join(state.smes) or '-'}")
-    people = []
-    for person in state.on_call():
-        note = f"{person.name} ({format_duration(person.time_on_call(now))}"
-        note += ", time to rotate)" if person.should_rotate(now) else ")"
-        people.append(note)
-    lines.append(f"On the call: {', '.join(people) or 'nobody'}")
-    tasks = state.open_tasks()
-    lines.append("Open tasks:" if tasks else "Open tasks: none")
-    for task in tasks:
-        lines.append(f"  {_task_line(task, now)}")
-    decisions = state.open_decisions()
-    lines.append("Open decisions:" if decisions else "Open decisions: none")
-    for decision in decisions:
-        objections = len(decision.objections)
-        lines.append(
-            f"  {decision.number}. {decision.text} (proposed by {decision.proposed_by} "
-            f"at {local(decision.proposed_at, now)}; "
-            f"{objections} objection{'' if objections == 1 else 's'})"
-        )
-    lines.append(f"Next update: {next_update_phrase(state, now)}")
-    from ic_console.store.snapshot import latest_by_when  # the snapshot keeps the latest
-
-    entries = latest_by_when(state.log, SHOW_LOG_LINES)
-    lines.append("Recent log:" if entries else "Recent log: empty")
-    for entry in entries:
-        lines.append(
-            f"  {local(entry.when, now)}  {entry.kind.value:<8} {entry.author}: {entry.text}"
-        )
-    return lines
-
-
-def _task_line(task: Task, now: datetime) -> str:
-    acknowledged = "acknowledged" if task.acknowledged_at else "not acknowledged"
-    due = due_phrase(task.deadline, now)
-    return f"{task.number}. {task.owner}: {task.text} - {due}, {acknowledged}"

@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from ic_console.cli import EXIT_OK, Context
+from ic_console.cli import EXIT_OK, Context, UsageError, command_scale
 from ic_console.cli.common import (
     cmd,
+    done,
     ev,
     joined_prefix,
+    open_store,
     payloads,
     quote_hint,
     run,
+    run_on,
     say,
     split_id,
     words,
@@ -20,6 +23,7 @@ from ic_console.cli.common import (
 )
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import Role
+from ic_console.domain.text import GROUP_WORDS
 
 if TYPE_CHECKING:
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -40,25 +44,35 @@ def register(sub: SubParsers) -> None:
         "instead.",
     )
     p.add_argument("--vacate", action="store_true", help="leave the role empty")
-    words_verb(
+    p = words_verb(
         sub,
         "handover",
         _handover,
         "hand command to a new Incident Commander",
-        "ic handover [ID] NAME",
+        "ic handover [ID] NAME [--acknowledged]\n       ic handover [ID] ack",
+        'ack records that the new Incident Commander said yes to "okay?"; --acknowledged '
+        "records it with the handover.",
     )
+    command_scale.add_acknowledged_flag(p)
 
 
 def _join(args: argparse.Namespace, ctx: Context) -> int:
     given, (name,) = split_id(args, 1)
     _, events = run(ctx, given, cmd.Join(name=name), hint=quote_hint("join", args.words))
-    say(ctx, joined_prefix(events).strip())
+    done(ctx, joined_prefix(events).strip())
     return EXIT_OK
 
 
 def _release(args: argparse.Namespace, ctx: Context) -> int:
     given, (name,) = split_id(args, 1)
-    _, events = run(ctx, given, cmd.Release(name=name), hint=quote_hint("release", args.words))
+    store = open_store(ctx, given, hint=quote_hint("release", args.words))
+    if name.strip().casefold() in GROUP_WORDS:
+        on_call = ", ".join(person.name for person in store.state.on_call()) or "nobody"
+        raise UsageError(
+            f'"{name.strip()}" names no one: `ic release NAME` lets one person go, by the name '
+            f"they joined with. On the call: {on_call}."
+        )
+    events = run_on(ctx, store, cmd.Release(name=name))
     released = ""
     roles: list[str] = []
     for data in payloads(events):
@@ -67,7 +81,7 @@ def _release(args: argparse.Namespace, ctx: Context) -> int:
         if isinstance(data, ev.ParticipantReleased):
             released = data.name
     note = f" (no longer {', '.join(roles)})" if roles else ""
-    say(ctx, f"{released} was released from the call{note}. Thank them.")
+    done(ctx, f"{released} was released from the call{note}. Thank them.")
     return EXIT_OK
 
 
@@ -78,7 +92,7 @@ def _role(args: argparse.Namespace, ctx: Context) -> int:
     role = Role.parse(role_text)
     _, events = run(ctx, given, cmd.AssignRole(role=role, name=name))
     assigned = next(data for data in payloads(events) if isinstance(data, ev.RoleAssigned))
-    say(ctx, f"{joined_prefix(events)}{words.describe(assigned).said}")
+    done(ctx, f"{joined_prefix(events)}{words.describe(assigned).said}")
     return EXIT_OK
 
 
@@ -95,7 +109,7 @@ def _vacate(args: argparse.Namespace, ctx: Context) -> int:
         given, (role_text,) = split_id(args, 1)
     _, events = run(ctx, given, cmd.VacateRole(role=Role.parse(role_text), name=name))
     vacated = next(data for data in payloads(events) if isinstance(data, ev.RoleVacated))
-    say(ctx, words.describe(vacated).said)
+    done(ctx, words.describe(vacated).said)
     return EXIT_OK
 
 
@@ -109,8 +123,27 @@ def _is_role(text: str) -> bool:
 
 
 def _handover(args: argparse.Namespace, ctx: Context) -> int:
+    acknowledged = command_scale.handover(args, ctx)  # `ack` and --acknowledged (issue 15)
+    if acknowledged is not None:
+        return acknowledged
     given, (name,) = split_id(args, 1)
     _, events = run(ctx, given, cmd.Handover(name=name), hint=quote_hint("handover", args.words))
     handed = next(data for data in payloads(events) if isinstance(data, ev.CommandHandedOver))
-    say(ctx, f"{joined_prefix(events)}{words.describe(handed).said} Announce it to the call.")
+    lines = [f"{joined_prefix(events)}{words.describe(handed).said} Announce it to the call."]
+    lines.extend(
+        _seat_now_empty(data.role, handed.name)
+        for data in payloads(events)
+        if isinstance(data, ev.RoleVacated)
+    )
+    for line in lines[:-1]:
+        say(ctx, line)
+    done(ctx, lines[-1])
     return EXIT_OK
+
+
+def _seat_now_empty(role: Role, new_ic: str) -> str:
+    """A role left empty by the handover, and the words to fill it again."""
+    return (
+        f"{new_ic} was the {role.label}, so the {role.label} seat is now empty. Ask the call: "
+        f'"I need a {role.label}. Who can take it?" Then: ic role {role.value} NAME.'
+    )

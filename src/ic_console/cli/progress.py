@@ -6,9 +6,11 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from ic_console.cli import EXIT_OK, Context, UsageError, verb
+from ic_console.cli import EXIT_OK, Context, UsageError, command_scale, verb
 from ic_console.cli.common import (
+    INCIDENT_HELP,
     cmd,
+    done,
     ev,
     local,
     next_update_phrase,
@@ -16,15 +18,16 @@ from ic_console.cli.common import (
     payloads,
     quote_hint,
     run,
-    say,
+    run_on,
     severity_of,
     split_id,
     usage_of,
+    warn,
     words,
     words_verb,
 )
 from ic_console.domain import parse
-from ic_console.domain.durations import format_duration, parse_when
+from ic_console.domain.durations import check_before_declaration, format_duration, parse_when
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import Phase, Status
 from ic_console.domain.zones import system_zone
@@ -42,8 +45,10 @@ def register(sub: SubParsers) -> None:
         "log",
         _log,
         "add a scribe log entry",
-        "ic log [ID] TEXT [--kind KIND] [--at WHEN]",
-        "Entries noticed late keep both times: when it happened (--at) and when it was logged.",
+        "ic log [ID] TEXT|- [--kind KIND] [--at WHEN]",
+        "Entries noticed late keep both times: when it happened (--at) and when it was logged. "
+        "--at may be at most 7 days ago and 24 hours before the incident was declared. "
+        "TEXT - reads the entry from standard input (echo ... | ic log -).",
     )
     p.add_argument(
         "--kind",
@@ -54,10 +59,20 @@ def register(sub: SubParsers) -> None:
     p.add_argument(
         "--at",
         metavar="WHEN",
-        help='when it happened, if earlier: ISO-8601, a local "HH:MM", or "-10m"',
+        help='when it happened, if earlier: ISO-8601, a local "HH:MM" not later than now, or '
+        'how long ago, like "-10m", "-2h" or "-2d"',
+    )
+    p.add_argument(
+        "--stdin", action="store_true", help="one entry per line from stdin (ic log --stdin [ID])"
     )
 
-    words_verb(sub, "sev", _sev, "change the severity (1 most severe .. 5)", "ic sev [ID] N")
+    words_verb(
+        sub,
+        "sev",
+        _sev,
+        "change the severity (1 most severe .. 5, or a configured name)",
+        "ic sev [ID] N",
+    )
     words_verb(
         sub,
         "phase",
@@ -74,38 +89,85 @@ def register(sub: SubParsers) -> None:
     )
 
     p = verb(sub, "resolve", _resolve, "customer impact has ended and the fix is verified")
-    p.add_argument("incident_id", nargs="?", metavar="ID")
+    p.add_argument("incident_id", nargs="?", metavar="ID", help=INCIDENT_HELP)
     _add_open_work_flags(p)
+    command_scale.add_override_flag(p)
     p = verb(sub, "close", _close, "follow-up is done: nothing more will be recorded")
-    p.add_argument("incident_id", nargs="?", metavar="ID")
+    p.add_argument("incident_id", nargs="?", metavar="ID", help=INCIDENT_HELP)
+    p = verb(
+        sub,
+        "reopen",
+        _reopen,
+        "make a resolved incident active again (the impact came back); recorded in its log",
+    )
+    p.add_argument(
+        "incident_id",
+        nargs="?",
+        metavar="ID",
+        help="the resolved incident: its id, any unique start of it, or the number `ic list` "
+        "shows (default: the only resolved one)",
+    )
 
 
 def _log(args: argparse.Namespace, ctx: Context) -> int:
-    given, (text,) = split_id(args, 1)
     kind = parse.parse_log_kind(args.kind)
     now = ctx.clock.now()
     zone = system_zone()
-    occurred = parse_when(args.at, now=now, local_zone=zone) if args.at is not None else None
+    given, (text,) = split_id(args, 1) if not args.stdin else (None, ("",))
+    occurred = None
+    if args.at is not None:
+        try:
+            occurred = parse_when(args.at, now=now, local_zone=zone, yesterday=False)
+        except DomainError as error:
+            raise UsageError(f"--at: {error}") from None
+    if args.stdin:
+        from ic_console.cli.integrations import log_stdin
+
+        return log_stdin(args, ctx, kind, occurred)
+    if text == "-":
+        text = _stdin_text()
+    store = open_store(ctx, given, hint=quote_hint("log", args.words))
+    if occurred is not None:
+        check_before_declaration(occurred, store.state.declared_at)
     command = cmd.AddLogEntry(text=text, kind=kind, occurred_at=occurred)
-    _, events = run(ctx, given, command, hint=quote_hint("log", args.words))
+    events = run_on(ctx, store, command)
     entry = next(data for data in payloads(events) if isinstance(data, ev.LogEntryAdded))
     recorded = events[-1].at
     if entry.occurred_at is not None:
-        say(
+        done(
             ctx,
             f"Logged {kind.value} for {local(entry.occurred_at, recorded)} "
             f"(recorded {local(recorded, recorded)}).",
         )
     else:
-        say(ctx, f"Logged {kind.value} at {local(recorded, recorded)}.")
+        done(ctx, f"Logged {kind.value} at {local(recorded, recorded)}.")
     return EXIT_OK
+
+
+def _stdin_text() -> str:
+    """`ic log -`: the entry is what arrives on standard input (one trailing newline dropped)."""
+    import sys
+
+    if sys.stdin is None or sys.stdin.isatty():
+        raise UsageError(
+            "`ic log -` reads the entry from standard input, but that is the terminal: pipe the "
+            'text in (echo "..." | ic log -), or give it in quotes.'
+        )
+    try:
+        text = sys.stdin.read()
+    except UnicodeDecodeError:
+        raise UsageError("Standard input is not UTF-8 text; nothing was logged.") from None
+    text = text.removesuffix("\n").removesuffix("\r")
+    if not text.strip():
+        raise UsageError("Standard input was empty: nothing was logged.")
+    return text
 
 
 def _sev(args: argparse.Namespace, ctx: Context) -> int:
     given, (level_text,) = split_id(args, 1)
     _, events = run(ctx, given, cmd.ChangeSeverity(severity=severity_of(level_text)))
     change = next(data for data in payloads(events) if isinstance(data, ev.SeverityChanged))
-    say(ctx, words.describe(change).said)
+    done(ctx, words.describe(change).said)
     return EXIT_OK
 
 
@@ -114,7 +176,7 @@ def _phase(args: argparse.Namespace, ctx: Context) -> int:
     phase = parse.parse_phase(phase_text)
     _, events = run(ctx, given, cmd.ChangePhase(phase=phase))
     change = next(data for data in payloads(events) if isinstance(data, ev.PhaseChanged))
-    say(ctx, words.describe(change).said)
+    done(ctx, words.describe(change).said)
     return EXIT_OK
 
 
@@ -126,20 +188,30 @@ def _update(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(f"{error} Usage: {usage_of(args)}") from None
     store, events = run(ctx, given, cmd.PostUpdate(audience=audience, text=text))
     now = events[-1].at
-    say(
+    done(
         ctx,
         f"{audience.value.capitalize()} update recorded. "
-        f"Next update: {next_update_phrase(store.state, now)}.",
+        f"Next update: {next_update_phrase(store.state, now, ctx.config.cadence())}.",
     )
     return EXIT_OK
 
 
 def _resolve(args: argparse.Namespace, ctx: Context) -> int:
     store = open_store(ctx, args.incident_id)
-    events = store.execute(_resolve_command(store.state, args.open_work))
+    kept = [f"#{t.number}" for t in store.state.open_tasks()]
+    kept += [f"D{d.number}" for d in store.state.open_decisions()]
+    command = _resolve_command(store.state, args.open_work)
+    override = command_scale.override_exit_criteria(args, ctx, store.state)  # issue 15
+    events = run_on(ctx, store, command.model_copy(update={"override_exit_criteria": override}))
     state = store.state
     now = ctx.clock.now()
-    say(
+    if kept and args.open_work == "keep":
+        warn(
+            ctx,
+            f"still open, kept as follow-ups: {', '.join(kept)}. Finish them with "
+            "`ic task done N` or `ic decide accept|withdraw N`.",
+        )
+    done(
         ctx,
         f"{_open_work_done(events)}"
         f"Incident {state.incident_id} resolved after {format_duration(state.elapsed(now))}. "
@@ -205,5 +277,39 @@ def _open_work_done(events: list[ev.Event]) -> str:
 
 def _close(args: argparse.Namespace, ctx: Context) -> int:
     store, _ = run(ctx, args.incident_id, cmd.Close())
-    say(ctx, f"Incident {store.state.incident_id} closed. Nothing more can be recorded on it.")
+    done(ctx, f"Incident {store.state.incident_id} closed. Nothing more can be recorded on it.")
     return EXIT_OK
+
+
+def _reopen(args: argparse.Namespace, ctx: Context) -> int:
+    given = args.incident_id
+    if given is None:
+        given = _only_resolved(ctx)
+    store, events = run(ctx, given, cmd.Reopen())
+    reopened = next(data for data in payloads(events) if isinstance(data, ev.IncidentReopened))
+    now = events[-1].at
+    cadence = ctx.config.cadence()
+    done(
+        ctx,
+        f"{store.state.incident_id}: {words.describe(reopened).said} Tell the call and the "
+        f"stakeholders; next update: {next_update_phrase(store.state, now, cadence)}.",
+    )
+    return EXIT_OK
+
+
+def _only_resolved(ctx: Context) -> str:
+    """`ic reopen` without an id: the one resolved incident, else say which to name."""
+    from ic_console.store.catalog import list_incidents
+
+    resolved = [
+        info.incident_id
+        for info in list_incidents(ctx.home)
+        if info.problem is None and info.status == Status.RESOLVED.value
+    ]
+    if len(resolved) == 1:
+        return resolved[0]
+    if not resolved:
+        raise UsageError("No incident is resolved, so there is none to reopen.")
+    raise UsageError(
+        f"Several incidents are resolved; name the one to reopen: {', '.join(resolved)}."
+    )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, UsageError, verb
+from ic_console.cli.common import incident_id_of, needs_terminal
 from ic_console.domain.errors import DomainError
 from ic_console.store.errors import StoreError
 from ic_console.store.paths import fsync_directory, incidents_dir
@@ -27,7 +28,10 @@ if TYPE_CHECKING:
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
-ID_HELP = "an incident id, or the path of an incident directory (default: the only active one)"
+ID_HELP = (
+    "an incident id (or any unique start of it, or the number `ic list` shows), or the path of "
+    "an incident directory (default: the only active one)"
+)
 
 
 def register(sub: SubParsers) -> None:
@@ -55,12 +59,25 @@ def register(sub: SubParsers) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     _due_options(p)
 
-    p = verb(sub, "search", _search, "search titles and logs across all incidents")
+    p = verb(
+        sub,
+        "search",
+        _search,
+        'search titles and logs across all incidents (no match: exit 0, "No matches")',
+    )
     p.add_argument("text", nargs="+", metavar="TEXT", help="words to find (any case)")
     p.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    p.add_argument("--drills", action="store_true", help="search drills too (ic drill)")
+
+
+def _drills_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--drills", action="store_true", help="allow a drill (ic drill); real incidents only else"
+    )
 
 
 def _due_options(parser: argparse.ArgumentParser) -> None:
+    _drills_option(parser)
     parser.add_argument(
         "--holidays",
         metavar="CC",
@@ -88,16 +105,8 @@ class Settings:
 
 
 def configured(ctx: Context) -> Settings:
-    """The review settings from config.toml; a broken config is reported and ignored."""
-    from ic_console.content.config import load_config
-
-    config, problems = load_config()
-    for problem in problems[:1]:
-        print(
-            f"ic: config.toml is not usable ({problem}); using the defaults. "
-            "`ic config check` says more.",
-            file=ctx.err,
-        )
+    """The review settings from config.toml (loaded once; a broken file stops the verb)."""
+    config = ctx.config
     country = config.holiday_country
     if country and config.holiday_subdivision:
         country = f"{country}-{config.holiday_subdivision}"
@@ -113,10 +122,15 @@ def _policy(args: argparse.Namespace, settings: Settings) -> DuePolicy:
     return DuePolicy(days=parse_due_days(args.due_days), holiday_country=country or None)
 
 
-def _source(ctx: Context, given: str | None) -> ReviewSource:
+def _source(ctx: Context, given: str | None, drills: bool = False) -> ReviewSource:
     from ic_console.review.source import open_for_review
 
-    source = open_for_review(ctx.home, given)
+    source = open_for_review(ctx.home, incident_id_of(ctx, given))
+    if source.state.drill and not drills:
+        raise UsageError(
+            f"{source.state.incident_id} is a drill, not a real incident: add --drills to "
+            f"read it here, or see its scorecard with `ic drill score {source.state.incident_id}`."
+        )
     for notice in source.notices:
         print(f"ic: {notice}", file=ctx.err)
     return source
@@ -204,7 +218,7 @@ def _render(args: argparse.Namespace, ctx: Context, fmt: str) -> int:
 
     settings = configured(ctx)
     policy = _policy(args, settings)
-    source = _source(ctx, args.incident_id)
+    source = _source(ctx, args.incident_id, args.drills)
     if source.active:
         print(
             f"ic: {source.state.incident_id} is still active: the draft shows it as of its last "
@@ -230,7 +244,7 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
 def _review(args: argparse.Namespace, ctx: Context) -> int:
     settings = configured(ctx)
     policy = _policy(args, settings)
-    source = _source(ctx, args.incident_id)
+    source = _source(ctx, args.incident_id, args.drills)
     try:
         from ic_console.tui.review.app import make_review_app
     except ImportError as error:  # pragma: no cover - Textual is a dependency
@@ -244,6 +258,7 @@ def _review(args: argparse.Namespace, ctx: Context) -> int:
     app = make_review_app(
         source, policy=policy, cadence=settings.cadence, clock=ctx.clock, keymap=keymap
     )
+    needs_terminal("`ic review` (a screen)")
     app.run()
     return EXIT_OK if app.return_code in (None, 0) else EXIT_FAILURE
 
@@ -258,7 +273,12 @@ def _search(args: argparse.Namespace, ctx: Context) -> int:
     text = " ".join(args.text)
     if not text.strip():
         raise DomainError("The search text is empty: give a word to look for.")
-    result = search(ctx.home, text, on_problem=lambda m: print(f"ic: {literal(m)}", file=ctx.err))
+    result = search(
+        ctx.home,
+        text,
+        on_problem=lambda m: print(f"ic: {literal(m)}", file=ctx.err),
+        drills=args.drills,
+    )
     if result.damaged_lines:
         print(
             f"ic: {result.damaged_lines} damaged log line(s) were skipped; "
@@ -283,11 +303,12 @@ def _search(args: argparse.Namespace, ctx: Context) -> int:
         ctx.out.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
         return EXIT_OK
     if not result.hits:
+        # No match is an answer, not a failure: exit 0, as with --json (an empty array).
         print(
-            f'No match for "{one_line(text)}" in {result.incidents_searched} incident(s).',
-            file=ctx.err,
+            f'No matches for "{one_line(text)}" in {result.incidents_searched} incident(s).',
+            file=ctx.out,
         )
-        return EXIT_FAILURE
+        return EXIT_OK
     current = None
     for hit in result.hits:
         if hit.incident_id != current:

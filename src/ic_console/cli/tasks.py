@@ -4,25 +4,29 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_OK, Context, UsageError
 from ic_console.cli.common import (
     cmd,
+    done,
     due_phrase,
     ev,
     expect,
     joined_prefix,
     number_of,
+    open_store,
     payloads,
     run,
+    run_on,
     say,
     split_sub,
     timebox_of,
     words,
     words_verb,
 )
-from ic_console.domain.durations import DURATION_HELP
+from ic_console.domain.durations import DURATION_HELP, format_duration
 
 if TYPE_CHECKING:
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -94,22 +98,46 @@ def _task(args: argparse.Namespace, ctx: Context) -> int:
             command = cmd.CompleteTask(number=number)
         else:
             command = cmd.CancelTask(number=number)
-    store, events = run(ctx, given, command)
+    store = open_store(ctx, given)
+    before = {number: task.deadline for number, task in store.state.tasks.items()}
+    events = run_on(ctx, store, command)
     now = events[-1].at  # the instant the deadline was computed from
     prefix = joined_prefix(events)
     narrator = words.Narrator.from_state(store.state)
+    lines: list[str] = []
     for data in payloads(events):
         if isinstance(data, ev.ParticipantJoined):
             continue
         said = narrator.describe(data).said
         if isinstance(data, ev.TaskAssigned | ev.TaskReassigned):
-            say(ctx, f"{prefix}{said}, {due_phrase(data.deadline, now)}.")
+            lines.append(f"{prefix}{said}, {due_phrase(data.deadline, now)}.")
         elif isinstance(data, ev.TaskExtended):
             owner = store.state.tasks[data.number].owner
-            say(ctx, f"{said}: {owner} is now {due_phrase(data.deadline, now)}.")
+            lines.append(
+                f"{said}: {owner} is now {due_phrase(data.deadline, now)}"
+                f"{_moved(before.get(data.number), data.deadline)}."
+            )
         else:
-            say(ctx, said)
+            lines.append(said)
+    _confirm(ctx, lines)
     return EXIT_OK
+
+
+def _moved(previous: datetime | None, deadline: datetime) -> str:
+    """ ", 5m later than before": an extension counts from now, so it may even move it earlier."""
+    if previous is None or previous == deadline:
+        return ""
+    shift = deadline - previous
+    if shift > timedelta(0):
+        return f", {format_duration(shift)} later than before"
+    return f", {format_duration(shift)} earlier than before"
+
+
+def _confirm(ctx: Context, lines: list[str]) -> None:
+    for line in lines[:-1]:
+        say(ctx, line)
+    if lines:
+        done(ctx, lines[-1])
 
 
 def _decide(args: argparse.Namespace, ctx: Context) -> int:
@@ -129,6 +157,7 @@ def _decide(args: argparse.Namespace, ctx: Context) -> int:
             command = cmd.WithdrawDecision(number=number)
     store, events = run(ctx, given, command)
     narrator = words.Narrator.from_state(store.state)
+    lines: list[str] = []
     for data in payloads(events):
         if isinstance(data, ev.ParticipantJoined):
             continue
@@ -136,6 +165,15 @@ def _decide(args: argparse.Namespace, ctx: Context) -> int:
         if isinstance(data, ev.DecisionProposed):
             said += f' Ask the call: "I propose {data.text}. Are there any strong objections?"'
         elif isinstance(data, ev.DecisionAccepted):
-            said += f' "{words.go_ahead_sentence(narrator.objections.get(data.number, []))}"'
-        say(ctx, said)
+            objectors = list(dict.fromkeys(narrator.objections.get(data.number, [])))
+            if objectors:
+                who = ", ".join(objectors)
+                said = (
+                    f"Decision {data.number} accepted over the objection"
+                    f"{'s' * (len(objectors) > 1)} of {who}: the Incident Commander "
+                    f"({store.state.ic or ctx.actor}) decided to go ahead."
+                )
+            said += f' Say: "{words.go_ahead_sentence(objectors)}"'
+        lines.append(said)
+    _confirm(ctx, lines)
     return EXIT_OK

@@ -76,9 +76,13 @@ class SeverityLevel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     level: Severity
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24)]
+    #: Left out: the default "SEV-N".
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24)] | None
+    ) = None
     description: str = ""
     #: How often stakeholder updates are due, as "20m"; "never" for no scheduled updates.
+    #: Left out: the level's default cadence (`DEFAULT_CADENCE`), never "off" by omission.
     update_every: timedelta | None = None
 
     @field_validator("update_every", mode="before")
@@ -101,6 +105,94 @@ class SeverityLevel(BaseModel):
         return value
 
 
+#: How an alert's severity word ("critical", "P1", "high") maps to an incident severity when
+#: `[alerts.severity]` in config.toml says nothing about it. Words are matched without case.
+DEFAULT_ALERT_SEVERITY: dict[str, int] = {
+    "critical": 1,
+    "p1": 1,
+    "error": 2,
+    "high": 2,
+    "major": 2,
+    "p2": 2,
+    "warning": 3,
+    "p3": 3,
+    "minor": 4,
+    "low": 4,
+    "info": 4,
+    "p4": 4,
+    "p5": 5,
+}
+#: How long a hook may run before it is stopped, unless `hook_timeout` says otherwise.
+DEFAULT_HOOK_TIMEOUT = timedelta(seconds=30)
+
+
+class AlertsConfig(BaseModel):
+    """`[alerts]`: how alerts from monitoring become incidents (`ic new --from`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: Alert severity word -> incident severity 1-5, over DEFAULT_ALERT_SEVERITY.
+    severity: dict[str, Severity] = {}
+    #: The severity of an alert whose word is in neither table.
+    default_severity: Severity = 2
+
+    def severity_table(self) -> dict[str, int]:
+        table = dict(DEFAULT_ALERT_SEVERITY)
+        table.update({word.strip().casefold(): level for word, level in self.severity.items()})
+        return table
+
+
+class StatusConfig(BaseModel):
+    """`[status]`: the static status page for stakeholders (`ic status`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: When set, the page in this folder is rewritten after every external update.
+    dir: Path | None = None
+    #: The page's heading.
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
+    ] = "Service status"
+
+
+class FollowupsConfig(BaseModel):
+    """`[followups]`: where exported follow-up items point (`ic followups`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: The link back to the incident in each item, "{id}" replaced by the incident's id
+    #: (default: the incident's folder as a file:// link).
+    incident_url: str | None = None
+    #: The repository `gh issue create` files into (OWNER/NAME; default: gh's own choice).
+    github_repo: str | None = None
+
+    @field_validator("incident_url")
+    @classmethod
+    def _has_id(cls, value: str | None) -> str | None:
+        if value is not None and "{id}" not in value:
+            raise ValueError(
+                'put {id} where the incident\'s id goes, like "https://wiki.example.com/{id}"'
+            )
+        return value
+
+
+def _check_hooks(value: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+    from ic_console.domain.events import EVENT_TYPES
+
+    for key, command in value.items():
+        if key != "*" and key not in EVENT_TYPES:
+            raise ValueError(
+                f'"{key}" is not an event type: use "*" for every event, or one of '
+                + ", ".join(EVENT_TYPES)
+            )
+        words = [command] if isinstance(command, str) else command
+        if not words or not all(isinstance(w, str) and w.strip() for w in words):
+            raise ValueError(
+                f'the hook for "{key}" is empty: give a command line, like "notify-send ic"'
+            )
+    return value
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -119,6 +211,36 @@ class Config(BaseModel):
     #: Where your own runbooks/, checklists/ and phrasebook.toml live (default: beside this file).
     content_dir: Path | None = None
     severity: list[SeverityLevel] = []
+    #: Alerts in: severity words and the default severity (`ic new --from`).
+    alerts: AlertsConfig = AlertsConfig()
+    #: Event type (or "*") -> a command run with the event's JSON on stdin after it is recorded:
+    #: a string is run by the shell, a list is the program and its arguments.
+    hooks: dict[str, str | list[str]] = {}
+    #: How long a hook may run before it is stopped, as "30s".
+    hook_timeout: timedelta = DEFAULT_HOOK_TIMEOUT
+    #: The stakeholders' status page.
+    status: StatusConfig = StatusConfig()
+    #: Follow-up items for the tracker.
+    followups: FollowupsConfig = FollowupsConfig()
+
+    @field_validator("hooks")
+    @classmethod
+    def _hooks(cls, value: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+        return _check_hooks(value)
+
+    @field_validator("hook_timeout", mode="before")
+    @classmethod
+    def _hook_timeout(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return parse_duration(value, maximum=timedelta(hours=1))
+            except DomainError:
+                raise ValueError(
+                    f'"{value}" is not a duration of up to an hour: give {DURATION_HELP}'
+                ) from None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError(f'give a duration with a unit, such as "{int(value)}s"')
+        return value
 
     @field_validator("name")
     @classmethod
@@ -193,20 +315,26 @@ class Config(BaseModel):
         scale = {
             level: SeverityInfo(
                 level,
-                default_label(level),
+                f"SEV-{level}",
                 SEVERITY_DESCRIPTIONS[level],
                 DEFAULT_CADENCE[level],
             )
             for level in SEVERITIES
         }
         for entry in self.severity:
+            default = scale[entry.level]
+            given = "update_every" in entry.model_fields_set
             scale[entry.level] = SeverityInfo(
                 entry.level,
-                entry.name,
-                entry.description or scale[entry.level].description,
-                entry.update_every,
+                entry.name or default.name,
+                entry.description or default.description,
+                entry.update_every if given else default.update_every,
             )
         return scale
+
+    def severity_names(self) -> dict[int, str]:
+        """Level -> name, as `domain.model.use_severity_names` takes it."""
+        return {level: info.name for level, info in self.severities.items()}
 
     def cadence(self) -> dict[int, timedelta | None]:
         """Update cadence by severity, as `IncidentState.next_update_due` takes it."""

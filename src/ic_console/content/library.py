@@ -23,6 +23,7 @@ from ic_console.content.paths import (
 from ic_console.content.phrasebook import Phrasebook, load_phrasebook
 from ic_console.content.problems import ContentError, ContentProblem
 from ic_console.content.runbooks import Runbook, parse_runbook
+from ic_console.content.scenarios import SCENARIOS_DIR, Scenario, parse_scenario
 
 
 class _HasId(Protocol):
@@ -106,6 +107,14 @@ def load_runbooks(
     return load_layers(RUNBOOKS_DIR, "*.md", parse_runbook, dirs)
 
 
+def load_scenarios(
+    content_dirs: Iterable[Path] | None = None,
+) -> tuple[dict[str, Scenario], list[ContentProblem]]:
+    """Shipped drill scenarios plus the user's (`content_dirs`, default the user's directory)."""
+    dirs = [user_content_dir()] if content_dirs is None else list(content_dirs)
+    return load_layers(SCENARIOS_DIR, "*.toml", parse_scenario, dirs)
+
+
 def load_library(content_dirs: Iterable[Path] | None = None) -> Library:
     """Checklists, runbooks and the phrasebook: shipped, plus the user's own on top."""
     dirs = [user_content_dir()] if content_dirs is None else list(content_dirs)
@@ -133,6 +142,7 @@ def check_directory(directory: Path) -> tuple[int, list[ContentProblem]]:
     for subdirectory, pattern, parse in (
         (CHECKLISTS_DIR, "*.toml", parse_checklist),
         (RUNBOOKS_DIR, "*.md", parse_runbook),
+        (SCENARIOS_DIR, "*.toml", parse_scenario),
     ):
         folder = directory / subdirectory
         if not folder.is_dir():

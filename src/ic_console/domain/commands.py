@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ic_console.domain import events as ev
 from ic_console.domain.durations import MAX_TIMEBOX, format_duration
 from ic_console.domain.errors import DomainError
+from ic_console.domain.exit_criteria import unmet_on_resolve
 from ic_console.domain.model import (
     Audience,
     DecisionStatus,
@@ -30,6 +31,7 @@ from ic_console.domain.model import (
     severity_label,
 )
 from ic_console.domain.state import Decision, IncidentState, Task
+from ic_console.domain.teams import release_from_teams
 from ic_console.domain.text import check_incident_id, clean_name, clean_text, clean_title
 
 #: How far in the future an `occurred_at` may be (clock skew between terminals).
@@ -167,6 +169,8 @@ class OpenWork(StrEnum):
 
 class Resolve(Command):
     open_work: OpenWork = OpenWork.KEEP
+    #: Resolve even with exit criteria unmet; which ones is recorded (issue 15).
+    override_exit_criteria: bool = False
 
     def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
         if state.status is Status.RESOLVED:
@@ -175,6 +179,7 @@ class Resolve(Command):
         if self.open_work is OpenWork.CANCEL:
             events += [ev.TaskCancelled(number=t.number) for t in state.open_tasks()]
             events += [ev.DecisionWithdrawn(number=d.number) for d in state.open_decisions()]
+        events = unmet_on_resolve(state, self.override_exit_criteria) + events
         return [*events, ev.IncidentResolved()]
 
 
@@ -183,6 +188,20 @@ class Close(Command):
         if state.status is Status.ACTIVE:
             raise DomainError("The incident is still active: resolve it before closing it.")
         return [ev.IncidentClosed()]
+
+
+class Reopen(Command):
+    """Make a resolved incident active again: the impact came back before it was closed."""
+
+    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        if state.status is Status.ACTIVE:
+            raise DomainError("The incident is still active: there is nothing to reopen.")
+        if state.status is Status.CLOSED:
+            raise DomainError(
+                "The incident is closed, so nothing more can be recorded on it: declare a new "
+                "incident and mention this one in its title or log."
+            )
+        return [ev.IncidentReopened()]
 
 
 # -- people and roles --------------------------------------------------------------------------
@@ -214,6 +233,7 @@ class Release(Command):
                 f"{name} still owns open task {numbers}: reassign, finish or cancel it first."
             )
         events: Events = [ev.RoleVacated(role=role, name=name) for role in state.roles_of(name)]
+        events += release_from_teams(state, name)
         events.append(ev.ParticipantReleased(name=name))
         return events
 
@@ -536,6 +556,93 @@ class TickChecklistItem(Command):
         if key not in state.checklist_ticks:
             raise DomainError("That checklist item is not ticked.")
         return [ev.ChecklistItemUnticked(checklist=self.checklist, item=self.item)]
+
+
+class AddLogEntries(Command):
+    """Several scribe entries at once (`ic log --stdin`): one append, one fsync."""
+
+    entries: tuple[AddLogEntry, ...]
+
+    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        if not self.entries:
+            raise DomainError("There is nothing to log: give at least one line of text.")
+        events: Events = []
+        for entry in self.entries:
+            events += entry.decide(state, now, actor)
+        return events
+
+
+# -- alerts and trackers (issue 17) -------------------------------------------------------------
+
+#: The longest tracker link accepted: a URL, not a document.
+MAX_URL = 2000
+
+
+class ReceiveAlert(Command):
+    """An alert from monitoring taken in: what it said, and its details as log entries."""
+
+    source: str
+    status: str
+    fingerprints: tuple[str, ...]
+    summary: str
+    #: Labels, links and annotations, one log entry each (notes), in the order given.
+    entries: tuple[str, ...] = ()
+
+    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        if not self.fingerprints or not all(f.strip() for f in self.fingerprints):
+            raise DomainError("The alert has no fingerprint, so a repeat could not be matched.")
+        summary = clean_text(self.summary, what="alert summary")
+        events: Events = [
+            ev.AlertReceived(
+                source=self.source,
+                status=self.status,
+                fingerprints=self.fingerprints,
+                summary=summary,
+            )
+        ]
+        for entry in self.entries:
+            if entry.strip():
+                text = clean_text(entry, what="alert detail")
+                events.append(ev.LogEntryAdded(kind=LogKind.NOTE, text=text))
+        return events
+
+
+class TrackFollowup(Command):
+    """A follow-up item was filed in the team's tracker at `url`."""
+
+    seq: int
+    url: str
+
+    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        entry = next((e for e in state.log if e.seq == self.seq), None)
+        if entry is None or not _is_followup(entry.kind, entry.text):
+            known = ", ".join(f"F{e.seq}" for e in state.log if _is_followup(e.kind, e.text))
+            raise DomainError(
+                f"F{self.seq} is not a follow-up item of this incident. "
+                f"Follow-up items: {known or 'none yet'} (`ic followups` lists them)."
+            )
+        url = self.url.strip()
+        if (
+            not url.lower().startswith(("https://", "http://"))
+            or any(ch.isspace() for ch in url)
+            or len(url) > MAX_URL
+            or not url.isprintable()
+        ):
+            raise DomainError(
+                f'"{url[:80]}" is not a link: give the tracker item\'s address, starting with '
+                "https:// (one word, no spaces)."
+            )
+        if state.followups_tracked.get(self.seq) == url:
+            raise DomainError(f"F{self.seq} is already tracked at {url}; nothing to change.")
+        return [ev.FollowupTracked(seq=self.seq, item=f"F{self.seq}", url=url)]
+
+
+def _is_followup(kind: LogKind, text: str) -> bool:
+    """A follow-up log entry, or one starting with a follow-up prefix ("TODO:"), as the
+    postmortem's action items count them."""
+    from ic_console.domain.parse import split_kind_prefix
+
+    return kind is LogKind.FOLLOWUP or split_kind_prefix(text.lstrip())[0] is LogKind.FOLLOWUP
 
 
 def decide(command: Command, state: IncidentState, now: datetime, actor: str) -> Events:

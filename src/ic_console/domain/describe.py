@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
@@ -72,6 +73,8 @@ class Narrator:
     tasks: dict[int, tuple[str, str]] = field(default_factory=dict)
     #: Who objected to each decision so far.
     objections: dict[int, list[str]] = field(default_factory=dict)
+    #: Each task's deadline so far, to say how far an extension moved it.
+    deadlines: dict[int, datetime] = field(default_factory=dict)
 
     @classmethod
     def from_state(cls, state: IncidentState) -> Narrator:
@@ -79,6 +82,7 @@ class Narrator:
         return cls(
             tasks={n: (t.owner, t.text) for n, t in state.tasks.items()},
             objections={n: [o.by for o in d.objections] for n, d in state.decisions.items()},
+            deadlines={n: t.deadline for n, t in state.tasks.items()},
         )
 
     def describe(self, data: ev.Payload) -> Words:
@@ -90,6 +94,8 @@ class Narrator:
             self.tasks[data.number] = (data.owner, self.tasks.get(data.number, ("", ""))[1])
         elif isinstance(data, ev.ObjectionRaised):
             self.objections.setdefault(data.number, []).append(data.by)
+        if isinstance(data, ev.TaskAssigned | ev.TaskReassigned | ev.TaskExtended):
+            self.deadlines[data.number] = data.deadline
         return words
 
     def task_label(self, number: int) -> str:
@@ -215,6 +221,16 @@ def _closed(_d: ev.IncidentClosed, _n: Narrator) -> Words:
     return Words("incident", "Incident closed", "Incident closed")
 
 
+@_entry(ev.IncidentReopened, "incident")
+def _incident_reopened(d: ev.IncidentReopened, _n: Narrator) -> Words:
+    return Words(
+        "incident",
+        "Incident reopened",
+        f"Incident reopened, back to {d.phase.label}",
+        confirmation=f"Incident reopened: it is active again, in the {d.phase.label} phase.",
+    )
+
+
 # -- people and roles ------------------------------------------------------------------------------
 
 
@@ -293,11 +309,21 @@ def _ack(d: ev.TaskAcknowledged, n: Narrator) -> Words:
 
 @_entry(ev.TaskExtended, "task")
 def _extended(d: ev.TaskExtended, n: Narrator) -> Words:
-    box = _box(d.timebox_seconds)
+    # The new deadline is now + the timebox, not the old deadline + it: say where it is now
+    # and how far it moved, never "given 10m more" when it moved 5.
+    new = f"{d.deadline.astimezone(UTC):%H:%M} UTC"
+    previous = n.deadlines.get(d.number)
+    if previous is None:
+        moved = f"timebox {_box(d.timebox_seconds)}"
+    elif previous == d.deadline:
+        moved = "unchanged"
+    else:
+        shift = int((d.deadline - previous).total_seconds())
+        moved = f"{format_seconds(shift)} {'later' if shift > 0 else 'earlier'}"
     return Words(
         "task",
-        f"#{d.number} given {box} more",
-        _upper_first(f"{n.task_label(d.number)} given {box} more"),
+        f"#{d.number} now due {new} ({moved})",
+        _upper_first(f"{n.task_label(d.number)} now due {new} ({moved})"),
         n.owner(d.number),
         confirmation=f"Task {d.number} extended",
     )
@@ -459,6 +485,40 @@ def _unticked(d: ev.ChecklistItemUnticked, _n: Narrator) -> Words:
     )
 
 
+@_entry(ev.AlertReceived, "incident", search=(("summary", "alert"),))
+def _alert(d: ev.AlertReceived, _n: Narrator) -> Words:
+    text = f"Alert from {d.source} ({d.status}): {d.summary}"
+    return Words("incident", text, text, confirmation=f"Alert from {d.source} logged.")
+
+
+@_entry(ev.FollowupTracked, "followup", search=(("url", "tracker link"),))
+def _followup_tracked(d: ev.FollowupTracked, _n: Narrator) -> Words:
+    return Words(
+        "followup",
+        f"Follow-up {d.item} tracked at {d.url}",
+        f"Follow-up item {d.item} tracked at {d.url}",
+        confirmation=f"Follow-up {d.item} marked as tracked at {d.url}.",
+    )
+
+
+@_entry(ev.DrillStarted, "incident")
+def _drill_started(d: ev.DrillStarted, _n: Narrator) -> Words:
+    speed = f"{d.speed:g}x"
+    return Words(
+        "incident",
+        f"DRILL: {d.scenario} for {d.trainee} at {speed}",
+        f"Drill started: {d.scenario}, {d.trainee} practising at {speed} speed",
+        (d.trainee,),
+        confirmation=f"Drill started: {d.scenario}.",
+    )
+
+
+@_entry(ev.DrillClockStarted, "incident")
+def _drill_clock(d: ev.DrillClockStarted, _n: Narrator) -> Words:
+    text = "Drill clock started after the briefing"
+    return Words("incident", text, text)
+
+
 # -- asked by type ---------------------------------------------------------------------------------
 
 
@@ -476,3 +536,89 @@ def go_ahead_sentence(objectors: Iterable[str]) -> str:
     who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     heard = "the objection" if len(names) == 1 else "the objections"
     return f"I have heard {heard} from {who}. We go ahead."
+
+
+# -- command at scale: teams, exit criteria, the handover's acknowledgement (issue 15) -----------
+
+
+@_entry(ev.TeamFormed, "team", search=(("goal", "team goal"), ("name", "team")))
+def _team_formed(d: ev.TeamFormed, _n: Narrator) -> Words:
+    others = [m for m in d.members if m != d.lead]
+    with_ = f" with {', '.join(others)}" if others else ""
+    goal = f": {d.goal}" if d.goal else ""
+    return Words(
+        "team",
+        f"Team {d.name} formed, led by {d.lead}{goal}",
+        f"Team {d.name} formed, led by {d.lead}{with_}{goal}",
+        tuple(d.members),
+        confirmation=f"Team {d.name} formed, led by {d.lead}{with_}.",
+    )
+
+
+@_entry(ev.TeamMemberAdded, "team")
+def _team_member_added(d: ev.TeamMemberAdded, _n: Narrator) -> Words:
+    text = f"{d.name} joined team {d.team}"
+    return Words("team", text, text, (d.name,), confirmation=f"{d.name} is now in team {d.team}.")
+
+
+@_entry(ev.TeamMemberRemoved, "team")
+def _team_member_removed(d: ev.TeamMemberRemoved, _n: Narrator) -> Words:
+    text = f"{d.name} left team {d.team}"
+    return Words("team", text, text, (d.name,))
+
+
+@_entry(ev.TeamDisbanded, "team")
+def _team_disbanded(d: ev.TeamDisbanded, _n: Narrator) -> Words:
+    return Words(
+        "team",
+        f"Team {d.name} disbanded",
+        f"Team {d.name} disbanded",
+        confirmation=f"Team {d.name} disbanded: its people report to the Incident Commander.",
+    )
+
+
+@_entry(ev.ExitCriterionAdded, "exit", search=(("text", "exit criterion"),))
+def _exit_added(d: ev.ExitCriterionAdded, _n: Narrator) -> Words:
+    return Words(
+        "exit",
+        f"Exit {d.number}: {d.text}",
+        f"Exit criterion {d.number} set: {d.text}",
+        confirmation=f"Exit criterion {d.number} recorded: {d.text}.",
+    )
+
+
+@_entry(ev.ExitCriterionMet, "exit")
+def _exit_met(d: ev.ExitCriterionMet, _n: Narrator) -> Words:
+    return Words("exit", f"Exit {d.number} met", f"Exit criterion {d.number} met")
+
+
+@_entry(ev.ExitCriterionUnmet, "exit")
+def _exit_unmet(d: ev.ExitCriterionUnmet, _n: Narrator) -> Words:
+    return Words(
+        "exit",
+        f"Exit {d.number} no longer met",
+        f"Exit criterion {d.number} no longer met",
+        confirmation=f"Exit criterion {d.number} is not met after all.",
+    )
+
+
+@_entry(ev.ExitCriteriaOverridden, "exit")
+def _exit_overridden(d: ev.ExitCriteriaOverridden, _n: Narrator) -> Words:
+    numbers = ", ".join(str(n) for n in d.numbers)
+    which = f"criterion {numbers}" if len(d.numbers) == 1 else f"criteria {numbers}"
+    return Words(
+        "exit",
+        f"Resolving with exit {numbers} unmet",
+        f"Resolved with exit {which} unmet (overridden)",
+    )
+
+
+@_entry(ev.HandoverAcknowledged, "role")
+def _handover_acknowledged(d: ev.HandoverAcknowledged, _n: Narrator) -> Words:
+    return Words(
+        "role",
+        f"{d.name} acknowledged taking command",
+        f"{d.name} acknowledged taking command",
+        (d.name,),
+        confirmation=f"{d.name} acknowledged: they are the Incident Commander.",
+    )

@@ -26,6 +26,11 @@ _UNITS = {
     "hrs": 3600,
     "hour": 3600,
     "hours": 3600,
+    # Days only make sense for how long ago something happened (`--at -2d`); a timebox of a day
+    # is refused by MAX_TIMEBOX with its own message.
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
 }
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -126,6 +131,16 @@ def whole_minutes(delta: timedelta) -> int:
     return max(1, round(delta.total_seconds() / 60))
 
 
+#: How far back "-10m" (how long ago) may reach: as far as a log entry may (7 days).
+AGO_LIMIT = timedelta(days=7)
+AGO_HELP = (
+    'give how long ago with a unit, like "-10m", "-2h" or "-2d", a local "HH:MM", or an ISO-8601 '
+    "time (2026-11-23T14:05Z)"
+)
+#: How long before an incident was declared a log entry may say it happened: what led up to it
+#: (the first alert, the deploy) is part of the record; days earlier is a typing mistake.
+BEFORE_DECLARATION = timedelta(hours=24)
+
 #: How far from now a typed time may be: further is a typing mistake, and far enough
 #: (year 1 or 9999) would overflow when turned into UTC or shown.
 MAX_DISTANCE = timedelta(days=3660)
@@ -137,21 +152,23 @@ def parse_when(
     now: datetime,
     local_zone: tzinfo | None = None,
     within: timedelta | None = MAX_DISTANCE,
+    yesterday: bool = True,
 ) -> datetime:
     """Parse when something happened: ISO-8601, a local "HH:MM", or a relative "-10m".
 
     A local clock time later than now is taken to mean yesterday (noticed after midnight);
-    `describe_day` says so before it is recorded. Local times are resolved by the zone's rules
-    for that date: one that does not exist or happens twice (a daylight-saving change) is
-    refused with both candidates named. Times further than `within` from now are refused.
-    Returns an aware UTC datetime; every failure is a DomainError.
+    `describe_day` says so before it is recorded. With `yesterday=False` (a script, which cannot
+    be asked) such a time is refused instead, naming the explicit forms. Local times are resolved
+    by the zone's rules for that date: one that does not exist or happens twice (a
+    daylight-saving change) is refused with both candidates named. Times further than `within`
+    from now are refused. Returns an aware UTC datetime; every failure is a DomainError.
     """
     raw = text.strip()
     if not raw:
         raise DomainError('The time is empty: give an ISO-8601 time, a local "HH:MM" or "-10m".')
     zone = local_zone or datetime.now().astimezone().tzinfo or UTC
     try:
-        result = _parse_when(raw, now, zone)
+        result = _parse_when(raw, now, zone, yesterday=yesterday)
     except (OverflowError, ValueError):
         result = None
     if result is None:
@@ -163,10 +180,9 @@ def parse_when(
     return result
 
 
-def _parse_when(raw: str, now: datetime, zone: tzinfo) -> datetime:
+def _parse_when(raw: str, now: datetime, zone: tzinfo, *, yesterday: bool = True) -> datetime:
     if raw.startswith("-"):
-        delta = parse_duration(raw[1:], maximum=timedelta(days=7))
-        return now - delta
+        return now - _parse_ago(raw)
     clock = _CLOCK.match(raw)
     if clock:
         hours, minutes, seconds = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
@@ -177,6 +193,13 @@ def _parse_when(raw: str, now: datetime, zone: tzinfo) -> datetime:
         if datetime.combine(day, time(hours, minutes, seconds)) > (
             local_now.replace(tzinfo=None) + timedelta(minutes=1)
         ):
+            if not yesterday:
+                shown = f"{hours:02d}:{minutes:02d}"
+                raise DomainError(
+                    f'"{raw}" is later than now ({local_now:%H:%M}): log what has happened. '
+                    f"If you meant {shown} yesterday, give the date: "
+                    f"{day - timedelta(days=1)}T{shown}."
+                )
             day -= timedelta(days=1)
         return resolve_local(datetime.combine(day, time(hours, minutes, seconds)), zone)
     try:
@@ -189,6 +212,37 @@ def _parse_when(raw: str, now: datetime, zone: tzinfo) -> datetime:
     if parsed.tzinfo is None:
         return resolve_local(parsed, zone)
     return parsed.astimezone(UTC)
+
+
+def _parse_ago(raw: str) -> timedelta:
+    """ "-10m", "-2h", "-2d": how long ago, at most AGO_LIMIT, in the words of times."""
+    body = raw[1:].strip()
+    if not body:
+        raise DomainError(f'"{raw}" is not a time: {AGO_HELP}.')
+    try:
+        delta = parse_duration(body, maximum=timedelta(days=36600))
+    except DomainError as error:
+        # The duration's own reason ("is zero", "has no unit"), in the words of a time.
+        reason = str(error).split(": ")[0].replace(f'The timebox "{body}"', f'"{raw}"')
+        raise DomainError(f"{reason}: {AGO_HELP}.") from None
+    if delta > AGO_LIMIT:
+        raise DomainError(
+            f'"{raw}" is more than {AGO_LIMIT.days} days ago: a log entry may reach back at most '
+            f"{AGO_LIMIT.days} days. Check the number and its unit."
+        )
+    return delta
+
+
+def check_before_declaration(occurred: datetime, declared_at: datetime | None) -> None:
+    """Refuse a time more than BEFORE_DECLARATION before the incident was declared."""
+    if declared_at is None or occurred >= declared_at - BEFORE_DECLARATION:
+        return
+    hours = int(BEFORE_DECLARATION.total_seconds() // 3600)
+    raise DomainError(
+        f"That time is {format_duration(declared_at - occurred)} before the incident was "
+        f"declared: a log entry may be at most {hours} hours earlier than the declaration. "
+        "Check the date, or log it as a note without --at."
+    )
 
 
 def resolve_local(naive: datetime, zone: tzinfo) -> datetime:

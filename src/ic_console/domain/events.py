@@ -54,6 +54,14 @@ class IncidentClosed(_Payload):
     type: Literal["incident.closed"] = "incident.closed"
 
 
+class IncidentReopened(_Payload):
+    """A resolved incident is active again (`ic reopen`): the impact came back."""
+
+    type: Literal["incident.reopened"] = "incident.reopened"
+    #: The phase work resumes in.
+    phase: Phase = Phase.DIAGNOSE
+
+
 class ParticipantJoined(_Payload):
     type: Literal["participant.joined"] = "participant.joined"
     name: str
@@ -200,12 +208,125 @@ class ChecklistItemUnticked(_Payload):
     item: str
 
 
+class AlertReceived(_Payload):
+    """An alert from monitoring reached the incident (`ic new --from`): the fingerprints let a
+    repeat of the same alert find this incident instead of declaring another."""
+
+    type: Literal["alert.received"] = "alert.received"
+    #: The tool it came from: "alertmanager" or "pagerduty".
+    source: str
+    #: As the tool said it: "firing", "resolved", "triggered", "acknowledged"...
+    status: str
+    fingerprints: tuple[str, ...]
+    summary: str
+
+
+class FollowupTracked(_Payload):
+    """A follow-up item went to the team's tracker: where it lives now."""
+
+    type: Literal["followup.tracked"] = "followup.tracked"
+    #: The sequence number of the log entry that raised the item.
+    seq: int
+    #: The item's stable id, as `ic followups` prints it ("F12").
+    item: str
+    url: str
+
+
+class DrillStarted(_Payload):
+    """This incident is a drill: practice on a scenario or a replayed past incident, kept out of
+    the real incidents' lists, searches and figures. `trainee` is the person practising; every
+    other actor in the log is simulated (or, in a replay, the answer key's people)."""
+
+    type: Literal["drill.started"] = "drill.started"
+    scenario: str
+    trainee: str
+    speed: Annotated[float, Field(gt=0, le=1000)] = 1.0
+    #: The past incident replayed, when the drill is a replay.
+    replay_of: str | None = None
+
+
+class DrillClockStarted(_Payload):
+    """The trainee closed the briefing and the drill clock started. Drill time stood still
+    for `held_seconds` of wall time before it, which another terminal (`ic watch`) needs to
+    follow the drill on the same clock."""
+
+    type: Literal["drill.clock_started"] = "drill.clock_started"
+    held_seconds: Annotated[float, Field(ge=0)]
+
+
+# -- command at scale: sub-teams, exit criteria, the handover's acknowledgement (issue 15) --------
+
+
+class TeamFormed(_Payload):
+    """A sub-team under one lead, who reports for it to the Incident Commander."""
+
+    type: Literal["team.formed"] = "team.formed"
+    name: str
+    lead: str
+    #: Everyone in the team, the lead first.
+    members: tuple[str, ...]
+    goal: str = ""
+
+
+class TeamMemberAdded(_Payload):
+    type: Literal["team.member_added"] = "team.member_added"
+    team: str
+    name: str
+
+
+class TeamMemberRemoved(_Payload):
+    """A member left the team (moved to another one, or released from the call)."""
+
+    type: Literal["team.member_removed"] = "team.member_removed"
+    team: str
+    name: str
+
+
+class TeamDisbanded(_Payload):
+    type: Literal["team.disbanded"] = "team.disbanded"
+    name: str
+
+
+class ExitCriterionAdded(_Payload):
+    """What must be true to call the incident resolved, one criterion at a time."""
+
+    type: Literal["exit.added"] = "exit.added"
+    number: int
+    text: str
+
+
+class ExitCriterionMet(_Payload):
+    type: Literal["exit.met"] = "exit.met"
+    number: int
+
+
+class ExitCriterionUnmet(_Payload):
+    type: Literal["exit.unmet"] = "exit.unmet"
+    number: int
+
+
+class ExitCriteriaOverridden(_Payload):
+    """Resolved with these exit criteria still unmet, on purpose (written just before the
+    resolution, so the resolution's own line stays as it always was)."""
+
+    type: Literal["exit.overridden"] = "exit.overridden"
+    numbers: tuple[int, ...]
+
+
+class HandoverAcknowledged(_Payload):
+    """The new Incident Commander answered "okay?" with a clear yes."""
+
+    type: Literal["command.acknowledged"] = "command.acknowledged"
+    name: str
+
+
 Payload = Annotated[
     IncidentDeclared
     | SeverityChanged
     | PhaseChanged
     | IncidentResolved
     | IncidentClosed
+    | IncidentReopened
     | ParticipantJoined
     | ParticipantReleased
     | RoleAssigned
@@ -228,7 +349,20 @@ Payload = Annotated[
     | LogEntryAdded
     | UpdatePosted
     | ChecklistItemTicked
-    | ChecklistItemUnticked,
+    | ChecklistItemUnticked
+    | AlertReceived
+    | FollowupTracked
+    | DrillStarted
+    | DrillClockStarted
+    | TeamFormed
+    | TeamMemberAdded
+    | TeamMemberRemoved
+    | TeamDisbanded
+    | ExitCriterionAdded
+    | ExitCriterionMet
+    | ExitCriterionUnmet
+    | ExitCriteriaOverridden
+    | HandoverAcknowledged,
     Field(discriminator="type"),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from enum import StrEnum
 
@@ -28,8 +29,24 @@ SEVERITY_DESCRIPTIONS = {
 ROTATE_AFTER = timedelta(minutes=90)
 
 
+#: The severity names of the user's configuration ("P1"), set once per run by the face that
+#: loaded it (`use_severity_names`), so every face shows and accepts the same names.
+_CONFIGURED_NAMES: dict[int, str] = {}
+
+
 def severity_label(level: int) -> str:
-    return f"SEV-{level}"
+    return _CONFIGURED_NAMES.get(level) or f"SEV-{level}"
+
+
+def use_severity_names(names: Mapping[int, str]) -> None:
+    """Show severities by these names from now on (an empty mapping: "SEV-1" again)."""
+    _CONFIGURED_NAMES.clear()
+    _CONFIGURED_NAMES.update({level: name for level, name in names.items() if name})
+
+
+def configured_severity_names() -> dict[int, str]:
+    """The names set by `use_severity_names` (empty when none are configured)."""
+    return dict(_CONFIGURED_NAMES)
 
 
 class Phase(StrEnum):

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from ic_console.domain.durations import DURATION_HELP, parse_duration, parse_when
 from ic_console.domain.errors import DomainError
-from ic_console.domain.model import SEVERITIES, Audience, LogKind, Phase
+from ic_console.domain.model import SEVERITIES, Audience, LogKind, Phase, configured_severity_names
 
 __all__ = [
     "DURATION_HELP",
@@ -101,6 +101,8 @@ def parse_severity(text: str, names: Mapping[int, str] | None = None) -> int:
     """A severity: "1", "sev1", "SEV-1", "sev 1", or a configured level's name ("P1")."""
     raw = text.strip()
     folded = _fold(raw)
+    if names is None:
+        names = configured_severity_names()
     for level, name in (names or {}).items():
         if name and _fold(name) == folded:
             return level

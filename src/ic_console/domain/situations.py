@@ -16,6 +16,13 @@ from datetime import datetime, timedelta
 
 from ic_console.domain.model import ROLE_LABELS, Role, Status, severity_label
 from ic_console.domain.state import IncidentState, Participant, Task
+from ic_console.domain.teams import (
+    SPAN_OF_CONTROL,
+    active_teams,
+    direct_reports,
+    led_by,
+    next_team_name,
+)
 
 #: An open task that nobody has acknowledged for this long becomes urgent.
 ACK_GRACE = timedelta(minutes=1)
@@ -82,6 +89,8 @@ LIVE_SITUATIONS: Mapping[str, frozenset[str]] = {
     "rotate-ic": frozenset({"person", "minutes", "time_on_call", "successor"}),
     "rotate": frozenset({"person", "minutes", "time_on_call", "roles"}),
     "update-soon": _UPDATE,
+    "span-of-control": frozenset({"reports", "reports_words", "team", "lead"}),
+    "exit-criteria": frozenset(),
     "resolved": frozenset(),
     "calm": frozenset(),
 }
@@ -103,6 +112,8 @@ ALWAYS_AVAILABLE: tuple[str, ...] = (
     "while-waiting",
     "releasing-people",
     "handover",
+    "form-team",
+    "team-status",
     "ending-the-call",
     "radio-words",
 )
@@ -113,6 +124,8 @@ _AVAILABLE_EXTRA: Mapping[str, frozenset[str]] = {
     "propose-decision": frozenset({"decision"}),
     "status-report": frozenset({"person"}),
     "handover": frozenset({"successor"}),
+    "form-team": frozenset({"team", "lead", "goal"}),
+    "team-status": frozenset({"team", "lead", "goal"}),
 }
 
 #: Every situation id and the full set of placeholders its sentences may use.
@@ -239,6 +252,7 @@ def current_situations(
         *decisions,
         *marks,
         *rotations,
+        *_at_scale(state, now, common),
         *later,
         Situation("calm", common),
     ]
@@ -265,6 +279,8 @@ def available_situations(
         "propose-decision": {"decision": decisions[-1].text if decisions else BLANK_PROPOSAL},
         "status-report": {"person": sme or BLANK_NAME},
         "handover": {"successor": state.holder(Role.DEPUTY) or BLANK_NAME},
+        "form-team": _new_team_values(state),
+        "team-status": _team_status_values(state),
     }
     return [Situation(key, {**common, **extra.get(key, {})}) for key in ALWAYS_AVAILABLE]
 
@@ -387,3 +403,84 @@ def _rotation(
     roles = state.roles_of(person.name)
     label = ", ".join(ROLE_LABELS[r] for r in roles) if roles else "responder"
     return Situation("rotate", {**values, "roles": label})
+
+
+# -- command at scale (issue 15): span of control, exit criteria, teams ------------------------
+
+#: The first minutes of an incident, when the Incident Commander agrees the exit criteria.
+EXIT_CRITERIA_WINDOW = timedelta(minutes=10)
+BLANK_TEAM = "[team]"
+BLANK_GOAL = "[the goal]"
+
+_NUMBER_WORDS = [
+    "Zero",
+    "One",
+    "Two",
+    "Three",
+    "Four",
+    "Five",
+    "Six",
+    "Seven",
+    "Eight",
+    "Nine",
+    "Ten",
+    "Eleven",
+    "Twelve",
+    "Thirteen",
+    "Fourteen",
+    "Fifteen",
+    "Sixteen",
+    "Seventeen",
+    "Eighteen",
+    "Nineteen",
+    "Twenty",
+]
+
+
+def _count_words(count: int) -> str:
+    """ "Eight", as said aloud at the start of a sentence."""
+    return _NUMBER_WORDS[count] if count < len(_NUMBER_WORDS) else str(count)
+
+
+def _at_scale(state: IncidentState, now: datetime, common: Mapping[str, str]) -> list[Situation]:
+    """Too many people reporting to the commander; no exit criteria in the first minutes."""
+    found: list[Situation] = []
+    reports = direct_reports(state)
+    if state.ic is not None and len(reports) > SPAN_OF_CONTROL:
+        found.append(
+            Situation(
+                "span-of-control",
+                {
+                    **common,
+                    **_new_team_values(state),
+                    "reports": str(len(reports)),
+                    "reports_words": _count_words(len(reports)),
+                },
+            )
+        )
+    if (
+        state.ic is not None
+        and not state.exit_criteria
+        and state.declared_at is not None
+        and now - state.declared_at < EXIT_CRITERIA_WINDOW
+    ):
+        found.append(Situation("exit-criteria", common))
+    return found
+
+
+def _new_team_values(state: IncidentState) -> dict[str, str]:
+    """The next team's name, and who could lead it: the expert who joined first among those
+    reporting to the commander directly, else the first of them."""
+    reports = [name for name in direct_reports(state) if led_by(state, name) is None]
+    experts = [name for name in reports if name in state.smes]
+    lead = (experts or reports or [BLANK_NAME])[0]
+    return {"team": next_team_name(state), "lead": lead, "goal": BLANK_GOAL}
+
+
+def _team_status_values(state: IncidentState) -> dict[str, str]:
+    """The team whose lead to ask: the one formed last."""
+    teams = active_teams(state)
+    if not teams:
+        return {"team": BLANK_TEAM, "lead": BLANK_NAME, "goal": BLANK_GOAL}
+    team = teams[-1]
+    return {"team": team.name, "lead": team.lead, "goal": team.goal or BLANK_GOAL}

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ic_console.domain import events as ev
+from ic_console.domain.exit_criteria import ExitCriterion as ExitCriterion  # issue 15
 from ic_console.domain.model import (
     DEFAULT_CADENCE,
     Audience,
@@ -32,6 +33,7 @@ from ic_console.domain.records import Participant as Participant
 from ic_console.domain.records import RoleStint as RoleStint
 from ic_console.domain.records import StakeholderUpdate as StakeholderUpdate
 from ic_console.domain.records import Task as Task
+from ic_console.domain.teams import Team as Team  # issue 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,21 @@ class IncidentState:
     severity_history: list[tuple[datetime, int, str]] = field(default_factory=list)
     phase_history: list[tuple[datetime, Phase, str]] = field(default_factory=list)
     checklist_ticks: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    #: Fingerprints of the monitoring alerts taken in, in order, each once (`ic new --from`).
+    alert_fingerprints: list[str] = field(default_factory=list)
+    #: Follow-up items sent to a tracker: the raising log entry's seq -> where it went.
+    followups_tracked: dict[int, str] = field(default_factory=dict)
+    #: A drill's scenario (or "replay of ID"); "" for a real incident.
+    drill: str = ""
+    #: A drill's speed, and the wall-clock seconds its clock was held before it started.
+    drill_speed: float = 0.0
+    drill_held: float = 0.0
+    # Command at scale (issue 15): sub-teams by name, exit criteria by number, the numbers of
+    # the criteria overridden on resolving, and (new IC, when) for each handover acknowledged.
+    teams: dict[str, Team] = field(default_factory=dict)
+    exit_criteria: dict[int, ExitCriterion] = field(default_factory=dict)
+    exit_overridden: tuple[int, ...] = ()
+    handover_acks: list[tuple[str, datetime]] = field(default_factory=list)
     # -- replication (domain/merge.py): refs, clocks and what a merge changed --------------------
     #: The id of the event that created each task / decision -> its number in fold order.
     task_refs: dict[str, int] = field(default_factory=dict)
@@ -322,6 +339,14 @@ def _closed(state: IncidentState, data: ev.IncidentClosed, event: ev.Event) -> N
         state.resolved_at = event.at
 
 
+def _reopened(state: IncidentState, data: ev.IncidentReopened, event: ev.Event) -> None:
+    state.status = Status.ACTIVE
+    state.resolved_at = None
+    if state.phase is not data.phase:
+        state.phase = data.phase
+        state.phase_history.append((event.at, data.phase, event.actor))
+
+
 def _joined(state: IncidentState, data: ev.ParticipantJoined, event: ev.Event) -> None:
     existing = state.participants.get(data.name)
     if existing is None:
@@ -479,12 +504,32 @@ def _unticked(state: IncidentState, data: ev.ChecklistItemUnticked, event: ev.Ev
     state.checklist_ticks.pop((data.checklist, data.item), None)
 
 
+def _alert(state: IncidentState, data: ev.AlertReceived, event: ev.Event) -> None:
+    for fingerprint in data.fingerprints:
+        if fingerprint not in state.alert_fingerprints:
+            state.alert_fingerprints.append(fingerprint)
+
+
+def _followup_tracked(state: IncidentState, data: ev.FollowupTracked, event: ev.Event) -> None:
+    state.followups_tracked[data.seq] = data.url
+
+
+def _drill_started(state: IncidentState, data: ev.DrillStarted, event: ev.Event) -> None:
+    state.drill = data.scenario
+    state.drill_speed = data.speed
+
+
+def _drill_clock(state: IncidentState, data: ev.DrillClockStarted, event: ev.Event) -> None:
+    state.drill_held += data.held_seconds
+
+
 _HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
     ev.IncidentDeclared: _declared,
     ev.SeverityChanged: _severity,
     ev.PhaseChanged: _phase,
     ev.IncidentResolved: _resolved,
     ev.IncidentClosed: _closed,
+    ev.IncidentReopened: _reopened,
     ev.ParticipantJoined: _joined,
     ev.ParticipantReleased: _released,
     ev.RoleAssigned: _role_assigned,
@@ -508,4 +553,17 @@ _HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
     ev.UpdatePosted: _update_posted,
     ev.ChecklistItemTicked: _ticked,
     ev.ChecklistItemUnticked: _unticked,
+    ev.AlertReceived: _alert,
+    ev.FollowupTracked: _followup_tracked,
+    ev.DrillStarted: _drill_started,
+    ev.DrillClockStarted: _drill_clock,
 }
+
+# -- command at scale (issue 15): teams, exit criteria, the handover's acknowledgement ---------
+from ic_console.domain import exit_criteria as _exit_criteria  # noqa: E402
+from ic_console.domain import handover_ack as _handover_ack  # noqa: E402
+from ic_console.domain import teams as _teams  # noqa: E402
+
+_HANDLERS.update(_teams.HANDLERS)
+_HANDLERS.update(_exit_criteria.HANDLERS)
+_HANDLERS.update(_handover_ack.HANDLERS)

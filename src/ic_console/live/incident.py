@@ -25,6 +25,7 @@ from ic_console.domain.log_rows import LogRow, event_rows
 from ic_console.domain.model import Role
 from ic_console.domain.state import IncidentState
 from ic_console.live.alerts import AlertPolicy
+from ic_console.live.hooks import HookRunner, HookSettings, declared_events, fire_detached
 from ic_console.live.undo import (
     CONFIRMED_COMMANDS,
     UNDO_SECONDS,
@@ -123,6 +124,8 @@ class LiveIncident:
         #: The last confirmed change and until when (monotonic seconds) it can be taken back.
         self._undo: tuple[Confirmation, float] | None = None
         self._monotonic = time.monotonic
+        #: The user's hooks (config.toml), run after each of this terminal's writes.
+        self.hooks: HookRunner | None = None
 
     @classmethod
     def open(
@@ -145,6 +148,8 @@ class LiveIncident:
         # screen is touched while the store holds its lock.
         live = cls(store, settings, phrasebook, log)
         live.follower = Follower(store)
+        if not settings.read_only:
+            live.hooks = HookRunner(HookSettings.configured(home))
         return live
 
     @property
@@ -206,6 +211,9 @@ class LiveIncident:
         except OSError as error:
             where = f" ({error.filename})" if error.filename else ""
             return Outcome(refused=f"Could not write the incident files{where}: {error.strerror}.")
+        if self.hooks is not None:
+            # The events are durable (fsynced) by now; the hooks run in the background.
+            self.hooks.fire(self.incident_id, events)
         return Outcome(recorded=events)
 
     # -- other terminals -----------------------------------------------------------------------
@@ -221,9 +229,10 @@ class LiveIncident:
             self._failed = True
             self.leave()
             return Change(failure=str(error))
-        return Change(
-            events=len(result.events), reloaded=result.reloaded, notices=list(result.notices)
-        )
+        notices = list(result.notices)
+        if self.hooks is not None:
+            notices += [Notice(failure) for failure in self.hooks.take_failures()]
+        return Change(events=len(result.events), reloaded=result.reloaded, notices=notices)
 
     # -- presence ------------------------------------------------------------------------------
 
@@ -275,6 +284,8 @@ class LiveIncident:
         """The terminal closes the incident: leave, and save the state snapshot so the next
         command reads only what is appended after it (a cache: a failure is ignored)."""
         self.leave()
+        if self.hooks is not None:
+            self.hooks.close()
         if not self.settings.read_only:
             self.store.write_snapshot()
 
@@ -297,12 +308,13 @@ def declare(home: Path, command: Declare, settings: LiveSettings) -> Declared:
     """Declare a new incident from the console's form: the id comes from the title."""
     try:
         incident_id = new_incident_id(home, command.title, settings.clock.now())
-        IncidentStore.create(
+        store = IncidentStore.create(
             home,
             command.model_copy(update={"incident_id": incident_id}),
             clock=settings.clock,
             actor=settings.actor,
         )
+        fire_detached(home, incident_id, declared_events(store))
     except (DomainError, StoreError) as error:
         return Declared(refused=str(error))
     except OSError as error:

@@ -41,6 +41,7 @@ from ic_console.review.response_times import (
     time_to_resolution,
     time_to_role,
 )
+from ic_console.review.scale_figures import ScaleFigures, scale_figures
 from ic_console.review.task_figures import TaskFigures, TaskTally
 from ic_console.review.update_figures import Cadence as Cadence
 from ic_console.review.update_figures import UpdateGap, update_gaps
@@ -84,6 +85,8 @@ class Metrics:
     people: tuple[PersonFigures, ...]
     update_gaps: tuple[UpdateGap, ...]
     updates_posted: int
+    #: Sub-teams, exit criteria and handover acknowledgements (issue 15).
+    scale: ScaleFigures | None = None
 
     @property
     def unacknowledged(self) -> tuple[TaskFigures, ...]:
@@ -200,4 +203,5 @@ def metrics_from(
         people=tuple(people_figures(skeleton, end=end)),
         update_gaps=tuple(update_gaps(with_updates, cadence, end=end)),
         updates_posted=len(with_updates) - len(skeleton),
+        scale=scale_figures(folded),
     )

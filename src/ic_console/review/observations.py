@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ic_console.domain.model import ROTATE_AFTER
 from ic_console.review.metrics import Metrics
+from ic_console.review.scale_figures import scale_rows
 from ic_console.review.text import duration, utc_short
 
 
@@ -36,6 +37,7 @@ def response_rows(m: Metrics) -> list[tuple[str, str]]:
         ("Stakeholder updates posted", str(m.updates_posted)),
         ("Gaps between updates longer than the cadence", str(len(m.update_gaps))),
     ]
+    rows += scale_rows(m.scale)  # teams, exit criteria, handover acknowledgements (issue 15)
     return rows
 
 

@@ -36,6 +36,7 @@ from ic_console.review.observations import observations as observations
 from ic_console.review.observations import response_rows as response_rows
 from ic_console.review.parts import Review as Review
 from ic_console.review.parts import build_review as build_review
+from ic_console.review.scale_figures import ScaleFigures, TeamFigures
 from ic_console.review.text import duration, utc, utc_short
 from ic_console.review.timeline import TimelineEntry
 
@@ -143,21 +144,45 @@ def _story(review: Review) -> list[Block]:
 
 
 def _responders(review: Review) -> list[Block]:
-    """Who was on the call, and the timeline worked forwards."""
-    return [
-        Heading(2, "Responders"),
-        Table(
-            ("Name", "Roles", "Time on the call", "Longest stretch"),
-            tuple(
-                (
-                    p.name,
-                    ", ".join(role.label for role in p.roles) or "-",
-                    duration(p.time_on_call),
-                    duration(p.longest_stretch),
-                )
-                for p in review.metrics.people
+    """Who was on the call (and in which sub-team), and the timeline worked forwards."""
+    scale = review.metrics.scale
+    teams = scale.teams if scale is not None else ()
+    blocks: list[Block] = [Heading(2, "Responders")]
+    if teams:
+        blocks += [
+            Table(
+                ("Name", "Roles", "Team", "Time on the call", "Longest stretch"),
+                tuple(
+                    (
+                        p.name,
+                        ", ".join(role.label for role in p.roles) or "-",
+                        _teams_of(p.name, teams),
+                        duration(p.time_on_call),
+                        duration(p.longest_stretch),
+                    )
+                    for p in review.metrics.people
+                ),
             ),
-        ),
+            Heading(3, "Sub-teams"),
+            Bullets(tuple(_team_item(team) for team in teams)),
+        ]
+    else:
+        blocks.append(
+            Table(
+                ("Name", "Roles", "Time on the call", "Longest stretch"),
+                tuple(
+                    (
+                        p.name,
+                        ", ".join(role.label for role in p.roles) or "-",
+                        duration(p.time_on_call),
+                        duration(p.longest_stretch),
+                    )
+                    for p in review.metrics.people
+                ),
+            )
+        )
+    return [
+        *blocks,
         Heading(2, "Timeline (UTC)"),
         Para(
             (
@@ -180,10 +205,14 @@ def _figures(review: Review) -> list[Block]:
         blocks += [Heading(3, "Tasks"), _task_table(m)]
     if m.severity_changes or m.handovers:
         blocks += [Heading(3, "Severity changes and handovers"), _changes_of_hands(m)]
+    if m.scale is not None and m.scale.exit_criteria:
+        blocks += [Heading(3, "Exit criteria"), _exit_criteria(m.scale)]
     return blocks
 
 
 def _task_table(m: Metrics) -> Table:
+    if m.scale is not None and m.scale.teams:
+        return _team_task_table(m, m.scale)
     return Table(
         ("#", "Owner", "Task", "Timebox", "Extensions", "Overrun", "Acknowledged", "Outcome"),
         tuple(
@@ -222,7 +251,8 @@ def _changes_of_hands(m: Metrics) -> Bullets:
             Item(
                 (
                     f"{utc_short(h.at)}: command handed over from {h.previous} to {h.name}"
-                    + (f" after {duration(h.held_for)}" if h.held_for is not None else ""),
+                    + (f" after {duration(h.held_for)}" if h.held_for is not None else "")
+                    + _acknowledged(m, h.at),
                 )
             ),
         )
@@ -291,7 +321,8 @@ def _action_items(review: Review) -> list[Block]:
                         item.summary,
                         Em(f" (raised by {item.raised_by} at {utc_short(item.raised_at)})"),
                     ),
-                    tuple((Strong("Check: "), f.problem, " ", Em(f.advice)) for f in item.findings),
+                    tuple((Strong("Check: "), f.problem, " ", Em(f.advice)) for f in item.findings)
+                    + _tracked(review, item.seq),
                 )
                 for item in review.action_items
             ),
@@ -299,6 +330,12 @@ def _action_items(review: Review) -> list[Block]:
         )
     )
     return blocks
+
+
+def _tracked(review: Review, seq: int) -> tuple[Parts, ...]:
+    """Where a follow-up item was filed (`ic followups mark`), when it was."""
+    url = review.state.followups_tracked.get(seq)
+    return ((Strong("Tracked: "), url),) if url else ()
 
 
 def _messaging(review: Review) -> list[Block]:
@@ -399,3 +436,89 @@ def _timeline_rows(entries: Sequence[TimelineEntry]) -> list[tuple[str, str, str
             )
         )
     return rows
+
+
+# -- command at scale (issue 15): sub-teams, exit criteria, the handover's acknowledgement ------
+
+
+def _teams_of(name: str, teams: Sequence[TeamFigures]) -> str:
+    """ "Bravo (lead)", or "-" for someone in no team."""
+    held = [f"{t.name} (lead)" if t.lead == name else t.name for t in teams if name in t.members]
+    return ", ".join(held) or "-"
+
+
+def _team_item(team: TeamFigures) -> Item:
+    others = [m for m in team.members if m != team.lead]
+    ended = f", disbanded {utc_short(team.disbanded_at)}" if team.disbanded_at else ""
+    return Item(
+        (
+            Strong(f"Team {team.name}"),
+            f" (formed {utc_short(team.formed_at)}{ended}): lead {team.lead}",
+            f"; with {', '.join(others)}" if others else "",
+            f"; goal: {team.goal}" if team.goal else "",
+            f"; {team.tasks} task{'' if team.tasks == 1 else 's'}.",
+        )
+    )
+
+
+def _team_task_table(m: Metrics, scale: ScaleFigures) -> Table:
+    """The task table with the team each task belonged to."""
+    return Table(
+        (
+            "#",
+            "Team",
+            "Owner",
+            "Task",
+            "Timebox",
+            "Extensions",
+            "Overrun",
+            "Acknowledged",
+            "Outcome",
+        ),
+        tuple(
+            (
+                str(t.number),
+                scale.task_teams.get(t.number, "-"),
+                t.owner,
+                t.text,
+                duration(t.timebox),
+                ", ".join(f"+{duration(x.timebox)}" for x in t.extensions) or "-",
+                duration(t.overrun) if t.overrun else "-",
+                duration(t.time_to_acknowledge, missing="never") if t.acknowledged_at else "never",
+                t.status.value,
+            )
+            for t in m.tasks
+        ),
+    )
+
+
+def _acknowledged(m: Metrics, at: datetime) -> str:
+    """ ", acknowledged 1m later" for a handover whose yes was recorded."""
+    if m.scale is None:
+        return ""
+    for ack in m.scale.acknowledgements:
+        if ack.handed_over_at == at:
+            if ack.delay is None:
+                return "; the acknowledgement was never recorded"
+            return f"; acknowledged {duration(ack.delay)} later"
+    return ""
+
+
+def _exit_criteria(scale: ScaleFigures) -> Bullets:
+    return Bullets(
+        tuple(
+            Item(
+                (
+                    Strong("Met: " if c.met_at is not None else "Not met: "),
+                    f"{c.number}. {c.text}",
+                    Em(
+                        f" (set {utc_short(c.added_at)}; met {utc_short(c.met_at)})"
+                        if c.met_at is not None
+                        else f" (set {utc_short(c.added_at)}; "
+                        + ("not met: overridden on resolving)" if c.overridden else "not met)")
+                    ),
+                )
+            )
+            for c in scale.exit_criteria
+        )
+    )

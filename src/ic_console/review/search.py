@@ -99,13 +99,18 @@ def search_incident(
 
 
 def search(
-    root: Path, text: str, *, on_problem: Callable[[str], None] | None = None
+    root: Path,
+    text: str,
+    *,
+    on_problem: Callable[[str], None] | None = None,
+    drills: bool = False,
 ) -> SearchResult:
-    """Every place `text` (any case) occurs in the incidents under `root`, newest incident first."""
+    """Every place `text` (any case) occurs in the incidents under `root`, newest incident first;
+    drills only with `drills`."""
     needle = text.strip().casefold()
     if not needle:
         raise ValueError("search text is empty")
-    infos = list_incidents(root, on_problem=on_problem)
+    infos = list_incidents(root, on_problem=on_problem, drills=drills)
     hits: list[SearchHit] = []
     damaged = 0
     for info in infos:

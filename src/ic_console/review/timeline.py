@@ -35,6 +35,8 @@ class EntryKind(StrEnum):
     FOLLOWUP = "followup"
     UPDATE = "update"
     CHECKLIST = "checklist"
+    TEAM = "team"
+    EXIT = "exit"
 
 
 _LOG_KINDS = {

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ic_console.domain.drill import is_drill_id
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import Status
 from ic_console.domain.state import IncidentState
@@ -58,9 +59,10 @@ DAMAGED = "damaged"
 
 
 def list_incidents(
-    root: Path, *, on_problem: Callable[[str], None] | None = None
+    root: Path, *, on_problem: Callable[[str], None] | None = None, drills: bool = False
 ) -> list[IncidentInfo]:
     """Every incident under `root`, newest first. Reads only: nothing on disk is changed.
+    Drills (ids starting with `drill-`) only with `drills`.
 
     A folder that cannot be used (a damaged log, a link, a copy under another name) is listed
     all the same, with `problem` saying why, so it never silently disappears.
@@ -72,6 +74,8 @@ def list_incidents(
     for directory in sorted(base.iterdir()):
         if directory.name.startswith("."):
             continue  # a half-made incident (`ic new` builds under a dot name) or a hidden file
+        if not drills and is_drill_id(directory.name):
+            continue  # practice stays out of the real incidents unless asked for
         if not directory.is_symlink() and not has_events(directory):
             continue
         info = _info(root, directory, on_problem)

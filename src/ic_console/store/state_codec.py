@@ -21,6 +21,7 @@ from ic_console.domain.model import (
 )
 from ic_console.domain.state import (
     Decision,
+    ExitCriterion,
     IncidentState,
     LogEntry,
     MergeNotice,
@@ -29,6 +30,7 @@ from ic_console.domain.state import (
     RoleStint,
     StakeholderUpdate,
     Task,
+    Team,
 )
 
 #: The fields of `IncidentState` this module writes; a new field must be added here (a test
@@ -56,6 +58,15 @@ STATE_FIELDS = (
     "severity_history",
     "phase_history",
     "checklist_ticks",
+    "alert_fingerprints",
+    "followups_tracked",
+    "drill",
+    "drill_speed",
+    "drill_held",
+    "teams",
+    "exit_criteria",
+    "exit_overridden",
+    "handover_acks",
     # replication (one "replication" member of the body)
     "task_refs",
     "decision_refs",
@@ -126,6 +137,12 @@ def state_body(state: IncidentState) -> dict[str, Any]:
         "severity_history": [[_t(at), level, by] for at, level, by in state.severity_history],
         "phase_history": [[_t(at), phase.value, by] for at, phase, by in state.phase_history],
         "checklist_ticks": [[c, i, _t(at)] for (c, i), at in state.checklist_ticks.items()],
+        "alert_fingerprints": list(state.alert_fingerprints),
+        "followups_tracked": [[seq, url] for seq, url in state.followups_tracked.items()],
+        "drill": state.drill,
+        "drill_speed": state.drill_speed,
+        "drill_held": state.drill_held,
+        **_scale_body(state),
         "replication": {
             "task_refs": state.task_refs,
             "decision_refs": state.decision_refs,
@@ -150,6 +167,12 @@ def _str(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected text, found {type(value).__name__}")
     return value
+
+
+def _float(value: object) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise ValueError(f"expected a number, found {type(value).__name__}")
+    return float(value)
 
 
 def as_int(value: object) -> int:
@@ -198,6 +221,10 @@ def state_from(body: object) -> IncidentState:
     for decision in map(_decision_from, as_list(body["decisions"])):
         state.decisions[decision.number] = decision
     _histories_from(state, body)
+    state.drill = _str(body.get("drill", ""))  # snapshots written before drills have none
+    state.drill_speed = _float(body.get("drill_speed", 0.0))
+    state.drill_held = _float(body.get("drill_held", 0.0))
+    _scale_from(state, body)
     _replication_from(state, body["replication"])
     return state
 
@@ -296,6 +323,11 @@ def _histories_from(state: IncidentState, body: dict[str, Any]) -> None:
     for row in as_list(body["checklist_ticks"]):
         checklist, item, at = as_list(row, 3)
         state.checklist_ticks[(_str(checklist), _str(item))] = _dt(at)
+    # Snapshots written before alerts and tracked follow-ups existed have neither key.
+    state.alert_fingerprints = [_str(f) for f in as_list(body.get("alert_fingerprints", []))]
+    for row in as_list(body.get("followups_tracked", [])):
+        seq, url = as_list(row, 2)
+        state.followups_tracked[as_int(seq)] = _str(url)
 
 
 def log_from(rows: object) -> list[LogEntry]:
@@ -313,3 +345,59 @@ def log_from(rows: object) -> list[LogEntry]:
             )
         )
     return entries
+
+
+# -- command at scale (issue 15): teams, exit criteria, handover acknowledgements ---------------
+
+
+def _scale_body(state: IncidentState) -> dict[str, Any]:
+    return {
+        "teams": [
+            [
+                t.name,
+                t.lead,
+                list(t.members),
+                t.goal,
+                _t(t.formed_at),
+                t.formed_by,
+                _t(t.disbanded_at),
+                list(t.ever),
+            ]
+            for t in state.teams.values()
+        ],
+        "exit_criteria": [
+            [c.number, c.text, _t(c.added_at), c.added_by, _t(c.met_at), c.met_by]
+            for c in state.exit_criteria.values()
+        ],
+        "exit_overridden": list(state.exit_overridden),
+        "handover_acks": [[name, _t(at)] for name, at in state.handover_acks],
+    }
+
+
+def _ostr(value: object) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _scale_from(state: IncidentState, body: dict[str, Any]) -> None:
+    for row in as_list(body["teams"]):
+        name, lead, members, goal, formed_at, formed_by, disbanded_at, ever = as_list(row, 8)
+        state.teams[_str(name)] = Team(
+            _str(name),
+            _str(lead),
+            [_str(m) for m in as_list(members)],
+            _str(goal),
+            _dt(formed_at),
+            _str(formed_by),
+            _odt(disbanded_at),
+            [_str(m) for m in as_list(ever)],
+        )
+    for row in as_list(body["exit_criteria"]):
+        number, text, added_at, added_by, met_at, met_by = as_list(row, 6)
+        state.exit_criteria[as_int(number)] = ExitCriterion(
+            as_int(number), _str(text), _dt(added_at), _str(added_by), _odt(met_at), _ostr(met_by)
+        )
+    state.exit_overridden = tuple(as_int(n) for n in as_list(body["exit_overridden"]))
+    state.handover_acks = [
+        (_str(name), _dt(at))
+        for name, at in (as_list(r, 2) for r in as_list(body["handover_acks"]))
+    ]

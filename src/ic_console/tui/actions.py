@@ -88,6 +88,9 @@ SCOPES = {
     "runbooks": "Runbooks",
     "review": "Review (ic review)",
     "review-app": "Review (ic review)",
+    "scorecard": "Drill scorecard",
+    "briefing": "Drill briefing",
+    "glance": "The state at a glance",
 }
 
 ACTIONS: tuple[KeyAction, ...] = (
@@ -149,6 +152,22 @@ ACTIONS: tuple[KeyAction, ...] = (
         ("resolve", "R", "resolve", "Resolve"),
         writes=True,
     ),
+    # Command at scale (issue 15): the state at a glance, sub-teams, exit criteria.
+    KeyAction("glance", "equals_sign", "glance", "At a glance", "console", "Incident", show=False),
+    *_keys(
+        "console",
+        "Incident",
+        ("team", "T", "team", "Form a team"),
+        ("exit-criterion", "X", "exit_criterion", "Exit criterion"),
+        show=False,
+        writes=True,
+    ),
+    *_keys(
+        "glance",
+        "The state at a glance",
+        ("glance.copy", "c", "copy", "Copy as text"),
+        ("glance.close", "escape,equals_sign,q", "close", "Close"),
+    ),
     *_keys(
         "console",
         "Phrasebook and reference",
@@ -188,6 +207,7 @@ ACTIONS: tuple[KeyAction, ...] = (
         *_REFERENCE_KEYS,
     ),
     *_keys("watch", TASKS, *_digits(range(10)), show=False),
+    KeyAction("glance", "equals_sign", "glance", "At a glance", "watch", "Record", show=False),
     # -- widgets and side screens ---------------------------------------------------------------
     *_keys(
         "log",
@@ -221,6 +241,8 @@ ACTIONS: tuple[KeyAction, ...] = (
     ),
     *_keys("help", "Keys", ("help.close", "escape,question_mark,q", "close", "Close")),
     *_keys("responses", "Responses", ("responses.cancel", "escape", "cancel", "Cancel")),
+    *_keys("scorecard", "Drill scorecard", ("scorecard.close", "escape,q", "close", "Close")),
+    *_keys("briefing", "Drill briefing", ("briefing.start", "enter,space", "start", "Start")),
     *_keys(
         "checklists",
         "Checklists",
@@ -289,4 +311,5 @@ def write_actions(scope: str) -> frozenset[str]:
 def key_label(key: str) -> str:
     """How a key is written for people: `question_mark` is `?`, `slash` is `/`."""
     names = {"question_mark": "?", "slash": "/", "space": "space", "escape": "Esc"}
+    names["equals_sign"] = "="  # issue 15
     return names.get(key, key)

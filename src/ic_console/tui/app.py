@@ -44,12 +44,11 @@ from ic_console.tui.actions import bindings
 from ic_console.tui.palette import ConsoleCommands
 from ic_console.tui.safety import SafeApp
 from ic_console.tui.screens.checklists import ChecklistScreen
-from ic_console.tui.screens.console import ConsoleScreen
+from ic_console.tui.screens.console_at_scale import ConsoleAtScale, WatchAtScale
 from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.screens.incident import IncidentScreen
 from ic_console.tui.screens.picker import PickerScreen
 from ic_console.tui.screens.runbooks import RunbookScreen
-from ic_console.tui.screens.watch import WatchScreen
 from ic_console.tui.settings import ConsoleSettings
 from ic_console.tui.text import TimeFormat, literal
 
@@ -185,7 +184,7 @@ class ConsoleApp(SafeApp):
                 severity="error" if notice.severe else "warning",
                 timeout=30 if notice.severe else 10,
             )
-        screen_class = WatchScreen if self.settings.watch else ConsoleScreen
+        screen_class = WatchAtScale if self.settings.watch else ConsoleAtScale  # issue 15
         console = screen_class(
             self.times,
             self.phrasebook,

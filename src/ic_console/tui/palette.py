@@ -19,6 +19,7 @@ from ic_console.domain.model import SEVERITIES, Phase, Status, severity_label
 from ic_console.domain.state import IncidentState
 from ic_console.tui.actions import key_label
 from ic_console.tui.screens.console import ConsoleScreen
+from ic_console.tui.screens.console_at_scale import scale_commands
 from ic_console.tui.screens.incident import IncidentScreen
 from ic_console.tui.screens.watch import WatchScreen
 from ic_console.tui.text import literal
@@ -133,6 +134,7 @@ def console_commands(screen: ConsoleScreen) -> list[PaletteCommand]:
                 )
             )
     commands += _people_commands(screen, state)
+    commands += scale_commands(screen)  # teams, exit criteria, the glance (issue 15)
     return commands
 
 
@@ -199,6 +201,7 @@ def watch_commands(screen: WatchScreen) -> list[PaletteCommand]:
         ),
     ]
     commands += reference_commands(screen)
+    commands += scale_commands(screen)  # the glance (issue 15)
     if screen.state is not None:
         commands += task_commands(screen, screen.state)
     return commands

@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from textual.widgets import Label
 
 from ic_console.domain.durations import format_duration
+from ic_console.domain.exit_criteria import met_count, progress_label
 from ic_console.domain.model import Status, severity_label
 from ic_console.domain.state import IncidentState
 from ic_console.tui.text import TimeFormat, countdown, literal
@@ -60,6 +61,10 @@ class IncidentHeader(Horizontal):
         readonly = Label("READ-ONLY", id="header-readonly")
         readonly.display = self.read_only
         yield readonly
+        # Practice must never be mistaken for the real thing (nor the other way round).
+        drill = Label(Text(" DRILL ", style="bold black on magenta"), id="header-drill")
+        drill.display = False
+        yield drill
         yield Label(id="header-id")
         yield Label(id="header-title")
         yield Label(id="header-severity")
@@ -69,6 +74,9 @@ class IncidentHeader(Horizontal):
         late = Label(id="header-late")
         late.display = False
         yield late
+        exit_criteria = Label(id="header-exit")  # "exit 1/3 met" once there are any (issue 15)
+        exit_criteria.display = False
+        yield exit_criteria
         yield Label(id="header-update")
 
     def on_resize(self, event: events.Resize) -> None:
@@ -86,6 +94,7 @@ class IncidentHeader(Horizontal):
     ) -> None:
         self._state = state
         self._cadence = cadence
+        self.query_one("#header-drill", Label).display = bool(state.drill)
         self.query_one("#header-id", Label).update(Text(literal(state.incident_id)))
         self.query_one("#header-title", Label).update(Text(literal(state.title)))
         severity = self.query_one("#header-severity", Label)
@@ -98,7 +107,15 @@ class IncidentHeader(Horizontal):
         ic_label = self.query_one("#header-ic", Label)
         ic_label.update(Text(f"IC {literal(ic)}" if ic else "no IC"))
         ic_label.set_class(ic is None, "-missing")
+        self._show_exit_criteria(state)
         self.tick(now)
+
+    def _show_exit_criteria(self, state: IncidentState) -> None:
+        met, total = met_count(state)
+        label = self.query_one("#header-exit", Label)
+        label.display = total > 0
+        label.update(Text(progress_label(state)))
+        label.set_class(met < total, "-unmet")
 
     def tick(self, now: datetime) -> None:
         state = self._state

@@ -15,7 +15,8 @@ from textual.widgets import Static
 
 from ic_console.domain.durations import format_duration
 from ic_console.domain.model import ROTATE_AFTER, SINGLE_ROLES, Role
-from ic_console.domain.state import IncidentState
+from ic_console.domain.state import IncidentState, Participant
+from ic_console.domain.teams import Team, active_teams
 from ic_console.tui.text import literal
 
 #: What a drawn roster looks like, cell by cell (text and style): equal keys draw the same.
@@ -97,10 +98,10 @@ class Roster(Static):
         on_call = state.on_call()
         released = [p for p in state.participants.values() if not p.on_call]
         rotate = any(p.should_rotate(now) for p in on_call)
-        people = sorted(on_call, key=lambda p: p.joined_at)
+        people, teams = _by_team(state, on_call)
         # Rows besides the people: the title, released, other consoles; then, while there is
         # room for everyone, a blank line above the title and the rotation hint below.
-        fixed = len(rows) + 1 + int(bool(released)) + int(bool(self.others))
+        fixed = len(rows) + 1 + int(bool(released)) + int(bool(self.others)) + len(teams)
         spacer, hint_row = True, rotate
         if height > 0 and fixed + 1 + int(rotate) + len(people) > height:
             spacer, hint_row = False, False
@@ -109,10 +110,23 @@ class Roster(Static):
         if spacer:
             add("", "", "")
         add(Text(f"On the call ({len(on_call)})", style="bold underline"), "", "")
+        heading: str | None = None
         for person in shown:
+            team = teams.get(person.name)
+            if team is not None and team.name != heading:
+                # People under their team and its lead, the lead first (issue 15).
+                heading = team.name
+                goal = f" · {literal(team.goal)}" if team.goal else ""
+                add(
+                    Text(f"Team {literal(team.name)}", style="bold"),
+                    Text(f"lead {literal(team.lead)}{goal}", style="dim"),
+                    "",
+                )
             held = ", ".join(role.label for role in state.roles_of(person.name))
+            if team is not None and team.lead == person.name:
+                held = ", ".join(x for x in (f"{team.name} lead", held) if x)
             on_call_for = format_duration(person.time_on_call(now))
-            name = Text(literal(person.name))
+            name = Text(("  " if team is not None else "") + literal(person.name))
             roles = Text(held, style="dim")
             minutes = Text(on_call_for)
             if person.should_rotate(now):
@@ -131,3 +145,21 @@ class Roster(Static):
         if hint_row:
             add("", Text(hint, style="italic"), "")
         return grid, tuple(rows)
+
+
+def _by_team(
+    state: IncidentState, on_call: list[Participant]
+) -> tuple[list[Participant], dict[str, Team]]:
+    """The people on the call in order: those in no team first (by when they joined), then
+    each team in the order it was formed, its lead first; and the team of each member."""
+    teams = active_teams(state)
+    member_of = {name: team for team in teams for name in team.members}
+    order = {team.name: index for index, team in enumerate(teams)}
+
+    def key(person: Participant) -> tuple[int, bool, datetime]:
+        team = member_of.get(person.name)
+        if team is None:
+            return (-1, False, person.joined_at)
+        return (order[team.name], person.name != team.lead, person.joined_at)
+
+    return sorted(on_call, key=key), member_of

@@ -19,6 +19,17 @@ from ic_console.tui.text import countdown, literal, truncate
 from ic_console.tui.widgets.line_list import LineList
 
 OWNER_WIDTH = 12
+#: The team column, shown when there are teams (issue 15).
+TEAM_WIDTH = 8
+
+
+def grouped_by_team(tasks: list[Task], teams: dict[str, str]) -> list[Task]:
+    """`tasks` (sorted by deadline) grouped by their owner's team, in the order of `teams`'
+    values as first seen; tasks of people in no team last. Within a group, deadline order."""
+    order: dict[str, int] = {}
+    for name in teams.values():
+        order.setdefault(name, len(order))
+    return sorted(tasks, key=lambda task: order.get(teams.get(task.owner, ""), len(order)))
 
 
 class TaskBoard(LineList):
@@ -31,6 +42,7 @@ class TaskBoard(LineList):
         "task-board--overdue",
         "task-board--acked",
         "task-board--unacked",
+        "task-board--team",
     }
     empty_text = "No open tasks. Press t to assign one to a named person, with a timebox."
 
@@ -45,6 +57,9 @@ class TaskBoard(LineList):
         super().__init__(id=id, classes=classes)
         self.tasks: list[Task] = []
         self.now: datetime | None = None
+        #: The team of each task owner, in the order the teams were formed (issue 15): when
+        #: there are teams, the board groups by team and shows each task's team.
+        self.teams: dict[str, str] = {}
 
     @property
     def selected_task(self) -> Task | None:
@@ -55,6 +70,8 @@ class TaskBoard(LineList):
     def show(self, tasks: list[Task], now: datetime) -> None:
         """Show `tasks` (already sorted by deadline), keeping the cursor on the same task."""
         keep = self.selected_task.number if self.selected_task else None
+        if self.teams:
+            tasks = grouped_by_team(tasks, self.teams)
         self.tasks = tasks
         self.now = now
         self.set_row_count(len(tasks))
@@ -91,8 +108,13 @@ class TaskBoard(LineList):
         if overdue:
             clock = ("late " + countdown(remaining)).rjust(11)
         row_style = self._style("overdue") if overdue else Style()
-        segments = [
-            Segment(f"#{task.number:<3}", self._style("number") + row_style),
+        segments = [Segment(f"#{task.number:<3}", self._style("number") + row_style)]
+        used = 0
+        if self.teams:
+            team = truncate(literal(self.teams.get(task.owner, "")), TEAM_WIDTH)
+            segments.append(Segment(team.ljust(TEAM_WIDTH) + " ", self._style("team") + row_style))
+            used += TEAM_WIDTH + 1
+        segments += [
             Segment(
                 truncate(literal(task.owner), OWNER_WIDTH).ljust(OWNER_WIDTH) + " ",
                 self._style("owner") + row_style,
@@ -100,6 +122,6 @@ class TaskBoard(LineList):
             Segment(clock + " ", self._style("overdue") if overdue else self._style("countdown")),
             Segment(state.ljust(8), state_style + row_style),
         ]
-        used = 4 + OWNER_WIDTH + 1 + len(clock) + 1 + 8
+        used += 4 + OWNER_WIDTH + 1 + len(clock) + 1 + 8
         segments.append(Segment(truncate(literal(task.text), max(0, width - used)), row_style))
         return segments

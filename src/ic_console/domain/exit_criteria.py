@@ -1,0 +1,107 @@
+"""Exit criteria: what must be true to call the incident resolved, written down early so the
+response steers toward them, and ticked off as they become true.
+
+The record, its fold, and the one rule resolving asks (`unmet_on_resolve`). The commands that
+add and tick criteria are in `domain/scale.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ic_console.domain import events as ev
+from ic_console.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from ic_console.domain.state import IncidentState
+
+
+@dataclass(slots=True)
+class ExitCriterion:
+    number: int
+    text: str
+    added_at: datetime
+    added_by: str
+    met_at: datetime | None = None
+    met_by: str | None = None
+
+    @property
+    def met(self) -> bool:
+        return self.met_at is not None
+
+
+def criteria(state: IncidentState) -> list[ExitCriterion]:
+    return [state.exit_criteria[n] for n in sorted(state.exit_criteria)]
+
+
+def unmet(state: IncidentState) -> list[ExitCriterion]:
+    return [criterion for criterion in criteria(state) if not criterion.met]
+
+
+def met_count(state: IncidentState) -> tuple[int, int]:
+    """(met, all): "exit 1/3 met"."""
+    every = criteria(state)
+    return sum(c.met for c in every), len(every)
+
+
+def progress_label(state: IncidentState) -> str:
+    """ "exit 1/3 met", or "" while there are none."""
+    met, total = met_count(state)
+    return f"exit {met}/{total} met" if total else ""
+
+
+def unmet_on_resolve(state: IncidentState, override: bool) -> list[ev._Payload]:
+    """What resolving records about the criteria still unmet: nothing when all are met (or
+    there are none), the override when it was asked for, else a refusal that names them."""
+    left = unmet(state)
+    if not left:
+        return []
+    if not override:
+        numbers = ", ".join(f"{c.number} ({c.text})" for c in left)
+        raise DomainError(
+            f"Exit criteria not met: {numbers}. Mark them met, or resolve anyway with the "
+            "override (it is recorded)."
+        )
+    return [ev.ExitCriteriaOverridden(numbers=tuple(c.number for c in left))]
+
+
+def find_criterion(state: IncidentState, number: int) -> ExitCriterion:
+    criterion = state.exit_criteria.get(number)
+    if criterion is None:
+        known = ", ".join(str(n) for n in sorted(state.exit_criteria)) or "none yet"
+        raise DomainError(f"There is no exit criterion {number}. Exit criteria: {known}.")
+    return criterion
+
+
+# -- the fold ----------------------------------------------------------------------------------
+
+
+def _added(state: IncidentState, data: ev.ExitCriterionAdded, event: ev.Event) -> None:
+    state.exit_criteria[data.number] = ExitCriterion(data.number, data.text, event.at, event.actor)
+
+
+def _met(state: IncidentState, data: ev.ExitCriterionMet, event: ev.Event) -> None:
+    criterion = state.exit_criteria[data.number]
+    criterion.met_at = event.at
+    criterion.met_by = event.actor
+
+
+def _unmet(state: IncidentState, data: ev.ExitCriterionUnmet, event: ev.Event) -> None:
+    criterion = state.exit_criteria[data.number]
+    criterion.met_at = None
+    criterion.met_by = None
+
+
+def _overridden(state: IncidentState, data: ev.ExitCriteriaOverridden, event: ev.Event) -> None:
+    state.exit_overridden = tuple(data.numbers)
+
+
+HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
+    ev.ExitCriterionAdded: _added,
+    ev.ExitCriterionMet: _met,
+    ev.ExitCriterionUnmet: _unmet,
+    ev.ExitCriteriaOverridden: _overridden,
+}

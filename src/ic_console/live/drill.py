@@ -1,0 +1,424 @@
+"""A drill as it runs: its clock, its injects, and starting one.
+
+A drill is a real incident folder (id `drill-…`, a `drill.started` event after the
+declaration) run on a `DrillClock`: drill time moves `speed` times as fast as the clock under
+it, and every event, countdown and cadence of the drill is in drill time, so a 5-minute timebox
+at speed 10 runs out after 30 seconds and the scorecard reads the same minutes a real call
+would have taken.
+
+`DrillRunner` delivers the scenario's injects: each is armed by its trigger (the start, or an
+action of the trainee found in the state) and delivered `at` later, recorded by the simulated
+person through the store like any other command. Nothing here knows Textual; the console ticks
+the runner and rings the bell for what it delivered, tests tick it with a fake clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ic_console.content.scenarios import Inject, Person, Scenario
+from ic_console.domain import commands as cmd
+from ic_console.domain.clock import Clock
+from ic_console.domain.drill import DRILL_PREFIX, StartDrill, is_drill_id
+from ic_console.domain.errors import DomainError
+from ic_console.domain.events import Event, LogEntryAdded, ParticipantJoined, event_time
+from ic_console.domain.model import DecisionStatus, LogKind, Role
+from ic_console.domain.state import IncidentState
+from ic_console.domain.text import check_incident_id, clean_name
+from ic_console.store.errors import StoreError
+from ic_console.store.incident import IncidentStore
+from ic_console.store.paths import incident_dir
+
+
+class DrillClock:
+    """Drill time: `speed` times as fast as `base`, equal to it at `start`.
+
+    It can be held (while the trainee reads the briefing): drill time stands still, and moves
+    on from where it stood once resumed, so nothing is missed while reading.
+    """
+
+    def __init__(
+        self,
+        base: Clock,
+        speed: float = 1.0,
+        start: datetime | None = None,
+        held: timedelta = timedelta(0),
+    ) -> None:
+        if not 0 < speed <= 1000:
+            raise DomainError(f"The speed {speed:g} is out of range: give one from 0.1 to 1000.")
+        self.base = base
+        self.speed = speed
+        self.start = start if start is not None else base.now()
+        #: Time of the clock underneath spent held, which drill time skips.
+        self._held = held
+        self._held_since: datetime | None = None
+
+    def now(self) -> datetime:
+        base = self._held_since if self._held_since is not None else self.base.now()
+        return self.start + (base - self.start - self._held) * self.speed
+
+    def hold(self) -> None:
+        if self._held_since is None:
+            self._held_since = self.base.now()
+
+    def resume(self) -> None:
+        if self._held_since is not None:
+            self._held += self.base.now() - self._held_since
+            self._held_since = None
+
+    @property
+    def held(self) -> bool:
+        return self._held_since is not None
+
+    @property
+    def held_for(self) -> timedelta:
+        """How long the clock underneath has run while this one was held."""
+        ongoing = self.base.now() - self._held_since if self._held_since is not None else None
+        return self._held + (ongoing or timedelta(0))
+
+    def base_time(self, drill_time: datetime) -> datetime:
+        """When the clock underneath reads `drill_time` on this clock (unless held again)."""
+        return self.start + self._held + (drill_time - self.start) / self.speed
+
+
+def drill_clock_of(state: IncidentState, base: Clock) -> DrillClock | None:
+    """The clock a drill runs on, for another terminal opening it (`ic watch`, `ic open`): its
+    speed from the log, anchored at the declaration, less the time held for the briefing.
+    None for a real incident."""
+    if not state.drill or state.declared_at is None or state.drill_speed <= 0:
+        return None
+    return DrillClock(
+        base,
+        state.drill_speed,
+        start=state.declared_at,
+        held=timedelta(seconds=state.drill_held),
+    )
+
+
+#: The log kind each speaking inject is recorded as.
+_LOG_KIND = {
+    "report": LogKind.STATUS,
+    "ask": LogKind.NOTE,
+    "escalation": LogKind.NOTE,
+    "note": LogKind.NOTE,
+}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One inject delivered: when it was due, what was recorded, and its line for a toast."""
+
+    index: int
+    inject: Inject
+    due: datetime
+    events: list[Event]
+    line: str
+
+
+@dataclass
+class DrillRunner:
+    """Delivers a scenario's injects on the drill clock as the trainee acts."""
+
+    store: IncidentStore
+    scenario: Scenario
+    clock: Clock
+    #: Injects not yet delivered, by their index in the scenario.
+    pending: dict[int, Inject] = field(init=False, default_factory=dict)
+    #: When each pending inject's trigger happened.
+    armed: dict[int, datetime] = field(init=False, default_factory=dict)
+    #: People gone quiet, with the follow-ups on their tasks when they did.
+    silent: dict[str, int] = field(init=False, default_factory=dict)
+    delivered: list[Delivery] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.pending = dict(enumerate(self.scenario.injects))
+
+    @property
+    def finished(self) -> bool:
+        return not self.pending
+
+    def tick(self) -> list[Delivery]:
+        """Deliver every inject due by now, earliest first; what was delivered."""
+        now = self.clock.now()
+        out: list[Delivery] = []
+        while True:
+            state = self.store.state
+            self._arm(state, now)
+            due = [
+                (self.armed[i] + inject.at, i)
+                for i, inject in self.pending.items()
+                if i in self.armed and not self._held(inject, state)
+            ]
+            ready = sorted(item for item in due if item[0] <= now)
+            if not ready:
+                return out
+            when, index = ready[0]
+            out.append(self._deliver(index, self.pending.pop(index), when, state))
+            self.armed.pop(index, None)
+
+    def next_due(self) -> datetime | None:
+        """The drill time of the next inject already armed (None: waiting for the trainee)."""
+        state = self.store.state
+        times = [
+            self.armed[i] + inject.at
+            for i, inject in self.pending.items()
+            if i in self.armed and not self._held(inject, state)
+        ]
+        return min(times, default=None)
+
+    # -- triggers -------------------------------------------------------------------------------
+
+    def _arm(self, state: IncidentState, now: datetime) -> None:
+        for index, inject in self.pending.items():
+            if index not in self.armed:
+                at = self._trigger(inject, state, now)
+                if at is not None:
+                    self.armed[index] = at
+
+    def _trigger(self, inject: Inject, state: IncidentState, now: datetime) -> datetime | None:
+        start = state.declared_at or now
+        who = inject.by.casefold()
+        if inject.when == "start":
+            return start
+        if inject.when == "assigned":
+            times = [t.assigned_at for t in state.tasks.values() if t.owner.casefold() == who]
+            return min(times, default=None)
+        if inject.when == "decision":
+            return min((d.proposed_at for d in state.decisions.values()), default=None)
+        if inject.when == "update":
+            return state.updates[0].at if state.updates else None
+        if inject.when == "ic":
+            stints = [s.start for s in state.role_history if s.role is Role.IC]
+            return min(stints, default=None)
+        # followup: the trainee dealt with the person's task (after they went quiet, if they did)
+        baseline = self.silent.get(inject.by, 0)
+        return now if followups(state, inject.by) > baseline else None
+
+    def _held(self, inject: Inject, state: IncidentState) -> bool:
+        """A quiet person says nothing more until someone follows up on their task."""
+        if inject.by not in self.silent or inject.when == "followup":
+            return False
+        if followups(state, inject.by) > self.silent[inject.by]:
+            del self.silent[inject.by]
+            return False
+        return True
+
+    # -- delivering -----------------------------------------------------------------------------
+
+    def _deliver(self, index: int, inject: Inject, due: datetime, state: IncidentState) -> Delivery:
+        command = self._command(inject, state)
+        events: list[Event] = []
+        line = ""
+        if command is not None:
+            try:
+                events = self.store.execute(command, actor=inject.by)
+            except DomainError:
+                events = []  # already on the call, the task is gone: the inject has no effect
+            except (StoreError, OSError) as error:
+                # The drill goes on without it; the trainee is told why it did not come.
+                reason = error.strerror if isinstance(error, OSError) else str(error)
+                line = f"{inject.by}'s inject could not be recorded: {reason}"
+        delivery = Delivery(index, inject, due, events, line or _line(inject, events))
+        self.delivered.append(delivery)
+        return delivery
+
+    def _command(self, inject: Inject, state: IncidentState) -> cmd.Command | None:
+        kind = inject.kind
+        if kind == "join":
+            return cmd.Join(name=inject.by)
+        if kind in _LOG_KIND:
+            return cmd.AddLogEntry(text=inject.text, kind=_LOG_KIND[kind])
+        if kind == "ack":
+            mine = sorted(
+                t.number
+                for t in state.open_tasks()
+                if t.owner.casefold() == inject.by.casefold() and t.acknowledged_at is None
+            )
+            return cmd.AcknowledgeTask(number=mine[0]) if mine else None
+        if kind == "object":
+            open_ = [d.number for d in state.decisions.values() if d.status is DecisionStatus.OPEN]
+            if not open_:
+                return None
+            return cmd.RaiseObjection(number=max(open_), text=inject.text, by=inject.by)
+        # silence: nothing is said; the person's later injects wait for a follow-up
+        self.silent[inject.by] = followups(state, inject.by)
+        return None
+
+
+def followups(state: IncidentState, name: str) -> int:
+    """How often someone dealt with `name`'s tasks: extended, reassigned, finished."""
+    folded = name.casefold()
+    count = 0
+    for task in state.tasks.values():
+        if task.owner.casefold() == folded:
+            count += task.extensions + task.reassignments + (0 if task.is_open else 1)
+    return count
+
+
+def _line(inject: Inject, events: list[Event]) -> str:
+    if inject.kind == "silence":
+        return f"{inject.by} has gone quiet."
+    if not events:
+        return ""
+    if inject.kind == "join":
+        return f"{inject.by} joined the call."
+    if inject.kind == "ack":
+        return f"{inject.by}: acknowledged."
+    return f"{inject.by}: {inject.text}"
+
+
+def clock_for(home: Path, incident_id: str, base: Clock) -> Clock:
+    """The clock to open `incident_id` on: a drill's own clock, else `base` unchanged."""
+    if not is_drill_id(incident_id) or isinstance(base, DrillClock):
+        return base
+    try:
+        store = IncidentStore.open(home, incident_id, read_only=True)
+    except (StoreError, DomainError, OSError):
+        return base  # opening it properly will say what is wrong
+    return drill_clock_of(store.state, base) or base
+
+
+# -- starting a drill ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartedDrill:
+    incident_id: str
+    clock: DrillClock
+    scenario: Scenario
+
+
+def new_drill_id(home: Path, scenario_id: str, now: datetime) -> str:
+    """`drill-20261123-db-failover-stall`, numbered when taken; within the id's 48 characters."""
+    slug = scenario_id[:28].strip("-") or "scenario"
+    base = f"{DRILL_PREFIX}{now:%Y%m%d}-{slug}"
+    candidate, number = base, 2
+    while incident_dir(home, candidate).exists():
+        candidate = f"{base}-{number}"
+        number += 1
+    return check_incident_id(candidate)
+
+
+def start_drill(
+    home: Path,
+    scenario: Scenario,
+    *,
+    trainee: str,
+    speed: float,
+    base_clock: Clock,
+    replay_of: str | None = None,
+    held: bool = False,
+) -> StartedDrill:
+    """Declare the drill's incident (by the scenario's `paged_by`) and mark it as a drill.
+    With `held`, the drill clock stands still from the declaration until resumed (the console
+    resumes it when the trainee has read the briefing), so a slow start costs no drill time.
+
+    Raises DomainError when the trainee is one of the scenario's people, StoreError when the
+    folder cannot be made.
+    """
+    trainee = clean_name(trainee, what="trainee's name")
+    taken = {name.casefold() for name in [*scenario.names(), scenario.paged_by]}
+    if trainee.casefold() in taken:
+        raise DomainError(
+            f"{trainee} is one of the scenario's people: practise under another name with --as."
+        )
+    clock = DrillClock(base_clock, speed)
+    incident_id = new_drill_id(home, scenario.id, clock.now())
+    title = f"Drill: {scenario.title}"
+    try:
+        store = IncidentStore.create(
+            home,
+            cmd.Declare(incident_id=incident_id, title=title, severity=scenario.severity),
+            clock=clock,
+            actor=scenario.paged_by,
+        )
+        store.execute(
+            StartDrill(scenario=scenario.title, trainee=trainee, speed=speed, replay_of=replay_of),
+            actor=scenario.paged_by,
+        )
+    except OSError as error:
+        raise StoreError(f"Could not create the drill's files: {error.strerror}.") from None
+    if held:
+        clock.hold()
+    return StartedDrill(incident_id, clock, scenario)
+
+
+# -- a past incident as a scenario -----------------------------------------------------------------
+
+
+def replay_scenario(
+    incident_id: str, events: list[Event], state: IncidentState, *, trainee: str
+) -> Scenario:
+    """A past incident as a scenario: its people (but its commanders and the trainee) join when
+    they joined, and their status reports and notes come at their recorded offsets. What its
+    commanders did is left out: it is the answer key, shown beside the trainee's figures."""
+    start = state.declared_at
+    if start is None:
+        raise DomainError(f"{incident_id} was never declared: there is nothing to replay.")
+    commanders = {stint.name for stint in state.role_history if stint.role is Role.IC}
+    left_out = commanders | {trainee}
+    paged_by = state.declared_by if state.declared_by not in left_out else "Alerting"
+    people: dict[str, Person] = {}
+    injects: list[Inject] = []
+
+    def person(name: str) -> bool:
+        """Whether `name` speaks in the replay (adding them to its people)."""
+        if name in left_out:
+            return False
+        if name != paged_by and name not in people:
+            people[name] = Person(name=name, about=_about(state, name))
+        return True
+
+    for event in events:
+        data = event.data
+        offset = max(timedelta(0), event_time(event) - start)
+        if isinstance(data, ParticipantJoined):
+            if data.name != paged_by and person(data.name):
+                injects.append(Inject(by=data.name, kind="join", at=offset))
+        elif isinstance(data, LogEntryAdded) and data.kind in _REPLAYED and person(event.actor):
+            kind = "report" if data.kind is LogKind.STATUS else "note"
+            injects.append(Inject(by=event.actor, kind=kind, text=data.text, at=offset))
+    injects.sort(key=lambda inject: inject.at)
+    if not injects:
+        raise DomainError(
+            f"{incident_id} has no status reports or notes from anyone but its commanders: "
+            "there is nothing to replay as injects."
+        )
+    if not people:
+        people[paged_by] = Person(name=paged_by, about="raised the incident")
+    return Scenario(
+        id=_replay_id(incident_id),
+        title=f"Replay of {state.title}",
+        severity=state.severity,
+        briefing=f"A replay of {incident_id}: {state.title}",
+        paged_by=paged_by,
+        people=list(people.values()),
+        injects=injects,
+    )
+
+
+_REPLAYED = frozenset({LogKind.STATUS, LogKind.NOTE, LogKind.ACTION})
+
+
+def _about(state: IncidentState, name: str) -> str:
+    roles = [stint.role.label for stint in state.role_history if stint.name == name]
+    return ", ".join(dict.fromkeys(roles)) or "on the call"
+
+
+def _replay_id(incident_id: str) -> str:
+    slug = "".join(c if c.isalnum() else "-" for c in incident_id.lower()).strip("-")
+    return ("replay-" + slug)[:40].strip("-")
+
+
+#: For the CLI's "speed" option: a number above zero, up to 1000.
+def parse_speed(text: str, error: Callable[[str], Exception]) -> float:
+    try:
+        speed = float(text)
+    except ValueError:
+        raise error(f'--speed "{text}" is not a number: give one like 2 or 10.') from None
+    if not 0.1 <= speed <= 1000:
+        raise error(f"--speed {text} is out of range: give a number from 0.1 to 1000.")
+    return speed

@@ -1,0 +1,357 @@
+"""Hooks: the user's commands run after events are recorded, with each event's JSON on stdin.
+
+`[hooks]` in config.toml maps an event type (or "*") to a command: a string is run by the shell,
+a list is the program and its arguments. A hook runs only after its event is durable (the store
+has fsynced it), in the background, one event at a time in log order, and is stopped after
+`hook_timeout`. It can never block or undo a write: a hook that fails or times out is reported
+(once per hook in the console; in `hooks.log` in the data folder for the `ic` verbs).
+
+The console keeps a `HookRunner` (a worker thread); an `ic` verb hands its events to a
+detached process (`python -m ic_console.live.hooks`) so it returns at once. With `[status] dir`
+set, the stakeholders' status page is rewritten the same way after each external update
+(`ic status ID -o DIR`), so the console and every verb keep it current.
+
+Textual-free: the console asks `take_failures` when it polls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ic_console.domain import events as ev
+from ic_console.domain.events import EVENT_ADAPTER, Event
+from ic_console.domain.model import Audience
+from ic_console.store.eventlog import EventLog
+from ic_console.store.reader import IncidentReader
+
+#: Where the detached runner writes what went wrong, inside the data root.
+HOOKS_LOG = "hooks.log"
+#: Events after which the status page is rewritten (an update only when it is external).
+STATUS_EVENTS = (
+    ev.IncidentDeclared,
+    ev.PhaseChanged,
+    ev.IncidentResolved,
+    ev.IncidentClosed,
+)
+#: How much of a failing hook's stderr is kept in the report.
+STDERR_KEPT = 300
+
+
+def event_json(incident_id: str, event: Event) -> dict[str, Any]:
+    """The stable shape of an event for bots (`ic tail --json`, a hook's stdin): the stored
+    event (v, seq, id, at, actor, role, data with its type) and the incident's id."""
+    return {"incident": incident_id, **EVENT_ADAPTER.dump_python(event, mode="json")}
+
+
+def event_line(incident_id: str, event: Event) -> str:
+    """`event_json` as one line of JSON."""
+    return json.dumps(event_json(incident_id, event), ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Hook:
+    """One configured command and the event type it follows ("*" for every one)."""
+
+    on: str
+    command: str | tuple[str, ...]
+
+    @property
+    def argv(self) -> list[str]:
+        if isinstance(self.command, str):
+            return ["/bin/sh", "-c", self.command]
+        return list(self.command)
+
+    @property
+    def label(self) -> str:
+        shown = self.command if isinstance(self.command, str) else " ".join(self.command)
+        return f"hook for {self.on} ({shown[:60]})"
+
+    def follows(self, event_type: str) -> bool:
+        return self.on in ("*", event_type)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run of one command: what it is, what it reads, what to call it in a report."""
+
+    argv: tuple[str, ...]
+    stdin: str
+    label: str
+    env: tuple[tuple[str, str], ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {"argv": list(self.argv), "stdin": self.stdin, "label": self.label, "env": self.env}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Job:
+        return cls(
+            argv=tuple(data["argv"]),
+            stdin=str(data["stdin"]),
+            label=str(data["label"]),
+            env=tuple((str(k), str(v)) for k, v in data.get("env", ())),
+        )
+
+
+@dataclass(frozen=True)
+class HookSettings:
+    """The hooks of config.toml, their timeout and where the status page goes."""
+
+    home: Path
+    hooks: tuple[Hook, ...] = ()
+    timeout: float = 30.0
+    status_dir: Path | None = None
+
+    @classmethod
+    def configured(cls, home: Path) -> HookSettings:
+        """From config.toml; a broken config gives no hooks (`ic config check` says why)."""
+        from ic_console.content.config import load_config
+
+        config, problems = load_config()
+        if problems:
+            return cls(home)
+        hooks = tuple(
+            Hook(on, command if isinstance(command, str) else tuple(command))
+            for on, command in config.hooks.items()
+        )
+        status_dir: Path | None = None
+        if config.status.dir is not None:
+            try:
+                status_dir = config.status.dir.expanduser()
+            except RuntimeError:  # "~someone" who does not exist: no page, as if unset
+                status_dir = None
+        return cls(home, hooks, config.hook_timeout.total_seconds(), status_dir)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.hooks) or self.status_dir is not None
+
+    def jobs(self, incident_id: str, events: Sequence[Event]) -> list[Job]:
+        """What to run for `events`, in log order: each event's hooks, then the status page
+        once if any of them changed what stakeholders see."""
+        jobs: list[Job] = []
+        for event in events:
+            matching = [hook for hook in self.hooks if hook.follows(event.type)]
+            if not matching:
+                continue
+            line = event_line(incident_id, event) + "\n"
+            env = (("IC_INCIDENT", incident_id), ("IC_EVENT_TYPE", event.type))
+            jobs += [Job(tuple(hook.argv), line, hook.label, env) for hook in matching]
+        if self.status_dir is not None and changes_status_page(events):
+            argv = (
+                sys.executable,
+                "-m",
+                "ic_console",
+                "--home",
+                str(self.home),
+                "status",
+                incident_id,
+                "-o",
+                str(self.status_dir),
+                "--quiet",
+            )
+            jobs.append(Job(argv, "", f"status page in {self.status_dir}"))
+        return jobs
+
+
+def changes_status_page(events: Iterable[Event]) -> bool:
+    """Whether stakeholders' page must be rewritten: an external update, or the incident's
+    declaration, phase, resolution or closing."""
+    for event in events:
+        data = event.data
+        if isinstance(data, STATUS_EVENTS):
+            return True
+        if isinstance(data, ev.UpdatePosted) and data.audience is Audience.EXTERNAL:
+            return True
+    return False
+
+
+def run_job(job: Job, timeout: float) -> str | None:
+    """Run one job to its end or its timeout; None when it succeeded, else what went wrong."""
+    env = {**os.environ, **dict(job.env)}
+    try:
+        process = subprocess.Popen(
+            job.argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
+    except OSError as error:
+        return f"{job.label} could not start: {error.strerror or error}."
+    try:
+        _, err = process.communicate(job.stdin.encode("utf-8"), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return f"{job.label} was stopped after {timeout:g} s (hook_timeout)."
+    if process.returncode != 0:
+        said = " ".join(err.decode("utf-8", "replace").split())[:STDERR_KEPT]
+        return f"{job.label} failed with exit status {process.returncode}" + (
+            f": {said}" if said else "."
+        )
+    return None
+
+
+@dataclass
+class HookRunner:
+    """The console's hooks: one worker thread runs jobs in order; failures wait to be taken."""
+
+    settings: HookSettings
+    _queue: queue.Queue[list[Job] | None] = field(default_factory=queue.Queue)
+    _failures: list[str] = field(default_factory=list)
+    _reported: set[str] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _thread: threading.Thread | None = None
+
+    def fire(self, incident_id: str, events: Sequence[Event]) -> None:
+        """Queue the jobs for `events` (already durable); returns at once."""
+        if not self.settings.active or not events:
+            return
+        jobs = self.settings.jobs(incident_id, events)
+        if not jobs:
+            return
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="ic-hooks", daemon=True)
+            self._thread.start()
+        self._queue.put(jobs)
+
+    def _work(self) -> None:
+        while True:
+            jobs = self._queue.get()
+            if jobs is None:
+                return
+            for job in jobs:
+                try:
+                    failure = run_job(job, self.settings.timeout)
+                except Exception as error:  # a hook must never take the console down
+                    failure = f"{job.label} could not run: {error}."
+                if failure is not None:
+                    with self._lock:
+                        if job.label not in self._reported:
+                            self._reported.add(job.label)
+                            self._failures.append(failure)
+
+    def take_failures(self) -> list[str]:
+        """Failures not yet reported; each hook's first failure only."""
+        with self._lock:
+            taken, self._failures = self._failures, []
+        return taken
+
+    def close(self) -> None:
+        """The console is closing: jobs still waiting go to a detached runner, so no event
+        recorded here misses its hooks."""
+        pending: list[Job] = []
+        while True:
+            try:
+                jobs = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if jobs:
+                pending += jobs
+        if self._thread is not None:
+            self._queue.put(None)
+        if pending:
+            spawn_detached(self.settings, pending, "console")
+
+
+def declared_events(store: IncidentReader) -> list[Event]:
+    """The events of an incident just declared (its first line or two), for its hooks: the
+    store's `create` records them without handing them back."""
+    return EventLog(store.events_path).read_new().events
+
+
+def fire_detached(home: Path, incident_id: str, events: Sequence[Event]) -> None:
+    """For the `ic` verbs: run the configured hooks for `events` in a detached process."""
+    if not events:
+        return
+    settings = HookSettings.configured(home)
+    if not settings.active:
+        return
+    jobs = settings.jobs(incident_id, events)
+    if jobs:
+        spawn_detached(settings, jobs, incident_id)
+
+
+def spawn_detached(settings: HookSettings, jobs: list[Job], queue_name: str) -> None:
+    """Start `python -m ic_console.live.hooks` in its own session with the jobs on stdin.
+
+    Runners of one incident take turns (a lock file per incident in the data root), so one
+    verb's hooks finish before the next verb's start, in the order the verbs ran."""
+    request = json.dumps(
+        {
+            "timeout": settings.timeout,
+            "log": str(settings.home / HOOKS_LOG),
+            "lock": str(settings.home / f".hooks-{queue_name}.lock"),
+            "jobs": [job.as_json() for job in jobs],
+        }
+    ).encode("utf-8")
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ic_console.live.hooks"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
+        assert process.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            process.stdin.write(request)
+            process.stdin.close()
+    except OSError as error:
+        _append_log(settings.home / HOOKS_LOG, [f"hooks could not start: {error.strerror}."])
+
+
+def _append_log(path: Path, lines: list[str]) -> None:
+    """Append failures to the private hooks.log (best effort: a hook never breaks a write)."""
+    if not lines:
+        return
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = "".join(f"{stamp} {line}\n" for line in lines)
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            os.write(fd, text.encode("utf-8"))
+        finally:
+            os.close(fd)
+
+
+def main() -> int:
+    """The detached runner: jobs from stdin, run in order, failures to the log."""
+    import fcntl
+
+    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    timeout = float(request["timeout"])
+    failures: list[str] = []
+    lock = -1
+    with contextlib.suppress(OSError):
+        lock = os.open(request["lock"], os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        for data in request["jobs"]:
+            failure = run_job(Job.from_json(data), timeout)
+            if failure is not None:
+                failures.append(failure)
+    finally:
+        if lock >= 0:
+            os.close(lock)
+    _append_log(Path(request["log"]), failures)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - run as a detached process
+    raise SystemExit(main())

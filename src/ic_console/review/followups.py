@@ -1,0 +1,236 @@
+"""Follow-up items for the team's tracker: `ic followups`.
+
+Every follow-up raised during the incident (a `followup` log entry, or one starting "TODO:")
+becomes one item with a stable id, `F<seq>` after the log line that raised it, and a key that
+is unique across incidents (`ic:<incident>/F<seq>`). Exported twice, the same item has the same
+id: the GitHub script looks for an issue holding the key before creating one, and items already
+marked as tracked (`ic followups mark`) are left out of the tracker formats unless asked for.
+
+Each item carries its owner (an `@name` in the text), the postmortem's due date, a link back
+to the incident and the action-item check's warnings (`review.checks`), so the tracker shows
+why "Investigate monitoring" needs rewording. Nothing here runs a command: `github` prints a
+script for a person to read and run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+
+from ic_console.review.parts import Review
+from ic_console.review.text import one_line, printable, utc
+
+FORMATS = ("github", "jira-csv", "md", "json")
+#: The columns of the Jira CSV: names Jira's CSV importer maps to its fields without help
+#: (Labels repeats: Jira takes one label per column). Dates are written as yyyy-MM-dd.
+JIRA_COLUMNS = (
+    "Summary",
+    "Issue Type",
+    "Description",
+    "Assignee",
+    "Due Date",
+    "Labels",
+    "Labels",
+)
+#: The label every exported item carries.
+LABEL = "postmortem"
+
+_OWNER = re.compile(r"(?:^|[\s(,;])@([A-Za-z0-9][A-Za-z0-9_.-]{0,38})")
+
+
+@dataclass(frozen=True)
+class FollowupItem:
+    """One follow-up item as a tracker receives it."""
+
+    #: Stable within the incident: the log line that raised it ("F12").
+    id: str
+    #: Stable across incidents: what a tracker search finds ("ic:2026-11-23-checkout/F12").
+    key: str
+    incident: str
+    summary: str
+    description: str
+    #: The `@name` written in the item, without the "@" ("" when none).
+    owner: str
+    #: The postmortem's due date (None while the incident is active, or none is set).
+    due: date | None
+    raised_by: str
+    raised_at: datetime
+    #: Where the incident can be found.
+    link: str
+    #: Where the item was filed (`ic followups mark`), if it was.
+    tracked: str | None
+    #: The action-item check's warnings: what to reword before filing.
+    warnings: tuple[str, ...]
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["due"] = self.due.isoformat() if self.due else None
+        data["raised_at"] = self.raised_at.isoformat()
+        data["warnings"] = list(self.warnings)
+        return data
+
+
+def owner_in(text: str) -> str:
+    """The first `@name` in `text`, without the "@"."""
+    match = _OWNER.search(text)
+    return match.group(1) if match else ""
+
+
+def item_id(seq: int) -> str:
+    return f"F{seq}"
+
+
+def parse_item(text: str) -> int:
+    """ "F12", "f12" or "12" -> 12; a ValueError otherwise."""
+    raw = text.strip().upper().removeprefix("F")
+    if not raw.isdigit() or not 0 < int(raw) < 10**12:
+        raise ValueError(text)
+    return int(raw)
+
+
+def followup_items(review: Review, link: str) -> list[FollowupItem]:
+    """Every follow-up item of the reviewed incident, in the order they were raised."""
+    state = review.state
+    items: list[FollowupItem] = []
+    for action in review.action_items:
+        ident = item_id(action.seq)
+        key = f"ic:{state.incident_id}/{ident}"
+        warnings = tuple(f"{finding.problem} {finding.advice}" for finding in action.findings)
+        items.append(
+            FollowupItem(
+                id=ident,
+                key=key,
+                incident=state.incident_id,
+                summary=action.summary,
+                description=action.description,
+                owner=owner_in(action.description),
+                due=review.due,
+                raised_by=action.raised_by,
+                raised_at=action.raised_at,
+                link=link,
+                tracked=state.followups_tracked.get(action.seq),
+                warnings=warnings,
+            )
+        )
+    return items
+
+
+def _body(item: FollowupItem) -> str:
+    """The tracker item's text: what was raised, the link, the due date, the warnings, the key."""
+    lines = [item.description, "", f"Incident: {item.link}"]
+    if item.due:
+        lines.append(f"Due: {item.due.isoformat()} (the postmortem's due date)")
+    if item.owner:
+        lines.append(f"Owner: @{item.owner}")
+    if item.warnings:
+        lines += ["", "Before filing, the action-item check noticed:"]
+        lines += [f"- {warning}" for warning in item.warnings]
+    lines += ["", f"Follow-up id: {item.key}"]
+    return "\n".join(lines)
+
+
+def to_github(items: Sequence[FollowupItem], *, repo: str | None = None) -> str:
+    """A shell script of `gh issue create` commands, one per untracked item, each skipped when
+    an issue holding the item's key exists already. Every word is quoted with shlex."""
+    repo_args = ["--repo", repo] if repo else []
+    out = [
+        "#!/bin/sh",
+        "# Follow-up items as GitHub issues, written by `ic followups --format github`.",
+        "# Read it, then run it: sh THIS-FILE. An item whose issue exists already is skipped.",
+        "set -eu",
+    ]
+    if not items:
+        out.append("# No follow-up items to file.")
+    for item in items:
+        out.append("")
+        out.append(f"# {item.id}: {printable(one_line(item.summary, 100))}")
+        for warning in item.warnings:
+            out.append(f"#   check: {printable(one_line(warning, 150))}")
+        search = [
+            "gh",
+            "issue",
+            "list",
+            *repo_args,
+            "--state",
+            "all",
+            "--search",
+            f'"{item.key}" in:body',
+            "--json",
+            "number",
+            "--jq",
+            ".[].number",
+        ]
+        create = [
+            "gh",
+            "issue",
+            "create",
+            *repo_args,
+            "--title",
+            item.summary,
+            "--body",
+            _body(item),
+            "--label",
+            LABEL,
+        ]
+        if item.owner:
+            create += ["--assignee", item.owner]
+        out.append(f'if [ -z "$({shlex.join(search)})" ]; then')
+        out.append(f"  {shlex.join(create)}")
+        out.append("else")
+        out.append(f"  echo {shlex.quote(f'{item.id} is filed already ({item.key}).')}")
+        out.append("fi")
+    return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Control characters made visible, and a spreadsheet never runs a cell as a formula."""
+    text = printable(text, keep_newlines=True)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def to_jira_csv(items: Sequence[FollowupItem]) -> str:
+    """The CSV Jira's importer takes: one row per untracked item."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(JIRA_COLUMNS)
+    for item in items:
+        writer.writerow(
+            (
+                _cell(item.summary),
+                "Task",
+                _cell(_body(item)),
+                _cell(item.owner),
+                item.due.isoformat() if item.due else "",
+                LABEL,
+                f"ic-{item.incident}-{item.id.lower()}",
+            )
+        )
+    return out.getvalue()
+
+
+def to_markdown(items: Sequence[FollowupItem], title: str) -> str:
+    lines = [f"# Follow-up items: {printable(title)}", ""]
+    if not items:
+        lines.append("No follow-up items were logged during the incident.")
+    for item in items:
+        done = "x" if item.tracked else " "
+        meta = [f"owner {'@' + item.owner if item.owner else 'not named'}"]
+        meta.append(f"due {item.due.isoformat()}" if item.due else "no due date yet")
+        meta.append(f"raised by {item.raised_by} at {utc(item.raised_at)}")
+        lines.append(f"- [{done}] **{item.id}** {printable(item.summary)} ({'; '.join(meta)})")
+        if item.tracked:
+            lines.append(f"  - Tracked at {printable(item.tracked)}")
+        lines += [f"  - Check: {printable(warning)}" for warning in item.warnings]
+    if items:
+        lines += ["", f"Incident: {printable(items[0].link)}"]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(items: Sequence[FollowupItem]) -> str:
+    return json.dumps([item.as_json() for item in items], indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,116 @@
+"""The scorecard: figures computed by hand for a known log, and the same card every time
+(golden files for Markdown and JSON, the original response beside the drill in a replay).
+
+Regenerate the golden files after an intended change with
+`IC_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/drills/test_scorecard.py`, and read the diff.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from ic_console.domain import commands as c
+from ic_console.domain.model import Audience, Role
+from ic_console.review.scorecard import measure, render_json, render_markdown, scorecard
+
+from .conftest import START
+from .helpers import Log
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def drill_log() -> Log:
+    """A SEV-2 drill: IC at 3m, tasks at 4m (5m box) and 6m (10m box), one decision accepted
+    at once and one polled, updates at 15m and 50m, a handover at 40m, resolved at 55m."""
+    log = Log(START, "drill-golden", "Drill: Stalled failover").drill("Stalled failover")
+    log.at(3).run(c.AssignRole(role=Role.IC, name="Alex"))
+    log.at(4).run(c.AssignTask(owner="Jordan", text="fence", timebox=timedelta(minutes=5)))
+    log.at(6).run(c.AssignTask(owner="Priya", text="pool", timebox=timedelta(minutes=10)))
+    log.at(7).run(c.AssignRole(role=Role.SCRIBE, name="Sam"))
+    log.at(9.5).run(c.ExtendTask(number=1, timebox=timedelta(minutes=5)))  # 30 s late: on time
+    log.at(10).run(c.ProposeDecision(text="fail over by hand"))
+    log.at(10).run(c.AcceptDecision(number=1))  # not polled: accepted at once
+    log.at(12).run(c.ProposeDecision(text="raise pool limits"))
+    log.at(12.5).run(c.AcceptDecision(number=2))  # polled: 30 s of "any strong objections?"
+    log.at(14).run(c.CompleteTask(number=1))  # before its new deadline (14:30): not run out
+    log.at(15).run(c.PostUpdate(audience=Audience.INTERNAL, text="failing over"))
+    log.at(19).run(c.ExtendTask(number=2, timebox=timedelta(minutes=10)))  # 3 min late
+    log.at(40).run(c.Handover(name="Priya"))
+    log.at(50).run(c.PostUpdate(audience=Audience.EXTERNAL, text="recovering"))  # 15 min late
+    log.at(55).run(c.Resolve(), "Priya")  # task 2 ran out at 29:00 and nobody followed up
+    return log
+
+
+def test_figures_match_the_hand_computed_ones() -> None:
+    figures = measure(drill_log().events)
+    assert figures.to_ic == timedelta(minutes=3)
+    assert figures.to_first_task == timedelta(minutes=4)
+    assert (figures.tasks, figures.tasks_without_owner_or_timebox) == (2, 0)
+    # Task 1 ran out at 9:00, extended at 9:30 (on time); task 2 ran out at 16:00, extended at
+    # 19:00 (late), ran out again at 29:00 and was never followed up.
+    assert (figures.timeboxes_run_out, figures.followed_up_on_time) == (3, 1)
+    assert (figures.decisions_accepted, figures.decisions_polled) == (2, 1)
+    # Every 20 min: due by 20:00 (posted 15:00, on time), by 35:00 (posted 50:00, late), and by
+    # 70:00, after the end at 55:00: two were due.
+    assert (figures.updates_due, figures.updates_on_cadence) == (2, 1)
+    assert figures.roles_filled == (Role.IC, Role.SCRIBE)
+    assert figures.roles_missing == (Role.DEPUTY, Role.INTERNAL_LIAISON, Role.CUSTOMER_LIAISON)
+    assert figures.handovers == 1
+    assert figures.duration == timedelta(minutes=55)
+    assert figures.met == (4, 8)
+
+
+def test_no_deadline_and_no_commander_is_measured_as_never() -> None:
+    log = Log(START, "drill-quiet", "Drill: quiet").drill("quiet")
+    log.at(30).run(c.AddLogEntry(text="nothing happened"))
+    figures = measure(log.events)
+    assert figures.to_ic is None and figures.to_first_task is None
+    assert (figures.updates_due, figures.updates_on_cadence) == (1, 0)
+    assert dict(figures.checks())["ic"] is None
+
+
+def original_log() -> Log:
+    """The response the replay was made from: IC at 1m, a task at 2m, updates on time."""
+    log = Log(START, "20261120-checkout", "Checkout errors")
+    log.at(1).run(c.AssignRole(role=Role.IC, name="Riley"))
+    log.at(2).run(c.AssignTask(owner="Jordan", text="look", timebox=timedelta(minutes=5)))
+    log.at(6).run(c.CompleteTask(number=1), "Riley")
+    log.at(10).run(c.PostUpdate(audience=Audience.INTERNAL, text="found it"), "Riley")
+    log.at(12).run(c.Resolve(), "Riley")
+    return log
+
+
+def _check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("IC_UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["md", "json"])
+def test_scorecard_matches_its_golden_file(fmt: str) -> None:
+    render = render_markdown if fmt == "md" else render_json
+    text = render(scorecard(drill_log().events))
+    assert text == render(scorecard(drill_log().events))  # deterministic: no clock, no order
+    _check_golden(f"scorecard.{fmt}", text)
+
+
+@pytest.mark.parametrize("fmt", ["md", "json"])
+def test_replay_scorecard_puts_the_original_beside_the_drill(fmt: str) -> None:
+    drill = Log(START, "drill-replay", "Drill: Replay of Checkout errors")
+    drill.drill("Replay of Checkout errors", replay_of="20261120-checkout")
+    drill.at(4).run(c.AssignRole(role=Role.IC, name="Alex"))
+    drill.at(20).run(c.Resolve())
+    card = scorecard(drill.events, original=original_log().events)
+    assert card.original is not None and card.original.to_ic == timedelta(minutes=1)
+    text = render_markdown(card) if fmt == "md" else render_json(card)
+    _check_golden(f"replay-scorecard.{fmt}", text)
+
+
+def test_a_real_incident_has_no_scorecard() -> None:
+    with pytest.raises(ValueError, match="not a drill"):
+        scorecard(original_log().events)

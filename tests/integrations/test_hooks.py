@@ -1,0 +1,160 @@
+"""Hooks: configured commands run after an event is durable, with its JSON on stdin, in the
+background, with a timeout; a failing hook is reported once and never blocks or loses a write."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from ic_console.content.phrasebook import shipped_phrasebook
+from ic_console.domain.clock import FakeClock
+from ic_console.domain.commands import AddLogEntry, AssignTask, Declare
+from ic_console.live.hooks import (
+    HOOKS_LOG,
+    Hook,
+    HookRunner,
+    HookSettings,
+    Job,
+    run_job,
+)
+from ic_console.live.incident import LiveIncident, LiveSettings
+from ic_console.store.incident import IncidentStore
+
+from .conftest import START, Ic, ok, wait_for
+
+
+def _lines(path: Path) -> list[dict[str, object]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_jobs_follow_the_event_type_or_star_in_log_order(tmp_path: Path) -> None:
+    store = IncidentStore.create(
+        tmp_path, Declare(incident_id="inc-1", title="Checkout", severity=2), actor="Alex"
+    )
+    events = store.execute(AddLogEntry(text="hello"))
+    settings = HookSettings(
+        tmp_path,
+        (Hook("*", "cat"), Hook("log.added", ("echo", "x")), Hook("task.done", "false")),
+    )
+    jobs = settings.jobs("inc-1", events)
+    assert [job.argv for job in jobs] == [("/bin/sh", "-c", "cat"), ("echo", "x")]
+    body = json.loads(jobs[0].stdin)
+    assert body["incident"] == "inc-1" and body["data"]["text"] == "hello"
+    assert dict(jobs[0].env)["IC_EVENT_TYPE"] == "log.added"
+
+
+def test_run_job_reports_failure_and_timeout(tmp_path: Path) -> None:
+    out = tmp_path / "got.json"
+    assert run_job(Job(("/bin/sh", "-c", f"cat > {out}"), '{"a": 1}\n', "hook"), 5) is None
+    assert json.loads(out.read_text()) == {"a": 1}
+    failed = run_job(Job(("/bin/sh", "-c", "echo broken >&2; exit 3"), "", "hook x"), 5)
+    assert failed == "hook x failed with exit status 3: broken"
+    started = time.monotonic()
+    slow = run_job(Job(("sleep", "30"), "", "hook y"), 0.5)
+    assert slow == "hook y was stopped after 0.5 s (hook_timeout)."
+    assert time.monotonic() - started < 10
+    missing = run_job(Job(("no-such-hook-program",), "", "hook z"), 5)
+    assert missing is not None and "could not start" in missing
+
+
+def test_ic_verbs_run_hooks_detached_and_report_failures_in_hooks_log(
+    ic: Ic, config: Callable[[str], Path]
+) -> None:
+    seen = ic.tmp / "seen.jsonl"
+    config(
+        'hook_timeout = "2s"\n[hooks]\n'
+        f'"*" = "cat >> {seen}"\n'
+        '"log.added" = ["/bin/sh", "-c", "echo no chat server >&2; exit 7"]\n'
+    )
+    incident_id = ok(ic("new", "Checkout errors")).out.strip()
+    started = time.monotonic()
+    result = ok(ic("log", "checked the dashboards"))
+    assert time.monotonic() - started < 5  # the verb does not wait for its hooks
+    assert result.out.startswith("Logged note")
+    assert wait_for(lambda: any(r["data"]["type"] == "log.added" for r in _lines(seen)))
+    assert wait_for(lambda: len(_lines(seen)) == 3)  # declared, joined, logged
+    records = _lines(seen)
+    assert sorted(r["seq"] for r in records) == [1, 2, 3]
+    assert {r["incident"] for r in records} == {incident_id}
+    log = ic.home / HOOKS_LOG
+    assert wait_for(lambda: log.exists() and "exit status 7" in log.read_text())
+    assert "no chat server" in log.read_text()
+    # The write was never lost or blocked by the failing hook.
+    assert ic.store(incident_id).state.log[-1].text == "checked the dashboards"
+
+
+def test_a_hook_that_hangs_is_stopped_and_never_blocks_the_verb(
+    ic: Ic, config: Callable[[str], Path]
+) -> None:
+    config('hook_timeout = "1s"\n[hooks]\n"log.added" = "sleep 60"\n')
+    ok(ic("new", "Checkout errors"))
+    started = time.monotonic()
+    ok(ic("log", "one"))
+    ok(ic("log", "two"))
+    assert time.monotonic() - started < 5
+    log = ic.home / HOOKS_LOG
+    assert wait_for(lambda: log.exists() and log.read_text().count("stopped after 1 s") == 2)
+
+
+def test_the_console_runs_hooks_and_reports_a_failing_hook_once(
+    tmp_path: Path, config: Callable[[str], Path]
+) -> None:
+    seen = tmp_path / "seen.jsonl"
+    config(f'[hooks]\n"log.added" = "cat >> {seen}"\n"task.assigned" = "exit 9"\n')
+    home = tmp_path / "home"
+    clock = FakeClock(START)
+    IncidentStore.create(
+        home,
+        Declare(incident_id="inc-1", title="Checkout", severity=2),
+        actor="Alex",
+        clock=clock,
+    )
+    settings = LiveSettings(actor="Alex", clock=clock)
+    live = LiveIncident.open(home, "inc-1", settings, shipped_phrasebook())
+    try:
+        assert live.hooks is not None
+        assert live.execute(AddLogEntry(text="first")).ok
+        assert wait_for(lambda: len(_lines(seen)) == 1)
+        assert _lines(seen)[0]["data"]["text"] == "first"
+        for text in ("look at the replica", "page the database team"):
+            outcome = live.execute(AssignTask(owner="Sam", text=text, timebox=timedelta(minutes=5)))
+            assert outcome.ok
+        reported: list[str] = []
+        assert wait_for(
+            lambda: bool(reported.extend(n.message for n in live.poll().notices) or reported)
+        )
+        time.sleep(0.5)
+        reported += [n.message for n in live.poll().notices]
+        assert len(reported) == 1 and "exit status 9" in reported[0]
+    finally:
+        live.close()
+
+
+def test_jobs_left_when_the_console_closes_still_run(tmp_path: Path) -> None:
+    out = tmp_path / "late.txt"
+    settings = HookSettings(tmp_path, (Hook("*", f"cat >> {out}"),))
+    runner = HookRunner(settings)
+    runner._queue.put([Job(("/bin/sh", "-c", f"cat >> {out}"), "late\n", "hook")])
+    runner.close()
+    assert wait_for(lambda: out.exists() and out.read_text() == "late\n")
+
+
+def test_status_page_job_follows_external_updates_only(tmp_path: Path) -> None:
+    from ic_console.domain.commands import PostUpdate
+    from ic_console.domain.model import Audience
+
+    store = IncidentStore.create(
+        tmp_path, Declare(incident_id="inc-1", title="Checkout", severity=2), actor="Alex"
+    )
+    settings = HookSettings(tmp_path, (), status_dir=tmp_path / "site")
+    internal = store.execute(PostUpdate(audience=Audience.INTERNAL, text="execs told"))
+    external = store.execute(PostUpdate(audience=Audience.EXTERNAL, text="we are on it"))
+    assert settings.jobs("inc-1", internal) == []
+    (job,) = settings.jobs("inc-1", external)
+    assert job.argv[-5:] == ("status", "inc-1", "-o", str(tmp_path / "site"), "--quiet")
+    assert job.argv[job.argv.index("--home") + 1] == str(tmp_path)
