@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
-from helpers.console import screen_text, stored, type_text
+from helpers.console import screen_text, stored, type_text, until
 from ic_console.content.phrasebook import shipped_phrasebook
 from ic_console.content.scenarios import Scenario
 from ic_console.domain import events as ev
@@ -58,7 +58,9 @@ def test_a_scenario_runs_to_completion_with_the_trainees_keys(home: Path, scenar
             assert isinstance(app.screen, BriefingScreen)
             assert "Jordan (database on-call)" in screen_text(app)
             await pilot.press("enter")
-            await pilot.pause()
+            # The briefing closes and the console mounts: on a busy machine, after a pause.
+            await until(pilot, lambda: not isinstance(app.screen, BriefingScreen))
+            await until(pilot, lambda: bool(app.screen.query("#header-drill")))
             assert app.screen.query_one("#header-drill", Label).display
             await at(pilot, 0.5)
             await pilot.press("g")
@@ -100,8 +102,7 @@ def test_a_scenario_runs_to_completion_with_the_trainees_keys(home: Path, scenar
             await pilot.press("d")
             await pilot.pause()
             await pilot.press("R", "enter")
-            await pilot.pause()
-            assert isinstance(app.screen, ScorecardScreen)
+            await until(pilot, lambda: isinstance(app.screen, ScorecardScreen))
             text = screen_text(app)
             assert "Drill over: Small failover" in text
             assert "met 6 of 7" in text
