@@ -19,38 +19,15 @@ from ic_console.domain.state import (
     _HANDLERS,
     DECISION_EVENTS,
     NUMBERED,
+    SETTLES,
     TASK_EVENTS,
+    VERBS,
     IncidentState,
     MergeNotice,
+    note_settled,
     resolve_numbers,
 )
 
-#: What each event is called in a notice.
-_VERBS: dict[type[Any], str] = {
-    ev.TaskAcknowledged: "acknowledgement",
-    ev.TaskExtended: "extension",
-    ev.TaskReassigned: "reassignment",
-    ev.TaskDone: "done",
-    ev.TaskCancelled: "cancel",
-    ev.TaskReopened: "reopen",
-    ev.TaskUnacknowledged: "unacknowledge",
-    ev.TaskExtensionUndone: "undo of an extension",
-    ev.ObjectionRaised: "objection",
-    ev.DecisionAccepted: "accept",
-    ev.DecisionWithdrawn: "withdraw",
-    ev.DecisionReopened: "reopen",
-}
-#: Events that settle (close or reopen) what they refer to: whose they were is remembered.
-_SETTLES = frozenset(
-    {
-        ev.TaskDone,
-        ev.TaskCancelled,
-        ev.TaskReopened,
-        ev.DecisionAccepted,
-        ev.DecisionWithdrawn,
-        ev.DecisionReopened,
-    }
-)
 _REOPENS = frozenset({ev.TaskReopened, ev.DecisionReopened})
 
 
@@ -74,7 +51,7 @@ def refs_for(state: IncidentState, payloads: Sequence[Any]) -> list[str | None]:
 
 def _task_conflict(state: IncidentState, data: Any, event: ev.Event) -> str | None:
     task = state.tasks.get(data.number)
-    verb = _VERBS[type(data)]
+    verb = VERBS[type(data)]
     if task is None:
         return (
             f"{event.actor}'s '{verb}' for task {data.number} refers to no task; it changes nothing"
@@ -91,7 +68,7 @@ def _task_conflict(state: IncidentState, data: Any, event: ev.Event) -> str | No
 
 def _decision_conflict(state: IncidentState, data: Any, event: ev.Event) -> str | None:
     decision = state.decisions.get(data.number)
-    verb = _VERBS[type(data)]
+    verb = VERBS[type(data)]
     if decision is None:
         return (
             f"{event.actor}'s '{verb}' for decision {data.number} refers to no decision; "
@@ -148,9 +125,8 @@ def apply_merged(state: IncidentState, events: Iterable[ev.Event]) -> IncidentSt
                     "are merged; it changes nothing"
                 )
             else:
-                if kind in _SETTLES:
-                    what = "task" if kind in TASK_EVENTS else "decision"
-                    state.settled_by[f"{what} {data.number}"] = f"{event.actor}'s '{_VERBS[kind]}'"
+                if kind in SETTLES:
+                    note_settled(state, data, event)
         if conflict is not None:
             state.merge_notices.append(MergeNotice(event.id, conflict))
         state.last_seq = event.seq

@@ -175,7 +175,11 @@ def apply_all(state: IncidentState, events: Iterable[ev.Event]) -> IncidentState
         data = event.data
         if type(data) in numbered:
             data = resolve_numbers(state, event)
-        handlers[type(data)](state, data, event)
+            handlers[type(data)](state, data, event)
+            if type(data) in SETTLES:
+                note_settled(state, data, event)
+        else:
+            handlers[type(data)](state, data, event)
         state.last_seq = event.seq
         state.updated_at = event.at
         if event.hlc is not None and event.hlc > state.hlc:
@@ -233,6 +237,40 @@ TASK_EVENTS: frozenset[type[Any]] = frozenset(
 DECISION_EVENTS: frozenset[type[Any]] = frozenset(
     {ev.ObjectionRaised, ev.DecisionAccepted, ev.DecisionWithdrawn, ev.DecisionReopened}
 )
+#: What each event about a task or decision is called in a merge notice.
+VERBS: dict[type[Any], str] = {
+    ev.TaskAcknowledged: "acknowledgement",
+    ev.TaskExtended: "extension",
+    ev.TaskReassigned: "reassignment",
+    ev.TaskDone: "done",
+    ev.TaskCancelled: "cancel",
+    ev.TaskReopened: "reopen",
+    ev.TaskUnacknowledged: "unacknowledge",
+    ev.TaskExtensionUndone: "undo of an extension",
+    ev.ObjectionRaised: "objection",
+    ev.DecisionAccepted: "accept",
+    ev.DecisionWithdrawn: "withdraw",
+    ev.DecisionReopened: "reopen",
+}
+#: Events that close or reopen what they refer to: whose they were is remembered.
+SETTLES: frozenset[type[Any]] = frozenset(
+    {
+        ev.TaskDone,
+        ev.TaskCancelled,
+        ev.TaskReopened,
+        ev.DecisionAccepted,
+        ev.DecisionWithdrawn,
+        ev.DecisionReopened,
+    }
+)
+
+
+def note_settled(state: IncidentState, data: Any, event: ev.Event) -> None:
+    """Remember who last closed or reopened a task or decision ("Alex's 'done'")."""
+    what = "task" if type(data) in TASK_EVENTS else "decision"
+    state.settled_by[f"{what} {data.number}"] = f"{event.actor}'s '{VERBS[type(data)]}'"
+
+
 #: Every payload type whose number the fold resolves.
 NUMBERED: frozenset[type[Any]] = (
     TASK_EVENTS | DECISION_EVENTS | {ev.TaskAssigned, ev.DecisionProposed}

@@ -53,9 +53,10 @@ class Follower:
         store = self.store
         result = FollowResult()
         if store.has_changes():
-            replaced = store.log.replaced()
+            reloads = store.reloads
             result.events = store.refresh()
-            result.reloaded = replaced
+            # A replaced log, a new replica's file, or older events from a peer: all read again.
+            result.reloaded = store.reloads != reloads
         if store.log.size() > store.log.offset and store.damaged is None:
             now = self._monotonic()
             if self._tail_since is None:

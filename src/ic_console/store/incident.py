@@ -13,6 +13,7 @@ what a crash or a copy leaves behind is `store.recovery`; finding incidents is `
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from ic_console.domain.model import Role
 from ic_console.domain.state import IncidentState
 from ic_console.domain.text import check_incident_id, clean_name
 from ic_console.store.errors import Notice, StoreError
+from ic_console.store.eventlog import EventLog
 from ic_console.store.lock import locked
 from ic_console.store.origin import local_origin, peek_origin
 from ic_console.store.paths import (
@@ -34,6 +36,7 @@ from ic_console.store.paths import (
     FILE_MODE,
     check_incident_folder,
     check_not_world_writable,
+    event_files,
     fsync_directory,
     has_events,
     incident_dir,
@@ -179,7 +182,8 @@ class IncidentStore(IncidentReader):
     def _snapshot_if_due(self, *, force: bool = False) -> bool:
         state = self.state
         if (
-            self.read_only
+            self.merged  # the snapshot covers one log (several: not yet)
+            or self.read_only
             or not state.declared
             or self._unterminated_at is not None
             or (not force and state.last_seq - self._snapshot_seq < SNAPSHOT_EVERY)
@@ -196,7 +200,7 @@ class IncidentStore(IncidentReader):
         if (
             summary is None
             or summary.get("last_seq") != self.state.last_seq
-            or summary.get("log_bytes", self.log.offset) != self.log.offset
+            or summary.get("log_bytes", self.log_bytes()) != self.log_bytes()
         ):
             if not os.access(self.directory, os.W_OK):
                 return  # a read-only copy: show the truth, change nothing
@@ -214,7 +218,7 @@ class IncidentStore(IncidentReader):
             write_summary(
                 self.summary_path,
                 self.state,
-                log_bytes=self.log.offset,
+                log_bytes=self.log_bytes(),
                 followups=self._followups(self.state),
             )
         except OSError as error:
@@ -236,10 +240,25 @@ class IncidentStore(IncidentReader):
         if self.origin is None:
             self.origin = local_origin(self.directory.parent.parent)
         own = replica_file(self.directory, self.origin)
-        if self.log.path != own and self.log.path == self.directory / EVENTS_FILE:
+        if self.log.path == own:
+            return self.origin
+        if self.log.path == self.directory / EVENTS_FILE:
             moved = migrate_legacy_log(self.directory, self.origin)
             if moved is not None:
                 self.log.path = moved
+        if self.log.path != own:
+            # Only other replicas' files here: this laptop starts its own beside them.
+            make_private_dir(own.parent)
+            with contextlib.suppress(FileExistsError):
+                os.close(open_private(own, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+            fsync_directory(own.parent)
+            self._peers[self.log.path] = self.log
+            self.log = EventLog(own)
+            self.merged = True
+            if self._last_key is None:  # it was read alone, strictly: fold it as a merge
+                self._files = tuple(event_files(self.directory))
+                self._refold()
+        self._files = tuple(event_files(self.directory))
         return self.origin
 
     def _role_of(self, actor: str) -> Role | None:
@@ -266,7 +285,11 @@ class IncidentStore(IncidentReader):
                 raise
 
     def _execute_locked(self, command: Command, who: str) -> list[Event]:
-        if self.log.replaced() or self._unterminated_at is not None:
+        if (
+            self.log.replaced()
+            or self._unterminated_at is not None
+            or (not self.merged and self._files_changed())
+        ):
             self._check_still_there()
             self._load(holding_lock=True)
         else:

@@ -20,11 +20,22 @@ from pathlib import Path
 
 from ic_console.domain.clock import Clock, SystemClock
 from ic_console.domain.events import Event
+from ic_console.domain.hlc import MergeKey, merge_key, wall_ms
+from ic_console.domain.merge import apply_merged
 from ic_console.domain.model import Role
 from ic_console.domain.state import IncidentState, apply_all
 from ic_console.store.errors import Notice, StoreError
 from ic_console.store.eventlog import EventLog, LogDamaged
-from ic_console.store.paths import LOCK_FILE, SUMMARY_FILE, has_events, primary_log_path
+from ic_console.store.merged import clocks_ahead, dedup, read_logs
+from ic_console.store.paths import (
+    EVENTS_FILE,
+    LOCK_FILE,
+    SUMMARY_FILE,
+    event_files,
+    file_origin,
+    has_events,
+    primary_log_path,
+)
 from ic_console.store.recovery import folder_contradiction, tail_bytes
 from ic_console.store.replay import fold_new
 from ic_console.store.snapshot import SNAPSHOT_FILE, load_snapshot
@@ -69,6 +80,22 @@ class IncidentReader:
         self._mutex = threading.RLock()
         #: The last sequence number covered by the state snapshot on disk (0: none known).
         self._snapshot_seq = 0
+        # -- several replicas' files (`store.merged`) --
+        #: True when the state is the merged fold of several files (or of a peer's file alone);
+        #: False for this laptop's own log (or a pre-replication one) read alone, as before.
+        self.merged = False
+        #: The logs other than `self.log`, by path.
+        self._peers: dict[Path, EventLog] = {}
+        #: The files read, to notice a new one (a peer's file arrived).
+        self._files: tuple[Path, ...] = ()
+        #: Merged mode: every event id folded, and the fold order key of the last one.
+        self._ids: dict[str, Event] = {}
+        self._last_key: MergeKey | None = None
+        #: Origins whose clock was said to be fast.
+        self._clocks_told: set[str] = set()
+        #: Counts full reads (a load, or a refold when a peer's older events arrived), so a
+        #: follower can tell the whole state is new.
+        self.reloads = 0
 
     # -- paths ---------------------------------------------------------------------------------
 
@@ -105,6 +132,7 @@ class IncidentReader:
             self._load(holding_lock=holding_lock)
 
     def _load(self, *, holding_lock: bool) -> None:
+        self.reloads += 1
         self.log.reset()
         self.log.path = primary_log_path(self.directory, self.origin)
         self.state = IncidentState()
@@ -112,13 +140,96 @@ class IncidentReader:
         self.blocked = None
         self._unterminated_at = None
         repaired = self._repair_before_load(holding_lock=holding_lock)
-        self._start_from_snapshot()
-        self._read_and_apply(keep=False)
+        self._files = tuple(event_files(self.directory))
+        self.merged = self._needs_merge(self._files)
+        if self.merged:
+            self._refold()
+        else:
+            self._peers = {}
+            self._start_from_snapshot()
+            self._read_and_apply(keep=False)
         if not repaired:
             self._report_tail()
         self._check_consistency()
         if not self.read_only:
             self._after_load()
+
+    def _needs_merge(self, files: tuple[Path, ...]) -> bool:
+        """Several files, or a file that is not this laptop's own (nor a pre-replication log)
+        read alone: fold them as a merge, which never fails."""
+        if len(files) != 1:
+            return len(files) > 1
+        only = files[0]
+        return only.name != EVENTS_FILE and (
+            self.origin is None or file_origin(only) != self.origin
+        )
+
+    def _all_logs(self) -> list[EventLog]:
+        return [self.log, *self._peers.values()]
+
+    def _refold(self) -> None:
+        """Merged mode: fold every file from the start, in merge order."""
+        self.reloads += 1
+        self.state = IncidentState()
+        self.log.reset()
+        self._peers = {path: EventLog(path) for path in self._files if path != self.log.path}
+        self._ids = {}
+        self._last_key = None
+        self._apply_merged_read(keep=False)
+
+    def _apply_merged_read(self, *, keep: bool) -> list[Event]:
+        """Merged mode: fold what every file gained since it was last read; refold from the
+        start when something arrived that sorts before what is already folded."""
+        current = tuple(event_files(self.directory))
+        if current != self._files:
+            gone = set(self._files) - set(current)
+            self._files = current
+            if gone:  # a replica's file was removed: what was folded from it must go too
+                self._refold()
+                return []
+            for path in current:  # a new replica's file: read it with the others
+                if path != self.log.path and path not in self._peers:
+                    self._peers[path] = EventLog(path)
+        read = read_logs(self._all_logs(), peers_may_be_swapped=set(self._peers))
+        if read.replaced:
+            self._refold()
+            return []
+        conflicts: list[str] = []
+        fresh = dedup(read.events, self._ids, conflicts)
+        for ident in conflicts:
+            self._tell(
+                f"Event {ident} is in two replicas' files with different contents; the first "
+                "copy is kept. A file was changed after it was written.",
+                severe=True,
+            )
+        if read.damage is not None:
+            self._set_damaged(read.damage)
+        if not fresh:
+            return []
+        if self._last_key is not None and merge_key(fresh[0]) <= self._last_key:
+            # Something arrived that happened before what is folded: fold it all again, so
+            # every replica folds the same events in the same order.
+            self._refold()
+            return []
+        apply_merged(self.state, fresh)
+        self._last_key = merge_key(fresh[-1])
+        for sentence in clocks_ahead(fresh, wall_ms(self.clock.now()), self._clocks_told):
+            self._tell(sentence)
+        if self.on_events is not None:
+            self.on_events(fresh)
+        return fresh if keep else []
+
+    def _tell(self, message: str, *, severe: bool = False) -> None:
+        if not any(n.message == message for n in self.notices):
+            self.notices.append(Notice(message, severe=severe))
+
+    def _files_changed(self) -> bool:
+        """A replica's file appeared or went since the last read (one `listdir`)."""
+        return tuple(event_files(self.directory)) != self._files
+
+    def log_bytes(self) -> int:
+        """Bytes of all the logs read (what the summary records to tell it is stale)."""
+        return sum(log.offset for log in self._all_logs())
 
     def _repair_before_load(self, *, holding_lock: bool) -> bool:
         """Repair what a crash left before the log is read; True when it was looked at (then
@@ -158,7 +269,7 @@ class IncidentReader:
         if end is None:
             return
         tail = tail_bytes(self.events_path, end)
-        event = self.log.whole_event(tail) if self.damaged is None else None
+        event = self.log.whole_event(tail) if self.damaged is None and not self.merged else None
         if event is not None and event.seq == self.state.last_seq + 1:
             try:
                 apply_all(self.state, [event])
@@ -189,7 +300,11 @@ class IncidentReader:
         if self.damaged is not None:
             return
         reason = folder_contradiction(
-            self.directory, self.state, self.log, read_to=self._unterminated_at or self.log.offset
+            self.directory,
+            self.state,
+            self.log,
+            read_to=self._unterminated_at or self.log.offset,
+            check_summary=not self.merged,
         )
         if reason is not None:
             self._block(reason)
@@ -202,6 +317,8 @@ class IncidentReader:
     def _read_and_apply(self, *, keep: bool = True) -> list[Event]:
         """Fold what was appended since the last read into the state (`fold_new`); return the
         new events when `keep`."""
+        if self.merged:
+            return self._apply_merged_read(keep=keep)
         folded = fold_new(self.log, self.state, keep=keep, on_events=self.on_events)
         if folded.replaced:
             # The file was swapped or cut under us: read it again from the start.
@@ -237,7 +354,7 @@ class IncidentReader:
         """
         with self._mutex:
             try:
-                if self.log.replaced():
+                if self.log.replaced() or (not self.merged and self._files_changed()):
                     self._check_still_there()
                     self._load(holding_lock=False)
                     return []
@@ -272,4 +389,8 @@ class IncidentReader:
         with self._mutex:
             if self._unterminated_at is not None:
                 return self.log.replaced() or self.log.size() != self._unterminated_at
-            return self.log.replaced() or self.log.size() != self.log.offset
+            if self.log.replaced() or self.log.size() != self.log.offset:
+                return True
+            if any(log.size() != log.offset for log in self._peers.values()):
+                return True
+            return self._files_changed()

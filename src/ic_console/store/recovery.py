@@ -90,13 +90,20 @@ def recover_torn_tail(log: EventLog, directory: Path) -> Notice | None:
 
 
 def folder_contradiction(
-    directory: Path, state: IncidentState, log: EventLog, *, read_to: int
+    directory: Path,
+    state: IncidentState,
+    log: EventLog,
+    *,
+    read_to: int,
+    check_summary: bool = True,
 ) -> str | None:
     """Why writes to this log must be blocked, when the folder around it contradicts it: a log
     cut back to a line end (the summary recorded more events), a folder that was copied or
     renamed (the log declares another id), or a log hard-linked into another folder.
 
     `read_to` is the log offset the state was read up to. None when nothing contradicts.
+    The summary's count is compared only for a log read alone (`check_summary`): the fold of
+    several replicas' files has no one sequence to compare.
     """
     events_path = log.path
     if state.declared and state.incident_id != directory.name:
@@ -122,7 +129,12 @@ def folder_contradiction(
     # A writer appends to the log before it rewrites the summary: a summary ahead of our read is
     # a cut log only if the log has not grown since, checked after the summary was read (another
     # terminal may have appended and rewritten it in between).
-    if isinstance(recorded, int) and recorded > state.last_seq and log.size() <= read_to:
+    if (
+        check_summary
+        and isinstance(recorded, int)
+        and recorded > state.last_seq
+        and log.size() <= read_to
+    ):
         return (
             f"{summary_path} records {recorded} events but {events_path} holds "
             f"only {state.last_seq}: the log was cut short (restored from an older copy?). "

@@ -1,0 +1,143 @@
+"""Reading an incident that is the union of several replicas' files.
+
+Each `events/<origin>.jsonl` (and a pre-replication `events.jsonl`) is read by its own
+`EventLog`, so each keeps its own offset and checks its own lines; the events are merged in the
+order of `domain.hlc.merge_key` and deduplicated by id (the same pre-replication event may sit
+in two files). Everything that reads an incident's events outside the store (the review, search,
+the lazy scribe log) goes through `iter_event_batches`, one function for one file or many.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ic_console.domain.events import Event
+from ic_console.domain.hlc import MergeKey, merge_key, wall_ms
+from ic_console.store.eventlog import EventLog, LogDamaged
+from ic_console.store.paths import event_files, file_origin
+
+#: A peer's clock this far ahead of ours (ms) is flagged.
+CLOCK_AHEAD_MS = 5 * 60 * 1000
+
+
+@dataclass
+class MergedRead:
+    """Events merged from several logs, each read from where it stopped last time."""
+
+    events: list[Event] = field(default_factory=list)
+    damage: LogDamaged | None = None
+    #: A file was replaced or cut under the reader (not a peer file that only grew): start over.
+    replaced: bool = False
+    #: Ids seen twice with different contents (the first copy, in merge order, is kept).
+    conflicts: list[str] = field(default_factory=list)
+
+
+def read_logs(logs: Iterable[EventLog], *, peers_may_be_swapped: set[Path]) -> MergedRead:
+    """The new events of every log, merged and deduplicated among themselves.
+
+    A file in `peers_may_be_swapped` was replaced by `accept_peer_file`, which checked that the
+    old bytes are a prefix of the new: it is read on from the same offset.
+    """
+    result = MergedRead()
+    lists: list[list[Event]] = []
+    for log in logs:
+        if log.replaced():
+            if log.path in peers_may_be_swapped and log.size() >= log.offset:
+                log._inode = None  # renamed into place by accept_peer_file, prefix checked
+            else:
+                result.replaced = True
+                return result
+        read = log.read_new()
+        if read.replaced:
+            result.replaced = True
+            return result
+        if read.damage is not None and result.damage is None:
+            result.damage = read.damage
+        if read.events:
+            lists.append(read.events)
+    if len(lists) == 1:
+        result.events = lists[0]
+    elif lists:
+        result.events = list(heapq.merge(*lists, key=merge_key))
+    return result
+
+
+def dedup(events: list[Event], seen: dict[str, Event], conflicts: list[str]) -> list[Event]:
+    """`events` without those whose id is in `seen` (or earlier in `events`); an id seen with
+    other contents is noted in `conflicts`. `seen` is updated."""
+    kept: list[Event] = []
+    for event in events:
+        before = seen.get(event.id)
+        if before is None:
+            seen[event.id] = event
+            kept.append(event)
+        elif before != event:
+            conflicts.append(event.id)
+    return kept
+
+
+def merged_events(directory: Path) -> tuple[list[Event], LogDamaged | None]:
+    """Every event of the incident folder in fold order, once each; the first damage met."""
+    logs = [EventLog(path) for path in event_files(directory)]
+    read = read_logs(logs, peers_may_be_swapped=set())
+    return dedup(read.events, {}, []), read.damage
+
+
+def iter_event_batches(
+    directory: Path, *, on_damage: Callable[[LogDamaged], None] | None = None
+) -> Iterator[list[Event]]:
+    """The incident's events in fold order, in batches: one file is streamed batch by batch as
+    its log reader validates them (the common case, never all in memory); several are merged."""
+    files = event_files(directory)
+    if len(files) == 1:
+        batches: list[list[Event]] = []
+        result = EventLog(files[0]).read_new(batches.append)
+        yield from batches
+        if result.damage is not None and on_damage is not None:
+            on_damage(result.damage)
+        return
+    events, damage = merged_events(directory)
+    if events:
+        yield events
+    if damage is not None and on_damage is not None:
+        on_damage(damage)
+
+
+def clocks_ahead(events: Iterable[Event], now_ms: int, told: set[str]) -> list[str]:
+    """A sentence for each replica whose clock runs more than 5 minutes ahead of ours (once per
+    origin): "Priya's clock is 7 minutes fast". The events are kept as recorded."""
+    said: list[str] = []
+    for event in events:
+        if event.hlc is None or event.origin is None or event.origin in told:
+            continue
+        ahead = event.hlc[0] - now_ms
+        if ahead > CLOCK_AHEAD_MS:
+            told.add(event.origin)
+            minutes = round(ahead / 60_000)
+            said.append(
+                f"{event.actor}'s clock is {minutes} minutes fast (replica {event.origin}); "
+                "their events are kept in the order recorded. Ask them to set their clock."
+            )
+    return said
+
+
+def last_key(events: list[Event]) -> MergeKey | None:
+    return merge_key(events[-1]) if events else None
+
+
+__all__ = [
+    "CLOCK_AHEAD_MS",
+    "MergedRead",
+    "clocks_ahead",
+    "dedup",
+    "event_files",
+    "file_origin",
+    "iter_event_batches",
+    "last_key",
+    "merged_events",
+    "read_logs",
+    "wall_ms",
+]
