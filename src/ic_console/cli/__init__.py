@@ -32,6 +32,7 @@ VERB_MODULES = (
     "ic_console.cli.console",
     "ic_console.cli.review",
     "ic_console.cli.content",
+    "ic_console.cli.sync",
 )
 
 EXIT_OK = 0

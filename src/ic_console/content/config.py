@@ -101,6 +101,25 @@ class SeverityLevel(BaseModel):
         return value
 
 
+class SyncSettings(BaseModel):
+    """`[sync]`: sharing incidents with other laptops through a git remote (`ic sync init`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: The team's git remote, as `git clone` takes it.
+    remote: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+    @field_validator("remote")
+    @classmethod
+    def _remote(cls, value: str) -> str:
+        if value.startswith("-") or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise ValueError(
+                f"{value!r} is not a git remote URL: give one such as "
+                '"git@git.example.com:sre/incidents.git" or "/path/to/incidents.git"'
+            )
+        return value
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -119,6 +138,8 @@ class Config(BaseModel):
     #: Where your own runbooks/, checklists/ and phrasebook.toml live (default: beside this file).
     content_dir: Path | None = None
     severity: list[SeverityLevel] = []
+    #: Sharing incidents through a git remote; None: this laptop only.
+    sync: SyncSettings | None = None
 
     @field_validator("name")
     @classmethod

@@ -460,6 +460,16 @@ class Syncer:
         refs.pop(self.origin, None)
         return [Peer(origin, name, at) for origin, (_sha, at, name) in sorted(refs.items())]
 
+    def probe(self) -> None:
+        """Reach the remote once (list its branches); raises SyncError when it cannot."""
+        make_private_dir(self.dir)
+        with locked(self.dir / LOCK, wait=30.0):
+            self._prepare()
+            self.git.run(["ls-remote", "--heads", REMOTE], what="git ls-remote")
+
+    def last_state(self) -> SyncState:
+        return load_state(self.dir)
+
     def cancel(self) -> None:
         """Stop the git call under way (another thread); the round fails as offline."""
         self.git.cancel()

@@ -137,9 +137,18 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def last_line(stderr: bytes) -> str:
-    """The line of git's message that says what went wrong (its last non-empty one)."""
+    """What went wrong, in one line: git's first message (often ssh's own reason) and, when
+    it differs, git's fatal line."""
     lines = [line.strip() for line in stderr.decode("utf-8", errors="replace").splitlines()]
     lines = [line for line in lines if line and not line.startswith("hint:")]
+    if not lines:
+        return "no message"
     fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
-    chosen = (fatal or lines or ["no message"])[0 if fatal else -1]
-    return chosen.removeprefix("fatal: ").removeprefix("error: ")
+    first = _bare(lines[0])
+    if fatal and _bare(fatal[0]) != first:
+        return f"{first} ({_bare(fatal[0])})"
+    return first
+
+
+def _bare(line: str) -> str:
+    return line.removeprefix("fatal: ").removeprefix("error: ")
