@@ -48,6 +48,14 @@ class Laptop:
         return IncidentStore.create(self.root, declare, clock=FakeClock(START), actor=self.name)
 
 
+@pytest.fixture(autouse=True)
+def _no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user's own config (and its remote) never reaches a test."""
+    monkeypatch.setenv("IC_CONSOLE_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("IC_CONSOLE_HOME", str(tmp_path / "no-home"))
+    monkeypatch.delenv("GIT_SSH_COMMAND", raising=False)
+
+
 @pytest.fixture
 def bare(tmp_path: Path) -> Path:
     """The team's repository."""
