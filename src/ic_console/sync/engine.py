@@ -128,6 +128,12 @@ class Syncer:
         self._tree: dict[str, tuple[str, int]] | None = None
         #: Our files' sizes at the last commit, to skip unchanged files with one stat.
         self._committed_sizes: dict[str, int] = {}
+        #: The clone was checked (remote URL, stale locks): again only after a failed round,
+        #: so an idle round runs `git fetch` and `git for-each-ref` and nothing else.
+        self._prepared = False
+        self._rounds_since_prepare = 0
+        #: Our branch's commit (None: not read yet, "": no commit yet).
+        self._head: str | None = None
 
     @property
     def origin(self) -> str:
@@ -150,9 +156,13 @@ class Syncer:
         make_private_dir(self.dir)
         with locked(self.dir / LOCK, wait=wait):
             state = load_state(self.dir)
+            if self._head is not None and state.head != self._head:
+                self._forget()  # another process of this laptop synced since our last round
             try:
                 report = self._round(state, incident_id, heartbeat=heartbeat)
             except SyncError as error:
+                state.head = self._head or ""
+                self._forget()
                 now = self.wall()
                 state.offline_since = state.offline_since or now
                 state.last_error = str(error)
@@ -160,11 +170,19 @@ class Syncer:
                     save_state(self.dir, state)
                 raise
             state.remote = self.remote
+            state.head = self._head or ""
             state.last_success = self.wall()
             state.offline_since = None
             state.last_error = None
             save_state(self.dir, state)
             return report
+
+    def _forget(self) -> None:
+        """Read the clone afresh next round (after a failure, or another process's round)."""
+        self._prepared = False
+        self._head = None
+        self._tree = None
+        self._committed_sizes.clear()
 
     def _round(self, state: SyncState, incident_id: str | None, *, heartbeat: bool) -> RoundReport:
         self._prepare()
@@ -173,7 +191,7 @@ class Syncer:
         self._fetch()
         refs = self._remote_refs()
         mine = refs.pop(self.origin, None)
-        local = self._ref(self.branch_ref)
+        local = self._branch_head()
         if local is not None and (committed or mine is None or mine[0] != local):
             self._push()
         self._receive(state, refs, incident_id, report)
@@ -184,6 +202,9 @@ class Syncer:
 
     def _prepare(self) -> None:
         """The bare clone, with the remote as configured; stale locks of a killed round gone."""
+        self._rounds_since_prepare += 1
+        if self._prepared and self._rounds_since_prepare < 500:
+            return
         repo = self.git.git_dir
         if not (repo / "HEAD").is_file():
             make_private_dir(repo)
@@ -200,11 +221,27 @@ class Syncer:
                 ],
                 what="git config",
             )
-            self.git.run(["config", "gc.auto", "0"], what="git config")  # packed by us, below
+            # Never a detached `git gc` that outlives the round: packed below, in the round.
+            self.git.run(["config", "gc.auto", "0"], what="git config")
+        # Pack loose objects when there are many (a long incident's parts and peers' fetches).
+        self.git.run(
+            ["-c", "gc.auto=2000", "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet"],
+            what="git gc",
+            timeout=max(self.git.timeout, 120.0),
+        )
+        self._prepared = True
+        self._rounds_since_prepare = 0
+
+    def _branch_head(self) -> str | None:
+        if self._head is None:
+            self._head = self._ref(self.branch_ref) or ""
+        return self._head or None
 
     def _remove_stale_locks(self, repo: Path) -> None:
         now = time.time()
-        for directory, _dirs, files in os.walk(repo):
+        for directory, dirs, files in os.walk(repo):
+            if Path(directory) == repo:
+                dirs[:] = [name for name in dirs if name == "refs"]  # not the objects
             for name in files:
                 if not (name.endswith(".lock") or name.startswith("ic-index-")):
                     continue
@@ -268,7 +305,7 @@ class Syncer:
             sizes[local.incident_id] = len(data)
             if added_events:
                 sent.append(Sent(local.incident_id, added_events))
-        parent = self._ref(self.branch_ref)
+        parent = self._branch_head()
         if not changed and not (heartbeat and parent is not None):
             self._committed_sizes.update(sizes)
             return False
@@ -289,6 +326,7 @@ class Syncer:
         if parent is not None:
             update.append(parent)
         self.git.run(update, what="git update-ref")
+        self._head = commit
         if self._tree is not None:
             self._tree.update(changed)
         self._committed_sizes.update(sizes)

@@ -30,6 +30,8 @@ class SyncState:
     #: "<incident>/<origin>" -> the object ids of the parts last handed to the store (accepted
     #: or refused): the same parts are not read again.
     handled: dict[str, str] = field(default_factory=dict)
+    #: This laptop's branch's last commit (rounds of another process of this laptop move it).
+    head: str = ""
     #: Peer branch -> the commit whose files were all handled.
     peer_commits: dict[str, str] = field(default_factory=dict)
 
