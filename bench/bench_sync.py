@@ -71,7 +71,8 @@ def propagation(base: Path) -> list[float]:
 
     def follow() -> None:
         while not done.is_set():
-            if follower.poll().changed:
+            result = follower.poll()
+            if result.events or result.reloaded:
                 now = time.monotonic()
                 for entry in follower_store.state.log:
                     if entry.text in started and entry.text not in seen:
@@ -79,11 +80,12 @@ def propagation(base: Path) -> list[float]:
             time.sleep(0.25)
 
     syncs = [BackgroundSync(a, remote, "Alex"), BackgroundSync(b, remote, "Priya")]
-    for sync in syncs:
-        sync.start()
+    rng = random.Random(14)
+    syncs[0].start()
+    time.sleep(rng.uniform(0, SYNC_EVERY))  # two laptops' rounds are not in step
+    syncs[1].start()
     watcher = threading.Thread(target=follow, daemon=True)
     watcher.start()
-    rng = random.Random(14)
     try:
         for n in range(APPENDS):
             time.sleep(rng.uniform(0.2, 2.5))

@@ -498,6 +498,15 @@ class Syncer:
         refs.pop(self.origin, None)
         return [Peer(origin, name, at) for origin, (_sha, at, name) in sorted(refs.items())]
 
+    def has_local_changes(self) -> bool:
+        """True when one of this laptop's files grew since the last commit (a stat each)."""
+        if not self._committed_sizes:
+            return False  # not known yet: the next round finds out
+        for local in list_local_files(self.root):
+            if self._committed_sizes.get(local.incident_id) != local.size:
+                return True
+        return False
+
     def probe(self) -> None:
         """Reach the remote once (list its branches); raises SyncError when it cannot."""
         make_private_dir(self.dir)
