@@ -10,8 +10,9 @@ The interval: what is recorded here is sent at once (the worker looks at its own
 every 0.25 s, one stat each), so a change waits for the other laptop's next fetch: at most one
 interval. With 2 s rounds the wait is under 1.9 s in 95 % of cases, plus the two rounds (about
 0.1 s each on a local network, a few tenths over the internet) and the console's 0.25 s poll:
-well inside the 5 s target, with room for a slow remote. An idle round is one `git fetch` (nothing else runs when nothing changed), a few
-milliseconds of CPU: well under 1 % of a core at one round every 2 s (`bench/bench_sync.py`).
+well inside the 5 s target, with room for a slow remote. An idle round is one `git fetch` and
+one `git for-each-ref` (nothing else runs when nothing changed): under 1 % of a core at one
+round every 2 s (`bench/bench_sync.py`); a shorter interval would cost more CPU for little.
 """
 
 from __future__ import annotations
