@@ -24,6 +24,7 @@ from ic_console.cli import main
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.model import Role
 from ic_console.store.incident import IncidentStore
+from ic_console.store.paths import event_files
 
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 
@@ -591,7 +592,7 @@ def test_a_damaged_log_opens_read_only_and_refuses_writes(
     ic: Run, home: Path, incident: str
 ) -> None:
     ok(ic("log", "first"))
-    events = home / "incidents" / incident / "events.jsonl"
+    (events,) = event_files(home / "incidents" / incident)
     lines = events.read_bytes().splitlines(keepends=True)
     lines[1] = lines[1].replace(b"Alex", b"Mallory")
     events.write_bytes(b"".join(lines))
@@ -605,7 +606,7 @@ def test_a_damaged_log_opens_read_only_and_refuses_writes(
 
 
 def test_a_torn_last_line_is_recovered_with_a_notice(ic: Run, home: Path, incident: str) -> None:
-    events = home / "incidents" / incident / "events.jsonl"
+    (events,) = event_files(home / "incidents" / incident)
     with events.open("ab") as handle:
         handle.write(b'{"v":1,"seq":')
     result = ok(ic("log", incident, "after the crash"))
@@ -616,7 +617,7 @@ def test_a_torn_last_line_is_recovered_with_a_notice(ic: Run, home: Path, incide
 def test_show_refuses_an_incident_with_no_readable_events(
     ic: Run, home: Path, incident: str
 ) -> None:
-    events = home / "incidents" / incident / "events.jsonl"
+    (events,) = event_files(home / "incidents" / incident)
     lines = events.read_bytes().splitlines(keepends=True)
     lines[0] = lines[0].replace(b"Checkout", b"Checkin")
     events.write_bytes(b"".join(lines))

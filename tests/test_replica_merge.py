@@ -20,8 +20,10 @@ from ic_console.domain import commands as c
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import TaskStatus
+from ic_console.store.follow import Follower
 from ic_console.store.incident import IncidentStore
 from ic_console.store.merged import merged_events
+from ic_console.store.paths import event_files
 from ic_console.store.replica import accept_peer_file, list_local_files
 from ic_console.store.state_codec import log_rows, state_body
 
@@ -101,10 +103,10 @@ KINDS = (
 )
 #: (what, laptop, other laptop, command kind, number, text, seconds): what 0-5 runs a command
 #: on a laptop, 6-7 sends its files to the other laptop, 8-9 moves its clock (forward, or back:
-#: the hlc keeps its file in order).
+#: the hlc keeps its file in order), 10 writes its state snapshot.
 steps = st.lists(
     st.tuples(
-        st.integers(0, 9),
+        st.integers(0, 10),
         st.integers(0, 2),
         st.integers(0, 2),
         st.sampled_from(KINDS),
@@ -156,8 +158,10 @@ def test_any_interleaving_ends_identical_with_no_event_lost_or_repeated(
             elif what <= 7:
                 if who != other:
                     exchange(laptops[who], laptops[other])
-            else:
+            elif what <= 9:
                 laptops[who].clock.advance(seconds)
+            elif (store := laptops[who].open()) is not None:
+                store.write_snapshot()  # later opens start from it and read the tails
         for _ in range(2):  # the final round: everyone sends everything to everyone
             for source in laptops:
                 for target in laptops:
@@ -177,6 +181,8 @@ def test_any_interleaving_ends_identical_with_no_event_lost_or_repeated(
             fresh = IncidentStore.open(laptop.root, ID, read_only=True)
             assert fresh.damaged is None and fresh.blocked is None
             assert _fingerprint(fresh) == _fingerprint(store), "incremental fold != refold"
+            scratch = IncidentStore.open(laptop.root, ID, read_only=True, on_events=list)
+            assert _fingerprint(scratch) == _fingerprint(store), "fold from snapshot != scratch"
             prints.append(_fingerprint(store))
         assert prints[0] == prints[1] == prints[2]
         store = laptops[0].open()
@@ -224,6 +230,13 @@ def test_both_laptops_mark_the_same_task_done_offline(two: tuple[Laptop, Laptop]
         ]
         events, _ = merged_events(store.directory)
         assert [e.type for e in events].count("task.done") == 2  # kept in the log
+        # Each open console is told once; a later open shows it in the state, untold.
+        store.refresh()
+        assert [n.message for n in store.notices if "arrived after" in n.message] == [
+            "Priya's 'done' for task 1 arrived after Alex's 'done'; it changes nothing."
+        ]
+        reopened = IncidentStore.open(laptop.root, ID, read_only=True)
+        assert reopened.notices == [] and len(reopened.state.merge_notices) == 1
 
 
 def test_concurrent_creation_renumbers_once_with_the_notice(two: tuple[Laptop, Laptop]) -> None:
@@ -244,6 +257,9 @@ def test_concurrent_creation_renumbers_once_with_the_notice(two: tuple[Laptop, L
         assert tasks[3].acknowledged_at is not None and tasks[2].acknowledged_at is None
         assert [n.text for n in store.state.merge_notices] == [
             "Priya's task 'page network on-call' is now task 3"
+        ]
+        assert [n.message for n in store.notices if "is now task" in n.message] == [
+            "Priya's task 'page network on-call' is now task 3."
         ]
     # Priya now speaks of task 3, and it is hers everywhere.
     priya.run(c.CompleteTask(number=3))
@@ -268,3 +284,47 @@ def test_a_clock_ten_minutes_fast_is_kept_and_flagged(two: tuple[Laptop, Laptop]
     # Alex writes after it: his clock orders his event after hers, never before.
     alex.run(c.AddLogEntry(text="after"))
     assert [e.text for e in store.state.log] == ["from the future", "after"]
+
+
+def test_a_console_following_notices_a_peer_file_and_refolds(two: tuple[Laptop, Laptop]) -> None:
+    alex, priya = two
+    store = alex.open()
+    assert store is not None
+    follower = Follower(store)
+    assert not follower.poll().reloaded
+    priya.clock.advance(-30)  # Priya's note sorts before what Alex has already folded
+    priya.run(c.AddLogEntry(text="seen earlier on Priya's laptop"))
+    alex.clock.advance(60)
+    alex.run(c.AddLogEntry(text="Alex's later note"))
+    exchange(priya, alex)
+    polled = follower.poll()
+    assert polled.reloaded  # refolded, not appended out of order
+    assert [e.text for e in store.state.log] == [
+        "seen earlier on Priya's laptop",
+        "Alex's later note",
+    ]
+    priya.clock.advance(120)
+    priya.run(c.AddLogEntry(text="and later still"))
+    exchange(priya, alex)
+    polled = follower.poll()
+    assert not polled.reloaded and [e.type for e in polled.events] == ["log.added"]
+
+
+def test_the_snapshot_of_several_files_is_dropped_when_any_file_changes(
+    two: tuple[Laptop, Laptop],
+) -> None:
+    alex, priya = two
+    priya.run(c.AddLogEntry(text="one"))
+    priya.run(c.AddLogEntry(text="two"))
+    exchange(priya, alex)
+    store = alex.open()
+    assert store is not None
+    store.refresh()
+    assert store.merged and store.write_snapshot()
+    assert IncidentStore.open(alex.root, ID, read_only=True)._snapshot_seq == -1  # used
+    (peer,) = [p for p in event_files(store.directory) if p != store.events_path]
+    lines = peer.read_bytes().splitlines(keepends=True)
+    peer.write_bytes(b"".join(lines[:-1]))  # a covered line is gone
+    again = IncidentStore.open(alex.root, ID, read_only=True)
+    assert again._snapshot_seq == 0  # not used: read from the logs
+    assert [e.text for e in again.state.log] == ["one"]

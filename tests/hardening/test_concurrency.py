@@ -31,6 +31,7 @@ import pytest
 from ic_console.domain import commands as cmd
 from ic_console.domain import events as ev
 from ic_console.store.incident import IncidentStore
+from ic_console.store.paths import event_files
 
 from .conftest import REPO
 
@@ -171,7 +172,8 @@ def test_two_consoles_and_three_cli_writers_lose_nothing(home: Path) -> None:
         outputs[name] = [line.rstrip("\n") for line in outputs[name]] + out.splitlines()
     elapsed = time.monotonic() - started
 
-    raw = (home / "incidents" / "busy" / "events.jsonl").read_bytes()
+    (log,) = event_files(home / "incidents" / "busy")
+    raw = log.read_bytes()
     assert raw.endswith(b"\n")
     store = IncidentStore.open(home, "busy")
     assert not store.read_only and not store.notices, [n.message for n in store.notices]

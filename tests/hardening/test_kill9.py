@@ -33,6 +33,7 @@ from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event
 from ic_console.domain.state import IncidentState
 from ic_console.store.incident import IncidentStore
+from ic_console.store.paths import event_files
 
 pytestmark = pytest.mark.slow
 
@@ -142,10 +143,11 @@ def test_a_console_killed_at_random_moments_loses_nothing_it_returned(tmp_path: 
         os.close(read_fd)
         assert reported
 
-        events_path = root / "incidents" / "kill" / "events.jsonl"
+        (events_path,) = event_files(root / "incidents" / "kill")
         raw = events_path.read_bytes()
         tail = raw[raw.rfind(b"\n") + 1 :]
-        sidecars_before = set(events_path.parent.glob("events.torn-*.jsonl"))
+        folder = root / "incidents" / "kill"
+        sidecars_before = set(folder.glob("events.torn-*.jsonl"))
         by_seq: dict[int, str] = {}
         store = IncidentStore.open(root, "kill", on_events=partial(_collect, by_seq))
         assert not store.read_only, [n.message for n in store.notices]

@@ -108,7 +108,8 @@ def _summary_stale(store: IncidentStore) -> None:
 def _copied_under_another_name(store: IncidentStore) -> None:
     other = store.directory.parent / "copy-of-it"
     other.mkdir(mode=0o700)
-    for name in ("events.jsonl", "incident.toml"):
+    for name in (str(store.events_path.relative_to(store.directory)), "incident.toml"):
+        (other / name).parent.mkdir(mode=0o700, exist_ok=True)
         (other / name).write_bytes((store.directory / name).read_bytes())
 
 

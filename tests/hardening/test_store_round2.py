@@ -26,6 +26,7 @@ from ic_console.store.catalog import list_incidents
 from ic_console.store.errors import StoreError
 from ic_console.store.eventlog import EventLog
 from ic_console.store.incident import IncidentStore
+from ic_console.store.paths import event_files
 
 from .conftest import INCIDENT
 from .test_damaged_files import run_cli
@@ -99,12 +100,13 @@ def test_a_damaged_incident_is_listed_and_makes_a_verb_without_id_ask(
     else:
         data = b"garbage" + data
     damaged.events_path.write_bytes(data)
-    healthy_log = (home / "incidents" / "healthy" / "events.jsonl").read_bytes()
+    (healthy,) = event_files(home / "incidents" / "healthy")
+    healthy_log = healthy.read_bytes()
     code, out, _err = run_cli(home, ["list"])
     assert code == 0 and "damaged" in out and "healthy" in out
     code, _out, err = run_cli(home, ["log", "a line meant for one of them"])
     assert code == 2 and "damaged" in err and "healthy" in err
-    assert (home / "incidents" / "healthy" / "events.jsonl").read_bytes() == healthy_log
+    assert healthy.read_bytes() == healthy_log
     code, out, err = run_cli(home, ["search", "first"])
     assert "damaged" in out + err
 
@@ -167,12 +169,13 @@ def test_an_export_onto_the_incidents_own_log_is_refused(tmp_path: Path) -> None
     store = _make(home)
     before = store.events_path.read_bytes()
     code, _out, err = run_cli(home, ["export", INCIDENT, "-o", str(store.events_path)])
-    assert code == 2 and "Refusing to write" in err and "events.jsonl" in err
+    assert code == 2 and "Refusing to write" in err and store.events_path.name in err
     assert store.events_path.read_bytes() == before
     copy = tmp_path / "copy"
     shutil.copytree(store.directory, copy)
-    code, _out, err = run_cli(home, ["export", str(copy), "-o", str(copy / "events.jsonl")])
-    assert code == 2 and (copy / "events.jsonl").read_bytes() == before
+    own = copy / store.events_path.relative_to(store.directory)
+    code, _out, err = run_cli(home, ["export", str(copy), "-o", str(own)])
+    assert code == 2 and own.read_bytes() == before
 
 
 def test_a_failed_export_leaves_the_previous_file_and_names_it(

@@ -71,19 +71,18 @@ def _link_away(home: Path, outside: Path, name: str) -> Path:
     decoy = outside / ("decoy-" + (name.replace("/", "-") or "folder"))
     if target.is_dir():
         shutil.copytree(target, decoy)
-        events = decoy / "events.jsonl"
-        if events.exists():
+        for events in decoy.glob("**/*.jsonl"):
             events.write_bytes(events.read_bytes() + TORN)
         shutil.rmtree(target)
     else:
         data = target.read_bytes()
-        decoy.write_bytes(data + (TORN if name == "events.jsonl" else b""))
+        decoy.write_bytes(data + (TORN if name.endswith(".jsonl") else b""))
         target.unlink()
     os.symlink(decoy, target)
     return decoy
 
 
-LINKED = ["events.jsonl", "incident.toml", ".lock", "presence", "presence/*.json", ""]
+LINKED = ["events/*.jsonl", "events", "incident.toml", ".lock", "presence", "presence/*.json", ""]
 
 
 @pytest.mark.parametrize("name", LINKED)
@@ -97,6 +96,8 @@ def test_no_verb_changes_a_file_outside_the_data_root_through_a_link(
     if name == "presence/*.json":
         [beat] = (store.directory / "presence").glob("*.json")
         name = f"presence/{beat.name}"
+    if name == "events/*.jsonl":
+        name = str(store.events_path.relative_to(store.directory))
     decoy = _link_away(home, outside, name)
     before = _checksum(decoy)
     for argv in SWEEP_VERBS:

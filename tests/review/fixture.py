@@ -49,8 +49,16 @@ def counting_ids() -> Iterator[None]:
         yield
 
 
+#: The golden data root's replica id, so two builds write identical logs.
+GOLDEN_ORIGIN = "0123456789ab"
+
+
 def build(root: Path, *, close: bool = True, resolve: bool = True) -> IncidentStore:
     """Write the golden incident under `root` and return its store."""
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not (root / "origin").exists():
+        (root / "origin").write_text(f"{GOLDEN_ORIGIN}\n")
+        (root / "origin").chmod(0o600)
     with counting_ids():
         return _build(root, close=close, resolve=resolve)
 

@@ -10,6 +10,7 @@ import pytest
 
 from ic_console.review.source import open_for_review
 from ic_console.store.errors import StoreError
+from ic_console.store.paths import event_files
 
 from .fixture import GOLDEN_ID, build
 
@@ -60,7 +61,7 @@ def test_active_incident_is_reported_as_active(tmp_path: Path) -> None:
 
 def test_damaged_line_stops_the_read_with_a_notice(tmp_path: Path) -> None:
     build(tmp_path)
-    path = tmp_path / "incidents" / GOLDEN_ID / "events.jsonl"
+    (path,) = event_files(tmp_path / "incidents" / GOLDEN_ID)
     lines = path.read_bytes().splitlines(keepends=True)
     lines[9] = lines[9].replace(b"2026", b"2027", 1)
     path.write_bytes(b"".join(lines))
@@ -71,7 +72,7 @@ def test_damaged_line_stops_the_read_with_a_notice(tmp_path: Path) -> None:
 
 def test_torn_last_line_is_left_out_with_a_notice(tmp_path: Path) -> None:
     build(tmp_path)
-    path = tmp_path / "incidents" / GOLDEN_ID / "events.jsonl"
+    (path,) = event_files(tmp_path / "incidents" / GOLDEN_ID)
     with open(path, "ab") as handle:
         handle.write(b'{"v":1,"seq":')
     source = open_for_review(tmp_path, GOLDEN_ID)

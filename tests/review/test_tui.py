@@ -17,6 +17,7 @@ from textual.widgets import Input, Static, TabbedContent
 from ic_console.domain.clock import FakeClock
 from ic_console.review.source import ReviewSource, open_for_review
 from ic_console.review.timeline import EntryKind
+from ic_console.store.paths import event_files
 from ic_console.tui.review.app import ReviewApp, make_review_app
 from ic_console.tui.review.screen import ReviewScreen
 from ic_console.tui.review.timeline_list import TimelineList
@@ -204,7 +205,7 @@ def test_a_read_only_copy_says_so(tmp_path: Path) -> None:
 
 def test_notices_of_a_damaged_log_are_shown(tmp_path: Path) -> None:
     build(tmp_path)
-    path = tmp_path / "incidents" / GOLDEN_ID / "events.jsonl"
+    (path,) = event_files(tmp_path / "incidents" / GOLDEN_ID)
     lines = path.read_bytes().splitlines(keepends=True)
     lines[20] = lines[20].replace(b"2026", b"2027", 1)
     path.write_bytes(b"".join(lines))

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ic_console.domain import events as ev
+from ic_console.domain.log_rows import LogRow
 from ic_console.domain.model import DecisionStatus, TaskStatus
 from ic_console.domain.state import (
     _HANDLERS,
@@ -142,3 +143,14 @@ def notices_by_event(state: IncidentState) -> dict[str, list[str]]:
     for notice in state.merge_notices:
         found.setdefault(notice.event_id, []).append(notice.text)
     return found
+
+
+def notice_rows(state: IncidentState, events: Iterable[ev.Event]) -> list[LogRow]:
+    """A "system" log row for each merge notice about one of `events`, for the log pane and the
+    review to show beside that event ("Priya's 'done' for task 3 arrived after Alex's 'done'")."""
+    about = notices_by_event(state)
+    rows: list[LogRow] = []
+    for event in events:
+        for text in about.get(event.id, ()):
+            rows.append(LogRow(event.seq, event.at, event.actor, "system", text))
+    return rows

@@ -17,7 +17,7 @@ from typing import Any
 from ic_console.domain.describe import searchable_fields
 from ic_console.store.catalog import list_incidents
 from ic_console.store.eventlog import LogDamaged, decode_body
-from ic_console.store.paths import EVENTS_FILE
+from ic_console.store.paths import EVENTS_FILE, event_files
 
 #: Payload fields that hold words people wrote, by event type: the vocabulary says which.
 _TEXT_FIELDS = searchable_fields()
@@ -54,9 +54,10 @@ def search_incident(
     directory: Path, needle: str, meta: tuple[str, str, int, str]
 ) -> tuple[list[SearchHit], int]:
     """Hits for `needle` (already case-folded) in one incident's log; and damaged lines seen."""
-    path = directory / EVENTS_FILE
+    files = event_files(directory)  # every replica's file (store.merged)
+    path = files[0] if files else directory / EVENTS_FILE
     try:
-        raw = path.read_bytes()
+        raw = b"".join(file.read_bytes() for file in files)
     except OSError:
         return [], 0
     text = raw.decode("utf-8", errors="replace")

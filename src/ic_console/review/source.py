@@ -22,8 +22,9 @@ from ic_console.review.metrics import MetricsFeed
 from ic_console.review.timeline import TimelineBuilder
 from ic_console.store.catalog import resolve_incident_id
 from ic_console.store.errors import StoreError
-from ic_console.store.eventlog import EventLog, LogDamaged
-from ic_console.store.paths import EVENTS_FILE, check_incident_folder, incident_dir
+from ic_console.store.eventlog import LogDamaged
+from ic_console.store.merged import UnionLog, apply_merged_one
+from ic_console.store.paths import check_incident_folder, event_files, has_events, incident_dir
 from ic_console.store.replay import gc_paused
 
 
@@ -55,11 +56,10 @@ def load_events(directory: Path) -> tuple[ReviewEvents, IncidentState, list[str]
     added to the timeline and the metrics' feed and kept as JSON, then its models are dropped,
     so a long log is never held as events all at once.
     """
-    path = directory / EVENTS_FILE
-    if not os.path.lexists(path):
-        raise StoreError(f"{directory} is not an incident directory: it has no {EVENTS_FILE}.")
-    log = EventLog(path)
+    log = UnionLog(directory)  # every replica's file, merged (store.merged)
+    path = log.path
     fold = _ReviewFold(path)
+    fold.apply = apply_merged_one if log.merged else apply
     with gc_paused():
         result = log.read_new(fold.take)
         events = fold.events()
@@ -85,6 +85,7 @@ class _ReviewFold:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.apply = apply
         self.notices: list[str] = []
         self.state = IncidentState()
         self.timeline = TimelineBuilder()
@@ -99,7 +100,7 @@ class _ReviewFold:
         fitting = batch
         for index, event in enumerate(batch):
             try:
-                apply(self.state, event)
+                self.apply(self.state, event)
             except (KeyError, ValueError, AttributeError, TypeError) as error:
                 self.notices.append(
                     f"{self.path}: event {event.seq} ({event.type}) does not fit the incident "
@@ -118,7 +119,7 @@ class _ReviewFold:
         return ReviewEvents(self.arrays, self.counts, self.timeline.finish(), self.feed)
 
 
-def _take_unterminated(log: EventLog, tail: bytes, fold: _ReviewFold) -> ReviewEvents | None:
+def _take_unterminated(log: UnionLog, tail: bytes, fold: _ReviewFold) -> ReviewEvents | None:
     """The events with the log's last line when it is a whole event that lost only its line
     end (a crash just before it: kept, as the next write will keep it); None when it is left
     out. Either way a notice says so."""
@@ -176,12 +177,12 @@ def _is_path(given: str) -> bool:
 
 
 def _is_folder_here(given: str) -> bool:
-    return os.path.lexists(Path(given) / EVENTS_FILE)
+    return has_events(Path(given))
 
 
 def _is_incident(root: Path, given: str) -> bool:
     try:
-        return os.path.lexists(incident_dir(root, given) / EVENTS_FILE)
+        return has_events(incident_dir(root, given))
     except DomainError:
         return False
 
@@ -189,7 +190,7 @@ def _is_incident(root: Path, given: str) -> bool:
 def _read_only(directory: Path) -> bool:
     """Whether the files cannot (or are not meant to) be written: no access, or no write bit
     (which also tells a read-only copy apart for root, who may write anyway)."""
-    for path in (directory, directory / EVENTS_FILE):
+    for path in (directory, *event_files(directory)):
         if not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR:
             return True
     return False

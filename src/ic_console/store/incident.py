@@ -34,6 +34,7 @@ from ic_console.store.origin import local_origin, peek_origin
 from ic_console.store.paths import (
     EVENTS_FILE,
     FILE_MODE,
+    check_events_folder,
     check_incident_folder,
     check_not_world_writable,
     event_files,
@@ -53,7 +54,7 @@ from ic_console.store.recovery import (
     recover_torn_tail,
 )
 from ic_console.store.replica import migrate_legacy_log
-from ic_console.store.snapshot import save_snapshot
+from ic_console.store.snapshot import save_snapshot, write_merged_snapshot
 from ic_console.store.summary import (
     read_summary,
     write_summary,
@@ -86,7 +87,7 @@ class IncidentStore(IncidentReader):
         Read-only, nothing is changed: a torn line is reported and left for the next write.
         """
         directory = incident_dir(root, incident_id)
-        if os.path.islink(directory) or not has_events(directory):
+        if not os.path.islink(directory) and not has_events(directory):
             if os.path.lexists(directory) and not os.path.islink(directory):
                 check_half_made(directory, incident_id)
             raise no_such_incident(root, incident_id)
@@ -181,9 +182,10 @@ class IncidentStore(IncidentReader):
 
     def _snapshot_if_due(self, *, force: bool = False) -> bool:
         state = self.state
+        if self.merged:
+            return self._merged_snapshot_if_due(force=force)
         if (
-            self.merged  # the snapshot covers one log (several: not yet)
-            or self.read_only
+            self.read_only
             or not state.declared
             or self._unterminated_at is not None
             or (not force and state.last_seq - self._snapshot_seq < SNAPSHOT_EVERY)
@@ -193,6 +195,21 @@ class IncidentStore(IncidentReader):
         if not save_snapshot(self.directory, state, self.log):
             return False
         self._snapshot_seq = state.last_seq
+        return True
+
+    def _merged_snapshot_if_due(self, *, force: bool) -> bool:
+        """The snapshot of the merged fold: every file's covered prefix and the last key."""
+        if (
+            self.read_only
+            or not self.state.declared
+            or self._last_key is None
+            or self._merged_since_snapshot == 0
+            or (not force and self._merged_since_snapshot < SNAPSHOT_EVERY)
+        ):
+            return False
+        if not write_merged_snapshot(self.directory, self.state, self._all_logs(), self._last_key):
+            return False
+        self._merged_since_snapshot = 0
         return True
 
     def _refresh_summary_if_stale(self) -> None:
@@ -248,6 +265,7 @@ class IncidentStore(IncidentReader):
                 self.log.path = moved
         if self.log.path != own:
             # Only other replicas' files here: this laptop starts its own beside them.
+            check_events_folder(self.directory)
             make_private_dir(own.parent)
             with contextlib.suppress(FileExistsError):
                 os.close(open_private(own, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))

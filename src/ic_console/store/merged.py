@@ -16,8 +16,11 @@ from pathlib import Path
 
 from ic_console.domain.events import Event
 from ic_console.domain.hlc import MergeKey, merge_key, wall_ms
-from ic_console.store.eventlog import EventLog, LogDamaged
-from ic_console.store.paths import event_files, file_origin
+from ic_console.domain.merge import apply_merged
+from ic_console.domain.state import IncidentState, LogEntry
+from ic_console.store.errors import StoreError
+from ic_console.store.eventlog import BATCH_LINES, EventLog, LogDamaged, ReadResult
+from ic_console.store.paths import EVENTS_FILE, event_files, file_origin
 
 #: A peer's clock this far ahead of ours (ms) is flagged.
 CLOCK_AHEAD_MS = 5 * 60 * 1000
@@ -44,7 +47,8 @@ def read_logs(logs: Iterable[EventLog], *, peers_may_be_swapped: set[Path]) -> M
     result = MergedRead()
     lists: list[list[Event]] = []
     for log in logs:
-        if log.replaced():
+        # A log not read yet (offset from a snapshot) is checked by its first read.
+        if log._inode is not None and log.replaced():
             if log.path in peers_may_be_swapped and log.size() >= log.offset:
                 log._inode = None  # renamed into place by accept_peer_file, prefix checked
             else:
@@ -106,6 +110,46 @@ def iter_event_batches(
         on_damage(damage)
 
 
+class UnionLog:
+    """An incident folder's logs read as one, for readers outside the store (the review):
+    `read_new` and `whole_event` as `EventLog` has them. One file is that file's `EventLog`
+    (streamed, a torn tail reported as before); several are merged (`merged` is then True and
+    the events must be folded with `domain.merge.apply_merged`)."""
+
+    def __init__(self, directory: Path) -> None:
+        files = event_files(directory)
+        if not files:
+            raise StoreError(f"{directory} is not an incident directory: it has no event log.")
+        self.directory = directory
+        self.files = files
+        self.path = files[0]
+        self.merged = len(files) > 1 or files[0].name != EVENTS_FILE
+        self._single = EventLog(files[0]) if len(files) == 1 else None
+
+    def read_new(self, consume: Callable[[list[Event]], None]) -> ReadResult:
+        if self._single is not None:
+            return self._single.read_new(consume)
+        events, damage = merged_events(self.directory)
+        for start in range(0, len(events), BATCH_LINES):
+            consume(events[start : start + BATCH_LINES])
+        return ReadResult(events=[], offset=0, lines=len(events), damage=damage)
+
+    def whole_event(self, tail: bytes) -> Event | None:
+        return self._single.whole_event(tail) if self._single is not None else None
+
+
+def scribe_log_until(directory: Path, last_key: MergeKey) -> list[LogEntry]:
+    """The scribe log of the merged fold up to `last_key` (a merged snapshot's was bad)."""
+    events, _ = merged_events(directory)
+    scratch = apply_merged(IncidentState(), (e for e in events if merge_key(e) <= last_key))
+    return list(scratch.log)
+
+
+def apply_merged_one(state: IncidentState, event: Event) -> IncidentState:
+    """Fold one merged event (`domain.merge.apply_merged`), for readers that fold one by one."""
+    return apply_merged(state, (event,))
+
+
 def clocks_ahead(events: Iterable[Event], now_ms: int, told: set[str]) -> list[str]:
     """A sentence for each replica whose clock runs more than 5 minutes ahead of ours (once per
     origin): "Priya's clock is 7 minutes fast". The events are kept as recorded."""
@@ -131,6 +175,8 @@ def last_key(events: list[Event]) -> MergeKey | None:
 __all__ = [
     "CLOCK_AHEAD_MS",
     "MergedRead",
+    "UnionLog",
+    "apply_merged_one",
     "clocks_ahead",
     "dedup",
     "event_files",

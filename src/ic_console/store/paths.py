@@ -179,15 +179,38 @@ def event_files(directory: Path) -> list[Path]:
     files: list[Path] = []
     if os.path.lexists(directory / EVENTS_FILE):
         files.append(directory / EVENTS_FILE)
+    if not check_events_folder(directory):
+        return files
     try:
         names = os.listdir(directory / EVENTS_DIR)
-    except (FileNotFoundError, NotADirectoryError):
+    except FileNotFoundError:
         return files
     for name in sorted(names):
         stem = name[: -len(EVENTS_SUFFIX)]
         if name.endswith(EVENTS_SUFFIX) and len(stem) == 12 and _HEX.issuperset(stem):
             files.append(directory / EVENTS_DIR / name)
     return files
+
+
+def check_events_folder(directory: Path) -> bool:
+    """True when the incident folder has an `events/` folder, False when it has none; a link or
+    anything but a folder there is refused (a link would send appends and peers' files
+    elsewhere), as is one that belongs to someone else."""
+    path = directory / EVENTS_DIR
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    if stat.S_ISLNK(st.st_mode):
+        raise StoreError(
+            f"{path} is a symbolic link; ic-console never follows links inside an incident "
+            "folder. Replace it with the folder itself (or remove it)."
+        )
+    if not stat.S_ISDIR(st.st_mode):
+        raise StoreError(f"{path} is not a folder; move it away and try again.")
+    if st.st_uid != os.getuid():
+        raise StoreError(f"{path} belongs to another user (uid {st.st_uid}); copy it to use it.")
+    return True
 
 
 def has_events(directory: Path) -> bool:

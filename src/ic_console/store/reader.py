@@ -38,7 +38,7 @@ from ic_console.store.paths import (
 )
 from ic_console.store.recovery import folder_contradiction, tail_bytes
 from ic_console.store.replay import fold_new
-from ic_console.store.snapshot import SNAPSHOT_FILE, load_snapshot
+from ic_console.store.snapshot import SNAPSHOT_FILE, load_merged_snapshot, load_snapshot
 from ic_console.store.summary import FollowupCount
 
 
@@ -91,6 +91,10 @@ class IncidentReader:
         #: Merged mode: every event id folded, and the fold order key of the last one.
         self._ids: dict[str, Event] = {}
         self._last_key: MergeKey | None = None
+        #: Merged mode: events folded since the snapshot was written or read.
+        self._merged_since_snapshot = 0
+        #: Set while a refold runs: what it changes is told once when it is done.
+        self._quiet = False
         #: Origins whose clock was said to be fast.
         self._clocks_told: set[str] = set()
         #: Counts full reads (a load, or a refold when a peer's older events arrived), so a
@@ -133,6 +137,7 @@ class IncidentReader:
 
     def _load(self, *, holding_lock: bool) -> None:
         self.reloads += 1
+        previous = self.state
         self.log.reset()
         self.log.path = primary_log_path(self.directory, self.origin)
         self.state = IncidentState()
@@ -143,7 +148,8 @@ class IncidentReader:
         self._files = tuple(event_files(self.directory))
         self.merged = self._needs_merge(self._files)
         if self.merged:
-            self._refold()
+            # What a merge changed is in the state; told when it happens, not at every open.
+            self._refold(quiet=not previous.declared, previous=previous, use_snapshot=True)
         else:
             self._peers = {}
             self._start_from_snapshot()
@@ -167,15 +173,34 @@ class IncidentReader:
     def _all_logs(self) -> list[EventLog]:
         return [self.log, *self._peers.values()]
 
-    def _refold(self) -> None:
-        """Merged mode: fold every file from the start, in merge order."""
+    def _refold(
+        self,
+        *,
+        quiet: bool = False,
+        previous: IncidentState | None = None,
+        use_snapshot: bool = False,
+    ) -> None:
+        """Merged mode: fold every file from the start, in merge order. What the merge changed
+        that the state before did not hold yet is told once (unless `quiet`: a first load)."""
         self.reloads += 1
-        self.state = IncidentState()
+        before = {(n.event_id, n.text) for n in (previous or self.state).merge_notices}
+        self._quiet = True
         self.log.reset()
         self._peers = {path: EventLog(path) for path in self._files if path != self.log.path}
         self._ids = {}
         self._last_key = None
-        self._apply_merged_read(keep=False)
+        self.state = IncidentState()
+        self._merged_since_snapshot = 0
+        if use_snapshot:
+            self._start_from_merged_snapshot()
+        try:
+            self._apply_merged_read(keep=False)
+        finally:
+            self._quiet = False
+        if not quiet:
+            for notice in self.state.merge_notices:
+                if (notice.event_id, notice.text) not in before:
+                    self._tell(notice.text + ".")
 
     def _apply_merged_read(self, *, keep: bool) -> list[Event]:
         """Merged mode: fold what every file gained since it was last read; refold from the
@@ -208,16 +233,42 @@ class IncidentReader:
             return []
         if self._last_key is not None and merge_key(fresh[0]) <= self._last_key:
             # Something arrived that happened before what is folded: fold it all again, so
-            # every replica folds the same events in the same order.
+            # every replica folds the same events in the same order (never from the snapshot,
+            # which holds the fold without it).
             self._refold()
             return []
+        told = len(self.state.merge_notices)
+        self._merged_since_snapshot += len(fresh)
         apply_merged(self.state, fresh)
         self._last_key = merge_key(fresh[-1])
+        if not self._quiet:
+            for notice in self.state.merge_notices[told:]:
+                # Said once on every console (the state keeps them for the log and review).
+                self._tell(notice.text + ".")
         for sentence in clocks_ahead(fresh, wall_ms(self.clock.now()), self._clocks_told):
             self._tell(sentence)
         if self.on_events is not None:
             self.on_events(fresh)
         return fresh if keep else []
+
+    def _start_from_merged_snapshot(self) -> None:
+        """Merged mode: start from the snapshot when it matches every file's covered prefix
+        (not when a listener wants every event). A file it does not cover is read whole."""
+        self._snapshot_seq = 0
+        if self.on_events is not None:
+            return
+        snapshot, notice = load_merged_snapshot(self.directory, self._files)
+        if notice is not None:
+            self.notices.append(notice)
+        if snapshot is None:
+            return
+        self.state = snapshot.state
+        for log in self._all_logs():
+            covered = snapshot.covers.get(log.path)
+            if covered is not None:
+                log.offset, log.lines, log.last_seq = covered
+        self._last_key = snapshot.last_key
+        self._snapshot_seq = -1  # a snapshot is there: written again only when due
 
     def _tell(self, message: str, *, severe: bool = False) -> None:
         if not any(n.message == message for n in self.notices):

@@ -44,6 +44,7 @@ from ic_console.store.paths import (
     EVENTS_FILE,
     FILE_MODE,
     LOCK_FILE,
+    check_events_folder,
     check_incident_folder,
     check_not_world_writable,
     event_files,
@@ -161,7 +162,7 @@ def migrate_legacy_log(directory: Path, origin: str) -> Path | None:
     Left alone when this replica already has a file (then both are read as the union)."""
     legacy = directory / EVENTS_FILE
     target = replica_file(directory, origin)
-    if not os.path.lexists(legacy) or os.path.lexists(target):
+    if not os.path.lexists(legacy) or (check_events_folder(directory) and os.path.lexists(target)):
         return None
     os.close(open_private(legacy, os.O_RDONLY))  # refuses a link or a non-file
     make_private_dir(target.parent)
@@ -211,6 +212,7 @@ def accept_peer_file(root: Path, incident_id: str, origin: str, data: bytes) -> 
 
 
 def _accept_locked(directory: Path, incident_id: str, origin: str, data: bytes) -> Accepted:
+    check_events_folder(directory)  # never through a link
     target = replica_file(directory, origin)
     existing = _read_all(target)
     if not data.startswith(existing):

@@ -35,11 +35,13 @@ from pathlib import Path
 from typing import IO
 
 from ic_console.domain.events import SCHEMA_VERSION
+from ic_console.domain.hlc import MergeKey
 from ic_console.domain.model import LogKind
 from ic_console.domain.state import IncidentState, LogEntry
 from ic_console.store.errors import Notice, StoreError
 from ic_console.store.eventlog import EventLog
 from ic_console.store.lazylog import LazyLog
+from ic_console.store.merged import scribe_log_until
 from ic_console.store.paths import FILE_MODE, open_private
 from ic_console.store.replay import scribe_log_up_to
 from ic_console.store.state_codec import as_int, as_list, log_from, log_rows, state_body, state_from
@@ -109,7 +111,13 @@ def _dumps(value: object) -> bytes:
 
 
 def write_snapshot(
-    directory: Path, state: IncidentState, *, log_path: Path, offset: int, lines: int
+    directory: Path,
+    state: IncidentState,
+    *,
+    log_path: Path,
+    offset: int,
+    lines: int,
+    merged: tuple[list[EventLog], MergeKey] | None = None,
 ) -> Path:
     """Write the snapshot of `state`, which is the fold of the log's first `offset` bytes.
 
@@ -138,6 +146,10 @@ def write_snapshot(
         "log_crc": zlib.crc32(log),
         "log_len": len(log),
     }
+    if merged is not None:
+        logs, last_key = merged
+        header["files"] = [_cover(directory, each) for each in logs]
+        header["last_key"] = list(last_key)
     path = directory / SNAPSHOT_FILE
     fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
     try:
@@ -185,6 +197,23 @@ class _Header:
     log_entries: int
     followups: int
     recent: list[tuple[int, LogEntry]]
+    #: Several replicas' files (`write_merged_snapshot`): what of each file is covered, and the
+    #: merge key of the last event folded. None for the snapshot of one log.
+    files: list[CoveredFile] | None = None
+    last_key: MergeKey | None = None
+
+
+@dataclass(frozen=True)
+class CoveredFile:
+    """What a merged snapshot covers of one replica's file."""
+
+    name: str  # relative to the incident folder
+    offset: int
+    lines: int
+    last_seq: int
+    prefix_crc: int
+    last_line_crc: int
+    last_line_len: int
 
 
 def read_snapshot(
@@ -206,6 +235,8 @@ def read_snapshot(
         raise SnapshotUnusable(str(error)) from None
     with os.fdopen(fd, "rb") as handle:
         header = _read_header(handle)
+        if header.files is not None:
+            raise SnapshotUnusable("it covers several replicas' files", damaged=False)
         # The cheap test first (the last line covered), then the whole prefix.
         if _last_line_crc(log_path, header.offset, header.last_line_len) != header.last_line_crc:
             raise SnapshotUnusable("the log changed under it", damaged=False)
@@ -258,6 +289,8 @@ def _read_header(handle: IO[bytes]) -> _Header:
             length=len(header_line),
             **{name: as_int(header[name]) for name in _COUNTS},
             recent=[(as_int(row[0]), log_from([row[1:]])[0]) for row in as_list(header["recent"])],
+            files=_covered_files(header.get("files")),
+            last_key=_merge_key_from(header.get("last_key")),
         )
     except (KeyError, ValueError, TypeError, IndexError) as error:
         raise SnapshotUnusable(f"its header is incomplete ({error})") from None
@@ -295,6 +328,129 @@ def _read_scribe_log(path: Path, header: _Header) -> list[LogEntry]:
     if len(rows) != header.log_entries:
         raise ValueError("the scribe log does not hold as many entries as its header")
     return rows
+
+
+# -- several replicas' files -------------------------------------------------------------------
+
+
+def _cover(directory: Path, log: EventLog) -> list[object]:
+    prefix_crc, last_crc, last_len = prefix_checksums(log.path, log.offset)
+    name = str(log.path.relative_to(directory))
+    return [name, log.offset, log.lines, log.last_seq, prefix_crc, last_crc, last_len]
+
+
+def _covered_files(value: object) -> list[CoveredFile] | None:
+    if value is None:
+        return None
+    files: list[CoveredFile] = []
+    for row in as_list(value):
+        name, *numbers = as_list(row, 7)
+        if not isinstance(name, str) or ".." in name or name.startswith("/"):
+            raise ValueError("a covered file's name is not a file of the incident folder")
+        files.append(CoveredFile(name, *(as_int(n) for n in numbers)))
+    return files
+
+
+def _merge_key_from(value: object) -> MergeKey | None:
+    if value is None:
+        return None
+    wall, counter, origin, seq = as_list(value, 4)
+    if not isinstance(origin, str):
+        raise ValueError("the last key's origin is not text")
+    return (as_int(wall), as_int(counter), origin, as_int(seq))
+
+
+@dataclass(frozen=True)
+class MergedSnapshot:
+    """A merged snapshot checked against every file it covers."""
+
+    state: IncidentState
+    #: Path -> (offset, lines, last sequence number) covered of that file.
+    covers: dict[Path, tuple[int, int, int]]
+    last_key: MergeKey
+
+
+def write_merged_snapshot(
+    directory: Path, state: IncidentState, logs: list[EventLog], last_key: MergeKey
+) -> bool:
+    """Write the snapshot of `state`, the merged fold of what each of `logs` has read up to
+    `last_key`; False when it could not be written (a cache: never raises for that)."""
+    try:
+        remove_stale_temps(directory, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+        first = logs[0]
+        write_snapshot(
+            directory,
+            state,
+            log_path=first.path,
+            offset=first.offset,
+            lines=first.lines,
+            merged=(logs, last_key),
+        )
+    except (OSError, StoreError, SnapshotUnusable, ValueError):
+        return False
+    return True
+
+
+def load_merged_snapshot(
+    directory: Path, files: tuple[Path, ...]
+) -> tuple[MergedSnapshot | None, Notice | None]:
+    """The merged snapshot when it matches every file it covers (each file's covered prefix,
+    checksummed; a file it does not know is read whole as the tail), else None; a notice when
+    it is damaged. Any change to a covered prefix, or a covered file gone, makes it stale."""
+    path = directory / SNAPSHOT_FILE
+    try:
+        fd = open_private(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None, None
+    except (StoreError, OSError):
+        return None, None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            header = _read_header(handle)
+            if header.files is None or header.last_key is None:
+                return None, None
+            covers: dict[Path, tuple[int, int, int]] = {}
+            for covered in header.files:
+                log_path = directory / covered.name
+                if log_path not in files:
+                    return None, None  # a covered file is gone
+                crc = _last_line_crc(log_path, covered.offset, covered.last_line_len)
+                if crc != covered.last_line_crc:
+                    return None, None
+                if prefix_checksums(log_path, covered.offset)[0] != covered.prefix_crc:
+                    return None, None
+                covers[log_path] = (covered.offset, covered.lines, covered.last_seq)
+            body = handle.read(header.body_len + 1)
+        if (
+            len(body) != header.body_len + 1
+            or not body.endswith(b"\n")
+            or zlib.crc32(body[:-1]) != header.body_crc
+        ):
+            raise SnapshotUnusable("its state does not match its checksum")
+        try:
+            state = state_from(json.loads(body))
+        except (KeyError, ValueError, TypeError, UnicodeDecodeError) as error:
+            raise SnapshotUnusable(f"its state is not valid ({error})") from None
+    except SnapshotUnusable as unusable:
+        if not unusable.damaged:
+            return None, None
+        return None, Notice(
+            f"{path} is damaged ({unusable}); it is ignored and the incident read from its "
+            "event logs."
+        )
+    except OSError:
+        return None, None
+
+    last_key = header.last_key
+
+    def load_log() -> list[LogEntry]:
+        try:
+            return _read_scribe_log(path, header)
+        except (OSError, StoreError, KeyError, ValueError, TypeError, UnicodeDecodeError):
+            return scribe_log_until(directory, last_key)
+
+    state.log = LazyLog(load_log, header.log_entries, header.followups, header.recent)
+    return MergedSnapshot(state, covers, last_key), None
 
 
 # -- what the store asks of it ------------------------------------------------------------------
