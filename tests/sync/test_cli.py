@@ -79,24 +79,3 @@ def test_an_unreachable_remote_is_one_line_and_exit_1(
     assert code == 0 and "offline since" in out
     code, _out, err = _ic(capsys, alex, "sync", "Not An Id")
     assert code == 2 and "not a valid incident id" in err
-
-
-def test_both_laptops_close_the_same_task_offline_one_done_one_notice(
-    laptops: list[Laptop],
-) -> None:
-    from datetime import timedelta
-
-    alex, priya, _sam = laptops
-    store = alex.declare()
-    store.execute(c.AssignTask(owner="Sam", text="page the DBA", timebox=timedelta(minutes=5)))
-    alex.syncer().round()
-    priya.syncer().round()
-    store.execute(c.CompleteTask(number=1))
-    priya.store().execute(c.CompleteTask(number=1))
-    for laptop in (alex, priya, alex):
-        laptop.syncer().round()
-    states = [laptop.store().state for laptop in (alex, priya)]
-    assert [s.tasks[1].status for s in states] == [states[0].tasks[1].status] * 2
-    notices = [[n.text for n in s.merge_notices] for s in states]
-    assert notices[0] == notices[1]
-    assert len(notices[0]) == 1 and "done" in notices[0][0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,22 @@ def test_a_remote_url_that_looks_like_an_option_is_refused(laptops: list[Laptop]
     with pytest.raises(SyncError) as caught:
         Syncer(laptops[0].root, "--upload-pack=touch /tmp/x", actor="Alex")
     assert caught.value.usage
+
+
+def test_both_laptops_close_the_same_task_offline_one_done_one_notice(
+    laptops: list[Laptop],
+) -> None:
+    alex, priya, _sam = laptops
+    store = alex.declare()
+    store.execute(c.AssignTask(owner="Sam", text="page the DBA", timebox=timedelta(minutes=5)))
+    alex.syncer().round()
+    priya.syncer().round()
+    store.execute(c.CompleteTask(number=1))
+    priya.store().execute(c.CompleteTask(number=1))
+    for laptop in (alex, priya, alex):
+        laptop.syncer().round()
+    states = [laptop.store().state for laptop in (alex, priya)]
+    assert [s.tasks[1].status for s in states] == [states[0].tasks[1].status] * 2
+    notices = [[n.text for n in s.merge_notices] for s in states]
+    assert notices[0] == notices[1]
+    assert len(notices[0]) == 1 and "done" in notices[0][0]
