@@ -221,3 +221,17 @@ def test_a_damaged_peer_file_is_refused(tmp_path: Path, clock: FakeClock) -> Non
     with pytest.raises(PeerRefused, match="line 1 is damaged"):
         accept_peer_file(priya, "inc-1", local_origin(alex), data)
     assert event_files(priya / "incidents" / "inc-1") == []
+
+
+def test_a_grown_copy_whose_new_line_is_damaged_is_refused(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    alex, priya = _laptop(tmp_path, "alex"), _laptop(tmp_path, "priya")
+    store = _declare(alex, clock)
+    accept_peer_file(priya, "inc-1", local_origin(alex), store.events_path.read_bytes())
+    store.execute(c.AddLogEntry(text="Error rate at 12%"))
+    grown = store.events_path.read_bytes().replace(b"12%", b"13%")
+    with pytest.raises(PeerRefused, match="line 3 is damaged"):
+        accept_peer_file(priya, "inc-1", local_origin(alex), grown)
+    again = store.events_path.read_bytes()
+    assert accept_peer_file(priya, "inc-1", local_origin(alex), again).added == 1

@@ -54,7 +54,11 @@ def replay(home: Path) -> dict[str, Any]:
 
 
 def floor_replay(home: Path) -> dict[str, Any]:
-    path = home / "incidents" / INCIDENT_ID / "events.jsonl"
+    folder = home / "incidents" / INCIDENT_ID
+    # events.jsonl, or this laptop's file once something was recorded (no import: a floor)
+    path = folder / "events.jsonl"
+    if not path.exists():
+        (path,) = folder.glob("events/*.jsonl")
     started = time.perf_counter()
     with open(path, "rb") as handle:
         kept = [json.loads(line) for line in handle]

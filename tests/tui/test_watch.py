@@ -276,5 +276,5 @@ def test_incident_directory_removed_under_a_running_console(
 
     two_consoles(home, clock, scenario)
     assert not staffed.directory.exists()
-    moved = (tmp_path / "moved" / "events.jsonl").read_text()
+    moved = (tmp_path / "moved" / staffed.events_path.relative_to(staffed.directory)).read_text()
     assert "lost?" not in moved

@@ -171,19 +171,21 @@ def apply_all(state: IncidentState, events: Iterable[ev.Event]) -> IncidentState
     """
     handlers = _HANDLERS
     numbered = NUMBERED
-    for event in events:
-        data = event.data
-        if type(data) in numbered:
-            data = resolve_numbers(state, event)
-            handlers[type(data)](state, data, event)
-            if type(data) in SETTLES:
-                note_settled(state, data, event)
+    for last in events:
+        data = last.data
+        kind = type(data)
+        if kind in numbered:
+            data = resolve_numbers(state, last)
+            handlers[kind](state, data, last)
+            if kind in SETTLES:
+                note_settled(state, data, last)
         else:
-            handlers[type(data)](state, data, event)
-        state.last_seq = event.seq
-        state.updated_at = event.at
-        if event.hlc is not None and event.hlc > state.hlc:
-            state.hlc = event.hlc
+            handlers[kind](state, data, last)
+        state.last_seq = last.seq
+        state.updated_at = last.at
+        clock = last.hlc
+        if clock is not None and clock > state.hlc:
+            state.hlc = clock
     return state
 
 
@@ -200,7 +202,7 @@ def resolve_numbers(state: IncidentState, event: ev.Event) -> Any:
         is_task = kind is ev.TaskAssigned
         table: dict[int, Any] = state.tasks if is_task else state.decisions
         refs = state.task_refs if is_task else state.decision_refs
-        number = max(table, default=0) + 1
+        number = len(table) + 1  # numbered 1, 2, 3... in fold order, never removed
         refs[event.id] = number
         if number != data.number:
             what = "task" if is_task else "decision"

@@ -37,7 +37,7 @@ from ic_console.store.paths import (
     primary_log_path,
 )
 from ic_console.store.recovery import folder_contradiction, tail_bytes
-from ic_console.store.replay import fold_new
+from ic_console.store.replay import fold_new, gc_paused
 from ic_console.store.snapshot import SNAPSHOT_FILE, load_merged_snapshot, load_snapshot
 from ic_console.store.summary import FollowupCount
 
@@ -215,7 +215,8 @@ class IncidentReader:
             for path in current:  # a new replica's file: read it with the others
                 if path != self.log.path and path not in self._peers:
                     self._peers[path] = EventLog(path)
-        read = read_logs(self._all_logs(), peers_may_be_swapped=set(self._peers))
+        with gc_paused():  # many small objects that all stay alive (as `fold_new` does)
+            read = read_logs(self._all_logs(), peers_may_be_swapped=set(self._peers))
         if read.replaced:
             self._refold()
             return []
@@ -239,7 +240,8 @@ class IncidentReader:
             return []
         told = len(self.state.merge_notices)
         self._merged_since_snapshot += len(fresh)
-        apply_merged(self.state, fresh)
+        with gc_paused():
+            apply_merged(self.state, fresh)
         self._last_key = merge_key(fresh[-1])
         if not self._quiet:
             for notice in self.state.merge_notices[told:]:

@@ -56,6 +56,7 @@ from ic_console.store.paths import (
     open_private,
     replica_file,
 )
+from ic_console.store.replay import gc_paused
 
 __all__ = [
     "Accepted",
@@ -70,6 +71,8 @@ __all__ = [
 
 #: The id of a line: the third member of every line the store writes.
 _LINE_ID = re.compile(rb'(?m)^\{"v":\d+,"seq":\d+,"id":"((?:[^"\\]|\\.)*)"')
+#: The sequence number at the start of a line.
+_LINE_SEQ = re.compile(rb'\{"v":\d+,"seq":(\d+),')
 
 
 class PeerRefused(StoreError):
@@ -246,19 +249,31 @@ def _accept_locked(directory: Path, incident_id: str, origin: str, data: bytes) 
 def _check_peer_file(
     directory: Path, incident_id: str, origin: str, temp: Path, existing: bytes, data: bytes
 ) -> int:
-    """Validate the whole copy (checksums, schema, sequence, origin) and the ids it adds
-    against the incident's other files; the number of lines it adds."""
+    """Validate what the copy adds (checksums, schema, sequence, origin; the bytes already
+    here were checked when they came) and the ids it adds against the incident's other files;
+    the number of lines it adds."""
     log = EventLog(temp)
-    result = log.read_new()
+    if existing:
+        last_line = existing[existing.rfind(b"\n", 0, len(existing) - 1) + 1 :]
+        seq = _LINE_SEQ.match(last_line)
+        if seq is None:
+            raise PeerRefused(
+                origin,
+                f"Refused replica {origin}'s file for {incident_id}: the copy already here "
+                "does not end with a whole line. Nothing was changed.",
+            )
+        log.offset = len(existing)
+        log.lines = existing.count(b"\n")
+        log.last_seq = int(seq.group(1))
+    with gc_paused():  # many small objects that all stay alive
+        result = log.read_new()
     if result.damage is not None:
         raise PeerRefused(
             origin,
             f"Refused replica {origin}'s file for {incident_id}: line {result.damage.line} "
             f"is damaged ({result.damage.reason}). Nothing was changed.",
         )
-    events = result.events
-    skip = existing.count(b"\n")
-    new_events = events[skip:]
+    new_events = result.events
     for event in new_events:
         if event.origin is not None and event.origin != origin:
             raise PeerRefused(
@@ -266,32 +281,30 @@ def _check_peer_file(
                 f"Refused replica {origin}'s file for {incident_id}: line {event.seq} says it "
                 f"was written by replica {event.origin}. Nothing was changed.",
             )
-    new_lines = data[len(existing) :].splitlines(keepends=True)
     added: dict[bytes, bytes] = {}
-    for line in new_lines:
+    for line in data[len(existing) :].splitlines(keepends=True):
         match = _LINE_ID.match(line)
-        if match is None:  # read_new accepted it, so it is a line of another shape: use its id
-            continue
-        ident = match.group(1)
-        if ident in added and added[ident] != line:
+        ident = match.group(1) if match is not None else b""
+        if not ident or ident in added:
             raise _twice(origin, incident_id, ident.decode(errors="replace"), "its own file")
         added[ident] = line
-    seen_ids = {event.id for event in events[:skip]}
-    for event in new_events:
-        if event.id in seen_ids:
-            raise _twice(origin, incident_id, event.id, "its own file")
-        seen_ids.add(event.id)
+    for match in _LINE_ID.finditer(existing):
+        if match.group(1) in added:
+            raise _twice(
+                origin, incident_id, match.group(1).decode(errors="replace"), "its own file"
+            )
     target = replica_file(directory, origin)
     for path in event_files(directory):
         if path == target:
             continue
         raw = _read_all(path)
-        for line in raw.splitlines(keepends=True):
-            match = _LINE_ID.match(line)
-            if match is None:
-                continue
+        for match in _LINE_ID.finditer(raw):
             mine = added.get(match.group(1))
-            if mine is not None and mine != line:
+            if mine is None:
+                continue
+            end = raw.find(b"\n", match.start())
+            theirs = raw[match.start() : len(raw) if end < 0 else end + 1]
+            if mine != theirs:
                 owner = file_origin(path) or "this laptop (events.jsonl)"
                 raise _twice(origin, incident_id, match.group(1).decode(errors="replace"), owner)
     return len(new_events)
