@@ -424,8 +424,10 @@ class ConsoleApp(SafeApp):
     # -- other laptops (issue 14) ------------------------------------------------------------
 
     def _start_sync(self) -> None:
-        """Sync in a worker thread when a remote is configured (never on this thread)."""
-        if self.syncing is None and not self.settings.read_only:
+        """Sync in a worker thread when a remote is configured (never on this thread). A
+        read-only console syncs too: it has nothing of its own to push, so read access to the
+        repository is enough to follow."""
+        if self.syncing is None:
             self.syncing = BackgroundSync.from_config(self.settings.home, self.settings.actor)
         if self.syncing is not None:
             self.syncing.start()
