@@ -23,7 +23,7 @@ import importlib, json, pkgutil, sys
 
 loaded = []
 for name in ("ic_console.domain", "ic_console.store", "ic_console.content", "ic_console.live",
-             "ic_console.review"):
+             "ic_console.review", "ic_console.sync"):
     try:
         package = importlib.import_module(name)
     except ModuleNotFoundError as error:
@@ -105,11 +105,13 @@ FORBIDDEN = {
         "textual",
         "rich",
         "platformdirs",
+        "sync",
     },
-    "store": {"content", "live", "review", "cli", "tui", "textual", "rich"},
-    "content": {"store", "live", "review", "cli", "tui", "textual", "rich"},
+    "store": {"content", "live", "review", "cli", "tui", "textual", "rich", "sync"},
+    "content": {"store", "live", "review", "cli", "tui", "textual", "rich", "sync"},
     "live": {"review", "cli", "tui", "textual", "rich"},
     "review": {"live", "cli", "tui", "textual"},
+    "sync": {"live", "review", "cli", "tui", "textual", "rich"},
 }
 
 

@@ -40,6 +40,7 @@ VERB_MODULES = (
     "ic_console.cli.integrations",
     "ic_console.cli.drill",
     "ic_console.cli.completion",
+    "ic_console.cli.sync",
 )
 
 EXIT_OK = 0

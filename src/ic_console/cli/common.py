@@ -102,7 +102,7 @@ ARGUMENTS = {
     "COMMAND": "the program to run, as you would type it after --",
     "ARGS": "its arguments, passed on unchanged",
     "ITEM": "a follow-up item's id (F12), as `ic followups` lists it",
-    "URL": "where the item was filed (the tracker's link)",
+    "URL": "a link: where a follow-up item was filed, or the team's git remote for sync",
     "TEAM": "the team's name (Alpha, Bravo... or the name it was formed with)",
     "N": "a severity, 1 (most severe) to 5, SEV-1, or its configured name",
     "PHASE": "detect, mobilize, diagnose, resolve or learn (or a start of one)",

@@ -193,6 +193,25 @@ def _check_hooks(value: dict[str, str | list[str]]) -> dict[str, str | list[str]
     return value
 
 
+class SyncSettings(BaseModel):
+    """`[sync]`: sharing incidents with other laptops through a git remote (`ic sync init`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: The team's git remote, as `git clone` takes it.
+    remote: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+    @field_validator("remote")
+    @classmethod
+    def _remote(cls, value: str) -> str:
+        if value.startswith("-") or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise ValueError(
+                f"{value!r} is not a git remote URL: give one such as "
+                '"git@git.example.com:sre/incidents.git" or "/path/to/incidents.git"'
+            )
+        return value
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -222,6 +241,8 @@ class Config(BaseModel):
     status: StatusConfig = StatusConfig()
     #: Follow-up items for the tracker.
     followups: FollowupsConfig = FollowupsConfig()
+    #: Sharing incidents through a git remote; None: this laptop only.
+    sync: SyncSettings | None = None
 
     @field_validator("hooks")
     @classmethod

@@ -35,6 +35,7 @@ from ic_console.domain.errors import DomainError
 from ic_console.domain.log_rows import LogRow
 from ic_console.domain.model import Status
 from ic_console.live.incident import LiveIncident, declare
+from ic_console.live.syncing import BackgroundSync
 from ic_console.live.undo import UNDO_SECONDS
 from ic_console.store.catalog import list_incidents
 from ic_console.store.errors import StoreError
@@ -93,6 +94,9 @@ class ConsoleApp(SafeApp):
         #: Why the console could not open the incident (printed by the CLI on exit).
         self.failure: str | None = None
         self._quit_asked_at: float | None = None
+        #: Background sync with other laptops (issue 14): set before mounting, or made from
+        #: config.toml's `[sync] remote` when the incident opens; None: this laptop only.
+        self.syncing: BackgroundSync | None = None
 
     # -- what tests and the CLI look at --------------------------------------------------------
 
@@ -210,6 +214,7 @@ class ConsoleApp(SafeApp):
             ),
         ]
         self.heartbeat()
+        self._start_sync()
 
     def _stop_timers(self) -> None:
         for timer in self._intervals:
@@ -221,6 +226,7 @@ class ConsoleApp(SafeApp):
     ) -> None:
         """Stop the timers first: they must never call into screens being taken down."""
         self._stop_timers()
+        self._stop_sync()
         self.console_screen = None
         super().exit(result, return_code, message)
 
@@ -230,6 +236,7 @@ class ConsoleApp(SafeApp):
 
     def on_unmount(self) -> None:
         self._stop_timers()
+        self._stop_sync()
         if self.live is not None:
             self.live.close()
 
@@ -375,6 +382,7 @@ class ConsoleApp(SafeApp):
         now = self.settings.clock.now()
         console.tick(now)
         self._alert(now)
+        self._show_sync()
 
     def poll(self) -> None:
         """Take in other terminals' changes and redraw from the incident when there were any."""
@@ -398,7 +406,7 @@ class ConsoleApp(SafeApp):
         live, screen = self.live, self.live_screen
         if live is None:
             return
-        labels = live.heartbeat()
+        labels = live.heartbeat() + self._sync_peers()
         if screen is not None:
             screen.show_others(labels)
 
@@ -411,6 +419,38 @@ class ConsoleApp(SafeApp):
             self.notify(literal(message), title="Follow up", severity="warning", timeout=8)
         if fresh and self.settings.bell:
             self.bell()
+
+    # -- other laptops (issue 14) ------------------------------------------------------------
+
+    def _start_sync(self) -> None:
+        """Sync in a worker thread when a remote is configured (never on this thread). A
+        read-only console syncs too: it has nothing of its own to push, so read access to the
+        repository is enough to follow."""
+        if self.syncing is None:
+            self.syncing = BackgroundSync.from_config(self.settings.home, self.settings.actor)
+        if self.syncing is not None:
+            self.syncing.start()
+            self._show_sync()
+
+    def _stop_sync(self) -> None:
+        if self.syncing is not None:
+            self.syncing.stop(wait=0.2)
+
+    def _show_sync(self) -> None:
+        """The header's sync words, and a refused peer file said once."""
+        syncing, screen = self.syncing, self.live_screen
+        if syncing is None or screen is None:
+            return
+        view = syncing.view()
+        screen.header.show_sync(view.line(time.time()), offline=view.offline)
+        for message in syncing.take_news():
+            self.notify(literal(message), severity="error", title="Sync", timeout=30)
+
+    def _sync_peers(self) -> list[str]:
+        """Other laptops, from their last pushed commit ("Priya (other laptop, 4s ago)")."""
+        if self.syncing is None:
+            return []
+        return self.syncing.view().peer_labels(time.time())
 
     # -- checklists, runbooks, keys ------------------------------------------------------------
 

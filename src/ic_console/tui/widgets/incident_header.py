@@ -39,6 +39,11 @@ def late_text(count: int) -> str:
 class IncidentHeader(Horizontal):
     """One line at the top of the console; countdowns move on at each tick."""
 
+    DEFAULT_CSS = """
+    IncidentHeader #header-sync { padding: 0 1; color: $text-muted; }
+    IncidentHeader #header-sync.-offline { color: $warning; text-style: bold; }
+    """
+
     #: A read-only console (another terminal holds the incident) says so in the header.
     read_only: reactive[bool] = reactive(False, init=False)
 
@@ -78,6 +83,9 @@ class IncidentHeader(Horizontal):
         exit_criteria.display = False
         yield exit_criteria
         yield Label(id="header-update")
+        sync = Label(id="header-sync")
+        sync.display = False
+        yield sync
 
     def on_resize(self, event: events.Resize) -> None:
         # Under 100 columns the id gives its room to the title and the badges.
@@ -147,3 +155,11 @@ class IncidentHeader(Horizontal):
         badge = self.query_one("#header-late", Label)
         badge.update(Text(late_text(count)))
         badge.display = count > 0
+
+    def show_sync(self, text: str, *, offline: bool) -> None:
+        """Sync with other laptops (only when a remote is configured): "synced 3s ago ·
+        2 peers", or "offline since 14:02 · 12 events to send" in amber."""
+        label = self.query_one("#header-sync", Label)
+        label.update(Text(text))
+        label.set_class(offline, "-offline")
+        label.display = True

@@ -1,0 +1,168 @@
+"""Two laptops through a local bare repository (issue 14): propagation, idle cost, a big round.
+
+- Propagation: laptop A records log lines at random moments while both laptops run the
+  console's background sync (`live.syncing.BackgroundSync`, default interval); laptop B follows
+  its incident with `Follower` every 0.25 s as the console does. Latency is the moment B's
+  follower sees the event minus the moment A started the command: p50 and p95.
+- Idle CPU: one laptop's background sync with nothing to send or receive, as a share of one
+  core (this process's CPU plus the git processes it ran, which are reaped into its children's
+  times).
+- One round of the 100,000-event load incident from scratch: sending (A commits and pushes)
+  and receiving (B fetches, checks and stores the file).
+
+Figures only; nothing fails on timing. `python bench/bench_sync.py` prints them.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import Figure, print_figures
+from ic_console.domain import commands as c
+from ic_console.live.syncing import SYNC_EVERY, BackgroundSync
+from ic_console.store.follow import Follower
+from ic_console.store.incident import IncidentStore
+from ic_console.store.origin import local_origin
+from ic_console.sync.engine import Syncer
+from ic_console.synthetic import LOAD_ID, build_load_incident
+
+APPENDS = int(os.environ.get("IC_BENCH_SYNC_APPENDS", "25"))
+IDLE_SECONDS = float(os.environ.get("IC_BENCH_SYNC_IDLE", "20"))
+INCIDENT = "bench-sync"
+
+
+def _laptop(base: Path, name: str) -> Path:
+    root = base / name
+    root.mkdir(mode=0o700)
+    local_origin(root)
+    return root
+
+
+def _bare(base: Path) -> str:
+    path = base / "team.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(path)], check=True)
+    return str(path)
+
+
+def propagation(base: Path) -> list[float]:
+    remote = _bare(base)
+    a, b = _laptop(base, "a"), _laptop(base, "b")
+    store = IncidentStore.create(
+        a, c.Declare(incident_id=INCIDENT, title="Bench", severity=2), actor="Alex"
+    )
+    Syncer(a, remote, actor="Alex").round()
+    Syncer(b, remote, actor="Priya").round()
+    follower_store = IncidentStore.open(b, INCIDENT, actor="Priya", read_only=True)
+    follower = Follower(follower_store)
+    started: dict[str, float] = {}
+    seen: dict[str, float] = {}
+    done = threading.Event()
+
+    def follow() -> None:
+        while not done.is_set():
+            result = follower.poll()
+            if result.events or result.reloaded:
+                now = time.monotonic()
+                for entry in follower_store.state.log:
+                    if entry.text in started and entry.text not in seen:
+                        seen[entry.text] = now
+            time.sleep(0.25)
+
+    syncs = [BackgroundSync(a, remote, "Alex"), BackgroundSync(b, remote, "Priya")]
+    rng = random.Random(14)
+    syncs[0].start()
+    time.sleep(rng.uniform(0, SYNC_EVERY))  # two laptops' rounds are not in step
+    syncs[1].start()
+    watcher = threading.Thread(target=follow, daemon=True)
+    watcher.start()
+    try:
+        for n in range(APPENDS):
+            time.sleep(rng.uniform(0.2, 2.5))
+            text = f"bench line {n}"
+            started[text] = time.monotonic()
+            store.execute(c.AddLogEntry(text=text))
+        deadline = time.monotonic() + 30
+        while len(seen) < APPENDS and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        done.set()
+        for sync in syncs:
+            sync.stop(wait=5)
+        watcher.join(2)
+    return sorted(seen[text] - started[text] for text in seen)
+
+
+def idle_cpu(base: Path) -> float:
+    remote = _bare(base)
+    a, b = _laptop(base, "idle-a"), _laptop(base, "idle-b")
+    IncidentStore.create(a, c.Declare(incident_id=INCIDENT, title="Idle", severity=3), actor="A")
+    Syncer(a, remote, actor="A").round()
+    Syncer(b, remote, actor="B").round()
+    sync = BackgroundSync(b, remote, "B")
+    sync.start()
+    time.sleep(SYNC_EVERY * 2)  # past the first rounds
+    before, wall = os.times(), time.monotonic()
+    time.sleep(IDLE_SECONDS)
+    after, elapsed = os.times(), time.monotonic() - wall
+    sync.stop(wait=5)
+    used = (after.user + after.system + after.children_user + after.children_system) - (
+        before.user + before.system + before.children_user + before.children_system
+    )
+    return used / elapsed
+
+
+def big_round(base: Path) -> tuple[float, float, int]:
+    remote = _bare(base)
+    a, b = _laptop(base, "big-a"), _laptop(base, "big-b")
+    folder = a / "incidents" / LOAD_ID
+    folder.mkdir(parents=True, mode=0o700)
+    os.chmod(a / "incidents", 0o700)
+    facts = build_load_incident(folder / "events.jsonl")
+    started = time.perf_counter()
+    Syncer(a, remote, actor="Alex", timeout=300).round()
+    send = time.perf_counter() - started
+    started = time.perf_counter()
+    Syncer(b, remote, actor="Priya", timeout=300).round()
+    receive = time.perf_counter() - started
+    return send, receive, facts.events
+
+
+def _quantile(values: list[float], q: float) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1]
+
+
+def run() -> list[Figure]:
+    base = Path(tempfile.mkdtemp(prefix="ic-bench-sync-"))
+    try:
+        latencies = propagation(base)
+        cpu = idle_cpu(base)
+        send, receive, events = big_round(base)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    every = f"every {SYNC_EVERY:g} s"
+    figures = [
+        Figure(f"sync propagation p50 ({every})", _quantile(latencies, 0.5), "s", "-"),
+        Figure(f"sync propagation p95 ({every})", _quantile(latencies, 0.95), "s", "< 5"),
+        Figure("sync events arrived", len(latencies), "of", str(APPENDS)),
+        Figure("sync idle worker CPU", cpu * 100, "% core", "< 1"),
+        Figure(f"sync round, {events:,} events, send", send, "s", "-"),
+        Figure(f"sync round, {events:,} events, receive", receive, "s", "-"),
+    ]
+    return figures
+
+
+if __name__ == "__main__":
+    print_figures(run())
