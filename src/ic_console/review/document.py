@@ -8,7 +8,7 @@ both outputs, and the two outputs never drift apart.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ic_console.review.text import MD_SPECIAL, md_escape, one_line, printable
@@ -133,8 +133,15 @@ def _md_inline(parts: Sequence[Inline]) -> str:
 
 
 def render_markdown(document: Document) -> str:
-    chunks: list[str] = [f"# {md_escape(one_line(document.title))}"]
+    return "".join(markdown_pieces(document))
+
+
+def markdown_pieces(document: Document) -> Iterator[str]:
+    """`render_markdown` of `document` block by block, so a long table is written as it is
+    rendered and never held twice (as its block and inside the whole text)."""
+    yield f"# {md_escape(one_line(document.title))}"
     for block in document.blocks:
+        chunks: list[str] = []
         match block:
             case Heading():
                 chunks.append(f"{'#' * block.level} {md_escape(one_line(block.text))}")
@@ -165,7 +172,9 @@ def render_markdown(document: Document) -> str:
                     body = _md_special(_cells(block.rows))
                     rows.append("| " + body.replace(_CELL, " | ").replace(_ROW, " |\n| ") + " |")
                 chunks.append("\n".join(rows))
-    return "\n\n".join(chunks) + "\n"
+        for chunk in chunks:
+            yield "\n\n" + chunk
+    yield "\n"
 
 
 # -- HTML --------------------------------------------------------------------------------------
@@ -218,8 +227,20 @@ def _html_inline(parts: Sequence[Inline]) -> str:
 
 
 def render_html(document: Document) -> str:
-    body: list[str] = [f"<h1>{_h(document.title)}</h1>"]
+    return "".join(html_pieces(document))
+
+
+def html_pieces(document: Document) -> Iterator[str]:
+    """`render_html` of `document` block by block (see `markdown_pieces`)."""
+    yield (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_h(document.title)}</title>\n<style>{_CSS}</style>\n</head>\n"
+        f"<body>\n<main>\n<h1>{_h(document.title)}</h1>"
+    )
     for block in document.blocks:
+        body: list[str] = []
         match block:
             case Heading():
                 level = min(max(block.level, 2), 6)
@@ -258,10 +279,6 @@ def render_html(document: Document) -> str:
                 body.append(
                     f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
                 )
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_h(document.title)}</title>\n<style>{_CSS}</style>\n</head>\n"
-        "<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
-    )
+        for piece in body:
+            yield "\n" + piece
+    yield "\n</main>\n</body>\n</html>\n"

@@ -21,7 +21,7 @@ from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
 from ic_console.domain.state import IncidentState, LogEntry
 from ic_console.domain.views import incident_view, iso, log_entry_view
 from ic_console.review.digest import ReviewEvents
-from ic_console.review.document import render_html, render_markdown
+from ic_console.review.document import html_pieces, markdown_pieces, render_html, render_markdown
 from ic_console.review.duedate import DuePolicy
 from ic_console.review.metrics import Cadence, Metrics
 from ic_console.review.postmortem import Review, build_postmortem, build_review, response_rows
@@ -314,6 +314,38 @@ def to_csv(review: Review) -> str:
     return out.getvalue()
 
 
+def _text_pieces(review: Review) -> Iterator[str]:
+    """The JSON export's pieces as text (each piece ends between two characters)."""
+    for piece in json_pieces(review):
+        yield piece.decode("utf-8")
+
+
+#: Each format as pieces of text, in order, written as they are made.
+STREAMERS: dict[str, Callable[[Review], Iterable[str]]] = {
+    "md": lambda review: markdown_pieces(build_postmortem(review)),
+    "html": lambda review: html_pieces(build_postmortem(review)),
+    "json": _text_pieces,
+    "csv": lambda review: (to_csv(review),),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """What a format reads of the incident beyond its state and figures, so the review loads
+    only that: the timeline, and every event as JSON."""
+
+    timeline: bool
+    events_json: bool
+
+
+NEEDS: dict[str, Needs] = {
+    "md": Needs(timeline=True, events_json=False),
+    "html": Needs(timeline=True, events_json=False),
+    "json": Needs(timeline=True, events_json=True),
+    "csv": Needs(timeline=False, events_json=False),
+}
+
+
 RENDERERS: dict[str, Callable[[Review], str]] = {
     "md": to_markdown,
     "html": to_html,
@@ -335,3 +367,19 @@ def export(
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     with gc_paused():
         return RENDERERS[fmt](build_review(events, state, policy=policy, cadence=cadence))
+
+
+def export_pieces(
+    events: Sequence[Event],
+    state: IncidentState,
+    fmt: str,
+    *,
+    policy: DuePolicy | None = None,
+    cadence: Cadence | None = None,
+) -> Iterator[str]:
+    """`export` as pieces of text, in order, each made as it is asked for: a long export is
+    written as it is rendered, never held whole (the same text as `export`, joined)."""
+    if fmt not in STREAMERS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    with gc_paused():
+        yield from STREAMERS[fmt](build_review(events, state, policy=policy, cadence=cadence))
