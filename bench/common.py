@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -73,3 +74,26 @@ def _num(value: float) -> str:
     if abs(value) >= 1:
         return f"{value:.2f}"
     return f"{value:.3g}"
+
+
+def write_wide_incident(root: Path, incident_id: str, entries: int, size: int = 20_000) -> Path:
+    """An incident of `entries` scribe entries of `size` characters each (the text limit is
+    20,000): the case where a path holding every entry at once, or twice, shows at once."""
+    from datetime import UTC, datetime
+
+    from ic_console.domain import commands as c
+    from ic_console.domain.model import LogKind, Role
+    from ic_console.synthetic import ScriptedIncident
+
+    script = ScriptedIncident(datetime(2026, 11, 23, 14, 0, tzinfo=UTC))
+    script.run(c.Declare(incident_id=incident_id, title="Wide entries", severity=2))
+    script.run(c.AssignRole(role=Role.IC, name="Alex"))
+    filler = "lorem ipsum dolor sit amet " * (size // 27 + 1)
+    kinds = (LogKind.NOTE, LogKind.ACTION, LogKind.STATUS, LogKind.FOLLOWUP)
+    for step in range(entries):
+        script.clock.advance(2)
+        text = f"Entry {step}: " + filler
+        script.run(c.AddLogEntry(text=text[:size], kind=kinds[step % 4]))
+    script.clock.advance(2)
+    script.run(c.Resolve())
+    return script.write(root)
