@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,3 +104,82 @@ def write_wide_incident(root: Path, incident_id: str, entries: int, size: int = 
     script.clock.advance(2)
     script.run(c.Resolve())
     return script.write(root)
+
+
+# -- whole processes, measured in turn --------------------------------------------------------
+
+#: Counted runs of each command (after one warm-up): the figure is their median, `low` the min.
+RUNS = 3
+
+
+@dataclass(frozen=True)
+class Run:
+    """One finished child process, by the operating system's own accounting."""
+
+    wall: float
+    cpu: float
+    peak_mb: float
+    stdout: str
+
+
+def run_child(argv: Sequence[str], *, env: Mapping[str, str] | None = None) -> Run:
+    """Run `argv` to its end; its wall and CPU seconds and peak memory (its own, from
+    `wait4`). A child that fails has its error output printed, then RuntimeError."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(list(argv), stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    if child.returncode != 0:
+        print(f"bench child failed ({' '.join(argv)}), exit {child.returncode}:", file=sys.stderr)
+        print(stderr or "(no error output)", file=sys.stderr)
+        raise RuntimeError(f"{argv[0]} exited {child.returncode}")
+    # ru_maxrss is in kilobytes on Linux.
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout)
+
+
+def interleaved(
+    commands: Mapping[str, Sequence[str]],
+    *,
+    runs: int = RUNS,
+    warmup: int = 1,
+    env: Mapping[str, str] | None = None,
+) -> dict[str, list[Run]]:
+    """Each command `runs` times, in turn (A B C A B C ...) after `warmup` rounds, so a
+    machine that speeds up or slows down part-way colours every figure and its floor alike."""
+    results: dict[str, list[Run]] = {name: [] for name in commands}
+    for round_ in range(warmup + runs):
+        for name, argv in commands.items():
+            done = run_child(argv, env=env)
+            if round_ >= warmup:
+                results[name].append(done)
+    return results
+
+
+def figure(
+    name: str,
+    runs: list[Run],
+    floor: list[Run] | None,
+    *,
+    target: str,
+    measure: Callable[[Run], float] = lambda run: run.wall,
+    unit: str = "s",
+) -> Figure:
+    """The median of `runs` (and their min) beside the median of `floor`'s."""
+    values = [measure(run) for run in runs]
+    return Figure(
+        name,
+        statistics.median(values),
+        unit,
+        target,
+        statistics.median(measure(run) for run in floor) if floor else None,
+        low=min(values),
+    )
+
+
+def peak(run: Run) -> float:
+    return run.peak_mb
