@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
+import json
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,24 +121,51 @@ class Run:
     stdout: str
 
 
-def run_child(argv: Sequence[str], *, env: Mapping[str, str] | None = None) -> Run:
+#: Starts the measured command from a small process: Linux keeps a process's peak memory
+#: across `exec`, so a child forked straight from the bench (which may hold a large incident it
+#: just built) would report the bench's peak as its own. Prints wall seconds, exit status and
+#: the child's rusage as one JSON line to the file named first.
+_LAUNCH = r"""
+import json, os, sys, time
+result, argv = sys.argv[1], sys.argv[2:]
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(argv[0], argv)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+with open(result, "w") as out:
+    json.dump({"wall": time.perf_counter() - started, "code": os.waitstatus_to_exitcode(status),
+               "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss}, out)
+"""
+
+
+def run_child(
+    argv: Sequence[str], *, env: Mapping[str, str] | None = None, ok: Sequence[int] = (0,)
+) -> Run:
     """Run `argv` to its end; its wall and CPU seconds and peak memory (its own, from
-    `wait4`). A child that fails has its error output printed, then RuntimeError."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        child = subprocess.Popen(list(argv), stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
+    `wait4`). A child that fails (an exit status not in `ok`: `ic search` and `grep` say "no
+    match" with 1) has its error output printed, then RuntimeError."""
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r", suffix=".json") as result,
+    ):
+        launcher = [sys.executable, "-c", _LAUNCH, result.name, *argv]
+        subprocess.run(launcher, stdout=out, stderr=err, env=env, check=False)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-    if child.returncode != 0:
-        print(f"bench child failed ({' '.join(argv)}), exit {child.returncode}:", file=sys.stderr)
+        text = result.read()
+    report = json.loads(text) if text else {"code": -1}
+    if report["code"] not in ok:
+        print(f"bench child failed ({' '.join(argv)}), exit {report['code']}:", file=sys.stderr)
         print(stderr or "(no error output)", file=sys.stderr)
-        raise RuntimeError(f"{argv[0]} exited {child.returncode}")
+        raise RuntimeError(f"{argv[0]} exited {report['code']}")
     # ru_maxrss is in kilobytes on Linux.
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout)
+    return Run(report["wall"], report["cpu"], report["maxrss_kb"] / 1024, stdout)
 
 
 def interleaved(
@@ -148,13 +174,14 @@ def interleaved(
     runs: int = RUNS,
     warmup: int = 1,
     env: Mapping[str, str] | None = None,
+    ok: Mapping[str, Sequence[int]] | None = None,
 ) -> dict[str, list[Run]]:
     """Each command `runs` times, in turn (A B C A B C ...) after `warmup` rounds, so a
     machine that speeds up or slows down part-way colours every figure and its floor alike."""
     results: dict[str, list[Run]] = {name: [] for name in commands}
     for round_ in range(warmup + runs):
         for name, argv in commands.items():
-            done = run_child(argv, env=env)
+            done = run_child(argv, env=env, ok=(ok or {}).get(name, (0,)))
             if round_ >= warmup:
                 results[name].append(done)
     return results
@@ -183,3 +210,7 @@ def figure(
 
 def peak(run: Run) -> float:
     return run.peak_mb
+
+
+def cpu(run: Run) -> float:
+    return run.cpu

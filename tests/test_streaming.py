@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from ic_console.review.postmortem import build_review
 from ic_console.review.search import search
 from ic_console.review.source import open_for_review
 from ic_console.store import eventlog, summary
+from ic_console.store.errors import StoreError
 from ic_console.store.eventlog import EventLog
 from ic_console.store.incident import IncidentStore
 from ic_console.store.logfiles import log_files
@@ -215,3 +217,15 @@ def test_search_memory_does_not_grow_with_the_logs(
     # Read whole and folded, the file was held three times over (bytes, text, folded text).
     assert large_peak < 1.3 * small_peak, f"{large_peak:,} for 4x the log, {small_peak:,}"
     assert large_peak < _log_size(large, "one") / 4
+
+
+def test_a_log_cut_short_under_the_review_is_said_plainly(wide_root: Path, tmp_path: Path) -> None:
+    """A batch the review did not keep is read again from the file: if the file was cut short
+    meanwhile, the export stops with one clear line, never a traceback or a wrong event."""
+    copy = tmp_path / "copy"
+    shutil.copytree(wide_root / "incidents" / "wide", copy)
+    source = open_for_review(tmp_path, str(copy))
+    (path,) = log_files(copy)
+    path.write_bytes(path.read_bytes()[:1000])
+    with pytest.raises(StoreError, match="changed under the review"):
+        list(source.events.arrays())

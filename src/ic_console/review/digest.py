@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
 from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
+from ic_console.store.errors import StoreError
 from ic_console.store.eventlog import EventLog
 
 if TYPE_CHECKING:
@@ -63,7 +64,10 @@ def read_span(span: Span, count: int) -> list[Event]:
     except _Enough:
         return got[:count]
     if result.damage is not None or len(got) < count:
-        raise ValueError(f"{span.path} changed since it was read for review; open it again")
+        raise StoreError(
+            f"{span.path} changed under the review (it was replaced or cut short since it was "
+            "read); run the command again."
+        )
     return got[:count]
 
 
