@@ -1,16 +1,18 @@
-"""The review's figures: exporting a 100,000-event incident, and searching 200 incidents.
+"""The review's figures: exports of a 100,000-event incident and of 10,000 entries of 20 kB,
+and searching 200 incidents (issue 13).
 
-Run standalone (`python bench/bench_review.py`) or through `bench/run_all.py`. Each timed part
-runs in a fresh subprocess (best of three), after one warm-up run, so the page cache is warm and
-no import or cache of one part colours another. Figures only; nothing here passes or fails.
+Run standalone (`python bench/bench_review.py`) or through `bench/run_all.py`. Every figure is
+whole `ic` processes, as a person runs them, measured in turn with its floor (A B A B ...), RUNS
+rounds after a warm-up: the median, the min beside it. Floors: a process that reads the same
+log and `json.loads` every line (for the exports), and `grep -ri` over the same files (for the
+search). A child that fails has its error output printed. Figures only; nothing here passes or
+fails.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -19,126 +21,195 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from common import Figure, print_figures  # noqa: E402
+from common import (  # noqa: E402
+    Figure,
+    cpu,
+    figure,
+    interleaved,
+    peak,
+    print_figures,
+    write_wide_incident,
+)
+from ic_console.store.incident import IncidentStore  # noqa: E402
+from ic_console.store.paths import SUMMARY_FILE  # noqa: E402
+from ic_console.store.summary import write_summary  # noqa: E402
 from ic_console.synthetic import write_busy_incident as write_incident  # noqa: E402
 
 EXPORT_EVENTS = 100_000
+WIDE_ENTRIES = 10_000
 SEARCH_INCIDENTS = 200
 EVENTS_PER_SEARCHED_INCIDENT = 500
-RUNS = 3
+RARE = "zebra-crossing"
+FORMATS = ("md", "html", "json", "csv")
 
-
-_EXPORT_CHILD = r"""
-import json, sys, time
-from pathlib import Path
-root, fmt = Path(sys.argv[1]), sys.argv[2]
-started = time.perf_counter()
-from ic_console.review.export import export
-from ic_console.review.source import open_for_review
-imported = time.perf_counter()
-if fmt == "floor":
-    path = root / "incidents" / "bench-export" / "events.jsonl"
-    with open(path, "rb") as handle:
-        size = len([json.loads(line) for line in handle])
-    opened = imported
-else:
-    source = open_for_review(root, "bench-export")
-    opened = time.perf_counter()
-    size = len(export(source.events, source.state, fmt)) if fmt != "open" else 0
-done = time.perf_counter()
-print(json.dumps({"seconds": done - imported, "open": opened - imported,
-                  "import": imported - started, "size": size}))
-"""
-
-_SEARCH_CHILD = r"""
-import json, sys, time
-from pathlib import Path
-root, needle = Path(sys.argv[1]), sys.argv[2]
-started = time.perf_counter()
-if needle == "floor":
-    hits = 0
-    for path in sorted((root / "incidents").glob("*/events.jsonl")):
-        hits += "needle" in path.read_bytes().decode("utf-8").casefold()
-else:
-    from ic_console.review.search import search
-    hits = len(search(root, needle).hits)
-print(json.dumps({"seconds": time.perf_counter() - started, "hits": hits}))
+#: The floor of an export: read the log and `json.loads` every line, as a whole process.
+_FLOOR = r"""
+import json, sys
+with open(sys.argv[1], "rb") as handle:
+    for line in handle:
+        json.loads(line)
 """
 
 
-def _best(code: str, *args: str) -> dict[str, float]:
-    """Best of RUNS fresh subprocesses, after one warm-up."""
-    results = []
-    for _ in range(RUNS + 1):
-        out = subprocess.run(
-            [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
-        ).stdout
-        results.append(json.loads(out.strip().splitlines()[-1]))
-    return min(results[1:], key=lambda r: float(r["seconds"]))
+def _env(home: Path) -> dict[str, str]:
+    return dict(
+        os.environ,
+        TZ="UTC",
+        IC_CONSOLE_HOME=str(home),
+        IC_CONSOLE_USER="bench",
+        IC_CONSOLE_CONFIG=os.devnull + ".absent.toml",
+    )
+
+
+def _ic(home: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "ic_console", "--home", str(home), *args]
+
+
+def _export(home: Path, incident: str, fmt: str, out: Path) -> list[str]:
+    return _ic(home, "export", incident, "--format", fmt, "-o", str(out / f"export.{fmt}"))
+
+
+def _summaries(home: Path) -> None:
+    """`incident.toml` beside each log, as every recording command leaves it."""
+    for directory in sorted((home / "incidents").iterdir()):
+        state = IncidentStore.open(home, directory.name, read_only=True).state
+        log = directory / "events.jsonl"
+        write_summary(directory / SUMMARY_FILE, state, log_bytes=log.stat().st_size)
 
 
 def export_figures(root: Path) -> list[Figure]:
-    write_incident(root, "bench-export", EXPORT_EVENTS, resolve=True)
-    floor = _best(_EXPORT_CHILD, str(root), "floor")["seconds"]
-    opened = _best(_EXPORT_CHILD, str(root), "open")
-    figures = [
-        Figure("import the review modules", opened["import"], "s", "-"),
-        Figure(
-            f"open {EXPORT_EVENTS:,} events for review (read, check, fold)",
-            opened["open"],
-            "s",
-            "-",
-            floor,
-        ),
-    ]
-    for fmt in ("md", "html", "json", "csv"):
-        best = _best(_EXPORT_CHILD, str(root), fmt)
+    home = root / "home"
+    directory = write_incident(home, "bench-export", EXPORT_EVENTS, resolve=True)
+    _summaries(home)
+    log = directory / "events.jsonl"
+    commands = {fmt: _export(home, "bench-export", fmt, root) for fmt in FORMATS}
+    commands["floor"] = [sys.executable, "-c", _FLOOR, str(log)]
+    runs = interleaved(commands, env=_env(home))
+    label = f"{EXPORT_EVENTS:,} events"
+    figures = []
+    for fmt in FORMATS:
         figures.append(
-            Figure(
-                f"export {EXPORT_EVENTS:,} events as {fmt} (open + render)",
-                best["seconds"],
-                "s",
-                "< 2",
-                floor,
+            figure(
+                f"ic export {fmt}, {label} (floor: read + json.loads)",
+                runs[fmt],
+                runs["floor"],
+                target="< 2 and <= 2x floor",
+            )
+        )
+    for fmt in FORMATS:
+        figures.append(
+            figure(
+                f"ic export {fmt}, {label}, CPU (floor: read + json.loads)",
+                runs[fmt],
+                runs["floor"],
+                target="<= 2x floor",
+                measure=cpu,
+            )
+        )
+    for fmt in FORMATS:
+        figures.append(
+            figure(
+                f"ic export {fmt}, {label}, peak memory",
+                runs[fmt],
+                runs["floor"],
+                target="< 200",
+                measure=peak,
+                unit="MB",
             )
         )
     return figures
 
 
+def wide_figures(root: Path) -> list[Figure]:
+    """10,000 entries of 20,000 characters: every export and a search with no match."""
+    home = root / "home"
+    directory = write_wide_incident(home, "wide", WIDE_ENTRIES)
+    _summaries(home)
+    commands = {fmt: _export(home, "wide", fmt, root) for fmt in FORMATS}
+    commands["search"] = _ic(home, "search", "nothing-matches-this")
+    commands["floor"] = [sys.executable, "-c", _FLOOR, str(directory / "events.jsonl")]
+    runs = interleaved(commands, env=_env(home), warmup=0, ok={"search": (0, 1)})
+    label = f"{WIDE_ENTRIES:,} entries of 20 kB"
+    return [
+        figure(
+            f"ic {'export ' + name if name in FORMATS else name}, {label}, peak memory",
+            runs[name],
+            runs["floor"],
+            target="< 300",
+            measure=peak,
+            unit="MB",
+        )
+        for name in (*FORMATS, "search")
+    ]
+
+
 def search_figures(root: Path) -> list[Figure]:
+    home = root / "home"
     for n in range(SEARCH_INCIDENTS):
-        rare = "zebra-crossing" if n % 50 == 7 else None
-        write_incident(root, f"inc-{n:03d}", EVENTS_PER_SEARCHED_INCIDENT, rare=rare, resolve=True)
-    floor = _best(_SEARCH_CHILD, str(root), "floor")["seconds"]
-    rare = _best(_SEARCH_CHILD, str(root), "zebra-crossing")
-    common = _best(_SEARCH_CHILD, str(root), "standby")
+        rare = RARE if n % 50 == 7 else None
+        write_incident(home, f"inc-{n:03d}", EVENTS_PER_SEARCHED_INCIDENT, rare=rare, resolve=True)
+    _summaries(home)
+    grep = shutil.which("grep") or "grep"
+    commands = {
+        "rare": _ic(home, "search", RARE),
+        "common": _ic(home, "search", "standby"),
+        "grep": [grep, "-ri", RARE, str(home / "incidents")],
+        # What the verb costs before it reads a log: the interpreter and its imports.
+        "start": [sys.executable, "-c", "import ic_console.cli.review, ic_console.review.search"],
+    }
+    runs = interleaved(commands, env=_env(home), ok={"grep": (0, 1)})
     label = f"{SEARCH_INCIDENTS} incidents x {EVENTS_PER_SEARCHED_INCIDENT} events"
     return [
-        Figure(
-            f"search {label}, rare word ({rare['hits']:.0f} hits)",
-            rare["seconds"],
-            "s",
-            "< 1",
-            floor,
+        figure(
+            f"ic search, {label}, rare word (floor: grep -ri)",
+            runs["rare"],
+            runs["grep"],
+            target="<= 5x floor",
         ),
-        Figure(
-            f"search {label}, common word ({common['hits']:.0f} hits)",
-            common["seconds"],
-            "s",
-            "< 1",
-            floor,
+        figure(
+            f"ic search, {label}, rare word, CPU (floor: grep -ri)",
+            runs["rare"],
+            runs["grep"],
+            target="<= 5x floor",
+            measure=cpu,
+        ),
+        figure(
+            f"ic search, {label}, common word (floor: grep -ri)",
+            runs["common"],
+            runs["grep"],
+            target="-",
+        ),
+        figure(
+            "python + imports of ic search alone (floor: grep -ri)",
+            runs["start"],
+            runs["grep"],
+            target="-",
+        ),
+        figure(
+            f"ic search, {label}, rare word, peak memory",
+            runs["rare"],
+            runs["grep"],
+            target="bounded",
+            measure=peak,
+            unit="MB",
         ),
     ]
 
 
 def run() -> list[Figure]:
     root = Path(tempfile.mkdtemp(prefix="ic-bench-review-"))
-    old_home = os.environ.get("IC_CONSOLE_HOME")
+    parts = [export_figures, search_figures]
+    if os.environ.get("IC_BENCH_QUICK") != "1":
+        parts.append(wide_figures)
+    figures: list[Figure] = []
     try:
-        return export_figures(root / "export") + search_figures(root / "search")
+        for part in parts:
+            try:
+                figures += part(root / part.__name__)
+            except RuntimeError as error:  # the child's own error output is printed above
+                print(f"{part.__name__} not measured: {error}", file=sys.stderr)
+        return figures
     finally:
-        if old_home is not None:
-            os.environ["IC_CONSOLE_HOME"] = old_home
         shutil.rmtree(root, ignore_errors=True)
 
 

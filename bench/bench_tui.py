@@ -77,7 +77,8 @@ def keypress_figures(root: Path) -> list[Figure]:
 
     async def scenario(pilot: Any) -> None:
         app = pilot.app
-        while not isinstance(app.screen, ConsoleScreen):
+        # Ask the screen for widgets only once it has composed them all.
+        while not (isinstance(app.screen, ConsoleScreen) and app.screen.composed.is_set()):
             await pilot.pause(0.05)
         await pilot.pause()
         await pilot.press("l")
@@ -221,7 +222,11 @@ def open_figures(root: Path) -> list[Figure]:
     async def scenario(pilot: Any) -> None:
         marks["first"] = time.perf_counter()
         app = pilot.app
-        while not (isinstance(app.screen, ConsoleScreen) and len(app.rows) >= BIG):
+        while not (
+            isinstance(app.screen, ConsoleScreen)
+            and app.screen.composed.is_set()
+            and len(app.rows) >= BIG
+        ):
             await pilot.pause(0.01)
         await pilot.pause()
         marks["ready"] = time.perf_counter()
@@ -288,7 +293,9 @@ def countdown_figures(root: Path) -> list[Figure]:
         usage[key] = (time.process_time() - cpu) / (time.perf_counter() - wall) * 100
 
     async def scenario(pilot: Any) -> None:
-        while not isinstance(pilot.app.screen, ConsoleScreen):
+        while not (
+            isinstance(pilot.app.screen, ConsoleScreen) and pilot.app.screen.composed.is_set()
+        ):
             await pilot.pause(0.05)
         assert len(pilot.app.store.state.open_tasks()) == COUNTDOWNS
         await measure(pilot, "console")

@@ -343,3 +343,33 @@ def test_a_laptop_that_only_watches_follows_a_growing_peer_file_without_reloadin
         polled = follower.poll()
         assert not polled.reloaded and [e.type for e in polled.events] == ["log.added"]
     assert [e.text for e in store.state.log] == ["one", "two"]
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "csv"])
+def test_both_laptops_export_the_merged_incident_the_same(
+    two: tuple[Laptop, Laptop], fmt: str
+) -> None:
+    """The review reads every replica's file in fold order: both laptops export the same
+    bytes, with both laptops' entries, in every format (each format reads what it needs)."""
+    from ic_console.review.export import NEEDS, export_pieces
+    from ic_console.review.source import open_for_review
+
+    alex, priya = two
+    alex.clock.advance(10)
+    alex.run(c.AddLogEntry(text="alex-entry: cache keys changed"))
+    priya.clock.advance(20)
+    priya.run(c.AddLogEntry(text="priya-entry: replica lag 40 s"))
+    exchange(alex, priya)
+    exchange(priya, alex)
+    exported = []
+    for laptop in (alex, priya):
+        needs = NEEDS[fmt]
+        source = open_for_review(
+            laptop.root, ID, keep_json=needs.events_json, timeline=needs.timeline
+        )
+        assert len(event_files(source.directory)) == 2
+        pieces = export_pieces(source.events, source.state, fmt)
+        exported.append(b"".join(p if isinstance(p, bytes) else p.encode() for p in pieces))
+    assert exported[0] == exported[1]
+    if fmt != "csv":  # the csv is the figures, not the log
+        assert exported[0].index(b"alex-entry") < exported[0].index(b"priya-entry")

@@ -13,11 +13,11 @@ import pytest
 
 from ic_console.domain import commands as c
 from ic_console.domain.clock import FakeClock
-from ic_console.domain.events import Event
+from ic_console.domain.events import EVENT_ADAPTER, Event
 from ic_console.domain.model import LogKind
 from ic_console.domain.state import IncidentState, replay
 from ic_console.store import snapshot as snap
-from ic_console.store.eventlog import EventLog
+from ic_console.store.eventlog import EventLog, decode_body, encode
 from ic_console.store.incident import IncidentStore
 from ic_console.store.lazylog import LazyLog
 from ic_console.store.paths import event_files
@@ -219,3 +219,85 @@ def test_latest_by_when_is_the_end_of_the_sorted_log(
     assert snap.latest_by_when(lazy, count) == expected
     assert not lazy.loaded  # type: ignore[attr-defined]
     assert snap.latest_by_when(list(lazy), count) == expected
+
+
+# -- any change to the log, any damage to the snapshot (issue 13, item 5) ------------------------
+
+
+def _rewritten(line: bytes, text: str) -> bytes:
+    """`line` as a valid, checksummed line whose scribe text is `text` (same event otherwise):
+    what a careful hand-edit, or a log from another copy of the incident, looks like."""
+    body = decode_body(line.rstrip(b"\n"), path=Path("x"), number=1)
+    event = EVENT_ADAPTER.validate_json(body)
+    data = event.data.model_copy(update={"text": text})
+    return encode(event.model_copy(update={"data": data}))
+
+
+def _entry_lines(data: bytes) -> list[int]:
+    """Where each scribe entry's line starts."""
+    starts, at = [], 0
+    for line in data.splitlines(keepends=True):
+        if b'"type":"log.added"' in line:
+            starts.append(at)
+        at += len(line)
+    return starts
+
+
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+def test_a_valid_edit_of_any_covered_line_is_noticed(
+    home: Path, incident: Path, where: str
+) -> None:
+    """A line changed and checksummed again (so the log itself reads as valid) anywhere in the
+    covered part, even to the same length: the snapshot is not used, the log's words are."""
+    path = incident / "events.jsonl"
+    data = path.read_bytes()
+    starts = _entry_lines(data)
+    start = {"first": starts[0], "middle": starts[len(starts) // 2], "last": starts[-1]}[where]
+    end = data.index(b"\n", start) + 1
+    old = EVENT_ADAPTER.validate_json(decode_body(data[start : end - 1], path=path, number=1))
+    text = old.data.text  # type: ignore[union-attr]
+    changed = "X" * len(text)  # the same length: the offset the snapshot covers still fits
+    path.write_bytes(data[:start] + _rewritten(data[start:end], changed) + data[end:])
+    assert path.stat().st_size == len(data)
+    store = _open(home, read_only=True)
+    assert not _from_snapshot(store)
+    assert store.damaged is None
+    assert store.state == _replayed(incident)
+    assert any(entry.text == changed for entry in store.state.log)
+
+
+def test_a_removed_covered_line_is_noticed(home: Path, incident: Path) -> None:
+    path = incident / "events.jsonl"
+    data = path.read_bytes()
+    start = _entry_lines(data)[10]
+    end = data.index(b"\n", start) + 1
+    path.write_bytes(data[:start] + data[end:] + data[start:end])  # moved to the end instead
+    store = _open(home, read_only=True)
+    assert not _from_snapshot(store)
+    assert store.damaged is not None  # a sequence number out of order, found in the log
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["empty", "cut inside its state", "not json", "header only", "another file's bytes"],
+)
+def test_a_damaged_snapshot_file_is_ignored_with_a_notice(
+    home: Path, incident: Path, damage: str
+) -> None:
+    path = incident / snap.SNAPSHOT_FILE
+    data = path.read_bytes()
+    header, body, _ = data.split(b"\n", 2)
+    path.write_bytes(
+        {
+            "empty": b"",
+            "cut inside its state": data[: len(header) + 1 + len(body) // 2],
+            "not json": b"00000000 {not json\n\n\n",
+            "header only": data.split(b"\n", 1)[0] + b"\n",
+            "another file's bytes": (incident / "events.jsonl").read_bytes()[:4096],
+        }[damage]
+    )
+    store = _open(home, read_only=True)
+    assert not _from_snapshot(store)
+    assert store.state == _replayed(incident)
+    assert [n for n in store.notices if "snapshot" in n.message.lower()], store.notices
+    assert not store.damaged  # the log is fine: only its cache was

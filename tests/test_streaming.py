@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import shutil
 import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from ic_console.domain import commands as c
 from ic_console.domain.events import Event
-from ic_console.store import eventlog
+from ic_console.domain.model import LogKind, Role
+from ic_console.review import document
+from ic_console.review import export as export_module
+from ic_console.review import search as search_module
+from ic_console.review.export import FORMATS, NEEDS, STREAMERS, export, export_pieces
+from ic_console.review.postmortem import build_review
+from ic_console.review.search import search
+from ic_console.review.source import open_for_review
+from ic_console.store import eventlog, summary
+from ic_console.store.errors import StoreError
 from ic_console.store.eventlog import EventLog
-from ic_console.synthetic import write_busy_incident
+from ic_console.store.incident import IncidentStore
+from ic_console.store.logfiles import log_files
+from ic_console.store.paths import SUMMARY_FILE
+from ic_console.synthetic import ScriptedIncident, write_busy_incident
 
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 
@@ -71,3 +85,147 @@ def test_chunks_of_any_size_read_the_same_events(
     whole = head.rfind(b"\n") + 1
     assert result.offset == whole and result.tail == head[whole:]
     assert [e.seq for e in result.events] == list(range(1, head.count(b"\n") + 1))
+
+
+# -- the review, the exports and the search (issue 13, items 3, 4 and 6) -------------------------
+
+WIDE = 300
+WIDE_TEXT = 20_000
+
+
+@pytest.fixture(scope="module")
+def wide_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An incident of WIDE scribe entries of 20,000 characters each (the text limit), some of
+    them follow-ups: a path that holds every entry at once, or twice, shows at once."""
+    root = tmp_path_factory.mktemp("wide")
+    script = ScriptedIncident(START)
+    script.run(c.Declare(incident_id="wide", title="Wide entries", severity=2))
+    script.run(c.AssignRole(role=Role.IC, name="Alex"))
+    filler = "lorem ipsum dolor sit amet " * (WIDE_TEXT // 27 + 1)
+    kinds = (LogKind.NOTE, LogKind.ACTION, LogKind.STATUS, LogKind.FOLLOWUP)
+    for step in range(WIDE):
+        script.clock.advance(2)
+        script.run(c.AddLogEntry(text=f"Entry {step}: {filler}"[:WIDE_TEXT], kind=kinds[step % 4]))
+    script.clock.advance(2)
+    script.run(c.Resolve())
+    script.write(root)
+    return root
+
+
+def _log_size(root: Path, incident: str) -> int:
+    return sum(path.stat().st_size for path in log_files(root / "incidents" / incident))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_export_is_never_held_whole(
+    wide_root: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past what the review holds (the state, the timeline), writing an export costs a batch,
+    not the export: with small batches its peak is far below the export's size and the log's."""
+    for module, name in (
+        (eventlog, "READ_CHUNK"),
+        (export_module, "JSON_CHARS"),
+        (document, "TABLE_CHARS"),
+    ):
+        monkeypatch.setattr(module, name, 64 * 1024)
+    needs = NEEDS[fmt]
+    source = open_for_review(
+        wide_root, "wide", keep_json=needs.events_json, timeline=needs.timeline
+    )
+    review = build_review(source.events, source.state)
+    # What the review holds, made before the count: the figures, the timeline, the items.
+    for part in ("metrics", "timeline", "action_items", "blame", "due"):
+        getattr(review, part)
+    tracemalloc.start()
+    try:
+        written = 0
+        for piece in STREAMERS[fmt](review):
+            written += len(piece)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    log = _log_size(wide_root, "wide")
+    assert written > WIDE_TEXT * WIDE // 4  # every format carries the follow-ups' texts at least
+    # Built as one text (or serialised all at once) it took 2-3x the export; now a batch of
+    # about a million characters, a few times over while it is escaped.
+    assert peak < 0.8 * min(written, log), f"{fmt}: peak {peak:,} for {written:,} written"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_review_loads_only_what_a_format_needs(wide_root: Path, fmt: str) -> None:
+    """Only the JSON export keeps each event as JSON; the others read a batch again from its
+    place in the log when asked, and get the very same events and bytes."""
+    needs = NEEDS[fmt]
+    lean = open_for_review(wide_root, "wide", keep_json=needs.events_json, timeline=needs.timeline)
+    kept = open_for_review(wide_root, "wide", keep_json=True)
+    assert (lean.events.timeline is not None) == needs.timeline
+    assert list(lean.events.arrays()) == list(kept.events.arrays())
+    assert [e.seq for e in lean.events] == [e.seq for e in kept.events]
+    assert lean.events[-1] == kept.events[-1]
+    assert "".join(export_pieces(lean.events, lean.state, fmt)) == export(
+        kept.events, kept.state, fmt
+    )
+
+
+def test_loading_for_review_holds_no_copy_of_the_log(
+    wide_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review reads the log a chunk at a time and keeps no JSON of the events unless the
+    JSON export asks: what it holds is the state (every entry's text once) and little more."""
+    monkeypatch.setattr(eventlog, "READ_CHUNK", 256 * 1024)
+    log = _log_size(wide_root, "wide")
+    tracemalloc.start()
+    try:
+        source = open_for_review(wide_root, "wide", timeline=False)
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(source.events) == source.state.last_seq > WIDE
+    # The texts once (as 1-byte characters) is about the log's size; a second copy of the lines
+    # or the file read whole would add as much again.
+    assert held < 1.3 * log, f"{held:,} held for a log of {log:,}"
+    assert peak < 1.5 * log, f"{peak:,} at the peak for a log of {log:,}"
+
+
+def _search_peak(root: Path, needle: str) -> tuple[int, int]:
+    tracemalloc.start()
+    try:
+        result = search(root, needle)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, len(result.hits)
+
+
+def test_search_memory_does_not_grow_with_the_logs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "READ_CHUNK", 64 * 1024)
+    small, large = tmp_path / "small", tmp_path / "large"
+    write_busy_incident(small, "one", 2_000, rare="zebra-crossing", start=START)
+    write_busy_incident(large, "one", 8_000, rare="zebra-crossing", start=START)
+    for root in (small, large):
+        summary.write_summary(
+            root / "incidents" / "one" / SUMMARY_FILE,
+            IncidentStore.open(root, "one", read_only=True).state,
+        )
+    (small_peak, small_hits), (large_peak, large_hits) = (
+        _search_peak(small, "zebra-crossing"),
+        _search_peak(large, "zebra-crossing"),
+    )
+    assert small_hits == large_hits == 1
+    # Read whole and folded, the file was held three times over (bytes, text, folded text).
+    assert large_peak < 1.3 * small_peak, f"{large_peak:,} for 4x the log, {small_peak:,}"
+    assert large_peak < _log_size(large, "one") / 4
+
+
+def test_a_log_cut_short_under_the_review_is_said_plainly(wide_root: Path, tmp_path: Path) -> None:
+    """A batch the review did not keep is read again from the file: if the file was cut short
+    meanwhile, the export stops with one clear line, never a traceback or a wrong event."""
+    copy = tmp_path / "copy"
+    shutil.copytree(wide_root / "incidents" / "wide", copy)
+    source = open_for_review(tmp_path, str(copy))
+    (path,) = log_files(copy)
+    path.write_bytes(path.read_bytes()[:1000])
+    with pytest.raises(StoreError, match="changed under the review"):
+        list(source.events.arrays())

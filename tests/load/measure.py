@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -102,8 +103,13 @@ def console(home: Path, last_at: datetime) -> dict[str, Any]:
             report["first_frame"] = time.perf_counter() - started
 
             def ready() -> bool:
+                # Ask for widgets only once the screen has composed them all.
                 screen = app.screen
-                return isinstance(screen, ConsoleScreen) and screen.scribe.row_count > 0
+                return (
+                    isinstance(screen, ConsoleScreen)
+                    and screen.composed.is_set()
+                    and screen.scribe.row_count > 0
+                )
 
             await _settle(pilot, ready)
             await pilot.pause()
@@ -184,22 +190,58 @@ def floor_console(home: Path, rows: int) -> dict[str, Any]:
 
 
 def review(home: Path, formats: list[str]) -> dict[str, Any]:
-    """Open for review, then export in each of `formats` (all of them when none is given)."""
-    from ic_console.review.export import FORMATS, export
+    """Open for review, then export in each of `formats` (all of them when none is given), as
+    `ic export` does: loading what the formats need, writing the pieces as they come."""
+    from ic_console.review.export import FORMATS, NEEDS, export_pieces
     from ic_console.review.source import open_for_review
 
     report: dict[str, Any] = {}
+    wanted = formats or list(FORMATS)
     started = time.perf_counter()
-    source = open_for_review(home, INCIDENT_ID)
+    source = open_for_review(
+        home,
+        INCIDENT_ID,
+        keep_json=any(NEEDS[fmt].events_json for fmt in wanted),
+        timeline=any(NEEDS[fmt].timeline for fmt in wanted),
+    )
     report["open"] = time.perf_counter() - started
     report["events"] = len(source.events)
     report["open_peak_mb"] = peak_kb() / 1024
-    for fmt in formats or FORMATS:
+    for fmt in wanted:
         mark = time.perf_counter()
-        text = export(source.events, source.state, fmt)
+        size = 0
+        with open(os.devnull, "w", encoding="utf-8") as sink:
+            for piece in export_pieces(source.events, source.state, fmt):
+                sink.write(piece)
+                size += len(piece)
         report[f"export_{fmt}"] = time.perf_counter() - mark
-        report[f"size_{fmt}"] = len(text)
-        del text
+        report[f"size_{fmt}"] = size
+    return report
+
+
+def toolong(home: Path, lines: int) -> dict[str, Any]:
+    """toolong (run by the bench in its own environment) opening the same events.jsonl: until
+    every line is scanned and can be scrolled to. The comparison row for the console."""
+    from toolong.ui import UI  # type: ignore[import-not-found]
+
+    path = home / "incidents" / INCIDENT_ID / "events.jsonl"
+    report: dict[str, Any] = {}
+    started = time.perf_counter()
+    app = UI([str(path)])
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            report["first_frame"] = time.perf_counter() - started
+
+            def scanned() -> bool:
+                found = app.screen.query("LogLines")
+                return bool(found) and found.first().line_count >= lines
+
+            await _settle(pilot, scanned)
+            await pilot.pause()
+            report["open"] = time.perf_counter() - started
+
+    asyncio.run(main())
     return report
 
 
@@ -216,6 +258,8 @@ def main(argv: list[str]) -> int:
         report = floor_console(home, int(argv[2]))
     elif part == "review":
         report = review(home, argv[2:])
+    elif part == "toolong":
+        report = toolong(home, int(argv[2]))
     else:
         raise SystemExit(f"unknown part {part!r}")
     report["peak_mb"] = peak_kb() / 1024

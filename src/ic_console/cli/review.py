@@ -11,10 +11,11 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, UsageError, verb
 from ic_console.cli.common import incident_id_of, needs_terminal
@@ -122,10 +123,19 @@ def _policy(args: argparse.Namespace, settings: Settings) -> DuePolicy:
     return DuePolicy(days=parse_due_days(args.due_days), holiday_country=country or None)
 
 
-def _source(ctx: Context, given: str | None, drills: bool = False) -> ReviewSource:
+def _source(
+    ctx: Context,
+    given: str | None,
+    drills: bool = False,
+    *,
+    keep_json: bool = False,
+    timeline: bool = True,
+) -> ReviewSource:
     from ic_console.review.source import open_for_review
 
-    source = open_for_review(ctx.home, incident_id_of(ctx, given))
+    source = open_for_review(
+        ctx.home, incident_id_of(ctx, given), keep_json=keep_json, timeline=timeline
+    )
     if source.state.drill and not drills:
         raise UsageError(
             f"{source.state.incident_id} is a drill, not a real incident: add --drills to "
@@ -136,7 +146,9 @@ def _source(ctx: Context, given: str | None, drills: bool = False) -> ReviewSour
     return source
 
 
-def _write(ctx: Context, text: str, output: str | None, *, source: Path | None = None) -> None:
+def _write(
+    ctx: Context, text: Iterable[str], output: str | None, *, source: Path | None = None
+) -> None:
     """To stdout, or to a private file (0600): exports hold incident details.
 
     The file is written beside its final name and renamed into place once complete, so a kill
@@ -144,16 +156,19 @@ def _write(ctx: Context, text: str, output: str | None, *, source: Path | None =
     folders (or inside the folder being read) is refused: an export must never replace the log.
     """
     if output is None or output == "-":
-        ctx.out.write(text)
+        for piece in text:
+            ctx.out.write(piece)
         return
     path = Path(output).expanduser()
     _refuse_inside_incidents(path, ctx.home, source)
-    write_file_atomically(path, text.encode("utf-8"))
+    write_file_atomically(path, (piece.encode("utf-8") for piece in text))
     print(f"Wrote {path}.", file=ctx.err)
 
 
-def write_file_atomically(path: Path, data: bytes) -> None:
+def write_file_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Replace `path` with `data` whole, or leave it as it was; a StoreError names `path`.
+
+    `data` may come in pieces, written as they come (an export streamed as it is rendered).
 
     A link is followed to the file it names (the link stays). A device or a pipe (`-o /dev/null`,
     `-o >(gzip)`) is written to as it is: renaming a file over it would replace the device.
@@ -166,7 +181,7 @@ def write_file_atomically(path: Path, data: bytes) -> None:
     if special:
         try:
             with open(real, "wb") as handle:
-                handle.write(data)
+                _write_pieces(handle, data)
         except OSError as error:
             raise StoreError(f"Could not write {path}: {error.strerror}.") from None
         return
@@ -181,7 +196,7 @@ def write_file_atomically(path: Path, data: bytes) -> None:
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            _write_pieces(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
@@ -195,6 +210,14 @@ def write_file_atomically(path: Path, data: bytes) -> None:
         raise
     with contextlib.suppress(OSError):
         fsync_directory(directory)
+
+
+def _write_pieces(handle: BinaryIO, data: bytes | Iterable[bytes]) -> None:
+    if isinstance(data, bytes):
+        handle.write(data)
+        return
+    for piece in data:
+        handle.write(piece)
 
 
 def _refuse_inside_incidents(path: Path, root: Path, source: Path | None) -> None:
@@ -214,11 +237,14 @@ def _refuse_inside_incidents(path: Path, root: Path, source: Path | None) -> Non
 
 
 def _render(args: argparse.Namespace, ctx: Context, fmt: str) -> int:
-    from ic_console.review.export import export
+    from ic_console.review.export import NEEDS, export_pieces
 
     settings = configured(ctx)
     policy = _policy(args, settings)
-    source = _source(ctx, args.incident_id, args.drills)
+    needs = NEEDS[fmt]
+    source = _source(
+        ctx, args.incident_id, args.drills, keep_json=needs.events_json, timeline=needs.timeline
+    )
     if source.active:
         print(
             f"ic: {source.state.incident_id} is still active: the draft shows it as of its last "
@@ -228,7 +254,7 @@ def _render(args: argparse.Namespace, ctx: Context, fmt: str) -> int:
     if args.output not in (None, "-"):
         # Before the work: a refused path should not wait for a long export first.
         _refuse_inside_incidents(Path(args.output).expanduser(), ctx.home, source.directory)
-    text = export(source.events, source.state, fmt, policy=policy, cadence=settings.cadence)
+    text = export_pieces(source.events, source.state, fmt, policy=policy, cadence=settings.cadence)
     _write(ctx, text, args.output, source=source.directory)
     return EXIT_OK
 

@@ -2,14 +2,16 @@
 
 A model per event costs about 2 kB, so a 100,000-event incident held as models takes ~200 MB.
 The review needs far less: the timeline (one small entry per event), what the metrics read (a
-short skeleton of events and a tally of the tasks) and, for the JSON export, each event as JSON
-(compressed: JSON of many alike events shrinks about tenfold, for a few hundredths of a second
-per 100,000 events). `ReviewEvents` holds just those, gathered batch by batch while the log is
-read, each batch of models dropped once it has been taken in.
+short skeleton of events and a tally of the tasks) and, only for the JSON export, each event as
+JSON (compressed: JSON of many alike events shrinks about tenfold, for a few hundredths of a
+second per 100,000 events). `ReviewEvents` holds just those, gathered batch by batch while the
+log is read, each batch of models dropped once it has been taken in; where a batch's JSON is not
+kept, it keeps where the batch lies in the log file instead (a `Span`).
 
-It is still a sequence of events: indexing or iterating it validates the kept JSON again, so
-anything written against `Sequence[Event]` keeps working on it (more slowly); the timeline, the
-metrics and the JSON export use the parts kept for them.
+It is still a sequence of events: indexing or iterating it validates the kept JSON again, or
+reads that batch of the log file again, so anything written against `Sequence[Event]` keeps
+working on it (more slowly); the timeline, the metrics and the JSON export use the parts kept
+for them.
 """
 
 from __future__ import annotations
@@ -17,30 +19,76 @@ from __future__ import annotations
 import zlib
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
 from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
+from ic_console.store.errors import StoreError
+from ic_console.store.eventlog import EventLog
 
 if TYPE_CHECKING:
     from ic_console.review.metrics import MetricsFeed
     from ic_console.review.timeline import TimelineEntry
 
 
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where one batch of events starts in a log file, as the reader stood there: read again
+    from here, the file gives the batch back (the first `count` events of what it reads)."""
+
+    path: Path
+    offset: int
+    lines: int
+    last_seq: int
+
+
+class _Enough(Exception):
+    """Stops a read again once it has handed over the batch it was for."""
+
+
+def read_span(span: Span, count: int) -> list[Event]:
+    """The `count` events of the batch that starts at `span`, read and validated again."""
+    log = EventLog(span.path)
+    log.offset, log.lines, log.last_seq = span.offset, span.lines, span.last_seq
+    got: list[Event] = []
+
+    def take(batch: list[Event]) -> None:
+        got.extend(batch)
+        if len(got) >= count:
+            raise _Enough
+
+    try:
+        result = log.read_new(take)
+    except _Enough:
+        return got[:count]
+    if result.damage is not None or len(got) < count:
+        raise StoreError(
+            f"{span.path} changed under the review (it was replaced or cut short since it was "
+            "read); run the command again."
+        )
+    return got[:count]
+
+
+#: One batch as `ReviewEvents` keeps it: compressed JSON (`keep_as_json`), or where it lies.
+Batch = bytes | Span
+
+
 class ReviewEvents(Sequence[Event]):
-    """An incident's events, kept as JSON arrays (one per batch) with the timeline and the
-    metrics' feed that were built from them."""
+    """An incident's events, kept as JSON arrays or as places in the log (one per batch) with
+    the timeline and the metrics' feed that were built from them."""
 
     def __init__(
         self,
-        arrays: list[bytes],
+        batches: list[Batch],
         counts: list[int],
-        timeline: list[TimelineEntry],
+        timeline: list[TimelineEntry] | None,
         feed: MetricsFeed,
     ) -> None:
         #: Each batch of events as one compact JSON array, exactly as pydantic dumps them,
-        #: compressed (see `keep_as_json`).
-        self._arrays = arrays
+        #: compressed (see `keep_as_json`), or where to read it again.
+        self._batches = batches
         self._counts = counts
         self._starts: list[int] = []
         total = 0
@@ -48,7 +96,8 @@ class ReviewEvents(Sequence[Event]):
             self._starts.append(total)
             total += count
         self._total = total
-        #: Every event as a timeline entry, worked forwards.
+        #: Every event as a timeline entry, worked forwards (None when it was not asked for:
+        #: `build_timeline` then builds it from the events).
         self.timeline = timeline
         self.feed = feed
 
@@ -62,14 +111,20 @@ class ReviewEvents(Sequence[Event]):
 
     def arrays(self) -> Iterator[bytes]:
         """Each batch of events as one compact JSON array, exactly as pydantic dumps them."""
-        for packed in self._arrays:
-            yield zlib.decompress(packed)
+        for index, kept in enumerate(self._batches):
+            if isinstance(kept, bytes):
+                yield zlib.decompress(kept)
+            else:
+                yield EVENT_LIST_ADAPTER.dump_json(self._batch(index))
 
     def _batch(self, index: int) -> list[Event]:
-        return EVENT_LIST_ADAPTER.validate_json(zlib.decompress(self._arrays[index]))
+        kept = self._batches[index]
+        if isinstance(kept, bytes):
+            return EVENT_LIST_ADAPTER.validate_json(zlib.decompress(kept))
+        return read_span(kept, self._counts[index])
 
     def __iter__(self) -> Iterator[Event]:
-        for index in range(len(self._arrays)):
+        for index in range(len(self._batches)):
             yield from self._batch(index)
 
     @overload

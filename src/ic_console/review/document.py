@@ -8,7 +8,7 @@ both outputs, and the two outputs never drift apart.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ic_console.review.text import MD_SPECIAL, md_escape, one_line, printable
@@ -97,6 +97,25 @@ def _cells(rows: Sequence[Sequence[str]]) -> str:
     )
 
 
+#: Table rows escaped and written at a time: a long table is never held as one text (or three).
+TABLE_ROWS = 1024
+#: ...and at most about this many characters of cells at a time.
+TABLE_CHARS = 1 << 20
+
+
+def _row_batches(rows: Sequence[Sequence[str]]) -> Iterator[Sequence[Sequence[str]]]:
+    """The rows a batch at a time: at most `TABLE_ROWS`, and about `TABLE_CHARS` characters."""
+    start = 0
+    size = 0
+    for index, row in enumerate(rows):
+        size += sum(map(len, row))
+        if index + 1 - start >= TABLE_ROWS or size >= TABLE_CHARS:
+            yield rows[start : index + 1]
+            start, size = index + 1, 0
+    if start < len(rows):
+        yield rows[start:]
+
+
 def _md_special(text: str) -> str:
     """`text.translate(MD_ESCAPES)`, as one `replace` per special character: each pass is a fast
     scan, where `translate` looks every character up in a dictionary (the backslash goes first,
@@ -133,8 +152,15 @@ def _md_inline(parts: Sequence[Inline]) -> str:
 
 
 def render_markdown(document: Document) -> str:
-    chunks: list[str] = [f"# {md_escape(one_line(document.title))}"]
+    return "".join(markdown_pieces(document))
+
+
+def markdown_pieces(document: Document) -> Iterator[str]:
+    """`render_markdown` of `document` block by block, so a long table is written as it is
+    rendered and never held twice (as its block and inside the whole text)."""
+    yield f"# {md_escape(one_line(document.title))}"
     for block in document.blocks:
+        chunks: list[str] = []
         match block:
             case Heading():
                 chunks.append(f"{'#' * block.level} {md_escape(one_line(block.text))}")
@@ -156,16 +182,19 @@ def render_markdown(document: Document) -> str:
                     lines.extend(f"  - {_md_inline(child)}" for child in item.children)
                 chunks.append("\n".join(lines))
             case Table():
-                rows = [
-                    "| " + " | ".join(md_escape(h) for h in block.header) + " |",
-                    "|" + "|".join(" --- " for _ in block.header) + "|",
-                ]
-                if block.rows:
+                yield "\n\n" + "\n".join(
+                    [
+                        "| " + " | ".join(md_escape(h) for h in block.header) + " |",
+                        "|" + "|".join(" --- " for _ in block.header) + "|",
+                    ]
+                )
+                for batch in _row_batches(block.rows):
                     # Escaped as one text, the cells kept apart by characters no cell holds.
-                    body = _md_special(_cells(block.rows))
-                    rows.append("| " + body.replace(_CELL, " | ").replace(_ROW, " |\n| ") + " |")
-                chunks.append("\n".join(rows))
-    return "\n\n".join(chunks) + "\n"
+                    body = _md_special(_cells(batch))
+                    yield "\n| " + body.replace(_CELL, " | ").replace(_ROW, " |\n| ") + " |"
+        for chunk in chunks:
+            yield "\n\n" + chunk
+    yield "\n"
 
 
 # -- HTML --------------------------------------------------------------------------------------
@@ -218,8 +247,20 @@ def _html_inline(parts: Sequence[Inline]) -> str:
 
 
 def render_html(document: Document) -> str:
-    body: list[str] = [f"<h1>{_h(document.title)}</h1>"]
+    return "".join(html_pieces(document))
+
+
+def html_pieces(document: Document) -> Iterator[str]:
+    """`render_html` of `document` block by block (see `markdown_pieces`)."""
+    yield (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_h(document.title)}</title>\n<style>{_CSS}</style>\n</head>\n"
+        f"<body>\n<main>\n<h1>{_h(document.title)}</h1>"
+    )
     for block in document.blocks:
+        body: list[str] = []
         match block:
             case Heading():
                 level = min(max(block.level, 2), 6)
@@ -246,22 +287,19 @@ def render_html(document: Document) -> str:
                 body.append(f"<ul{css}>\n" + "\n".join(lis) + "\n</ul>")
             case Table():
                 head = "".join(f"<th>{_h(h)}</th>" for h in block.header)
-                rows = ""
-                if block.rows:
+                yield f"\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
+                lead = ""
+                for batch in _row_batches(block.rows):
                     # Escaped as one text, the cells kept apart by characters no cell holds.
-                    cells = html.escape(_cells(block.rows), quote=True)
-                    rows = (
-                        "<tr><td>"
+                    cells = html.escape(_cells(batch), quote=True)
+                    yield (
+                        lead
+                        + "<tr><td>"
                         + cells.replace(_CELL, "</td><td>").replace(_ROW, "</td></tr>\n<tr><td>")
                         + "</td></tr>"
                     )
-                body.append(
-                    f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
-                )
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_h(document.title)}</title>\n<style>{_CSS}</style>\n</head>\n"
-        "<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
-    )
+                    lead = "\n"
+                yield "\n</tbody>\n</table>"
+        for piece in body:
+            yield "\n" + piece
+    yield "\n</main>\n</body>\n</html>\n"

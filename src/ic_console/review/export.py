@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from pydantic_core import to_json as _to_json
 
@@ -21,9 +21,10 @@ from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
 from ic_console.domain.state import IncidentState, LogEntry
 from ic_console.domain.views import incident_view, iso, log_entry_view
 from ic_console.review.digest import ReviewEvents
-from ic_console.review.document import render_html, render_markdown
+from ic_console.review.document import html_pieces, markdown_pieces, render_html, render_markdown
 from ic_console.review.duedate import DuePolicy
 from ic_console.review.metrics import Cadence, Metrics
+from ic_console.review.parts import ActionItem
 from ic_console.review.postmortem import Review, build_postmortem, build_review, response_rows
 from ic_console.review.text import printable
 from ic_console.review.timeline import TimelineEntry
@@ -35,6 +36,16 @@ EXPORT_VERSION = 1
 CSV_HEADER = ("Summary", "Description", "Owner", "Due date", "Labels")
 #: Timeline entries or events written per serializer call in the JSON export.
 JSON_BATCH = 4096
+#: ...and at most about this many characters of their text.
+JSON_CHARS = 1 << 20
+
+
+class _Texted(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+_T = TypeVar("_T", bound=_Texted)
 
 
 def to_markdown(review: Review) -> str:
@@ -128,6 +139,37 @@ def _timeline_item(e: TimelineEntry) -> dict[str, Any]:
     }
 
 
+def _action_item(item: ActionItem) -> dict[str, Any]:
+    return {
+        "summary": item.summary,
+        "description": item.description,
+        "owner": item.owner or None,
+        "due": item.due.isoformat() if item.due else None,
+        "raised_by": item.raised_by,
+        "raised_at": iso(item.raised_at),
+        "log_seq": item.seq,
+        "findings": [{"problem": f.problem, "advice": f.advice} for f in item.findings],
+    }
+
+
+def _action_arrays(items: Sequence[ActionItem]) -> Iterator[bytes]:
+    """Action items as `_action_item` shows them, as compact JSON arrays, a batch at a time
+    (each one holds its entry's whole text, twice)."""
+    for batch in _batches([_Described(item) for item in items]):
+        yield _to_json([_action_item(one.item) for one in batch])
+
+
+@dataclass(frozen=True, slots=True)
+class _Described:
+    """An action item measured by its description, for `_batches`."""
+
+    item: ActionItem
+
+    @property
+    def text(self) -> str:
+        return self.item.description
+
+
 def _json_data(review: Review, incident: dict[str, Any]) -> dict[str, Any]:
     """Everything in the JSON export but the timeline and the events."""
     return {
@@ -136,19 +178,7 @@ def _json_data(review: Review, incident: dict[str, Any]) -> dict[str, Any]:
         "incident": incident,
         "postmortem_due": review.due.isoformat() if review.due else None,
         "metrics": metrics_json(review.metrics),
-        "action_items": [
-            {
-                "summary": item.summary,
-                "description": item.description,
-                "owner": item.owner or None,
-                "due": item.due.isoformat() if item.due else None,
-                "raised_by": item.raised_by,
-                "raised_at": iso(item.raised_at),
-                "log_seq": item.seq,
-                "findings": [{"problem": f.problem, "advice": f.advice} for f in item.findings],
-            }
-            for item in review.action_items
-        ],
+        "action_items": [_action_item(item) for item in review.action_items],
         "blameless_findings": [
             {"where": n.where, "sentence": n.finding.sentence, "problem": n.finding.problem}
             for n in review.blame
@@ -199,17 +229,31 @@ class _Long:
     arrays: Iterator[bytes]
 
 
+def _batches(entries: Sequence[_T]) -> Iterator[Sequence[_T]]:
+    """`entries` a batch at a time: at most `JSON_BATCH` of them, and about `JSON_CHARS`
+    characters of text, so entries of 20,000 characters are never written 4,096 at once."""
+    start = 0
+    size = 0
+    for index, entry in enumerate(entries):
+        size += len(entry.text)
+        if index + 1 - start >= JSON_BATCH or size >= JSON_CHARS:
+            yield entries[start : index + 1]
+            start, size = index + 1, 0
+    if start < len(entries):
+        yield entries[start:]
+
+
 def _log_arrays(entries: Sequence[LogEntry]) -> Iterator[bytes]:
     """Scribe entries as `incident_view` shows them, as compact JSON arrays, a batch at a time."""
-    for start in range(0, len(entries), JSON_BATCH):
-        yield _to_json([log_entry_view(e) for e in entries[start : start + JSON_BATCH]])
+    for batch in _batches(entries):
+        yield _to_json([log_entry_view(e) for e in batch])
 
 
 def _timeline_arrays(entries: Sequence[TimelineEntry]) -> Iterator[bytes]:
     """Timeline entries as compact JSON arrays, a batch at a time, by pydantic's dataclass
     serializer (the same fields as `_timeline_item`)."""
-    for start in range(0, len(entries), JSON_BATCH):
-        yield _to_json(entries[start : start + JSON_BATCH])
+    for batch in _batches(entries):
+        yield _to_json(batch)
 
 
 def _event_arrays(events: Sequence[Event]) -> Iterator[bytes]:
@@ -267,6 +311,7 @@ def json_pieces(review: Review) -> Iterator[bytes]:
     incident["log"] = _Long(b'"seq"', _log_arrays(state.log))
     incident["followups"] = _Long(b'"seq"', _log_arrays(state.followups()))
     data = _json_data(review, incident)
+    data["action_items"] = _Long(b'"summary"', _action_arrays(review.action_items))
     data["timeline"] = _Long(b'"seq"', _timeline_arrays(review.timeline))
     data["events"] = _Long(b'"v"', _event_arrays(review.events))
     yield from _pieces(data)
@@ -297,21 +342,64 @@ def _cell(text: str) -> str:
 
 def to_csv(review: Review) -> str:
     """Action items in columns a tracker import understands."""
+    return "".join(csv_pieces(review))
+
+
+def csv_pieces(review: Review) -> Iterator[str]:
+    """`to_csv` a batch of rows at a time (each action item holds its entry's text twice)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     label = f"postmortem,{review.state.incident_id}"
-    for item in review.action_items:
-        writer.writerow(
-            (
-                _cell(item.summary),
-                _cell(item.description),
-                _cell(item.owner),
-                item.due.isoformat() if item.due else "",
-                label,
+    for batch in _batches([_Described(item) for item in review.action_items]):
+        for one in batch:
+            item = one.item
+            writer.writerow(
+                (
+                    _cell(item.summary),
+                    _cell(item.description),
+                    _cell(item.owner),
+                    item.due.isoformat() if item.due else "",
+                    label,
+                )
             )
-        )
-    return out.getvalue()
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    if out.tell():
+        yield out.getvalue()
+
+
+def _text_pieces(review: Review) -> Iterator[str]:
+    """The JSON export's pieces as text (each piece ends between two characters)."""
+    for piece in json_pieces(review):
+        yield piece.decode("utf-8")
+
+
+#: Each format as pieces of text, in order, written as they are made.
+STREAMERS: dict[str, Callable[[Review], Iterable[str]]] = {
+    "md": lambda review: markdown_pieces(build_postmortem(review)),
+    "html": lambda review: html_pieces(build_postmortem(review)),
+    "json": _text_pieces,
+    "csv": csv_pieces,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """What a format reads of the incident beyond its state and figures, so the review loads
+    only that: the timeline, and every event as JSON."""
+
+    timeline: bool
+    events_json: bool
+
+
+NEEDS: dict[str, Needs] = {
+    "md": Needs(timeline=True, events_json=False),
+    "html": Needs(timeline=True, events_json=False),
+    "json": Needs(timeline=True, events_json=True),
+    "csv": Needs(timeline=False, events_json=False),
+}
 
 
 RENDERERS: dict[str, Callable[[Review], str]] = {
@@ -335,3 +423,19 @@ def export(
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     with gc_paused():
         return RENDERERS[fmt](build_review(events, state, policy=policy, cadence=cadence))
+
+
+def export_pieces(
+    events: Sequence[Event],
+    state: IncidentState,
+    fmt: str,
+    *,
+    policy: DuePolicy | None = None,
+    cadence: Cadence | None = None,
+) -> Iterator[str]:
+    """`export` as pieces of text, in order, each made as it is asked for: a long export is
+    written as it is rendered, never held whole (the same text as `export`, joined)."""
+    if fmt not in STREAMERS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    with gc_paused():
+        yield from STREAMERS[fmt](build_review(events, state, policy=policy, cadence=cadence))

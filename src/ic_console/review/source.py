@@ -17,14 +17,15 @@ from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event
 from ic_console.domain.model import Status
 from ic_console.domain.state import IncidentState, apply
-from ic_console.review.digest import ReviewEvents, keep_as_json
+from ic_console.review.digest import Batch, ReviewEvents, Span, keep_as_json
 from ic_console.review.metrics import MetricsFeed
 from ic_console.review.timeline import TimelineBuilder
 from ic_console.store.catalog import resolve_incident_id
 from ic_console.store.errors import StoreError
-from ic_console.store.eventlog import LogDamaged
+from ic_console.store.eventlog import EventLog, LogDamaged
+from ic_console.store.logfiles import has_log, log_files
 from ic_console.store.merged import UnionLog, apply_merged_one
-from ic_console.store.paths import check_incident_folder, event_files, has_events, incident_dir
+from ic_console.store.paths import check_incident_folder, incident_dir
 from ic_console.store.replay import gc_paused
 
 
@@ -49,16 +50,23 @@ class ReviewSource:
         return self.events.as_of
 
 
-def load_events(directory: Path) -> tuple[ReviewEvents, IncidentState, list[str]]:
+def load_events(
+    directory: Path, *, keep_json: bool = False, timeline: bool = True
+) -> tuple[ReviewEvents, IncidentState, list[str]]:
     """Read and fold the log in `directory`; stop at the first damaged or ill-fitting event.
 
     One pass, batch by batch as the log validates them: each batch is folded into the state,
-    added to the timeline and the metrics' feed and kept as JSON, then its models are dropped,
-    so a long log is never held as events all at once.
+    added to the metrics' feed and (with `timeline`) to the timeline, and kept as JSON (with
+    `keep_json`, for the JSON export) or as its place in the file; then its models are dropped,
+    so a long log is never held as events all at once, and no work is done for a part that
+    will not be used. Several replicas' files (two laptops) are read merged in fold order
+    (`store.merged`); their batches are kept as JSON, as there is no one place to re-read.
     """
-    log = UnionLog(directory)  # every replica's file, merged (store.merged)
+    if not has_log(directory):
+        raise StoreError(f"{directory} is not an incident directory: it has no event log.")
+    log = UnionLog(directory)
     path = log.path
-    fold = _ReviewFold(path)
+    fold = _ReviewFold(log.single, path, keep_json=keep_json, timeline=timeline)
     fold.apply = apply_merged_one if log.merged else apply
     with gc_paused():
         result = log.read_new(fold.take)
@@ -83,18 +91,32 @@ class _ReviewFold:
     """What one read for review builds: the state, the timeline, the metrics' feed and the
     events kept as JSON; it stops at the first event that does not fit."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self, log: EventLog | None, path: Path, *, keep_json: bool, timeline: bool
+    ) -> None:
+        #: The one file read, whose batches can be found again by their place; None when
+        #: several replicas' files are read merged (every batch is then kept as JSON).
+        self.log = log
         self.path = path
         self.apply = apply
         self.notices: list[str] = []
         self.state = IncidentState()
-        self.timeline = TimelineBuilder()
+        self.timeline = TimelineBuilder() if timeline else None
         self.feed = MetricsFeed()
-        self.arrays: list[bytes] = []
+        self.keep_json = keep_json or log is None
+        self.batches: list[Batch] = []
         self.counts: list[int] = []
         self.stopped = False
+        #: Where the next batch starts: the reader has moved past a batch when it hands it over.
+        self._start = self._here()
 
-    def take(self, batch: list[Event]) -> None:
+    def _here(self) -> Span | None:
+        log = self.log
+        return Span(log.path, log.offset, log.lines, log.last_seq) if log is not None else None
+
+    def take(self, batch: list[Event], *, whole_lines: bool = True) -> None:
+        start = self._start
+        self._start = self._here()
         if self.stopped:
             return
         fitting = batch
@@ -110,13 +132,17 @@ class _ReviewFold:
                 self.stopped = True
                 break
         if fitting:
-            self.timeline.add(fitting)
+            if self.timeline is not None:
+                self.timeline.add(fitting)
             self.feed.add(fitting)
-            self.arrays.append(keep_as_json(fitting))
+            # A line without its line end cannot be found again by reading whole lines.
+            keep = self.keep_json or not whole_lines or start is None
+            self.batches.append(keep_as_json(fitting) if keep or start is None else start)
             self.counts.append(len(fitting))
 
     def events(self) -> ReviewEvents:
-        return ReviewEvents(self.arrays, self.counts, self.timeline.finish(), self.feed)
+        timeline = self.timeline.finish() if self.timeline is not None else None
+        return ReviewEvents(self.batches, self.counts, timeline, self.feed)
 
 
 def _take_unterminated(log: UnionLog, tail: bytes, fold: _ReviewFold) -> ReviewEvents | None:
@@ -131,7 +157,7 @@ def _take_unterminated(log: UnionLog, tail: bytes, fold: _ReviewFold) -> ReviewE
         )
         return None
     with gc_paused():
-        fold.take([last])
+        fold.take([last], whole_lines=False)
         events = fold.events()
     fold.notices.append(
         f"The last event in {fold.path} lacks its line end; it is included (the next write "
@@ -140,7 +166,9 @@ def _take_unterminated(log: UnionLog, tail: bytes, fold: _ReviewFold) -> ReviewE
     return events
 
 
-def open_for_review(root: Path, given: str | None) -> ReviewSource:
+def open_for_review(
+    root: Path, given: str | None, *, keep_json: bool = False, timeline: bool = True
+) -> ReviewSource:
     """The incident named by `given`: an incident id under `root`, or a path to a directory.
 
     With nothing given, the only active incident (as the other verbs do). A word is a path
@@ -167,7 +195,7 @@ def open_for_review(root: Path, given: str | None) -> ReviewSource:
                 f"Reading the incident {given} in {root}, not the folder ./{given} here; "
                 f"to read that folder, write ./{given}."
             )
-    events, state, loaded = load_events(directory)
+    events, state, loaded = load_events(directory, keep_json=keep_json, timeline=timeline)
     notices.extend(loaded)
     return ReviewSource(directory, events, state, notices, read_only_copy=_read_only(directory))
 
@@ -177,12 +205,12 @@ def _is_path(given: str) -> bool:
 
 
 def _is_folder_here(given: str) -> bool:
-    return has_events(Path(given))
+    return has_log(Path(given))
 
 
 def _is_incident(root: Path, given: str) -> bool:
     try:
-        return has_events(incident_dir(root, given))
+        return has_log(incident_dir(root, given))
     except DomainError:
         return False
 
@@ -190,7 +218,7 @@ def _is_incident(root: Path, given: str) -> bool:
 def _read_only(directory: Path) -> bool:
     """Whether the files cannot (or are not meant to) be written: no access, or no write bit
     (which also tells a read-only copy apart for root, who may write anyway)."""
-    for path in (directory, *event_files(directory)):
+    for path in (directory, *log_files(directory)):
         if not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR:
             return True
     return False

@@ -19,6 +19,8 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     move the cursor, change colours or clear a terminal: ESC becomes "\\x1b", and so on."""
     if text.isprintable():
         return text
+    if keep_newlines and "\n" in text and text.replace("\n", " ").isprintable():
+        return text  # printable lines: the common case of a written paragraph
     out: list[str] = []
     for ch in text:
         if keep_newlines and ch == "\n":

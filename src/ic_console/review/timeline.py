@@ -143,8 +143,8 @@ class TimelineBuilder:
 
 def build_timeline(events: Iterable[ev.Event]) -> list[TimelineEntry]:
     """Every event as a timeline entry, ordered by when it happened (log order breaks ties)."""
-    if isinstance(events, ReviewEvents):
-        return list(events.timeline)  # built as the log was read
+    if isinstance(events, ReviewEvents) and events.timeline is not None:
+        return events.timeline  # built as the log was read (the review never changes it)
     builder = TimelineBuilder()
     builder.add(events)
     return builder.finish()

@@ -126,6 +126,12 @@ class UnionLog:
         self.merged = len(files) > 1 or files[0].name != EVENTS_FILE
         self._single = EventLog(files[0]) if len(files) == 1 else None
 
+    @property
+    def single(self) -> EventLog | None:
+        """The one file's log when there is one file (read streamed, batches findable again by
+        their place in it); None when several files are read merged."""
+        return self._single
+
     def read_new(self, consume: Callable[[list[Event]], None]) -> ReadResult:
         if self._single is not None:
             return self._single.read_new(consume)

@@ -197,6 +197,7 @@ class ConsoleApp(SafeApp):
         )
         self.console_screen = console
         await self.push_screen(console)
+        await console.composed.wait()
         console.set_rows(live.rows)
         self.push_state()
         live.join()

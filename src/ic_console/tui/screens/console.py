@@ -189,9 +189,11 @@ class ConsoleScreen(IncidentScreen):
         self.query_one(SayLine).show(self.situations)
         late = late_count(state, now)
         label = f"1 Tasks ({late} late)" if late else "1 Tasks"
-        tab = self.query_one("#tab-tasks", Tab)
-        if str(tab.label) != label:
-            tab.label = label
+        # The tabs compose their own children once they are mounted, which can come after the
+        # screen's first state on a busy machine: the label then waits for the next tick.
+        for tab in self.query("#tab-tasks").results(Tab):
+            if str(tab.label) != label:
+                tab.label = label
 
     # -- the log -------------------------------------------------------------------------------
 

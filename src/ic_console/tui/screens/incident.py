@@ -7,6 +7,7 @@ number typed just before them ("3d": task 3 is done), else on the task under the
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
@@ -96,6 +97,9 @@ class IncidentScreen(Screen[None]):
         #: Digits typed before a task or decision key.
         self.number = ""
         self._number_timer: Timer | None = None
+        #: Set once the panes exist: awaiting `push_screen` can return before a busy machine
+        #: has composed them, and the app pushes the first state only after this.
+        self.composed = asyncio.Event()
 
     @property
     def read_only(self) -> bool:
@@ -118,6 +122,7 @@ class IncidentScreen(Screen[None]):
     def on_mount(self) -> None:
         # Textual runs every class's on_mount; subclasses lay out their panes in `_mounted`.
         self._mounted()
+        self.composed.set()
 
     def _mounted(self) -> None:
         """Titles and first focus, once the panes exist."""
@@ -190,10 +195,9 @@ class IncidentScreen(Screen[None]):
         """The full entry under the cursor: the list shows one line of each."""
         row = event.row
         detail = self.query_one("#log-detail", Static)
-        # Hidden (the IC is typing, not reading), its size cannot move anything: skip the
-        # layout of the whole screen that each new row would otherwise cost. Showing it lays
-        # the screen out anyway.
-        layout = detail.display
+        # Its height is fixed (console.tcss), and hidden (the IC is typing, not reading) it
+        # has none: its text never moves anything, so no key lays out the whole screen.
+        layout = False
         if row is None:
             detail.update("", layout=layout)
             return
