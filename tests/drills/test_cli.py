@@ -113,6 +113,22 @@ def test_drill_score_and_list(capsys, world) -> None:
     assert real in past and drill not in past and drill in drills
 
 
+def test_drill_score_says_a_drill_in_progress_is_unfinished(capsys, world, home: Path) -> None:
+    _real, drill = world
+    code, out, _ = run(capsys, "drill", "score", drill)
+    assert code == 0 and "of drill time so far (UNFINISHED: not resolved yet)" in out
+    assert "Note: the drill is not over (not resolved yet)" in out
+    code, out, _ = run(capsys, "drill", "score", drill, "--format", "json")
+    body = json.loads(out)
+    assert body["finished"] is False and body["notes"] and "not over" in body["notes"][0]
+    store = IncidentStore.open(home, drill, clock=FakeClock(START), actor="Alex")
+    store.execute(c.Resolve())
+    code, out, _ = run(capsys, "drill", "score", drill)
+    assert code == 0 and "UNFINISHED" not in out and "Note:" not in out
+    code, out, _ = run(capsys, "drill", "score", drill, "--format", "json")
+    assert json.loads(out)["finished"] is True
+
+
 def test_drill_start_says_what_was_wrong(capsys, home: Path) -> None:
     code, _out, err = run(capsys, "drill", "start", "no-such-scenario")
     assert code == 2 and 'there is no scenario "no-such-scenario"' in err

@@ -7,6 +7,7 @@ Regenerate the golden files after an intended change with
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -14,8 +15,15 @@ from pathlib import Path
 import pytest
 
 from ic_console.domain import commands as c
+from ic_console.domain import scale
 from ic_console.domain.model import Audience, Role
-from ic_console.review.scorecard import measure, render_json, render_markdown, scorecard
+from ic_console.review.scorecard import (
+    UNFINISHED_NOTE,
+    measure,
+    render_json,
+    render_markdown,
+    scorecard,
+)
 
 from .conftest import START
 from .helpers import Log
@@ -25,7 +33,8 @@ GOLDEN = Path(__file__).parent / "golden"
 
 def drill_log() -> Log:
     """A SEV-2 drill: IC at 3m, tasks at 4m (5m box) and 6m (10m box), one decision accepted
-    at once and one polled, updates at 15m and 50m, a handover at 40m, resolved at 55m."""
+    at once and one polled, updates at 15m and 50m, a handover at 40m acknowledged at 41m,
+    resolved at 55m."""
     log = Log(START, "drill-golden", "Drill: Stalled failover").drill("Stalled failover")
     log.at(3).run(c.AssignRole(role=Role.IC, name="Alex"))
     log.at(4).run(c.AssignTask(owner="Jordan", text="fence", timebox=timedelta(minutes=5)))
@@ -40,6 +49,7 @@ def drill_log() -> Log:
     log.at(15).run(c.PostUpdate(audience=Audience.INTERNAL, text="failing over"))
     log.at(19).run(c.ExtendTask(number=2, timebox=timedelta(minutes=10)))  # 3 min late
     log.at(40).run(c.Handover(name="Priya"))
+    log.at(41).run(scale.AcknowledgeHandover(), "Priya")  # "okay?" "yes", a minute later
     log.at(50).run(c.PostUpdate(audience=Audience.EXTERNAL, text="recovering"))  # 15 min late
     log.at(55).run(c.Resolve(), "Priya")  # task 2 ran out at 29:00 and nobody followed up
     return log
@@ -60,6 +70,8 @@ def test_figures_match_the_hand_computed_ones() -> None:
     assert figures.roles_filled == (Role.IC, Role.SCRIBE)
     assert figures.roles_missing == (Role.DEPUTY, Role.INTERNAL_LIAISON, Role.CUSTOMER_LIAISON)
     assert figures.handovers == 1
+    assert figures.handover_acks == (timedelta(minutes=1),)
+    assert figures.ended
     assert figures.duration == timedelta(minutes=55)
     assert figures.met == (4, 8)
 
@@ -71,6 +83,53 @@ def test_no_deadline_and_no_commander_is_measured_as_never() -> None:
     assert figures.to_ic is None and figures.to_first_task is None
     assert (figures.updates_due, figures.updates_on_cadence) == (1, 0)
     assert dict(figures.checks())["ic"] is None
+
+
+def test_a_handover_counts_only_when_its_acknowledgement_was_recorded() -> None:
+    """Alex hands to Priya (no yes), Priya to Sam (yes after 45 s), Sam to Jordan (both at
+    once, `ic handover Jordan --acknowledged`): 2 of 3, and the handover check not met."""
+    log = Log(START, "drill-acks", "Drill: acks").drill("acks")
+    log.at(1).run(c.AssignRole(role=Role.IC, name="Alex"))
+    log.at(10).run(c.Handover(name="Priya"))
+    log.at(20).run(c.Handover(name="Sam"), "Priya")
+    log.at(20.75).run(scale.AcknowledgeHandover(), "Sam")
+    log.at(30).run(scale.HandoverAcknowledgedNow(name="Jordan"), "Sam")
+    log.at(40).run(c.Resolve(), "Jordan")
+    figures = measure(log.events)
+    assert figures.handovers == 3 and figures.handovers_acknowledged == 2
+    assert figures.handover_acks == (None, timedelta(seconds=45), timedelta(0))
+    assert dict(figures.checks())["handover"] is False
+    card = scorecard(log.events)
+    assert "| Handovers acknowledged (time to the yes) | 2 of 3 (no yes; yes after 45s; yes " in (
+        render_markdown(card)
+    )
+    body = json.loads(render_json(card))["drill"]
+    assert body["handover_ack_seconds"] == [None, 45, 0]
+    assert (body["handovers"], body["handovers_acknowledged"]) == (3, 2)
+    # Without any acknowledgement a lone handover is not met (it used to count as recorded).
+    bare = Log(START, "drill-bare", "Drill: bare").drill("bare")
+    bare.at(1).run(c.AssignRole(role=Role.IC, name="Alex"))
+    bare.at(5).run(c.Handover(name="Priya"))
+    assert dict(measure(bare.events).checks())["handover"] is False
+
+
+def test_a_drill_in_progress_is_scored_as_unfinished() -> None:
+    log = Log(START, "drill-going", "Drill: going").drill("going")
+    log.at(3).run(c.AssignRole(role=Role.IC, name="Alex"))
+    log.at(12).run(c.AddLogEntry(text="still looking"))
+    card = scorecard(log.events)
+    assert not card.finished and card.notes == (UNFINISHED_NOTE,)
+    md = render_markdown(card)
+    assert "- Length: 12m of drill time so far (UNFINISHED: not resolved yet)\n" in md
+    assert f"Note: {UNFINISHED_NOTE}." in md
+    body = json.loads(render_json(card))
+    assert body["finished"] is False and body["drill"]["ended"] is False
+    assert body["notes"] == [UNFINISHED_NOTE]
+    log.at(20).run(c.Resolve())
+    done = scorecard(log.events)
+    assert done.finished and done.notes == ()
+    assert "UNFINISHED" not in render_markdown(done)
+    assert json.loads(render_json(done))["finished"] is True
 
 
 def original_log() -> Log:

@@ -17,6 +17,7 @@ from ic_console.live.hooks import (
     Hook,
     HookRunner,
     HookSettings,
+    HooksLog,
     Job,
     run_job,
 )
@@ -131,6 +132,67 @@ def test_the_console_runs_hooks_and_reports_a_failing_hook_once(
         time.sleep(0.5)
         reported += [n.message for n in live.poll().notices]
         assert len(reported) == 1 and "exit status 9" in reported[0]
+    finally:
+        live.close()
+
+
+def test_hooks_log_gives_each_line_appended_after_it_opened_once(tmp_path: Path) -> None:
+    path = tmp_path / HOOKS_LOG
+    path.write_text("2026-11-23T13:00:00Z hook for * (old) failed with exit status 1.\n")
+    log = HooksLog(path)
+    assert log.new_lines() == []  # what was there before the console opened is old news
+    with path.open("a") as handle:
+        handle.write("2026-11-23T14:00:00Z hook for * (a) failed with exit status 2.\n")
+        handle.write("2026-11-23T14:00:00Z hook for * (b) was sto")  # cut mid-line
+    assert log.new_lines() == ["hook for * (a) failed with exit status 2."]
+    assert log.new_lines() == []
+    with path.open("a") as handle:
+        handle.write("pped after 1 s (hook_timeout).\n")
+    assert log.new_lines() == ["hook for * (b) was stopped after 1 s (hook_timeout)."]
+    path.write_text("2026-11-23T15:00:00Z hooks could not start: No space left on device.\n")
+    assert log.new_lines() == ["hooks could not start: No space left on device."]  # replaced
+    path.unlink()
+    assert log.new_lines() == []
+    path.write_text("2026-11-23T16:00:00Z hook for * (c) failed with exit status 3.\n")
+    assert log.new_lines() == ["hook for * (c) failed with exit status 3."]
+
+
+def test_an_open_console_reports_the_verbs_hook_failures_once(
+    ic: Ic, config: Callable[[str], Path]
+) -> None:
+    """`ic log` in another terminal runs its hooks detached; they fail into hooks.log, and the
+    open console's poll says so once per hook, however often it fails again."""
+    config(
+        '[hooks]\n"log.added" = ["/bin/sh", "-c", "echo no chat server >&2; exit 7"]\n'
+        '"task.assigned" = "exit 9"\n'
+    )
+    log = ic.home / HOOKS_LOG
+    incident_id = ok(ic("new", "Checkout errors")).out.strip()
+    log.write_text("2026-11-23T13:00:00Z hook for log.added (old) failed with exit status 1.\n")
+    live = LiveIncident.open(
+        ic.home,
+        incident_id,
+        LiveSettings(actor="Alex", clock=FakeClock(START)),
+        shipped_phrasebook(),
+    )
+    try:
+        assert live.poll().notices == []
+        ok(ic("log", "checked the dashboards"))
+        assert wait_for(lambda: "exit status 7" in log.read_text())
+        (notice,) = live.poll().notices
+        assert notice.message.startswith(
+            "hook for log.added (/bin/sh -c echo no chat server >&2; exit 7) failed with "
+            "exit status 7: no chat server (from an `ic` command; see "
+        )
+        assert str(log) in notice.message and "(old)" not in notice.message
+        assert live.poll().notices == []  # once
+        ok(ic("log", "and again"))  # the same hook fails again: already reported
+        ok(ic("task", "assign", "Sam", "look at the replica", "--in", "5m"))
+        assert wait_for(lambda: "exit status 9" in log.read_text())
+        assert wait_for(lambda: log.read_text().count("exit status 7") == 2)
+        reported = [n.message for n in live.poll().notices]
+        assert len(reported) == 1 and "exit status 9" in reported[0]
+        assert live.poll().notices == []
     finally:
         live.close()
 

@@ -84,6 +84,15 @@ class DrillClock:
         return self.start + self._held + (drill_time - self.start) / self.speed
 
 
+def wall_clock(clock: Clock) -> Clock:
+    """The clock under any drill clock: for what other terminals compare across processes
+    (presence heartbeats), which must not run `speed` times as fast, nor stand still while a
+    briefing holds the drill clock."""
+    while isinstance(clock, DrillClock):
+        clock = clock.base
+    return clock
+
+
 def drill_clock_of(state: IncidentState, base: Clock) -> DrillClock | None:
     """The clock a drill runs on, for another terminal opening it (`ic watch`, `ic open`): its
     speed from the log, anchored at the declaration, less the time held for the briefing.

@@ -4,7 +4,8 @@
 a list is the program and its arguments. A hook runs only after its event is durable (the store
 has fsynced it), in the background, one event at a time in log order, and is stopped after
 `hook_timeout`. It can never block or undo a write: a hook that fails or times out is reported
-(once per hook in the console; in `hooks.log` in the data folder for the `ic` verbs).
+once per hook in the console. The `ic` verbs' hooks report to `hooks.log` in the data folder, and
+an open console reads what is appended there and reports those failures too (`HooksLog`).
 
 The console keeps a `HookRunner` (a worker thread); an `ic` verb hands its events to a
 detached process (`python -m ic_console.live.hooks`) so it returns at once. With `[status] dir`
@@ -47,6 +48,8 @@ STATUS_EVENTS = (
 )
 #: How much of a failing hook's stderr is kept in the report.
 STDERR_KEPT = 300
+#: How much of hooks.log a console reads per poll (the rest waits for the next poll).
+LOG_READ_MAX = 64 * 1024
 
 
 def event_json(incident_id: str, event: Event) -> dict[str, Any]:
@@ -206,9 +209,67 @@ def run_job(job: Job, timeout: float) -> str | None:
     return None
 
 
+class HooksLog:
+    """What the detached runners append to hooks.log while a console is open, line by line.
+
+    It starts at the end of the file (what was there before the console opened is old news),
+    costs one stat per read when nothing was added, reads at most `LOG_READ_MAX` at a time,
+    keeps a line cut in half for the next read, and starts again from the top when the file
+    was truncated or replaced. Never raises: a log it cannot read has nothing new.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._where = self._identity()
+        self._offset = self._where[1] if self._where else 0
+        self._partial = b""
+
+    def _identity(self) -> tuple[int, int] | None:
+        """(inode, size) of the log, None when there is none (or it cannot be read)."""
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        return found.st_ino, found.st_size
+
+    def new_lines(self) -> list[str]:
+        """The failures appended since the last call, without their time stamps."""
+        where = self._identity()
+        if where is None:
+            self._where, self._offset, self._partial = None, 0, b""
+            return []
+        if self._where is None or where[0] != self._where[0] or where[1] < self._offset:
+            self._offset, self._partial = 0, b""  # a new file, or the old one cut short
+        self._where = where
+        if where[1] == self._offset:
+            return []
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW)
+            try:
+                chunk = os.pread(fd, LOG_READ_MAX, self._offset)
+            finally:
+                os.close(fd)
+        except OSError:
+            return []
+        self._offset += len(chunk)
+        data = self._partial + chunk
+        *whole, self._partial = data.split(b"\n")
+        if len(self._partial) > LOG_READ_MAX:
+            self._partial = b""  # a "line" this long is not one of ours
+        lines: list[str] = []
+        for raw in whole:
+            line = raw.decode("utf-8", "replace").strip()
+            stamp, _, rest = line.partition(" ")
+            text = rest if stamp.endswith("Z") and rest else line
+            if text:
+                lines.append(text)
+        return lines
+
+
 @dataclass
 class HookRunner:
-    """The console's hooks: one worker thread runs jobs in order; failures wait to be taken."""
+    """The console's hooks: one worker thread runs jobs in order; failures wait to be taken,
+    the ones the `ic` verbs' runners wrote to hooks.log since the console opened with them."""
 
     settings: HookSettings
     _queue: queue.Queue[list[Job] | None] = field(default_factory=queue.Queue)
@@ -216,6 +277,11 @@ class HookRunner:
     _reported: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _thread: threading.Thread | None = None
+    _log: HooksLog | None = None
+
+    def __post_init__(self) -> None:
+        if self._log is None:
+            self._log = HooksLog(self.settings.home / HOOKS_LOG)
 
     def fire(self, incident_id: str, events: Sequence[Event]) -> None:
         """Queue the jobs for `events` (already durable); returns at once."""
@@ -246,10 +312,29 @@ class HookRunner:
                             self._failures.append(failure)
 
     def take_failures(self) -> list[str]:
-        """Failures not yet reported; each hook's first failure only."""
+        """Failures not yet reported; each hook's first failure only, whether this console
+        ran it or an `ic` verb did (read from hooks.log)."""
+        logged = self._log.new_lines() if self._log is not None else []
         with self._lock:
             taken, self._failures = self._failures, []
+            for line in logged:
+                label = self._label_of(line)
+                if label not in self._reported:
+                    self._reported.add(label)
+                    taken.append(f"{line} (from an `ic` command; see {self._log_path})")
         return taken
+
+    @property
+    def _log_path(self) -> Path:
+        return self.settings.home / HOOKS_LOG
+
+    def _label_of(self, failure: str) -> str:
+        """The configured hook a logged failure is about (its label starts the line), so a
+        hook failing on every event is reported once; the whole line for anything else."""
+        labels = [hook.label for hook in self.settings.hooks]
+        if self.settings.status_dir is not None:
+            labels.append(f"status page in {self.settings.status_dir}")
+        return next((label for label in labels if failure.startswith(label + " ")), failure)
 
     def close(self) -> None:
         """The console is closing: jobs still waiting go to a detached runner, so no event

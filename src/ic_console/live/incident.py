@@ -25,6 +25,7 @@ from ic_console.domain.log_rows import LogRow, event_rows
 from ic_console.domain.model import Role
 from ic_console.domain.state import IncidentState
 from ic_console.live.alerts import AlertPolicy
+from ic_console.live.drill import wall_clock
 from ic_console.live.hooks import HookRunner, HookSettings, declared_events, fire_detached
 from ic_console.live.undo import (
     CONFIRMED_COMMANDS,
@@ -245,7 +246,8 @@ class LiveIncident:
         self.leave()
         self.presence = PresenceBoard(
             self.store.directory,
-            clock=self.settings.clock,
+            # Heartbeats are compared across terminals in wall time, even in a fast drill.
+            clock=wall_clock(self.settings.clock),
             actor=self.settings.actor,
             role=self.my_role(),
             read_only=self.settings.read_only,

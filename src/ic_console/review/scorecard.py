@@ -13,8 +13,11 @@ What it measures, as the method teaches it:
   asked "any strong objections?" and waited), or over an objection heard;
 - stakeholder updates on the cadence for the severity;
 - roles filled (Deputy, Scribe, and the liaisons at SEV-1 and SEV-2);
-- handovers: this version records a handover but not its acknowledgement, so a handover is
-  scored as recorded, and the card says so.
+- handovers acknowledged: command handed over, and the new commander's "yes" to "okay?"
+  recorded (`ic handover NAME --acknowledged`, `ic handover ack`, the console's handover form),
+  with how long the yes took.
+
+A drill still in progress is scored as of its last event, and the card says it is unfinished.
 """
 
 from __future__ import annotations
@@ -41,8 +44,9 @@ CORE_ROLES = (Role.IC, Role.DEPUTY, Role.SCRIBE)
 LIAISON_ROLES = (Role.INTERNAL_LIAISON, Role.CUSTOMER_LIAISON)
 LIAISON_SEVERITIES = frozenset({1, 2})
 
-HANDOVER_NOTE = (
-    "handover acknowledgement is not recorded by this version: a handover is scored as recorded"
+UNFINISHED_NOTE = (
+    "the drill is not over (not resolved yet): it is scored as of its last event, and the "
+    "figures can still change"
 )
 
 
@@ -66,6 +70,15 @@ class Figures:
     roles_needed: tuple[Role, ...]
     roles_filled: tuple[Role, ...]
     handovers: int
+    #: For each handover in order: how long until the new commander's acknowledgement was
+    #: recorded (None: never, before command moved on or the call ended).
+    handover_acks: tuple[timedelta | None, ...]
+    #: Resolved or closed; False for a response still in progress (scored as of its last event).
+    ended: bool
+
+    @property
+    def handovers_acknowledged(self) -> int:
+        return sum(1 for ack in self.handover_acks if ack is not None)
 
     @property
     def roles_missing(self) -> tuple[Role, ...]:
@@ -97,7 +110,10 @@ class Figures:
                 None if not self.updates_due else self.updates_on_cadence == self.updates_due,
             ),
             ("roles", not self.roles_missing),
-            ("handover", None if not self.handovers else True),
+            (
+                "handover",
+                None if not self.handovers else self.handovers_acknowledged == self.handovers,
+            ),
         ]
 
     @property
@@ -115,7 +131,12 @@ class Scorecard:
     drill: Figures
     replay_of: str | None = None
     original: Figures | None = None
-    notes: tuple[str, ...] = field(default=(HANDOVER_NOTE,))
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def finished(self) -> bool:
+        """The drill was resolved: its figures are final."""
+        return self.drill.ended
 
 
 def measure(
@@ -139,6 +160,9 @@ def measure(
     updates: list[datetime] = []
     filled: list[Role] = []
     handovers = 0
+    #: Per handover: when it happened, to whom, and how long the acknowledgement took.
+    handed: list[tuple[datetime, str]] = []
+    acks: list[timedelta | None] = []
 
     def expire(until: datetime) -> None:
         """Timeboxes that ran out before `until` and were not dealt with: counted once."""
@@ -174,6 +198,8 @@ def measure(
             role = data.role if isinstance(data, ev.RoleAssigned) else Role.IC
             if isinstance(data, ev.CommandHandedOver):
                 handovers += 1
+                handed.append((at, data.name.casefold()))
+                acks.append(None)
             if role is Role.IC and to_ic is None:
                 to_ic = at - declared_at
             if role not in filled:
@@ -198,6 +224,11 @@ def measure(
             since = proposed.get(data.number)
             if data.number in objected or (since is not None and at - since >= POLL_WAIT):
                 polled += 1
+        elif isinstance(data, ev.HandoverAcknowledged):
+            # Only the latest handover can be acknowledged: once command moved on, an earlier
+            # commander's yes no longer answers anything.
+            if handed and acks[-1] is None and handed[-1][1] == data.name.casefold():
+                acks[-1] = at - handed[-1][0]
         elif isinstance(data, ev.UpdatePosted):
             updates.append(at)
         elif isinstance(data, ev.IncidentResolved | ev.IncidentClosed):
@@ -226,6 +257,8 @@ def measure(
         roles_needed=needed,
         roles_filled=tuple(role for role in needed if role in filled),
         handovers=handovers,
+        handover_acks=tuple(acks),
+        ended=end is not None,
     )
 
 
@@ -261,14 +294,16 @@ def scorecard(
     drill = marker.data
     declared = next(e for e in events if isinstance(e.data, ev.IncidentDeclared))
     assert isinstance(declared.data, ev.IncidentDeclared)
+    figures = measure(events, cadence)
     return Scorecard(
         incident_id=declared.data.incident_id,
         scenario=drill.scenario,
         trainee=drill.trainee,
         speed=drill.speed,
-        drill=measure(events, cadence),
+        drill=figures,
         replay_of=drill.replay_of,
         original=measure(original, cadence) if original else None,
+        notes=() if figures.ended else (UNFINISHED_NOTE,),
     )
 
 
@@ -281,6 +316,17 @@ def _span(value: timedelta | None) -> str:
 
 def _of(part: int, whole: int) -> str:
     return f"{part} of {whole}" if whole else "none due"
+
+
+def _acknowledged(figures: Figures) -> str:
+    """`1 of 2 (yes after 30s; no yes)`: each handover's time to its acknowledgement."""
+    if not figures.handovers:
+        return "no handover"
+    times = "; ".join(
+        "no yes" if ack is None else f"yes after {format_duration(ack)}"
+        for ack in figures.handover_acks
+    )
+    return f"{figures.handovers_acknowledged} of {figures.handovers} ({times})"
 
 
 def rows(figures: Figures) -> list[tuple[str, str, bool | None]]:
@@ -318,8 +364,8 @@ def rows(figures: Figures) -> list[tuple[str, str, bool | None]]:
             checks["roles"],
         ),
         (
-            "Handovers (as recorded)",
-            str(figures.handovers),
+            "Handovers acknowledged (time to the yes)",
+            _acknowledged(figures),
             checks["handover"],
         ),
     ]
@@ -338,7 +384,8 @@ def render_markdown(card: Scorecard) -> str:
         "",
         f"- Drill: {card.incident_id} ({severity_label(drill.severity)}), "
         f"practised by {card.trainee} at {card.speed:g}x",
-        f"- Length: {format_duration(drill.duration)} of drill time",
+        f"- Length: {format_duration(drill.duration)} of drill time"
+        + ("" if card.finished else " so far (UNFINISHED: not resolved yet)"),
         f"- Method met: {met} of {of}",
     ]
     if card.replay_of:
@@ -354,7 +401,9 @@ def render_markdown(card: Scorecard) -> str:
     else:
         lines += ["| Measure | Drill | Met |", "| --- | --- | --- |"]
         lines += [f"| {what} | {value} | {_mark(ok)} |" for what, value, ok in mine]
-    lines += ["", *(f"Note: {note}." for note in card.notes), ""]
+    if card.notes:
+        lines += ["", *(f"Note: {note}." for note in card.notes)]
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -381,6 +430,9 @@ def figures_json(figures: Figures) -> dict[str, Any]:
         "roles_needed": [role.value for role in figures.roles_needed],
         "roles_filled": [role.value for role in figures.roles_filled],
         "handovers": figures.handovers,
+        "handovers_acknowledged": figures.handovers_acknowledged,
+        "handover_ack_seconds": [_seconds(ack) for ack in figures.handover_acks],
+        "ended": figures.ended,
         "checks": {name: ok for name, ok in figures.checks()},
         "met": met,
         "measured": of,
@@ -394,6 +446,7 @@ def render_json(card: Scorecard) -> str:
         "trainee": card.trainee,
         "speed": card.speed,
         "replay_of": card.replay_of,
+        "finished": card.finished,
         "drill": figures_json(card.drill),
         "original": figures_json(card.original) if card.original else None,
         "notes": list(card.notes),
