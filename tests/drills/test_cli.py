@@ -192,3 +192,19 @@ def test_drill_start_opens_the_drill_console_on_a_held_drill_clock(
     assert f"Started drill {app.settings.incident_id} at 10x." in err
     code, out, _ = run(capsys, "list", "--drills", "--json")
     assert [row["id"] for row in json.loads(out)] == [app.settings.incident_id]
+
+
+def test_plain_verbs_on_a_drill_record_in_drill_time(capsys, world, home: Path) -> None:
+    """`ic log DRILL ...` from a shell stamps the drill's own clock, like the drill console:
+    on the wall clock its entries would land days behind the drill's timeline."""
+    from ic_console.domain.clock import SystemClock
+    from ic_console.live.drill import clock_for
+
+    _real, drill = world
+    code, _, err = run(capsys, "--as", "Alex", "log", drill, "note from the shell")
+    assert code == 0, err
+    expected = clock_for(home, drill, SystemClock()).now()
+    store = IncidentStore.open(home, drill, read_only=True)
+    entry = store.state.log[-1]
+    assert entry.text == "note from the shell"
+    assert abs((entry.when - expected).total_seconds()) < 60  # 10x: a few wall seconds

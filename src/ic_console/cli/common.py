@@ -266,6 +266,7 @@ def open_store(
 
     `read_only` for verbs that only look: then nothing on disk is changed, not even repaired.
     """
+    from ic_console.domain.drill import is_drill_id
     from ic_console.store.catalog import resolve_incident_id
     from ic_console.store.errors import StoreError
     from ic_console.store.incident import IncidentStore
@@ -276,8 +277,13 @@ def open_store(
         if given is not None and hint:
             raise UsageError(f"{error} {hint}") from None
         raise
+    clock = ctx.clock
+    if is_drill_id(incident_id):
+        from ic_console.live.drill import clock_for  # a drill's events are in drill time
+
+        clock = clock_for(ctx.home, incident_id, clock)
     store = IncidentStore.open(
-        ctx.home, incident_id, clock=ctx.clock, actor=ctx.actor, read_only=read_only
+        ctx.home, incident_id, clock=clock, actor=ctx.actor, read_only=read_only
     )
     for notice in store.notices:
         warn(ctx, notice.message)
