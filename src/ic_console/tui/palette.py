@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ic_console.domain import commands as cmd
+from ic_console.domain.describe import accept_hint
 from ic_console.domain.model import SEVERITIES, Phase, Status, severity_label
 from ic_console.domain.state import IncidentState
 from ic_console.tui.actions import key_label
@@ -147,7 +148,13 @@ def _decision_commands(screen: ConsoleScreen, state: IncidentState) -> list[Pale
             screen,
             line,
             n,
-            ("Accept", "accept", "Hearing no strong objections", screen.action_accept),
+            # Over an objection, never "hearing no strong objections" (domain/describe.py).
+            (
+                "Accept",
+                "accept",
+                accept_hint(o.by for o in decision.objections),
+                screen.action_accept,
+            ),
             ("Object to", "object", "Record a strong objection", screen.action_object),
             ("Withdraw", "withdraw", "Drop the proposal", screen.action_withdraw),
         )
