@@ -660,3 +660,33 @@ def _handover_acknowledged(d: ev.HandoverAcknowledged, _n: Narrator) -> Words:
         (d.name,),
         confirmation=f"{d.name} acknowledged: they are the Incident Commander.",
     )
+
+
+# -- a team's new lead, a dropped exit criterion (issue 15, polish) ------------------------------
+
+
+@_entry(ev.TeamLeadChanged, "team")
+def _team_lead_changed(d: ev.TeamLeadChanged, _n: Narrator) -> Words:
+    return Words(
+        "team",
+        f"{d.lead} now leads team {d.team}",
+        f"{d.lead} now leads team {d.team} (after {d.previous})",
+        (d.lead, d.previous),
+        confirmation=f"{d.lead} now leads team {d.team}; {d.previous} stays in the team.",
+    )
+
+
+@_entry(ev.ExitCriterionDropped, "exit")
+def _exit_dropped(d: ev.ExitCriterionDropped, _n: Narrator) -> Words:
+    return Words(
+        "exit",
+        f"Exit {d.number} dropped: {d.text}",
+        f"Exit criterion {d.number} dropped: {d.text}",
+        confirmation=f"Exit criterion {d.number} dropped: {d.text}.",
+    )
+
+
+def new_lead_sentence(team: str, lead: str, goal: str = "") -> str:
+    """What the IC says to a team's new lead."""
+    aim = f" Your goal: {goal}." if goal else ""
+    return f"{lead}, you now lead team {team}.{aim} Report back to me for the team. Understood?"
