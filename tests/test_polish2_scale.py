@@ -143,3 +143,13 @@ def test_the_snapshot_keeps_new_leads_and_dropped_criteria(home: Path, clock: Fa
     events: list[ev.Event] = []
     EventLog(store.directory / "events.jsonl").read_new(events.extend)
     assert replay(events) == store.state
+
+
+def test_the_first_commander_named_is_held_to_the_same_rule(runner: Runner) -> None:
+    runner.run(s.FormTeam(name="Bravo", lead="Nina", members=("Sam",)))
+    runner.refused(c.AssignRole(role=Role.IC, name="Nina"), "Nina leads team Bravo")
+    written = runner.run(c.AssignRole(role=Role.IC, name="Sam"))
+    assert written == [
+        ev.TeamMemberRemoved(team="Bravo", name="Sam"),
+        ev.RoleAssigned(role=Role.IC, name="Sam"),
+    ]

@@ -239,6 +239,8 @@ def _scale_commands() -> list[st.SearchStrategy[c.Command]]:
         st.builds(s.ChangeTeamLead, team=team_names.map(str), lead=crew),
         st.builds(s.DropExitCriterion, number=st.integers(0, 3)),
         st.builds(c.Handover, name=crew),
+        st.builds(c.AssignRole, role=st.just(Role.IC), name=crew),
+        st.builds(c.VacateRole, role=st.just(Role.IC), name=st.none()),
     ]
 
 

@@ -262,6 +262,9 @@ class AssignRole(Command):
         if self.role is Role.SME and name in state.smes:
             raise DomainError(f"{name} is already a Subject Matter Expert.")
         if self.role is Role.IC:
+            # As in a handover, the IC leads no team and is in none (issue 15).
+            _teams.refuse_command_to_a_lead(state, name)
+            events.extend(_teams.leave_team_for_command(state, name))
             # As in a handover, the commander gives up any other single role.
             events.extend(
                 ev.RoleVacated(role=role, name=name)

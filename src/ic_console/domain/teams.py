@@ -154,7 +154,7 @@ def refuse_command_to_a_lead(state: IncidentState, name: str) -> None:
         f"than leading one: first name a new lead for {team.name}{who} with "
         f"`ic team lead {team.name} PERSON` (or the palette: Change the lead of team "
         f'{team.name}); ask: "Who will lead {team.name} while {name} takes command?". '
-        "Then hand over."
+        "Then give them command."
     )
 
 
