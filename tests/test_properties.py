@@ -151,6 +151,8 @@ PAYLOADS: dict[type[ev._Payload], st.SearchStrategy[ev._Payload]] = {
         ev.ExitCriteriaOverridden, numbers=st.lists(numbers, max_size=3).map(tuple)
     ),
     ev.HandoverAcknowledged: st.builds(ev.HandoverAcknowledged, name=names),
+    ev.TeamLeadChanged: st.builds(ev.TeamLeadChanged, team=texts, lead=names, previous=names),
+    ev.ExitCriterionDropped: st.builds(ev.ExitCriterionDropped, number=numbers, text=texts),
 }
 payloads = st.one_of(*PAYLOADS.values())
 
@@ -234,6 +236,11 @@ def _scale_commands() -> list[st.SearchStrategy[c.Command]]:
         st.builds(s.AcknowledgeHandover),
         st.builds(s.HandoverAcknowledgedNow, name=crew),
         st.builds(c.Resolve, override_exit_criteria=st.booleans()),
+        st.builds(s.ChangeTeamLead, team=team_names.map(str), lead=crew),
+        st.builds(s.DropExitCriterion, number=st.integers(0, 3)),
+        st.builds(c.Handover, name=crew),
+        st.builds(c.AssignRole, role=st.just(Role.IC), name=crew),
+        st.builds(c.VacateRole, role=st.just(Role.IC), name=st.none()),
     ]
 
 
@@ -256,6 +263,8 @@ def check_scale_invariants(state: IncidentState) -> None:
     assert sorted(state.exit_criteria) == list(range(1, len(state.exit_criteria) + 1))
     if state.exit_overridden:
         assert state.status is not Status.ACTIVE
+    # The Incident Commander directs the teams: they lead none and are in none.
+    assert state.ic is None or state.ic not in seen, (state.ic, teams)
 
 
 # -- random command sequences ------------------------------------------------------------------

@@ -46,6 +46,9 @@ VERB_MODULES = (
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+#: Whoever read the output stopped reading (`ic show | head -1`): 128 + SIGPIPE, as the shell
+#: reports for a program its signal ended, and nothing on stderr.
+EXIT_PIPE = 141
 
 #: The end of `ic --help`: what the environment changes, and what the exit codes mean.
 HELP_EPILOG = """\
@@ -59,6 +62,7 @@ exit codes:
   0  done (also a search with no match)
   1  the files could not be read or written, or a console verb has no terminal
   2  bad input, a refused command or a broken config.toml: one line on stderr says why
+  141  the output's reader stopped reading (`ic show | head -1`): quietly, as for SIGPIPE
 """
 
 
@@ -240,6 +244,28 @@ def _check_home(given: str, where: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one verb; a closed stdout (`ic show | head -1`) ends it quietly with 141."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, not at exit, where Python would print the broken pipe
+    except BrokenPipeError:
+        return _stdout_closed()
+    return code
+
+
+def _stdout_closed() -> int:
+    """The reader of stdout went away: no message (it has no reader either) and no traceback
+    when Python flushes stdout at exit (the recipe of Python's `signal` documentation)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor to point elsewhere (a test's capture)
+        pass
+    return EXIT_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     undecodable = _undecodable(words)
     if undecodable is not None:
@@ -282,6 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise  # stdout was closed, not the incident files: `main` ends quietly
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""
         print(f"ic: could not use the incident files{where}: {error.strerror}.", file=sys.stderr)

@@ -39,8 +39,8 @@ else:
     teams = lazy_import("ic_console.domain.teams")
     exit_criteria = lazy_import("ic_console.domain.exit_criteria")
 
-TEAM_VERBS = ("form", "add", "remove", "disband", "task")
-EXIT_VERBS = ("add", "met", "unmet")
+TEAM_VERBS = ("form", "add", "remove", "disband", "task", "lead")
+EXIT_VERBS = ("add", "met", "unmet", "drop")
 
 
 def register(sub: SubParsers) -> None:
@@ -53,10 +53,12 @@ def register(sub: SubParsers) -> None:
         "ic team [ID] form [NAME] --lead PERSON [--member PERSON ...] [--goal TEXT]\n"
         "       ic team [ID] add|remove TEAM PERSON\n"
         "       ic team [ID] disband TEAM\n"
-        "       ic team [ID] task TEAM TEXT --in DURATION",
+        "       ic team [ID] task TEAM TEXT --in DURATION\n"
+        "       ic team [ID] lead TEAM PERSON",
         "Without NAME, form takes the next of Alpha, Bravo, Charlie... A team's task is given "
         "to its lead, who reports for the team. Someone added to a team leaves the team they "
-        "were in.",
+        "were in. `lead` gives the team a new lead (the previous one stays a member): needed "
+        "before its lead can take command, since the Incident Commander leads no team.",
     )
     p.add_argument("--lead", metavar="PERSON", help="who leads the team and reports for it")
     p.add_argument(
@@ -75,8 +77,10 @@ def register(sub: SubParsers) -> None:
         "exit",
         _exit,
         "exit criteria: what must be true to call the incident resolved",
-        "ic exit [ID] add TEXT\n       ic exit [ID] met|unmet CRITERION",
-        "Resolving with criteria unmet asks first (or needs --override-exit-criteria).",
+        "ic exit [ID] add TEXT\n       ic exit [ID] met|unmet|drop CRITERION",
+        "Resolving with criteria unmet asks first (or needs --override-exit-criteria). `drop` "
+        "strikes a criterion that no longer says what must be true (the review shows it); "
+        "to reword one, drop it and add the new wording.",
     )
 
 
@@ -112,6 +116,9 @@ def _team(args: argparse.Namespace, ctx: Context) -> int:
     elif action == "disband":
         expect(rest, 1, "ic team [ID] disband TEAM")
         command = scale.DisbandTeam(name=rest[0])
+    elif action == "lead":
+        expect(rest, 2, "ic team [ID] lead TEAM PERSON")
+        command = scale.ChangeTeamLead(team=rest[0], lead=rest[1])
     else:
         expect(rest, 2, 'ic team [ID] task TEAM "TEXT" --in DURATION')
         timebox = timebox_of(args.timebox)
@@ -134,6 +141,13 @@ def _team(args: argparse.Namespace, ctx: Context) -> int:
             said = f"{prefix}{said}{label}, {due_phrase(data.deadline, events[-1].at)}."
         elif isinstance(data, ev.TeamFormed):
             said = f"{prefix}{said}{_formed_hint(data)}"
+        elif isinstance(data, ev.TeamLeadChanged):
+            goal = store.state.teams[data.team].goal
+            said = f'{prefix}{said} Say: "{words.new_lead_sentence(data.team, data.lead, goal)}"'
+        elif isinstance(data, ev.TeamMemberAdded) and any(
+            isinstance(e, ev.TeamLeadChanged) for e in payloads(events)
+        ):
+            continue  # the new lead's line says they are in the team
         say(ctx, said)
     return EXIT_OK
 
@@ -157,6 +171,8 @@ def _exit(args: argparse.Namespace, ctx: Context) -> int:
         number = number_of(rest[0], "exit criterion")
         if action == "met":
             command = scale.MeetExitCriterion(number=number)
+        elif action == "drop":
+            command = scale.DropExitCriterion(number=number)
         else:
             command = scale.UnmeetExitCriterion(number=number)
     store, events = run(ctx, given, command)
@@ -243,7 +259,20 @@ def handover(args: argparse.Namespace, ctx: Context) -> int | None:
         if isinstance(data, ev.CommandHandedOver | ev.HandoverAcknowledged)
     )
     say(ctx, f"{joined_prefix(events)}{said} Announce it to the call.")
+    for line in left_team_lines(events):
+        say(ctx, line)
     return EXIT_OK
+
+
+def left_team_lines(events: list[ev.Event]) -> list[str]:
+    """The team a new Incident Commander left on taking command, and what to tell its lead."""
+    return [
+        f"{data.name} left team {data.team}: the Incident Commander directs the teams and is "
+        f'in none. Tell the lead: "{data.name} is now the Incident Commander; team {data.team} '
+        'goes on without them."'
+        for data in payloads(events)
+        if isinstance(data, ev.TeamMemberRemoved)
+    ]
 
 
 # -- `ic show`: the state at a glance (called from declare.py) ---------------------------------

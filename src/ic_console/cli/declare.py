@@ -398,11 +398,18 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
         )
     now = ctx.clock.now()
     if args.json:
+        from ic_console.review.followups import item_id  # only `--json` needs the review
+
         say_json(
             ctx,
             {
                 **views.incident_view(store.state, now, ctx.config.cadence()),
                 **scale.show_json(store.state, now),
+                # Where each follow-up item went (`ic followups mark`, issue 17).
+                "followups_tracked": [
+                    {"item": item_id(seq), "url": url}
+                    for seq, url in sorted(store.state.followups_tracked.items())
+                ],
             },
         )
         return EXIT_OK

@@ -135,6 +135,7 @@ def _handover(args: argparse.Namespace, ctx: Context) -> int:
         for data in payloads(events)
         if isinstance(data, ev.RoleVacated)
     )
+    lines.extend(command_scale.left_team_lines(events))  # a member leaves their team (issue 15)
     for line in lines[:-1]:
         say(ctx, line)
     done(ctx, lines[-1])

@@ -166,12 +166,9 @@ def _decide(args: argparse.Namespace, ctx: Context) -> int:
             said += f' Ask the call: "I propose {data.text}. Are there any strong objections?"'
         elif isinstance(data, ev.DecisionAccepted):
             objectors = list(dict.fromkeys(narrator.objections.get(data.number, [])))
-            if objectors:
-                who = ", ".join(objectors)
-                said = (
-                    f"Decision {data.number} accepted over the objection"
-                    f"{'s' * (len(objectors) > 1)} of {who}: the Incident Commander "
-                    f"({store.state.ic or ctx.actor}) decided to go ahead."
+            if objectors:  # the words every face uses (domain/describe.py)
+                said = words.decided_over_objections(
+                    data.number, objectors, store.state.ic or ctx.actor
                 )
             said += f' Say: "{words.go_ahead_sentence(objectors)}"'
         lines.append(said)

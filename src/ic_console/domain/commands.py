@@ -18,6 +18,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from ic_console.domain import events as ev
+from ic_console.domain import teams as _teams  # the handover and the teams (issue 15)
 from ic_console.domain.durations import MAX_TIMEBOX, format_duration
 from ic_console.domain.errors import DomainError
 from ic_console.domain.exit_criteria import unmet_on_resolve
@@ -261,6 +262,9 @@ class AssignRole(Command):
         if self.role is Role.SME and name in state.smes:
             raise DomainError(f"{name} is already a Subject Matter Expert.")
         if self.role is Role.IC:
+            # As in a handover, the IC leads no team and is in none (issue 15).
+            _teams.refuse_command_to_a_lead(state, name)
+            events.extend(_teams.leave_team_for_command(state, name))
             # As in a handover, the commander gives up any other single role.
             events.extend(
                 ev.RoleVacated(role=role, name=name)
@@ -309,6 +313,9 @@ class Handover(Command):
         name, events = self._person_events(state, self.name)
         if name == current:
             raise DomainError(f"{name} is already the Incident Commander.")
+        # The IC directs the teams (issue 15): a lead hands the team on first; a member leaves it.
+        _teams.refuse_command_to_a_lead(state, name)
+        events.extend(_teams.leave_team_for_command(state, name))
         events.extend(
             ev.RoleVacated(role=role, name=name)
             for role in state.roles_of(name)

@@ -75,6 +75,8 @@ class Narrator:
     objections: dict[int, list[str]] = field(default_factory=dict)
     #: Each task's deadline so far, to say how far an extension moved it.
     deadlines: dict[int, datetime] = field(default_factory=dict)
+    #: Who is the Incident Commander so far: who decides over an objection.
+    ic: str | None = None
 
     @classmethod
     def from_state(cls, state: IncidentState) -> Narrator:
@@ -83,6 +85,7 @@ class Narrator:
             tasks={n: (t.owner, t.text) for n, t in state.tasks.items()},
             objections={n: [o.by for o in d.objections] for n, d in state.decisions.items()},
             deadlines={n: t.deadline for n, t in state.tasks.items()},
+            ic=state.ic,
         )
 
     def describe(self, data: ev.Payload) -> Words:
@@ -96,6 +99,12 @@ class Narrator:
             self.objections.setdefault(data.number, []).append(data.by)
         if isinstance(data, ev.TaskAssigned | ev.TaskReassigned | ev.TaskExtended):
             self.deadlines[data.number] = data.deadline
+        if isinstance(data, ev.CommandHandedOver) or (
+            isinstance(data, ev.RoleAssigned) and data.role is Role.IC
+        ):
+            self.ic = data.name
+        elif isinstance(data, ev.RoleVacated) and data.role is Role.IC:
+            self.ic = None
         return words
 
     def task_label(self, number: int) -> str:
@@ -427,6 +436,12 @@ def _accepted(d: ev.DecisionAccepted, n: Narrator) -> Words:
     if objectors:
         over = f"accepted over {plural(len(objectors), 'objection')}"
         short = f"D{d.number} {over} ({', '.join(dict.fromkeys(objectors))})"
+        return Words(
+            "decision",
+            short,
+            f"Decision {d.number} accepted",
+            confirmation=decided_over_objections(d.number, objectors, n.ic),
+        )
     else:
         over = "accepted"
         short = f"D{d.number} accepted: hearing no strong objections"
@@ -528,6 +543,29 @@ def describe_all(events: Iterable[ev.Event]) -> list[Words]:
     return [narrator.describe(event.data) for event in events]
 
 
+def decided_over_objections(number: int, objectors: Iterable[str], ic: str | None) -> str:
+    """What accepting a decision someone objected to confirms, on every face: who objected, and
+    that the Incident Commander decided over it (never "hearing no strong objections")."""
+    names = list(dict.fromkeys(objectors))
+    who = ", ".join(names)
+    commander = f"the Incident Commander ({ic})" if ic else "the Incident Commander"
+    return (
+        f"Decision {number} accepted over the objection{'s' * (len(names) > 1)} of {who}: "
+        f"{commander} decided to go ahead."
+    )
+
+
+def accept_hint(objectors: Iterable[str]) -> str:
+    """What accepting a decision will mean, said before it is done (the palette's hint)."""
+    names = list(dict.fromkeys(objectors))
+    if not names:
+        return "Hearing no strong objections"
+    return (
+        f"Over the objection{'s' * (len(names) > 1)} of {', '.join(names)}: "
+        "the Incident Commander decides to go ahead"
+    )
+
+
 def go_ahead_sentence(objectors: Iterable[str]) -> str:
     """What the IC says on accepting a decision: "hearing none" only when there were none."""
     names = list(dict.fromkeys(objectors))
@@ -622,3 +660,33 @@ def _handover_acknowledged(d: ev.HandoverAcknowledged, _n: Narrator) -> Words:
         (d.name,),
         confirmation=f"{d.name} acknowledged: they are the Incident Commander.",
     )
+
+
+# -- a team's new lead, a dropped exit criterion (issue 15, polish) ------------------------------
+
+
+@_entry(ev.TeamLeadChanged, "team")
+def _team_lead_changed(d: ev.TeamLeadChanged, _n: Narrator) -> Words:
+    return Words(
+        "team",
+        f"{d.lead} now leads team {d.team}",
+        f"{d.lead} now leads team {d.team} (after {d.previous})",
+        (d.lead, d.previous),
+        confirmation=f"{d.lead} now leads team {d.team}; {d.previous} stays in the team.",
+    )
+
+
+@_entry(ev.ExitCriterionDropped, "exit")
+def _exit_dropped(d: ev.ExitCriterionDropped, _n: Narrator) -> Words:
+    return Words(
+        "exit",
+        f"Exit {d.number} dropped: {d.text}",
+        f"Exit criterion {d.number} dropped: {d.text}",
+        confirmation=f"Exit criterion {d.number} dropped: {d.text}.",
+    )
+
+
+def new_lead_sentence(team: str, lead: str, goal: str = "") -> str:
+    """What the IC says to a team's new lead."""
+    aim = f" Your goal: {goal}." if goal else ""
+    return f"{lead}, you now lead team {team}.{aim} Report back to me for the team. Understood?"

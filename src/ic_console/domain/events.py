@@ -313,6 +313,23 @@ class ExitCriteriaOverridden(_Payload):
     numbers: tuple[int, ...]
 
 
+class TeamLeadChanged(_Payload):
+    """Someone else now leads the team and reports for it (the previous lead stays a member)."""
+
+    type: Literal["team.lead_changed"] = "team.lead_changed"
+    team: str
+    lead: str
+    previous: str
+
+
+class ExitCriterionDropped(_Payload):
+    """An exit criterion that no longer says what must be true (kept in the record, struck)."""
+
+    type: Literal["exit.dropped"] = "exit.dropped"
+    number: int
+    text: str
+
+
 class HandoverAcknowledged(_Payload):
     """The new Incident Commander answered "okay?" with a clear yes."""
 
@@ -362,7 +379,9 @@ Payload = Annotated[
     | ExitCriterionMet
     | ExitCriterionUnmet
     | ExitCriteriaOverridden
-    | HandoverAcknowledged,
+    | HandoverAcknowledged
+    | TeamLeadChanged
+    | ExitCriterionDropped,
     Field(discriminator="type"),
 ]
 

@@ -27,6 +27,8 @@ class ExitCriterion:
     added_by: str
     met_at: datetime | None = None
     met_by: str | None = None
+    #: When it was dropped (`ic exit drop`): kept for the review, no longer counted.
+    dropped_at: datetime | None = None
 
     @property
     def met(self) -> bool:
@@ -34,7 +36,17 @@ class ExitCriterion:
 
 
 def criteria(state: IncidentState) -> list[ExitCriterion]:
-    return [state.exit_criteria[n] for n in sorted(state.exit_criteria)]
+    """The criteria in force (dropped ones are left out), in order."""
+    return [
+        state.exit_criteria[n]
+        for n in sorted(state.exit_criteria)
+        if state.exit_criteria[n].dropped_at is None
+    ]
+
+
+def dropped(state: IncidentState) -> list[ExitCriterion]:
+    """The criteria dropped along the way, in order: the review shows them struck."""
+    return [c for _, c in sorted(state.exit_criteria.items()) if c.dropped_at is not None]
 
 
 def unmet(state: IncidentState) -> list[ExitCriterion]:
@@ -70,9 +82,10 @@ def unmet_on_resolve(state: IncidentState, override: bool) -> list[ev._Payload]:
 
 def find_criterion(state: IncidentState, number: int) -> ExitCriterion:
     criterion = state.exit_criteria.get(number)
-    if criterion is None:
-        known = ", ".join(str(n) for n in sorted(state.exit_criteria)) or "none yet"
-        raise DomainError(f"There is no exit criterion {number}. Exit criteria: {known}.")
+    if criterion is None or criterion.dropped_at is not None:
+        known = ", ".join(str(c.number) for c in criteria(state)) or "none yet"
+        gone = " (it was dropped)" if criterion is not None else ""
+        raise DomainError(f"There is no exit criterion {number}{gone}. Exit criteria: {known}.")
     return criterion
 
 
@@ -95,6 +108,10 @@ def _unmet(state: IncidentState, data: ev.ExitCriterionUnmet, event: ev.Event) -
     criterion.met_by = None
 
 
+def _dropped(state: IncidentState, data: ev.ExitCriterionDropped, event: ev.Event) -> None:
+    state.exit_criteria[data.number].dropped_at = event.at
+
+
 def _overridden(state: IncidentState, data: ev.ExitCriteriaOverridden, event: ev.Event) -> None:
     state.exit_overridden = tuple(data.numbers)
 
@@ -104,4 +121,5 @@ HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
     ev.ExitCriterionMet: _met,
     ev.ExitCriterionUnmet: _unmet,
     ev.ExitCriteriaOverridden: _overridden,
+    ev.ExitCriterionDropped: _dropped,
 }

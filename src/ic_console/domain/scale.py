@@ -12,7 +12,7 @@ from ic_console.domain import events as ev
 from ic_console.domain import handover_ack
 from ic_console.domain.commands import AssignTask, Command, Events, Handover
 from ic_console.domain.errors import DomainError
-from ic_console.domain.exit_criteria import find_criterion
+from ic_console.domain.exit_criteria import criteria, find_criterion
 from ic_console.domain.state import IncidentState
 from ic_console.domain.teams import (
     clean_team_name,
@@ -136,6 +136,25 @@ class AssignTeamTask(Command):
         )
 
 
+class ChangeTeamLead(Command):
+    """Someone else leads the team and reports for it; the previous lead stays a member (so a
+    lead can take command, or rest, without the team losing its lead)."""
+
+    team: str
+    lead: str
+
+    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        team = find_team(state, self.team)
+        person, events = _joinable(state, self.lead, team.name)
+        if person == team.lead:
+            raise DomainError(f"{person} already leads team {team.name}.")
+        events += _leave_other_team(state, person, team.name)
+        if person not in team.members:
+            events.append(ev.TeamMemberAdded(team=team.name, name=person))
+        events.append(ev.TeamLeadChanged(team=team.name, lead=person, previous=team.lead))
+        return events
+
+
 # -- exit criteria -----------------------------------------------------------------------------
 
 
@@ -144,7 +163,7 @@ class AddExitCriterion(Command):
 
     def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
         text = clean_text(self.text, what="exit criterion")
-        for criterion in state.exit_criteria.values():
+        for criterion in criteria(state):  # a dropped criterion may be written again
             if criterion.text.casefold() == text.casefold():
                 raise DomainError(f"That is already exit criterion {criterion.number}.")
         number = max(state.exit_criteria, default=0) + 1
@@ -171,6 +190,16 @@ class UnmeetExitCriterion(Command):
         if not criterion.met:
             raise DomainError(f"Exit criterion {criterion.number} is not met; nothing to change.")
         return [ev.ExitCriterionUnmet(number=criterion.number)]
+
+
+class DropExitCriterion(Command):
+    """A criterion that no longer says what must be true: struck, kept for the review."""
+
+    number: int
+
+    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        criterion = find_criterion(state, self.number)
+        return [ev.ExitCriterionDropped(number=criterion.number, text=criterion.text)]
 
 
 # -- the handover's acknowledgement ------------------------------------------------------------

@@ -141,6 +141,31 @@ def release_from_teams(state: IncidentState, name: str) -> list[ev._Payload]:
     return [ev.TeamMemberRemoved(team=team.name, name=name)] if team is not None else []
 
 
+def refuse_command_to_a_lead(state: IncidentState, name: str) -> None:
+    """The Incident Commander directs the teams and their leads report to them: someone who
+    leads a team gets command only once the team has another lead."""
+    team = led_by(state, name)
+    if team is None:
+        return
+    others = [m for m in team.members if m != name]
+    who = f" ({', '.join(others)})" if others else ""
+    raise DomainError(
+        f"{name} leads team {team.name}, and the Incident Commander directs the teams rather "
+        f"than leading one: first name a new lead for {team.name}{who} with "
+        f"`ic team lead {team.name} PERSON` (or the palette: Change the lead of team "
+        f'{team.name}); ask: "Who will lead {team.name} while {name} takes command?". '
+        "Then give them command."
+    )
+
+
+def leave_team_for_command(state: IncidentState, name: str) -> list[ev._Payload]:
+    """A team member who takes command leaves the team: the IC reports to nobody's lead."""
+    team = team_of(state, name)
+    if team is None or team.lead == name:
+        return []
+    return [ev.TeamMemberRemoved(team=team.name, name=name)]
+
+
 # -- the fold ----------------------------------------------------------------------------------
 
 
@@ -165,6 +190,15 @@ def _removed(state: IncidentState, data: ev.TeamMemberRemoved, event: ev.Event) 
         team.members.remove(data.name)
 
 
+def _lead_changed(state: IncidentState, data: ev.TeamLeadChanged, event: ev.Event) -> None:
+    team = state.teams[data.team]
+    team.lead = data.lead
+    # Everyone in the team, the lead first.
+    team.members = [data.lead, *(m for m in team.members if m != data.lead)]
+    if data.lead not in team.ever:
+        team.ever.append(data.lead)
+
+
 def _disbanded(state: IncidentState, data: ev.TeamDisbanded, event: ev.Event) -> None:
     state.teams[data.name].disbanded_at = event.at
 
@@ -174,4 +208,5 @@ HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {
     ev.TeamMemberAdded: _added,
     ev.TeamMemberRemoved: _removed,
     ev.TeamDisbanded: _disbanded,
+    ev.TeamLeadChanged: _lead_changed,
 }

@@ -509,6 +509,14 @@ def _exit_criteria(scale: ScaleFigures) -> Bullets:
         tuple(
             Item(
                 (
+                    Strong("Dropped: "),
+                    f"{c.number}. {c.text}",
+                    Em(f" (set {utc_short(c.added_at)}; dropped {utc_short(c.dropped_at)})"),
+                )
+            )
+            if c.dropped_at is not None
+            else Item(
+                (
                     Strong("Met: " if c.met_at is not None else "Not met: "),
                     f"{c.number}. {c.text}",
                     Em(

@@ -40,6 +40,8 @@ class CriterionFigures:
     met_at: datetime | None
     #: Still unmet when the incident was resolved, on purpose.
     overridden: bool
+    #: Dropped along the way (`ic exit drop`): shown struck, not counted.
+    dropped_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,9 @@ def scale_figures(state: IncidentState) -> ScaleFigures:
     if teams:
         per_team.append((NO_TEAM, len(state.tasks) - len(task_teams)))
     criteria = tuple(
-        CriterionFigures(c.number, c.text, c.added_at, c.met_at, c.number in state.exit_overridden)
+        CriterionFigures(
+            c.number, c.text, c.added_at, c.met_at, c.number in state.exit_overridden, c.dropped_at
+        )
         for _, c in sorted(state.exit_criteria.items())
     )
     return ScaleFigures(
@@ -146,10 +150,11 @@ def scale_rows(figures: ScaleFigures | None) -> list[tuple[str, str]]:
                 ", ".join(f"{name} {count}" for name, count in figures.tasks_per_team),
             )
         )
-    if figures.exit_criteria:
-        met = sum(c.met_at is not None for c in figures.exit_criteria)
-        overridden = sum(c.overridden for c in figures.exit_criteria)
-        value = f"{met} / {len(figures.exit_criteria)}"
+    in_force = [c for c in figures.exit_criteria if c.dropped_at is None]
+    if in_force:
+        met = sum(c.met_at is not None for c in in_force)
+        overridden = sum(c.overridden for c in in_force)
+        value = f"{met} / {len(in_force)}"
         if overridden:
             value += f" ({overridden} overridden on resolving)"
         rows.append(("Exit criteria met", value))

@@ -371,6 +371,12 @@ def _scale_body(state: IncidentState) -> dict[str, Any]:
         ],
         "exit_overridden": list(state.exit_overridden),
         "handover_acks": [[name, _t(at)] for name, at in state.handover_acks],
+        # Dropped exit criteria (`ic exit drop`), apart so the criteria's rows keep their shape.
+        "exit_dropped": [
+            [c.number, _t(c.dropped_at)]
+            for c in state.exit_criteria.values()
+            if c.dropped_at is not None
+        ],
     }
 
 
@@ -401,3 +407,6 @@ def _scale_from(state: IncidentState, body: dict[str, Any]) -> None:
         (_str(name), _dt(at))
         for name, at in (as_list(r, 2) for r in as_list(body["handover_acks"]))
     ]
+    for row in as_list(body.get("exit_dropped", [])):  # absent from older snapshots
+        number, at = as_list(row, 2)
+        state.exit_criteria[as_int(number)].dropped_at = _dt(at)

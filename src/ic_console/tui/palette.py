@@ -15,11 +15,16 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ic_console.domain import commands as cmd
+from ic_console.domain.describe import accept_hint
+from ic_console.domain.exit_criteria import criteria
 from ic_console.domain.model import SEVERITIES, Phase, Status, severity_label
 from ic_console.domain.state import IncidentState
+from ic_console.domain.teams import active_teams
 from ic_console.tui.actions import key_label
+from ic_console.tui.screens import scale_edit_forms
 from ic_console.tui.screens.console import ConsoleScreen
 from ic_console.tui.screens.console_at_scale import scale_commands
+from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.screens.incident import IncidentScreen
 from ic_console.tui.screens.watch import WatchScreen
 from ic_console.tui.text import literal
@@ -135,7 +140,34 @@ def console_commands(screen: ConsoleScreen) -> list[PaletteCommand]:
             )
     commands += _people_commands(screen, state)
     commands += scale_commands(screen)  # teams, exit criteria, the glance (issue 15)
+    commands += _changing_scale_commands(screen, state)
     return commands
+
+
+def _changing_scale_commands(screen: ConsoleScreen, state: IncidentState) -> list[PaletteCommand]:
+    """A team's new lead, and dropping an exit criterion (issue 15)."""
+    commands = [
+        PaletteCommand(
+            f"Change the lead of team {literal(team.name)}",
+            f"Now {literal(team.lead)}, who stays in the team",
+            partial(_open_form, screen, scale_edit_forms.change_team_lead, state, team),
+        )
+        for team in active_teams(state)
+    ]
+    commands += [
+        PaletteCommand(
+            f"Drop exit criterion {criterion.number}. {literal(criterion.text)}",
+            "It no longer counts; the review shows it dropped",
+            partial(_open_form, screen, scale_edit_forms.drop_exit_criterion, criterion),
+        )
+        for criterion in criteria(state)
+    ]
+    return commands
+
+
+def _open_form(screen: ConsoleScreen, make: Callable[..., CommandForm], *args: object) -> None:
+    """Build the form when the entry is chosen, not each time the palette lists it."""
+    screen.form(make(*args))
 
 
 def _decision_commands(screen: ConsoleScreen, state: IncidentState) -> list[PaletteCommand]:
@@ -147,7 +179,13 @@ def _decision_commands(screen: ConsoleScreen, state: IncidentState) -> list[Pale
             screen,
             line,
             n,
-            ("Accept", "accept", "Hearing no strong objections", screen.action_accept),
+            # Over an objection, never "hearing no strong objections" (domain/describe.py).
+            (
+                "Accept",
+                "accept",
+                accept_hint(o.by for o in decision.objections),
+                screen.action_accept,
+            ),
             ("Object to", "object", "Record a strong objection", screen.action_object),
             ("Withdraw", "withdraw", "Drop the proposal", screen.action_withdraw),
         )

@@ -26,6 +26,7 @@ from ic_console.domain.teams import (
 from ic_console.domain.text import clean_name
 from ic_console.tui.screens.form_fields import Values, roster_names, text_field
 from ic_console.tui.screens.forms import CommandForm, FormField
+from ic_console.tui.screens.scale_edit_forms import handover_team_note
 from ic_console.tui.screens.task_forms import DEFAULT_TIMEBOX, _duration_or, _spoken
 
 #: What a face passes for showing times in its zone.
@@ -293,6 +294,7 @@ def handover(
             f"{summary}\n{current} is the Incident Commander now. Brief them (= shows it all), "
             f'then ask: "{who}, you are now the Incident Commander. Okay?"\n'
             "Press Enter only once they have said yes: their yes is recorded with the handover."
+            + handover_team_note(state, who)  # a lead hands the team on first (issue 15)
         )
 
     return CommandForm(
