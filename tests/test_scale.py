@@ -160,6 +160,9 @@ def test_the_first_minutes_ask_for_exit_criteria_until_there_are_some(runner: Ru
     runner.run(s.AddExitCriterion(text="errors below 1%"))
     ids = [x.id for x in current_situations(runner.state, runner.clock.now())]
     assert "exit-criteria" not in ids
+    runner.run(s.DropExitCriterion(number=1))  # every criterion dropped: ask again
+    ids = [x.id for x in current_situations(runner.state, runner.clock.now())]
+    assert "exit-criteria" in ids
 
 
 # -- the handover's acknowledgement ------------------------------------------------------------

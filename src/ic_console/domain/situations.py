@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from ic_console.domain.exit_criteria import criteria as criteria_in_force
 from ic_console.domain.model import ROLE_LABELS, Role, Status, severity_label
 from ic_console.domain.state import IncidentState, Participant, Task
 from ic_console.domain.teams import (
@@ -460,7 +461,7 @@ def _at_scale(state: IncidentState, now: datetime, common: Mapping[str, str]) ->
         )
     if (
         state.ic is not None
-        and not state.exit_criteria
+        and not criteria_in_force(state)
         and state.declared_at is not None
         and now - state.declared_at < EXIT_CRITERIA_WINDOW
     ):
