@@ -180,6 +180,16 @@ def test_bash_completes_verbs_flags_and_the_incident(ic: Run, env: dict[str, str
     assert set(_complete(env, f"ic release {incident} ")) == {"Alex", "Priya", "Kim"}
     assert _complete(env, "ic phase di") == ["diagnose"]
     assert _complete(env, "ic completion ") == ["bash", "zsh", "fish"]
+    # Sub-teams and exit criteria (issue 15): their words, team names, open criteria.
+    assert set(_complete(env, "ic team ")) >= {"form", "add", "disband", "lead", incident}
+    ok(ic("team", "form", "Bravo", "--lead", "Kim"))
+    assert _complete(env, "ic team disband ") == ["Bravo"]
+    assert set(_complete(env, "ic team add Bravo ")) == {"Alex", "Priya", "Kim"}
+    ok(ic("exit", "add", "errors below 1%"))
+    ok(ic("exit", "add", "carts recovered"))
+    ok(ic("exit", "met", "1"))
+    assert _complete(env, "ic exit met ") == ["2"]
+    assert _complete(env, "ic exit unmet ") == ["1"]
 
 
 @pytest.mark.skipif(BASH is None, reason="bash is not installed")

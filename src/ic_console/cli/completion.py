@@ -32,6 +32,9 @@ LOADING = {
 
 TASK_VERBS = ("assign", "ack", "done", "cancel", "extend", "reassign")
 DECIDE_VERBS = ("propose", "object", "accept", "withdraw")
+TEAM_VERBS = ("form", "add", "remove", "disband", "task", "lead")
+EXIT_VERBS = ("add", "met", "unmet", "drop")
+SUB_VERBS = {"task": TASK_VERBS, "decide": DECIDE_VERBS, "team": TEAM_VERBS, "exit": EXIT_VERBS}
 ROLES = ("ic", "deputy", "scribe", "internal-liaison", "customer-liaison", "sme")
 PHASES = ("detect", "mobilize", "diagnose", "resolve", "learn")
 
@@ -134,12 +137,14 @@ def _next_words(verb_name: str, words: list[str], parsed: argparse.Namespace) ->
     def state() -> IncidentState | None:
         return _state(parsed, words)
 
-    subs = {"task": TASK_VERBS, "decide": DECIDE_VERBS}.get(verb_name)
+    subs = SUB_VERBS.get(verb_name)
     if subs is not None:
         lowered = [word.lower() for word in words]
         at = next((i for i, word in enumerate(lowered) if word in subs), None)
         if at is None:
             return [*subs, *(_incident_ids("", parsed) if not words else [])]
+        if verb_name in ("team", "exit"):
+            return _after_scale_sub(verb_name, lowered[at], len(words) - at - 1, state)
         return _after_sub(lowered[at], len(words) - at - 1, state)
     fixed: dict[str, list[tuple[str, ...] | Callable[[IncidentState | None], list[str]]]] = {
         "role": [ROLES, _people],
@@ -183,6 +188,35 @@ def _after_sub(sub: str, position: int, state: Callable[[], IncidentState | None
         "object": [decisions],
         "accept": [decisions],
         "withdraw": [decisions],
+    }
+    choices = table.get(sub, [])
+    return choices[position] if position < len(choices) else []
+
+
+def _after_scale_sub(
+    verb_name: str, sub: str, position: int, state: Callable[[], IncidentState | None]
+) -> list[str]:
+    """Words after `team SUB` (team names, people) or `exit SUB` (criteria numbers)."""
+    from ic_console.domain import exit_criteria, teams
+
+    current = state()
+    if current is None:
+        return []
+    if verb_name == "exit":
+        criteria = exit_criteria.criteria(current)
+        numbers = {
+            "met": [str(c.number) for c in criteria if not c.met],
+            "unmet": [str(c.number) for c in criteria if c.met],
+            "drop": [str(c.number) for c in criteria],
+        }.get(sub, [])
+        return numbers if position == 0 else []
+    names = [team.name for team in teams.active_teams(current)]
+    table: dict[str, list[list[str]]] = {
+        "add": [names, _on_call(current)],
+        "remove": [names, _on_call(current)],
+        "lead": [names, _on_call(current)],
+        "disband": [names],
+        "task": [names],
     }
     choices = table.get(sub, [])
     return choices[position] if position < len(choices) else []
