@@ -23,7 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-INCIDENT_ID = "load-100k"
+#: The incident measured: the load incident, or another one the bench names (1M events).
+INCIDENT_ID = os.environ.get("IC_MEASURE_INCIDENT", "load-100k")
 SIZE = (160, 48)
 #: Page-down presses in the scroll figure (Textual's Log, the floor, takes ~1 s for each).
 PAGES = 5
