@@ -22,7 +22,13 @@ from pathlib import Path
 
 from ic_console.domain import commands as c
 from ic_console.domain.model import LogKind, Role
-from ic_console.store.paths import EVENTS_FILE, FILE_MODE, incident_dir, make_private_dir
+from ic_console.store.paths import (
+    EVENTS_FILE,
+    FILE_MODE,
+    event_files,
+    incident_dir,
+    make_private_dir,
+)
 from ic_console.store.snapshot import SNAPSHOT_FILE
 from ic_console.synthetic import ScriptedIncident
 
@@ -94,7 +100,7 @@ def _home() -> Path:
 
 def _last_at(home: Path) -> datetime:
     """When the big incident's last event was recorded (the console's clock), from its last line."""
-    path = home / "incidents" / BIG_ID / "events.jsonl"
+    path = event_files(home / "incidents" / BIG_ID)[-1]  # the first write made it a replica's
     with path.open("rb") as handle:
         handle.seek(max(0, path.stat().st_size - 4096))
         last = handle.read().splitlines()[-1]
