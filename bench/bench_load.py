@@ -185,6 +185,7 @@ def run() -> list[Figure]:
         for key, what in (
             ("scroll_top", "scroll to first entry (Home)"),
             ("page_down", "one page down"),
+            ("page_down_cpu", "one page down, CPU (key to frame)"),
             ("scroll_end", "scroll to last entry (End)"),
         ):
             figures.append(

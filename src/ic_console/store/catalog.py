@@ -10,14 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ic_console.domain.drill import is_drill_id
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import Status
-from ic_console.domain.state import IncidentState
 from ic_console.domain.text import check_incident_id, slugify
 from ic_console.store.errors import StoreError
-from ic_console.store.incident import IncidentStore
 from ic_console.store.paths import (
     SUMMARY_FILE,
     check_incident_folder,
@@ -29,6 +28,9 @@ from ic_console.store.paths import (
     open_private,
 )
 from ic_console.store.summary import read_summary, summary_of
+
+if TYPE_CHECKING:
+    from ic_console.domain.state import IncidentState
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,10 @@ def _info(
         return broken(str(error))
     summary = read_summary(directory / SUMMARY_FILE)
     if summary is None or _summary_is_stale(summary, directory) or summary.get("id") != name:
+        # Imported here: with a fresh summary (the common case) `ic search` and `ic list`
+        # never load the store and the fold.
+        from ic_console.store.incident import IncidentStore
+
         try:
             store = IncidentStore.open(root, name, read_only=True)
         except (StoreError, DomainError, OSError) as error:
