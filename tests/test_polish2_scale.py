@@ -139,9 +139,11 @@ def test_the_snapshot_keeps_new_leads_and_dropped_criteria(home: Path, clock: Fa
     assert again.state.exit_criteria[1].dropped_at is not None
     assert again.state.teams["Bravo"].lead == "Kim"
     from ic_console.store.eventlog import EventLog
+    from ic_console.store.paths import event_files
 
     events: list[ev.Event] = []
-    EventLog(store.directory / "events.jsonl").read_new(events.extend)
+    (log_file,) = event_files(store.directory)  # this laptop's file: events/<origin>.jsonl
+    EventLog(log_file).read_new(events.extend)
     assert replay(events) == store.state
 
 
