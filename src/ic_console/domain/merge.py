@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ic_console.domain import events as ev
+from ic_console.domain.hlc import wall_ms
 from ic_console.domain.log_rows import LogRow
 from ic_console.domain.model import DecisionStatus, TaskStatus
 from ic_console.domain.state import (
@@ -154,3 +155,41 @@ def notice_rows(state: IncidentState, events: Iterable[ev.Event]) -> list[LogRow
         for text in about.get(event.id, ()):
             rows.append(LogRow(event.seq, event.at, event.actor, "system", text))
     return rows
+
+
+#: A replica whose clock runs more than this ahead is flagged (its events are kept as recorded).
+FAST_CLOCK_MS = 5 * 60 * 1000
+
+
+class FastClocks:
+    """Finds, from the events alone in fold order, a replica whose clock ran fast: a later
+    event from another laptop carries a clock (`hlc`) far ahead of its own recorded time, as its
+    writer had seen that laptop's clock. The review says so once per replica, beside the first
+    event that shows it ("Priya's clock was 10 minutes fast (replica ...)")."""
+
+    def __init__(self) -> None:
+        #: The event whose own clock set the largest wall seen so far.
+        self._lead: ev.Event | None = None
+        self._lead_wall = -1
+        self._told: set[str] = set()
+
+    def see(self, event: ev.Event) -> str | None:
+        clock = event.hlc
+        if clock is None:
+            return None
+        own = wall_ms(event.at)
+        lead = self._lead
+        if clock[0] == own and own >= self._lead_wall:
+            self._lead, self._lead_wall = event, own
+            return None
+        if lead is None or lead.origin is None or lead.origin == event.origin:
+            return None
+        ahead = clock[0] - own
+        if ahead <= FAST_CLOCK_MS or lead.origin in self._told:
+            return None
+        self._told.add(lead.origin)
+        minutes = round(ahead / 60_000)
+        return (
+            f"{lead.actor}'s clock was {minutes} minutes fast (replica {lead.origin}); the "
+            "events are kept in the order recorded"
+        )
