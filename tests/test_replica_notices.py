@@ -4,6 +4,7 @@ each, beside the event they are about; a laptop's fast clock is flagged in both.
 # ruff: noqa: F811 (the `two` fixture is imported from the merge tests)
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +13,9 @@ from tests.test_replica_merge import ID, MIN5, Laptop, exchange, two  # noqa: F4
 from ic_console.content.phrasebook import shipped_phrasebook
 from ic_console.domain import commands as c
 from ic_console.live.incident import LiveIncident, LiveSettings
+from ic_console.review.document import render_markdown
+from ic_console.review.parts import build_review
+from ic_console.review.postmortem import build_postmortem
 from ic_console.review.source import load_events
 from ic_console.review.timeline import EntryKind, build_timeline
 
@@ -88,3 +92,47 @@ def test_no_merge_rows_for_one_laptop(tmp_path: Path, two: tuple[Laptop, Laptop]
     assert not [row for row in _console(alex).rows if "arrived after" in row.text]
     events = load_events(alex.root / "incidents" / ID)[0]
     assert not [e for e in build_timeline(events) if e.kind is EntryKind.MERGE]
+
+
+def test_review_durations_with_a_slow_peer_clock_are_never_negative(
+    two: tuple[Laptop, Laptop],
+) -> None:
+    alex, priya = two
+    priya.clock.advance(-600)  # Priya's clock runs 10 minutes slow
+    priya.run(c.AcknowledgeTask(number=1))
+    priya.run(c.CompleteTask(number=1))  # closed "before" it was assigned, by her clock
+    priya.run(c.ProposeDecision(text="fail over"))
+    exchange(priya, alex)
+    alex.clock.advance(30)
+    alex.run(c.AcceptDecision(number=1))
+    alex.run(c.Resolve())
+    directory = alex.root / "incidents" / ID
+    events, state, _ = load_events(directory)
+    task = state.tasks[1]
+    assert task.closed_at is not None and task.closed_at < task.assigned_at  # as recorded
+    review = build_review(events, state)
+    durations = [
+        value
+        for figures in review.metrics.tasks
+        for value in (figures.time_to_acknowledge, figures.overrun)
+    ]
+    durations += [d.time_to_decide for d in review.metrics.decisions]
+    assert all(value is not None and value >= timedelta(0) for value in durations)
+    text = render_markdown(build_postmortem(review))
+    assert not re.search(r"(?<![\w-])-\d+\s?[smhd]\b", text), text
+
+
+def test_the_review_figures_follow_a_renumbered_task(two: tuple[Laptop, Laptop]) -> None:
+    alex, priya = two
+    alex.clock.advance(5)
+    alex.run(c.AssignTask(owner="Kim", text="roll back", timebox=MIN5))
+    priya.clock.advance(7)
+    priya.run(c.AssignTask(owner="Lee", text="page network on-call", timebox=MIN5 * 4))
+    priya.clock.advance(400)  # past Alex's task 2 deadline, well within her own
+    priya.run(c.CompleteTask(number=2))  # her task 2, task 3 once merged
+    exchange(priya, alex)
+    events, state, _ = load_events(alex.root / "incidents" / ID)
+    figures = {t.number: t for t in build_review(events, state).metrics.tasks}
+    assert (figures[2].text, figures[3].text) == ("roll back", "page network on-call")
+    assert figures[3].timebox == MIN5 * 4 and figures[3].overrun == timedelta(0)
+    assert figures[2].timebox == MIN5
