@@ -1,7 +1,7 @@
+# ruff: noqa: F811  (the `two` fixture comes from the merge tests)
 """Merge notices are rows of the console's log pane and entries of the review's timeline, once
 each, beside the event they are about; a laptop's fast clock is flagged in both."""
 
-# ruff: noqa: F811 (the `two` fixture is imported from the merge tests)
 from __future__ import annotations
 
 import re

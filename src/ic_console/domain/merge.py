@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ic_console.domain import events as ev
+from ic_console.domain import exit_criteria, teams
 from ic_console.domain.hlc import wall_ms
 from ic_console.domain.log_rows import LogRow
 from ic_console.domain.model import DecisionStatus, TaskStatus
@@ -39,6 +40,7 @@ def refs_for(state: IncidentState, payloads: Sequence[Any]) -> list[str | None]:
     finds it."""
     by_task = {number: ref for ref, number in state.task_refs.items()}
     by_decision = {number: ref for ref, number in state.decision_refs.items()}
+    by_criterion = {number: ref for ref, number in state.exit_refs.items()}
     refs: list[str | None] = []
     for payload in payloads:
         kind = type(payload)
@@ -46,6 +48,8 @@ def refs_for(state: IncidentState, payloads: Sequence[Any]) -> list[str | None]:
             refs.append(by_task.get(payload.number))
         elif kind in DECISION_EVENTS:
             refs.append(by_decision.get(payload.number))
+        elif kind in exit_criteria.REFERRING:
+            refs.append(by_criterion.get(payload.number))
         else:
             refs.append(None)
     return refs
@@ -100,6 +104,8 @@ _GUARDS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], str | None]] =
     **{kind: _task_conflict for kind in TASK_EVENTS},
     **{kind: _decision_conflict for kind in DECISION_EVENTS},
     ev.ParticipantReleased: _released_conflict,
+    **{kind: exit_criteria.merge_conflict for kind in exit_criteria.REFERRING},
+    ev.TeamFormed: teams.merge_conflict,
 }
 
 
