@@ -10,7 +10,9 @@ every replica records the same notices and ends in the same state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ic_console.domain import events as ev
@@ -199,3 +201,50 @@ class FastClocks:
             f"{lead.actor}'s clock was {minutes} minutes fast (replica {lead.origin}); the "
             "events are kept in the order recorded"
         )
+
+
+#: The cursor's key for lines written before replication (they carry no origin).
+UNREPLICATED = "_"
+_CURSOR_PART = re.compile(r"([0-9A-Za-z_-]{1,64}):(\d{1,12})")
+
+
+@dataclass
+class TailCursor:
+    """Where a reader of the incident's events (`ic tail`) stands: the last seq taken from each
+    laptop's log. `seq` is numbered per file, so one number cannot say where a reader stands in
+    an incident written on several laptops; "a1b2c3d4e5f6:42,0f9e8d7c6b5a:7" can, exactly,
+    whatever order the files arrive in. A plain number (`plain`) still works for an incident
+    written on one laptop, whose one file numbers every event."""
+
+    plain: int | None = None
+    seen: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, text: str) -> TailCursor:
+        raw = text.strip()
+        if raw.isdigit() and len(raw) <= 12:
+            return cls(plain=int(raw))
+        seen: dict[str, int] = {}
+        for part in raw.split(","):
+            found = _CURSOR_PART.fullmatch(part.strip())
+            if found is None:
+                raise ValueError(
+                    'is not a sequence number or a cursor: give the "cursor" of the last line '
+                    "ic tail --json printed (like a1b2c3d4e5f6:42,0f9e8d7c6b5a:7), or the seq "
+                    "of the last event seen for an incident written on one laptop (0 for all)."
+                )
+            seen[found.group(1)] = int(found.group(2))
+        return cls(seen=seen)
+
+    def take(self, event: ev.Event) -> bool:
+        """Move past `event`; True when it is after where the reader stood (print it)."""
+        key = event.origin or UNREPLICATED
+        last = self.seen.get(key, 0)
+        fresh = event.seq > (self.plain if self.plain is not None else last)
+        if event.seq > last:
+            self.seen[key] = event.seq
+        return fresh
+
+    def text(self) -> str:
+        """The cursor to resume from (`--since`)."""
+        return ",".join(f"{key}:{seq}" for key, seq in sorted(self.seen.items()))
