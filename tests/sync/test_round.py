@@ -148,3 +148,18 @@ def test_both_laptops_close_the_same_task_offline_one_done_one_notice(
     notices = [[n.text for n in s.merge_notices] for s in states]
     assert notices[0] == notices[1]
     assert len(notices[0]) == 1 and "done" in notices[0][0]
+
+
+def test_a_temporary_copy_left_by_a_killed_round_is_removed_at_the_next(
+    laptops: list[Laptop],
+) -> None:
+    alex, priya, _ = laptops
+    alex.declare()
+    alex.syncer().round()
+    priya.syncer().round()
+    events = priya.root / "incidents" / INCIDENT / "events"
+    stale = events / f".{alex.origin}.4242-deadbeef.part"
+    stale.write_bytes(b'{"half": ')  # what kill -9 in accept_peer_file leaves
+    priya.syncer().round()  # a new process: nothing new from Alex, the copy goes anyway
+    assert not stale.exists()
+    assert sorted(p.name for p in events.iterdir()) == [f"{alex.origin}.jsonl"]

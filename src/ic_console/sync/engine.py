@@ -32,7 +32,7 @@ from ic_console.store.errors import StoreError
 from ic_console.store.lock import LockBusy, locked
 from ic_console.store.origin import local_origin
 from ic_console.store.paths import make_private_dir, open_private
-from ic_console.store.replica import PeerRefused, accept_peer_file, list_local_files
+from ic_console.store.replica import PeerRefused, accept_peer_file, list_local_files, sweep_parts
 from ic_console.sync.git import DEFAULT_TIMEOUT, Git, SyncError
 from ic_console.sync.layout import BRANCH_PREFIX, branch_of, parse_part_path, part_path, split_parts
 from ic_console.sync.state import SyncState, load_state, save_state
@@ -122,6 +122,8 @@ class Syncer:
         self.actor = actor
         self.wall = wall
         self.dir = sync_dir(root)
+        #: The stale temporary copies were removed (once per process, at the first round).
+        self._swept = False
         self.git = Git(self.dir / REPO_DIR, timeout=timeout)
         self._origin: str | None = None
         #: Part paths -> (blob id, size) of our branch's last commit (None: not read yet).
@@ -158,6 +160,10 @@ class Syncer:
             state = load_state(self.dir)
             if self._head is not None and state.head != self._head:
                 self._forget()  # another process of this laptop synced since our last round
+            if not self._swept:
+                # What a round killed part-way (kill -9) left: no transfer is under way now.
+                sweep_parts(self.root)
+                self._swept = True
             try:
                 report = self._round(state, incident_id, heartbeat=heartbeat)
             except SyncError as error:
