@@ -112,7 +112,14 @@ def _round(ctx: Context, incident_id: str | None) -> int:
         who = names.get(got.origin) or got.origin
         new = " (an incident new to this laptop)" if got.new_incident else ""
         say(ctx, f"Received {_events(got.events)} of {got.incident_id} from {who}{new}.")
-    if not report.sent and not report.received:
+    if report.read_only is not None:
+        warn(
+            ctx,
+            f"The remote refused this laptop's push ({report.read_only}): read-only access, "
+            f"following only; {_events(report.waiting)} recorded here stay on this laptop "
+            "(ask for write access to share them).",
+        )
+    elif not report.sent and not report.received:
         say(ctx, "Up to date: nothing to send or receive.")
     if report.peers:
         say(ctx, f"Peers: {_peers(report.peers, time.time())}.")

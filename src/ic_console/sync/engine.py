@@ -98,6 +98,22 @@ class RoundReport:
     peers: list[Peer] = field(default_factory=list)
     #: This laptop's events the remote does not have yet (after the round: 0 when it pushed).
     waiting: int = 0
+    #: The remote refused this laptop's push (read access only): why, in one line. The round
+    #: still received; this laptop follows only.
+    read_only: str | None = None
+
+
+#: What a git host says when it refuses a push for want of write access.
+_REFUSED = re.compile(
+    r"denied|permission|forbidden|\b403\b|read[- ]only|not allowed|unauthori[sz]ed|protected",
+    re.IGNORECASE,
+)
+
+
+def refused_push(error: SyncError) -> bool:
+    """The remote answered a push with a refusal of access (read-only access), as opposed to
+    not answering (offline), which the round reports as a failure."""
+    return error.answered and _REFUSED.search(str(error)) is not None
 
 
 def blob_id(data: bytes) -> str:
@@ -176,6 +192,7 @@ class Syncer:
                     save_state(self.dir, state)
                 raise
             state.remote = self.remote
+            state.read_only = report.read_only
             state.head = self._head or ""
             state.last_success = self.wall()
             state.offline_since = None
@@ -199,7 +216,14 @@ class Syncer:
         mine = refs.pop(self.origin, None)
         local = self._branch_head()
         if local is not None and (committed or mine is None or mine[0] != local):
-            self._push()
+            try:
+                self._push()
+            except SyncError as error:
+                if not refused_push(error):
+                    raise
+                report.read_only = str(error)
+                report.sent.clear()  # committed here, never sent
+                report.waiting = self.waiting()
         self._receive(state, refs, incident_id, report)
         report.peers = [Peer(origin, name, at) for origin, (_sha, at, name) in sorted(refs.items())]
         return report
