@@ -48,6 +48,9 @@ def test_the_log_pane_shows_each_merge_notice_once_beside_its_event(
     console.poll()
     texts = [row.text for row in console.rows]
     assert texts.count(DONE_TWICE) == 1 and texts.count(RENUMBERED) == 1
+    # Priya's file starts at seq 1: that is not the whole log again, the earlier rows stay.
+    assert any("check the database" in text for text in texts)
+    assert len(console.rows) == len(_console(alex).rows)
     assert all(row.kind == "system" for row in console.rows if row.text == DONE_TWICE)
     # Opened afterwards: the same rows, each beside (right after) its event.
     again = _console(alex)
