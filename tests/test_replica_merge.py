@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from ic_console.domain import commands as c
+from ic_console.domain import scale
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import TaskStatus
@@ -84,6 +85,16 @@ def _command(kind: str, number: int, text: str) -> c.Command:
             return c.WithdrawDecision(number=number)
         case "release":
             return c.Release(name="Kim")
+        case "criterion":
+            return scale.AddExitCriterion(text=text)
+        case "met":
+            return scale.MeetExitCriterion(number=number)
+        case "unmet":
+            return scale.UnmeetExitCriterion(number=number)
+        case "team":
+            return scale.FormTeam(lead="Lee", name="Alpha")
+        case "disband":
+            return scale.DisbandTeam(name="Alpha")
         case _:
             return c.AddLogEntry(text=text)
 
@@ -99,6 +110,11 @@ KINDS = (
     "accept",
     "withdraw",
     "release",
+    "criterion",
+    "met",
+    "unmet",
+    "team",
+    "disband",
     "log",
 )
 #: (what, laptop, other laptop, command kind, number, text, seconds): what 0-5 runs a command

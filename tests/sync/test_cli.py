@@ -79,3 +79,20 @@ def test_an_unreachable_remote_is_one_line_and_exit_1(
     assert code == 0 and "offline since" in out
     code, _out, err = _ic(capsys, alex, "sync", "Not An Id")
     assert code == 2 and "not a valid incident id" in err
+
+
+def test_init_save_anyway_keeps_a_remote_that_cannot_be_reached_now(
+    laptops: list[Laptop], config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    alex = laptops[0]
+    away = str(alex.root / "not-yet.git")
+    code, _out, err = _ic(capsys, alex, "sync", "init", away)
+    assert code == 1 and "--save-anyway" in err and err.count("\n") == 1
+    assert "[sync]" not in config.read_text()
+    code, out, err = _ic(capsys, alex, "sync", "init", away, "--save-anyway")
+    assert code == 0 and away in out and "cannot be reached now" in err
+    assert f'remote = "{away}"' in config.read_text()
+    code, _out, err = _ic(capsys, alex, "sync")  # offline: one line, exit 1, nothing lost
+    assert code == 1 and err.count("\n") == 1
+    code, _out, err = _ic(capsys, alex, "sync", "--save-anyway")
+    assert code == 2 and "goes with init" in err

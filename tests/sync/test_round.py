@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -148,3 +149,59 @@ def test_both_laptops_close_the_same_task_offline_one_done_one_notice(
     notices = [[n.text for n in s.merge_notices] for s in states]
     assert notices[0] == notices[1]
     assert len(notices[0]) == 1 and "done" in notices[0][0]
+
+
+def test_a_temporary_copy_left_by_a_killed_round_is_removed_at_the_next(
+    laptops: list[Laptop],
+) -> None:
+    alex, priya, _ = laptops
+    alex.declare()
+    alex.syncer().round()
+    priya.syncer().round()
+    events = priya.root / "incidents" / INCIDENT / "events"
+    stale = events / f".{alex.origin}.4242-deadbeef.part"
+    stale.write_bytes(b'{"half": ')  # what kill -9 in accept_peer_file leaves
+    priya.syncer().round()  # a new process: nothing new from Alex, the copy goes anyway
+    assert not stale.exists()
+    assert sorted(p.name for p in events.iterdir()) == [f"{alex.origin}.jsonl"]
+
+
+def _refuse_pushes_of(bare: Path, origin: str) -> None:
+    """The git host gives `origin` read access only (as a forge refuses a reader's push)."""
+    hook = bare / "hooks" / "pre-receive"
+    hook.write_text(
+        "#!/bin/sh\n"
+        f'grep -q "refs/heads/ic/{origin}$" && '
+        '{ echo "Permission denied: read-only access" >&2; exit 1; }\n'
+        "exit 0\n"
+    )
+    hook.chmod(0o755)
+
+
+def test_a_laptop_with_read_access_that_recorded_follows_instead_of_going_offline(
+    laptops: list[Laptop],
+) -> None:
+    from ic_console.live.syncing import BackgroundSync
+
+    alex, priya, _ = laptops
+    alex.declare()
+    alex.syncer().round()
+    priya.syncer().round()
+    _refuse_pushes_of(Path(priya.remote), priya.origin)
+    priya.store().execute(c.AddLogEntry(text="noted on a read-only laptop"))
+    alex.store().execute(c.AddLogEntry(text="Alex goes on"))
+    alex.syncer().round()
+    report = priya.syncer().round()  # no SyncError: the push is refused, the rest goes on
+    assert report.read_only is not None and "Permission denied" in report.read_only
+    assert report.sent == [] and report.waiting == 1
+    assert [r.events for r in report.received] == [1]  # Alex's new event arrived
+    texts = [entry.text for entry in priya.store().state.log]
+    assert texts == ["noted on a read-only laptop", "Alex goes on"] or texts == [
+        "Alex goes on",
+        "noted on a read-only laptop",
+    ]
+    worker = BackgroundSync(priya.root, priya.remote, "Priya")
+    worker.run_round()
+    view = worker.view()
+    assert not view.offline
+    assert view.line(time.time()).startswith("read-only remote: following only")

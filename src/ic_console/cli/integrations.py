@@ -45,6 +45,7 @@ from ic_console.domain.text import clean_name, clean_text, clean_title, literal
 
 if TYPE_CHECKING:
     from ic_console.domain.alert_payloads import Alert
+    from ic_console.domain.merge import TailCursor
     from ic_console.store.incident import IncidentStore
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -84,7 +85,10 @@ def register(sub: SubParsers) -> None:
     )
     p.add_argument("--json", action="store_true", help="one JSON object per line: the stored event")
     p.add_argument(
-        "--since", metavar="SEQ", help="only events after sequence number SEQ (to resume)"
+        "--since",
+        metavar="CURSOR",
+        help='only events after CURSOR (the "cursor" of the last --json line seen, to resume; '
+        "a plain sequence number for an incident written on one laptop)",
     )
 
     p = words_verb(
@@ -510,30 +514,34 @@ def _log_run(ctx: Context, store: IncidentStore, text: str) -> None:
 def _tail(args: argparse.Namespace, ctx: Context) -> int:
     from ic_console.domain.describe import Narrator
     from ic_console.live.hooks import event_line
-    from ic_console.store.eventlog import EventLog
     from ic_console.store.follow import FOLLOW_EVERY, Follower
+    from ic_console.store.merged import UnionLog
 
-    since = _since(args.since)
+    cursor = _since(args.since)
     store = open_store(ctx, args.incident_id, read_only=True)
     incident_id = store.incident_id
     narrator = Narrator()
-    printed = since
+    union = UnionLog(store.directory)
+    if cursor.plain is not None and union.merged and len(union.files) > 1:
+        raise UsageError(
+            f'--since "{args.since}" is a sequence number, but this incident holds several '
+            "laptops' logs, each numbered on its own: give the cursor that ic tail --json "
+            'prints ("cursor", like a1b2c3d4e5f6:42,0f9e8d7c6b5a:7).'
+        )
 
     def show(batch: list[ev.Event]) -> None:
-        nonlocal printed
         for event in batch:
             said = narrator.describe(event.data)  # every event: the words need the past
-            if event.seq <= printed:
+            if not cursor.take(event):
                 continue
             if args.json:
-                print(event_line(incident_id, event), file=ctx.out)
+                line = event_line(incident_id, event)
+                print(f'{line[:-1]},"cursor":"{cursor.text()}"}}', file=ctx.out)
             else:
                 say(ctx, _human_line(event, said.long))
-            printed = event.seq
         ctx.out.flush()
 
-    history = EventLog(store.events_path)
-    result = history.read_new(show)
+    result = union.read_new(show)
     if result.damage is not None:
         warn(ctx, f"{result.damage}; the events before it were printed.")
     if not args.follow:
@@ -545,22 +553,23 @@ def _tail(args: argparse.Namespace, ctx: Context) -> int:
         for notice in polled.notices:
             warn(ctx, notice.message)
         if polled.reloaded:
+            # Something sorted before what was printed (a peer's file): read it all again;
+            # the cursor prints only what was not printed yet.
             narrator = Narrator()
-            EventLog(store.events_path).read_new(show)
+            UnionLog(store.directory).read_new(show)
         elif polled.events:
             show(polled.events)
 
 
-def _since(text: str | None) -> int:
+def _since(text: str | None) -> TailCursor:
+    from ic_console.domain.merge import TailCursor
+
     if text is None:
-        return 0
-    raw = text.strip()
-    if not raw.isdigit() or len(raw) > 12:
-        raise UsageError(
-            f'--since "{text}" is not a sequence number: give the "seq" of the last event '
-            "seen, like 42 (0 for all)."
-        )
-    return int(raw)
+        return TailCursor()
+    try:
+        return TailCursor.parse(text)
+    except ValueError as error:
+        raise UsageError(f'--since "{text}" {error}') from None
 
 
 def _human_line(event: ev.Event, long: str) -> str:

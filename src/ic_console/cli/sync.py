@@ -1,6 +1,7 @@
 """`ic sync`: share incidents with the other laptops through the team's git remote.
 
-    ic sync init URL     once per laptop: the remote, stored in config.toml
+    ic sync init URL     once per laptop: the remote, stored in config.toml (--save-anyway:
+                         even when it cannot be reached now)
     ic sync [ID]         one round now (every incident, or only ID): what was sent and received
     ic sync status       the remote, the last successful round, what waits, the peers seen
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
-USAGE = "ic sync [ID] | ic sync init URL | ic sync status"
+USAGE = "ic sync [ID] | ic sync init URL [--save-anyway] | ic sync status"
 
 
 def register(sub: SubParsers) -> None:
@@ -39,6 +40,11 @@ def register(sub: SubParsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("words", nargs="*", metavar="ARG", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--save-anyway",
+        action="store_true",
+        help="with init: save the remote even when it cannot be reached now (a laptop offline)",
+    )
 
 
 def _sync_verb(args: argparse.Namespace, ctx: Context) -> int:
@@ -50,7 +56,9 @@ def _sync_verb(args: argparse.Namespace, ctx: Context) -> int:
         if words[:1] == ["init"]:
             if len(words) != 2:
                 raise UsageError(f"Give the remote once: ic sync init URL. Usage: {USAGE}")
-            return _init(ctx, words[1])
+            return _init(ctx, words[1], anyway=args.save_anyway)
+        if args.save_anyway:
+            raise UsageError("--save-anyway goes with init: ic sync init URL --save-anyway")
         if words[:1] == ["status"]:
             if len(words) != 1:
                 raise UsageError(f"`ic sync status` takes no more words. Usage: {USAGE}")
@@ -86,14 +94,32 @@ def _syncer(ctx: Context) -> Syncer:
     return Syncer(ctx.home, config.sync.remote, actor=ctx.actor)
 
 
-def _init(ctx: Context, url: str) -> int:
+def _init(ctx: Context, url: str, *, anyway: bool = False) -> int:
     from ic_console.sync.engine import Syncer, check_remote
+    from ic_console.sync.git import SyncError
     from ic_console.sync.settings import save_remote
 
     url = check_remote(url)
-    Syncer(ctx.home, url, actor=ctx.actor).probe()
+    unreachable: str | None = None
+    try:
+        Syncer(ctx.home, url, actor=ctx.actor).probe()
+    except SyncError as error:
+        if error.usage:
+            raise
+        if not anyway:
+            raise SyncError(
+                f"{error} To save it anyway (this laptop is offline now): "
+                "ic sync init URL --save-anyway"
+            ) from None
+        unreachable = str(error)
     path = save_remote(url)
     say(ctx, f"Sync remote set to {url} (in {path}).")
+    if unreachable is not None:
+        warn(
+            ctx,
+            f"It cannot be reached now ({unreachable}); it is saved anyway: the console and "
+            "ic sync try it every round, and say offline until it answers.",
+        )
     say(ctx, "Run `ic sync` to share incidents now; the console and `ic watch` sync by themselves.")
     return EXIT_OK
 
@@ -112,7 +138,14 @@ def _round(ctx: Context, incident_id: str | None) -> int:
         who = names.get(got.origin) or got.origin
         new = " (an incident new to this laptop)" if got.new_incident else ""
         say(ctx, f"Received {_events(got.events)} of {got.incident_id} from {who}{new}.")
-    if not report.sent and not report.received:
+    if report.read_only is not None:
+        warn(
+            ctx,
+            f"The remote refused this laptop's push ({report.read_only}): read-only access, "
+            f"following only; {_events(report.waiting)} recorded here stay on this laptop "
+            "(ask for write access to share them).",
+        )
+    elif not report.sent and not report.received:
         say(ctx, "Up to date: nothing to send or receive.")
     if report.peers:
         say(ctx, f"Peers: {_peers(report.peers, time.time())}.")

@@ -89,6 +89,73 @@ def find_criterion(state: IncidentState, number: int) -> ExitCriterion:
     return criterion
 
 
+# -- numbers across laptops --------------------------------------------------------------------
+
+#: Events that name a criterion by number (its creation excluded).
+REFERRING: frozenset[type[Any]] = frozenset(
+    {ev.ExitCriterionMet, ev.ExitCriterionUnmet, ev.ExitCriterionDropped}
+)
+#: Every event whose criterion number the fold resolves.
+NUMBERED: frozenset[type[Any]] = REFERRING | {ev.ExitCriterionAdded}
+
+
+def resolve_number(state: IncidentState, event: ev.Event) -> Any:
+    """The payload with its criterion numbered as this fold numbers it, as tasks are: in fold
+    order (two laptops adding criterion 2 at once: one becomes 3, said once as a merge
+    notice), later events finding their criterion by the creating event's id (`Event.ref`)."""
+    from ic_console.domain.state import MergeNotice
+
+    data: Any = event.data
+    if type(data) is ev.ExitCriterionAdded:
+        number = len(state.exit_criteria) + 1  # never removed: 1, 2, 3... in fold order
+        state.exit_refs[event.id] = number
+        if number == data.number:
+            return data
+        state.merge_notices.append(
+            MergeNotice(
+                event.id,
+                f"{event.actor}'s exit criterion '{data.text}' is now exit criterion {number}",
+            )
+        )
+        return data.model_copy(update={"number": number})
+    if event.ref is None:
+        return data
+    found = state.exit_refs.get(event.ref)
+    if found is None or found == data.number:
+        return data
+    return data.model_copy(update={"number": found})
+
+
+def merge_conflict(state: IncidentState, data: Any, event: ev.Event) -> str | None:
+    """Why a merged 'met' / 'not met' / drop no longer applies (the other laptop said it first)."""
+    criterion = state.exit_criteria.get(data.number)
+    if type(data) is ev.ExitCriterionDropped:
+        if criterion is None:
+            return (
+                f"{event.actor}'s drop of exit criterion {data.number} refers to no criterion; "
+                "it changes nothing"
+            )
+        if criterion.dropped_at is None:
+            return None
+        return (
+            f"{event.actor}'s drop of exit criterion {criterion.number} arrived after it was "
+            "dropped; it changes nothing"
+        )
+    verb = "met" if type(data) is ev.ExitCriterionMet else "not met"
+    if criterion is None:
+        return (
+            f"{event.actor}'s '{verb}' for exit criterion {data.number} refers to no "
+            "criterion; it changes nothing"
+        )
+    if criterion.met == (type(data) is ev.ExitCriterionUnmet):
+        return None
+    after = f"{criterion.met_by}'s 'met'" if criterion.met else "it was marked not met"
+    return (
+        f"{event.actor}'s '{verb}' for exit criterion {criterion.number} arrived after "
+        f"{after}; it changes nothing"
+    )
+
+
 # -- the fold ----------------------------------------------------------------------------------
 
 

@@ -10,10 +10,14 @@ every replica records the same notices and ends in the same state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ic_console.domain import events as ev
+from ic_console.domain import exit_criteria, teams
+from ic_console.domain.hlc import wall_ms
 from ic_console.domain.log_rows import LogRow
 from ic_console.domain.model import DecisionStatus, TaskStatus
 from ic_console.domain.state import (
@@ -38,6 +42,7 @@ def refs_for(state: IncidentState, payloads: Sequence[Any]) -> list[str | None]:
     finds it."""
     by_task = {number: ref for ref, number in state.task_refs.items()}
     by_decision = {number: ref for ref, number in state.decision_refs.items()}
+    by_criterion = {number: ref for ref, number in state.exit_refs.items()}
     refs: list[str | None] = []
     for payload in payloads:
         kind = type(payload)
@@ -45,6 +50,8 @@ def refs_for(state: IncidentState, payloads: Sequence[Any]) -> list[str | None]:
             refs.append(by_task.get(payload.number))
         elif kind in DECISION_EVENTS:
             refs.append(by_decision.get(payload.number))
+        elif kind in exit_criteria.REFERRING:
+            refs.append(by_criterion.get(payload.number))
         else:
             refs.append(None)
     return refs
@@ -99,6 +106,8 @@ _GUARDS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], str | None]] =
     **{kind: _task_conflict for kind in TASK_EVENTS},
     **{kind: _decision_conflict for kind in DECISION_EVENTS},
     ev.ParticipantReleased: _released_conflict,
+    **{kind: exit_criteria.merge_conflict for kind in exit_criteria.REFERRING},
+    ev.TeamFormed: teams.merge_conflict,
 }
 
 
@@ -154,3 +163,88 @@ def notice_rows(state: IncidentState, events: Iterable[ev.Event]) -> list[LogRow
         for text in about.get(event.id, ()):
             rows.append(LogRow(event.seq, event.at, event.actor, "system", text))
     return rows
+
+
+#: A replica whose clock runs more than this ahead is flagged (its events are kept as recorded).
+FAST_CLOCK_MS = 5 * 60 * 1000
+
+
+class FastClocks:
+    """Finds, from the events alone in fold order, a replica whose clock ran fast: a later
+    event from another laptop carries a clock (`hlc`) far ahead of its own recorded time, as its
+    writer had seen that laptop's clock. The review says so once per replica, beside the first
+    event that shows it ("Priya's clock was 10 minutes fast (replica ...)")."""
+
+    def __init__(self) -> None:
+        #: The event whose own clock set the largest wall seen so far.
+        self._lead: ev.Event | None = None
+        self._lead_wall = -1
+        self._told: set[str] = set()
+
+    def see(self, event: ev.Event) -> str | None:
+        clock = event.hlc
+        if clock is None:
+            return None
+        own = wall_ms(event.at)
+        lead = self._lead
+        if clock[0] == own and own >= self._lead_wall:
+            self._lead, self._lead_wall = event, own
+            return None
+        if lead is None or lead.origin is None or lead.origin == event.origin:
+            return None
+        ahead = clock[0] - own
+        if ahead <= FAST_CLOCK_MS or lead.origin in self._told:
+            return None
+        self._told.add(lead.origin)
+        minutes = round(ahead / 60_000)
+        return (
+            f"{lead.actor}'s clock was {minutes} minutes fast (replica {lead.origin}); the "
+            "events are kept in the order recorded"
+        )
+
+
+#: The cursor's key for lines written before replication (they carry no origin).
+UNREPLICATED = "_"
+_CURSOR_PART = re.compile(r"([0-9A-Za-z_-]{1,64}):(\d{1,12})")
+
+
+@dataclass
+class TailCursor:
+    """Where a reader of the incident's events (`ic tail`) stands: the last seq taken from each
+    laptop's log. `seq` is numbered per file, so one number cannot say where a reader stands in
+    an incident written on several laptops; "a1b2c3d4e5f6:42,0f9e8d7c6b5a:7" can, exactly,
+    whatever order the files arrive in. A plain number (`plain`) still works for an incident
+    written on one laptop, whose one file numbers every event."""
+
+    plain: int | None = None
+    seen: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, text: str) -> TailCursor:
+        raw = text.strip()
+        if raw.isdigit() and len(raw) <= 12:
+            return cls(plain=int(raw))
+        seen: dict[str, int] = {}
+        for part in raw.split(","):
+            found = _CURSOR_PART.fullmatch(part.strip())
+            if found is None:
+                raise ValueError(
+                    'is not a sequence number or a cursor: give the "cursor" of the last line '
+                    "ic tail --json printed (like a1b2c3d4e5f6:42,0f9e8d7c6b5a:7), or the seq "
+                    "of the last event seen for an incident written on one laptop (0 for all)."
+                )
+            seen[found.group(1)] = int(found.group(2))
+        return cls(seen=seen)
+
+    def take(self, event: ev.Event) -> bool:
+        """Move past `event`; True when it is after where the reader stood (print it)."""
+        key = event.origin or UNREPLICATED
+        last = self.seen.get(key, 0)
+        fresh = event.seq > (self.plain if self.plain is not None else last)
+        if event.seq > last:
+            self.seen[key] = event.seq
+        return fresh
+
+    def text(self) -> str:
+        """The cursor to resume from (`--since`)."""
+        return ",".join(f"{key}:{seq}" for key, seq in sorted(self.seen.items()))

@@ -98,6 +98,8 @@ class IncidentState:
     #: Who last closed, reopened... each task / decision ("task 3" -> "Alex's 'done'"), to say
     #: what a late event arrived after.
     settled_by: dict[str, str] = field(default_factory=dict)
+    #: The id of the event that added each exit criterion -> its number in fold order.
+    exit_refs: dict[str, int] = field(default_factory=dict)
 
     # -- what the screens and commands ask ---------------------------------------------------
 
@@ -215,6 +217,8 @@ def resolve_numbers(state: IncidentState, event: ev.Event) -> Any:
     """
     data: Any = event.data
     kind = type(data)
+    if kind in _exit_criteria.NUMBERED:
+        return _exit_criteria.resolve_number(state, event)
     if kind is ev.TaskAssigned or kind is ev.DecisionProposed:
         is_task = kind is ev.TaskAssigned
         table: dict[int, Any] = state.tasks if is_task else state.decisions
@@ -564,6 +568,8 @@ from ic_console.domain import exit_criteria as _exit_criteria  # noqa: E402
 from ic_console.domain import handover_ack as _handover_ack  # noqa: E402
 from ic_console.domain import teams as _teams  # noqa: E402
 
+# Exit criteria are numbered in fold order too.
+NUMBERED = NUMBERED | _exit_criteria.NUMBERED
 _HANDLERS.update(_teams.HANDLERS)
 _HANDLERS.update(_exit_criteria.HANDLERS)
 _HANDLERS.update(_handover_ack.HANDLERS)

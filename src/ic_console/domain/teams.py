@@ -166,6 +166,24 @@ def leave_team_for_command(state: IncidentState, name: str) -> list[ev._Payload]
     return [ev.TeamMemberRemoved(team=team.name, name=name)]
 
 
+# -- across laptops ----------------------------------------------------------------------------
+
+
+def merge_conflict(state: IncidentState, data: Any, event: ev.Event) -> str | None:
+    """Why a merged team formation no longer applies: two laptops formed a team of the same
+    name at once; the first in fold order stands and the second changes nothing."""
+    folded = data.name.casefold()
+    for team in active_teams(state):
+        if team.name.casefold() == folded:
+            members = ", ".join(data.members)
+            return (
+                f"{event.actor}'s team {data.name} (lead {data.lead}: {members}) arrived after "
+                f"{team.formed_by}'s team {team.name}; it changes nothing. Add the people to "
+                "a team again"
+            )
+    return None
+
+
 # -- the fold ----------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ the console opens it in a worker and then uses it only from the app's own thread
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,8 +21,10 @@ from ic_console.domain.clock import Clock
 from ic_console.domain.commands import Command, Declare
 from ic_console.domain.describe import Narrator
 from ic_console.domain.errors import DomainError
-from ic_console.domain.events import Event
+from ic_console.domain.events import Event, IncidentDeclared
+from ic_console.domain.hlc import wall_ms
 from ic_console.domain.log_rows import LogRow, event_rows
+from ic_console.domain.merge import notices_by_event
 from ic_console.domain.model import Role
 from ic_console.domain.state import IncidentState
 from ic_console.live.alerts import AlertPolicy
@@ -38,6 +41,7 @@ from ic_console.store.catalog import new_incident_id
 from ic_console.store.errors import Notice, StoreError
 from ic_console.store.follow import Follower
 from ic_console.store.incident import IncidentStore
+from ic_console.store.merged import clocks_ahead
 from ic_console.store.presence import PresenceBoard
 
 
@@ -87,19 +91,92 @@ class Change:
 
 
 class LogRows:
-    """The scribe log's rows, built batch by batch as the store reads the log."""
+    """The scribe log's rows, built batch by batch as the store reads the log.
 
-    def __init__(self) -> None:
+    Merging laptops' files adds "system" rows: each merge notice beside the event it is about
+    ("Priya's 'done' for task 3 arrived after Alex's 'done'"), and a peer's clock running fast,
+    once each (`domain.merge.notice_rows`, `store.merged.clocks_ahead`)."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
         self.rows: list[LogRow] = []
         #: What the rows' words need to remember of earlier events (whose task, who objected).
         self.narrator = Narrator()
+        self._clock = clock
+        #: The folded state, once the store is open (`attach`); its merge notices become rows.
+        self._state: Callable[[], IncidentState] | None = None
+        #: Before `attach` (the first read): each row's event id, to place the notices then.
+        self._ids: list[str] | None = []
+        #: What has been shown as a row: (event id, text) of each notice, replicas flagged fast.
+        self._shown: set[tuple[str, str]] = set()
+        self._fast: set[str] = set()
 
     def collect(self, events: list[Event]) -> None:
-        """The store's callback for each batch; a batch from seq 1 is the whole log again."""
-        if events[0].seq == 1:
+        """The store's callback for each batch; the batch that starts with the declaration is
+        the whole log again (a peer's file also starts at seq 1, later in the fold)."""
+        first = events[0]
+        if first.seq == 1 and (first.origin is None or type(first.data) is IncidentDeclared):
             self.rows.clear()
             self.narrator = Narrator()
-        self.rows.extend(event_rows(events, self.narrator))
+            self._shown.clear()
+            self._fast.clear()
+            if self._ids is not None:
+                self._ids.clear()
+        fast = self._fast_rows(events)
+        about = notices_by_event(self._state()) if self._state is not None else {}
+        if not about and not fast:
+            self.rows.extend(event_rows(events, self.narrator))
+            if self._ids is not None:
+                self._ids.extend(event.id for event in events)
+            return
+        for event in events:
+            self.rows.extend(event_rows([event], self.narrator))
+            if self._ids is not None:
+                self._ids.append(event.id)
+            self._add_notices(event.id, event, about.get(event.id, ()))
+            for row in fast.get(event.id, ()):
+                self.rows.append(row)
+                if self._ids is not None:
+                    self._ids.append("")
+
+    def attach(self, state: Callable[[], IncidentState]) -> None:
+        """The store is open: place the notices its first read made beside their events, and
+        take later ones from `state` as batches arrive."""
+        self._state = state
+        ids, self._ids = self._ids, None
+        about = notices_by_event(state())
+        if not about or ids is None:
+            return
+        rows: list[LogRow] = []
+        for row, event_id in zip(self.rows, ids, strict=True):
+            rows.append(row)
+            for text in about.get(event_id, ()):
+                if (event_id, text) not in self._shown:
+                    self._shown.add((event_id, text))
+                    rows.append(LogRow(row.seq, row.recorded_at, row.author, "system", text))
+        self.rows[:] = rows
+
+    def _add_notices(self, event_id: str, event: Event, texts: Iterable[str]) -> None:
+        for text in texts:
+            if (event_id, text) not in self._shown:
+                self._shown.add((event_id, text))
+                self.rows.append(LogRow(event.seq, event.at, event.actor, "system", text))
+                if self._ids is not None:
+                    self._ids.append("")
+
+    def _fast_rows(self, events: list[Event]) -> dict[str, list[LogRow]]:
+        """A row for each replica whose clock runs more than 5 minutes ahead of ours, beside
+        its first such event (once per replica)."""
+        if self._clock is None:
+            return {}
+        now = wall_ms(self._clock.now())
+        rows: dict[str, list[LogRow]] = {}
+        for event in events:
+            said = clocks_ahead((event,), now, self._fast)
+            for text in said:
+                rows.setdefault(event.id, []).append(
+                    LogRow(event.seq, event.at, event.actor, "system", text)
+                )
+        return rows
 
 
 class LiveIncident:
@@ -136,7 +213,7 @@ class LiveIncident:
 
         Raises StoreError, DomainError or OSError when the incident cannot be opened.
         """
-        log = LogRows()
+        log = LogRows(settings.clock)
         store = IncidentStore.open(
             home,
             incident_id,
@@ -148,6 +225,7 @@ class LiveIncident:
         # The store hands each batch it reads to `log`, which keeps the rows: nothing on a
         # screen is touched while the store holds its lock.
         live = cls(store, settings, phrasebook, log)
+        log.attach(lambda: store.state)
         live.follower = Follower(store)
         if not settings.read_only:
             live.hooks = HookRunner(HookSettings.configured(home))

@@ -63,6 +63,8 @@ class SyncView:
     #: This laptop's events the remote does not have yet.
     waiting: int = 0
     peers: tuple[Peer, ...] = ()
+    #: The remote refuses this laptop's pushes (read access only): it follows only.
+    read_only: bool = False
 
     def line(self, now: float, *, clock: Callable[[float], str] | None = None) -> str:
         """The header's words: "synced 3s ago · 2 peers", "offline since 14:02 · 12 events to
@@ -79,6 +81,8 @@ class SyncView:
             return "syncing..."
         count = len(self.peers)
         peers = f" · {count} peer{'s' * (count != 1)}"
+        if self.read_only:
+            return f"read-only remote: following only · synced {ago(now - self.last_success)}"
         return f"synced {ago(now - self.last_success)}{peers}"
 
     @property
@@ -198,7 +202,12 @@ class BackgroundSync:
         if heartbeat or report.sent:
             self._last_commit = now
         with self._lock:
-            self._view = SyncView(last_success=self.wall(), waiting=0, peers=tuple(report.peers))
+            self._view = SyncView(
+                last_success=self.wall(),
+                waiting=report.waiting,
+                peers=tuple(report.peers),
+                read_only=report.read_only is not None,
+            )
             for message in report.refused:
                 if message not in self._reported:
                     self._reported.add(message)
@@ -228,6 +237,7 @@ class BackgroundSync:
                 error=state.last_error,
                 waiting=self._view.waiting,
                 peers=self._view.peers,
+                read_only=state.read_only is not None,
             )
 
     # -- what the face reads -------------------------------------------------------------------

@@ -64,7 +64,7 @@ class Review:
 
     @cached_property
     def timeline(self) -> list[TimelineEntry]:
-        return build_timeline(self.events)
+        return build_timeline(self.events, self.state)
 
     @cached_property
     def action_items(self) -> list[ActionItem]:

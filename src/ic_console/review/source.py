@@ -133,7 +133,7 @@ class _ReviewFold:
                 break
         if fitting:
             if self.timeline is not None:
-                self.timeline.add(fitting)
+                self.timeline.add(fitting, self.state)
             self.feed.add(fitting)
             # A line without its line end cannot be found again by reading whole lines.
             keep = self.keep_json or not whole_lines or start is None

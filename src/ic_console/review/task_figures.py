@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from ic_console.domain import events as ev
 from ic_console.domain.model import (
     TaskStatus,
 )
-from ic_console.domain.state import IncidentState, replay
+from ic_console.domain.state import TASK_EVENTS, IncidentState, replay
 from ic_console.review.response_times import call_end, span
+
+#: Every event about a task, its creation included: the tally numbers them as the fold does.
+NUMBERED_TASKS: frozenset[type[Any]] = TASK_EVENTS | {ev.TaskAssigned}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,8 @@ class TaskTally:
         self.overruns: dict[int, timedelta] = {}
         self.extensions: dict[int, list[Extension]] = {}
         self.closed: set[int] = set()
+        #: The creating event's id -> the task's number in fold order.
+        self._refs: dict[str, int] = {}
 
     def _run_to(self, number: int, at: datetime) -> None:
         late = at - self.deadlines[number]
@@ -65,7 +71,9 @@ class TaskTally:
             self.overruns[number] += late
 
     def add(self, event: ev.Event) -> None:
-        data = event.data
+        data: Any = event.data
+        if type(data) in NUMBERED_TASKS:
+            data = self._as_folded(event)
         if isinstance(data, ev.TaskAssigned):
             self.first_box[data.number] = timedelta(seconds=data.timebox_seconds)
             self.deadlines[data.number] = data.deadline
@@ -90,6 +98,18 @@ class TaskTally:
             self.deadlines[data.number] = data.deadline
             if self.extensions[data.number]:
                 self.extensions[data.number].pop()
+
+    def _as_folded(self, event: ev.Event) -> Any:
+        """The payload with its task numbered as the fold numbers it (`resolve_numbers`): in
+        fold order, later events finding their task by the creating event's id, so a merge
+        that renumbered two laptops' tasks keeps each figure with its task."""
+        data: Any = event.data
+        if type(data) is ev.TaskAssigned:
+            number = len(self.first_box) + 1
+            self._refs[event.id] = number
+        else:
+            number = self._refs.get(event.ref, data.number) if event.ref else data.number
+        return data if number == data.number else data.model_copy(update={"number": number})
 
     def figures(self, folded: IncidentState, end: datetime | None) -> list[TaskFigures]:
         """Per task, with the tasks still open run to `end` (the tally itself is unchanged)."""

@@ -15,7 +15,9 @@ from operator import attrgetter
 
 from ic_console.domain import events as ev
 from ic_console.domain.describe import Narrator
+from ic_console.domain.merge import FastClocks, notices_by_event
 from ic_console.domain.model import LogKind, Role
+from ic_console.domain.state import IncidentState
 from ic_console.review.digest import ReviewEvents
 
 
@@ -37,6 +39,9 @@ class EntryKind(StrEnum):
     CHECKLIST = "checklist"
     TEAM = "team"
     EXIT = "exit"
+    #: What merging two laptops' logs changed: an event kept that changed nothing, a task
+    #: renumbered, a laptop's clock running fast (`domain.merge`).
+    MERGE = "merge"
 
 
 _LOG_KINDS = {
@@ -83,8 +88,46 @@ class TimelineBuilder:
         self._narrator = Narrator()
         self._entries: list[TimelineEntry] = []
         self._alone: dict[str, tuple[str, ...]] = {}
+        self._fast = FastClocks()
+        self._noticed: set[tuple[str, str]] = set()
 
-    def add(self, events: Iterable[ev.Event]) -> None:
+    def add(self, events: Iterable[ev.Event], state: IncidentState | None = None) -> None:
+        """Add a batch; `state` is the fold that has taken it in, whose merge notices about
+        these events become entries beside them (once each)."""
+        batch = events if isinstance(events, list) else list(events)
+        self._add(batch)
+        self._add_merge(batch, state)
+
+    def _add_merge(self, events: list[ev.Event], state: IncidentState | None) -> None:
+        about = notices_by_event(state) if state is not None and state.merge_notices else {}
+        see = self._fast.see
+        for event in events:
+            if event.hlc is None and not about:
+                continue
+            texts = list(about.get(event.id, ()))
+            fast = see(event)
+            if fast is not None:
+                texts.append(fast)
+            for text in texts:
+                if (event.id, text) in self._noticed:
+                    continue
+                self._noticed.add((event.id, text))
+                self._entries.append(
+                    TimelineEntry(
+                        event.seq,
+                        event.at,
+                        event.at,
+                        None,
+                        event.actor,
+                        event.role,
+                        EntryKind.MERGE,
+                        "merge.notice",
+                        text,
+                        (event.actor,),
+                    )
+                )
+
+    def _add(self, events: Iterable[ev.Event]) -> None:
         describe = self._narrator.describe
         alone = self._alone
         append = self._entries.append
@@ -141,12 +184,15 @@ class TimelineBuilder:
         return entries
 
 
-def build_timeline(events: Iterable[ev.Event]) -> list[TimelineEntry]:
-    """Every event as a timeline entry, ordered by when it happened (log order breaks ties)."""
+def build_timeline(
+    events: Iterable[ev.Event], state: IncidentState | None = None
+) -> list[TimelineEntry]:
+    """Every event as a timeline entry, ordered by when it happened (log order breaks ties),
+    with the merge notices of `state` (the fold of these events) beside their events."""
     if isinstance(events, ReviewEvents) and events.timeline is not None:
         return events.timeline  # built as the log was read (the review never changes it)
     builder = TimelineBuilder()
-    builder.add(events)
+    builder.add(events, state)
     return builder.finish()
 
 

@@ -45,6 +45,7 @@ from ic_console.store.eventlog import EventLog
 from ic_console.store.lock import locked
 from ic_console.store.origin import is_origin, local_origin
 from ic_console.store.paths import (
+    EVENTS_DIR,
     EVENTS_FILE,
     FILE_MODE,
     LOCK_FILE,
@@ -364,3 +365,34 @@ def _write_all(fd: int, data: bytes) -> None:
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+def sweep_parts(root: Path) -> int:
+    """Remove the temporary copies (`.part`) that a transfer killed part-way left in any
+    incident's events folder; how many went. The transport calls it before its first round
+    in a process: no other transfer can be under way then (rounds hold the sync lock), and a
+    killed one is never finished by anyone. Each removal is made under the incident's lock."""
+    removed = 0
+    try:
+        incidents = os.listdir(incidents_dir(root))
+    except OSError:
+        return 0
+    for name in incidents:
+        folder = incidents_dir(root) / name / EVENTS_DIR
+        try:
+            check_incident_folder(folder.parent)  # never through a link
+            check_events_folder(folder.parent)
+            stale = [n for n in os.listdir(folder) if n.startswith(".") and n.endswith(PART_SUFFIX)]
+        except (OSError, StoreError):
+            continue
+        if not stale:
+            continue
+        try:
+            with locked(folder.parent / LOCK_FILE, wait=2.0):
+                for part in stale:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(folder / part)
+                        removed += 1
+        except (OSError, StoreError):
+            continue  # busy or unreadable: the next accept into it removes them
+    return removed

@@ -73,6 +73,7 @@ STATE_FIELDS = (
     "hlc",
     "merge_notices",
     "settled_by",
+    "exit_refs",
 )
 
 # -- encoding ----------------------------------------------------------------------------------
@@ -149,6 +150,7 @@ def state_body(state: IncidentState) -> dict[str, Any]:
             "hlc": list(state.hlc),
             "merge_notices": [[n.event_id, n.text] for n in state.merge_notices],
             "settled_by": state.settled_by,
+            "exit_refs": state.exit_refs,
         },
     }
 
@@ -248,6 +250,10 @@ def _replication_from(state: IncidentState, body: object) -> None:
     if not isinstance(settled, dict):
         raise ValueError("settled_by is not an object")
     state.settled_by = {_str(key): _str(value) for key, value in settled.items()}
+    exit_refs = body.get("exit_refs", {})  # absent from a snapshot written before it
+    if not isinstance(exit_refs, dict):
+        raise ValueError("exit_refs is not an object")
+    state.exit_refs = {_str(key): as_int(value) for key, value in exit_refs.items()}
 
 
 def _people_from(state: IncidentState, body: dict[str, Any]) -> None:

@@ -32,7 +32,7 @@ from ic_console.store.errors import StoreError
 from ic_console.store.lock import LockBusy, locked
 from ic_console.store.origin import local_origin
 from ic_console.store.paths import make_private_dir, open_private
-from ic_console.store.replica import PeerRefused, accept_peer_file, list_local_files
+from ic_console.store.replica import PeerRefused, accept_peer_file, list_local_files, sweep_parts
 from ic_console.sync.git import DEFAULT_TIMEOUT, Git, SyncError
 from ic_console.sync.layout import BRANCH_PREFIX, branch_of, parse_part_path, part_path, split_parts
 from ic_console.sync.state import SyncState, load_state, save_state
@@ -98,6 +98,22 @@ class RoundReport:
     peers: list[Peer] = field(default_factory=list)
     #: This laptop's events the remote does not have yet (after the round: 0 when it pushed).
     waiting: int = 0
+    #: The remote refused this laptop's push (read access only): why, in one line. The round
+    #: still received; this laptop follows only.
+    read_only: str | None = None
+
+
+#: What a git host says when it refuses a push for want of write access.
+_REFUSED = re.compile(
+    r"denied|permission|forbidden|\b403\b|read[- ]only|not allowed|unauthori[sz]ed|protected",
+    re.IGNORECASE,
+)
+
+
+def refused_push(error: SyncError) -> bool:
+    """The remote answered a push with a refusal of access (read-only access), as opposed to
+    not answering (offline), which the round reports as a failure."""
+    return error.answered and _REFUSED.search(str(error)) is not None
 
 
 def blob_id(data: bytes) -> str:
@@ -122,6 +138,8 @@ class Syncer:
         self.actor = actor
         self.wall = wall
         self.dir = sync_dir(root)
+        #: The stale temporary copies were removed (once per process, at the first round).
+        self._swept = False
         self.git = Git(self.dir / REPO_DIR, timeout=timeout)
         self._origin: str | None = None
         #: Part paths -> (blob id, size) of our branch's last commit (None: not read yet).
@@ -158,6 +176,10 @@ class Syncer:
             state = load_state(self.dir)
             if self._head is not None and state.head != self._head:
                 self._forget()  # another process of this laptop synced since our last round
+            if not self._swept:
+                # What a round killed part-way (kill -9) left: no transfer is under way now.
+                sweep_parts(self.root)
+                self._swept = True
             try:
                 report = self._round(state, incident_id, heartbeat=heartbeat)
             except SyncError as error:
@@ -170,6 +192,7 @@ class Syncer:
                     save_state(self.dir, state)
                 raise
             state.remote = self.remote
+            state.read_only = report.read_only
             state.head = self._head or ""
             state.last_success = self.wall()
             state.offline_since = None
@@ -193,7 +216,14 @@ class Syncer:
         mine = refs.pop(self.origin, None)
         local = self._branch_head()
         if local is not None and (committed or mine is None or mine[0] != local):
-            self._push()
+            try:
+                self._push()
+            except SyncError as error:
+                if not refused_push(error):
+                    raise
+                report.read_only = str(error)
+                report.sent.clear()  # committed here, never sent
+                report.waiting = self.waiting()
         self._receive(state, refs, incident_id, report)
         report.peers = [Peer(origin, name, at) for origin, (_sha, at, name) in sorted(refs.items())]
         return report

@@ -27,9 +27,11 @@ class SyncError(Exception):
     when the remote or the network failed (exit 1).
     """
 
-    def __init__(self, message: str, *, usage: bool = False) -> None:
+    def __init__(self, message: str, *, usage: bool = False, answered: bool = False) -> None:
         super().__init__(message)
         self.usage = usage
+        #: git ran to its end and failed: the remote was reached and said no (not offline).
+        self.answered = answered
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ class Git:
         if self._cancelled:
             raise SyncError("sync was stopped")
         if check and process.returncode != 0:
-            raise SyncError(f"{what or 'git ' + args[0]} failed: {last_line(err)}")
+            raise SyncError(f"{what or 'git ' + args[0]} failed: {last_line(err)}", answered=True)
         return GitResult(out, err)
 
     def cancel(self) -> None:

@@ -27,6 +27,8 @@ class SyncState:
     offline_since: float | None = None
     #: Why the last round failed (one line).
     last_error: str | None = None
+    #: The remote refused the last push (read access only): why; None when it took it.
+    read_only: str | None = None
     #: "<incident>/<origin>" -> the object ids of the parts last handed to the store (accepted
     #: or refused): the same parts are not read again.
     handled: dict[str, str] = field(default_factory=dict)
