@@ -59,9 +59,10 @@ environment variables:
   NO_COLOR           set (to anything) for output without colour
 
 exit codes:
-  0  done (also a search with no match)
-  1  the files could not be read or written, or a console verb has no terminal
-  2  bad input, a refused command or a broken config.toml: one line on stderr says why
+  0    done (also a search with no match)
+  1    the files could not be read or written, the sync remote failed, or a console verb
+       has no terminal
+  2    bad input, a refused command or a broken config.toml: one line on stderr says why
   141  the output's reader stopped reading (`ic show | head -1`): quietly, as for SIGPIPE
 """
 
