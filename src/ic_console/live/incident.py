@@ -42,7 +42,10 @@ from ic_console.store.errors import Notice, StoreError
 from ic_console.store.follow import Follower
 from ic_console.store.incident import IncidentStore
 from ic_console.store.merged import clocks_ahead
+from ic_console.store.paths import incident_dir
 from ic_console.store.presence import PresenceBoard
+from ic_console.store.rows_cache import CachedRows, load_rows, write_rows
+from ic_console.store.snapshot import SnapshotUnusable
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,19 @@ class LogRows:
         #: What has been shown as a row: (event id, text) of each notice, replicas flagged fast.
         self._shown: set[tuple[str, str]] = set()
         self._fast: set[str] = set()
+        #: The last seq of the rows cache on disk (`store.rows_cache`) that matches these rows.
+        self.cached_seq = 0
+
+    def resume(self, cached: CachedRows, tail: list[Event]) -> None:
+        """Start from the cached rows, and describe only the events after them. The cache is
+        of one log (never a merge): its rows have no merge notices to place."""
+        self.rows = cached.rows
+        self.narrator = cached.narrator
+        self._fast = set(cached.fast)
+        self._ids = None
+        self.cached_seq = cached.seq
+        if tail:
+            self.collect(tail)
 
     def collect(self, events: list[Event]) -> None:
         """The store's callback for each batch; the batch that starts with the declaration is
@@ -119,6 +135,7 @@ class LogRows:
             self.narrator = Narrator()
             self._shown.clear()
             self._fast.clear()
+            self.cached_seq = 0
             if self._ids is not None:
                 self._ids.clear()
         fast = self._fast_rows(events)
@@ -214,16 +231,27 @@ class LiveIncident:
         Raises StoreError, DomainError or OSError when the incident cannot be opened.
         """
         log = LogRows(settings.clock)
+        cached, notice = load_rows(incident_dir(home, incident_id))
         store = IncidentStore.open(
             home,
             incident_id,
             clock=settings.clock,
             actor=settings.actor,
-            on_events=log.collect,
+            # With the rows cached, the store starts from its snapshot and reads only the tail.
+            on_events=None if cached is not None else log.collect,
             read_only=settings.read_only,
         )
-        # The store hands each batch it reads to `log`, which keeps the rows: nothing on a
-        # screen is touched while the store holds its lock.
+        if notice is not None:
+            store.notices.append(notice)
+        if cached is not None and not _resume_rows(store, log, cached):
+            # The cache does not lead to what the store read (another file, a merge, a line
+            # the store showed past the last line end): build the rows from the whole log.
+            log = LogRows(settings.clock)
+            store.on_events = log.collect
+            store.load()
+        # From now on the store hands each batch it reads to `log`, which keeps the rows:
+        # nothing on a screen is touched while the store holds its lock.
+        store.on_events = log.collect
         live = cls(store, settings, phrasebook, log)
         log.attach(lambda: store.state)
         live.follower = Follower(store)
@@ -368,12 +396,49 @@ class LiveIncident:
             self.hooks.close()
         if not self.settings.read_only:
             self.store.write_snapshot()
+            self.save_rows()
+
+    def save_rows(self) -> bool:
+        """Write the rows cache (`store.rows_cache`) when it lags the rows, so the next console
+        opens on them and describes only the tail; False when not written (a cache)."""
+        store, log = self.store, self.log
+        if (
+            store.merged
+            or store.read_only
+            or not log.rows
+            or log.rows[-1].seq != store.log.last_seq
+            or log.cached_seq == store.log.last_seq
+        ):
+            return False
+        if not write_rows(store.directory, log.rows, log.narrator, log=store.log):
+            return False
+        log.cached_seq = store.log.last_seq
+        return True
 
     # -- alerts --------------------------------------------------------------------------------
 
     def alerts(self, now: datetime) -> list[str]:
         """New alerts to raise now (each once); user text in them is raw."""
         return self.policy.fresh(self.state, now)
+
+
+def _resume_rows(store: IncidentStore, log: LogRows, cached: CachedRows) -> bool:
+    """Give `log` the cached rows plus the rows of the events the store read after them; False
+    when the cache does not lead to the store's state (then nothing is changed)."""
+    if (
+        store.merged
+        or store.damaged is not None
+        or store.log.path != cached.log_path
+        or store.log.last_seq != store.state.last_seq
+        or store.state.last_seq < cached.seq
+    ):
+        return False
+    try:
+        tail = cached.tail_events(store.state.last_seq)
+    except (SnapshotUnusable, StoreError, OSError):
+        return False
+    log.resume(cached, tail)
+    return True
 
 
 @dataclass(frozen=True)

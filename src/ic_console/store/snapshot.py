@@ -95,6 +95,17 @@ def prefix_checksums(path: Path, offset: int) -> tuple[int, int, int]:
     return crc, zlib.crc32(last_line), len(last_line)
 
 
+def covers_prefix(
+    log_path: Path, offset: int, last_line_len: int, last_line_crc: int, prefix_crc: int
+) -> bool:
+    """True when the log still begins with the prefix these checksums describe: the cheap test
+    first (its last line), then the whole prefix. For derived files checked like the snapshot
+    (`store.rows_cache`). Raises `SnapshotUnusable` when the log is shorter than `offset`."""
+    if _last_line_crc(log_path, offset, last_line_len) != last_line_crc:
+        return False
+    return prefix_checksums(log_path, offset)[0] == prefix_crc
+
+
 def _last_line(previous: bytes, chunk: bytes) -> bytes:
     """The last line (with its line end) seen so far, given the next chunk."""
     end = chunk.rfind(b"\n", 0, len(chunk) - 1)
