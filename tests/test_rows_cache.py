@@ -118,17 +118,30 @@ def test_a_damaged_cache_is_ignored_with_a_notice(home: Path, incident: Path, wh
     assert any("log.rows is damaged" in n for n in notices), notices
 
 
-def test_rows_that_lie_are_refused(home: Path, incident: Path) -> None:
+@pytest.mark.parametrize(
+    ("lie", "why"),
+    [
+        ("kind", "not a row of the log"),
+        ("naive time", "timezone"),
+        ("order", "not in the log's order"),
+    ],
+)
+def test_rows_that_lie_are_refused(home: Path, incident: Path, lie: str, why: str) -> None:
     """A cache whose checksums are right but whose rows are not rows (written by anyone)."""
     cached = rows_cache.read_rows(incident)
     assert cached is not None
     bad = [*cached.rows]
-    bad[3] = LogRow(bad[3].seq, bad[3].recorded_at, bad[3].author, "nonsense", "x")
-    cached.rows[:] = bad
+    row = bad[3]
+    if lie == "kind":
+        bad[3] = LogRow(row.seq, row.recorded_at, row.author, "nonsense", "x")
+    elif lie == "naive time":
+        bad[3] = LogRow(row.seq, row.recorded_at.replace(tzinfo=None), row.author, row.kind, "x")
+    else:
+        bad[3], bad[4] = bad[4], bad[3]
     store_log = EventLog(cached.log_path)
     store_log.offset, store_log.lines, store_log.last_seq = cached.offset, cached.lines, cached.seq
     assert rows_cache.write_rows(incident, bad, cached.narrator, log=store_log)
-    with pytest.raises(rows_cache.SnapshotUnusable, match="not a row of the log"):
+    with pytest.raises(rows_cache.SnapshotUnusable, match=why):
         rows_cache.read_rows(incident)
     live = _open(home, read_only=True)
     assert live.rows == _replayed_rows(incident)
