@@ -32,7 +32,10 @@ def _replayed_rows(directory: Path) -> list[LogRow]:
 
 
 def _open(home: Path, *, read_only: bool = False) -> LiveIncident:
-    settings = LiveSettings(actor="Alex", clock=FakeClock(START), read_only=read_only)
+    # A day after the incident: no event is ahead of this clock (no "clock is fast" rows).
+    settings = LiveSettings(
+        actor="Alex", clock=FakeClock(START + timedelta(days=1)), read_only=read_only
+    )
     return LiveIncident.open(home, ID, settings, shipped_phrasebook())
 
 
@@ -174,3 +177,23 @@ def test_a_cache_of_another_log_is_not_used(home: Path, incident: Path) -> None:
     live = _open(home, read_only=True)
     assert live.log.cached_seq == 0
     assert live.rows == _replayed_rows(incident)
+
+
+def test_rows_beside_events_survive_the_cache(home: Path) -> None:
+    """A console whose clock is behind the log shows "clock is fast" once, beside its event; a
+    console opened on the cache shows the same rows, and does not say it again."""
+    write_busy_incident(home, ID, 300, start=START)
+    settings = LiveSettings(actor="Alex", clock=FakeClock(START), read_only=False)
+    first = LiveIncident.open(home, ID, settings, shipped_phrasebook())
+    assert first.execute(c.AddLogEntry(text="stamped ahead of this clock")).ok
+    first.poll()
+    shown = list(first.rows)
+    assert sum("clock is" in row.text for row in shown) == 1
+    first.close()
+    again = LiveIncident.open(home, ID, settings, shipped_phrasebook())
+    assert again.log.cached_seq == 301
+    assert again.rows == shown
+    assert again.execute(c.AddLogEntry(text="after the open")).ok
+    again.poll()
+    assert sum("clock is" in row.text for row in again.rows) == 1
+    again.leave()

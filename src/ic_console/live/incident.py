@@ -115,6 +115,11 @@ class LogRows:
         #: The last seq of the rows cache on disk (`store.rows_cache`) that matches these rows.
         self.cached_seq = 0
 
+    @property
+    def fast_origins(self) -> list[str]:
+        """The replicas whose fast clock has been told as a row (kept in the rows cache)."""
+        return sorted(self._fast)
+
     def resume(self, cached: CachedRows, tail: list[Event]) -> None:
         """Start from the cached rows, and describe only the events after them. The cache is
         of one log (never a merge): its rows have no merge notices to place."""
@@ -410,7 +415,9 @@ class LiveIncident:
             or log.cached_seq == store.log.last_seq
         ):
             return False
-        if not write_rows(store.directory, log.rows, log.narrator, log=store.log):
+        if not write_rows(
+            store.directory, log.rows, log.narrator, log=store.log, fast=log.fast_origins
+        ):
             return False
         log.cached_seq = store.log.last_seq
         return True
@@ -427,6 +434,7 @@ def _resume_rows(store: IncidentStore, log: LogRows, cached: CachedRows) -> bool
     when the cache does not lead to the store's state (then nothing is changed)."""
     if (
         store.merged
+        or store.state.merge_notices
         or store.damaged is not None
         or store.log.path != cached.log_path
         or store.log.last_seq != store.state.last_seq

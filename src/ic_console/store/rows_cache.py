@@ -61,6 +61,8 @@ class CachedRows:
     seq: int
     rows: list[LogRow]
     narrator: Narrator
+    #: The replicas whose fast clock was already told as a row (told once).
+    fast: list[str]
 
     def tail_events(self, up_to_seq: int) -> list[Event]:
         """The events after the covered prefix, up to `up_to_seq`, read and validated from the
@@ -102,6 +104,7 @@ def write_rows(
     narrator: Narrator,
     *,
     log: EventLog,
+    fast: list[str] | None = None,
 ) -> bool:
     """Write the cache of `rows`, the pane's rows for what `log` has read (its offset, lines and
     last seq), with the narrator that described them. False when it could not be written, or
@@ -133,6 +136,7 @@ def write_rows(
                 "rows_crc": zlib.crc32(body),
                 "rows_len": len(body),
                 "narrator": _narrator_body(narrator),
+                "fast": sorted(fast or ()),
             }
         )
         fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
@@ -182,7 +186,7 @@ def _rows_from(body: bytes) -> list[LogRow]:
         raise ValueError(f"not JSON ({error})") from None
     rows = [LogRow(*each) for each in decoded]
     seqs = [row.seq for row in rows]
-    if any(b <= a for a, b in itertools.pairwise(seqs)) or (seqs and seqs[0] < 1):
+    if any(b < a for a, b in itertools.pairwise(seqs)) or (seqs and seqs[0] < 1):
         raise ValueError("the rows are not in the log's order")
     if not {row.kind for row in rows} <= KIND_LABELS.keys():
         raise ValueError("a row is not a row of the log (unknown kind)")
@@ -247,6 +251,7 @@ def read_rows(directory: Path) -> CachedRows | None:
                 as_int(header[key]) for key in ("prefix_crc", "last_line_crc", "last_line_len")
             )
             narrator = _narrator_from(header["narrator"])
+            fast = [_str(origin) for origin in as_list(header.get("fast", []))]
         except (KeyError, ValueError, TypeError) as error:
             raise SnapshotUnusable(f"its header is incomplete ({error})") from None
         if min(offset, lines, seq, count, length) < 0:
@@ -269,7 +274,7 @@ def read_rows(directory: Path) -> CachedRows | None:
         raise SnapshotUnusable(f"its rows are not valid ({error})") from None
     if len(rows) != count or (rows and rows[-1].seq != seq) or (not rows and seq):
         raise SnapshotUnusable("its rows and header disagree")
-    return CachedRows(log_path, offset, lines, seq, rows, narrator)
+    return CachedRows(log_path, offset, lines, seq, rows, narrator, fast)
 
 
 def load_rows(directory: Path) -> tuple[CachedRows | None, Notice | None]:
