@@ -8,6 +8,7 @@ import os
 import pty
 import re
 import subprocess
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -145,6 +146,16 @@ def test_show_colours_overdue_at_a_terminal_only(ic: Run, env: dict[str, str]) -
     assert re.search(r"\x1b\[31m  1\. Sam: check - overdue by", shown), shown
     assert "\x1b[31mSEV-1\x1b[0m · Detect" in shown
     assert "\x1b" not in run_ic(env, "show").stdout
+
+
+def test_show_colours_a_late_update_at_a_terminal(ic: Run, env: dict[str, str]) -> None:
+    Path(env["IC_CONSOLE_CONFIG"]).write_text(
+        '[[severity]]\nlevel = 1\nupdate_every = "1s"\n', encoding="utf-8"
+    )
+    ok(ic("new", "Checkout down", "--sev", "1"))
+    time.sleep(1.5)
+    shown = _at_terminal(env, "show")
+    assert re.search(r"\x1b\[31mNext update: overdue by", shown), shown
 
 
 # -- ic log - ----------------------------------------------------------------------------------

@@ -423,7 +423,7 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
             start = len(severity_line) - len(label)
             painted = paint(ctx, label, severity_style(store.state.severity))
             text = text[:start] + painted + text[len(severity_line) :]
-        elif " - overdue by " in text or "overdue" in text.split(":", 1)[0].lower():
+        elif " - overdue by " in text or text.startswith("Next update: overdue"):
             text = paint(ctx, text, OVERDUE_STYLE)
         print(text, file=ctx.out)
     return EXIT_OK
