@@ -39,7 +39,12 @@ from ic_console.domain.log_rows import KIND_LABELS, LogRow
 from ic_console.store.errors import Notice, StoreError
 from ic_console.store.eventlog import EventLog
 from ic_console.store.paths import FILE_MODE, event_files, open_private
-from ic_console.store.snapshot import SnapshotUnusable, covers_prefix, prefix_checksums
+from ic_console.store.snapshot import (
+    SnapshotUnusable,
+    checked_header,
+    covers_prefix,
+    prefix_checksums,
+)
 from ic_console.store.state_codec import as_int, as_list
 from ic_console.store.summary import remove_stale_temps
 
@@ -228,13 +233,7 @@ def read_rows(directory: Path) -> CachedRows | None:
     except (StoreError, OSError) as error:
         raise SnapshotUnusable(str(error)) from None
     with os.fdopen(fd, "rb") as handle:
-        line = handle.readline(1 << 24)
-        try:
-            if int(line[:8], 16) != zlib.crc32(line[9:-1]):
-                raise ValueError("its header does not match its checksum")
-            header = json.loads(line[9:])
-        except (ValueError, UnicodeDecodeError):
-            raise SnapshotUnusable("its header is damaged") from None
+        header, _length = checked_header(handle, 1 << 24)
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise SnapshotUnusable("it is not a cache of the log's rows")
         if header.get("schema") != ROWS_SCHEMA or header.get("event_schema") != SCHEMA_VERSION:

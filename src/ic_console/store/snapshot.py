@@ -253,17 +253,7 @@ def read_snapshot(
             raise SnapshotUnusable("the log changed under it", damaged=False)
         if prefix_checksums(log_path, header.offset)[0] != header.prefix_crc:
             raise SnapshotUnusable("the log changed under it", damaged=False)
-        body = handle.read(header.body_len + 1)
-    if (
-        len(body) != header.body_len + 1
-        or not body.endswith(b"\n")
-        or zlib.crc32(body[:-1]) != header.body_crc
-    ):
-        raise SnapshotUnusable("its state does not match its checksum")
-    try:
-        state = state_from(json.loads(body))
-    except (KeyError, ValueError, TypeError, UnicodeDecodeError) as error:
-        raise SnapshotUnusable(f"its state is not valid ({error})") from None
+        state = _checked_state(handle, header)
     if state.last_seq != header.seq:
         raise SnapshotUnusable("its state and header disagree")
 
@@ -277,15 +267,37 @@ def read_snapshot(
     return Snapshot(state, offset=header.offset, lines=header.lines)
 
 
-def _read_header(handle: IO[bytes]) -> _Header:
-    """The first line, checked against its checksum, its format and every field's type."""
-    header_line = handle.readline(1 << 20)
+def checked_header(handle: IO[bytes], limit: int) -> tuple[object, int]:
+    """The first line of a derived file (`state.snapshot`, `log.rows`): eight hex digits of the
+    CRC-32 of the JSON after them, a space, the JSON; and the line's length in bytes. Damage is
+    `SnapshotUnusable`."""
+    line = handle.readline(limit)
     try:
-        if int(header_line[:8], 16) != zlib.crc32(header_line[9:-1]):
+        if int(line[:8], 16) != zlib.crc32(line[9:-1]):
             raise ValueError("its header does not match its checksum")
-        header = json.loads(header_line[9:])
+        return json.loads(line[9:]), len(line)
     except (ValueError, UnicodeDecodeError):
         raise SnapshotUnusable("its header is damaged") from None
+
+
+def _checked_state(handle: IO[bytes], header: _Header) -> IncidentState:
+    """The state body after the header, checked against the header's length and checksum."""
+    body = handle.read(header.body_len + 1)
+    if (
+        len(body) != header.body_len + 1
+        or not body.endswith(b"\n")
+        or zlib.crc32(body[:-1]) != header.body_crc
+    ):
+        raise SnapshotUnusable("its state does not match its checksum")
+    try:
+        return state_from(json.loads(body))
+    except (KeyError, ValueError, TypeError, UnicodeDecodeError) as error:
+        raise SnapshotUnusable(f"its state is not valid ({error})") from None
+
+
+def _read_header(handle: IO[bytes]) -> _Header:
+    """The first line, checked against its checksum, its format and every field's type."""
+    header, header_length = checked_header(handle, 1 << 20)
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise SnapshotUnusable("it is not a state snapshot")
     schema = header.get("schema")
@@ -297,7 +309,7 @@ def _read_header(handle: IO[bytes]) -> _Header:
         raise SnapshotUnusable("it was written for another event schema", damaged=False)
     try:
         fields = _Header(
-            length=len(header_line),
+            length=header_length,
             **{name: as_int(header[name]) for name in _COUNTS},
             recent=[(as_int(row[0]), log_from([row[1:]])[0]) for row in as_list(header["recent"])],
             files=_covered_files(header.get("files")),
@@ -431,17 +443,7 @@ def load_merged_snapshot(
                 if prefix_checksums(log_path, covered.offset)[0] != covered.prefix_crc:
                     return None, None
                 covers[log_path] = (covered.offset, covered.lines, covered.last_seq)
-            body = handle.read(header.body_len + 1)
-        if (
-            len(body) != header.body_len + 1
-            or not body.endswith(b"\n")
-            or zlib.crc32(body[:-1]) != header.body_crc
-        ):
-            raise SnapshotUnusable("its state does not match its checksum")
-        try:
-            state = state_from(json.loads(body))
-        except (KeyError, ValueError, TypeError, UnicodeDecodeError) as error:
-            raise SnapshotUnusable(f"its state is not valid ({error})") from None
+            state = _checked_state(handle, header)
     except SnapshotUnusable as unusable:
         if not unusable.damaged:
             return None, None
