@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import ic_console.cli as cli
+from helpers.cli_clock import fake_cli_clock
 from ic_console.cli import main
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.model import Role
@@ -59,16 +60,7 @@ def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """Every verb sees this clock instead of the wall clock."""
-    fake = FakeClock(START)
-    real = cli.make_context
-
-    def make_context(args: object) -> cli.Context:
-        ctx = real(args)  # type: ignore[arg-type]
-        ctx.clock = fake
-        return ctx
-
-    monkeypatch.setattr(cli, "make_context", make_context)
-    return fake
+    return fake_cli_clock(monkeypatch, START)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import ic_console.cli as cli
+from helpers.cli_clock import fake_cli_clock
 from ic_console.cli import main
 from ic_console.domain.clock import FakeClock
 from ic_console.store.incident import IncidentStore
@@ -65,16 +65,8 @@ class Ic:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock(START)
-    real = cli.make_context
-
-    def make_context(args: object) -> cli.Context:
-        ctx = real(args)  # type: ignore[arg-type]
-        ctx.clock = fake
-        return ctx
-
-    monkeypatch.setattr(cli, "make_context", make_context)
-    return fake
+    """Every verb sees this clock instead of the wall clock."""
+    return fake_cli_clock(monkeypatch, START)
 
 
 @pytest.fixture
