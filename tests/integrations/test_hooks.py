@@ -20,6 +20,7 @@ from ic_console.live.hooks import (
     HooksLog,
     Job,
     run_job,
+    spawn_detached,
 )
 from ic_console.live.incident import LiveIncident, LiveSettings
 from ic_console.store.incident import IncidentStore
@@ -186,6 +187,11 @@ def test_an_open_console_reports_the_verbs_hook_failures_once(
         )
         assert str(log) in notice.message and "(old)" not in notice.message
         assert live.poll().notices == []  # once
+        with log.open("a") as other:  # another incident's console-less verb, same data folder
+            other.write(
+                "2026-11-23T14:00:00Z [inc-other] hook for * (x) failed with exit status 4.\n"
+            )
+        assert live.poll().notices == []
         ok(ic("log", "and again"))  # the same hook fails again: already reported
         ok(ic("task", "assign", "Sam", "look at the replica", "--in", "5m"))
         assert wait_for(lambda: "exit status 9" in log.read_text())
@@ -220,3 +226,35 @@ def test_status_page_job_follows_external_updates_only(tmp_path: Path) -> None:
     (job,) = settings.jobs("inc-1", external)
     assert job.argv[-5:] == ("status", "inc-1", "-o", str(tmp_path / "site"), "--quiet")
     assert job.argv[job.argv.index("--home") + 1] == str(tmp_path)
+
+
+def test_hooks_log_names_the_incident_and_a_console_reports_only_its_own(tmp_path: Path) -> None:
+    """One data folder, two incidents: a console hears of its own incident's failing hooks (and
+    of lines naming none, such as an older version's), never of the other incident's."""
+    path = tmp_path / HOOKS_LOG
+    path.write_text("")
+    log = HooksLog(path, "inc-a")
+    with path.open("a") as handle:
+        handle.write("2026-11-23T14:00:00Z [inc-b] hook for * (b) failed with exit status 2.\n")
+        handle.write("2026-11-23T14:00:00Z [inc-a] hook for * (a) failed with exit status 3.\n")
+        handle.write("2026-11-23T14:00:00Z hook for * (old) failed with exit status 4.\n")
+    assert log.new_lines() == [
+        "hook for * (a) failed with exit status 3.",
+        "hook for * (old) failed with exit status 4.",
+    ]
+    everything = HooksLog(path)
+    path.write_text("2026-11-23T15:00:00Z [inc-b] hook for * (b) failed with exit status 2.\n")
+    assert everything.new_lines() == ["hook for * (b) failed with exit status 2."]
+
+
+def test_the_detached_runner_writes_the_incident_of_each_failure(tmp_path: Path) -> None:
+    settings = HookSettings(tmp_path, (Hook("*", "exit 5"),))
+    store = IncidentStore.create(
+        tmp_path, Declare(incident_id="inc-9", title="Checkout", severity=2), actor="Alex"
+    )
+    (job,) = settings.jobs("inc-9", store.execute(AddLogEntry(text="checked")))
+    assert job.incident == "inc-9" and Job.from_json(job.as_json()) == job
+    spawn_detached(settings, [job], "inc-9")
+    log = tmp_path / HOOKS_LOG
+    assert wait_for(lambda: log.exists() and "exit status 5" in log.read_text())
+    assert " [inc-9] hook for * (exit 5) failed with exit status 5." in log.read_text()

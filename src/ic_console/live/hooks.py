@@ -4,8 +4,9 @@
 a list is the program and its arguments. A hook runs only after its event is durable (the store
 has fsynced it), in the background, one event at a time in log order, and is stopped after
 `hook_timeout`. It can never block or undo a write: a hook that fails or times out is reported
-once per hook in the console. The `ic` verbs' hooks report to `hooks.log` in the data folder, and
-an open console reads what is appended there and reports those failures too (`HooksLog`).
+once per hook in the console. The `ic` verbs' hooks report to `hooks.log` in the data folder, each
+line naming its incident (`STAMP [ID] what failed`), and an open console reads what is appended
+there and reports the failures of its own incident too (`HooksLog`).
 
 The console keeps a `HookRunner` (a worker thread); an `ic` verb hands its events to a
 detached process (`python -m ic_console.live.hooks`) so it returns at once. With `[status] dir`
@@ -93,9 +94,17 @@ class Job:
     stdin: str
     label: str
     env: tuple[tuple[str, str], ...] = ()
+    #: The incident whose events it follows ("" when unknown), named in hooks.log.
+    incident: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {"argv": list(self.argv), "stdin": self.stdin, "label": self.label, "env": self.env}
+        return {
+            "argv": list(self.argv),
+            "stdin": self.stdin,
+            "label": self.label,
+            "env": self.env,
+            "incident": self.incident,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Job:
@@ -104,6 +113,7 @@ class Job:
             stdin=str(data["stdin"]),
             label=str(data["label"]),
             env=tuple((str(k), str(v)) for k, v in data.get("env", ())),
+            incident=str(data.get("incident", "")),
         )
 
 
@@ -150,7 +160,7 @@ class HookSettings:
                 continue
             line = event_line(incident_id, event) + "\n"
             env = (("IC_INCIDENT", incident_id), ("IC_EVENT_TYPE", event.type))
-            jobs += [Job(tuple(hook.argv), line, hook.label, env) for hook in matching]
+            jobs += [Job(tuple(hook.argv), line, hook.label, env, incident_id) for hook in matching]
         if self.status_dir is not None and changes_status_page(events):
             argv = (
                 sys.executable,
@@ -164,7 +174,7 @@ class HookSettings:
                 str(self.status_dir),
                 "--quiet",
             )
-            jobs.append(Job(argv, "", f"status page in {self.status_dir}"))
+            jobs.append(Job(argv, "", f"status page in {self.status_dir}", (), incident_id))
         return jobs
 
 
@@ -215,11 +225,14 @@ class HooksLog:
     It starts at the end of the file (what was there before the console opened is old news),
     costs one stat per read when nothing was added, reads at most `LOG_READ_MAX` at a time,
     keeps a line cut in half for the next read, and starts again from the top when the file
-    was truncated or replaced. Never raises: a log it cannot read has nothing new.
+    was truncated or replaced. With `incident` set, a line naming another incident is skipped
+    (one data folder, several consoles); a line naming none (a runner that could not start,
+    or an older version) is kept. Never raises: a log it cannot read has nothing new.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, incident: str = "") -> None:
         self.path = path
+        self.incident = incident
         self._where = self._identity()
         self._offset = self._where[1] if self._where else 0
         self._partial = b""
@@ -261,9 +274,19 @@ class HooksLog:
             line = raw.decode("utf-8", "replace").strip()
             stamp, _, rest = line.partition(" ")
             text = rest if stamp.endswith("Z") and rest else line
-            if text:
+            named, text = _incident_of(text)
+            if text and (not self.incident or not named or named == self.incident):
                 lines.append(text)
         return lines
+
+
+def _incident_of(text: str) -> tuple[str, str]:
+    """("ID", rest) of a hooks.log line's text that starts with "[ID] "; ("", text) otherwise."""
+    if text.startswith("["):
+        named, closed, rest = text[1:].partition("] ")
+        if closed and named and " " not in named:
+            return named, rest
+    return "", text
 
 
 @dataclass
@@ -272,6 +295,8 @@ class HookRunner:
     the ones the `ic` verbs' runners wrote to hooks.log since the console opened with them."""
 
     settings: HookSettings
+    #: The console's incident: hooks.log lines about other incidents are not its news.
+    incident_id: str = ""
     _queue: queue.Queue[list[Job] | None] = field(default_factory=queue.Queue)
     _failures: list[str] = field(default_factory=list)
     _reported: set[str] = field(default_factory=set)
@@ -281,7 +306,7 @@ class HookRunner:
 
     def __post_init__(self) -> None:
         if self._log is None:
-            self._log = HooksLog(self.settings.home / HOOKS_LOG)
+            self._log = HooksLog(self.settings.home / HOOKS_LOG, self.incident_id)
 
     def fire(self, incident_id: str, events: Sequence[Event]) -> None:
         """Queue the jobs for `events` (already durable); returns at once."""
@@ -398,7 +423,8 @@ def spawn_detached(settings: HookSettings, jobs: list[Job], queue_name: str) -> 
             process.stdin.write(request)
             process.stdin.close()
     except OSError as error:
-        _append_log(settings.home / HOOKS_LOG, [f"hooks could not start: {error.strerror}."])
+        named = f"[{jobs[0].incident}] " if jobs and jobs[0].incident else ""
+        _append_log(settings.home / HOOKS_LOG, [f"{named}hooks could not start: {error.strerror}."])
 
 
 def _append_log(path: Path, lines: list[str]) -> None:
@@ -428,9 +454,10 @@ def main() -> int:
         fcntl.flock(lock, fcntl.LOCK_EX)
     try:
         for data in request["jobs"]:
-            failure = run_job(Job.from_json(data), timeout)
+            job = Job.from_json(data)
+            failure = run_job(job, timeout)
             if failure is not None:
-                failures.append(failure)
+                failures.append(f"[{job.incident}] {failure}" if job.incident else failure)
     finally:
         if lock >= 0:
             os.close(lock)

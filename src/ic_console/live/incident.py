@@ -261,7 +261,7 @@ class LiveIncident:
         log.attach(lambda: store.state)
         live.follower = Follower(store)
         if not settings.read_only:
-            live.hooks = HookRunner(HookSettings.configured(home))
+            live.hooks = HookRunner(HookSettings.configured(home), incident_id)
         return live
 
     @property
