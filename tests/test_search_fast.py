@@ -15,11 +15,13 @@ import random
 import shutil
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 from ic_console.cli import VERB_HOMES, VERB_MODULES, build_parser, main, verb_of
 from ic_console.cli.search import iso
@@ -97,23 +99,75 @@ def test_the_line_check_is_the_stores(tmp_path: Path) -> None:
     assert sum(_decoded(line) is None for line in variants) > len(lines)  # damage was made
 
 
-def test_the_summary_reader_is_the_stores(tmp_path: Path) -> None:
+def _head(directory: Path) -> fast.Searched | None:
+    return fast.summary_head(directory, log_files(directory))
+
+
+def test_the_summary_head_is_what_the_store_reads(tmp_path: Path) -> None:
     directory = write_busy_incident(tmp_path, "sum", 60, start=START)
     path = directory / SUMMARY_FILE
-    assert fast._read_summary(path) is None and read_summary(path) is None
-    write_summary(path, IncidentStore.open(tmp_path, "sum", read_only=True).state)
+    assert _head(directory) is None  # no summary yet
+    state = IncidentStore.open(tmp_path, "sum", read_only=True).state
+    write_summary(path, state, log_bytes=log_files(directory)[0].stat().st_size)
     good = path.read_text(encoding="utf-8")
-    for text in (
-        good,
+    whole = read_summary(path)
+    head = _head(directory)
+    assert whole is not None and head is not None
+    assert (head.incident_id, head.title, head.severity, head.status, head.declared_at) == (
+        whole["id"],
+        whole["title"],
+        whole["severity"],
+        whole["status"],
+        whole["declared_at"],
+    )
+    changed = (
         good.replace('title = "', 'title = 3 # "'),
         good.replace("severity = ", "severity = '1' # "),
-        good + "\n[[[",
+        good.replace("severity = 1", "severity = 1 # one"),
+        good.replace("last_seq = ", "last_seq = -"),
+        good.replace('status = "', 'status = "x" # "'),
+        good.replace("+00:00", ""),  # a local date-time
+        good.replace("\n", "\r\n"),
+        good.replace("schema", 'title = "twice"\nschema'),
+        good.replace("log_bytes = ", "log_bytes = 1"),
+        good.replace('id = "sum"', 'id = "other"'),
         "",
-    ):
+    )
+    for text in changed:
+        assert text != good
         path.write_text(text, encoding="utf-8")
-        assert fast._read_summary(path) == read_summary(path)
-    path.write_bytes(b"\xff\xfe")
-    assert fast._read_summary(path) is None and read_summary(path) is None
+        assert _head(directory) is None, text
+    path.write_text(good + "\n[[[ damaged", encoding="utf-8")
+    # Below the top lines nothing is read: the log has not changed since (its size says so), so
+    # the catalog, rebuilding the summary from it, lists the same.
+    assert read_summary(path) is None and _head(directory) == head
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        'a "quoted" word',
+        "back\\slash",
+        "tab\there",
+        "ctrl\x01\x1b[31m\x7f",
+        "é ü 日本 😀",
+        "line\nbreak\r\x0c\x08",
+        "\u2028 sep",
+        "",
+    ],
+)
+def test_summary_strings_read_as_tomllib_reads_them(text: str) -> None:
+    written = tomli_w.dumps({"title": text}).split(" = ", 1)[1].rstrip("\n")
+    assert tomllib.loads(f"title = {written}")["title"] == text
+    assert fast.toml_string(written.encode()) == text
+
+
+@pytest.mark.parametrize(
+    "value", [b"'literal'", b'"\\U0001F600"', b'"\\/"', b'"\\ud800"', b'"open', b'"a" "b"', b"3"]
+)
+def test_strings_tomli_w_does_not_write_are_left_to_the_catalog(value: bytes) -> None:
+    assert fast.toml_string(value) is None
 
 
 def test_iso_is_the_views() -> None:
@@ -221,6 +275,11 @@ def test_answers_equal_the_stores_reading(incidents: Path, drills: bool) -> None
     assert len(rare.hits) == 3 + drills and rare.damaged == 1
 
 
+def _fresh(root: Path) -> bool:
+    folders = fast._folders(root, drills=True)
+    return all(fast.summary_head(folder, files) for folder, files in folders.items())
+
+
 @pytest.mark.parametrize("kind", ["stale", "missing", "copied"])
 def test_a_summary_the_catalog_would_not_trust_sends_the_listing_to_it(
     incidents: Path, kind: str
@@ -230,26 +289,30 @@ def test_a_summary_the_catalog_would_not_trust_sends_the_listing_to_it(
         before = (folders / "umlaut" / SUMMARY_FILE).read_bytes()
         IncidentStore.open(incidents, "umlaut").execute(ChangeSeverity(severity=1))
         (folders / "umlaut" / SUMMARY_FILE).write_bytes(before)  # the log says SEV-1 now
+        assert _head(folders / "umlaut") is None
     elif kind == "missing":
         (folders / "busy-2" / SUMMARY_FILE).unlink()
     else:  # a copy under another name: its summary names the original
         shutil.copytree(folders / "busy-1", folders / "busy-9")
-    assert fast._listed_from_summaries(incidents, drills=False) is None
-    quick = [(s.incident_id, s.severity, s.status) for s in fast.searched_incidents(incidents)]
-    assert quick == [(i.incident_id, i.severity, i.status) for i in list_incidents(incidents)]
-    assert kind != "stale" or ("umlaut", 1, "active") in quick
+        assert _head(folders / "busy-9") is None
+    assert not _fresh(incidents)
     for word in WORDS:
         assert _fast(incidents, word) == _reference(incidents, word)
+    if kind == "stale":
+        assert {hit[:3] for hit in _fast(incidents, "überlastung").hits} == {
+            ("umlaut", "Zahlungsfehler", 1)
+        }
 
 
-def test_the_fresh_listing_is_the_catalogs(incidents: Path) -> None:
+def test_the_summaries_give_what_the_catalog_lists(incidents: Path) -> None:
     for drills in (False, True):
-        quick = fast._listed_from_summaries(incidents, drills=drills)
-        assert quick is not None
+        folders = fast._folders(incidents, drills=drills)
+        heads = [fast.summary_head(folder, files) for folder, files in folders.items()]
+        assert None not in heads
         listed = list_incidents(incidents, drills=drills)
         assert [
             (s.incident_id, s.title, s.severity, s.status, s.directory, s.declared_at)
-            for s in quick
+            for s in fast._newest_first([head for head in heads if head is not None])
         ] == [
             (i.incident_id, i.title, i.severity, i.status, i.directory, i.declared_at)
             for i in listed

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import os
 import re
 import sys
@@ -180,6 +179,8 @@ def lazy_import(name: str) -> ModuleType:
     pydantic models behind the verbs (importlib's documented LazyLoader recipe)."""
     if name in sys.modules:
         return sys.modules[name]
+    import importlib.util  # here: `ic search` never needs it
+
     spec = importlib.util.find_spec(name)
     if spec is None or spec.loader is None:
         raise ImportError(name)

@@ -7,20 +7,21 @@ that fails its checksum is skipped (and counted), never trusted.
 
 `ic search` should cost little more than `grep -ri` over the same files (issue 13), so this
 module and what it imports load neither the event models nor pydantic: lines are checked and
-decoded with the standard library, the incidents are listed from their `incident.toml`
-summaries, and the searchable fields come from a table kept equal to the vocabulary's (checked
-by tests/test_search_fast.py). Only an incident whose summary is missing, stale or damaged sends
-the listing to the store's catalog, which rebuilds it from the log.
+decoded with the standard library, the incidents are taken from their `incident.toml`
+summaries (read whole only for the incidents with a match), and the searchable fields come from
+a table kept equal to the vocabulary's (checked by tests/test_search_fast.py). A summary that is
+missing, stale or damaged sends the listing to the store's catalog, which rebuilds it from the
+log, exactly as before.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import stat
-import tomllib
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +33,6 @@ from ic_console.store.paths import (
     SUMMARY_FILE,
     check_incident_folder,
     event_files,
-    has_events,
     incidents_dir,
     open_private,
 )
@@ -90,28 +90,36 @@ def _parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-def search_incident(
-    directory: Path, needle: str, meta: tuple[str, str, int, str]
-) -> tuple[list[SearchHit], int]:
-    """Hits for `needle` (already case-folded) in one incident's log; and damaged lines seen.
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One place the text occurs in a log, before the incident it belongs to is looked up."""
+
+    where: str
+    seq: int
+    at: datetime
+    actor: str
+    text: str
+
+
+def scan_incident(
+    directory: Path, needle: str, files: list[Path] | None = None
+) -> tuple[list[Found], int]:
+    """Where `needle` (already case-folded) occurs in one incident's log (its `files`, when the
+    caller has listed them); and damaged lines seen.
 
     The log is read a chunk of whole lines at a time; a chunk where the needle cannot occur is
     dropped after one byte-level look, before any line is decoded, checked or parsed.
     """
-    hits: list[SearchHit] = []
+    found: list[Found] = []
     damaged = 0
     look = _Prefilter(needle)
-    for path in log_files(directory):
+    for path in log_files(directory) if files is None else files:
         try:
             for chunk in _line_chunks(path):
-                if not look.may_hold(chunk):
-                    continue
-                found, bad = _search_chunk(chunk, needle, look, meta)
-                hits.extend(found)
-                damaged += bad
+                damaged += _scan_lines(look.lines(chunk), needle, found)
         except OSError:
             continue
-    return hits, damaged
+    return found, damaged
 
 
 class _Prefilter:
@@ -134,6 +142,28 @@ class _Prefilter:
             return self.ascii in chunk.lower()
         return self.needle in chunk.decode("utf-8", errors="replace").casefold()
 
+    def lines(self, chunk: bytes) -> Iterator[bytes]:
+        """The lines of a chunk of whole lines that may hold the needle.
+
+        In an ASCII chunk the lines are found where the needle is (a line never holds the
+        needle's line break: JSON escapes it); else each line of a chunk that may hold the
+        needle is looked at.
+        """
+        if self.raw and self.ascii is not None and chunk.isascii():
+            lowered = chunk.lower()
+            at = lowered.find(self.ascii)
+            while at != -1:
+                start = chunk.rfind(b"\n", 0, at) + 1
+                end = chunk.find(b"\n", at)
+                if end == -1:
+                    end = len(chunk)
+                yield chunk[start:end]
+                at = lowered.find(self.ascii, end)
+        elif self.may_hold(chunk):
+            for line in chunk.split(b"\n"):
+                if line and self.may_hold(line):
+                    yield line
+
 
 def _line_chunks(path: Path) -> Iterator[bytes]:
     """The file's whole lines, a chunk at a time; the bytes after the last line end (a line
@@ -155,19 +185,10 @@ def _line_chunks(path: Path) -> Iterator[bytes]:
         yield carry
 
 
-def _search_chunk(
-    chunk: bytes,
-    needle: str,
-    look: _Prefilter,
-    meta: tuple[str, str, int, str],
-) -> tuple[list[SearchHit], int]:
-    """Hits in the lines of one chunk that may hold the needle; and damaged lines seen."""
-    incident_id, title, severity, status = meta
-    hits: list[SearchHit] = []
+def _scan_lines(lines: Iterable[bytes], needle: str, found: list[Found]) -> int:
+    """Add the places in `lines` that hold the needle; the number of damaged lines seen."""
     damaged = 0
-    for line in chunk.split(b"\n"):
-        if not line or not look.may_hold(line):
-            continue
+    for line in lines:
         obj = _event_of(line)
         if obj is None:
             damaged += 1
@@ -177,20 +198,9 @@ def _search_chunk(
             value = data.get(key)
             if isinstance(value, str) and needle in value.casefold():
                 when = data.get("occurred_at") or obj["at"]
-                hits.append(
-                    SearchHit(
-                        incident_id=incident_id,
-                        title=title,
-                        severity=severity,
-                        status=status,
-                        where=where,
-                        seq=int(obj["seq"]),
-                        at=_parse_time(str(when)),
-                        actor=str(obj.get("actor", "")),
-                        text=value,
-                    )
-                )
-    return hits, damaged
+                at = _parse_time(str(when))
+                found.append(Found(where, int(obj["seq"]), at, str(obj.get("actor", "")), value))
+    return damaged
 
 
 def _event_of(line: bytes) -> dict[str, Any] | None:
@@ -231,17 +241,11 @@ class Searched:
     declared_at: datetime | None
 
 
-def searched_incidents(
-    root: Path, *, on_problem: Callable[[str], None] | None = None, drills: bool = False
+def _catalog(
+    root: Path, *, on_problem: Callable[[str], None] | None, drills: bool
 ) -> list[Searched]:
-    """The incidents under `root`, newest first, as `store.catalog.list_incidents` lists them.
-
-    Read from the summaries when every one is usable as it is; otherwise the catalog lists them
-    all (it rebuilds a missing or stale summary from the log, and says what is damaged).
-    """
-    quick = _listed_from_summaries(root, drills=drills)
-    if quick is not None:
-        return quick
+    """The incidents as `store.catalog.list_incidents` lists them (loading the store: it
+    rebuilds a missing or stale summary from the log, and says what is damaged)."""
     from ic_console.store.catalog import list_incidents
 
     return [
@@ -257,65 +261,119 @@ def searched_incidents(
     ]
 
 
-def _listed_from_summaries(root: Path, *, drills: bool) -> list[Searched] | None:
-    """`list_incidents` for a data root where every incident's summary is fresh (the case after
-    any recording command); None as soon as one is not, or a folder is not as it should be."""
+def _folders(root: Path, *, drills: bool) -> dict[Path, list[Path]]:
+    """The incident folders `list_incidents` lists, in its order before it sorts them, each
+    with its log files (none for a link: the catalog says why it cannot be used)."""
     base = incidents_dir(root)
     if not base.is_dir():
-        return []
-    found: list[Searched] = []
+        return {}
+    folders: dict[Path, list[Path]] = {}
     for directory in sorted(base.iterdir()):
         if directory.name.startswith("."):
             continue
         if not drills and directory.name.startswith(DRILL_PREFIX):
             continue
-        if not directory.is_symlink() and not has_events(directory):
-            continue
-        entry = _from_summary(directory)
-        if entry is None:
-            return None
-        found.append(entry)
-    found.sort(key=lambda one: one.declared_at or datetime.min.replace(tzinfo=UTC), reverse=True)
-    return found
+        if directory.is_symlink():
+            folders[directory] = []
+        elif files := event_files(directory):  # `has_events`
+            folders[directory] = files
+    return folders
 
 
-def _from_summary(directory: Path) -> Searched | None:
-    """The incident in `directory` from its fresh summary, or None (the catalog decides)."""
+#: The top-level `key = value` lines of a summary (written by `store.summary` with tomli_w).
+_SUMMARY_KEY = re.compile(
+    rb"(?m)^(id|title|severity|status|last_seq|log_bytes|declared_at) = ([^\r\n]*)$"
+)
+_INTEGER = re.compile(rb"[0-9]+")
+#: A basic string as tomli_w writes it: escapes TOML and JSON read alike, nothing else.
+_STRING = re.compile(rb'"(?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\[btnfr"\\]|\\u00[0-9a-fA-F]{2})*"')
+#: Reads such a string (with a tab in it, as TOML allows).
+_STRING_DECODER = json.JSONDecoder(strict=False)
+#: An offset date-time as tomli_w writes it (`datetime.isoformat` with a space).
+_INSTANT = re.compile(
+    rb"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?[+-][0-9]{2}:[0-9]{2}"
+)
+
+
+def toml_string(value: bytes) -> str | None:
+    """The text of a summary's string value, or None when it is not written as tomli_w writes."""
+    if not _STRING.fullmatch(value):
+        return None
+    try:
+        if b"\\" not in value:
+            return value[1:-1].decode("utf-8")
+        text: str = _STRING_DECODER.decode(value.decode("utf-8"))
+    except ValueError:  # bytes that are not UTF-8
+        return None
+    return text
+
+
+def _read_small(fd: int) -> bytes:
+    """All of a small file, and the file closed."""
+    try:
+        parts = [os.read(fd, 1 << 16)]
+        while parts[-1]:
+            parts.append(os.read(fd, 1 << 16))
+        return b"".join(parts)
+    finally:
+        os.close(fd)
+
+
+def summary_head(directory: Path, files: list[Path]) -> Searched | None:
+    """The incident in `directory` from its summary's top lines, when the catalog would take it
+    from its summary too: the folder and its logs are as they should be, the summary names
+    this folder and the logs are the size they were when it was written. None otherwise (then
+    the catalog lists every incident, rebuilding what it must from the logs).
+
+    The summary is not parsed whole (for 200 incidents that cost more than the search): what
+    follows its top lines (roles, people, counts) is not looked at.
+    """
     try:
         check_incident_folder(directory)
-        files = event_files(directory)
-        if not all(stat.S_ISREG(os.lstat(path).st_mode) for path in files):
-            return None
-        summary = _read_summary(directory / SUMMARY_FILE)
-        if summary is None or summary.get("id") != directory.name:
-            return None
-        recorded = summary.get("log_bytes")
-        if isinstance(recorded, int) and sum(os.lstat(p).st_size for p in files) != recorded:
-            return None  # the logs grew (or shrank) since the summary was written
+        sizes = 0
+        for path in files:
+            st = os.lstat(path)
+            if not stat.S_ISREG(st.st_mode):
+                return None
+            sizes += st.st_size
+        text = _read_small(open_private(directory / SUMMARY_FILE, os.O_RDONLY))
     except (StoreError, OSError):
         return None
-    declared = summary.get("declared_at")
+    pairs = _SUMMARY_KEY.findall(text.split(b"\n[", 1)[0])
+    keys = dict(pairs)
+    if len(keys) != len(pairs):
+        return None  # a key twice: not TOML
+    incident_id, title, status = (
+        toml_string(keys.get(k, b"")) for k in (b"id", b"title", b"status")
+    )
+    severity, last_seq = (keys.get(k, b"") for k in (b"severity", b"last_seq"))
+    recorded, declared = keys.get(b"log_bytes"), keys.get(b"declared_at")
+    if (
+        incident_id != directory.name
+        or title is None
+        or status is None
+        or not (_INTEGER.fullmatch(severity) and _INTEGER.fullmatch(last_seq))
+        or (recorded is not None and not (_INTEGER.fullmatch(recorded) and int(recorded) == sizes))
+        or (declared is not None and not _INSTANT.fullmatch(declared))
+    ):
+        return None
     return Searched(
-        incident_id=str(summary["id"]),
-        title=str(summary["title"]),
-        severity=int(summary["severity"]),
-        status=str(summary["status"]),
+        incident_id=incident_id,
+        title=title,
+        severity=int(severity),
+        status=status,
         directory=directory,
-        declared_at=declared if isinstance(declared, datetime) else None,
+        declared_at=datetime.fromisoformat(declared.decode()) if declared else None,
     )
 
 
-def _read_summary(path: Path) -> dict[str, Any] | None:
-    """`store.summary.read_summary`: the summary, or None when it is missing or unusable."""
-    try:
-        with os.fdopen(open_private(path, os.O_RDONLY), "rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, StoreError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return None
-    required = {"id": str, "title": str, "severity": int, "status": str, "last_seq": int}
-    if not all(isinstance(data.get(key), kind) for key, kind in required.items()):
-        return None
-    return data
+def _newest_first(incidents: list[Searched]) -> list[Searched]:
+    """In the catalog's order: newest declared first, by folder name among equals."""
+    return sorted(
+        incidents,
+        key=lambda one: one.declared_at or datetime.min.replace(tzinfo=UTC),
+        reverse=True,
+    )
 
 
 def search(
@@ -326,17 +384,39 @@ def search(
     drills: bool = False,
 ) -> SearchResult:
     """Every place `text` (any case) occurs in the incidents under `root`, newest incident first;
-    drills only with `drills`."""
+    drills only with `drills`.
+
+    When every incident's summary is fresh (the case after any recording command), the incidents
+    are taken from the summaries' top lines; otherwise the catalog lists them, as for every other
+    verb (loading the store and the models).
+    """
     needle = text.strip().casefold()
     if not needle:
         raise ValueError("search text is empty")
-    infos = searched_incidents(root, on_problem=on_problem, drills=drills)
-    hits: list[SearchHit] = []
-    damaged = 0
-    for info in infos:
-        found, bad = search_incident(
-            info.directory, needle, (info.incident_id, info.title, info.severity, info.status)
+    folders = _folders(root, drills=drills)
+    heads = [summary_head(folder, files) for folder, files in folders.items()]
+    if all(heads):
+        listed = _newest_first([head for head in heads if head is not None])
+        scanned = {
+            folder: scan_incident(folder, needle, files) for folder, files in folders.items()
+        }
+    else:
+        listed = _catalog(root, on_problem=on_problem, drills=drills)
+        scanned = {info.directory: scan_incident(info.directory, needle) for info in listed}
+    hits = [
+        SearchHit(
+            incident_id=info.incident_id,
+            title=info.title,
+            severity=info.severity,
+            status=info.status,
+            where=one.where,
+            seq=one.seq,
+            at=one.at,
+            actor=one.actor,
+            text=one.text,
         )
-        hits.extend(found)
-        damaged += bad
-    return SearchResult(hits, len(infos), damaged)
+        for info in listed
+        for one in scanned.get(info.directory, ([], 0))[0]
+    ]
+    damaged = sum(bad for _found, bad in scanned.values())
+    return SearchResult(hits, len(scanned), damaged)
