@@ -41,8 +41,9 @@ from ic_console.synthetic import write_busy_incident
 
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 RARE = "zebra-crossing"
-#: Modules a search must not load: the models, the fold, the store's reader, the screens.
-HEAVY_ROOTS = {"pydantic", "pydantic_core", "textual", "rich"}
+#: Modules a search must not load: the models, the fold, the store's reader, the screens, and
+#: `dataclasses` (it loads `inspect`: ~9 ms, a tenth of a search over 200 incidents).
+HEAVY_ROOTS = {"pydantic", "pydantic_core", "textual", "rich", "dataclasses"}
 HEAVY_MODULES = {
     "ic_console.domain.events",
     "ic_console.domain.state",
