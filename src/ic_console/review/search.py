@@ -7,11 +7,11 @@ that fails its checksum is skipped (and counted), never trusted.
 
 `ic search` should cost little more than `grep -ri` over the same files (issue 13), so this
 module and what it imports load neither the event models nor pydantic: lines are checked and
-decoded with the standard library, the incidents are taken from their `incident.toml`
-summaries (read whole only for the incidents with a match), and the searchable fields come from
-a table kept equal to the vocabulary's (checked by tests/test_search_fast.py). A summary that is
-missing, stale or damaged sends the listing to the store's catalog, which rebuilds it from the
-log, exactly as before.
+decoded with the standard library, the incidents are taken from the top lines of their
+`incident.toml` summaries, and the searchable fields come from a table kept equal to the
+vocabulary's (checked by tests/test_search_fast.py). A summary that is missing, stale, or not
+as the store writes it sends the listing to the store's catalog, which rebuilds what it must
+from the log, exactly as before.
 """
 
 from __future__ import annotations
