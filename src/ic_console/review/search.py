@@ -208,7 +208,7 @@ def _event_of(line: bytes) -> dict[str, Any] | None:
     if body is None:
         return None
     try:
-        obj = json.loads(body)
+        obj = json.loads(body.decode("utf-8", "surrogatepass"))  # as json.loads(bytes) does
     except ValueError:
         return None
     return obj if isinstance(obj, dict) else None
