@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import os
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
@@ -36,12 +34,54 @@ VERB_MODULES = (
     "ic_console.cli.command_scale",
     "ic_console.cli.console",
     "ic_console.cli.review",
+    "ic_console.cli.search",
     "ic_console.cli.content",
     "ic_console.cli.integrations",
     "ic_console.cli.drill",
     "ic_console.cli.completion",
     "ic_console.cli.sync",
 )
+
+#: The module that adds each verb, so that `ic VERB ...` imports that module alone (a verb
+#: module loads what its handlers need; all of them cost `ic search` more than its search). A
+#: verb missing here still works: every module is imported, as for `ic --help`. Add a new verb's
+#: line here too; tests/test_search_fast.py checks this against what the modules register.
+VERB_HOMES = {
+    "new": "ic_console.cli.declare",
+    "list": "ic_console.cli.declare",
+    "show": "ic_console.cli.declare",
+    "join": "ic_console.cli.people",
+    "release": "ic_console.cli.people",
+    "role": "ic_console.cli.people",
+    "handover": "ic_console.cli.people",
+    "task": "ic_console.cli.tasks",
+    "decide": "ic_console.cli.tasks",
+    "log": "ic_console.cli.progress",
+    "sev": "ic_console.cli.progress",
+    "phase": "ic_console.cli.progress",
+    "update": "ic_console.cli.progress",
+    "resolve": "ic_console.cli.progress",
+    "close": "ic_console.cli.progress",
+    "reopen": "ic_console.cli.progress",
+    "team": "ic_console.cli.command_scale",
+    "exit": "ic_console.cli.command_scale",
+    "open": "ic_console.cli.console",
+    "watch": "ic_console.cli.console",
+    "demo": "ic_console.cli.console",
+    "review": "ic_console.cli.review",
+    "postmortem": "ic_console.cli.review",
+    "export": "ic_console.cli.review",
+    "search": "ic_console.cli.search",
+    "config": "ic_console.cli.content",
+    "content": "ic_console.cli.content",
+    "run": "ic_console.cli.integrations",
+    "tail": "ic_console.cli.integrations",
+    "followups": "ic_console.cli.integrations",
+    "status": "ic_console.cli.integrations",
+    "drill": "ic_console.cli.drill",
+    "completion": "ic_console.cli.completion",
+    "sync": "ic_console.cli.sync",
+}
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -79,16 +119,27 @@ class Handler(Protocol):
     def __call__(self, args: argparse.Namespace, ctx: Context) -> int: ...
 
 
-@dataclass
 class Context:
-    """What every verb needs: where the data lives, who is acting, what time it is."""
+    """What every verb needs: where the data lives, who is acting, what time it is.
 
-    home: Path
-    actor_given: str | None
-    clock: Clock = field(default_factory=SystemClock)
-    out: Any = field(default_factory=lambda: sys.stdout)
-    err: Any = field(default_factory=lambda: sys.stderr)
-    _config: Config | None = field(default=None, repr=False)
+    A plain class, not a dataclass: `dataclasses` loads `inspect`, ~9 ms of every `ic` start.
+    """
+
+    def __init__(
+        self,
+        home: Path,
+        actor_given: str | None,
+        clock: Clock | None = None,
+        out: Any = None,
+        err: Any = None,
+        _config: Config | None = None,
+    ) -> None:
+        self.home = home
+        self.actor_given = actor_given
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.out: Any = out if out is not None else sys.stdout
+        self.err: Any = err if err is not None else sys.stderr
+        self._config = _config
 
     @property
     def config(self) -> Config:
@@ -138,6 +189,8 @@ def lazy_import(name: str) -> ModuleType:
     pydantic models behind the verbs (importlib's documented LazyLoader recipe)."""
     if name in sys.modules:
         return sys.modules[name]
+    import importlib.util  # here: `ic search` never needs it
+
     spec = importlib.util.find_spec(name)
     if spec is None or spec.loader is None:
         raise ImportError(name)
@@ -149,7 +202,9 @@ def lazy_import(name: str) -> ModuleType:
     return module
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The `ic` parser: with every verb, or, given the command line `words` and a verb in
+    `VERB_HOMES`, with the verbs of that verb's module alone (which parse it the same way)."""
     parser = argparse.ArgumentParser(
         prog="ic",
         description="An incident commander's console for the terminal. "
@@ -160,10 +215,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-V", "--version", action="version", version=f"ic-console {__version__}")
     add_common(parser, top=True)
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
-    for name in VERB_MODULES:
+    named = verb_of(words) if words is not None else None
+    home = VERB_HOMES.get(named) if named is not None else None
+    for name in VERB_MODULES if home is None else (home,):
         # By name, not at the top: each verb module imports `verb` and `Context` from here.
         importlib.import_module(name).register(sub)
     return parser
+
+
+def verb_of(words: Sequence[str]) -> str | None:
+    """The verb a command line names; None when it names none, or argparse might read it
+    otherwise (an option other than --home and --as before it: -h, an abbreviation...)."""
+    value_next = False
+    for word in words:
+        if value_next:
+            value_next = False
+        elif word in ("--home", "--as"):
+            value_next = True
+        elif word.startswith(("--home=", "--as=")):
+            continue
+        elif word.startswith("-"):
+            return None
+        else:
+            return word
+    return None
 
 
 def add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -276,13 +351,15 @@ def _main(argv: Sequence[str] | None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    parser = build_parser()
-    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (`ic completion`)
+    words = attach_dash_values(words)
+    completing = "_ARGCOMPLETE" in os.environ  # the shell asks for completions (`ic completion`)
+    parser = build_parser(None if completing else words)
+    if completing:
         from ic_console.cli.completion import complete
 
         complete(parser)
     try:
-        args, extras = parser.parse_known_args(attach_dash_values(words))
+        args, extras = parser.parse_known_args(words)
         if extras:
             take_stray_words(parser, args, extras)
     except SystemExit as exit_:

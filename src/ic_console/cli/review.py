@@ -1,4 +1,5 @@
-"""Looking back at an incident: `ic review`, `ic postmortem`, `ic export` and `ic search`.
+"""Looking back at an incident: `ic review`, `ic postmortem` and `ic export` (`ic search` is in
+`cli/search.py`).
 
 They only read: an incident directory copied from another machine, or on a read-only mount,
 works as well as a live one. Only `ic review` opens a screen, and only it imports Textual.
@@ -8,18 +9,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, UsageError, verb
 from ic_console.cli.common import incident_id_of, needs_terminal
-from ic_console.domain.errors import DomainError
 from ic_console.store.errors import StoreError
 from ic_console.store.paths import fsync_directory, incidents_dir
 
@@ -59,16 +58,6 @@ def register(sub: SubParsers) -> None:
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     _due_options(p)
-
-    p = verb(
-        sub,
-        "search",
-        _search,
-        'search titles and logs across all incidents (no match: exit 0, "No matches")',
-    )
-    p.add_argument("text", nargs="+", metavar="TEXT", help="words to find (any case)")
-    p.add_argument("--json", action="store_true", help="print JSON instead of lines")
-    p.add_argument("--drills", action="store_true", help="search drills too (ic drill)")
 
 
 def _drills_option(parser: argparse.ArgumentParser) -> None:
@@ -287,68 +276,3 @@ def _review(args: argparse.Namespace, ctx: Context) -> int:
     needs_terminal("`ic review` (a screen)")
     app.run()
     return EXIT_OK if app.return_code in (None, 0) else EXIT_FAILURE
-
-
-def _search(args: argparse.Namespace, ctx: Context) -> int:
-    from ic_console.domain.model import severity_label
-    from ic_console.domain.text import literal
-    from ic_console.domain.views import iso
-    from ic_console.review.search import search
-    from ic_console.review.text import one_line
-
-    text = " ".join(args.text)
-    if not text.strip():
-        raise DomainError("The search text is empty: give a word to look for.")
-    result = search(
-        ctx.home,
-        text,
-        on_problem=lambda m: print(f"ic: {literal(m)}", file=ctx.err),
-        drills=args.drills,
-    )
-    if result.damaged_lines:
-        print(
-            f"ic: {result.damaged_lines} damaged log line(s) were skipped; "
-            "`ic review ID` says where.",
-            file=ctx.err,
-        )
-    if args.json:
-        rows = [
-            {
-                "id": hit.incident_id,
-                "title": hit.title,
-                "severity": hit.severity,
-                "status": hit.status,
-                "where": hit.where,
-                "seq": hit.seq,
-                "at": iso(hit.at),
-                "actor": hit.actor,
-                "text": hit.text,
-            }
-            for hit in result.hits
-        ]
-        ctx.out.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
-        return EXIT_OK
-    if not result.hits:
-        # No match is an answer, not a failure: exit 0, as with --json (an empty array).
-        print(
-            f'No matches for "{one_line(text)}" in {result.incidents_searched} incident(s).',
-            file=ctx.out,
-        )
-        return EXIT_OK
-    current = None
-    for hit in result.hits:
-        if hit.incident_id != current:
-            current = hit.incident_id
-            print(
-                f"{literal(hit.incident_id)}  {severity_label(hit.severity)}  "
-                f"{literal(hit.status)}  {one_line(hit.title)}",
-                file=ctx.out,
-            )
-        stamp = hit.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        print(
-            f"  {stamp}  {hit.where:<9} {one_line(hit.actor)}: {one_line(hit.text, 200)}",
-            file=ctx.out,
-        )
-    count = len(result.hits)
-    print(f"{count} match(es) in {result.incidents_searched} incident(s).", file=ctx.err)
-    return EXIT_OK
