@@ -23,7 +23,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from heapq import nlargest
-from itertools import pairwise
+from itertools import pairwise, repeat
 from typing import Any, SupportsIndex, overload
 
 from ic_console.domain.model import LogKind
@@ -38,6 +38,11 @@ NO_TIME = -(1 << 63)
 #: The texts are kept in blocks of about this many bytes, each packed (zlib) once full; the
 #: block being filled is kept as it is. A scribe log's texts pack to a third or less.
 BLOCK = 1 << 16
+#: Entries built at a time while iterating.
+RUN = 1024
+#: A book of at most this many entries keeps them once built (~360 bytes each); a longer one
+#: builds them again on every pass, so a million entries never sit in memory as objects.
+KEEP_BUILT = 200_000
 KINDS: tuple[LogKind, ...] = tuple(LogKind)
 _KIND_INDEX = {kind: index for index, kind in enumerate(KINDS)}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -55,6 +60,13 @@ def _unpack(block: bytes | bytearray | memoryview) -> bytes:
         return zlib.decompress(block)
     except zlib.error:  # only a snapshot made by hand holds a bad block: its texts read empty
         return b""
+
+
+def _decoded(raw: bytes | bytearray) -> str:
+    try:
+        return raw.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:  # only a snapshot made by hand cuts a character in two
+        return raw.decode("utf-8", "replace")
 
 
 class LogColumns:
@@ -90,6 +102,7 @@ class LogBook(MutableSequence[LogEntry]):
         "_author_index",
         "_authors",
         "_blocks",
+        "_built",
         "_cached",
         "_ends",
         "_firsts",
@@ -136,6 +149,9 @@ class LogBook(MutableSequence[LogEntry]):
         self._open_first = 0
         #: The last block unpacked: (its index, its bytes).
         self._cached: tuple[int, bytes] = (-1, b"")
+        #: Every entry built, once something went through them all, while the book holds at
+        #: most `KEEP_BUILT` entries: a review goes through the log several times.
+        self._built: list[LogEntry] | None = None
         self._authors: list[str] = []
         self._author_index: dict[str, int] = {}
         self._zones: dict[int, tzinfo | None] = {}
@@ -188,6 +204,7 @@ class LogBook(MutableSequence[LogEntry]):
         """Take over `other`'s storage (copies of its columns when `copy`)."""
         for name in _STORAGE:
             setattr(self, name, getattr(other, name))
+        self._built = None
 
     def _copy_from(self, other: LogBook) -> None:
         self._adopt(other)
@@ -301,6 +318,12 @@ class LogBook(MutableSequence[LogEntry]):
         ends.append((ends[-1] if index else 0) + len(encoded))
         if len(self._open) >= BLOCK:
             self._close_block(index + 1)
+        built = self._built
+        if built is not None:
+            if index < KEEP_BUILT:
+                built.append(LogEntry(seq, recorded_at, author, kind, text, occurred_at))
+            else:
+                self._built = None
 
     def _close_block(self, next_first: int) -> None:
         """Pack the open block (entries up to `next_first`) and open the next one."""
@@ -329,11 +352,7 @@ class LogBook(MutableSequence[LogEntry]):
         else:
             recorded_at = _EPOCH + timedelta(microseconds=self._recorded[index])
             occurred_at = None if occurred == NO_TIME else _EPOCH + timedelta(microseconds=occurred)
-        raw = self._text_bytes(index)
-        try:
-            text = raw.decode("utf-8", "surrogatepass")
-        except UnicodeDecodeError:  # only a snapshot made by hand cuts a character in two
-            text = raw.decode("utf-8", "replace")
+        text = _decoded(self._text_bytes(index))
         return LogEntry(
             self._seq[index],
             recorded_at,
@@ -343,28 +362,101 @@ class LogBook(MutableSequence[LogEntry]):
             occurred_at,
         )
 
-    def _text_bytes(self, index: int) -> bytes | bytearray:
-        """The UTF-8 of the text of the entry at `index` (unpacking its block when packed)."""
+    def _block_of(self, index: int) -> tuple[bytes | bytearray, int]:
+        """The block of text holding entry `index`'s text (unpacked, the last one cached) and
+        where it starts in the whole text."""
         ends = self._ends
         first = self._open_first
         if index >= first:
-            base = ends[first - 1] if first else 0
-            block: bytes | bytearray = self._open
-        else:
-            number = bisect_right(self._firsts, index) - 1
-            first = self._firsts[number]
-            base = ends[first - 1] if first else 0
-            cached, block = self._cached
-            if cached != number:
-                block = _unpack(self._blocks[number])
-                self._cached = (number, block)
+            return self._open, (ends[first - 1] if first else 0)
+        number = bisect_right(self._firsts, index) - 1
+        first = self._firsts[number]
+        cached, block = self._cached
+        if cached != number:
+            block = _unpack(self._blocks[number])
+            self._cached = (number, block)
+        return block, (ends[first - 1] if first else 0)
+
+    def _text_bytes(self, index: int) -> bytes | bytearray:
+        """The UTF-8 of the text of the entry at `index`."""
+        block, base = self._block_of(index)
+        ends = self._ends
         start = ends[index - 1] if index else 0
         return block[start - base : ends[index] - base]
 
     def _entries(self, start: int, stop: int, step: int = 1) -> Iterator[LogEntry]:
-        entry = self._entry
-        for index in range(start, stop, step):
-            yield entry(index)
+        """The entries from `start` to `stop` (by `step`); forwards a block of text at a time."""
+        if step != 1:
+            entry = self._entry
+            for index in range(start, stop, step):
+                yield entry(index)
+            return
+        while start < stop:
+            upto = min(stop, self._block_stop(start), start + RUN)
+            yield from self._run(start, upto)
+            start = upto
+
+    def _backwards(self) -> Iterator[LogEntry]:
+        stop = len(self._seq)
+        while stop > 0:
+            last = stop - 1
+            if last >= self._open_first:
+                start = self._open_first
+            else:
+                start = self._firsts[bisect_right(self._firsts, last) - 1]
+            start = max(start, stop - RUN)
+            yield from reversed(self._run(start, stop))
+            stop = start
+
+    def _block_stop(self, index: int) -> int:
+        """The index after the last entry of the block of text that holds entry `index`."""
+        if index >= self._open_first:
+            return len(self._seq)
+        number = bisect_right(self._firsts, index)
+        return self._firsts[number] if number < len(self._firsts) else self._open_first
+
+    def _run(self, start: int, stop: int) -> list[LogEntry]:
+        """The entries from `start` to `stop`, all of one block of text, built in one go."""
+        if self._zones:
+            return [self._entry(index) for index in range(start, stop)]
+        ends = self._ends
+        block, block_base = self._block_of(start)
+        base = ends[start - 1] if start else 0
+        authors, kinds, epoch, span = self._authors, KINDS, _EPOCH, timedelta
+        texts: Iterable[str]
+        part = block[base - block_base : ends[stop - 1] - block_base]
+        if part.isascii():  # sliced by byte offsets as they are
+            whole = part.decode("ascii")
+            texts = (
+                whole[a - base : b - base]
+                for a, b in zip(
+                    array("q", [base]) + ends[start : stop - 1], ends[start:stop], strict=True
+                )
+            )
+        else:
+            texts = [_decoded(self._text_bytes(index)) for index in range(start, stop)]
+        occurred: Iterable[int] = (
+            self._occurred[start:stop] if self._occurred else repeat(NO_TIME, stop - start)
+        )
+        return [
+            LogEntry(
+                seq,
+                epoch + span(microseconds=recorded),
+                authors[author],
+                kinds[kind],
+                text,
+                None if when == NO_TIME else epoch + span(microseconds=when),
+            )
+            for seq, recorded, author, kind, text, when in zip(
+                self._seq[start:stop],
+                self._recorded[start:stop],
+                self._author[start:stop],
+                self._kind[start:stop],
+                texts,
+                occurred,
+                strict=True,
+            )
+        ]
 
     def __len__(self) -> int:
         return len(self._seq) + (self.covered if self._load is not None else 0)
@@ -374,11 +466,14 @@ class LogBook(MutableSequence[LogEntry]):
 
     def __iter__(self) -> Iterator[LogEntry]:
         self._materialise()
-        return self._entries(0, len(self._seq))
+        built = self._built
+        if built is None and len(self._seq) <= KEEP_BUILT:
+            built = self._built = list(self._entries(0, len(self._seq)))
+        return iter(built) if built is not None else self._entries(0, len(self._seq))
 
     def __reversed__(self) -> Iterator[LogEntry]:
         self._materialise()
-        return self._entries(len(self._seq) - 1, -1, -1)
+        return reversed(self._built) if self._built is not None else self._backwards()
 
     @overload
     def __getitem__(self, index: SupportsIndex) -> LogEntry: ...
@@ -386,6 +481,8 @@ class LogBook(MutableSequence[LogEntry]):
     def __getitem__(self, index: slice) -> list[LogEntry]: ...
     def __getitem__(self, index: SupportsIndex | slice) -> LogEntry | list[LogEntry]:
         self._materialise()
+        if self._built is not None:
+            return self._built[index]
         if isinstance(index, slice):
             return list(self._entries(*index.indices(len(self._seq))))
         position = index.__index__()
