@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ic_console.domain import commands as c
-from ic_console.domain.clock import FakeClock
 from ic_console.domain import events as ev
+from ic_console.domain.clock import FakeClock
 from ic_console.domain.logbook import BLOCK, KEEP_BUILT, LogBook
 from ic_console.domain.model import LogKind
 from ic_console.domain.records import LogEntry
@@ -30,7 +30,7 @@ from ic_console.synthetic import write_busy_incident
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 
 zones = st.sampled_from(
-    [UTC, timezone.utc, timezone(timedelta(hours=2)), timezone(timedelta(hours=-9, minutes=-30))]
+    [UTC, UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-9, minutes=-30))]
 )
 moments = st.builds(
     lambda micros, zone: (START + timedelta(microseconds=micros)).astimezone(zone),
