@@ -7,13 +7,14 @@ time on the call) is derived from stored instants and a `now` passed in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableSequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from ic_console.domain import events as ev
 from ic_console.domain.exit_criteria import ExitCriterion as ExitCriterion  # issue 15
+from ic_console.domain.logbook import LogBook
 from ic_console.domain.model import (
     DEFAULT_CADENCE,
     Audience,
@@ -67,7 +68,8 @@ class IncidentState:
     role_history: list[RoleStint] = field(default_factory=list)
     tasks: dict[int, Task] = field(default_factory=dict)
     decisions: dict[int, Decision] = field(default_factory=dict)
-    log: list[LogEntry] = field(default_factory=list)
+    #: The scribe log, kept compactly (`LogBook`); a plain list of entries works too.
+    log: MutableSequence[LogEntry] = field(default_factory=LogBook)
     updates: list[StakeholderUpdate] = field(default_factory=list)
     severity_history: list[tuple[datetime, int, str]] = field(default_factory=list)
     phase_history: list[tuple[datetime, Phase, str]] = field(default_factory=list)
@@ -491,9 +493,13 @@ def _decision_reopened(state: IncidentState, data: ev.DecisionReopened, event: e
 
 
 def _log_added(state: IncidentState, data: ev.LogEntryAdded, event: ev.Event) -> None:
-    state.log.append(
-        LogEntry(event.seq, event.at, event.actor, data.kind, data.text, data.occurred_at)
-    )
+    log = state.log
+    if type(log) is LogBook:  # no record built only to be taken apart
+        log.add(event.seq, event.at, event.actor, data.kind, data.text, data.occurred_at)
+    else:
+        log.append(
+            LogEntry(event.seq, event.at, event.actor, data.kind, data.text, data.occurred_at)
+        )
 
 
 def _update_posted(state: IncidentState, data: ev.UpdatePosted, event: ev.Event) -> None:

@@ -10,7 +10,7 @@ the lazy scribe log) goes through `iter_event_batches`, one function for one fil
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableSequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,11 +144,11 @@ class UnionLog:
         return self._single.whole_event(tail) if self._single is not None else None
 
 
-def scribe_log_until(directory: Path, last_key: MergeKey) -> list[LogEntry]:
+def scribe_log_until(directory: Path, last_key: MergeKey) -> MutableSequence[LogEntry]:
     """The scribe log of the merged fold up to `last_key` (a merged snapshot's was bad)."""
     events, _ = merged_events(directory)
     scratch = apply_merged(IncidentState(), (e for e in events if merge_key(e) <= last_key))
-    return list(scratch.log)
+    return scratch.log
 
 
 def apply_merged_one(state: IncidentState, event: Event) -> IncidentState:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ic_console.domain.events import Event
-from ic_console.domain.state import IncidentState, LogEntry, apply_all
+from ic_console.domain.logbook import LogBook
+from ic_console.domain.state import IncidentState, apply_all
 from ic_console.store.eventlog import EventLog, LogDamaged
 
 
@@ -102,12 +103,13 @@ def fold_new(
     return Folded(applied, result.damage)
 
 
-def scribe_log_up_to(events_path: Path, seq: int) -> list[LogEntry]:
+def scribe_log_up_to(events_path: Path, seq: int) -> LogBook:
     """The scribe log up to `seq`, folded from the log itself (a snapshot's was bad)."""
     scratch = IncidentState()
 
     def fold(batch: list[Event]) -> None:
-        apply_all(scratch, batch)
+        apply_all(scratch, [event for event in batch if event.seq <= seq])
 
     EventLog(events_path).read_new(fold)
-    return [entry for entry in scratch.log if entry.seq <= seq]
+    log = scratch.log
+    return log if isinstance(log, LogBook) else LogBook(log)

@@ -7,14 +7,17 @@ truncation, a changed byte, a replaced file) makes it stale; lines appended afte
 as the tail. Reading it costs a checksum of the prefix (about 10 ms per 25 MB), far less than
 validating and folding every event again.
 
-The file is three lines of JSON (never pickle: a folder may come from another machine), each
-validated field by field before use (`store.state_codec`):
+The file is two lines of JSON and a binary part (never pickle: a folder may come from another
+machine), each validated field by field before use (`store.state_codec`):
 
 1. a header (its CRC-32 in hex, a space, then JSON): format, versions, what of the log it
-   covers, the latest entries, and the checksums of lines 2 and 3;
+   covers, the latest entries, the checksums of the rest and the lengths of the log's sections;
 2. the state without its scribe log;
-3. the scribe log, read only when something asks for the entries themselves (`LazyLog`), so
-   `ic log` on a long incident never builds a hundred thousand entries it does not look at.
+3. the scribe log as the columns of its `LogBook`: a JSON section (authors, zones), then each
+   column's raw bytes and the texts' UTF-8, one after the other. Read only when something asks
+   for the entries themselves (`LazyLog`), so `ic log` on a long incident never reads them, and
+   then straight into arrays (no entry is parsed). Written from the columns as they are, never
+   as one whole-log string.
 
 It is written rarely (see `IncidentStore`): atomically, through a private temp file renamed into
 place, without fsync (a torn snapshot fails its checksum and is rebuilt).
@@ -27,15 +30,19 @@ import functools
 import heapq
 import json
 import os
+import sys
 import tempfile
 import zlib
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import IO
 
 from ic_console.domain.events import SCHEMA_VERSION
 from ic_console.domain.hlc import MergeKey
+from ic_console.domain.logbook import TYPECODES, LogBook, LogColumns
 from ic_console.domain.model import LogKind
 from ic_console.domain.state import IncidentState, LogEntry
 from ic_console.store.errors import Notice, StoreError
@@ -49,8 +56,9 @@ from ic_console.store.summary import remove_stale_temps
 
 SNAPSHOT_FILE = "state.snapshot"
 FORMAT = "ic-console-state-snapshot"
-#: The layout of this file; a snapshot written by a newer layout is ignored (and rebuilt).
-SNAPSHOT_SCHEMA = 1
+#: The layout of this file; a snapshot written by another layout is ignored (and rebuilt).
+#: 2: the scribe log as binary columns (1 had it as one JSON line).
+SNAPSHOT_SCHEMA = 2
 TEMP_PREFIX = ".snapshot."
 TEMP_SUFFIX = ".tmp"
 #: The latest entries by the time they happened kept in the header, for `latest_by_when`.
@@ -138,8 +146,13 @@ def write_snapshot(
     """
     prefix_crc, last_crc, last_len = prefix_checksums(log_path, offset)
     body = _dumps(state_body(state))
-    log = _dumps(log_rows(state.log))
-    header = {
+    book = state.log if isinstance(state.log, LogBook) else LogBook(state.log)
+    columns = book.columns()
+    sections = _log_sections(columns)
+    log_crc = 0
+    for section in sections:
+        log_crc = zlib.crc32(section, log_crc)
+    header: dict[str, object] = {
         "format": FORMAT,
         "schema": SNAPSHOT_SCHEMA,
         "event_schema": SCHEMA_VERSION,
@@ -149,13 +162,21 @@ def write_snapshot(
         "prefix_crc": prefix_crc,
         "last_line_crc": last_crc,
         "last_line_len": last_len,
-        "log_entries": len(state.log),
-        "followups": sum(1 for e in state.log if e.kind is LogKind.FOLLOWUP),
-        "recent": [[i, *log_rows([e])[0]] for i, e in _latest(list(state.log), RECENT)],
+        "log_entries": len(book),
+        "followups": book.count_kind(LogKind.FOLLOWUP),
+        "recent": [[i, *log_rows([e])[0]] for i, e in book.latest(RECENT)],
         "body_crc": zlib.crc32(body),
         "body_len": len(body),
-        "log_crc": zlib.crc32(log),
-        "log_len": len(log),
+        "log_crc": log_crc,
+        "log_len": sum(_nbytes(section) for section in sections),
+        # meta, the columns, all the packed blocks as one, the open block
+        "log_sections": [
+            *(_nbytes(section) for section in sections[: len(TYPECODES) + 1]),
+            sum(_nbytes(section) for section in sections[len(TYPECODES) + 1 : -1]),
+            len(columns.open),
+        ],
+        "byteorder": sys.byteorder,
+        "itemsizes": [array(code).itemsize for code in TYPECODES],
     }
     if merged is not None:
         logs, last_key = merged
@@ -169,13 +190,34 @@ def write_snapshot(
             head = _dumps(header)
             handle.write(b"%08x " % zlib.crc32(head) + head + b"\n")
             handle.write(body + b"\n")
-            handle.write(log + b"\n")
+            for section in sections:  # straight from the columns: no copy of the log
+                handle.write(section)
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
     return path
+
+
+def _nbytes(section: bytes | bytearray | memoryview | array[int]) -> int:
+    return len(section) * (section.itemsize if isinstance(section, array) else 1)
+
+
+def _log_sections(columns: LogColumns) -> list[bytes | bytearray | memoryview | array[int]]:
+    """The scribe log's part of the file, in order: a JSON section (the authors; the zones of
+    the instants not in UTC, as offsets in microseconds or null; the first entry of the open
+    block of text), each column, the packed blocks of text one after the other, the open one."""
+    zones = [
+        [key, None if zone is None else _offset_micros(zone)]
+        for key, zone in sorted(columns.zones.items())
+    ]
+    meta = _dumps({"authors": columns.authors, "zones": zones, "open_first": columns.open_first})
+    return [meta, *columns.arrays, *columns.blocks, columns.open]
+
+
+def _offset_micros(zone: tzinfo) -> int:
+    return (zone.utcoffset(None) or timedelta(0)) // timedelta(microseconds=1)
 
 
 # -- reading (every value checked: the file may come from anywhere) ----------------------------
@@ -212,6 +254,11 @@ class _Header:
     #: merge key of the last event folded. None for the snapshot of one log.
     files: list[CoveredFile] | None = None
     last_key: MergeKey | None = None
+    #: The byte length of each section of the scribe log (`_log_sections`), the byte order and
+    #: item sizes its columns were written with.
+    log_sections: tuple[int, ...] = ()
+    byteorder: str = ""
+    itemsizes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,7 +275,7 @@ class CoveredFile:
 
 
 def read_snapshot(
-    directory: Path, log_path: Path, *, rebuild_log: Callable[[int], list[LogEntry]]
+    directory: Path, log_path: Path, *, rebuild_log: Callable[[int], Iterable[LogEntry]]
 ) -> Snapshot | None:
     """The snapshot in `directory` when it matches the log, None when there is none.
 
@@ -257,7 +304,7 @@ def read_snapshot(
     if state.last_seq != header.seq:
         raise SnapshotUnusable("its state and header disagree")
 
-    def load_log() -> list[LogEntry]:
+    def load_log() -> Iterable[LogEntry]:
         try:
             return _read_scribe_log(path, header)
         except (OSError, StoreError, KeyError, ValueError, TypeError, UnicodeDecodeError):
@@ -314,13 +361,26 @@ def _read_header(handle: IO[bytes]) -> _Header:
             recent=[(as_int(row[0]), log_from([row[1:]])[0]) for row in as_list(header["recent"])],
             files=_covered_files(header.get("files")),
             last_key=_merge_key_from(header.get("last_key")),
+            log_sections=tuple(as_int(n) for n in as_list(header["log_sections"])),
+            byteorder=_byteorder(header["byteorder"]),
+            itemsizes=tuple(as_int(n) for n in as_list(header["itemsizes"], len(TYPECODES))),
         )
     except (KeyError, ValueError, TypeError, IndexError) as error:
         raise SnapshotUnusable(f"its header is incomplete ({error})") from None
     counts = (fields.offset, fields.lines, fields.seq, fields.body_len, fields.log_len)
-    if min(*counts, fields.log_entries, fields.followups) < 0:
+    if min(*counts, fields.log_entries, fields.followups, *fields.log_sections) < 0:
         raise SnapshotUnusable("its header holds a negative count")
+    if len(fields.log_sections) != len(TYPECODES) + 3:
+        raise SnapshotUnusable("its header does not list the scribe log's sections")
+    if sum(fields.log_sections) != fields.log_len:
+        raise SnapshotUnusable("its scribe log's sections do not add up to its length")
     return fields
+
+
+def _byteorder(value: object) -> str:
+    if value not in ("little", "big"):
+        raise ValueError("the byte order is neither little nor big")
+    return str(value)
 
 
 #: The whole numbers of the header, by their names there (and in `_Header`).
@@ -340,17 +400,85 @@ _COUNTS = (
 )
 
 
-def _read_scribe_log(path: Path, header: _Header) -> list[LogEntry]:
-    """The third line: the scribe log the snapshot covers, checked against the header."""
+def _read_scribe_log(path: Path, header: _Header) -> LogBook:
+    """The third part: the scribe log the snapshot covers, read straight into its columns and
+    checked against the header (lengths, checksum, then `LogBook.from_columns`)."""
+    if header.itemsizes != tuple(array(code).itemsize for code in TYPECODES):
+        raise ValueError("the scribe log's columns were written with other item sizes")
+    meta_len, *column_lens, packed_len, open_len = header.log_sections
+    crc = 0
     with os.fdopen(open_private(path, os.O_RDONLY), "rb") as handle:
         handle.seek(header.length + header.body_len + 1)
-        data = handle.read(header.log_len + 1)
-    if len(data) != header.log_len + 1 or zlib.crc32(data[:-1]) != header.log_crc:
+        meta = bytearray(meta_len)
+        _read_exactly(handle, meta)
+        crc = zlib.crc32(meta, crc)
+        arrays: list[array[int]] = []
+        for code, size, length in zip(TYPECODES, header.itemsizes, column_lens, strict=True):
+            if length % size:
+                raise ValueError("a column of the scribe log is cut inside an item")
+            column = array(code, bytes(length))
+            _read_exactly(handle, column)
+            crc = zlib.crc32(column, crc)
+            arrays.append(column)
+        packed = bytearray(packed_len)
+        _read_exactly(handle, packed)
+        crc = zlib.crc32(packed, crc)
+        text = bytearray(open_len)
+        _read_exactly(handle, text)
+        crc = zlib.crc32(text, crc)
+        if handle.read(1):
+            raise ValueError("the snapshot goes on past its scribe log")
+    if crc != header.log_crc:
         raise ValueError("the scribe log does not match its checksum")
-    rows = log_from(json.loads(data))
-    if len(rows) != header.log_entries:
+    if header.byteorder != sys.byteorder:
+        for column in arrays:
+            column.byteswap()
+    authors, zones, open_first = _log_meta(json.loads(meta))
+    view = memoryview(packed)
+    blocks: list[bytes | memoryview] = []
+    start = 0
+    for length in arrays[-1]:
+        if length < 0 or start + length > len(packed):
+            raise ValueError("the scribe log's blocks of text overrun their section")
+        blocks.append(view[start : start + length])
+        start += length
+    if start != len(packed):
+        raise ValueError("the scribe log's blocks of text do not fill their section")
+    columns = LogColumns(tuple(arrays), blocks, text, open_first, authors, zones)
+    book = LogBook.from_columns(columns)
+    if len(book) != header.log_entries:
         raise ValueError("the scribe log does not hold as many entries as its header")
-    return rows
+    return book
+
+
+def _read_exactly(handle: IO[bytes], into: bytearray | array[int]) -> None:
+    view = memoryview(into).cast("B")
+    got = 0
+    while got < len(view):
+        read = handle.readinto(view[got:])  # type: ignore[attr-defined]
+        if not read:
+            raise ValueError("the snapshot ends inside its scribe log")
+        got += read
+
+
+def _log_meta(value: object) -> tuple[list[str], dict[int, tzinfo | None], int]:
+    """The authors and zones of the scribe log's JSON section, every value checked."""
+    if not isinstance(value, dict):
+        raise ValueError("the scribe log's section of names is not an object")
+    authors = [_str_of(name) for name in as_list(value["authors"])]
+    zones: dict[int, tzinfo | None] = {}
+    for row in as_list(value["zones"]):
+        key, offset = as_list(row, 2)
+        zones[as_int(key)] = (
+            None if offset is None else timezone(timedelta(microseconds=as_int(offset)))
+        )
+    return authors, zones, as_int(value["open_first"])
+
+
+def _str_of(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("an author's name is not text")
+    return value
 
 
 # -- several replicas' files -------------------------------------------------------------------
@@ -456,7 +584,7 @@ def load_merged_snapshot(
 
     last_key = header.last_key
 
-    def load_log() -> list[LogEntry]:
+    def load_log() -> Iterable[LogEntry]:
         try:
             return _read_scribe_log(path, header)
         except (OSError, StoreError, KeyError, ValueError, TypeError, UnicodeDecodeError):
@@ -519,16 +647,13 @@ def _latest(entries: list[LogEntry], count: int) -> list[tuple[int, LogEntry]]:
     return ranked
 
 
-def latest_by_when(log: list[LogEntry], count: int) -> list[LogEntry]:
+def latest_by_when(log: Sequence[LogEntry], count: int) -> list[LogEntry]:
     """`sorted(log, key=when)[-count:]`, without reading a snapshot's covered entries when
-    `count` is within what the snapshot kept."""
+    `count` is within what the snapshot kept, nor building every entry of a `LogBook`."""
     if count <= 0:
         return []
-    if isinstance(log, LazyLog) and not log.loaded and count <= RECENT:
-        tail = list(log.appended_since(log.covered))
-        pool = sorted(log.covered_recent, key=lambda pair: pair[0])
-        pool += ((log.covered + i, e) for i, e in enumerate(tail))
-        return [entry for _, entry in _latest([e for _, e in pool], count)]
+    if isinstance(log, LogBook):
+        return [entry for _, entry in log.latest(count)]
     return [entry for _, entry in _latest(list(log), count)]
 
 

@@ -8,6 +8,7 @@ import stat
 import tempfile
 import time
 import tomllib
+from collections.abc import MutableSequence
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,10 @@ from typing import Any
 import tomli_w
 
 from ic_console.domain.events import SCHEMA_VERSION
+from ic_console.domain.logbook import LogBook
 from ic_console.domain.model import SINGLE_ROLES, LogKind
 from ic_console.domain.state import IncidentState, LogEntry
 from ic_console.store.errors import StoreError
-from ic_console.store.lazylog import LazyLog
 from ic_console.store.paths import FILE_MODE, open_private
 
 #: A summary temp file older than this was left by a rewrite that was killed: removed.
@@ -42,7 +43,7 @@ class FollowupCount:
     """
 
     def __init__(self) -> None:
-        self._log: list[LogEntry] | None = None
+        self._log: MutableSequence[LogEntry] | None = None
         self._seen = 0
         self._count = 0
 
@@ -50,17 +51,15 @@ class FollowupCount:
         log = state.log
         if log is not self._log or self._seen > len(log):
             self._log, self._seen, self._count = log, 0, 0
-            if isinstance(log, LazyLog) and not log.loaded:
+            if isinstance(log, LogBook) and not log.loaded:
                 # Started from a snapshot: its entries were counted when it was written.
                 self._seen, self._count = log.covered, log.covered_followups
         if self._seen < len(log):
             followup = LogKind.FOLLOWUP
-            new = (
-                log.appended_since(self._seen)
-                if isinstance(log, LazyLog)
-                else islice(log, self._seen, None)
-            )
-            self._count += sum(1 for e in new if e.kind is followup)
+            if isinstance(log, LogBook):  # counted in its kind column, no entry built
+                self._count += log.count_kind(followup, self._seen)
+            else:
+                self._count += sum(1 for e in islice(log, self._seen, None) if e.kind is followup)
             self._seen = len(log)
         return self._count
 
@@ -108,7 +107,7 @@ def summary_of(
         "tasks": len(state.tasks),
         "open_decisions": len(state.open_decisions()),
         "log_entries": len(state.log),
-        "followups": len(state.followups()) if followups is None else followups,
+        "followups": FollowupCount()(state) if followups is None else followups,
         "updates": len(state.updates),
     }
     return data
