@@ -15,7 +15,7 @@ sections; key bursts and failures have rooms of their own (`tui/keys.py`, `tui/s
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from rich.console import RenderableType
@@ -105,7 +105,7 @@ class ConsoleApp(SafeApp):
         return self.live.store if self.live is not None else None
 
     @property
-    def rows(self) -> list[LogRow]:
+    def rows(self) -> Sequence[LogRow]:
         return self.live.rows if self.live is not None else []
 
     def notify(
