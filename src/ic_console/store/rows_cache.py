@@ -427,7 +427,8 @@ def read_rows(directory: Path) -> CachedRows | None:
                 log_path = files[0]
         if not covers_prefix(log_path, offset, last_len, last_crc, prefix_crc):
             raise SnapshotUnusable("the log changed under it", damaged=False)
-        rest = handle.read()
+        # One read of exactly what is left: no growing buffer (twice the rows' bytes at peak).
+        rest = handle.read(max(0, os.fstat(handle.fileno()).st_size - handle.tell()))
     rows = _stored_rows(rest, count)
     try:
         tail = _check_tail(rows, CHECKED_TAIL)
