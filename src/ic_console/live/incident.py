@@ -447,6 +447,12 @@ class LiveIncident:
         return self.policy.fresh(self.state, now)
 
 
+def rows_cached(home: Path, incident_id: str) -> bool:
+    """Whether a console left the log's rows (`log.rows`) for this incident: without them the
+    open describes every event of the log once (seconds at a million events), so say so."""
+    return (incident_dir(home, incident_id) / ROWS_FILE).exists()
+
+
 def _resume_rows(store: IncidentStore, log: LogRows, cached: CachedRows) -> bool:
     """Give `log` the cached rows plus the rows of the events the store read after them; False
     when the cache does not lead to the store's state (then nothing is changed)."""
