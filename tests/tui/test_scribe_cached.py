@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Label
 
 from helpers.console import console, drive
 from ic_console.content.phrasebook import shipped_phrasebook
@@ -90,3 +91,19 @@ def test_cached_console_opens_on_the_last_rows_and_scrolls(
         assert not rows.base.faults  # type: ignore[union-attr]
 
     drive(app, scenario, size=size)
+
+
+def test_the_opening_line_says_when_the_rows_are_built_from_the_whole_log(home: Path) -> None:
+    """The first console on an incident describes every event once: it says so while it reads;
+    a console opened on the rows cache does not."""
+    write_busy_incident(home, ID, 200, start=START)
+    said: list[str] = []
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        label = pilot.app.screen_stack[0].query_one("#opening", Label)
+        said.append(str(label.render()))
+
+    drive(console(home, FakeClock(LATER), ID), scenario)  # closing writes the rows cache
+    drive(console(home, FakeClock(LATER), ID), scenario)
+    assert "Reading the whole log once" in said[0], said
+    assert "Opening incident cached" in said[1] and "whole log" not in said[1], said
