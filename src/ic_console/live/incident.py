@@ -450,7 +450,10 @@ class LiveIncident:
 def rows_cached(home: Path, incident_id: str) -> bool:
     """Whether a console left the log's rows (`log.rows`) for this incident: without them the
     open describes every event of the log once (seconds at a million events), so say so."""
-    return (incident_dir(home, incident_id) / ROWS_FILE).exists()
+    try:
+        return (incident_dir(home, incident_id) / ROWS_FILE).exists()
+    except (DomainError, StoreError, OSError):
+        return True  # not an incident it can open: the open says why, nothing more to add
 
 
 def _resume_rows(store: IncidentStore, log: LogRows, cached: CachedRows) -> bool:
