@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import gc
 import tracemalloc
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ic_console.content.phrasebook import shipped_phrasebook
 from ic_console.domain.clock import FakeClock
+from ic_console.domain.describe import Narrator
 from ic_console.domain.events import Event
-from ic_console.domain.log_rows import LogRow, RowList, event_rows
+from ic_console.domain.log_rows import KIND_LABELS, LogRow, RowList, event_rows
 from ic_console.live.incident import LiveIncident, LiveSettings
 from ic_console.store import rows_cache
 from ic_console.store.eventlog import EventLog
@@ -166,3 +169,48 @@ def test_opening_cached_rows_allocates_far_less_than_the_rows(home: Path) -> Non
     # Holding the rows as objects costs three times their bytes; with the narrator (a tenth of
     # these events are tasks) reading them costs well under two thirds of that.
     assert lazy_peak < 0.6 * objects, (lazy_peak, objects)
+
+
+_ZONES = st.sampled_from(
+    [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=7))]
+)
+
+
+@st.composite
+def _rows(draw: st.DrawFn) -> list[LogRow]:
+    count = draw(st.integers(min_value=1, max_value=40))
+    seqs = sorted(draw(st.lists(st.integers(1, 10_000), min_size=count, max_size=count)))
+    kinds = st.sampled_from(sorted(KIND_LABELS))
+    moments = st.datetimes(timezones=_ZONES)
+    return [
+        LogRow(
+            seq,
+            draw(moments),
+            draw(st.text(max_size=12)),
+            draw(kinds),
+            draw(st.text(max_size=60)),
+            draw(st.none() | moments),
+        )
+        for seq in seqs
+    ]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=_rows())
+def test_any_rows_come_back_as_written(tmp_path: Path, rows: list[LogRow]) -> None:
+    """Whatever the text (line ends, quotes, any script), one row a line and the index give
+    back exactly the rows written, each decoded on its own."""
+    directory = tmp_path / "any"
+    directory.mkdir(exist_ok=True)
+    log_path = directory / "events.jsonl"
+    log_path.write_bytes(b'{"a": 1}\n')
+    log = EventLog(log_path)
+    log.offset, log.lines, log.last_seq = 9, 1, rows[-1].seq
+    assert rows_cache.write_rows(directory, rows, Narrator(), log=log)
+    cached = rows_cache.read_rows(directory)
+    assert cached is not None
+    assert len(cached.rows) == len(rows)
+    assert [cached.rows[i] for i in range(len(rows) - 1, -1, -1)] == rows[::-1]
+    assert not cached.rows.faults  # type: ignore[attr-defined]
