@@ -121,6 +121,23 @@ def test_a_damaged_cache_is_ignored_with_a_notice(home: Path, incident: Path, wh
     assert any("log.rows is damaged" in n for n in notices), notices
 
 
+def _write_lie(incident: Path, lie: str, at: int) -> None:
+    """Rewrite the cache with row `at` lying, its checksums right (written by anyone)."""
+    cached = rows_cache.read_rows(incident)
+    assert cached is not None
+    bad = [*cached.rows]
+    row = bad[at]
+    if lie == "kind":
+        bad[at] = LogRow(row.seq, row.recorded_at, row.author, "nonsense", "x")
+    elif lie == "naive time":
+        bad[at] = LogRow(row.seq, row.recorded_at.replace(tzinfo=None), row.author, row.kind, "x")
+    else:
+        bad[at], bad[at + 1] = bad[at + 1], bad[at]
+    store_log = EventLog(cached.log_path)
+    store_log.offset, store_log.lines, store_log.last_seq = cached.offset, cached.lines, cached.seq
+    assert rows_cache.write_rows(incident, bad, cached.narrator, log=store_log)
+
+
 @pytest.mark.parametrize(
     ("lie", "why"),
     [
@@ -129,26 +146,37 @@ def test_a_damaged_cache_is_ignored_with_a_notice(home: Path, incident: Path, wh
         ("order", "not in the log's order"),
     ],
 )
-def test_rows_that_lie_are_refused(home: Path, incident: Path, lie: str, why: str) -> None:
-    """A cache whose checksums are right but whose rows are not rows (written by anyone)."""
-    cached = rows_cache.read_rows(incident)
-    assert cached is not None
-    bad = [*cached.rows]
-    row = bad[3]
-    if lie == "kind":
-        bad[3] = LogRow(row.seq, row.recorded_at, row.author, "nonsense", "x")
-    elif lie == "naive time":
-        bad[3] = LogRow(row.seq, row.recorded_at.replace(tzinfo=None), row.author, row.kind, "x")
-    else:
-        bad[3], bad[4] = bad[4], bad[3]
-    store_log = EventLog(cached.log_path)
-    store_log.offset, store_log.lines, store_log.last_seq = cached.offset, cached.lines, cached.seq
-    assert rows_cache.write_rows(incident, bad, cached.narrator, log=store_log)
+def test_rows_that_lie_at_the_end_are_refused(
+    home: Path, incident: Path, lie: str, why: str
+) -> None:
+    """The last rows (the screen the console opens on) are checked when the cache is read."""
+    _write_lie(incident, lie, -4)
     with pytest.raises(rows_cache.SnapshotUnusable, match=why):
         rows_cache.read_rows(incident)
     live = _open(home, read_only=True)
     assert live.rows == _replayed_rows(incident)
     assert any("damaged" in n.message for n in live.take_notices())
+
+
+@pytest.mark.parametrize("lie", ["kind", "naive time"])
+def test_a_row_that_lies_further_up_is_shown_as_unreadable_and_the_cache_dropped(
+    home: Path, incident: Path, lie: str
+) -> None:
+    """Rows above the checked tail are checked when decoded: a row that fails is a row saying
+    so (never a crash), and closing the console drops the cache, so the next one rebuilds it."""
+    assert len(_replayed_rows(incident)) > rows_cache.CHECKED_TAIL + 10
+    _write_lie(incident, lie, 3)
+    live = _open(home)
+    assert live.log.cached_seq == 600  # opened on the cache
+    assert "could not be read" in live.rows[3].text
+    assert live.rows[4] == _replayed_rows(incident)[4]
+    live.close()
+    assert not (incident / rows_cache.ROWS_FILE).exists()
+    again = _open(home)
+    assert again.log.cached_seq == 0
+    assert again.rows == _replayed_rows(incident)
+    again.close()
+    assert rows_cache.read_rows(incident) is not None
 
 
 def test_a_stale_cache_is_ignored_quietly(home: Path, incident: Path) -> None:

@@ -7,8 +7,10 @@ in the short form of the one vocabulary (`domain.describe`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import overload
 
 from ic_console.domain import events as ev
 from ic_console.domain.describe import SCRIBE_KINDS, Narrator
@@ -78,3 +80,71 @@ def event_rows(events: list[ev.Event], narrator: Narrator | None = None) -> list
         words = narrator.describe(data)
         append(LogRow(event.seq, event.at, event.actor, words.log_kind, words.short))
     return rows
+
+
+class RowSequence(Sequence[LogRow]):
+    """Rows that are not a list (decoded when asked for, say): equal to any sequence of the
+    same rows, as a list is."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+
+class RowList(RowSequence):
+    """The pane's rows: a read-only `base` (rows decoded from the rows cache when shown, say,
+    so a log of a million rows opens without a million objects) and the rows added after it.
+
+    What the pane needs of a list: its length, a row by index (a slice gives a list), and
+    rows appended at the end; equal to any sequence of the same rows."""
+
+    __slots__ = ("added", "base")
+
+    def __init__(self, base: Sequence[LogRow] = (), added: Iterable[LogRow] = ()) -> None:
+        self.base: Sequence[LogRow] = base
+        self.added: list[LogRow] = list(added)
+
+    def __len__(self) -> int:
+        return len(self.base) + len(self.added)
+
+    @overload
+    def __getitem__(self, index: int) -> LogRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[LogRow]: ...
+    def __getitem__(self, index: int | slice) -> LogRow | list[LogRow]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("row index out of range")
+        start = len(self.base)
+        return self.base[index] if index < start else self.added[index - start]
+
+    def __iter__(self) -> Iterator[LogRow]:
+        yield from self.base
+        yield from self.added
+
+    def __repr__(self) -> str:
+        return f"RowList({len(self.base)} + {len(self.added)} rows)"
+
+    def append(self, row: LogRow) -> None:
+        self.added.append(row)
+
+    def extend(self, rows: Iterable[LogRow]) -> None:
+        self.added.extend(rows)
+
+    def clear(self) -> None:
+        self.base = ()
+        self.added.clear()
+
+    def reset(self, rows: Iterable[LogRow]) -> None:
+        """Hold exactly `rows` (kept in memory), dropping the base."""
+        self.base = ()
+        self.added[:] = rows

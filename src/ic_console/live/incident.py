@@ -10,6 +10,7 @@ the console opens it in a worker and then uses it only from the app's own thread
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from ic_console.domain.describe import Narrator
 from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event, IncidentDeclared
 from ic_console.domain.hlc import wall_ms
-from ic_console.domain.log_rows import LogRow, event_rows
+from ic_console.domain.log_rows import LogRow, RowList, event_rows
 from ic_console.domain.merge import notices_by_event
 from ic_console.domain.model import Role
 from ic_console.domain.state import IncidentState
@@ -44,7 +45,13 @@ from ic_console.store.incident import IncidentStore
 from ic_console.store.merged import clocks_ahead
 from ic_console.store.paths import incident_dir
 from ic_console.store.presence import PresenceBoard
-from ic_console.store.rows_cache import CachedRows, load_rows, write_rows
+from ic_console.store.rows_cache import (
+    ROWS_FILE,
+    CachedRows,
+    StoredRows,
+    load_rows,
+    write_rows,
+)
 from ic_console.store.snapshot import SnapshotUnusable
 
 
@@ -101,7 +108,8 @@ class LogRows:
     once each (`domain.merge.notice_rows`, `store.merged.clocks_ahead`)."""
 
     def __init__(self, clock: Clock | None = None) -> None:
-        self.rows: list[LogRow] = []
+        #: Kept as one object for the console's life (the pane holds it): changed in place.
+        self.rows = RowList()
         #: What the rows' words need to remember of earlier events (whose task, who objected).
         self.narrator = Narrator()
         self._clock = clock
@@ -123,7 +131,9 @@ class LogRows:
     def resume(self, cached: CachedRows, tail: list[Event]) -> None:
         """Start from the cached rows, and describe only the events after them. The cache is
         of one log (never a merge): its rows have no merge notices to place."""
-        self.rows = cached.rows
+        # The cached rows stay in the file's bytes, each decoded when the pane shows it.
+        self.rows.base = cached.rows
+        self.rows.added.clear()
         self.narrator = cached.narrator
         self._fast = set(cached.fast)
         self._ids = None
@@ -175,7 +185,7 @@ class LogRows:
                 if (event_id, text) not in self._shown:
                     self._shown.add((event_id, text))
                     rows.append(LogRow(row.seq, row.recorded_at, row.author, "system", text))
-        self.rows[:] = rows
+        self.rows.reset(rows)
 
     def _add_notices(self, event_id: str, event: Event, texts: Iterable[str]) -> None:
         for text in texts:
@@ -265,8 +275,9 @@ class LiveIncident:
         return live
 
     @property
-    def rows(self) -> list[LogRow]:
-        """The scribe log, one row per recorded line; grows as events arrive."""
+    def rows(self) -> RowList:
+        """The scribe log, one row per recorded line; grows as events arrive. The rows from
+        the rows cache are decoded when asked for: index it, never copy it whole."""
         return self.log.rows
 
     @property
@@ -407,6 +418,13 @@ class LiveIncident:
         """Write the rows cache (`store.rows_cache`) when it lags the rows, so the next console
         opens on them and describes only the tail; False when not written (a cache)."""
         store, log = self.store, self.log
+        base = log.rows.base
+        if isinstance(base, StoredRows) and base.faults and not store.read_only:
+            # A row of the cache could not be read: the next console builds it from the log.
+            with contextlib.suppress(OSError):
+                (store.directory / ROWS_FILE).unlink()
+            log.cached_seq = 0
+            return False
         if (
             store.merged
             or store.read_only
@@ -427,6 +445,15 @@ class LiveIncident:
     def alerts(self, now: datetime) -> list[str]:
         """New alerts to raise now (each once); user text in them is raw."""
         return self.policy.fresh(self.state, now)
+
+
+def rows_cached(home: Path, incident_id: str) -> bool:
+    """Whether a console left the log's rows (`log.rows`) for this incident: without them the
+    open describes every event of the log once (seconds at a million events), so say so."""
+    try:
+        return (incident_dir(home, incident_id) / ROWS_FILE).exists()
+    except (DomainError, StoreError, OSError):
+        return True  # not an incident it can open: the open says why, nothing more to add
 
 
 def _resume_rows(store: IncidentStore, log: LogRows, cached: CachedRows) -> bool:

@@ -8,14 +8,24 @@ line count and last sequence number it covers, a CRC-32 of that prefix and of it
 any change to those bytes makes it stale; the events appended after it are described on open,
 with the narrator's memory saved beside the rows so their words are the ones a full replay gives.
 
-Two lines of JSON (never pickle: a folder may come from another machine):
+Never pickle (a folder may come from another machine). Laid out so that opening a million rows
+costs no more than opening a screenful (issue 13):
 
-1. a header (its CRC-32 in hex, a space, then JSON): format, versions, what it covers, the
-   narrator's memory and the checksum and length of line 2;
-2. the rows, each `[seq, recorded_at, author, kind, text, occurred_at]`, every value checked.
+1. a header (its CRC-32 in hex, a space, then JSON): format, versions, what it covers, how many
+   rows, the narrator's memory;
+2. the rows, one a line, each `[seq, recorded_at, author, kind, text, occurred_at]`;
+3. the index: where each row begins in (2), and where the last one ends, as little-endian
+   64-bit numbers (8 bytes each, one more than there are rows);
+4. a trailer line: the length and CRC-32 of (2) and of (3), in hex.
 
-Written when the console closes the incident (with the state snapshot), atomically through a
-private temp file renamed into place, without fsync (a torn file fails its checksum).
+Reading checks the header, the trailer and both checksums (one pass over the bytes, in C), and
+every value of the last `CHECKED_TAIL` rows; the pane then decodes each row when it is shown
+(`StoredRows`), checking it the same way: a row that fails is shown as a row saying so, and the
+cache is dropped when the console closes, so the next one builds it again from the log.
+
+Written when the console closes the incident (with the state snapshot), piece by piece (the
+rows the cache already held are copied as bytes, only the new ones encoded), atomically through
+a private temp file renamed into place, without fsync (a torn file fails its checksums).
 """
 
 from __future__ import annotations
@@ -24,18 +34,22 @@ import contextlib
 import itertools
 import json
 import os
+import re
+import sys
 import tempfile
 import zlib
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import IO, Annotated, Any, overload
 
 import msgspec
 
 from ic_console.domain.describe import Narrator
 from ic_console.domain.events import SCHEMA_VERSION, Event
-from ic_console.domain.log_rows import KIND_LABELS, LogRow
+from ic_console.domain.log_rows import KIND_LABELS, LogRow, RowList, RowSequence
 from ic_console.store.errors import Notice, StoreError
 from ic_console.store.eventlog import EventLog
 from ic_console.store.paths import FILE_MODE, event_files, open_private
@@ -50,10 +64,19 @@ from ic_console.store.summary import remove_stale_temps
 
 ROWS_FILE = "log.rows"
 FORMAT = "ic-console-log-rows"
-#: The layout of this file; one written by a newer layout is ignored (and rebuilt).
-ROWS_SCHEMA = 1
+#: The layout of this file; one written by another layout is ignored (and rebuilt). Layout 2:
+#: one row a line and an index of where each begins, so rows are decoded when shown.
+ROWS_SCHEMA = 2
 TEMP_PREFIX = ".rows."
 TEMP_SUFFIX = ".tmp"
+#: How many of the last rows are checked when the cache is read (a screenful and more); the
+#: rest are checked as they are decoded, when shown.
+CHECKED_TAIL = 256
+#: The last line: the rows' length and CRC-32, the index's length and CRC-32, in hex.
+_TRAILER = b"end %016x %08x %016x %08x\n"
+_TRAILER_LEN = len(_TRAILER % (0, 0, 0, 0))
+#: Bytes written to the file at a time.
+_PIECE = 1 << 20
 
 
 @dataclass
@@ -64,7 +87,7 @@ class CachedRows:
     offset: int
     lines: int
     seq: int
-    rows: list[LogRow]
+    rows: Sequence[LogRow]
     narrator: Narrator
     #: The replicas whose fast clock was already told as a row (told once).
     fast: list[str]
@@ -81,6 +104,57 @@ class CachedRows:
         if (events[-1].seq if events else self.seq) != up_to_seq:
             raise SnapshotUnusable("the log after it does not reach the state", damaged=False)
         return events
+
+
+#: The time of a row that could not be read (shown in its place).
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class StoredRows(RowSequence):
+    """The rows of a cache file, each decoded (and checked) when asked for: the file's bytes
+    and the index of where each row begins, never a million row objects."""
+
+    def __init__(self, body: memoryview, offsets: array[int]) -> None:
+        self._body = body
+        self._offsets = offsets
+        #: How many rows could not be read (each shown as a row saying so).
+        self.faults = 0
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> LogRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[LogRow]: ...
+    def __getitem__(self, index: int | slice) -> LogRow | list[LogRow]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("row index out of range")
+        try:
+            return self.checked(index)
+        except ValueError as error:
+            self.faults += 1
+            return LogRow(
+                0,
+                _EPOCH,
+                "",
+                "system",
+                f"(line {index + 1} of {ROWS_FILE} could not be read: {error}; the cache is "
+                "built again from the log at the next open)",
+            )
+
+    def checked(self, index: int) -> LogRow:
+        """Row `index`, every value checked; ValueError when it is not a row of the log."""
+        offsets = self._offsets
+        return _row_from(self._body[offsets[index] : offsets[index + 1]])
+
+    def raw(self) -> tuple[memoryview, array[int]]:
+        """The rows' bytes and the index (to copy them into a new cache as they are)."""
+        return self._body, self._offsets
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -103,9 +177,61 @@ def _narrator_body(narrator: Narrator) -> dict[str, Any]:
     }
 
 
+_ENCODER = msgspec.json.Encoder()
+
+
+def _little_endian(index: array[int]) -> bytes:
+    if sys.byteorder == "big":  # pragma: no cover (the file is little-endian everywhere)
+        index = array("Q", index)
+        index.byteswap()
+    return index.tobytes()
+
+
+class _Pieces:
+    """Writes rows to the file a piece at a time, keeping their CRC-32 and index."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.crc = 0
+        self.size = 0
+        self.index = array("Q", [0])
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+
+    def copy(self, body: memoryview, offsets: array[int]) -> None:
+        """Rows already encoded (a cache's), first in the file: their bytes and their index."""
+        if self.size or self._pending:
+            raise ValueError("copied rows must come first")
+        for start in range(0, len(body), _PIECE):
+            piece = body[start : start + _PIECE]
+            self.crc = zlib.crc32(piece, self.crc)
+            self.handle.write(piece)
+        self.size = len(body)
+        self.index = array("Q", offsets)
+
+    def add(self, row: LogRow) -> None:
+        line = _ENCODER.encode(
+            (row.seq, row.recorded_at, row.author, row.kind, row.text, row.occurred_at)
+        )
+        self._pending.append(line)
+        self._pending.append(b"\n")
+        self._pending_size += len(line) + 1
+        self.index.append(self.size + self._pending_size)
+        if self._pending_size >= _PIECE:
+            self.flush()
+
+    def flush(self) -> None:
+        piece = b"".join(self._pending)
+        self._pending.clear()
+        self.crc = zlib.crc32(piece, self.crc)
+        self.handle.write(piece)
+        self.size += len(piece)
+        self._pending_size = 0
+
+
 def write_rows(
     directory: Path,
-    rows: list[LogRow],
+    rows: Sequence[LogRow],
     narrator: Narrator,
     *,
     log: EventLog,
@@ -113,18 +239,20 @@ def write_rows(
 ) -> bool:
     """Write the cache of `rows`, the pane's rows for what `log` has read (its offset, lines and
     last seq), with the narrator that described them. False when it could not be written, or
-    the rows do not end at the log's last read event; never raises for that (a cache)."""
+    the rows do not end at the log's last read event; never raises for that (a cache).
+
+    Rows read from a cache (`StoredRows` as the base of a `RowList`) are copied as bytes."""
     if not rows or rows[-1].seq != log.last_seq:
         return False
+    base: Sequence[LogRow] = ()
+    added: Sequence[LogRow] = rows
+    if isinstance(rows, RowList) and isinstance(rows.base, StoredRows):
+        if rows.base.faults:
+            return False
+        base, added = rows.base, rows.added
     try:
         remove_stale_temps(directory, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
         prefix_crc, last_crc, last_len = prefix_checksums(log.path, log.offset)
-        body = _dumps(
-            [
-                [r.seq, r.recorded_at.isoformat(), r.author, r.kind, r.text, _t(r.occurred_at)]
-                for r in rows
-            ]
-        )
         header = _dumps(
             {
                 "format": FORMAT,
@@ -138,8 +266,6 @@ def write_rows(
                 "last_line_crc": last_crc,
                 "last_line_len": last_len,
                 "rows": len(rows),
-                "rows_crc": zlib.crc32(body),
-                "rows_len": len(body),
                 "narrator": _narrator_body(narrator),
                 "fast": sorted(fast or ()),
             }
@@ -149,13 +275,21 @@ def write_rows(
             os.fchmod(fd, FILE_MODE)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(b"%08x " % zlib.crc32(header) + header + b"\n")
-                handle.write(body + b"\n")
+                pieces = _Pieces(handle)
+                if isinstance(base, StoredRows):
+                    pieces.copy(*base.raw())
+                for row in added:
+                    pieces.add(row)
+                pieces.flush()
+                index = _little_endian(pieces.index)
+                handle.write(index)
+                handle.write(_TRAILER % (pieces.size, pieces.crc, len(index), zlib.crc32(index)))
             os.replace(temp, directory / ROWS_FILE)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
-    except (OSError, StoreError, SnapshotUnusable, ValueError):
+    except (OSError, StoreError, SnapshotUnusable, ValueError, msgspec.EncodeError):
         return False
     return True
 
@@ -178,24 +312,54 @@ def _dt(value: object) -> datetime:
 
 #: One row as stored: the times must carry their zone; everything else is checked by type.
 _AwareTime = Annotated[datetime, msgspec.Meta(tz=True)]
-_ROWS = msgspec.json.Decoder(list[tuple[int, _AwareTime, str, str, str, _AwareTime | None]])
+_ROW = msgspec.json.Decoder(tuple[int, _AwareTime, str, str, str, _AwareTime | None])
 
 
-def _rows_from(body: bytes) -> list[LogRow]:
-    """The rows, every value checked (typed in C by msgspec; order and kinds here)."""
+def _row_from(line: bytes | memoryview) -> LogRow:
+    """One row, every value checked (typed in C by msgspec; its kind here)."""
     try:
-        decoded = _ROWS.decode(body)
+        seq, recorded_at, author, kind, text, occurred_at = _ROW.decode(line)
     except msgspec.ValidationError as error:
         raise ValueError(str(error)) from None
     except msgspec.DecodeError as error:
         raise ValueError(f"not JSON ({error})") from None
-    rows = [LogRow(*each) for each in decoded]
-    seqs = [row.seq for row in rows]
-    if any(b < a for a, b in itertools.pairwise(seqs)) or (seqs and seqs[0] < 1):
-        raise ValueError("the rows are not in the log's order")
-    if not {row.kind for row in rows} <= KIND_LABELS.keys():
+    if kind not in KIND_LABELS:
         raise ValueError("a row is not a row of the log (unknown kind)")
-    return rows
+    if seq < 1:
+        raise ValueError("the rows are not in the log's order")
+    return LogRow(seq, recorded_at, author, kind, text, occurred_at)
+
+
+def _check_tail(rows: StoredRows, count: int) -> list[LogRow]:
+    """The last `count` rows, every value checked, in the log's order. ValueError when not."""
+    tail = [rows.checked(i) for i in range(max(0, len(rows) - count), len(rows))]
+    if any(b.seq < a.seq for a, b in itertools.pairwise(tail)):
+        raise ValueError("the rows are not in the log's order")
+    return tail
+
+
+def _stored_rows(rest: bytes, count: int) -> StoredRows:
+    """The rows, index and trailer after the header, checked against their lengths and
+    checksums. Raises `SnapshotUnusable` (damaged) when they do not match."""
+    trailer = re.fullmatch(
+        rb"end ([0-9a-f]{16}) ([0-9a-f]{8}) ([0-9a-f]{16}) ([0-9a-f]{8})\n", rest[-_TRAILER_LEN:]
+    )
+    if trailer is None:
+        raise SnapshotUnusable("its rows do not end with their checksums")
+    body_len, body_crc, index_len, index_crc = (int(value, 16) for value in trailer.groups())
+    if body_len + index_len + _TRAILER_LEN != len(rest) or index_len != 8 * (count + 1):
+        raise SnapshotUnusable("its rows do not match their length")
+    view = memoryview(rest)
+    body, index = view[:body_len], view[body_len : body_len + index_len]
+    if zlib.crc32(body) != body_crc or zlib.crc32(index) != index_crc:
+        raise SnapshotUnusable("its rows do not match their checksum")
+    offsets = array("Q")
+    offsets.frombytes(index)
+    if sys.byteorder == "big":  # pragma: no cover
+        offsets.byteswap()
+    if offsets[0] != 0 or offsets[-1] != body_len:
+        raise SnapshotUnusable("its index does not match its rows")
+    return StoredRows(body, offsets)
 
 
 def _narrator_from(value: object) -> Narrator:
@@ -242,9 +406,8 @@ def read_rows(directory: Path) -> CachedRows | None:
             name = _str(header["log"])
             if ".." in Path(name).parts or name.startswith("/"):
                 raise ValueError("its log is not a file of the incident folder")
-            offset, lines, seq, count, crc, length = (
-                as_int(header[key])
-                for key in ("offset", "lines", "seq", "rows", "rows_crc", "rows_len")
+            offset, lines, seq, count = (
+                as_int(header[key]) for key in ("offset", "lines", "seq", "rows")
             )
             prefix_crc, last_crc, last_len = (
                 as_int(header[key]) for key in ("prefix_crc", "last_line_crc", "last_line_len")
@@ -253,7 +416,7 @@ def read_rows(directory: Path) -> CachedRows | None:
             fast = [_str(origin) for origin in as_list(header.get("fast", []))]
         except (KeyError, ValueError, TypeError) as error:
             raise SnapshotUnusable(f"its header is incomplete ({error})") from None
-        if min(offset, lines, seq, count, length) < 0:
+        if min(offset, lines, seq, count) < 0:
             raise SnapshotUnusable("its header holds a negative count")
         log_path = directory / name
         if not log_path.exists():
@@ -264,14 +427,14 @@ def read_rows(directory: Path) -> CachedRows | None:
                 log_path = files[0]
         if not covers_prefix(log_path, offset, last_len, last_crc, prefix_crc):
             raise SnapshotUnusable("the log changed under it", damaged=False)
-        body = handle.read(length + 1)
-    if len(body) != length + 1 or not body.endswith(b"\n") or zlib.crc32(body[:-1]) != crc:
-        raise SnapshotUnusable("its rows do not match their checksum")
+        # One read of exactly what is left: no growing buffer (twice the rows' bytes at peak).
+        rest = handle.read(max(0, os.fstat(handle.fileno()).st_size - handle.tell()))
+    rows = _stored_rows(rest, count)
     try:
-        rows = _rows_from(body[:-1])
+        tail = _check_tail(rows, CHECKED_TAIL)
     except ValueError as error:
         raise SnapshotUnusable(f"its rows are not valid ({error})") from None
-    if len(rows) != count or (rows and rows[-1].seq != seq) or (not rows and seq):
+    if (tail and tail[-1].seq != seq) or (not tail and seq):
         raise SnapshotUnusable("its rows and header disagree")
     return CachedRows(log_path, offset, lines, seq, rows, narrator, fast)
 

@@ -15,7 +15,7 @@ sections; key bursts and failures have rooms of their own (`tui/keys.py`, `tui/s
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from rich.console import RenderableType
@@ -34,7 +34,7 @@ from ic_console.domain.commands import Command, Declare, TickChecklistItem
 from ic_console.domain.errors import DomainError
 from ic_console.domain.log_rows import LogRow
 from ic_console.domain.model import Status
-from ic_console.live.incident import LiveIncident, declare
+from ic_console.live.incident import LiveIncident, declare, rows_cached
 from ic_console.live.syncing import BackgroundSync
 from ic_console.live.undo import UNDO_SECONDS
 from ic_console.store.catalog import list_incidents
@@ -105,7 +105,7 @@ class ConsoleApp(SafeApp):
         return self.live.store if self.live is not None else None
 
     @property
-    def rows(self) -> list[LogRow]:
+    def rows(self) -> Sequence[LogRow]:
         return self.live.rows if self.live is not None else []
 
     def notify(
@@ -148,9 +148,14 @@ class ConsoleApp(SafeApp):
 
     def open_incident(self, incident_id: str) -> None:
         """Open `incident_id` (in a worker unless settings say otherwise) and show the console."""
-        self.query_one("#opening", Label).update(
-            Text(f"Opening incident {literal(incident_id)} ...")
-        )
+        opening = f"Opening incident {literal(incident_id)} ..."
+        if not rows_cached(self.settings.home, incident_id):
+            # The first console on this incident (or after a damaged cache): every event of
+            # the log is described once; the next consoles open on the rows it leaves.
+            opening += (
+                "\nReading the whole log once to build its rows (later opens start from them)."
+            )
+        self.query_one("#opening", Label).update(Text(opening))
         if self.settings.background_load:
             self._load_in_worker(incident_id)
         else:

@@ -8,7 +8,7 @@ number typed just before them ("3d": task 3 is done), else on the task under the
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import ClassVar
 
@@ -145,7 +145,7 @@ class IncidentScreen(Screen[None]):
 
     # -- state pushed down by the app ----------------------------------------------------------
 
-    def set_rows(self, rows: list[LogRow]) -> None:
+    def set_rows(self, rows: Sequence[LogRow]) -> None:
         self.scribe.set_rows(rows)
 
     def rows_added(self) -> None:

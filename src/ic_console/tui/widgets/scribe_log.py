@@ -6,6 +6,7 @@ Only the rows on screen are rendered (see `LineList`), and rendered rows are cac
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -52,11 +53,13 @@ class ScribeLog(LineList):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.times = times
-        self.rows: list[LogRow] = []
+        #: Any sequence of rows: a list, or the live incident's rows, most of them decoded
+        #: from the rows cache when drawn (so only the rows on screen are ever looked at).
+        self.rows: Sequence[LogRow] = []
         self._cache: dict[tuple[int, int, bool], list[Segment]] = {}
 
-    def set_rows(self, rows: list[LogRow]) -> None:
-        """Show `rows` (the list is kept, not copied: append to it and call `rows_added`)."""
+    def set_rows(self, rows: Sequence[LogRow]) -> None:
+        """Show `rows` (kept, not copied: append to it and call `rows_added`)."""
         self.rows = rows
         self._cache.clear()
         self.set_row_count(len(rows), follow=True)
