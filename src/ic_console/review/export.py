@@ -161,24 +161,31 @@ def _action_arrays(items: Sequence[ActionItem]) -> Iterator[bytes]:
 
 @dataclass(frozen=True, slots=True)
 class _Described:
-    """An action item measured by its description, for `_batches`."""
+    """An action item measured by its body (most of its description), for `_batches`."""
 
     item: ActionItem
 
     @property
     def text(self) -> str:
-        return self.item.description
+        return self.item.body
 
 
-def _json_data(review: Review, incident: dict[str, Any]) -> dict[str, Any]:
-    """Everything in the JSON export but the timeline and the events."""
+def _json_data(
+    review: Review, incident: dict[str, Any], action_items: Any = None
+) -> dict[str, Any]:
+    """Everything in the JSON export but the timeline and the events (the action items as
+    `action_items` gives them, else made here)."""
     return {
         "format": "ic-console.review",
         "version": EXPORT_VERSION,
         "incident": incident,
         "postmortem_due": review.due.isoformat() if review.due else None,
         "metrics": metrics_json(review.metrics),
-        "action_items": [_action_item(item) for item in review.action_items],
+        "action_items": (
+            [_action_item(item) for item in review.action_items]
+            if action_items is None
+            else action_items
+        ),
         "blameless_findings": [
             {"where": n.where, "sentence": n.finding.sentence, "problem": n.finding.problem}
             for n in review.blame
@@ -310,8 +317,9 @@ def json_pieces(review: Review) -> Iterator[bytes]:
     incident = incident_view(replace(state, log=[]), review.metrics.as_of)
     incident["log"] = _Long(b'"seq"', _log_arrays(state.log))
     incident["followups"] = _Long(b'"seq"', _log_arrays(state.followups()))
-    data = _json_data(review, incident)
-    data["action_items"] = _Long(b'"summary"', _action_arrays(review.action_items))
+    # Made a batch at a time as they are written: each holds its entry's text, twice.
+    actions = _Long(b'"summary"', _action_arrays(review.action_items))
+    data = _json_data(review, incident, actions)
     data["timeline"] = _Long(b'"seq"', _timeline_arrays(review.timeline))
     data["events"] = _Long(b'"v"', _event_arrays(review.events))
     yield from _pieces(data)

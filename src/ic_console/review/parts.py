@@ -26,13 +26,25 @@ class ActionItem:
     """A follow-up raised during the incident, drafted as an action item."""
 
     summary: str
-    description: str
+    #: What was raised (the entry's text without its follow-up prefix).
+    body: str
+    #: The incident as the description names it: "ID (title)".
+    incident: str
     owner: str
     due: date | None
     raised_by: str
     raised_at: datetime
     seq: int
     findings: tuple[Finding, ...]
+
+    @property
+    def description(self) -> str:
+        """The body and where it was raised. Made when asked for, not kept: an incident of
+        long follow-ups would otherwise hold every one of them twice."""
+        return (
+            f"{self.body}\n\nRaised during incident {self.incident} "
+            f"by {self.raised_by} at {utc(self.raised_at)}."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,20 +98,22 @@ def action_items(state: IncidentState) -> list[ActionItem]:
     """Follow-up log entries, and any entry that starts with a follow-up prefix ("TODO:",
     "f:", "follow-up:", the log line's own), as draft action items."""
     items: list[ActionItem] = []
+    incident = f"{state.incident_id} ({state.title})"
+    followup = LogKind.FOLLOWUP
     for entry in state.log:
-        prefixed, rest = split_kind_prefix(entry.text.lstrip())
-        if entry.kind is not LogKind.FOLLOWUP and prefixed is not LogKind.FOLLOWUP:
+        text = entry.text
+        if entry.kind is not followup and ":" not in text:
+            continue  # neither a follow-up nor prefixed as one (a prefix ends with a colon)
+        prefixed, rest = split_kind_prefix(text.lstrip())
+        if entry.kind is not followup and prefixed is not followup:
             continue
-        body = (rest if prefixed is LogKind.FOLLOWUP else entry.text).strip() or entry.text
+        body = (rest if prefixed is followup else text).strip() or text
         summary = one_line(body, 120)
-        description = (
-            f"{body}\n\nRaised during incident {state.incident_id} ({state.title}) "
-            f"by {entry.author} at {utc(entry.when)}."
-        )
         items.append(
             ActionItem(
                 summary=summary,
-                description=description,
+                body=body,
+                incident=incident,
                 owner="",
                 due=None,
                 raised_by=entry.author,
