@@ -19,7 +19,7 @@ from pydantic_core import to_json as _to_json
 
 from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
 from ic_console.domain.state import IncidentState, LogEntry
-from ic_console.domain.views import incident_view, iso, log_entry_view
+from ic_console.domain.views import incident_view, iso
 from ic_console.review.digest import ReviewEvents
 from ic_console.review.document import html_pieces, markdown_pieces, render_html, render_markdown
 from ic_console.review.duedate import DuePolicy
@@ -250,10 +250,34 @@ def _batches(entries: Sequence[_T]) -> Iterator[Sequence[_T]]:
         yield entries[start:]
 
 
+def _log_item(entry: LogEntry) -> dict[str, Any]:
+    """`log_entry_view` of `entry` (the same dictionary), made faster: stored times are UTC
+    already, and `when` is one of the other two times, written once."""
+    recorded = entry.recorded_at
+    occurred = entry.occurred_at
+    recorded_text = _iso(recorded)
+    occurred_text = _iso(occurred)
+    when = entry.when
+    return {
+        "seq": entry.seq,
+        "kind": entry.kind.value,
+        "text": entry.text,
+        "author": entry.author,
+        "recorded_at": recorded_text,
+        "occurred_at": occurred_text,
+        "when": recorded_text
+        if when is recorded
+        else occurred_text
+        if when is occurred
+        else _iso(when),
+    }
+
+
 def _log_arrays(entries: Sequence[LogEntry]) -> Iterator[bytes]:
-    """Scribe entries as `incident_view` shows them, as compact JSON arrays, a batch at a time."""
+    """Scribe entries as `incident_view` shows them (`log_entry_view`), as compact JSON arrays,
+    a batch at a time."""
     for batch in _batches(entries):
-        yield _to_json([log_entry_view(e) for e in batch])
+        yield _to_json([_log_item(e) for e in batch])
 
 
 def _timeline_arrays(entries: Sequence[TimelineEntry]) -> Iterator[bytes]:
