@@ -112,3 +112,26 @@ def test_exports_do_not_hold_every_followup_twice(tmp_path: Path) -> None:
         small = _export_peak(tmp_path / fmt, 300, fmt)
         large = _export_peak(tmp_path / fmt, 900, fmt)
         assert large - small < 3_000_000, (fmt, small, large)
+
+
+def test_an_event_that_does_not_fit_stops_the_review_before_it(tmp_path: Path) -> None:
+    """The fold takes a batch at a time; an event in the middle that does not fit still keeps
+    every event before it, and the exports say so."""
+    import json
+
+    from ic_console.domain.events import EVENT_ADAPTER
+    from ic_console.store.eventlog import decode_body, encode
+
+    directory = _followups(tmp_path, 20, 100)
+    path = directory / "events.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    body = json.loads(decode_body(lines[9].rstrip(b"\n"), path=path, number=10))
+    body["data"] = {"type": "task.done", "number": 42}
+    lines[9] = encode(EVENT_ADAPTER.validate_python(body))
+    path.write_bytes(b"".join(lines))
+    source = open_for_review(tmp_path, str(directory))
+    assert source.state.last_seq == 9
+    assert len(source.events) == 9
+    assert any("event 10 (task.done) does not fit the incident" in n for n in source.notices)
+    text = "".join(export_pieces(source.events, source.state, "md"))
+    assert "Entry 4:" in text and "Entry 6:" not in text

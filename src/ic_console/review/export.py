@@ -86,14 +86,20 @@ def _plain(value: Any) -> Any:
         seconds = value.total_seconds()
         return int(seconds) if seconds == int(seconds) else seconds
     if isinstance(value, Enum):
-        return value.value
+        return value._value_
+    as_is = _AS_IS
     names = _field_names(kind)
     if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
+        # Most fields are plain values already: taken as they are, without a call each.
+        out = {}
+        for name in names:
+            item = getattr(value, name)
+            out[name] = item if type(item) in as_is else _plain(item)
+        return out
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): v if type(v) in as_is else _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [v if type(v) in as_is else _plain(v) for v in value]
     return value
 
 
@@ -260,7 +266,7 @@ def _log_item(entry: LogEntry) -> dict[str, Any]:
     when = entry.when
     return {
         "seq": entry.seq,
-        "kind": entry.kind.value,
+        "kind": entry.kind._value_,
         "text": entry.text,
         "author": entry.author,
         "recorded_at": recorded_text,
