@@ -201,6 +201,9 @@ def run() -> list[Figure]:
     parts = [export_figures, search_figures]
     if os.environ.get("IC_BENCH_QUICK") != "1":
         parts.append(wide_figures)
+    # IC_BENCH_REVIEW=export: only the export figures (100,000 events, and the wide entries).
+    if os.environ.get("IC_BENCH_REVIEW") == "export":
+        parts = [part for part in parts if part is not search_figures]
     figures: list[Figure] = []
     try:
         for part in parts:

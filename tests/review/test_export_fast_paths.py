@@ -135,3 +135,15 @@ def test_an_event_that_does_not_fit_stops_the_review_before_it(tmp_path: Path) -
     assert any("event 10 (task.done) does not fit the incident" in n for n in source.notices)
     text = "".join(export_pieces(source.events, source.state, "md"))
     assert "Entry 4:" in text and "Entry 6:" not in text
+
+
+@given(st.text(alphabet=st.sampled_from([*"\\`*_[]<>|", "a", " ", "-", "é", "\x1b", "\n"])))
+def test_markdown_escapes_are_the_translation(text: str) -> None:
+    from ic_console.review.text import MD_ESCAPES, md_cell, md_escape, one_line, printable
+
+    assert md_escape(text) == printable(text).translate(MD_ESCAPES)
+    assert md_cell(text) == (
+        text.translate(MD_ESCAPES)
+        if text.isprintable()
+        else printable(one_line(text)).translate(MD_ESCAPES)
+    )
