@@ -147,3 +147,16 @@ def test_markdown_escapes_are_the_translation(text: str) -> None:
         if text.isprintable()
         else printable(one_line(text)).translate(MD_ESCAPES)
     )
+
+
+@given(
+    st.lists(
+        st.sampled_from(["f", "todo", "Follow", "up", "-", "_", "\t", " ", ":", "a", "x", "\n"]),
+        max_size=8,
+    ).map("".join)
+)
+def test_kind_prefix_is_split_kind_prefix(text: str) -> None:
+    from ic_console.domain.parse import split_kind_prefix
+    from ic_console.review.parts import kind_prefix
+
+    assert kind_prefix(text) == split_kind_prefix(text)
