@@ -160,3 +160,43 @@ def test_kind_prefix_is_split_kind_prefix(text: str) -> None:
     from ic_console.review.parts import kind_prefix
 
     assert kind_prefix(text) == split_kind_prefix(text)
+
+
+def test_timeline_json_is_the_value_serializer() -> None:
+    """The typed timeline serializer writes what pydantic's serializer of any value writes,
+    whatever the times' zones, the role, or characters JSON must escape."""
+    from pydantic_core import to_json
+
+    from ic_console.domain.model import Role
+    from ic_console.review.export import _timeline_adapter
+    from ic_console.review.timeline import EntryKind, TimelineEntry
+
+    entries = [
+        TimelineEntry(
+            seq,
+            when,
+            START,
+            occurred,
+            'Sam "Q" \u00e9',
+            role,
+            kind,
+            "log.entry",
+            'text "quoted" \\ \n\x1b é 😀\u2028',
+            ("Sam", "Alex"),
+        )
+        for seq, (when, occurred, role, kind) in enumerate(
+            [
+                (START, None, None, EntryKind.NOTE),
+                (START.replace(tzinfo=None), START, Role.IC, EntryKind.TASK),
+                (
+                    START.astimezone(timezone(timedelta(hours=-3))),
+                    None,
+                    Role.SCRIBE,
+                    EntryKind.MERGE,
+                ),
+                (START + timedelta(microseconds=7), START, None, EntryKind.FOLLOWUP),
+            ],
+            start=1,
+        )
+    ]
+    assert _timeline_adapter().dump_json(entries) == to_json(entries)
