@@ -219,6 +219,9 @@ def run() -> list[Figure]:
         parts.append(wide_figures)
     if os.environ.get("IC_BENCH_REVIEW_ONLY"):  # one part by name, e.g. search_figures
         parts = [part for part in parts if part.__name__ == os.environ["IC_BENCH_REVIEW_ONLY"]]
+    # IC_BENCH_REVIEW=export: only the export figures (100,000 events, and the wide entries).
+    if os.environ.get("IC_BENCH_REVIEW") == "export":
+        parts = [part for part in parts if part is not search_figures]
     figures: list[Figure] = []
     try:
         for part in parts:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import tempfile
 from collections.abc import Iterable
@@ -253,7 +254,18 @@ def _postmortem(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _export(args: argparse.Namespace, ctx: Context) -> int:
-    return _render(args, ctx, args.fmt)
+    # The incident's many small objects all stay alive until the export is written: the cyclic
+    # collector would only scan them all again (a tenth of a second on 100,000 events) each
+    # time the reader or the export re-enables it. Held for the whole verb, then the objects
+    # made so far are left out of later collections (`gc.freeze`) before it runs again.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _render(args, ctx, args.fmt)
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.enable()
 
 
 def _review(args: argparse.Namespace, ctx: Context) -> int:

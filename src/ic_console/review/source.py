@@ -16,7 +16,7 @@ from pathlib import Path
 from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event
 from ic_console.domain.model import Status
-from ic_console.domain.state import IncidentState, apply
+from ic_console.domain.state import IncidentState, apply, apply_all
 from ic_console.review.digest import Batch, ReviewEvents, Span, keep_as_json
 from ic_console.review.metrics import MetricsFeed
 from ic_console.review.timeline import TimelineBuilder
@@ -120,17 +120,23 @@ class _ReviewFold:
         if self.stopped:
             return
         fitting = batch
-        for index, event in enumerate(batch):
+        if self.apply is apply:
+            # One call for the batch (`apply_all` folds them exactly as one by one); the
+            # events folded before one that does not fit are the ones up to the state's seq.
+            before = self.state.last_seq
             try:
-                self.apply(self.state, event)
+                apply_all(self.state, batch)
             except (KeyError, ValueError, AttributeError, TypeError) as error:
-                self.notices.append(
-                    f"{self.path}: event {event.seq} ({event.type}) does not fit the incident "
-                    f"({error!r}); showing the events before it."
-                )
-                fitting = batch[:index]
-                self.stopped = True
-                break
+                done = self.state.last_seq
+                index = next((i + 1 for i, e in enumerate(batch) if e.seq == done), 0)
+                fitting = self._not_fitting(batch, 0 if done == before else index, error)
+        else:
+            for index, event in enumerate(batch):
+                try:
+                    self.apply(self.state, event)
+                except (KeyError, ValueError, AttributeError, TypeError) as error:
+                    fitting = self._not_fitting(batch, index, error)
+                    break
         if fitting:
             if self.timeline is not None:
                 self.timeline.add(fitting, self.state)
@@ -139,6 +145,16 @@ class _ReviewFold:
             keep = self.keep_json or not whole_lines or start is None
             self.batches.append(keep_as_json(fitting) if keep or start is None else start)
             self.counts.append(len(fitting))
+
+    def _not_fitting(self, batch: list[Event], index: int, error: Exception) -> list[Event]:
+        """The events of `batch` before `batch[index]`, which does not fit; the read stops."""
+        event = batch[index]
+        self.notices.append(
+            f"{self.path}: event {event.seq} ({event.type}) does not fit the incident "
+            f"({error!r}); showing the events before it."
+        )
+        self.stopped = True
+        return batch[:index]
 
     def events(self) -> ReviewEvents:
         timeline = self.timeline.finish() if self.timeline is not None else None

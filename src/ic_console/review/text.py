@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +13,9 @@ _CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 MD_SPECIAL = "\\`*_[]<>|"
 #: The same escapes for `str.translate`.
 MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in MD_SPECIAL})
+#: Whether a text holds any of them: most texts hold none, and a search is ten times faster
+#: than `translate`, which looks every character up.
+_ANY_MD_SPECIAL = re.compile("[" + re.escape(MD_SPECIAL) + "]")
 
 
 def printable(text: str, *, keep_newlines: bool = False) -> str:
@@ -47,13 +51,14 @@ def one_line(text: str, limit: int | None = None) -> str:
 
 def md_escape(text: str) -> str:
     """User text for Markdown: shown literally, never read as markup or raw HTML."""
-    return printable(text).translate(MD_ESCAPES)
+    text = printable(text)
+    return text.translate(MD_ESCAPES) if _ANY_MD_SPECIAL.search(text) else text
 
 
 def md_cell(text: str) -> str:
     """User text inside one Markdown table cell: one line, pipes escaped."""
     if text.isprintable():  # no line breaks, no control characters: the common case
-        return text.translate(MD_ESCAPES)
+        return text.translate(MD_ESCAPES) if _ANY_MD_SPECIAL.search(text) else text
     return md_escape(one_line(text))
 
 
