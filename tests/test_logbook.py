@@ -220,3 +220,22 @@ def test_a_damaged_column_is_rebuilt_from_the_log(home: Path) -> None:
     store = IncidentStore.open(home, "cols", actor="Alex", read_only=True)
     assert isinstance(store.state.log, LazyLog)
     assert list(store.state.log) == list(truth.state.log)  # rebuilt from events.jsonl
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(entries, max_size=40), st.lists(entries, max_size=10), st.sampled_from(list(LogKind))
+)
+def test_the_last_entry_of_a_kind_is_the_lists_whether_read_or_deferred(
+    covered: list[LogEntry], tail: list[LogEntry], kind: LogKind
+) -> None:
+    """The glance's latest status comes from the kind column: the same entry a backwards walk
+    finds, with the covered entries read only when the tail has none of that kind."""
+    everything = covered + tail
+    expected = next((e for e in reversed(everything) if e.kind is kind), None)
+    assert LogBook(everything).last_of_kind(kind) == expected
+    deferred = LogBook.deferred(lambda: covered, len(covered), 0, [])
+    for entry in tail:
+        deferred.append(entry)
+    assert deferred.last_of_kind(kind) == expected
+    assert deferred.loaded == (not any(e.kind is kind for e in tail))

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from ic_console.domain import exit_criteria, handover_ack
 from ic_console.domain.durations import format_duration
+from ic_console.domain.logbook import LogBook
 from ic_console.domain.model import (
     ROLE_LABELS,
     DecisionStatus,
@@ -137,7 +138,12 @@ def plain_text(
 
 def _happening(state: IncidentState, at: TimeText) -> list[str]:
     out = [state.title]
-    status = next((e for e in reversed(state.log) if e.kind is LogKind.STATUS), None)
+    log = state.log
+    status = (
+        log.last_of_kind(LogKind.STATUS)
+        if isinstance(log, LogBook)
+        else next((e for e in reversed(log) if e.kind is LogKind.STATUS), None)
+    )
     if status is not None:
         out.append(f"Latest status ({at(status.when)}, {status.author}): {status.text}")
     update = state.last_update()

@@ -238,6 +238,18 @@ class LogBook(MutableSequence[LogEntry]):
         code = _KIND_INDEX[kind]
         return self._kind.count(code) if start <= 0 else self._kind[start:].count(code)
 
+    def last_of_kind(self, kind: LogKind) -> LogEntry | None:
+        """The last entry in log order of `kind` (None when there is none), found in the kind
+        column: one entry built, however long the log (the glance's latest status)."""
+        code = _KIND_INDEX[kind]
+        if self._load is not None:
+            at = self._kind.tobytes().rfind(bytes([code]))
+            if at >= 0:
+                return self._entry(at)
+            self._materialise()
+        at = self._kind.tobytes().rfind(bytes([code]))
+        return self._entry(at) if at >= 0 else None
+
     def latest(self, count: int) -> list[tuple[int, LogEntry]]:
         """The `count` entries that happened last, with their index, in the order a stable sort
         by `when` puts them (ties in log order)."""
