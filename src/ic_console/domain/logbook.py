@@ -43,6 +43,9 @@ RUN = 1024
 #: A book of at most this many entries keeps them once built (~360 bytes each); a longer one
 #: builds them again on every pass, so a million entries never sit in memory as objects.
 KEEP_BUILT = 200_000
+#: ... and only while their texts come to at most this many bytes: a log of long entries (an
+#: export of 10,000 entries of 20 kB) would otherwise hold every text unpacked as well.
+KEEP_BUILT_TEXT = 8 << 20
 KINDS: tuple[LogKind, ...] = tuple(LogKind)
 _KIND_INDEX = {kind: index for index, kind in enumerate(KINDS)}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -332,7 +335,7 @@ class LogBook(MutableSequence[LogEntry]):
             self._close_block(index + 1)
         built = self._built
         if built is not None:
-            if index < KEEP_BUILT:
+            if index < KEEP_BUILT and ends[-1] <= KEEP_BUILT_TEXT:
                 built.append(LogEntry(seq, recorded_at, author, kind, text, occurred_at))
             else:
                 self._built = None
@@ -479,9 +482,16 @@ class LogBook(MutableSequence[LogEntry]):
     def __iter__(self) -> Iterator[LogEntry]:
         self._materialise()
         built = self._built
-        if built is None and len(self._seq) <= KEEP_BUILT:
+        if (
+            built is None
+            and len(self._seq) <= KEEP_BUILT
+            and self._text_bytes_total() <= KEEP_BUILT_TEXT
+        ):
             built = self._built = list(self._entries(0, len(self._seq)))
         return iter(built) if built is not None else self._entries(0, len(self._seq))
+
+    def _text_bytes_total(self) -> int:
+        return self._ends[-1] if self._ends else 0
 
     def __reversed__(self) -> Iterator[LogEntry]:
         self._materialise()

@@ -20,6 +20,7 @@ from pydantic import TypeAdapter
 from pydantic_core import to_json as _to_json
 
 from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
+from ic_console.domain.model import LogKind
 from ic_console.domain.state import IncidentState, LogEntry
 from ic_console.domain.views import incident_view, iso
 from ic_console.review.digest import ReviewEvents
@@ -244,18 +245,21 @@ class _Long:
     arrays: Iterator[bytes]
 
 
-def _batches(entries: Sequence[_T]) -> Iterator[Sequence[_T]]:
+def _batches(entries: Iterable[_T]) -> Iterator[list[_T]]:
     """`entries` a batch at a time: at most `JSON_BATCH` of them, and about `JSON_CHARS`
-    characters of text, so entries of 20,000 characters are never written 4,096 at once."""
-    start = 0
+    characters of text, so entries of 20,000 characters are never written 4,096 at once. Any
+    iterable: a log book builds its entries as they are asked for, and none is held after its
+    batch is written."""
+    batch: list[_T] = []
     size = 0
-    for index, entry in enumerate(entries):
+    for entry in entries:
+        batch.append(entry)
         size += len(entry.text)
-        if index + 1 - start >= JSON_BATCH or size >= JSON_CHARS:
-            yield entries[start : index + 1]
-            start, size = index + 1, 0
-    if start < len(entries):
-        yield entries[start:]
+        if len(batch) >= JSON_BATCH or size >= JSON_CHARS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _log_item(entry: LogEntry) -> dict[str, Any]:
@@ -281,7 +285,7 @@ def _log_item(entry: LogEntry) -> dict[str, Any]:
     }
 
 
-def _log_arrays(entries: Sequence[LogEntry]) -> Iterator[bytes]:
+def _log_arrays(entries: Iterable[LogEntry]) -> Iterator[bytes]:
     """Scribe entries as `incident_view` shows them (`log_entry_view`), as compact JSON arrays,
     a batch at a time."""
     for batch in _batches(entries):
@@ -357,7 +361,8 @@ def json_pieces(review: Review) -> Iterator[bytes]:
     state = review.state
     incident = incident_view(replace(state, log=[]), review.metrics.as_of)
     incident["log"] = _Long(b'"seq"', _log_arrays(state.log))
-    incident["followups"] = _Long(b'"seq"', _log_arrays(state.followups()))
+    followups = (entry for entry in state.log if entry.kind is LogKind.FOLLOWUP)
+    incident["followups"] = _Long(b'"seq"', _log_arrays(followups))
     # Made a batch at a time as they are written: each holds its entry's text, twice.
     actions = _Long(b'"summary"', _action_arrays(review.action_items))
     data = _json_data(review, incident, actions)
