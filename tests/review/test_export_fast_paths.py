@@ -202,3 +202,30 @@ def test_timeline_json_is_the_value_serializer() -> None:
         )
     ]
     assert _timeline_adapter().dump_json(entries) == to_json(entries)
+
+
+def test_the_blame_check_reads_the_log_without_listing_it() -> None:
+    """The log book builds each entry's text when asked: a check that listed every text first
+    held the whole log a second time (an export of 10,000 entries of 20 kB peaked at 475 MB)."""
+    from datetime import UTC, datetime
+
+    from ic_console.domain.logbook import LogBook
+    from ic_console.domain.model import LogKind
+    from ic_console.domain.records import LogEntry
+    from ic_console.domain.state import IncidentState
+    from ic_console.review.parts import blame_notes
+
+    at = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+    texts = 500 * 20_000  # over what a book keeps built (KEEP_BUILT_TEXT)
+    book = LogBook(
+        LogEntry(n, at, "Alex", LogKind.NOTE, f"{n:05d} " + "checked the dashboards " * 870)
+        for n in range(500)
+    )
+    state = IncidentState(log=book)
+    tracemalloc.start()
+    try:
+        assert blame_notes(state) == []
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < texts // 4, peak

@@ -5,10 +5,11 @@ only when asked for.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
+from itertools import chain
 
 from ic_console.domain.events import Event
 from ic_console.domain.model import LogKind, Status
@@ -142,19 +143,21 @@ def action_items(state: IncidentState) -> list[ActionItem]:
 
 
 def blame_notes(state: IncidentState) -> list[BlameNote]:
-    """Sentences anywhere in the record that name a person as a cause."""
+    """Sentences anywhere in the record that name a person as a cause. The texts are checked
+    as they are read, never listed whole: the log book builds each entry's text when asked, and
+    a list of every one would hold the whole log a second time."""
     checker = BlameChecker(state.participants)
-    sources: list[tuple[str, str]] = [
-        (f"log entry {e.seq} ({e.kind.value}, {e.author})", e.text) for e in state.log
-    ]
-    sources += [(f"decision {d.number}", d.text) for d in state.decisions.values()]
-    sources += [
-        (f"objection to decision {d.number} by {o.by}", o.text)
-        for d in state.decisions.values()
-        for o in d.objections
-    ]
-    sources += [(f"task {t.number}", t.text) for t in state.tasks.values()]
-    sources += [(f"{u.audience.value} update by {u.by}", u.text) for u in state.updates]
+    sources: Iterable[tuple[str, str]] = chain(
+        ((f"log entry {e.seq} ({e.kind.value}, {e.author})", e.text) for e in state.log),
+        ((f"decision {d.number}", d.text) for d in state.decisions.values()),
+        (
+            (f"objection to decision {d.number} by {o.by}", o.text)
+            for d in state.decisions.values()
+            for o in d.objections
+        ),
+        ((f"task {t.number}", t.text) for t in state.tasks.values()),
+        ((f"{u.audience.value} update by {u.by}", u.text) for u in state.updates),
+    )
     return [BlameNote(where, finding) for where, text in sources for finding in checker.check(text)]
 
 
