@@ -234,7 +234,7 @@ def test_the_last_entry_of_a_kind_is_the_lists_whether_read_or_deferred(
     everything = covered + tail
     expected = next((e for e in reversed(everything) if e.kind is kind), None)
     assert LogBook(everything).last_of_kind(kind) == expected
-    deferred = LogBook.deferred(lambda: covered, len(covered), 0, [])
+    deferred = LazyLog(lambda: covered, len(covered), 0, [])
     for entry in tail:
         deferred.append(entry)
     assert deferred.last_of_kind(kind) == expected

@@ -3,6 +3,9 @@ at module level, so `ic --help` and every scripted verb start fast.
 
 Errors a person can cause (bad input, a refused command, a missing incident) print one line on
 stderr and exit with code 2; there is never a traceback.
+
+Long because it holds the one parser every verb registers with, the verb-to-module table
+(`VERB_HOMES`) and the top-level help text; the verbs themselves live in their own modules.
 """
 
 from __future__ import annotations

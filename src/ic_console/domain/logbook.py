@@ -13,6 +13,10 @@ A book may start with its first `covered` entries not read yet (a state snapshot
 Times are kept as microseconds since the epoch (exact: a datetime holds no finer); an instant
 whose zone is not UTC (a local offset given with `--at`, or no zone at all) keeps its offset in a
 small side table, so every entry comes back as it went in.
+
+One module, though long: the columns, the packed text blocks, the deferred start and the
+list protocol all read and write the same private arrays; split, each part would reach into
+the others' fields.
 """
 
 from __future__ import annotations
@@ -162,18 +166,6 @@ class LogBook(MutableSequence[LogEntry]):
         self._utc: object = UTC
 
     # -- a book whose first entries are read later ---------------------------------------------
-
-    @classmethod
-    def deferred(
-        cls,
-        load: Callable[[], Iterable[LogEntry]],
-        covered: int,
-        followups: int,
-        recent: list[tuple[int, LogEntry]],
-    ) -> LogBook:
-        book = cls()
-        book._defer(load, covered, followups, recent)
-        return book
 
     def _defer(
         self,

@@ -14,6 +14,9 @@ set, the stakeholders' status page is rewritten the same way after each external
 (`ic status ID -o DIR`), so the console and every verb keep it current.
 
 Textual-free: the console asks `take_failures` when it polls.
+
+One module, though long: the settings, the console's runner, the hooks.log reader and the
+detached runner's entry point share one job format and one log format.
 """
 
 from __future__ import annotations

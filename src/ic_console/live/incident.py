@@ -6,6 +6,9 @@ happened, `poll` takes in other terminals' appends, `heartbeat` refreshes presen
 says what to interrupt the person with. It never calls up into a screen: every method returns
 what changed and the face redraws from `state` afterwards. Not safe to share between threads:
 the console opens it in a worker and then uses it only from the app's own thread.
+
+Long because `LiveIncident` is the one object a terminal talks to (open, execute, poll,
+undo, close); the rows it keeps are `LogRows`, beside it, since they follow the same reads.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 Every export is a pure function of the events (and the due-date policy and cadence), so the same
 incident always gives byte-identical output: no "generated at" stamp, no local time zone, no
 dictionary-order surprises. The only times are the incident's own.
+
+One module, though long: the four formats share the batching and streaming helpers, and the
+JSON export's sections are written by the same pieces.
 """
 
 from __future__ import annotations
