@@ -108,3 +108,58 @@ def test_watch_on_another_laptop_follows_the_incident_through_the_repository(
                 sender.stop()
 
     asyncio.run(asyncio.wait_for(main(), 40))
+
+
+def test_the_demo_never_sends_its_incident_to_the_team_remote(
+    bare: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ic demo` on a laptop with a team remote: the throwaway SEV-1 stays on this laptop (it
+    was pushed, and every teammate's console then listed a fake active incident)."""
+    import subprocess
+    from argparse import Namespace
+
+    from ic_console.cli import Context
+    from ic_console.cli import console as console_cli
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[sync]\nremote = "{bare}"\n')
+    monkeypatch.setenv("IC_CONSOLE_CONFIG", str(config))
+    ran: list[ConsoleApp] = []
+
+    def run_headless(app: ConsoleApp) -> int:
+        async def main() -> None:
+            async with app.run_test(size=(120, 40)) as pilot:
+                await until(pilot, lambda: app.live_screen is not None, timeout=10)
+                await pilot.pause(0.5)  # a background round would have pushed by now
+
+        asyncio.run(asyncio.wait_for(main(), 30))
+        ran.append(app)
+        return 0
+
+    monkeypatch.setattr(console_cli, "needs_terminal", lambda _what: None)
+    monkeypatch.setattr(console_cli, "_run", run_headless)
+    ctx = Context(home=tmp_path / "home", actor_given="Alex", clock=FakeClock(START))
+    assert console_cli._demo_verb(Namespace(), ctx) == 0
+    assert ran and ran[0].syncing is None
+    refs = subprocess.run(
+        ["git", "--git-dir", str(bare), "for-each-ref"], capture_output=True, text=True
+    )
+    assert refs.stdout == ""
+
+
+def test_a_console_with_a_remote_syncs_by_itself(
+    laptops: list[Laptop], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other side of the demo's rule: an ordinary console starts syncing on its own."""
+    alex = laptops[0]
+    alex.declare()
+    config = tmp_path / "config.toml"
+    config.write_text(f'[sync]\nremote = "{alex.remote}"\n')
+    monkeypatch.setenv("IC_CONSOLE_CONFIG", str(config))
+    app = _app(alex)
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: app.syncing is not None and app.syncing.rounds > 0, 20)
+
+    asyncio.run(asyncio.wait_for(main(), 30))

@@ -90,6 +90,7 @@ def build_app(
     actor: str | None = None,
     watch: bool = False,
     read_only: bool = False,
+    sync: bool = True,
 ) -> ConsoleApp:
     """The console for the CLI: the user's configuration applied to `make_app`."""
     from ic_console.tui.config import ConfigError
@@ -110,6 +111,7 @@ def build_app(
             config=config,
             watch=watch,
             read_only=read_only,
+            sync=sync,
         )
     except ConfigError as error:
         raise UsageError(str(error)) from None
@@ -142,7 +144,8 @@ def _demo_verb(args: argparse.Namespace, ctx: Context) -> int:
             err=ctx.err,
             _config=ctx.config,
         )
-        stop.app = build_app(demo_ctx, incident_id, actor=IC)
+        # Never synced: a configured team remote would receive the demo's fake SEV-1.
+        stop.app = build_app(demo_ctx, incident_id, actor=IC, sync=False)
         code = _run(stop.app)
         return 128 + stop.signum if stop.signum else code
 

@@ -431,7 +431,9 @@ class ConsoleApp(SafeApp):
     def _start_sync(self) -> None:
         """Sync in a worker thread when a remote is configured (never on this thread). A
         read-only console syncs too: it has nothing of its own to push, so read access to the
-        repository is enough to follow."""
+        repository is enough to follow. Never for the demo (`settings.sync` is False)."""
+        if not self.settings.sync:
+            return
         if self.syncing is None:
             self.syncing = BackgroundSync.from_config(self.settings.home, self.settings.actor)
         if self.syncing is not None:

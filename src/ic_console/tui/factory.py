@@ -26,6 +26,7 @@ def make_app(
     background_load: bool = True,
     watch: bool = False,
     read_only: bool = False,
+    sync: bool = True,
 ) -> ConsoleApp:
     """The console as the CLI and the tests build it; raises ConfigError for a bad config."""
     config = config or Config()
@@ -50,6 +51,7 @@ def make_app(
         background_load=background_load,
         watch=watch,
         read_only=read_only,
+        sync=sync,
     )
     app = ConsoleApp(settings)
     app.content_problems.extend(problems)

@@ -40,6 +40,9 @@ class ConsoleSettings:
     watch: bool = False
     #: Observe only: every action that records is disabled and hidden.
     read_only: bool = False
+    #: Sync with the remote in config.toml when one is set. False for the demo: its throwaway
+    #: incident must never reach the team's remote (their consoles would show a fake SEV-1).
+    sync: bool = True
 
     def live(self) -> LiveSettings:
         return LiveSettings(
