@@ -17,6 +17,7 @@ from ic_console.domain.text import clean_name, clean_title, literal
 
 if TYPE_CHECKING:
     from ic_console.domain.alert_payloads import Alert
+    from ic_console.domain.tool_commands import ReceiveAlert
 
 
 def read_stdin(limit: int, example: str) -> bytes:
@@ -80,8 +81,10 @@ def _incident_with(ctx: Context, fingerprints: Sequence[str]) -> str | None:
     return max(found)[1] if found else None
 
 
-def _receive(alert: Alert, *, entries: bool) -> cmd.ReceiveAlert:
-    return cmd.ReceiveAlert(
+def _receive(alert: Alert, *, entries: bool) -> ReceiveAlert:
+    from ic_console.domain.tool_commands import ReceiveAlert
+
+    return ReceiveAlert(
         source=alert.source,
         status=alert.status,
         fingerprints=alert.fingerprints,

@@ -17,7 +17,6 @@ from ic_console.cli import EXIT_OK, Context, UsageError, verb
 from ic_console.cli.common import (
     INCIDENT_HELP,
     after_recorded,
-    cmd,
     ev,
     open_store,
     say,
@@ -124,6 +123,7 @@ def _followups(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _mark(args: argparse.Namespace, ctx: Context, rest: list[str]) -> int:
+    from ic_console.domain.tool_commands import TrackFollowup
     from ic_console.review.followups import parse_item
 
     usage = "Usage: ic followups mark [ID] ITEM --tracked URL"
@@ -140,7 +140,7 @@ def _mark(args: argparse.Namespace, ctx: Context, rest: list[str]) -> int:
             "(`ic followups` lists them)."
         ) from None
     store = open_store(ctx, given)
-    events = store.execute(cmd.TrackFollowup(seq=seq, url=args.tracked))
+    events = store.execute(TrackFollowup(seq=seq, url=args.tracked))
     tracked = next(e.data for e in events if isinstance(e.data, ev.FollowupTracked))
     say(ctx, words.describe(tracked).said)
     after_recorded(ctx, store.incident_id, events)
