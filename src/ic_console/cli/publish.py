@@ -3,7 +3,8 @@ tracker, and `mark` to note where one was filed) and `ic status` (the stakeholde
 status page).
 
 Both are built in `review/` from the incident as it stands, and both are read by someone who
-is not in the incident (a tracker, a web server).
+is not in the incident (a tracker, a web server). Neither calls a network service: they print
+or write a file (`--format github` prints a script of `gh` commands for the person to run).
 """
 
 from __future__ import annotations
