@@ -18,8 +18,8 @@ from ic_console.content.phrasebook import (
 from ic_console.content.problems import ContentError
 from ic_console.domain.commands import AssignRole, AssignTask, ExtendTask
 from ic_console.domain.model import Role
+from ic_console.domain.situation_ids import SITUATION_IDS
 from ic_console.domain.situations import (
-    SITUATION_IDS,
     Situation,
     available_situations,
     current_situations,

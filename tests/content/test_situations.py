@@ -16,10 +16,8 @@ from ic_console.domain.commands import (
     Resolve,
 )
 from ic_console.domain.model import Audience, Role
+from ic_console.domain.situation_ids import ALWAYS_AVAILABLE, COMMON_PLACEHOLDERS, PLACEHOLDERS
 from ic_console.domain.situations import (
-    ALWAYS_AVAILABLE,
-    COMMON_PLACEHOLDERS,
-    PLACEHOLDERS,
     Situation,
     available_situations,
     current_situations,

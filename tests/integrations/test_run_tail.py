@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from ic_console.cli.integrations import RUN_TAIL_CHARS, clean_output
+from ic_console.cli.run_command import RUN_TAIL_CHARS, clean_output
 from ic_console.domain.model import LogKind
 from ic_console.store.incident import IncidentStore
 

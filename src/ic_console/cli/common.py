@@ -312,10 +312,16 @@ def run_on(ctx: Context, store: IncidentStore, command: cmd.Command) -> list[ev.
     Every verb records through here, so whatever must follow a recording is done once: the
     configured hooks (config.toml) run in a detached process, and the verb returns at once."""
     events = store.execute(command)
-    from ic_console.cli.integrations import after_recorded
-
     after_recorded(ctx, store.incident_id, events)
     return events
+
+
+def after_recorded(ctx: Context, incident_id: str, events: Sequence[ev.Event]) -> None:
+    """Hand `events` (durable by now) to the configured hooks; returns at once. A verb that
+    records without `run_on` (it reads stdin, or declares) calls this itself."""
+    from ic_console.live.hooks import fire_detached
+
+    fire_detached(ctx.home, incident_id, events)
 
 
 def done(ctx: Context, text: str) -> None:

@@ -15,6 +15,7 @@ from ic_console.cli.common import (
     INCIDENT_HELP,
     LATE_STYLE,
     OVERDUE_STYLE,
+    after_recorded,
     cmd,
     local,
     needs_terminal,
@@ -104,7 +105,7 @@ def _new(args: argparse.Namespace, ctx: Context) -> int:
     from ic_console.store.incident import IncidentStore
 
     if args.from_source is not None:
-        from ic_console.cli.integrations import new_from_alert
+        from ic_console.cli.new_from_alert import new_from_alert
 
         return new_from_alert(args, ctx)
     if args.title is None:
@@ -128,7 +129,6 @@ def _new(args: argparse.Namespace, ctx: Context) -> int:
     for notice in store.notices:
         warn(ctx, notice.message)
     say(ctx, store.incident_id)
-    from ic_console.cli.integrations import after_recorded
     from ic_console.live.hooks import declared_events
 
     after_recorded(ctx, store.incident_id, declared_events(store))

@@ -121,7 +121,7 @@ def _log(args: argparse.Namespace, ctx: Context) -> int:
         except DomainError as error:
             raise UsageError(f"--at: {error}") from None
     if args.stdin:
-        from ic_console.cli.integrations import log_stdin
+        from ic_console.cli.log_from_stdin import log_stdin
 
         return log_stdin(args, ctx, kind, occurred)
     if text == "-":

@@ -18,7 +18,8 @@ from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, UsageError, verb
 from ic_console.cli.common import arguments_text, say, warn
 
 if TYPE_CHECKING:
-    from ic_console.sync.engine import Peer, Syncer
+    from ic_console.sync.engine import Syncer
+    from ic_console.sync.report import Peer
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -95,7 +96,8 @@ def _syncer(ctx: Context) -> Syncer:
 
 
 def _init(ctx: Context, url: str, *, anyway: bool = False) -> int:
-    from ic_console.sync.engine import Syncer, check_remote
+    from ic_console.sync.clone import check_remote
+    from ic_console.sync.engine import Syncer
     from ic_console.sync.git import SyncError
     from ic_console.sync.settings import save_remote
 

@@ -33,7 +33,8 @@ from ic_console.content.problems import (
     read_toml,
     validation_problems,
 )
-from ic_console.domain.situations import PLACEHOLDERS, Situation
+from ic_console.domain.situation_ids import PLACEHOLDERS
+from ic_console.domain.situations import Situation
 
 
 class _Entry(BaseModel):

@@ -5,7 +5,9 @@ Commands never write anything; the store appends what they return. The TUI, the 
 bot build the same command objects, so every face of the product obeys the same rules.
 
 Why it is one long module: one short class per command, side by side, is the whole list of what
-a person can ask for; each class is a few lines of rules read next to its neighbours' rules.
+a person can ask for; each class is a few lines of rules read next to its neighbours' rules. The
+commands of running a large incident are in `domain/scale.py` (issue 15), and those that carry
+what another tool said (an alert, a tracker link) in `domain/tool_commands.py` (issue 17).
 """
 
 from __future__ import annotations
@@ -577,79 +579,6 @@ class AddLogEntries(Command):
         for entry in self.entries:
             events += entry.decide(state, now, actor)
         return events
-
-
-# -- alerts and trackers (issue 17) -------------------------------------------------------------
-
-#: The longest tracker link accepted: a URL, not a document.
-MAX_URL = 2000
-
-
-class ReceiveAlert(Command):
-    """An alert from monitoring taken in: what it said, and its details as log entries."""
-
-    source: str
-    status: str
-    fingerprints: tuple[str, ...]
-    summary: str
-    #: Labels, links and annotations, one log entry each (notes), in the order given.
-    entries: tuple[str, ...] = ()
-
-    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
-        if not self.fingerprints or not all(f.strip() for f in self.fingerprints):
-            raise DomainError("The alert has no fingerprint, so a repeat could not be matched.")
-        summary = clean_text(self.summary, what="alert summary")
-        events: Events = [
-            ev.AlertReceived(
-                source=self.source,
-                status=self.status,
-                fingerprints=self.fingerprints,
-                summary=summary,
-            )
-        ]
-        for entry in self.entries:
-            if entry.strip():
-                text = clean_text(entry, what="alert detail")
-                events.append(ev.LogEntryAdded(kind=LogKind.NOTE, text=text))
-        return events
-
-
-class TrackFollowup(Command):
-    """A follow-up item was filed in the team's tracker at `url`."""
-
-    seq: int
-    url: str
-
-    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
-        entry = next((e for e in state.log if e.seq == self.seq), None)
-        if entry is None or not _is_followup(entry.kind, entry.text):
-            known = ", ".join(f"F{e.seq}" for e in state.log if _is_followup(e.kind, e.text))
-            raise DomainError(
-                f"F{self.seq} is not a follow-up item of this incident. "
-                f"Follow-up items: {known or 'none yet'} (`ic followups` lists them)."
-            )
-        url = self.url.strip()
-        if (
-            not url.lower().startswith(("https://", "http://"))
-            or any(ch.isspace() for ch in url)
-            or len(url) > MAX_URL
-            or not url.isprintable()
-        ):
-            raise DomainError(
-                f'"{url[:80]}" is not a link: give the tracker item\'s address, starting with '
-                "https:// (one word, no spaces)."
-            )
-        if state.followups_tracked.get(self.seq) == url:
-            raise DomainError(f"F{self.seq} is already tracked at {url}; nothing to change.")
-        return [ev.FollowupTracked(seq=self.seq, item=f"F{self.seq}", url=url)]
-
-
-def _is_followup(kind: LogKind, text: str) -> bool:
-    """A follow-up log entry, or one starting with a follow-up prefix ("TODO:"), as the
-    postmortem's action items count them."""
-    from ic_console.domain.parse import split_kind_prefix
-
-    return kind is LogKind.FOLLOWUP or split_kind_prefix(text.lstrip())[0] is LogKind.FOLLOWUP
 
 
 def decide(command: Command, state: IncidentState, now: datetime, actor: str) -> Events:

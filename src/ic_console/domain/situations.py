@@ -1,9 +1,10 @@
 """What the Incident Commander needs to say now: situations derived from the state and `now`.
 
 A situation is an id (which the phrasebook maps to sentences) and the live values its sentences
-may use (names, tasks, minutes). `current_situations` answers "what is pressing right now?",
-most pressing first; `available_situations` gives the pitfall responses the IC may need at any
-moment (an executive barging in, an argument about severity), filled with what the state knows.
+may use (names, tasks, minutes); the ids, and the values each one fills, are listed in
+`situation_ids`. `current_situations` answers "what is pressing right now?", most pressing
+first; `available_situations` gives the pitfall responses the IC may need at any moment (an
+executive barging in, an argument about severity), filled with what the state knows.
 
 Pure functions over an `IncidentState` and a `now`: no clock, no I/O, no Textual.
 """
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 
 from ic_console.domain.exit_criteria import criteria as criteria_in_force
 from ic_console.domain.model import ROLE_LABELS, Role, Status, severity_label
+from ic_console.domain.situation_ids import ALWAYS_AVAILABLE
 from ic_console.domain.state import IncidentState, Participant, Task
 from ic_console.domain.teams import (
     SPAN_OF_CONTROL,
@@ -51,94 +53,6 @@ class Situation:
     id: str
     values: Mapping[str, str] = field(default_factory=dict, hash=False)
     urgent: bool = False
-
-
-# -- the vocabulary: situation ids and the placeholders each one fills --------------------------
-
-#: Values every situation provides. Role holders fall back to the role's name ("Deputy, please
-#: page the database on-call") when nobody holds the role yet.
-COMMON_PLACEHOLDERS = frozenset(
-    {
-        "me",
-        "ic",
-        "deputy",
-        "scribe",
-        "internal_liaison",
-        "customer_liaison",
-        "severity",
-        "title",
-        "phase",
-        "elapsed_minutes",
-        "open_tasks",
-    }
-)
-
-_TASK = frozenset({"owner", "task", "task_number", "minutes", "timebox"})
-_UPDATE = frozenset({"minutes", "cadence_minutes", "liaison", "due_at", "next_update"})
-
-#: Situations `current_situations` can report, and the extra values each provides.
-LIVE_SITUATIONS: Mapping[str, frozenset[str]] = {
-    "no-ic": frozenset(),
-    "task-expired": _TASK | {"overdue", "overdue_minutes", "waited", "waited_minutes"},
-    "update-due": _UPDATE,
-    "task-unacknowledged": _TASK | {"remaining_minutes"},
-    "decision-objected": frozenset(
-        {"decision", "decision_number", "proposer", "objector", "objection", "objections"}
-    ),
-    "decision-open": frozenset({"decision", "decision_number", "proposer"}),
-    "clock-mark": frozenset({"mark"}),
-    "rotate-ic": frozenset({"person", "minutes", "time_on_call", "successor"}),
-    "rotate": frozenset({"person", "minutes", "time_on_call", "roles"}),
-    "update-soon": _UPDATE,
-    "span-of-control": frozenset({"reports", "reports_words", "team", "lead"}),
-    "exit-criteria": frozenset(),
-    "resolved": frozenset(),
-    "calm": frozenset(),
-}
-
-#: Situations the IC may need at any moment, one key away, and the extra values each provides.
-ALWAYS_AVAILABLE: tuple[str, ...] = (
-    "introduce",
-    "assignment",
-    "more-time",
-    "propose-decision",
-    "status-report",
-    "executive-takeover",
-    "fix-in-ten-minutes",
-    "spreadsheet-request",
-    "severity-argument",
-    "belligerent-responder",
-    "missing-expertise",
-    "cutting-through",
-    "while-waiting",
-    "releasing-people",
-    "handover",
-    "form-team",
-    "team-status",
-    "ending-the-call",
-    "radio-words",
-)
-
-_AVAILABLE_EXTRA: Mapping[str, frozenset[str]] = {
-    "assignment": frozenset({"owner", "task", "minutes", "timebox"}),
-    "more-time": frozenset({"owner", "task", "minutes", "timebox"}),
-    "propose-decision": frozenset({"decision"}),
-    "status-report": frozenset({"person"}),
-    "handover": frozenset({"successor"}),
-    "form-team": frozenset({"team", "lead", "goal"}),
-    "team-status": frozenset({"team", "lead", "goal"}),
-}
-
-#: Every situation id and the full set of placeholders its sentences may use.
-PLACEHOLDERS: Mapping[str, frozenset[str]] = {
-    **{key: COMMON_PLACEHOLDERS | extra for key, extra in LIVE_SITUATIONS.items()},
-    **{
-        key: COMMON_PLACEHOLDERS | _AVAILABLE_EXTRA.get(key, frozenset())
-        for key in ALWAYS_AVAILABLE
-    },
-}
-
-SITUATION_IDS: tuple[str, ...] = tuple(PLACEHOLDERS)
 
 
 # -- what is pressing now ----------------------------------------------------------------------

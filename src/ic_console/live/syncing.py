@@ -26,8 +26,9 @@ from pathlib import Path
 
 from ic_console.store.errors import StoreError
 from ic_console.store.lock import LockBusy
-from ic_console.sync.engine import Peer, Syncer
+from ic_console.sync.engine import Syncer
 from ic_console.sync.git import SyncError
+from ic_console.sync.report import Peer
 from ic_console.sync.settings import configured_remote
 from ic_console.sync.state import load_state
 

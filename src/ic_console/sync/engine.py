@@ -15,17 +15,17 @@ keeps a bare clone in `<data root>/sync/repo.git` and, in a round:
 Rounds of one data root never overlap (a lock in `<data root>/sync/`); a round killed at any
 point leaves git's objects, the store's files and `state.json` whole, and the next round
 completes (stale git lock files of a killed round are removed).
+
+Each git step is a function of `sync.clone`; what a round reports is in `sync.report`. This
+module decides what to send and what to accept, and keeps what a round remembers for the next.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ic_console.store.errors import StoreError
@@ -33,92 +33,19 @@ from ic_console.store.lock import LockBusy, locked
 from ic_console.store.origin import local_origin
 from ic_console.store.paths import make_private_dir, open_private
 from ic_console.store.replica import PeerRefused, accept_peer_file, list_local_files, sweep_parts
+from ic_console.sync import clone
+from ic_console.sync.clone import REMOTE, REMOTE_REFS, REPO_DIR, blob_id, check_remote
 from ic_console.sync.git import DEFAULT_TIMEOUT, Git, SyncError
-from ic_console.sync.layout import BRANCH_PREFIX, branch_of, parse_part_path, part_path, split_parts
+from ic_console.sync.layout import branch_of, parse_part_path, part_path, split_parts
+from ic_console.sync.report import Peer, Received, RoundReport, Sent
 from ic_console.sync.state import SyncState, load_state, save_state
 
 SYNC_DIR = "sync"
-REPO_DIR = "repo.git"
-REMOTE = "team"
 LOCK = ".lock"
-#: A git lock file older than this was left by a killed round and is removed.
-STALE_LOCK_SECONDS = 60.0
-_REMOTE_REFS = f"refs/remotes/{REMOTE}/{BRANCH_PREFIX}"
-_BRANCH = re.compile(r"^[0-9a-f]{12}$")
 
 
 def sync_dir(root: Path) -> Path:
     return root / SYNC_DIR
-
-
-def check_remote(url: str) -> str:
-    """A remote as git takes it; refuses what could be read as an option or hides a line."""
-    url = url.strip()
-    if not url:
-        raise SyncError(
-            "give the remote's URL, such as git@git.example.com:sre/incidents.git", usage=True
-        )
-    if url.startswith("-") or any(ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        raise SyncError(
-            f"{url!r} is not a git remote URL: give one such as "
-            "git@git.example.com:sre/incidents.git or /path/to/incidents.git",
-            usage=True,
-        )
-    return url
-
-
-@dataclass(frozen=True)
-class Sent:
-    incident_id: str
-    events: int
-
-
-@dataclass(frozen=True)
-class Received:
-    incident_id: str
-    origin: str
-    events: int
-    new_incident: bool
-
-
-@dataclass(frozen=True)
-class Peer:
-    origin: str
-    name: str
-    #: Unix time of the peer's last pushed commit.
-    at: float
-
-
-@dataclass
-class RoundReport:
-    sent: list[Sent] = field(default_factory=list)
-    received: list[Received] = field(default_factory=list)
-    #: One line per refused file, naming the origin.
-    refused: list[str] = field(default_factory=list)
-    peers: list[Peer] = field(default_factory=list)
-    #: This laptop's events the remote does not have yet (after the round: 0 when it pushed).
-    waiting: int = 0
-    #: The remote refused this laptop's push (read access only): why, in one line. The round
-    #: still received; this laptop follows only.
-    read_only: str | None = None
-
-
-#: What a git host says when it refuses a push for want of write access.
-_REFUSED = re.compile(
-    r"denied|permission|forbidden|\b403\b|read[- ]only|not allowed|unauthori[sz]ed|protected",
-    re.IGNORECASE,
-)
-
-
-def refused_push(error: SyncError) -> bool:
-    """The remote answered a push with a refusal of access (read-only access), as opposed to
-    not answering (offline), which the round reports as a failure."""
-    return error.answered and _REFUSED.search(str(error)) is not None
-
-
-def blob_id(data: bytes) -> str:
-    """The id git gives a blob of `data` (so unchanged parts need no git call)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 class Syncer:
@@ -211,15 +138,15 @@ class Syncer:
         self._prepare()
         report = RoundReport()
         committed = self._commit(incident_id, report, heartbeat=heartbeat)
-        self._fetch()
-        refs = self._remote_refs()
+        clone.fetch(self.git)
+        refs = clone.remote_refs(self.git)
         mine = refs.pop(self.origin, None)
         local = self._branch_head()
         if local is not None and (committed or mine is None or mine[0] != local):
             try:
-                self._push()
+                clone.push(self.git, self.origin)
             except SyncError as error:
-                if not refused_push(error):
+                if not clone.refused_push(error):
                     raise
                 report.read_only = str(error)
                 report.sent.clear()  # committed here, never sent
@@ -228,80 +155,29 @@ class Syncer:
         report.peers = [Peer(origin, name, at) for origin, (_sha, at, name) in sorted(refs.items())]
         return report
 
-    # -- the local repository ----------------------------------------------------------------
+    # -- what a round remembers of the clone -------------------------------------------------
 
     def _prepare(self) -> None:
-        """The bare clone, with the remote as configured; stale locks of a killed round gone."""
+        """The clone checked (`clone.prepare_clone`): at the first round, after a failed one,
+        and every 500 rounds."""
         self._rounds_since_prepare += 1
         if self._prepared and self._rounds_since_prepare < 500:
             return
-        repo = self.git.git_dir
-        if not (repo / "HEAD").is_file():
-            make_private_dir(repo)
-            self.git.run(["init", "--quiet", "--bare"], what="git init")
-        self._remove_stale_locks(repo)
-        url = self.git.run(["config", "--get", f"remote.{REMOTE}.url"], check=False).stdout
-        if url.decode("utf-8", errors="replace").strip() != self.remote:
-            self.git.run(["config", f"remote.{REMOTE}.url", self.remote], what="git config")
-            self.git.run(
-                [
-                    "config",
-                    f"remote.{REMOTE}.fetch",
-                    f"+refs/heads/{BRANCH_PREFIX}*:{_REMOTE_REFS}*",
-                ],
-                what="git config",
-            )
-            # Never a detached `git gc` that outlives the round: packed below, in the round.
-            self.git.run(["config", "gc.auto", "0"], what="git config")
-        # Pack loose objects when there are many (a long incident's parts and peers' fetches).
-        self.git.run(
-            ["-c", "gc.auto=2000", "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet"],
-            what="git gc",
-            timeout=max(self.git.timeout, 120.0),
-        )
+        clone.prepare_clone(self.git, self.remote)
         self._prepared = True
         self._rounds_since_prepare = 0
 
     def _branch_head(self) -> str | None:
         if self._head is None:
-            self._head = self._ref(self.branch_ref) or ""
+            self._head = clone.read_ref(self.git, self.branch_ref) or ""
         return self._head or None
-
-    def _remove_stale_locks(self, repo: Path) -> None:
-        now = time.time()
-        for directory, dirs, files in os.walk(repo):
-            if Path(directory) == repo:
-                dirs[:] = [name for name in dirs if name == "refs"]  # not the objects
-            for name in files:
-                if not (name.endswith(".lock") or name.startswith("ic-index-")):
-                    continue
-                path = Path(directory) / name
-                with contextlib.suppress(OSError):
-                    if now - path.lstat().st_mtime > STALE_LOCK_SECONDS:
-                        path.unlink()
-
-    def _ref(self, ref: str) -> str | None:
-        result = self.git.run(["rev-parse", "--verify", "--quiet", ref], check=False)
-        text = result.stdout.decode().strip()
-        return text or None
 
     def _read_tree(self) -> dict[str, tuple[str, int]]:
         if self._tree is None:
             self._tree = {}
-            if self._ref(self.branch_ref) is not None:
-                self._tree = self._ls_tree(self.branch_ref)
+            if clone.read_ref(self.git, self.branch_ref) is not None:
+                self._tree = clone.ls_tree(self.git, self.branch_ref)
         return self._tree
-
-    def _ls_tree(self, commit: str) -> dict[str, tuple[str, int]]:
-        """Path -> (blob id, size) of every file under incidents/ in `commit`."""
-        out = self.git.run(["ls-tree", "-r", "-l", "-z", commit, "--", "incidents"]).stdout
-        tree: dict[str, tuple[str, int]] = {}
-        for entry in out.split(b"\0"):
-            meta, _tab, path = entry.partition(b"\t")
-            fields = meta.split()
-            if len(fields) == 4 and fields[1] == b"blob":
-                tree[path.decode("utf-8", errors="replace")] = (fields[2].decode(), int(fields[3]))
-        return tree
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -330,7 +206,7 @@ class Syncer:
                 ident = blob_id(part)
                 if tree.get(path, ("", 0))[0] != ident:
                     changed[path] = (ident, len(part))
-                    self._store_blob(part, ident)
+                    clone.store_blob(self.git, part, ident)
             added_events = data[committed:].count(b"\n") if len(data) >= committed else 0
             sizes[local.incident_id] = len(data)
             if added_events:
@@ -339,91 +215,23 @@ class Syncer:
         if not changed and not (heartbeat and parent is not None):
             self._committed_sizes.update(sizes)
             return False
-        tree_id = self._write_tree(parent, changed)
-        message = _message(self.actor, sent)
-        args = ["commit-tree", tree_id, "-m", message]
-        if parent is not None:
-            args[2:2] = ["-p", parent]
-        email = f"{self.origin}@ic-console.invalid"
-        env = {
-            "GIT_AUTHOR_NAME": self.actor,
-            "GIT_AUTHOR_EMAIL": email,
-            "GIT_COMMITTER_NAME": self.actor,
-            "GIT_COMMITTER_EMAIL": email,
-        }
-        commit = self.git.run(args, env=env, what="git commit-tree").stdout.decode().strip()
-        update = ["update-ref", self.branch_ref, commit]
-        if parent is not None:
-            update.append(parent)
-        self.git.run(update, what="git update-ref")
-        self._head = commit
+        tree_id = clone.write_tree(self.git, parent, changed)
+        self._head = clone.commit_tree(
+            self.git,
+            self.branch_ref,
+            tree_id,
+            parent,
+            message=_message(self.actor, sent),
+            author=self.actor,
+            email=f"{self.origin}@ic-console.invalid",
+        )
         if self._tree is not None:
             self._tree.update(changed)
         self._committed_sizes.update(sizes)
         report.sent.extend(sent)
         return True
 
-    def _store_blob(self, data: bytes, ident: str) -> None:
-        written = self.git.run(
-            ["hash-object", "-w", "--stdin"], input=data, what="git hash-object"
-        ).stdout.decode()
-        if written.strip() != ident:  # pragma: no cover - git and hashlib disagree
-            raise SyncError(f"git stored a part as {written.strip()}, expected {ident}")
-
-    def _write_tree(self, parent: str | None, changed: dict[str, tuple[str, int]]) -> str:
-        index = self.git.git_dir / f"ic-index-{os.getpid()}"
-        env = {"GIT_INDEX_FILE": str(index)}
-        try:
-            if parent is not None:
-                self.git.run(["read-tree", parent], env=env, what="git read-tree")
-            else:
-                self.git.run(["read-tree", "--empty"], env=env, what="git read-tree")
-            lines = "".join(
-                f"100644 {ident}\t{path}\n" for path, (ident, _size) in sorted(changed.items())
-            )
-            self.git.run(
-                ["update-index", "--add", "--index-info"],
-                input=lines.encode(),
-                env=env,
-                what="git update-index",
-            )
-            return (
-                self.git.run(["write-tree"], env=env, what="git write-tree").stdout.decode().strip()
-            )
-        finally:
-            with contextlib.suppress(OSError):
-                index.unlink()
-
-    def _push(self) -> None:
-        branch = branch_of(self.origin)
-        self.git.run(
-            ["push", "--quiet", REMOTE, f"refs/heads/{branch}:refs/heads/{branch}"],
-            what="git push",
-        )
-
     # -- receiving ---------------------------------------------------------------------------
-
-    def _fetch(self) -> None:
-        self.git.run(["fetch", "--quiet", "--prune", REMOTE], what="git fetch")
-
-    def _remote_refs(self) -> dict[str, tuple[str, float, str]]:
-        """origin -> (commit, commit time, author) of every replica branch fetched."""
-        out = self.git.text(
-            [
-                "for-each-ref",
-                "--format=%(objectname) %(committerdate:unix) %(refname) %(authorname)",
-                _REMOTE_REFS,
-            ]
-        )
-        refs: dict[str, tuple[str, float, str]] = {}
-        for line in out.splitlines():
-            parts = line.split(" ", 3)
-            if len(parts) < 3:
-                continue
-            origin = parts[2].removeprefix(_REMOTE_REFS)
-            if _BRANCH.match(origin):
-                refs[origin] = (parts[0], float(parts[1] or 0), parts[3] if len(parts) > 3 else "")
-        return refs
 
     def _receive(
         self,
@@ -436,7 +244,7 @@ class Syncer:
             if incident_id is None and state.peer_commits.get(origin) == commit:
                 continue
             groups: dict[str, dict[int, str]] = {}
-            for path, (ident, _size) in self._ls_tree(commit).items():
+            for path, (ident, _size) in clone.ls_tree(self.git, commit).items():
                 name = parse_part_path(path)
                 if name is None or (incident_id is not None and name.incident_id != incident_id):
                     continue
@@ -471,7 +279,7 @@ class Syncer:
         handled = " ".join(idents)
         if state.handled.get(key) == handled:
             return
-        data = self._cat_blobs(idents)
+        data = clone.cat_blobs(self.git, idents)
         try:
             accepted = accept_peer_file(self.root, incident_id, origin, data)
         except PeerRefused as refused:
@@ -489,29 +297,15 @@ class Syncer:
                 )
         state.handled[key] = handled
 
-    def _cat_blobs(self, idents: list[str]) -> bytes:
-        out = self.git.run(
-            ["cat-file", "--batch"], input="".join(f"{i}\n" for i in idents).encode()
-        ).stdout
-        chunks: list[bytes] = []
-        at = 0
-        for _ident in idents:
-            end = out.index(b"\n", at)
-            header = out[at:end].split()
-            size = int(header[2])
-            chunks.append(out[end + 1 : end + 1 + size])
-            at = end + 1 + size + 1
-        return b"".join(chunks)
-
     # -- what is waiting -----------------------------------------------------------------------
 
     def waiting(self) -> int:
         """Events in this laptop's files the remote does not have (no network: from the last
         fetch or push)."""
-        remote_ref = f"{_REMOTE_REFS}{self.origin}"
+        remote_ref = f"{REMOTE_REFS}{self.origin}"
         pushed_sizes: dict[str, int] = {}
-        if (self.git.git_dir / "HEAD").is_file() and self._ref(remote_ref) is not None:
-            for path, (_ident, size) in self._ls_tree(remote_ref).items():
+        if clone.has_clone(self.git) and clone.read_ref(self.git, remote_ref) is not None:
+            for path, (_ident, size) in clone.ls_tree(self.git, remote_ref).items():
                 name = parse_part_path(path)
                 if name is not None and name.origin == self.origin:
                     pushed_sizes[name.incident_id] = pushed_sizes.get(name.incident_id, 0) + size
@@ -522,9 +316,9 @@ class Syncer:
 
     def peers(self) -> list[Peer]:
         """Peers as of the last fetch (no network)."""
-        if not (self.git.git_dir / "HEAD").is_file():
+        if not clone.has_clone(self.git):
             return []
-        refs = self._remote_refs()
+        refs = clone.remote_refs(self.git)
         refs.pop(self.origin, None)
         return [Peer(origin, name, at) for origin, (_sha, at, name) in sorted(refs.items())]
 
@@ -580,14 +374,4 @@ def _lines_after(path: Path, offset: int) -> int:
     return count
 
 
-__all__ = [
-    "LockBusy",
-    "Peer",
-    "Received",
-    "RoundReport",
-    "Sent",
-    "SyncError",
-    "Syncer",
-    "check_remote",
-    "sync_dir",
-]
+__all__ = ["LockBusy", "SyncError", "Syncer", "sync_dir"]

@@ -1,0 +1,219 @@
+"""`ic run`: run a command the user gave and log it as an action (command line, exit status,
+duration, the end of its output), the output reaching the terminal as it comes.
+
+Apart from the other verbs because it is the one that runs a process: it streams two pipes
+through a selector and cleans what it keeps of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import selectors
+import shlex
+import subprocess
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ic_console.cli import Context, UsageError, verb
+from ic_console.cli.common import after_recorded, arguments_text, cmd, open_store, warn
+from ic_console.domain.durations import format_duration
+from ic_console.domain.errors import DomainError
+from ic_console.domain.text import literal
+
+if TYPE_CHECKING:
+    from ic_console.store.incident import IncidentStore
+
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+#: Lines of a command's output kept in its `action` entry.
+RUN_TAIL_LINES = 20
+#: Characters of output kept at most (the last ones), so one noisy command stays one entry.
+RUN_TAIL_CHARS = 4000
+#: Characters of each output line kept.
+RUN_LINE_CHARS = 400
+#: ANSI escape sequences (colours, cursor moves) and other control characters but newline.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def register(sub: SubParsers) -> None:
+    """Add `run` to `ic`."""
+    p = verb(
+        sub,
+        "run",
+        _run,
+        "run a command and log it as an action: command line, exit status, duration, "
+        "the end of its output",
+        usage="ic run [ID] -- COMMAND [ARGS...]",
+        epilog=arguments_text("ic run [ID] -- COMMAND [ARGS...]")
+        + "\n\nThe command's output reaches the terminal as usual; ic exits with its status.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("words", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+
+
+@dataclass
+class _Tail:
+    """The last lines a command printed, kept as it prints them (stdout and stderr merged)."""
+
+    lines: deque[str]
+    partial: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self, text: str) -> None:
+        with self.lock:
+            parts = (self.partial + text).split("\n")
+            self.partial = parts.pop()
+            self.lines.extend(parts)
+
+    def text(self) -> str:
+        kept = [*self.lines, self.partial] if self.partial else list(self.lines)
+        return clean_output("\n".join(kept[-RUN_TAIL_LINES:]))
+
+
+def clean_output(text: str) -> str:
+    """Output as stored: escape sequences and control characters removed, lines and length
+    bounded (the end kept)."""
+    text = _CONTROLS.sub("", _ESCAPES.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    lines = [
+        line if len(line) <= RUN_LINE_CHARS else line[: RUN_LINE_CHARS - 1] + "…"
+        for line in text.split("\n")
+    ]
+    text = "\n".join(lines).strip("\n")
+    if len(text) > RUN_TAIL_CHARS:
+        text = "…" + text[-(RUN_TAIL_CHARS - 1) :]
+    return text
+
+
+class _Sink(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+    def flush(self) -> None: ...
+
+
+def _stream(process: subprocess.Popen[bytes], out: _Sink, err: _Sink, tail: _Tail) -> None:
+    """Copy the command's stdout and stderr to ours as they come (one loop, so their lines
+    keep the order they were read in), keeping the last lines. A first Ctrl-C reaches the
+    command too and its last words are still kept; a second stops it."""
+    assert process.stdout is not None and process.stderr is not None
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ, out)
+    selector.register(process.stderr, selectors.EVENT_READ, err)
+    interrupted = False
+    while selector.get_map():
+        try:
+            ready = selector.select()
+        except KeyboardInterrupt:
+            if interrupted:
+                process.kill()
+                break
+            interrupted = True
+            continue
+        for key, _ in ready:
+            chunk = os.read(key.fd, 65536)
+            if not chunk:
+                selector.unregister(key.fileobj)
+                continue
+            sink: _Sink = key.data
+            try:
+                sink.write(chunk)
+                sink.flush()
+            except (OSError, ValueError):
+                pass  # the terminal went away: keep logging what the command says
+            tail.take(chunk.decode("utf-8", "replace"))
+    selector.close()
+
+
+def _run(args: argparse.Namespace, ctx: Context) -> int:
+    given, command = _split_run_words(list(args.words))
+    store = open_store(ctx, given)  # a wrong id is said before anything runs
+    line = shlex.join(command)
+    tail = _Tail(deque(maxlen=RUN_TAIL_LINES + 1))
+    started = time.monotonic()
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as error:
+        status = 127 if isinstance(error, FileNotFoundError) else 126
+        reason = error.strerror or str(error)
+        text = f"Ran `{line}`: could not start ({reason}); exit status {status}."
+        _log_run(ctx, store, text)
+        warn(ctx, f"{command[0]}: {reason}.")
+        return status
+    _stream(process, _binary(ctx.out), _binary(ctx.err), tail)
+    try:
+        code = process.wait()
+    except KeyboardInterrupt:
+        process.kill()
+        code = process.wait()
+    took = format_duration_precise(time.monotonic() - started)
+    status = code if code >= 0 else 128 - code
+    how = f"exit status {status}" if code >= 0 else f"killed by signal {-code}"
+    text = f"Ran `{line}`: {how} after {took}."
+    output = tail.text()
+    if output:
+        text += f"\nLast lines of output:\n{output}"
+    else:
+        text += " No output."
+    _log_run(ctx, store, text)
+    return status
+
+
+def _split_run_words(words_: list[str]) -> tuple[str | None, list[str]]:
+    usage = "Usage: ic run [ID] -- COMMAND [ARGS...]"
+    if "--" not in words_:
+        raise UsageError(f"Put -- before the command, so its options stay its own. {usage}")
+    split = words_.index("--")
+    before, command = words_[:split], words_[split + 1 :]
+    if not command:
+        raise UsageError(f"Say which command to run after --. {usage}")
+    if len(before) > 1 or any(word.startswith("-") for word in before):
+        raise UsageError(f"Before -- give only the incident id (options go before it). {usage}")
+    return (before[0] if before else None), command
+
+
+def _binary(stream: Any) -> _Sink:
+    """The byte stream under a text stream (the terminal), or one writing to it as text."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        stream.flush()
+        return buffer  # type: ignore[no-any-return]
+    return _TextSink(stream)
+
+
+class _TextSink:
+    """Bytes written to a text stream (tests pass a StringIO as the terminal)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes) -> int:
+        self.stream.write(data.decode("utf-8", "replace"))
+        return len(data)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def format_duration_precise(seconds: float) -> str:
+    """ "0.4s" under a minute, else the usual "3m 20s"."""
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    from datetime import timedelta
+
+    return format_duration(timedelta(seconds=round(seconds)))
+
+
+def _log_run(ctx: Context, store: IncidentStore, text: str) -> None:
+    from ic_console.domain.model import LogKind
+
+    try:
+        events = store.execute(cmd.AddLogEntry(text=text, kind=LogKind.ACTION))
+    except (DomainError, OSError) as error:
+        warn(ctx, f"the command ran, but it could not be logged: {error}")
+        return
+    print(f"ic: logged the command as an action on {literal(store.incident_id)}.", file=ctx.err)
+    after_recorded(ctx, store.incident_id, events)

@@ -1,0 +1,101 @@
+"""`ic tail`: an incident's events printed as they are recorded, in words or as JSON lines with
+a cursor to resume from, for bots and chat bridges.
+
+Reads the log alone (never writes), through the union of every laptop's files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import TYPE_CHECKING
+
+from ic_console.cli import EXIT_OK, Context, UsageError, verb
+from ic_console.cli.common import INCIDENT_HELP, ev, open_store, say, warn
+
+if TYPE_CHECKING:
+    from ic_console.domain.merge import TailCursor
+
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def register(sub: SubParsers) -> None:
+    """Add `tail` to `ic`."""
+    p = verb(sub, "tail", _tail, "print an incident's events as they are recorded (for bots)")
+    p.add_argument("incident_id", nargs="?", metavar="ID", help=INCIDENT_HELP)
+    p.add_argument(
+        "-f", "--follow", action="store_true", help="keep printing new events until interrupted"
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per line: the stored event")
+    p.add_argument(
+        "--since",
+        metavar="CURSOR",
+        help='only events after CURSOR (the "cursor" of the last --json line seen, to resume; '
+        "a plain sequence number for an incident written on one laptop)",
+    )
+
+
+def _tail(args: argparse.Namespace, ctx: Context) -> int:
+    from ic_console.domain.describe import Narrator
+    from ic_console.live.hooks import event_line
+    from ic_console.store.follow import FOLLOW_EVERY, Follower
+    from ic_console.store.merged import UnionLog
+
+    cursor = _since(args.since)
+    store = open_store(ctx, args.incident_id, read_only=True)
+    incident_id = store.incident_id
+    narrator = Narrator()
+    union = UnionLog(store.directory)
+    if cursor.plain is not None and union.merged and len(union.files) > 1:
+        raise UsageError(
+            f'--since "{args.since}" is a sequence number, but this incident holds several '
+            "laptops' logs, each numbered on its own: give the cursor that ic tail --json "
+            'prints ("cursor", like a1b2c3d4e5f6:42,0f9e8d7c6b5a:7).'
+        )
+
+    def show(batch: list[ev.Event]) -> None:
+        for event in batch:
+            said = narrator.describe(event.data)  # every event: the words need the past
+            if not cursor.take(event):
+                continue
+            if args.json:
+                line = event_line(incident_id, event)
+                print(f'{line[:-1]},"cursor":"{cursor.text()}"}}', file=ctx.out)
+            else:
+                say(ctx, _human_line(event, said.long))
+        ctx.out.flush()
+
+    result = union.read_new(show)
+    if result.damage is not None:
+        warn(ctx, f"{result.damage}; the events before it were printed.")
+    if not args.follow:
+        return EXIT_OK
+    follower = Follower(store)
+    while True:
+        time.sleep(FOLLOW_EVERY)
+        polled = follower.poll()
+        for notice in polled.notices:
+            warn(ctx, notice.message)
+        if polled.reloaded:
+            # Something sorted before what was printed (a peer's file): read it all again;
+            # the cursor prints only what was not printed yet.
+            narrator = Narrator()
+            UnionLog(store.directory).read_new(show)
+        elif polled.events:
+            show(polled.events)
+
+
+def _since(text: str | None) -> TailCursor:
+    from ic_console.domain.merge import TailCursor
+
+    if text is None:
+        return TailCursor()
+    try:
+        return TailCursor.parse(text)
+    except ValueError as error:
+        raise UsageError(f'--since "{text}" {error}') from None
+
+
+def _human_line(event: ev.Event, long: str) -> str:
+    when = event.at.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f"#{event.seq} {when} {event.actor}: {long}"

@@ -1,0 +1,89 @@
+"""Commands that come from the team's other tools (issue 17): an alert from monitoring taken in
+(`ic new --from`), a follow-up item filed in a tracker (`ic followups mark`).
+
+Like every command (`domain/commands.py`), each validates against the state and returns the
+events to record, or raises a `DomainError` that says what to do instead. Kept apart from the
+commands a person gives on the call: these carry what another tool said, checked as input from
+outside (a fingerprint to match repeats, a link).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ic_console.domain import events as ev
+from ic_console.domain.commands import Command, Events
+from ic_console.domain.errors import DomainError
+from ic_console.domain.model import LogKind
+from ic_console.domain.state import IncidentState
+from ic_console.domain.text import clean_text
+
+#: The longest tracker link accepted: a URL, not a document.
+MAX_URL = 2000
+
+
+class ReceiveAlert(Command):
+    """An alert from monitoring taken in: what it said, and its details as log entries."""
+
+    source: str
+    status: str
+    fingerprints: tuple[str, ...]
+    summary: str
+    #: Labels, links and annotations, one log entry each (notes), in the order given.
+    entries: tuple[str, ...] = ()
+
+    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        if not self.fingerprints or not all(f.strip() for f in self.fingerprints):
+            raise DomainError("The alert has no fingerprint, so a repeat could not be matched.")
+        summary = clean_text(self.summary, what="alert summary")
+        events: Events = [
+            ev.AlertReceived(
+                source=self.source,
+                status=self.status,
+                fingerprints=self.fingerprints,
+                summary=summary,
+            )
+        ]
+        for entry in self.entries:
+            if entry.strip():
+                text = clean_text(entry, what="alert detail")
+                events.append(ev.LogEntryAdded(kind=LogKind.NOTE, text=text))
+        return events
+
+
+class TrackFollowup(Command):
+    """A follow-up item was filed in the team's tracker at `url`."""
+
+    seq: int
+    url: str
+
+    def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        entry = next((e for e in state.log if e.seq == self.seq), None)
+        if entry is None or not _is_followup(entry.kind, entry.text):
+            known = ", ".join(f"F{e.seq}" for e in state.log if _is_followup(e.kind, e.text))
+            raise DomainError(
+                f"F{self.seq} is not a follow-up item of this incident. "
+                f"Follow-up items: {known or 'none yet'} (`ic followups` lists them)."
+            )
+        url = self.url.strip()
+        if (
+            not url.lower().startswith(("https://", "http://"))
+            or any(ch.isspace() for ch in url)
+            or len(url) > MAX_URL
+            or not url.isprintable()
+        ):
+            raise DomainError(
+                f'"{url[:80]}" is not a link: give the tracker item\'s address, starting with '
+                "https:// (one word, no spaces)."
+            )
+        if state.followups_tracked.get(self.seq) == url:
+            raise DomainError(f"F{self.seq} is already tracked at {url}; nothing to change.")
+        return [ev.FollowupTracked(seq=self.seq, item=f"F{self.seq}", url=url)]
+
+
+def _is_followup(kind: LogKind, text: str) -> bool:
+    """A follow-up log entry, or one starting with a follow-up prefix ("TODO:"), as the
+    postmortem's action items count them."""
+    from ic_console.domain.parse import split_kind_prefix
+
+    return kind is LogKind.FOLLOWUP or split_kind_prefix(text.lstrip())[0] is LogKind.FOLLOWUP

@@ -1,0 +1,240 @@
+"""The bare clone in `<data root>/sync/repo.git` and the git plumbing a round is made of.
+
+Each function is one git step on a `Git` runner (init and configure the clone, store a blob,
+write a tree through a private index, commit, push, fetch, list the peers' branches, read
+blobs back), with no memory of its own: what a round remembers between calls (our branch's
+head and tree, the sizes last committed) is the `Syncer`'s (`sync.engine`). No work tree is
+ever checked out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import time
+from pathlib import Path
+
+from ic_console.store.paths import make_private_dir
+from ic_console.sync.git import Git, SyncError
+from ic_console.sync.layout import BRANCH_PREFIX, branch_of
+
+REPO_DIR = "repo.git"
+REMOTE = "team"
+#: A git lock file older than this was left by a killed round and is removed.
+STALE_LOCK_SECONDS = 60.0
+REMOTE_REFS = f"refs/remotes/{REMOTE}/{BRANCH_PREFIX}"
+_BRANCH = re.compile(r"^[0-9a-f]{12}$")
+
+#: What a git host says when it refuses a push for want of write access.
+_REFUSED = re.compile(
+    r"denied|permission|forbidden|\b403\b|read[- ]only|not allowed|unauthori[sz]ed|protected",
+    re.IGNORECASE,
+)
+
+
+def check_remote(url: str) -> str:
+    """A remote as git takes it; refuses what could be read as an option or hides a line."""
+    url = url.strip()
+    if not url:
+        raise SyncError(
+            "give the remote's URL, such as git@git.example.com:sre/incidents.git", usage=True
+        )
+    if url.startswith("-") or any(ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        raise SyncError(
+            f"{url!r} is not a git remote URL: give one such as "
+            "git@git.example.com:sre/incidents.git or /path/to/incidents.git",
+            usage=True,
+        )
+    return url
+
+
+def refused_push(error: SyncError) -> bool:
+    """The remote answered a push with a refusal of access (read-only access), as opposed to
+    not answering (offline), which the round reports as a failure."""
+    return error.answered and _REFUSED.search(str(error)) is not None
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives a blob of `data` (so unchanged parts need no git call)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def has_clone(git: Git) -> bool:
+    """The clone was made (a round ran here once)."""
+    return (git.git_dir / "HEAD").is_file()
+
+
+def prepare_clone(git: Git, remote: str) -> None:
+    """The bare clone, with the remote as configured; stale locks of a killed round gone."""
+    repo = git.git_dir
+    if not has_clone(git):
+        make_private_dir(repo)
+        git.run(["init", "--quiet", "--bare"], what="git init")
+    remove_stale_locks(repo)
+    url = git.run(["config", "--get", f"remote.{REMOTE}.url"], check=False).stdout
+    if url.decode("utf-8", errors="replace").strip() != remote:
+        git.run(["config", f"remote.{REMOTE}.url", remote], what="git config")
+        git.run(
+            [
+                "config",
+                f"remote.{REMOTE}.fetch",
+                f"+refs/heads/{BRANCH_PREFIX}*:{REMOTE_REFS}*",
+            ],
+            what="git config",
+        )
+        # Never a detached `git gc` that outlives the round: packed below, in the round.
+        git.run(["config", "gc.auto", "0"], what="git config")
+    # Pack loose objects when there are many (a long incident's parts and peers' fetches).
+    git.run(
+        ["-c", "gc.auto=2000", "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet"],
+        what="git gc",
+        timeout=max(git.timeout, 120.0),
+    )
+
+
+def remove_stale_locks(repo: Path) -> None:
+    now = time.time()
+    for directory, dirs, files in os.walk(repo):
+        if Path(directory) == repo:
+            dirs[:] = [name for name in dirs if name == "refs"]  # not the objects
+        for name in files:
+            if not (name.endswith(".lock") or name.startswith("ic-index-")):
+                continue
+            path = Path(directory) / name
+            with contextlib.suppress(OSError):
+                if now - path.lstat().st_mtime > STALE_LOCK_SECONDS:
+                    path.unlink()
+
+
+def read_ref(git: Git, ref: str) -> str | None:
+    result = git.run(["rev-parse", "--verify", "--quiet", ref], check=False)
+    text = result.stdout.decode().strip()
+    return text or None
+
+
+def ls_tree(git: Git, commit: str) -> dict[str, tuple[str, int]]:
+    """Path -> (blob id, size) of every file under incidents/ in `commit`."""
+    out = git.run(["ls-tree", "-r", "-l", "-z", commit, "--", "incidents"]).stdout
+    tree: dict[str, tuple[str, int]] = {}
+    for entry in out.split(b"\0"):
+        meta, _tab, path = entry.partition(b"\t")
+        fields = meta.split()
+        if len(fields) == 4 and fields[1] == b"blob":
+            tree[path.decode("utf-8", errors="replace")] = (fields[2].decode(), int(fields[3]))
+    return tree
+
+
+# -- sending -------------------------------------------------------------------------------
+
+
+def store_blob(git: Git, data: bytes, ident: str) -> None:
+    written = git.run(
+        ["hash-object", "-w", "--stdin"], input=data, what="git hash-object"
+    ).stdout.decode()
+    if written.strip() != ident:  # pragma: no cover - git and hashlib disagree
+        raise SyncError(f"git stored a part as {written.strip()}, expected {ident}")
+
+
+def write_tree(git: Git, parent: str | None, changed: dict[str, tuple[str, int]]) -> str:
+    """The tree of `parent` with the `changed` paths replaced, written through a private index."""
+    index = git.git_dir / f"ic-index-{os.getpid()}"
+    env = {"GIT_INDEX_FILE": str(index)}
+    try:
+        if parent is not None:
+            git.run(["read-tree", parent], env=env, what="git read-tree")
+        else:
+            git.run(["read-tree", "--empty"], env=env, what="git read-tree")
+        lines = "".join(
+            f"100644 {ident}\t{path}\n" for path, (ident, _size) in sorted(changed.items())
+        )
+        git.run(
+            ["update-index", "--add", "--index-info"],
+            input=lines.encode(),
+            env=env,
+            what="git update-index",
+        )
+        return git.run(["write-tree"], env=env, what="git write-tree").stdout.decode().strip()
+    finally:
+        with contextlib.suppress(OSError):
+            index.unlink()
+
+
+def commit_tree(
+    git: Git,
+    branch_ref: str,
+    tree_id: str,
+    parent: str | None,
+    *,
+    message: str,
+    author: str,
+    email: str,
+) -> str:
+    """Commit `tree_id` on `branch_ref` after `parent` (moved only if it is still there) as
+    `author`; the new commit's id."""
+    args = ["commit-tree", tree_id, "-m", message]
+    if parent is not None:
+        args[2:2] = ["-p", parent]
+    env = {
+        "GIT_AUTHOR_NAME": author,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": author,
+        "GIT_COMMITTER_EMAIL": email,
+    }
+    commit = git.run(args, env=env, what="git commit-tree").stdout.decode().strip()
+    update = ["update-ref", branch_ref, commit]
+    if parent is not None:
+        update.append(parent)
+    git.run(update, what="git update-ref")
+    return commit
+
+
+def push(git: Git, origin: str) -> None:
+    """Push `origin`'s branch, and only it, never forced."""
+    branch = branch_of(origin)
+    git.run(
+        ["push", "--quiet", REMOTE, f"refs/heads/{branch}:refs/heads/{branch}"],
+        what="git push",
+    )
+
+
+# -- receiving -----------------------------------------------------------------------------
+
+
+def fetch(git: Git) -> None:
+    git.run(["fetch", "--quiet", "--prune", REMOTE], what="git fetch")
+
+
+def remote_refs(git: Git) -> dict[str, tuple[str, float, str]]:
+    """origin -> (commit, commit time, author) of every replica branch fetched."""
+    out = git.text(
+        [
+            "for-each-ref",
+            "--format=%(objectname) %(committerdate:unix) %(refname) %(authorname)",
+            REMOTE_REFS,
+        ]
+    )
+    refs: dict[str, tuple[str, float, str]] = {}
+    for line in out.splitlines():
+        parts = line.split(" ", 3)
+        if len(parts) < 3:
+            continue
+        origin = parts[2].removeprefix(REMOTE_REFS)
+        if _BRANCH.match(origin):
+            refs[origin] = (parts[0], float(parts[1] or 0), parts[3] if len(parts) > 3 else "")
+    return refs
+
+
+def cat_blobs(git: Git, idents: list[str]) -> bytes:
+    """The blobs `idents`, one after the other, read in one `git cat-file --batch`."""
+    out = git.run(["cat-file", "--batch"], input="".join(f"{i}\n" for i in idents).encode()).stdout
+    chunks: list[bytes] = []
+    at = 0
+    for _ident in idents:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        size = int(header[2])
+        chunks.append(out[end + 1 : end + 1 + size])
+        at = end + 1 + size + 1
+    return b"".join(chunks)
