@@ -398,7 +398,7 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
         )
     now = ctx.clock.now()
     if args.json:
-        from ic_console.review.followups import item_id  # only `--json` needs the review
+        from ic_console.domain.followup_ids import order_key
 
         say_json(
             ctx,
@@ -407,8 +407,10 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
                 **scale.show_json(store.state, now),
                 # Where each follow-up item went (`ic followups mark`, issue 17).
                 "followups_tracked": [
-                    {"item": item_id(seq), "url": url}
-                    for seq, url in sorted(store.state.followups_tracked.items())
+                    {"item": item, "url": url}
+                    for item, url in sorted(
+                        store.state.followups_tracked.items(), key=lambda kv: order_key(kv[0])
+                    )
                 ],
             },
         )

@@ -124,8 +124,8 @@ def _followups(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _mark(args: argparse.Namespace, ctx: Context, rest: list[str]) -> int:
+    from ic_console.domain.followup_ids import parse_followup_id
     from ic_console.domain.tool_commands import TrackFollowup
-    from ic_console.review.followups import parse_item
 
     usage = "Usage: ic followups mark [ID] ITEM --tracked URL"
     if not rest or len(rest) > 2:
@@ -134,14 +134,15 @@ def _mark(args: argparse.Namespace, ctx: Context, rest: list[str]) -> int:
     if not args.tracked:
         raise UsageError(f"Say where the item was filed with --tracked URL. {usage}")
     try:
-        seq = parse_item(item_text)
+        item = parse_followup_id(item_text)
     except ValueError:
         raise UsageError(
-            f'"{item_text}" is not a follow-up item id: give one like F12 '
+            f'"{item_text}" is not a follow-up item id: give one like F12, or F12.3fa9c1 for '
+            "an item another laptop raised "
             "(`ic followups` lists them)."
         ) from None
     store = open_store(ctx, given)
-    events = store.execute(TrackFollowup(seq=seq, url=args.tracked))
+    events = store.execute(TrackFollowup(item=item, url=args.tracked))
     tracked = next(e.data for e in events if isinstance(e.data, ev.FollowupTracked))
     say(ctx, words.describe(tracked).said)
     after_recorded(ctx, store.incident_id, events)

@@ -76,8 +76,9 @@ class IncidentState:
     checklist_ticks: dict[tuple[str, str], datetime] = field(default_factory=dict)
     #: Fingerprints of the monitoring alerts taken in, in order, each once (`ic new --from`).
     alert_fingerprints: list[str] = field(default_factory=list)
-    #: Follow-up items sent to a tracker: the raising log entry's seq -> where it went.
-    followups_tracked: dict[int, str] = field(default_factory=dict)
+    #: Follow-up items sent to a tracker: the item's id ("F12", `domain.followup_ids`) ->
+    #: where it went.
+    followups_tracked: dict[str, str] = field(default_factory=dict)
     #: A drill's scenario (or "replay of ID"); "" for a real incident.
     drill: str = ""
     #: A drill's speed, and the wall-clock seconds its clock was held before it started.
@@ -90,6 +91,12 @@ class IncidentState:
     exit_overridden: tuple[int, ...] = ()
     handover_acks: list[tuple[str, datetime]] = field(default_factory=list)
     # -- replication (domain/merge.py): refs, clocks and what a merge changed --------------------
+    #: The replica that declared the incident (None for a log written before replication).
+    declared_origin: str | None = None
+    #: The log entries another replica wrote (index in `log` -> that replica's origin): each
+    #: file numbers its own lines, so two laptops' entries can share a seq; the follow-up ids
+    #: of these entries name their replica (`domain.followup_ids`). Empty on one laptop.
+    log_origins: dict[int, str] = field(default_factory=dict)
     #: The id of the event that created each task / decision -> its number in fold order.
     task_refs: dict[str, int] = field(default_factory=dict)
     decision_refs: dict[str, int] = field(default_factory=dict)
@@ -316,6 +323,7 @@ def _declared(state: IncidentState, data: ev.IncidentDeclared, event: ev.Event) 
     state.severity = data.severity
     state.declared_by = event.actor
     state.declared_at = event.at
+    state.declared_origin = event.origin
     state.severity_history.append((event.at, data.severity, event.actor))
     state.phase_history.append((event.at, state.phase, event.actor))
 
@@ -494,6 +502,9 @@ def _decision_reopened(state: IncidentState, data: ev.DecisionReopened, event: e
 
 def _log_added(state: IncidentState, data: ev.LogEntryAdded, event: ev.Event) -> None:
     log = state.log
+    origin = event.origin
+    if origin is not None and origin != state.declared_origin:
+        state.log_origins[len(log)] = origin
     if type(log) is LogBook:  # no record built only to be taken apart
         log.add(event.seq, event.at, event.actor, data.kind, data.text, data.occurred_at)
     else:
@@ -521,7 +532,7 @@ def _alert(state: IncidentState, data: ev.AlertReceived, event: ev.Event) -> Non
 
 
 def _followup_tracked(state: IncidentState, data: ev.FollowupTracked, event: ev.Event) -> None:
-    state.followups_tracked[data.seq] = data.url
+    state.followups_tracked[data.item] = data.url
 
 
 def _drill_started(state: IncidentState, data: ev.DrillStarted, event: ev.Event) -> None:

@@ -52,17 +52,25 @@ class ReceiveAlert(Command):
 
 
 class TrackFollowup(Command):
-    """A follow-up item was filed in the team's tracker at `url`."""
+    """A follow-up item was filed in the team's tracker at `url`. `item` is its id as
+    `ic followups` prints it ("F12", or "F12.3fa9c1" for an entry another laptop wrote)."""
 
-    seq: int
+    item: str
     url: str
 
     def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
-        entry = next((e for e in state.log if e.seq == self.seq), None)
-        if entry is None or not _is_followup(entry.kind, entry.text):
-            known = ", ".join(f"F{e.seq}" for e in state.log if _is_followup(e.kind, e.text))
+        from ic_console.domain.followup_ids import entry_id
+
+        items = {
+            entry_id(state, index, e.seq): e.seq
+            for index, e in enumerate(state.log)
+            if _is_followup(e.kind, e.text)
+        }
+        seq = items.get(self.item)
+        if seq is None:
+            known = ", ".join(items)
             raise DomainError(
-                f"F{self.seq} is not a follow-up item of this incident. "
+                f"{self.item} is not a follow-up item of this incident. "
                 f"Follow-up items: {known or 'none yet'} (`ic followups` lists them)."
             )
         url = self.url.strip()
@@ -76,9 +84,9 @@ class TrackFollowup(Command):
                 f'"{url[:80]}" is not a link: give the tracker item\'s address, starting with '
                 "https:// (one word, no spaces)."
             )
-        if state.followups_tracked.get(self.seq) == url:
-            raise DomainError(f"F{self.seq} is already tracked at {url}; nothing to change.")
-        return [ev.FollowupTracked(seq=self.seq, item=f"F{self.seq}", url=url)]
+        if state.followups_tracked.get(self.item) == url:
+            raise DomainError(f"{self.item} is already tracked at {url}; nothing to change.")
+        return [ev.FollowupTracked(seq=seq, item=self.item, url=url)]
 
 
 def _is_followup(kind: LogKind, text: str) -> bool:

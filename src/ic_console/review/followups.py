@@ -1,8 +1,9 @@
 """Follow-up items for the team's tracker: `ic followups`.
 
 Every follow-up raised during the incident (a `followup` log entry, or one starting "TODO:")
-becomes one item with a stable id, `F<seq>` after the log line that raised it, and a key that
-is unique across incidents (`ic:<incident>/F<seq>`). Exported twice, the same item has the same
+becomes one item with a stable id, `F<seq>` after the log line that raised it (`F<seq>.<replica>`
+when another laptop raised it: `domain.followup_ids`), and a key that is unique across incidents
+(`ic:<incident>/F<seq>`). Exported twice, the same item has the same
 id: the GitHub script looks for an issue holding the key before creating one, and items already
 marked as tracked (`ic followups mark`) are left out of the tracker formats unless asked for.
 
@@ -82,24 +83,12 @@ def owner_in(text: str) -> str:
     return match.group(1) if match else ""
 
 
-def item_id(seq: int) -> str:
-    return f"F{seq}"
-
-
-def parse_item(text: str) -> int:
-    """ "F12", "f12" or "12" -> 12; a ValueError otherwise."""
-    raw = text.strip().upper().removeprefix("F")
-    if not raw.isdigit() or not 0 < int(raw) < 10**12:
-        raise ValueError(text)
-    return int(raw)
-
-
 def followup_items(review: Review, link: str) -> list[FollowupItem]:
     """Every follow-up item of the reviewed incident, in the order they were raised."""
     state = review.state
     items: list[FollowupItem] = []
     for action in review.action_items:
-        ident = item_id(action.seq)
+        ident = action.item
         key = f"ic:{state.incident_id}/{ident}"
         warnings = tuple(f"{finding.problem} {finding.advice}" for finding in action.findings)
         items.append(
@@ -114,7 +103,7 @@ def followup_items(review: Review, link: str) -> list[FollowupItem]:
                 raised_by=action.raised_by,
                 raised_at=action.raised_at,
                 link=link,
-                tracked=state.followups_tracked.get(action.seq),
+                tracked=state.followups_tracked.get(ident),
                 warnings=warnings,
             )
         )

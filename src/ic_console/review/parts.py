@@ -12,6 +12,7 @@ from functools import cached_property
 from itertools import chain
 
 from ic_console.domain.events import Event
+from ic_console.domain.followup_ids import followup_id
 from ic_console.domain.model import LogKind, Status
 from ic_console.domain.parse import KIND_PREFIXES
 from ic_console.domain.state import IncidentState
@@ -37,6 +38,8 @@ class ActionItem:
     raised_at: datetime
     seq: int
     findings: tuple[Finding, ...]
+    #: Its id ("F12"; "F12.3fa9c1" when another laptop wrote the entry: `domain.followup_ids`).
+    item: str = ""
 
     @property
     def description(self) -> str:
@@ -117,7 +120,8 @@ def action_items(state: IncidentState) -> list[ActionItem]:
     items: list[ActionItem] = []
     incident = f"{state.incident_id} ({state.title})"
     followup = LogKind.FOLLOWUP
-    for entry in state.log:
+    origins = state.log_origins
+    for index, entry in enumerate(state.log):
         text = entry.text
         if entry.kind is not followup and ":" not in text:
             continue  # neither a follow-up nor prefixed as one (a prefix ends with a colon)
@@ -137,6 +141,7 @@ def action_items(state: IncidentState) -> list[ActionItem]:
                 raised_at=entry.when,
                 seq=entry.seq,
                 findings=tuple(check_action_item(body)),
+                item=followup_id(entry.seq, origins.get(index)),
             )
         )
     return items

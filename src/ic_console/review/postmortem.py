@@ -322,7 +322,7 @@ def _action_items(review: Review) -> list[Block]:
                         Em(f" (raised by {item.raised_by} at {utc_short(item.raised_at)})"),
                     ),
                     tuple((Strong("Check: "), f.problem, " ", Em(f.advice)) for f in item.findings)
-                    + _tracked(review, item.seq),
+                    + _tracked(review, item.item),
                 )
                 for item in review.action_items
             ),
@@ -332,9 +332,9 @@ def _action_items(review: Review) -> list[Block]:
     return blocks
 
 
-def _tracked(review: Review, seq: int) -> tuple[Parts, ...]:
+def _tracked(review: Review, item: str) -> tuple[Parts, ...]:
     """Where a follow-up item was filed (`ic followups mark`), when it was."""
-    url = review.state.followups_tracked.get(seq)
+    url = review.state.followups_tracked.get(item)
     return ((Strong("Tracked: "), url),) if url else ()
 
 

@@ -61,8 +61,9 @@ from ic_console.store.summary import remove_stale_temps
 SNAPSHOT_FILE = "state.snapshot"
 FORMAT = "ic-console-state-snapshot"
 #: The layout of this file; a snapshot written by another layout is ignored (and rebuilt).
-#: 2: the scribe log as binary columns (1 had it as one JSON line).
-SNAPSHOT_SCHEMA = 2
+#: 2: the scribe log as binary columns (1 had it as one JSON line). 3: follow-ups tracked by
+#: their item id, and which log entries another laptop wrote (`domain.followup_ids`).
+SNAPSHOT_SCHEMA = 3
 TEMP_PREFIX = ".snapshot."
 TEMP_SUFFIX = ".tmp"
 #: The latest entries by the time they happened kept in the header, for `latest_by_when`.

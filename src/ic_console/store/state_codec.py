@@ -68,6 +68,8 @@ STATE_FIELDS = (
     "exit_overridden",
     "handover_acks",
     # replication (one "replication" member of the body)
+    "declared_origin",
+    "log_origins",
     "task_refs",
     "decision_refs",
     "hlc",
@@ -139,7 +141,7 @@ def state_body(state: IncidentState) -> dict[str, Any]:
         "phase_history": [[_t(at), phase.value, by] for at, phase, by in state.phase_history],
         "checklist_ticks": [[c, i, _t(at)] for (c, i), at in state.checklist_ticks.items()],
         "alert_fingerprints": list(state.alert_fingerprints),
-        "followups_tracked": [[seq, url] for seq, url in state.followups_tracked.items()],
+        "followups_tracked": [[item, url] for item, url in state.followups_tracked.items()],
         "drill": state.drill,
         "drill_speed": state.drill_speed,
         "drill_held": state.drill_held,
@@ -151,6 +153,8 @@ def state_body(state: IncidentState) -> dict[str, Any]:
             "merge_notices": [[n.event_id, n.text] for n in state.merge_notices],
             "settled_by": state.settled_by,
             "exit_refs": state.exit_refs,
+            "declared_origin": state.declared_origin,
+            "log_origins": [[index, origin] for index, origin in state.log_origins.items()],
         },
     }
 
@@ -254,6 +258,12 @@ def _replication_from(state: IncidentState, body: object) -> None:
     if not isinstance(exit_refs, dict):
         raise ValueError("exit_refs is not an object")
     state.exit_refs = {_str(key): as_int(value) for key, value in exit_refs.items()}
+    origin = body["declared_origin"]
+    state.declared_origin = None if origin is None else _str(origin)
+    state.log_origins = {
+        as_int(index): _str(origin)
+        for index, origin in (as_list(row, 2) for row in as_list(body["log_origins"]))
+    }
 
 
 def _people_from(state: IncidentState, body: dict[str, Any]) -> None:
@@ -332,8 +342,8 @@ def _histories_from(state: IncidentState, body: dict[str, Any]) -> None:
     # Snapshots written before alerts and tracked follow-ups existed have neither key.
     state.alert_fingerprints = [_str(f) for f in as_list(body.get("alert_fingerprints", []))]
     for row in as_list(body.get("followups_tracked", [])):
-        seq, url = as_list(row, 2)
-        state.followups_tracked[as_int(seq)] = _str(url)
+        item, url = as_list(row, 2)
+        state.followups_tracked[_str(item)] = _str(url)
 
 
 def log_from(rows: object) -> list[LogEntry]:
