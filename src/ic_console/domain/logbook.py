@@ -465,6 +465,14 @@ class LogBook(MutableSequence[LogEntry]):
             )
         ]
 
+    def text_at(self, index: int, seq: int) -> str | None:
+        """The text of the entry at `index` when its seq is `seq` (None otherwise): a reader
+        that keeps long texts by their place in the book, not as strings of its own."""
+        self._materialise()
+        if not 0 <= index < len(self._seq) or self._seq[index] != seq:
+            return None
+        return _decoded(self._text_bytes(index))
+
     def __len__(self) -> int:
         return len(self._seq) + (self.covered if self._load is not None else 0)
 

@@ -15,6 +15,7 @@ from operator import attrgetter
 
 from ic_console.domain import events as ev
 from ic_console.domain.describe import Narrator
+from ic_console.domain.logbook import LogBook
 from ic_console.domain.merge import FastClocks, notices_by_event
 from ic_console.domain.model import LogKind, Role
 from ic_console.domain.state import IncidentState
@@ -55,7 +56,7 @@ _LOG_KINDS = {
 MARKER_KINDS = (EntryKind.SEVERITY, EntryKind.PHASE, EntryKind.ROLE)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class TimelineEntry:
     seq: int
     #: When it happened: the log entry's occurred_at, else when it was recorded.
@@ -78,6 +79,54 @@ class TimelineEntry:
             return None
         return self.recorded_at - self.occurred_at
 
+    def _fields(self) -> tuple[object, ...]:
+        return (
+            self.seq,
+            self.when,
+            self.recorded_at,
+            self.occurred_at,
+            self.actor,
+            self.role,
+            self.kind,
+            self.type,
+            self.text,
+            self.people,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # Field by field, whether the text is held or read from the log (`_BookText`).
+        if not isinstance(other, TimelineEntry):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+
+#: A scribe entry's text at least this long is read from the log book when asked, not held by
+#: the timeline as well: 10,000 entries of 20 kB held twice pushed a review past 300 MB.
+LONG_TEXT = 1024
+
+
+class _BookText(TimelineEntry):
+    """A timeline entry whose (long) text is the scribe log's, read from the log book each time
+    it is asked for (the book packs its texts; the state the review folded never changes)."""
+
+    __slots__ = ("_at", "_book")
+
+    _book: LogBook | None
+    _at: int | str
+
+    @property
+    def text(self) -> str:
+        book, at = self._book, self._at
+        if book is None or isinstance(at, str):
+            return str(at)
+        text = book.text_at(at, self.seq)
+        return "" if text is None else text  # only a book changed since (never in a review)
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._book = None
+        self._at = value
+
 
 class TimelineBuilder:
     """Builds the timeline batch by batch, so a long log never has to be held as events: each
@@ -90,12 +139,16 @@ class TimelineBuilder:
         self._alone: dict[str, tuple[str, ...]] = {}
         self._fast = FastClocks()
         self._noticed: set[tuple[str, str]] = set()
+        #: Scribe entries seen so far: the index in the fold's log book of the next one.
+        self._logged = 0
 
     def add(self, events: Iterable[ev.Event], state: IncidentState | None = None) -> None:
         """Add a batch; `state` is the fold that has taken it in, whose merge notices about
-        these events become entries beside them (once each)."""
+        these events become entries beside them (once each), and whose log book holds the
+        long texts the entries read when asked (`_BookText`)."""
         batch = events if isinstance(events, list) else list(events)
-        self._add(batch)
+        log = state.log if state is not None else None
+        self._add(batch, log if isinstance(log, LogBook) and log.loaded else None)
         self._add_merge(batch, state)
 
     def _add_merge(self, events: list[ev.Event], state: IncidentState | None) -> None:
@@ -127,11 +180,12 @@ class TimelineBuilder:
                     )
                 )
 
-    def _add(self, events: Iterable[ev.Event]) -> None:
+    def _add(self, events: Iterable[ev.Event], book: LogBook | None) -> None:
         describe = self._narrator.describe
         alone = self._alone
         append = self._entries.append
         log_kinds = _LOG_KINDS
+        logged = self._logged
         for event in events:
             data = event.data
             actor = event.actor
@@ -143,20 +197,23 @@ class TimelineBuilder:
                 occurred = data.occurred_at
                 if occurred == recorded:
                     occurred = None
-                append(
-                    TimelineEntry(
-                        event.seq,
-                        occurred or recorded,
-                        recorded,
-                        occurred,
-                        actor,
-                        event.role,
-                        log_kinds[data.kind],
-                        data.type,
-                        data.text,
-                        people,
-                    )
+                text = data.text
+                entry = TimelineEntry(
+                    event.seq,
+                    occurred or recorded,
+                    recorded,
+                    occurred,
+                    actor,
+                    event.role,
+                    log_kinds[data.kind],
+                    data.type,
+                    text,
+                    people,
                 )
+                if len(text) >= LONG_TEXT and book is not None:
+                    entry = _by_book(entry, book, logged)
+                logged += 1
+                append(entry)
                 continue
             words = describe(data)
             named = words.people
@@ -177,11 +234,35 @@ class TimelineBuilder:
                 )
             )
 
+        self._logged = logged
+
     def finish(self) -> list[TimelineEntry]:
         """The entries ordered by when they happened (log order breaks ties)."""
         entries = self._entries
         entries.sort(key=attrgetter("when"))  # stable: log order breaks ties
         return entries
+
+
+def _by_book(entry: TimelineEntry, book: LogBook, index: int) -> TimelineEntry:
+    """`entry` reading its text from `book` (at `index`), when the book holds that very text
+    there; else `entry` as it is."""
+    if book.text_at(index, entry.seq) != entry.text:
+        return entry
+    lazy = _BookText(
+        entry.seq,
+        entry.when,
+        entry.recorded_at,
+        entry.occurred_at,
+        entry.actor,
+        entry.role,
+        entry.kind,
+        entry.type,
+        "",
+        entry.people,
+    )
+    lazy._book = book
+    lazy._at = index
+    return lazy
 
 
 def build_timeline(
