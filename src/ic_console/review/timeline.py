@@ -52,6 +52,9 @@ _LOG_KINDS = {
     LogKind.FOLLOWUP: EntryKind.FOLLOWUP,
 }
 
+#: Each kind by its name (a describer's category), looked up without the enum's call.
+_CATEGORIES: dict[str, EntryKind] = {kind.value: kind for kind in EntryKind}
+
 #: The kinds a reader can jump between: the turning points of an incident.
 MARKER_KINDS = (EntryKind.SEVERITY, EntryKind.PHASE, EntryKind.ROLE)
 
@@ -141,6 +144,8 @@ class TimelineBuilder:
         self._noticed: set[tuple[str, str]] = set()
         #: Scribe entries seen so far: the index in the fold's log book of the next one.
         self._logged = 0
+        #: Everyone an entry concerns, by its actor and the people its words name: made once.
+        self._together: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
 
     def add(self, events: Iterable[ev.Event], state: IncidentState | None = None) -> None:
         """Add a batch; `state` is the fold that has taken it in, whose merge notices about
@@ -185,6 +190,8 @@ class TimelineBuilder:
         alone = self._alone
         append = self._entries.append
         log_kinds = _LOG_KINDS
+        categories = _CATEGORIES
+        together = self._together
         logged = self._logged
         for event in events:
             data = event.data
@@ -218,7 +225,10 @@ class TimelineBuilder:
             words = describe(data)
             named = words.people
             if named:
-                people = tuple(dict.fromkeys((actor, *filter(None, named))))
+                key = (actor, named)
+                people = together.get(key) or together.setdefault(
+                    key, tuple(dict.fromkeys((actor, *filter(None, named))))
+                )
             append(
                 TimelineEntry(
                     event.seq,
@@ -227,7 +237,7 @@ class TimelineBuilder:
                     None,
                     actor,
                     event.role,
-                    EntryKind(words.category),
+                    categories[words.category],
                     data.type,
                     words.long,
                     people,
