@@ -140,12 +140,14 @@ def _checked_stems(
 
 
 def line_stems(chunk: bytes) -> list[bytes] | None:
-    """The stems of the whole lines in `chunk` when every line is well formed, else None. The
-    checksums are not checked: for bytes read again and compared with what was read."""
-    pairs = _LINE.findall(chunk)
-    if len(pairs) != chunk.count(b"\n") or (chunk and not chunk.endswith(b"\n")):
+    """What would be the stems of the whole lines in `chunk` (each line less its checksum
+    member), or None when `chunk` does not end with a line end. Nothing is checked: for bytes
+    read again, which the caller compares with what was read and checked."""
+    if chunk and not chunk.endswith(b"\n"):
         return None
-    return [stem for stem, _ in pairs]
+    lines = chunk.split(b"\n")
+    lines.pop()  # the empty string after the last newline
+    return [line[:-_CRC_TAIL] for line in lines]
 
 
 def _validate_stems(
