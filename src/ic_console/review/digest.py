@@ -2,11 +2,12 @@
 
 A model per event costs about 2 kB, so a 100,000-event incident held as models takes ~200 MB.
 The review needs far less: the timeline (one small entry per event), what the metrics read (a
-short skeleton of events and a tally of the tasks) and, only for the JSON export, each event as
-JSON (compressed: JSON of many alike events shrinks about tenfold, for a few hundredths of a
-second per 100,000 events). `ReviewEvents` holds just those, gathered batch by batch while the
-log is read, each batch of models dropped once it has been taken in; where a batch's JSON is not
-kept, it keeps where the batch lies in the log file instead (a `Span`).
+short skeleton of events and a tally of the tasks) and, for the JSON export, each event as JSON.
+`ReviewEvents` holds just those, gathered batch by batch while the log is read, each batch of
+models dropped once it has been taken in: for each batch, where it lies in the log file (a
+`Span`), from where it can be read again; for the JSON export, where its lines lie when they are
+its JSON (`Lines`, below), else its JSON itself (compressed: JSON of many alike events shrinks
+about tenfold).
 
 It is still a sequence of events: indexing or iterating it validates the kept JSON again, or
 reads that batch of the log file again, so anything written against `Sequence[Event]` keeps

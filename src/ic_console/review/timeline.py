@@ -3,6 +3,10 @@
 A scribe entry may carry an `occurred_at` earlier than the moment it was recorded (something
 noticed late). The timeline sorts by when things happened and keeps both times, so the
 postmortem can say what the team did not know at the time.
+
+An entry holds its text, except a long scribe text (`LONG_TEXT`), which it reads from the log
+book of the fold that took its event in when asked: the book keeps every text packed, and a
+review of long entries would otherwise hold each of them twice.
 """
 
 from __future__ import annotations
