@@ -239,3 +239,69 @@ def test_the_last_entry_of_a_kind_is_the_lists_whether_read_or_deferred(
         deferred.append(entry)
     assert deferred.last_of_kind(kind) == expected
     assert deferred.loaded == (not any(e.kind is kind for e in tail))
+
+
+def _storage(book: LogBook) -> tuple[object, ...]:
+    columns = book.columns()
+    return (
+        tuple(a.tolist() for a in columns.arrays),
+        [bytes(block) for block in columns.blocks],
+        bytes(columns.open),
+        columns.open_first,
+        columns.authors,
+        columns.zones,
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(entries, max_size=12), max_size=6))
+def test_adding_a_run_is_adding_one_by_one(runs: list[list[LogEntry]]) -> None:
+    """`add_run` (the fold's way) leaves exactly the storage `add` leaves, blocks and zones
+    included, whether the run is in UTC or not and however its texts fill the blocks."""
+    one_by_one, by_runs = LogBook(), LogBook()
+    for run in runs:
+        for e in run:
+            one_by_one.add(e.seq, e.recorded_at, e.author, e.kind, e.text, e.occurred_at)
+        by_runs.add_run(
+            [e.seq for e in run],
+            [e.recorded_at for e in run],
+            [e.author for e in run],
+            [e.kind for e in run],
+            [e.text for e in run],
+            [e.occurred_at for e in run],
+        )
+    assert _storage(by_runs) == _storage(one_by_one)
+    _same(by_runs, [e for run in runs for e in run])
+
+
+def test_a_fold_that_stops_keeps_the_entries_before_the_event_that_did_not_fit() -> None:
+    """The fold adds scribe entries to the book at the end of a batch: when an event does not
+    fit, those before it are in the book, those after it are not, as one by one."""
+    clock = FakeClock(START)
+    declared = ev.Event(
+        seq=1,
+        id="a",
+        at=clock.now(),
+        actor="Alex",
+        data=ev.IncidentDeclared(incident_id="x", title="t", severity=2),
+    )
+    logs = [
+        ev.Event(
+            seq=n,
+            id=f"e{n}",
+            at=clock.now(),
+            actor="Alex",
+            data=ev.LogEntryAdded(kind=LogKind.NOTE, text=f"entry {n}"),
+        )
+        for n in (2, 3, 5)
+    ]
+    misfit = ev.Event(seq=4, id="d", at=clock.now(), actor="Alex", data=ev.TaskDone(number=99))
+    state = IncidentState()
+    try:
+        apply_all(state, [declared, logs[0], logs[1], misfit, logs[2]])
+    except KeyError:
+        pass
+    else:
+        raise AssertionError("a task that does not exist was folded")
+    assert state.last_seq == 3
+    assert [entry.text for entry in state.log] == ["entry 2", "entry 3"]

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic_core import to_json
 
 from ic_console.domain import commands as c
 from ic_console.domain.model import LogKind, Role
 from ic_console.domain.records import LogEntry
 from ic_console.domain.views import log_entry_view
 from ic_console.review import checks
-from ic_console.review.export import _log_item, export_pieces
+from ic_console.review.export import _log_item, _log_row, export_pieces
 from ic_console.review.parts import action_items
 from ic_console.review.source import open_for_review
 from ic_console.review.text import utc
@@ -42,6 +43,15 @@ def test_log_item_is_log_entry_view() -> None:
             assert recorded is not None
             entry = LogEntry(7, recorded, "Sam", LogKind.FOLLOWUP, "roll back", occurred)
             assert _log_item(entry) == log_entry_view(entry)
+
+
+def test_log_row_is_written_as_log_item() -> None:
+    """The batch serializer writes a scribe entry's UTC times itself: the same bytes."""
+    for recorded in _times()[1:]:
+        for occurred in _times():
+            assert recorded is not None
+            entry = LogEntry(7, recorded, "Sam", LogKind.FOLLOWUP, "roll back", occurred)
+            assert to_json(_log_row(entry)) == to_json(_log_item(entry))
 
 
 def _token_check(text: str) -> bool:

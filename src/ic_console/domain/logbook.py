@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from heapq import nlargest
-from itertools import pairwise, repeat
+from itertools import accumulate, pairwise, repeat
 from typing import Any, SupportsIndex, overload
 
 from ic_console.domain.model import LogKind
@@ -332,6 +332,74 @@ class LogBook(MutableSequence[LogEntry]):
             else:
                 self._built = None
 
+    def add_run(
+        self,
+        seqs: Sequence[int],
+        recorded: Sequence[datetime],
+        authors: Sequence[str],
+        kinds: Sequence[LogKind],
+        texts: Sequence[str],
+        occurred: Sequence[datetime | None],
+    ) -> None:
+        """Append the entries of these columns (one per index), exactly as `add` one by one
+        would: each column extended in one go, for the fold of a long log. A run with an
+        instant not in UTC, or a book keeping built entries, goes one by one."""
+        if not seqs:
+            return
+        zone = recorded[0].tzinfo
+        if zone is not None and zone is not self._utc and _is_utc(recorded[0]):
+            self._utc = zone  # the reader's parser shares one zone object a batch
+        utc = self._utc
+        if self._built is not None or not all(
+            moment.tzinfo is utc or moment.tzinfo is UTC for moment in recorded
+        ):
+            for entry in zip(seqs, recorded, authors, kinds, texts, occurred, strict=True):
+                self.add(*entry)
+            return
+        column = self._occurred
+        has_occurred = occurred.count(None) != len(occurred)
+        if has_occurred and not all(
+            moment is None or moment.tzinfo is utc or moment.tzinfo is UTC for moment in occurred
+        ):
+            for entry in zip(seqs, recorded, authors, kinds, texts, occurred, strict=True):
+                self.add(*entry)
+            return
+        start = len(self._seq)
+        epoch, micro = _EPOCH, _MICRO
+        self._seq.extend(seqs)
+        self._recorded.extend([(moment - epoch) // micro for moment in recorded])
+        if has_occurred:
+            if len(column) < start:  # the first entry with one: the column starts now
+                column.extend(array("q", [NO_TIME]) * (start - len(column)))
+            column.extend(
+                [NO_TIME if moment is None else (moment - epoch) // micro for moment in occurred]
+            )
+        elif column:
+            column.extend(array("q", [NO_TIME]) * len(occurred))
+        index = self._author_index
+        for name in authors:
+            if name not in index:
+                self._author_of(name)
+        self._author.extend([index[name] for name in authors])
+        self._kind.extend([_KIND_INDEX[kind] for kind in kinds])
+        encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+        ends = self._ends
+        ends.extend(accumulate(map(len, encoded), initial=ends[-1] if start else 0))
+        del ends[start]  # the initial value
+        # The blocks close where `add` would close them: after the entry that fills one.
+        done = start
+        stop = len(ends)
+        while done < stop:
+            first = self._open_first
+            base = ends[first - 1] if first else 0
+            full = bisect_left(ends, base + BLOCK, done, stop)
+            if full == stop:
+                self._open += b"".join(encoded[done - start :])
+                break
+            self._open += b"".join(encoded[done - start : full + 1 - start])
+            self._close_block(full + 1)
+            done = full + 1
+
     def _close_block(self, next_first: int) -> None:
         """Pack the open block (entries up to `next_first`) and open the next one."""
         self._blocks.append(zlib.compress(self._open, 1))
@@ -464,6 +532,14 @@ class LogBook(MutableSequence[LogEntry]):
                 strict=True,
             )
         ]
+
+    def text_at(self, index: int, seq: int) -> str | None:
+        """The text of the entry at `index` when its seq is `seq` (None otherwise): a reader
+        that keeps long texts by their place in the book, not as strings of its own."""
+        self._materialise()
+        if not 0 <= index < len(self._seq) or self._seq[index] != seq:
+            return None
+        return _decoded(self._text_bytes(index))
 
     def __len__(self) -> int:
         return len(self._seq) + (self.covered if self._load is not None else 0)

@@ -197,12 +197,28 @@ def apply_all(state: IncidentState, events: Iterable[ev.Event]) -> IncidentState
     (a log read alone is damaged then); `domain.merge.apply_merged` is the fold of several
     laptops' files, which never fails.
     """
+    # Scribe entries, most of a long log, are added to the log book all at once when the
+    # events are folded (or one fails), each column extended in one go: no handler reads the
+    # log (one that did would have to add them first).
+    logged: list[ev.Event] | None = [] if type(state.log) is LogBook else None
+    try:
+        _fold(state, events, logged)
+    finally:
+        if logged:
+            _add_logged(state.log, logged)
+    return state
+
+
+def _fold(state: IncidentState, events: Iterable[ev.Event], logged: list[ev.Event] | None) -> None:
+    """`apply_all`, leaving the scribe entries to `logged` when it is a list."""
     handlers = _HANDLERS
     numbered = NUMBERED
     for last in events:
         data = last.data
         kind = type(data)
-        if kind in numbered:
+        if kind is ev.LogEntryAdded and logged is not None:
+            logged.append(last)
+        elif kind in numbered:
             data = resolve_numbers(state, last)
             handlers[kind](state, data, last)
             if kind in SETTLES:
@@ -214,7 +230,19 @@ def apply_all(state: IncidentState, events: Iterable[ev.Event]) -> IncidentState
         clock = last.hlc
         if clock is not None and clock > state.hlc:
             state.hlc = clock
-    return state
+
+
+def _add_logged(book: Any, logged: list[ev.Event]) -> None:
+    """Add a run of scribe entries to the log book, as `_log_added` one by one would."""
+    datas: list[ev.LogEntryAdded] = [event.data for event in logged]  # type: ignore[misc]
+    book.add_run(
+        [event.seq for event in logged],
+        [event.at for event in logged],
+        [event.actor for event in logged],
+        [data.kind for data in datas],
+        [data.text for data in datas],
+        [data.occurred_at for data in datas],
+    )
 
 
 def resolve_numbers(state: IncidentState, event: ev.Event) -> Any:

@@ -2,20 +2,31 @@
 
 A model per event costs about 2 kB, so a 100,000-event incident held as models takes ~200 MB.
 The review needs far less: the timeline (one small entry per event), what the metrics read (a
-short skeleton of events and a tally of the tasks) and, only for the JSON export, each event as
-JSON (compressed: JSON of many alike events shrinks about tenfold, for a few hundredths of a
-second per 100,000 events). `ReviewEvents` holds just those, gathered batch by batch while the
-log is read, each batch of models dropped once it has been taken in; where a batch's JSON is not
-kept, it keeps where the batch lies in the log file instead (a `Span`).
+short skeleton of events and a tally of the tasks) and, for the JSON export, each event as JSON.
+`ReviewEvents` holds just those, gathered batch by batch while the log is read, each batch of
+models dropped once it has been taken in: for each batch, where it lies in the log file (a
+`Span`), from where it can be read again; for the JSON export, where its lines lie when they are
+its JSON (`Lines`, below), else its JSON itself (compressed: JSON of many alike events shrinks
+about tenfold).
 
 It is still a sequence of events: indexing or iterating it validates the kept JSON again, or
 reads that batch of the log file again, so anything written against `Sequence[Event]` keeps
 working on it (more slowly); the timeline, the metrics and the JSON export use the parts kept
 for them.
+
+For the JSON export, a batch whose lines are already its events' JSON as pydantic dumps them
+(every line `encode` wrote: the same bytes but for the checksum and the replication members left
+out when unset) is not kept at all: it is a `Lines`, its place in the file and a digest of its
+JSON, and the export reads the lines again and copies them (`Lines.array`). The digest makes
+sure the bytes copied are the ones validated: a log changed since stops the export with one
+clear line, never a mixed export. A batch written any other way (by hand, by another version)
+is kept as JSON, dumped from its models as before.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import zlib
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
@@ -26,7 +37,7 @@ from typing import TYPE_CHECKING, overload
 
 from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
 from ic_console.store.errors import StoreError
-from ic_console.store.eventlog import EventLog
+from ic_console.store.eventlog import EventLog, line_stems
 
 if TYPE_CHECKING:
     from ic_console.review.metrics import MetricsFeed
@@ -64,15 +75,93 @@ def read_span(span: Span, count: int) -> list[Event]:
     except _Enough:
         return got[:count]
     if result.damage is not None or len(got) < count:
-        raise StoreError(
-            f"{span.path} changed under the review (it was replaced or cut short since it was "
-            "read); run the command again."
-        )
+        raise _changed(span.path)
     return got[:count]
 
 
-#: One batch as `ReviewEvents` keeps it: compressed JSON (`keep_as_json`), or where it lies.
-Batch = bytes | Span
+#: The replication members of an event (`Event.origin`, `hlc`, `ref`, its last three) that a
+#: log line leaves out when unset and its JSON export writes as null; keyed by which are unset.
+_UNSET_TAILS: dict[tuple[bool, bool, bool], bytes] = {
+    (True, True, True): b',"origin":null,"hlc":null,"ref":null}',
+    (False, True, True): b',"hlc":null,"ref":null}',
+    (False, False, True): b',"ref":null}',
+    (False, False, False): b"}",
+}
+_NULLS = _UNSET_TAILS[True, True, True]
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.sha1(data, usedforsecurity=False).digest()
+
+
+def _joined(stems: Sequence[bytes], tails: Sequence[bytes] | None) -> bytes:
+    """The JSON array of the events whose checked stems are `stems`, when each line is its
+    event's JSON as dumped but for the members `tails` closes it with (all unset: None)."""
+    if tails is None:
+        return b"[" + (_NULLS + b",").join(stems) + _NULLS + b"]" if stems else b"[]"
+    return b"[" + b",".join([stem + tail for stem, tail in zip(stems, tails, strict=True)]) + b"]"
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """A batch whose log lines, copied, are its events' JSON (see the module): where it lies,
+    where it ends, the closing members of each line (None: every replication member unset) and
+    a digest of the batch's JSON array, to check the lines read again are the lines read."""
+
+    span: Span
+    end: int
+    tails: tuple[bytes, ...] | None
+    digest: bytes
+
+    @classmethod
+    def of(
+        cls, span: Span, end: int, stems: Sequence[bytes], events: Sequence[Event]
+    ) -> Lines | None:
+        """The batch of `events`, read from `stems` between `span` and `end`, when its lines
+        copied are its events' JSON as pydantic dumps them; else None (keep it as JSON)."""
+        dumped = EVENT_LIST_ADAPTER.dump_json(list(events))
+        tails: tuple[bytes, ...] | None = None
+        joined = _joined(stems, None)
+        if joined != dumped:
+            found = [
+                _UNSET_TAILS.get((e.origin is None, e.hlc is None, e.ref is None)) for e in events
+            ]
+            if None in found:
+                return None
+            tails = tuple(tail for tail in found if tail is not None)
+            joined = _joined(stems, tails)
+            if joined != dumped:
+                return None
+        return cls(span, end, tails, _digest(joined))
+
+    def array(self, count: int) -> bytes:
+        """The batch's events as one compact JSON array, read again from the log: the same
+        bytes as when it was read, or a `StoreError` saying the log changed."""
+        span = self.span
+        try:
+            with open(span.path, "rb") as handle:
+                handle.seek(span.offset)
+                size = self.end - span.offset
+                data = handle.read(size)
+        except OSError as error:
+            raise _changed(span.path, f" ({os.strerror(error.errno or 0)})") from None
+        stems = line_stems(data) if len(data) == size else None
+        joined = _joined(stems, self.tails) if stems is not None and len(stems) == count else b""
+        if not joined or _digest(joined) != self.digest:
+            raise _changed(span.path)
+        return joined
+
+
+def _changed(path: Path, why: str = "") -> StoreError:
+    return StoreError(
+        f"{path} changed under the review (it was replaced or cut short since it was "
+        f"read){why}; run the command again."
+    )
+
+
+#: One batch as `ReviewEvents` keeps it: compressed JSON (`keep_as_json`), where it lies, or
+#: where its lines lie that are its JSON (`Lines`).
+Batch = bytes | Span | Lines
 
 
 class ReviewEvents(Sequence[Event]):
@@ -114,6 +203,8 @@ class ReviewEvents(Sequence[Event]):
         for index, kept in enumerate(self._batches):
             if isinstance(kept, bytes):
                 yield zlib.decompress(kept)
+            elif isinstance(kept, Lines):
+                yield kept.array(self._counts[index])
             else:
                 yield EVENT_LIST_ADAPTER.dump_json(self._batch(index))
 
@@ -121,7 +212,7 @@ class ReviewEvents(Sequence[Event]):
         kept = self._batches[index]
         if isinstance(kept, bytes):
             return EVENT_LIST_ADAPTER.validate_json(zlib.decompress(kept))
-        return read_span(kept, self._counts[index])
+        return read_span(kept.span if isinstance(kept, Lines) else kept, self._counts[index])
 
     def __iter__(self) -> Iterator[Event]:
         for index in range(len(self._batches)):

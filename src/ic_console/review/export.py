@@ -14,7 +14,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from functools import cache
 from typing import Any, Protocol, TypeVar
@@ -288,11 +288,29 @@ def _log_item(entry: LogEntry) -> dict[str, Any]:
     }
 
 
+def _log_row(entry: LogEntry) -> dict[str, Any]:
+    """`_log_item` of `entry` as the serializer writes it (the same JSON): a time in UTC is
+    left to pydantic's serializer, which writes it as `_iso` does, in one call for a batch."""
+    recorded = entry.recorded_at
+    occurred = entry.occurred_at
+    if recorded.tzinfo is not UTC or (occurred is not None and occurred.tzinfo is not UTC):
+        return _log_item(entry)
+    return {
+        "seq": entry.seq,
+        "kind": entry.kind._value_,
+        "text": entry.text,
+        "author": entry.author,
+        "recorded_at": recorded,
+        "occurred_at": occurred,
+        "when": recorded if occurred is None else occurred,
+    }
+
+
 def _log_arrays(entries: Iterable[LogEntry]) -> Iterator[bytes]:
     """Scribe entries as `incident_view` shows them (`log_entry_view`), as compact JSON arrays,
     a batch at a time."""
     for batch in _batches(entries):
-        yield _to_json([_log_item(e) for e in batch])
+        yield _to_json([_log_row(e) for e in batch])
 
 
 @cache

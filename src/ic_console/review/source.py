@@ -17,12 +17,12 @@ from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event
 from ic_console.domain.model import Status
 from ic_console.domain.state import IncidentState, apply, apply_all
-from ic_console.review.digest import Batch, ReviewEvents, Span, keep_as_json
+from ic_console.review.digest import Batch, Lines, ReviewEvents, Span, keep_as_json
 from ic_console.review.metrics import MetricsFeed
 from ic_console.review.timeline import TimelineBuilder
 from ic_console.store.catalog import resolve_incident_id
 from ic_console.store.errors import StoreError
-from ic_console.store.eventlog import EventLog, LogDamaged
+from ic_console.store.eventlog import LINE_EXTRA, EventLog, LogDamaged
 from ic_console.store.logfiles import has_log, log_files
 from ic_console.store.merged import UnionLog, apply_merged_one
 from ic_console.store.paths import check_incident_folder, incident_dir
@@ -56,8 +56,9 @@ def load_events(
     """Read and fold the log in `directory`; stop at the first damaged or ill-fitting event.
 
     One pass, batch by batch as the log validates them: each batch is folded into the state,
-    added to the metrics' feed and (with `timeline`) to the timeline, and kept as JSON (with
-    `keep_json`, for the JSON export) or as its place in the file; then its models are dropped,
+    added to the metrics' feed and (with `timeline`) to the timeline, and kept as its place in
+    the file (with `keep_json`, for the JSON export: the place of lines that are its JSON,
+    `digest.Lines`, or its JSON when they are not); then its models are dropped,
     so a long log is never held as events all at once, and no work is done for a part that
     will not be used. Several replicas' files (two laptops) are read merged in fold order
     (`store.merged`); their batches are kept as JSON, as there is no one place to re-read.
@@ -141,10 +142,27 @@ class _ReviewFold:
             if self.timeline is not None:
                 self.timeline.add(fitting, self.state)
             self.feed.add(fitting)
-            # A line without its line end cannot be found again by reading whole lines.
-            keep = self.keep_json or not whole_lines or start is None
-            self.batches.append(keep_as_json(fitting) if keep or start is None else start)
+            self.batches.append(self._kept(fitting, start, whole_lines=whole_lines))
             self.counts.append(len(fitting))
+
+    def _kept(self, fitting: list[Event], start: Span | None, *, whole_lines: bool) -> Batch:
+        """How the batch is kept: where it lies in the file; for the JSON export, where its
+        lines lie when they are its JSON (`Lines`), else its JSON. A line without its line end
+        cannot be found again by reading whole lines: it is kept as JSON."""
+        log = self.log
+        if log is None or start is None or not whole_lines:
+            return keep_as_json(fitting)
+        if not self.keep_json:
+            return start
+        stems = log.stems[: len(fitting)]
+        # Where the fitting events' lines end: past the whole batch's lines, less any not fitting.
+        end = (
+            log.offset
+            - sum(map(len, log.stems[len(fitting) :]))
+            - LINE_EXTRA * (len(log.stems) - len(fitting))
+        )
+        lines = Lines.of(start, end, stems, fitting) if len(stems) == len(fitting) else None
+        return keep_as_json(fitting) if lines is None else lines
 
     def _not_fitting(self, batch: list[Event], index: int, error: Exception) -> list[Event]:
         """The events of `batch` before `batch[index]`, which does not fit; the read stops."""

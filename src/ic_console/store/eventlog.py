@@ -33,6 +33,8 @@ _CRC_TAIL = _CRC_MARK_LEN + 10
 #: `ic show`). Nothing real is recorded near either end.
 MIN_YEAR = 2
 MAX_YEAR = 8999
+#: The bytes of a well-formed line past its stem: the checksum member and the line end.
+LINE_EXTRA = _CRC_TAIL + 1
 #: Prefilter for `_check_times`: a JSON string that starts like an ISO time near either end.
 _EXTREME_TIME = re.compile(rb'"(?:000[01]|9\d{3})-\d\d-\d\dT')
 #: Lines validated per pydantic call: big enough to amortise the call, small enough that a
@@ -137,6 +139,17 @@ def _checked_stems(
     return stems, None
 
 
+def line_stems(chunk: bytes) -> list[bytes] | None:
+    """What would be the stems of the whole lines in `chunk` (each line less its checksum
+    member), or None when `chunk` does not end with a line end. Nothing is checked: for bytes
+    read again, which the caller compares with what was read and checked."""
+    if chunk and not chunk.endswith(b"\n"):
+        return None
+    lines = chunk.split(b"\n")
+    lines.pop()  # the empty string after the last newline
+    return [line[:-_CRC_TAIL] for line in lines]
+
+
 def _validate_stems(
     path: Path, stems: Sequence[bytes], first_line: int, expect_seq: int
 ) -> list[Event]:
@@ -219,6 +232,9 @@ class EventLog:
         self.lines = 0
         self.last_seq = 0
         self._inode: tuple[int, int] | None = None
+        #: While a batch is handed to `read_new`'s `consume`: the checked stems of its lines
+        #: (each line's JSON without the checksum and the closing brace), in order.
+        self.stems: Sequence[bytes] = ()
 
     def replaced(self) -> bool:
         """True when the file is no longer the one we have been reading (or was truncated)."""
@@ -295,7 +311,7 @@ class EventLog:
                 events = _validate_stems(self.path, batch, self.lines + 1, self.last_seq + 1)
                 result.damage = damage
             # A well-formed line is its stem, the checksum member (18 bytes) and a newline.
-            self.offset += sum(map(len, batch)) + (_CRC_TAIL + 1) * len(batch)
+            self.offset += sum(map(len, batch)) + LINE_EXTRA * len(batch)
             self.lines += len(batch)
             if events:
                 self.last_seq = events[-1].seq
@@ -304,7 +320,11 @@ class EventLog:
             if consume is None:
                 result.events.extend(events)
             elif events:
-                consume(events)
+                self.stems = batch
+                try:
+                    consume(events)
+                finally:
+                    self.stems = ()
             if result.damage is not None:
                 return
         if result.damage is None:
