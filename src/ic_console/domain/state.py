@@ -205,7 +205,7 @@ def apply_all(state: IncidentState, events: Iterable[ev.Event]) -> IncidentState
         _fold(state, events, logged)
     finally:
         if logged:
-            _add_logged(state.log, logged)
+            _add_logged(state, logged)
     return state
 
 
@@ -232,8 +232,14 @@ def _fold(state: IncidentState, events: Iterable[ev.Event], logged: list[ev.Even
             state.hlc = clock
 
 
-def _add_logged(book: Any, logged: list[ev.Event]) -> None:
+def _add_logged(state: IncidentState, logged: list[ev.Event]) -> None:
     """Add a run of scribe entries to the log book, as `_log_added` one by one would."""
+    book: Any = state.log
+    declared, start = state.declared_origin, len(book)
+    for index, event in enumerate(logged):
+        origin = event.origin
+        if origin is not None and origin != declared:
+            state.log_origins[start + index] = origin
     datas: list[ev.LogEntryAdded] = [event.data for event in logged]  # type: ignore[misc]
     book.add_run(
         [event.seq for event in logged],
