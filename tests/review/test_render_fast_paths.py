@@ -17,12 +17,22 @@ import gzip
 import os
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic_core import TzInfo
 
+from ic_console.review import checks
+from ic_console.review.document import _cells
 from ic_console.review.export import export, export_pieces
+from ic_console.review.parts import _MAY_BE_PREFIXED, kind_prefix
 from ic_console.review.source import ReviewSource, open_for_review
+from ic_console.review.stamps import Stamps, stamp
+from ic_console.review.text import one_line, utc_short
 
 from .render_fixture import TRICKY_ID, write
 
@@ -79,3 +89,84 @@ def test_streamed_export_is_the_whole_one(tricky: Path, fmt: str) -> None:
     source = _source(tricky)
     pieces = list(export_pieces(source.events, source.state, fmt))
     assert "".join(pieces) == export(_source(tricky).events, source.state, fmt)
+
+
+_ZONES = st.sampled_from(
+    [
+        UTC,
+        timezone(timedelta(0), "Z"),
+        TzInfo(0),
+        TzInfo(3600),
+        timezone(timedelta(hours=-5, minutes=-30)),
+        ZoneInfo("Europe/London"),
+        ZoneInfo("UTC"),
+        None,
+    ]
+)
+_TIMES = st.builds(
+    lambda base, zone: base.replace(tzinfo=zone),
+    st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+    _ZONES,
+)
+
+
+@given(st.lists(_TIMES, max_size=12), st.booleans())
+def test_stamps_are_the_plain_ones(times: list[datetime], in_order: bool) -> None:
+    """Each minute's text made once gives what `isoformat`/`strftime` give each time, in any
+    zone (or none), with the times in order (the timeline) or not, within a second or apart."""
+    if in_order:
+        times = sorted(times, key=lambda t: t.replace(tzinfo=None))
+    times += [t + timedelta(microseconds=300) for t in times[:3]]  # within the same second
+    stamps = Stamps()
+    assert stamps.seconds(times) == [stamp(t) for t in times]
+    assert [stamps.short(t) for t in times] == [utc_short(t) for t in times]
+    assert stamps.seconds(times) == [stamp(t) for t in times]  # after `short` moved on
+
+
+def test_plain_stamp_is_the_utc_time() -> None:
+    when = datetime(2026, 11, 24, 23, 59, 59, 999_999, tzinfo=timezone(timedelta(hours=2)))
+    assert stamp(when) == "2026-11-24 21:59:59"
+    assert stamp(when.astimezone(UTC)) == "2026-11-24 21:59:59"
+
+
+_BLAME_WORDS = st.sampled_from(
+    [*sorted(checks._TRIGGER_WORDS), "Sam", "x", "'", " ", ".", "\n", "İ", "ΣΑΣ", "Caused", "ﬀ"]
+)
+
+
+@given(st.lists(st.lists(_BLAME_WORDS, max_size=6).map("".join), max_size=10))
+def test_blame_suspects_hold_every_text_the_check_finds_something_in(texts: list[str]) -> None:
+    checker = checks.BlameChecker(["Sam"])
+    suspects = checker.suspects(texts)
+    assert suspects == sorted(set(suspects))
+    for index, text in enumerate(texts):
+        if checks._ANY_TRIGGER.search(text.lower()) is not None:
+            assert index in suspects, (index, text)
+        if checker.check(text):
+            assert index in suspects
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["f", "todo", "Follow", "up", "-", "_", "\t", " ", "\u00a0", ":", "a", "N", "x", "İ"]
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_a_prefixed_text_is_never_turned_away(text: str) -> None:
+    if kind_prefix(text.lstrip())[0] is not None:
+        assert _MAY_BE_PREFIXED.match(text)
+
+
+@given(
+    st.lists(
+        st.lists(st.text(alphabet=st.sampled_from([*"ab|*_<&\n\r\t\x1b\u2028 é"])), min_size=3),
+        max_size=5,
+    )
+)
+def test_table_cells_are_each_made_one_line(rows: list[list[str]]) -> None:
+    width = min((len(row) for row in rows), default=0)
+    table = [tuple(row[:width]) for row in rows]
+    expected = "\n".join("\x00".join(one_line(cell) for cell in row) for row in table)
+    assert _cells(table) == expected

@@ -8,8 +8,10 @@ explainable ("it starts with 'investigate'"), at the price of missing some cases
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 #: What makes an action item worth tracking, in our words (from the postmortem advice).
 ACTIONABLE = (
@@ -197,6 +199,31 @@ class BlameChecker:
                     )
                 )
         return findings
+
+    def suspects(self, texts: Sequence[str]) -> list[int]:
+        """The indexes of `texts` that `check` may find something in (any it would find
+        something in, and perhaps a few more): those holding a trigger word. One search over
+        them all together: most texts of a log hold none, and checking each one alone cost
+        more than the search."""
+        joined = _SEPARATOR.join(texts)
+        lowered = joined.lower()
+        if _ANY_TRIGGER.search(lowered) is None:
+            return []
+        if len(lowered) != len(joined):  # a letter grew when lowered ("İ"): each one alone
+            return [index for index, text in enumerate(texts) if _ANY_TRIGGER.search(text.lower())]
+        starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+        found: list[int] = []
+        for match in _ANY_TRIGGER.finditer(lowered):
+            index = bisect_right(starts, match.start()) - 1
+            if not found or found[-1] != index:
+                found.append(index)
+        return found
+
+
+#: What keeps texts apart while `BlameChecker.suspects` searches them together: a line break is
+#: neither a letter nor an apostrophe, so no trigger word runs across it, and lower-casing a
+#: text beside it gives what lower-casing the text alone gives.
+_SEPARATOR = "\n"
 
 
 def check_blameless(text: str, people: Iterable[str] = ()) -> list[BlameFinding]:

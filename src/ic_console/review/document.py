@@ -8,10 +8,12 @@ both outputs, and the two outputs never drift apart.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
-from ic_console.review.text import MD_SPECIAL, md_escape, one_line, printable
+from ic_console.review.text import MD_SPECIAL, md_cell, md_escape, one_line, printable
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +66,18 @@ class Bullets:
 
 
 @dataclass(frozen=True, slots=True)
+class LazyRows:
+    """A long table's rows, made a batch at a time while the table is written (the timeline of
+    a long incident is never held as rows): `batches()` gives them in order, each batch at most
+    `TABLE_ROWS` rows and about `TABLE_CHARS` characters."""
+
+    batches: Callable[[], Iterator[Sequence[Sequence[str]]]]
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[str, ...], ...] | LazyRows
 
 
 Block = Heading | Para | Prompt | Fields | Bullets | Table
@@ -91,7 +102,11 @@ _ROW = "\n"
 
 def _cells(rows: Sequence[Sequence[str]]) -> str:
     """Every cell of a table on one line, as `one_line` shows it, in a single text: cells apart
-    by `_CELL`, rows by `_ROW`. Most cells are one printable line already and go in as they are."""
+    by `_CELL`, rows by `_ROW`. Most cells are one printable line already and go in as they are:
+    when every cell of the batch is (one test of them all together), the rows are joined
+    without a look at each cell."""
+    if "".join(chain.from_iterable(rows)).isprintable():
+        return _ROW.join(map(_CELL.join, rows))
     return _ROW.join(
         [_CELL.join([c if c.isprintable() else one_line(c) for c in row]) for row in rows]
     )
@@ -103,8 +118,13 @@ TABLE_ROWS = 1024
 TABLE_CHARS = 1 << 20
 
 
-def _row_batches(rows: Sequence[Sequence[str]]) -> Iterator[Sequence[Sequence[str]]]:
+def _row_batches(
+    rows: Sequence[Sequence[str]] | LazyRows,
+) -> Iterator[Sequence[Sequence[str]]]:
     """The rows a batch at a time: at most `TABLE_ROWS`, and about `TABLE_CHARS` characters."""
+    if isinstance(rows, LazyRows):
+        yield from rows.batches()
+        return
     start = 0
     size = 0
     for index, row in enumerate(rows):
@@ -131,18 +151,22 @@ def _md_special(text: str) -> str:
 def _marked(text: str, mark: str) -> str:
     """`text` between Markdown emphasis marks, with its outer spaces kept outside them (a mark
     next to a space is not emphasis in CommonMark)."""
-    core = one_line(text).strip()
+    flat = text if text.isprintable() else one_line(text)
+    core = flat.strip()
     if not core:
-        return one_line(text)
+        return flat
     lead = " " if text[:1].isspace() else ""
     trail = " " if text[-1:].isspace() else ""
-    return f"{lead}{mark}{md_escape(core)}{mark}{trail}"
+    return f"{lead}{mark}{md_cell(core)}{mark}{trail}"
 
 
 def _md_inline(parts: Sequence[Inline]) -> str:
     out: list[str] = []
     for part in parts:
-        if isinstance(part, Strong):
+        kind = type(part)
+        if kind is str:
+            out.append(md_cell(part))  # type: ignore[arg-type]
+        elif isinstance(part, Strong):
             out.append(_marked(part.text, "**"))
         elif isinstance(part, Em):
             out.append(_marked(part.text, "_"))
@@ -230,7 +254,13 @@ ul.checks > li::before { content: "\\2610\\00a0"; }
 """
 
 
+#: What `html.escape` changes (with `quote=True`).
+_ANY_HTML_SPECIAL = re.compile("[&<>\"']")
+
+
 def _h(text: str) -> str:
+    if text.isprintable() and _ANY_HTML_SPECIAL.search(text) is None:
+        return text  # nothing to escape, no line to break: most texts
     return html.escape(printable(text, keep_newlines=True), quote=True).replace("\n", "<br>")
 
 

@@ -7,14 +7,19 @@ same draft.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+from itertools import accumulate, repeat
+from operator import attrgetter
 
 from ic_console.domain.model import Status, severity_label
 from ic_console.review.checks import (
     ACTION_EXAMPLE,
 )
 from ic_console.review.document import (
+    TABLE_CHARS,
+    TABLE_ROWS,
     Block,
     Bullets,
     Document,
@@ -22,6 +27,7 @@ from ic_console.review.document import (
     Fields,
     Heading,
     Item,
+    LazyRows,
     Para,
     Parts,
     Prompt,
@@ -37,6 +43,7 @@ from ic_console.review.observations import response_rows as response_rows
 from ic_console.review.parts import Review as Review
 from ic_console.review.parts import build_review as build_review
 from ic_console.review.scale_figures import ScaleFigures, TeamFigures
+from ic_console.review.stamps import Stamps
 from ic_console.review.text import duration, utc, utc_short
 from ic_console.review.timeline import TimelineEntry
 
@@ -190,7 +197,7 @@ def _responders(review: Review) -> list[Block]:
                 "happened say when they were recorded.",
             )
         ),
-        Table(("Time (UTC)", "Who", "What", "Recorded"), tuple(_timeline_rows(review.timeline))),
+        Table(("Time (UTC)", "Who", "What", "Recorded"), _timeline_table(review.timeline)),
     ]
 
 
@@ -411,31 +418,54 @@ def _commanders(review: Review) -> str:
     return " then ".join(dict.fromkeys(names)) or "never named"
 
 
-def _stamp(when: datetime) -> str:
-    """ "2026-11-24 22:18:00" for a UTC time; stored times are UTC, so this is the fast way."""
-    text = when.isoformat(sep=" ", timespec="seconds")
-    if text.endswith("+00:00"):
-        return text[:-6]
-    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+#: The timeline entry's fields its table shows.
+_WHEN = attrgetter("when")
+_ACTOR = attrgetter("actor")
+_TEXT = attrgetter("text")
+_OCCURRED = attrgetter("occurred_at")
 
 
-def _timeline_rows(entries: Sequence[TimelineEntry]) -> list[tuple[str, str, str, str]]:
-    rows = []
-    for entry in entries:
-        recorded = ""
-        late = entry.recorded_late
-        if late is not None:
-            way = "later" if late >= timedelta(0) else "earlier"
-            recorded = f"{utc_short(entry.recorded_at)} ({duration(abs(late))} {way})"
-        rows.append(
-            (
-                _stamp(entry.when),
-                entry.actor,
-                entry.text,
-                recorded,
+def _timeline_table(entries: Sequence[TimelineEntry]) -> LazyRows:
+    """The timeline's rows (time, who, what, when recorded), made a batch at a time as the
+    table is written, a column at a time: most entries were recorded when they happened, and a
+    batch of them has no "recorded" cell to work out."""
+
+    def batches() -> Iterator[list[tuple[str, str, str, str]]]:
+        stamps, recorded_stamps = Stamps(), Stamps()
+        for batch in _entry_batches(entries):
+            occurred = list(map(_OCCURRED, batch))
+            recorded: Iterable[str] = (
+                repeat("", len(batch))
+                if occurred.count(None) == len(batch)
+                else [_recorded(entry, recorded_stamps) for entry in batch]
             )
-        )
-    return rows
+            whens = stamps.seconds(list(map(_WHEN, batch)))
+            yield list(zip(whens, map(_ACTOR, batch), map(_TEXT, batch), recorded, strict=True))
+
+    return LazyRows(batches)
+
+
+def _entry_batches(entries: Sequence[TimelineEntry]) -> Iterator[Sequence[TimelineEntry]]:
+    """`entries` a batch at a time: at most `TABLE_ROWS`, and about `TABLE_CHARS` characters
+    of text (entries of 20,000 characters are never written a thousand at once)."""
+    start, total = 0, len(entries)
+    while start < total:
+        batch = entries[start : start + TABLE_ROWS]
+        sizes = list(accumulate(map(len, map(_TEXT, batch))))
+        if sizes[-1] >= TABLE_CHARS:
+            batch = batch[: bisect_left(sizes, TABLE_CHARS) + 1]
+        start += len(batch)
+        yield batch
+
+
+def _recorded(entry: TimelineEntry, stamps: Stamps) -> str:
+    """ "2026-11-24 22:20 (2m later)" for an entry recorded later (or earlier) than it
+    happened, else nothing."""
+    late = entry.recorded_late
+    if late is None:
+        return ""
+    way = "later" if late >= timedelta(0) else "earlier"
+    return f"{stamps.short(entry.recorded_at)} ({duration(abs(late))} {way})"
 
 
 # -- command at scale (issue 15): sub-teams, exit criteria, the handover's acknowledgement ------
