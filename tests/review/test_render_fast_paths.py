@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import gzip
+import html
 import os
 import time
 from collections.abc import Iterator
@@ -27,12 +28,19 @@ from hypothesis import strategies as st
 from pydantic_core import TzInfo
 
 from ic_console.review import checks
-from ic_console.review.document import _cells
+from ic_console.review.document import (
+    Document,
+    Table,
+    _html_column,
+    _md_column,
+    render_html,
+    render_markdown,
+)
 from ic_console.review.export import export, export_pieces
 from ic_console.review.parts import _MAY_BE_PREFIXED, kind_prefix
 from ic_console.review.source import ReviewSource, open_for_review
 from ic_console.review.stamps import Stamps, stamp
-from ic_console.review.text import one_line, utc_short
+from ic_console.review.text import md_escape, one_line, utc_short
 
 from .render_fixture import TRICKY_ID, write
 
@@ -159,14 +167,23 @@ def test_a_prefixed_text_is_never_turned_away(text: str) -> None:
         assert _MAY_BE_PREFIXED.match(text)
 
 
-@given(
-    st.lists(
-        st.lists(st.text(alphabet=st.sampled_from([*"ab|*_<&\n\r\t\x1b\u2028 é"])), min_size=3),
-        max_size=5,
+_CELL_TEXT = st.text(alphabet=st.sampled_from([*"ab|*_<&\"'\\\n\r\t\x1b\u2028\u00a0 é"]))
+
+
+@given(st.lists(_CELL_TEXT, max_size=6))
+def test_a_column_escaped_at_once_is_each_cell_escaped(column: list[str]) -> None:
+    assert list(_md_column(column)) == [md_escape(one_line(cell)) for cell in column]
+    assert list(_html_column(column)) == [html.escape(one_line(cell)) for cell in column]
+
+
+@given(st.lists(st.tuples(_CELL_TEXT, _CELL_TEXT, _CELL_TEXT), max_size=5))
+def test_a_table_is_written_row_by_row(rows: list[tuple[str, str, str]]) -> None:
+    """A table written a batch of columns at a time reads as one line per row."""
+    table = Document("t", [Table(("A", "B", "C"), tuple(rows))])
+    lines = ["| " + " | ".join(md_escape(one_line(cell)) for cell in row) + " |" for row in rows]
+    assert render_markdown(table) == (
+        "# t\n\n| A | B | C |\n| --- | --- | --- |" + "".join("\n" + line for line in lines) + "\n"
     )
-)
-def test_table_cells_are_each_made_one_line(rows: list[list[str]]) -> None:
-    width = min((len(row) for row in rows), default=0)
-    table = [tuple(row[:width]) for row in rows]
-    expected = "\n".join("\x00".join(one_line(cell) for cell in row) for row in table)
-    assert _cells(table) == expected
+    cells = ["".join(f"<td>{html.escape(one_line(cell))}</td>" for cell in row) for row in rows]
+    body = "\n".join(f"<tr>{row}</tr>" for row in cells)
+    assert "<tbody>\n" + body + "\n</tbody>" in render_html(table)

@@ -7,10 +7,8 @@ same draft.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
-from itertools import accumulate, repeat
 from operator import attrgetter
 
 from ic_console.domain.model import Status, severity_label
@@ -18,8 +16,6 @@ from ic_console.review.checks import (
     ACTION_EXAMPLE,
 )
 from ic_console.review.document import (
-    TABLE_CHARS,
-    TABLE_ROWS,
     Block,
     Bullets,
     Document,
@@ -33,6 +29,7 @@ from ic_console.review.document import (
     Prompt,
     Strong,
     Table,
+    sized_batches,
 )
 from ic_console.review.duedate import describe_policy
 from ic_console.review.metrics import Metrics
@@ -430,32 +427,28 @@ def _timeline_table(entries: Sequence[TimelineEntry]) -> LazyRows:
     table is written, a column at a time: most entries were recorded when they happened, and a
     batch of them has no "recorded" cell to work out."""
 
-    def batches() -> Iterator[list[tuple[str, str, str, str]]]:
+    def batches() -> Iterator[tuple[list[str], ...]]:
         stamps, recorded_stamps = Stamps(), Stamps()
-        for batch in _entry_batches(entries):
+        for batch in sized_batches(entries, _text_size):
+            count = len(batch)
             occurred = list(map(_OCCURRED, batch))
-            recorded: Iterable[str] = (
-                repeat("", len(batch))
-                if occurred.count(None) == len(batch)
+            recorded = (
+                [""] * count
+                if occurred.count(None) == count
                 else [_recorded(entry, recorded_stamps) for entry in batch]
             )
-            whens = stamps.seconds(list(map(_WHEN, batch)))
-            yield list(zip(whens, map(_ACTOR, batch), map(_TEXT, batch), recorded, strict=True))
+            yield (
+                stamps.seconds(list(map(_WHEN, batch))),
+                list(map(_ACTOR, batch)),
+                list(map(_TEXT, batch)),
+                recorded,
+            )
 
     return LazyRows(batches)
 
 
-def _entry_batches(entries: Sequence[TimelineEntry]) -> Iterator[Sequence[TimelineEntry]]:
-    """`entries` a batch at a time: at most `TABLE_ROWS`, and about `TABLE_CHARS` characters
-    of text (entries of 20,000 characters are never written a thousand at once)."""
-    start, total = 0, len(entries)
-    while start < total:
-        batch = entries[start : start + TABLE_ROWS]
-        sizes = list(accumulate(map(len, map(_TEXT, batch))))
-        if sizes[-1] >= TABLE_CHARS:
-            batch = batch[: bisect_left(sizes, TABLE_CHARS) + 1]
-        start += len(batch)
-        yield batch
+def _text_size(entries: Sequence[TimelineEntry]) -> Iterator[int]:
+    return map(len, map(_TEXT, entries))
 
 
 def _recorded(entry: TimelineEntry, stamps: Stamps) -> str:
