@@ -187,3 +187,16 @@ def test_a_table_is_written_row_by_row(rows: list[tuple[str, str, str]]) -> None
     cells = ["".join(f"<td>{html.escape(one_line(cell))}</td>" for cell in row) for row in rows]
     body = "\n".join(f"<tr>{row}</tr>" for row in cells)
     assert "<tbody>\n" + body + "\n</tbody>" in render_html(table)
+
+
+def test_blame_suspects_side_by_side() -> None:
+    """Texts searched together: a trigger word at the end of one and the start of the next, in
+    ASCII text and not, each text found; none runs across the texts."""
+    checker = checks.BlameChecker(["Sam"])
+    for texts in (
+        ["it was not", "not me", "nothing", "Sam forgot"],
+        ["é was not", "not me", "nothing", "Sam forgot"],
+        ["İ was not", "not me", "nothing", "Sam forgot"],
+    ):
+        assert checker.suspects(texts) == [0, 1, 3]
+    assert checker.suspects(["it was no", "t me", "cause", "d"]) == [2]

@@ -153,9 +153,30 @@ _TRIGGER_WORDS = frozenset(_TRIGGERS.split())
 _TOKEN = re.compile(r"[a-z']+")
 #: Whether a lower-cased text holds one of `_TRIGGER_WORDS` as a whole token (a run of
 #: `_TOKEN`'s characters): one search that stops at the first, not a list of every word.
+#: The words are grouped by their first letter, which comes before the look back: a pattern
+#: that starts with a letter is only tried where one of those letters is (twice as fast as
+#: trying the look back at every character).
+_BY_LETTER: dict[str, list[str]] = {}
+for _word in sorted(_TRIGGER_WORDS, key=len, reverse=True):
+    _BY_LETTER.setdefault(_word[0], []).append(re.escape(_word[1:]))
 _ANY_TRIGGER = re.compile(
-    r"(?<![a-z'])(?:" + "|".join(sorted(_TRIGGER_WORDS, key=len, reverse=True)) + r")(?![a-z'])"
+    "(?:"
+    + "|".join(
+        f"{letter}(?<![a-z'].)(?:{'|'.join(rests)})" for letter, rests in sorted(_BY_LETTER.items())
+    )
+    + ")(?![a-z'])"
 )
+#: `_ANY_TRIGGER` for an ASCII text whose every character but the letters and the apostrophe
+#: was made a space (`_SPACED`), with a space before it: the same matches, a character earlier
+#: (at the space before the word), found faster still.
+_ANY_SPACED_TRIGGER = re.compile(
+    (
+        " (?:"
+        + "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in sorted(_BY_LETTER.items()))
+        + ")(?= )"
+    ).encode()
+)
+_SPACED = bytes(byte if chr(byte) in "abcdefghijklmnopqrstuvwxyz'" else 32 for byte in range(256))
 
 
 class BlameChecker:
@@ -207,14 +228,19 @@ class BlameChecker:
         more than the search."""
         joined = _SEPARATOR.join(texts)
         lowered = joined.lower()
-        if _ANY_TRIGGER.search(lowered) is None:
-            return []
         if len(lowered) != len(joined):  # a letter grew when lowered ("İ"): each one alone
             return [index for index, text in enumerate(texts) if _ANY_TRIGGER.search(text.lower())]
+        if lowered.isascii():
+            spaced = b" " + lowered.encode("ascii").translate(_SPACED) + b" "
+            places = [match.start() for match in _ANY_SPACED_TRIGGER.finditer(spaced)]
+        else:
+            places = [match.start() for match in _ANY_TRIGGER.finditer(lowered)]
+        if not places:
+            return []
         starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
         found: list[int] = []
-        for match in _ANY_TRIGGER.finditer(lowered):
-            index = bisect_right(starts, match.start()) - 1
+        for place in places:
+            index = bisect_right(starts, place) - 1
             if not found or found[-1] != index:
                 found.append(index)
         return found
