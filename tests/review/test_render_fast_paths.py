@@ -16,6 +16,7 @@ import difflib
 import gzip
 import html
 import os
+import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -200,3 +201,15 @@ def test_blame_suspects_side_by_side() -> None:
     ):
         assert checker.suspects(texts) == [0, 1, 3]
     assert checker.suspects(["it was no", "t me", "cause", "d"]) == [2]
+
+
+_VAGUE_WORDS = st.sampled_from(
+    [phrase for phrase, _ in checks.VAGUE_PHRASES]
+    + ["x", "_", "-", " ", "'", "é", "sure", "look", "fix", "2", "\n"]
+)
+
+
+@given(st.lists(_VAGUE_WORDS, max_size=6).map("".join))
+def test_vague_search_is_each_phrase_searched(text: str) -> None:
+    each = any(re.search(rf"\b{re.escape(phrase)}\b", text) for phrase, _ in checks.VAGUE_PHRASES)
+    assert (checks._ANY_VAGUE.search(text) is not None) is bool(each)

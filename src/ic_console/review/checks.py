@@ -72,8 +72,20 @@ VAGUE_PHRASES: tuple[tuple[str, str], ...] = (
     ("as needed", "open-ended"),
 )
 
+#: Whether a text holds any of `VAGUE_PHRASES` as whole words. The phrases are grouped by
+#: their first letter, which comes before the look back: the pattern is only tried where one of
+#: those letters is (each phrase starts with a letter, so the word boundary before it is a
+#: character before it that is not a word character).
+_VAGUE_BY_LETTER: dict[str, list[str]] = {}
+for _phrase, _ in VAGUE_PHRASES:
+    _VAGUE_BY_LETTER.setdefault(_phrase[0], []).append(re.escape(_phrase[1:]))
 _ANY_VAGUE = re.compile(
-    r"\b(?:" + "|".join(re.escape(phrase) for phrase, _ in VAGUE_PHRASES) + r")\b"
+    "(?:"
+    + "|".join(
+        f"{letter}(?<!\\w.)(?:{'|'.join(rests)})"
+        for letter, rests in sorted(_VAGUE_BY_LETTER.items())
+    )
+    + ")\\b"
 )
 _VAGUE_FIRST_WORDS = frozenset(phrase.split()[0] for phrase, _ in VAGUE_PHRASES)
 
@@ -86,8 +98,11 @@ class Finding:
     advice: str
 
 
+_WORD = re.compile(r"[a-z][a-z'-]*")
+
+
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z][a-z'-]*", text.casefold())
+    return _WORD.findall(text.casefold())
 
 
 def check_action_item(text: str) -> list[Finding]:

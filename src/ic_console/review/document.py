@@ -261,9 +261,16 @@ def markdown_pieces(document: Document) -> Iterator[str]:
             case Bullets():
                 box = "[ ] " if block.checkboxes else ""
                 lines: list[str] = []
+                # A child shared by many items (the same finding on many action items) is
+                # written once; the block holds every child, so no id is reused meanwhile.
+                made: dict[int, str] = {}
                 for item in block.items:
                     lines.append(f"- {box}{_md_inline(item.parts)}")
-                    lines.extend(f"  - {_md_inline(child)}" for child in item.children)
+                    for child in item.children:
+                        line = made.get(id(child))
+                        if line is None:
+                            line = made[id(child)] = f"  - {_md_inline(child)}"
+                        lines.append(line)
                 chunks.append("\n".join(lines))
             case Table():
                 yield "\n\n" + "\n".join(
@@ -363,11 +370,17 @@ def html_pieces(document: Document) -> Iterator[str]:
             case Bullets():
                 css = ' class="checks"' if block.checkboxes else ""
                 lis: list[str] = []
+                made: dict[int, str] = {}  # as in `markdown_pieces`
                 for item in block.items:
                     inner = _html_inline(item.parts)
                     if item.children:
-                        kids = "".join(f"<li>{_html_inline(c)}</li>" for c in item.children)
-                        inner += f"<ul>{kids}</ul>"
+                        kids = []
+                        for child in item.children:
+                            kid = made.get(id(child))
+                            if kid is None:
+                                kid = made[id(child)] = f"<li>{_html_inline(child)}</li>"
+                            kids.append(kid)
+                        inner += f"<ul>{''.join(kids)}</ul>"
                     lis.append(f"<li>{inner}</li>")
                 body.append(f"<ul{css}>\n" + "\n".join(lis) + "\n</ul>")
             case Table():

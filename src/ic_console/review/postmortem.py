@@ -12,9 +12,8 @@ from datetime import datetime, timedelta
 from operator import attrgetter
 
 from ic_console.domain.model import Status, severity_label
-from ic_console.review.checks import (
-    ACTION_EXAMPLE,
-)
+from ic_console.review.checks import ACTION_EXAMPLE, Finding
+from ic_console.review.command_figures import DecisionFigures
 from ic_console.review.document import (
     Block,
     Bullets,
@@ -269,24 +268,25 @@ def _decisions(review: Review) -> list[Block]:
     decisions = review.metrics.decisions
     if not decisions:
         return [Heading(2, "Decisions"), Para(("No decisions were recorded.",))]
+    stamps = Stamps()
     return [
         Heading(2, "Decisions"),
-        Bullets(
-            tuple(
-                Item(
-                    (
-                        Strong(f"Decision {d.number}"),
-                        f" ({d.status.value}"
-                        + (f" after {duration(d.time_to_decide)}" if d.time_to_decide else "")
-                        + f", proposed by {d.proposed_by} at {utc_short(d.proposed_at)}): ",
-                        d.text,
-                    ),
-                    tuple((f"Objection from {o.by}: ", o.text) for o in d.objections),
-                )
-                for d in decisions
-            )
-        ),
+        Bullets(tuple(_decision_item(d, stamps) for d in decisions)),
     ]
+
+
+def _decision_item(d: DecisionFigures, stamps: Stamps) -> Item:
+    taken = d.time_to_decide
+    return Item(
+        (
+            Strong(f"Decision {d.number}"),
+            f" ({d.status.value}"
+            + (f" after {duration(taken)}" if taken else "")
+            + f", proposed by {d.proposed_by} at {stamps.short(d.proposed_at)}): ",
+            d.text,
+        ),
+        tuple((f"Objection from {o.by}: ", o.text) for o in d.objections) if d.objections else (),
+    )
 
 
 def _how_we_did(review: Review) -> list[Block]:
@@ -317,16 +317,19 @@ def _action_items(review: Review) -> list[Block]:
     if not review.action_items:
         blocks.append(Prompt("No follow-up items were logged during the incident; add them here."))
         return blocks
+    stamps = Stamps()
+    tracked = review.state.followups_tracked
+    checks: dict[Finding, Parts] = {}
     blocks.append(
         Bullets(
             tuple(
                 Item(
                     (
                         item.summary,
-                        Em(f" (raised by {item.raised_by} at {utc_short(item.raised_at)})"),
+                        Em(f" (raised by {item.raised_by} at {stamps.short(item.raised_at)})"),
                     ),
-                    tuple((Strong("Check: "), f.problem, " ", Em(f.advice)) for f in item.findings)
-                    + _tracked(review, item.seq),
+                    tuple(_check(finding, checks) for finding in item.findings)
+                    + _tracked(tracked, item.seq),
                 )
                 for item in review.action_items
             ),
@@ -336,9 +339,20 @@ def _action_items(review: Review) -> list[Block]:
     return blocks
 
 
-def _tracked(review: Review, seq: int) -> tuple[Parts, ...]:
+_CHECK = Strong("Check: ")
+
+
+def _check(finding: Finding, made: dict[Finding, Parts]) -> Parts:
+    """A finding on an action item in words; the same finding (most are) made once."""
+    parts = made.get(finding)
+    if parts is None:
+        parts = made[finding] = (_CHECK, finding.problem, " ", Em(finding.advice))
+    return parts
+
+
+def _tracked(tracked: dict[int, str], seq: int) -> tuple[Parts, ...]:
     """Where a follow-up item was filed (`ic followups mark`), when it was."""
-    url = review.state.followups_tracked.get(seq)
+    url = tracked.get(seq)
     return ((Strong("Tracked: "), url),) if url else ()
 
 
