@@ -24,7 +24,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic_core import TzInfo
 
@@ -168,10 +168,13 @@ def test_a_prefixed_text_is_never_turned_away(text: str) -> None:
         assert _MAY_BE_PREFIXED.match(text)
 
 
-_CELL_TEXT = st.text(alphabet=st.sampled_from([*"ab|*_<&\"'\\\n\r\t\x1b\u2028\u00a0 é"]))
+_CELL_TEXT = st.text(alphabet=st.sampled_from([*"ab|*_<&\"'\\\n\r\t\x1b\x00\x7f\u2028\u00a0 é"]))
 
 
 @given(st.lists(_CELL_TEXT, max_size=6))
+@example(["a\x00b", "c"])  # the separator itself in a cell: made visible, never a split
+@example(["a\x00b|", "c"])
+@example(["tab\there", "ok"])
 def test_a_column_escaped_at_once_is_each_cell_escaped(column: list[str]) -> None:
     assert list(_md_column(column)) == [md_escape(one_line(cell)) for cell in column]
     assert list(_html_column(column)) == [html.escape(one_line(cell)) for cell in column]

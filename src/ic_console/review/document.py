@@ -141,16 +141,17 @@ def _column_batches(rows: Sequence[Sequence[str]] | LazyRows) -> Iterator[Sequen
         yield list(zip(*batch, strict=True))
 
 
-#: Every printable ASCII character, and `_CELL`.
-_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + _CELL.encode()
+#: Every printable ASCII character.
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 
-def _printable(column: Sequence[str], joined: str) -> bool:
-    """Whether every cell of `column` (`joined` by `_CELL`) is printable: an ASCII text is
-    checked by deleting its printable bytes (a fast pass), any other a character at a time."""
-    if joined.isascii():
-        return not joined.encode("ascii").translate(None, _PRINTABLE_ASCII)
-    return "".join(column).isprintable()
+def _printable(column: Sequence[str]) -> bool:
+    """Whether every cell of `column` is printable: ASCII cells are checked by deleting their
+    printable bytes (a fast pass), any others a character at a time."""
+    flat = "".join(column)
+    if flat.isascii():
+        return not flat.encode("ascii").translate(None, _PRINTABLE_ASCII)
+    return flat.isprintable()
 
 
 def _escaped(column: Sequence[str], special: str, escape: Callable[[str], str]) -> Sequence[str]:
@@ -158,10 +159,9 @@ def _escaped(column: Sequence[str], special: str, escape: Callable[[str], str]) 
     which changes only the characters of `special` and never `_CELL`: the column is checked
     and escaped as one text. Most cells are one printable line already with nothing to escape,
     and go out as they came."""
-    joined = _CELL.join(column)
-    if not _printable(column, joined):
+    if not _printable(column):
         column = [cell if cell.isprintable() else one_line(cell) for cell in column]
-        joined = _CELL.join(column)
+    joined = _CELL.join(column)
     for ch in special:
         if ch in joined:  # a search for one character is a fast scan; a pattern's is not
             return escape(joined).split(_CELL)
