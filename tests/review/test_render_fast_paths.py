@@ -216,3 +216,55 @@ _VAGUE_WORDS = st.sampled_from(
 def test_vague_search_is_each_phrase_searched(text: str) -> None:
     each = any(re.search(rf"\b{re.escape(phrase)}\b", text) for phrase, _ in checks.VAGUE_PHRASES)
     assert (checks._ANY_VAGUE.search(text) is not None) is bool(each)
+
+
+_WORDY = st.sampled_from(
+    ["add", "Look", "into", "-", "'", "--x", "'s", " ", "  ", ".", "2", "_", "é", "ß", "İ", "\n"]
+)
+
+
+@given(st.lists(_WORDY, max_size=10).map("".join))
+@example("-add it")
+@example("it's a 'quoted' -dash")
+def test_word_line_is_the_words(text: str) -> None:
+    """The action-item check's words, split from bytes for an ASCII text, are the pattern's."""
+    words = checks._words(text)
+    assert checks._word_line(text) == (words[0] if words else "", len(words), " ".join(words))
+
+
+def _plain_check(text: str) -> list[checks.Finding]:
+    """`check_action_item` as it was written before its fast paths."""
+    findings: list[checks.Finding] = []
+    words = re.findall(r"[a-z][a-z'-]*", text.casefold())
+    stripped = text.strip()
+    first = words[0] if words else ""
+    if not stripped or not first or not stripped.casefold().startswith(first[:1]):
+        findings.append(
+            checks.Finding("It does not start with a word (a verb).", checks.ACTIONABLE)
+        )
+    elif first not in checks.ACTION_VERBS and first not in checks._VAGUE_FIRST_WORDS:
+        findings.append(
+            checks.Finding(
+                f'It starts with "{first}", which does not read as a verb.', checks.ACTIONABLE
+            )
+        )
+    joined = " ".join(words)
+    for phrase, why in checks.VAGUE_PHRASES:
+        if re.search(rf"\b{re.escape(phrase)}\b", joined):
+            findings.append(checks.Finding(f'"{phrase}": {why}.', checks.BOUNDED))
+    if 0 < len(words) < 4:
+        findings.append(checks.Finding(f"It is only {len(words)} word(s) long.", checks.SPECIFIC))
+    return findings
+
+
+_ITEM_WORDS = st.sampled_from(
+    [phrase for phrase, _ in checks.VAGUE_PHRASES]
+    + ["Add", "the", "alert", " ", ", ", "-", "'", "2", "é", "ß", "\n", "lorem ipsum " * 30]
+)
+
+
+@given(st.lists(_ITEM_WORDS, max_size=12).map("".join))
+@example("Add an alert " + "and look into it " * 40)  # long: each phrase searched as it is
+@example("Add an alert " + "and look-into it " * 40)
+def test_action_item_check_is_the_plain_one(text: str) -> None:
+    assert checks.check_action_item(text) == _plain_check(text)
