@@ -223,10 +223,13 @@ _WORDY = st.sampled_from(
 )
 
 
-@given(st.lists(_WORDY, max_size=10).map("".join))
-@example("-add it")
-@example("it's a 'quoted' -dash")
-def test_word_line_is_the_words(text: str) -> None:
+@given(st.lists(_WORDY, max_size=10).map("".join), st.sampled_from([1, 60]))
+@example("-add it", 1)
+@example("it's a 'quoted' -dash", 1)
+@example("add it's ", 100)  # long: split from bytes
+@example("add -it ", 100)  # long, a word after a hyphen: by the pattern
+def test_word_line_is_the_words(text: str, times: int) -> None:
+    text *= times
     """The action-item check's words, split from bytes for an ASCII text, are the pattern's."""
     words = checks._words(text)
     assert checks._word_line(text) == (words[0] if words else "", len(words), " ".join(words))
@@ -266,5 +269,6 @@ _ITEM_WORDS = st.sampled_from(
 @given(st.lists(_ITEM_WORDS, max_size=12).map("".join))
 @example("Add an alert " + "and look into it " * 40)  # long: each phrase searched as it is
 @example("Add an alert " + "and look-into it " * 40)
+@example("Look into it. " * 50)
 def test_action_item_check_is_the_plain_one(text: str) -> None:
     assert checks.check_action_item(text) == _plain_check(text)

@@ -105,6 +105,10 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
+#: Past this many characters a text is split into words from its bytes, and its words are
+#: searched for each vague phrase as it is (a fast scan each) before any pattern; a short text
+#: is split and searched by patterns.
+_LONG_WORDS = 512
 #: Every byte but the letters, the apostrophe and the hyphen (what `_WORD` is made of) as a
 #: space.
 _WORD_BYTES = bytes(
@@ -118,9 +122,10 @@ def _word_line(text: str) -> tuple[str, int, str]:
     A word is a run of `_WORD`'s characters from its first letter to the run's end, so when no
     run starts with an apostrophe or a hyphen the words are the runs themselves: an ASCII text
     is split into them with every other character made a space, in a few passes over its bytes
-    (a follow-up of 20,000 characters is thousands of words)."""
+    (a follow-up of 20,000 characters is thousands of words; a short one is quicker to search
+    for them)."""
     folded = text.casefold()
-    if folded.isascii():
+    if len(folded) > _LONG_WORDS and folded.isascii():
         spaced = folded.encode("ascii").translate(_WORD_BYTES)
         if not (spaced.startswith((b"'", b"-")) or b" '" in spaced or b" -" in spaced):
             runs = spaced.split()
@@ -130,9 +135,6 @@ def _word_line(text: str) -> tuple[str, int, str]:
     return (words[0] if words else ""), len(words), " ".join(words)
 
 
-#: Past this many characters the words are searched for each vague phrase as it is (a fast
-#: scan each) before any pattern; a short text is searched by `_ANY_VAGUE` once.
-_LONG_WORDS = 512
 #: Each of `VAGUE_PHRASES` as a whole-words pattern.
 _VAGUE_PATTERNS = tuple(
     (phrase, why, re.compile(rf"\b{re.escape(phrase)}\b")) for phrase, why in VAGUE_PHRASES

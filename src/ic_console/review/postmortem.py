@@ -227,7 +227,7 @@ def _task_table(m: Metrics) -> Table:
                 ", ".join(f"+{duration(x.timebox)}" for x in t.extensions) or "-",
                 duration(t.overrun) if t.overrun else "-",
                 duration(t.time_to_acknowledge, missing="never") if t.acknowledged_at else "never",
-                t.status.value,
+                t.status._value_,
             )
             for t in m.tasks
         ),
@@ -280,7 +280,7 @@ def _decision_item(d: DecisionFigures, stamps: Stamps) -> Item:
     return Item(
         (
             Strong(f"Decision {d.number}"),
-            f" ({d.status.value}"
+            f" ({d.status._value_}"
             + (f" after {duration(taken)}" if taken else "")
             + f", proposed by {d.proposed_by} at {stamps.short(d.proposed_at)}): ",
             d.text,
@@ -522,7 +522,7 @@ def _team_task_table(m: Metrics, scale: ScaleFigures) -> Table:
                 ", ".join(f"+{duration(x.timebox)}" for x in t.extensions) or "-",
                 duration(t.overrun) if t.overrun else "-",
                 duration(t.time_to_acknowledge, missing="never") if t.acknowledged_at else "never",
-                t.status.value,
+                t.status._value_,
             )
             for t in m.tasks
         ),
