@@ -7,11 +7,14 @@ same draft.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
+from itertools import accumulate
 from operator import attrgetter
 
 from ic_console.domain.model import Status, severity_label
+from ic_console.review import document
 from ic_console.review.checks import ACTION_EXAMPLE, Finding
 from ic_console.review.command_figures import DecisionFigures
 from ic_console.review.document import (
@@ -28,7 +31,6 @@ from ic_console.review.document import (
     Prompt,
     Strong,
     Table,
-    sized_batches,
 )
 from ic_console.review.duedate import describe_policy
 from ic_console.review.metrics import Metrics
@@ -443,7 +445,7 @@ def _timeline_table(entries: Sequence[TimelineEntry]) -> LazyRows:
 
     def batches() -> Iterator[tuple[list[str], ...]]:
         stamps, recorded_stamps = Stamps(), Stamps()
-        for batch in sized_batches(entries, _text_size):
+        for batch, texts in _entry_batches(entries):
             count = len(batch)
             occurred = list(map(_OCCURRED, batch))
             recorded = (
@@ -451,18 +453,26 @@ def _timeline_table(entries: Sequence[TimelineEntry]) -> LazyRows:
                 if occurred.count(None) == count
                 else [_recorded(entry, recorded_stamps) for entry in batch]
             )
-            yield (
-                stamps.seconds(list(map(_WHEN, batch))),
-                list(map(_ACTOR, batch)),
-                list(map(_TEXT, batch)),
-                recorded,
-            )
+            yield stamps.seconds(list(map(_WHEN, batch))), list(map(_ACTOR, batch)), texts, recorded
 
     return LazyRows(batches)
 
 
-def _text_size(entries: Sequence[TimelineEntry]) -> Iterator[int]:
-    return map(len, map(_TEXT, entries))
+def _entry_batches(
+    entries: Sequence[TimelineEntry],
+) -> Iterator[tuple[Sequence[TimelineEntry], list[str]]]:
+    """`entries` and their texts a batch at a time, as `document.sized_batches` cuts them by
+    their texts (each text taken once, for its length and its cell)."""
+    start, total = 0, len(entries)
+    while start < total:
+        batch = entries[start : start + document.TABLE_ROWS]
+        texts = list(map(_TEXT, batch))
+        reached = list(accumulate(map(len, texts)))
+        if reached[-1] >= document.TABLE_CHARS:
+            cut = bisect_left(reached, document.TABLE_CHARS) + 1
+            batch, texts = batch[:cut], texts[:cut]
+        start += len(batch)
+        yield batch, texts
 
 
 def _recorded(entry: TimelineEntry, stamps: Stamps) -> str:
