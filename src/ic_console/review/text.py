@@ -57,7 +57,8 @@ def md_escape(text: str) -> str:
 
 
 def md_cell(text: str) -> str:
-    """User text inside one Markdown table cell: one line, pipes escaped."""
+    """User text on one line of Markdown (a table cell, a list item's words): `md_escape` of
+    `one_line(text)`, pipes escaped."""
     if text.isprintable():  # no line breaks, no control characters: the common case
         return text.translate(MD_ESCAPES) if _ANY_MD_SPECIAL.search(text) else text
     return md_escape(one_line(text))
