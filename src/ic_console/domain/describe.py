@@ -89,22 +89,14 @@ class Narrator:
         )
 
     def describe(self, data: ev.Payload) -> Words:
-        """The words for `data`, then remember what later words need from it."""
-        words = VOCABULARY[type(data)].words(data, self)
-        if isinstance(data, ev.TaskAssigned):
-            self.tasks[data.number] = (data.owner, data.text)
-        elif isinstance(data, ev.TaskReassigned):
-            self.tasks[data.number] = (data.owner, self.tasks.get(data.number, ("", ""))[1])
-        elif isinstance(data, ev.ObjectionRaised):
-            self.objections.setdefault(data.number, []).append(data.by)
-        if isinstance(data, ev.TaskAssigned | ev.TaskReassigned | ev.TaskExtended):
-            self.deadlines[data.number] = data.deadline
-        if isinstance(data, ev.CommandHandedOver) or (
-            isinstance(data, ev.RoleAssigned) and data.role is Role.IC
-        ):
-            self.ic = data.name
-        elif isinstance(data, ev.RoleVacated) and data.role is Role.IC:
-            self.ic = None
+        """The words for `data`, then remember what later words need from it (looked up by
+        the payload's type: most events teach the narrator nothing, and a long log describes
+        them by the thousand)."""
+        kind = type(data)
+        words = VOCABULARY[kind].words(data, self)
+        learn = _LEARN.get(kind)
+        if learn is not None:
+            learn(self, data)
         return words
 
     def task_label(self, number: int) -> str:
@@ -114,6 +106,50 @@ class Narrator:
     def owner(self, number: int) -> tuple[str, ...]:
         task = self.tasks.get(number)
         return (task[0],) if task and task[0] else ()
+
+
+def _learn_assigned(n: Narrator, d: ev.TaskAssigned) -> None:
+    n.tasks[d.number] = (d.owner, d.text)
+    n.deadlines[d.number] = d.deadline
+
+
+def _learn_reassigned(n: Narrator, d: ev.TaskReassigned) -> None:
+    n.tasks[d.number] = (d.owner, n.tasks.get(d.number, ("", ""))[1])
+    n.deadlines[d.number] = d.deadline
+
+
+def _learn_extended(n: Narrator, d: ev.TaskExtended) -> None:
+    n.deadlines[d.number] = d.deadline
+
+
+def _learn_objection(n: Narrator, d: ev.ObjectionRaised) -> None:
+    n.objections.setdefault(d.number, []).append(d.by)
+
+
+def _learn_handover(n: Narrator, d: ev.CommandHandedOver) -> None:
+    n.ic = d.name
+
+
+def _learn_role(n: Narrator, d: ev.RoleAssigned) -> None:
+    if d.role is Role.IC:
+        n.ic = d.name
+
+
+def _learn_vacated(n: Narrator, d: ev.RoleVacated) -> None:
+    if d.role is Role.IC:
+        n.ic = None
+
+
+#: What a narrator remembers of each payload type that later words need (`Narrator.describe`).
+_LEARN: dict[type, Callable[[Narrator, Any], None]] = {
+    ev.TaskAssigned: _learn_assigned,
+    ev.TaskReassigned: _learn_reassigned,
+    ev.TaskExtended: _learn_extended,
+    ev.ObjectionRaised: _learn_objection,
+    ev.CommandHandedOver: _learn_handover,
+    ev.RoleAssigned: _learn_role,
+    ev.RoleVacated: _learn_vacated,
+}
 
 
 def describe(data: ev.Payload, narrator: Narrator | None = None) -> Words:

@@ -8,10 +8,18 @@ both outputs, and the two outputs never drift apart.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator, Sequence
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import TypeVar
 
-from ic_console.review.text import MD_SPECIAL, md_escape, one_line, printable
+from ic_console.review.text import MD_SPECIAL, md_cell, md_escape, one_line, printable
+
+#: What `html.escape` changes (with `quote=True`).
+_HTML_SPECIAL = "&<>\"'"
+_ANY_HTML_SPECIAL = re.compile(f"[{_HTML_SPECIAL}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +72,19 @@ class Bullets:
 
 
 @dataclass(frozen=True, slots=True)
+class LazyRows:
+    """A long table's rows, made a batch at a time while the table is written (the timeline of
+    a long incident is never held as rows): `batches()` gives them in order, each batch as its
+    columns (one sequence of cells per column, all as long), at most `TABLE_ROWS` rows and about
+    `TABLE_CHARS` characters (`sized_batches`)."""
+
+    batches: Callable[[], Iterator[Sequence[Sequence[str]]]]
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[str, ...], ...] | LazyRows
 
 
 Block = Heading | Para | Prompt | Fields | Bullets | Table
@@ -83,37 +101,99 @@ class Document:
 
 # -- tables ------------------------------------------------------------------------------------
 
-#: What separates cells and rows while a whole table is escaped at once: control characters,
-#: which never reach a cell (`one_line` makes them visible) and no escape touches.
+#: What keeps a column's cells apart while the column is escaped as one text: a control
+#: character, which never reaches a cell (`one_line` makes it visible) and no escape touches.
 _CELL = "\x00"
-_ROW = "\n"
-
-
-def _cells(rows: Sequence[Sequence[str]]) -> str:
-    """Every cell of a table on one line, as `one_line` shows it, in a single text: cells apart
-    by `_CELL`, rows by `_ROW`. Most cells are one printable line already and go in as they are."""
-    return _ROW.join(
-        [_CELL.join([c if c.isprintable() else one_line(c) for c in row]) for row in rows]
-    )
-
 
 #: Table rows escaped and written at a time: a long table is never held as one text (or three).
 TABLE_ROWS = 1024
 #: ...and at most about this many characters of cells at a time.
 TABLE_CHARS = 1 << 20
 
+_T = TypeVar("_T")
 
-def _row_batches(rows: Sequence[Sequence[str]]) -> Iterator[Sequence[Sequence[str]]]:
-    """The rows a batch at a time: at most `TABLE_ROWS`, and about `TABLE_CHARS` characters."""
-    start = 0
-    size = 0
-    for index, row in enumerate(rows):
-        size += sum(map(len, row))
-        if index + 1 - start >= TABLE_ROWS or size >= TABLE_CHARS:
-            yield rows[start : index + 1]
-            start, size = index + 1, 0
-    if start < len(rows):
-        yield rows[start:]
+
+def sized_batches(
+    items: Sequence[_T], sizes: Callable[[Sequence[_T]], Iterable[int]]
+) -> Iterator[Sequence[_T]]:
+    """`items` a batch at a time: at most `TABLE_ROWS`, and about `TABLE_CHARS` characters by
+    `sizes` (of each item of a batch; the batch ends with the item that reaches it)."""
+    start, total = 0, len(items)
+    while start < total:
+        batch = items[start : start + TABLE_ROWS]
+        reached = list(accumulate(sizes(batch)))
+        if reached[-1] >= TABLE_CHARS:
+            batch = batch[: bisect_left(reached, TABLE_CHARS) + 1]
+        start += len(batch)
+        yield batch
+
+
+def _row_sizes(rows: Sequence[Sequence[str]]) -> Iterator[int]:
+    return (sum(map(len, row)) for row in rows)
+
+
+def _column_batches(rows: Sequence[Sequence[str]] | LazyRows) -> Iterator[Sequence[Sequence[str]]]:
+    """The table's cells a batch of rows at a time, as columns."""
+    if isinstance(rows, LazyRows):
+        yield from rows.batches()
+        return
+    for batch in sized_batches(rows, _row_sizes):
+        yield list(zip(*batch, strict=True))
+
+
+#: Every printable ASCII character.
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+
+
+def _printable(column: Sequence[str]) -> bool:
+    """Whether every cell of `column` is printable: ASCII cells are checked by deleting their
+    printable bytes (a fast pass), any others a character at a time."""
+    flat = "".join(column)
+    if flat.isascii():
+        return not flat.encode("ascii").translate(None, _PRINTABLE_ASCII)
+    return flat.isprintable()
+
+
+def _escaped(column: Sequence[str], special: str, escape: Callable[[str], str]) -> Sequence[str]:
+    """Each cell of `column` on one line (as `one_line` shows it), then escaped by `escape`,
+    which changes only the characters of `special` and never `_CELL`: the column is checked
+    and escaped as one text. Most cells are one printable line already with nothing to escape,
+    and go out as they came."""
+    if not _printable(column):
+        column = [cell if cell.isprintable() else one_line(cell) for cell in column]
+    joined = _CELL.join(column)
+    for ch in special:
+        if ch in joined:  # a search for one character is a fast scan; a pattern's is not
+            return escape(joined).split(_CELL)
+    return column
+
+
+def _md_column(column: Sequence[str]) -> Sequence[str]:
+    """Each cell as `md_escape(one_line(cell))`."""
+    return _escaped(column, MD_SPECIAL, _md_special)
+
+
+def _html_escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _html_column(column: Sequence[str]) -> Sequence[str]:
+    """Each cell as `html.escape(one_line(cell))`."""
+    return _escaped(column, _HTML_SPECIAL, _html_escape)
+
+
+def _rows_text(columns: Sequence[Sequence[str]], first: str, cell: str, row: str) -> str:
+    """The rows of `columns` in one text: `first` before the first cell, `row` before the first
+    cell of every later row, `cell` before every other cell. One join: no text per row."""
+    width = len(columns)
+    step = 2 * width
+    height = len(columns[0])
+    parts = [cell] * (step * height)
+    parts[0::step] = [row] * height
+    parts[0] = first
+    for index, column in enumerate(columns):
+        parts[2 * index + 1 :: step] = column
+    return "".join(parts)
 
 
 def _md_special(text: str) -> str:
@@ -131,18 +211,22 @@ def _md_special(text: str) -> str:
 def _marked(text: str, mark: str) -> str:
     """`text` between Markdown emphasis marks, with its outer spaces kept outside them (a mark
     next to a space is not emphasis in CommonMark)."""
-    core = one_line(text).strip()
+    flat = text if text.isprintable() else one_line(text)
+    core = flat.strip()
     if not core:
-        return one_line(text)
+        return flat
     lead = " " if text[:1].isspace() else ""
     trail = " " if text[-1:].isspace() else ""
-    return f"{lead}{mark}{md_escape(core)}{mark}{trail}"
+    return f"{lead}{mark}{md_cell(core)}{mark}{trail}"
 
 
 def _md_inline(parts: Sequence[Inline]) -> str:
     out: list[str] = []
     for part in parts:
-        if isinstance(part, Strong):
+        kind = type(part)
+        if kind is str:
+            out.append(md_cell(part))  # type: ignore[arg-type]
+        elif isinstance(part, Strong):
             out.append(_marked(part.text, "**"))
         elif isinstance(part, Em):
             out.append(_marked(part.text, "_"))
@@ -177,9 +261,16 @@ def markdown_pieces(document: Document) -> Iterator[str]:
             case Bullets():
                 box = "[ ] " if block.checkboxes else ""
                 lines: list[str] = []
+                # A child shared by many items (the same finding on many action items) is
+                # written once; the block holds every child, so no id is reused meanwhile.
+                made: dict[int, str] = {}
                 for item in block.items:
                     lines.append(f"- {box}{_md_inline(item.parts)}")
-                    lines.extend(f"  - {_md_inline(child)}" for child in item.children)
+                    for child in item.children:
+                        line = made.get(id(child))
+                        if line is None:
+                            line = made[id(child)] = f"  - {_md_inline(child)}"
+                        lines.append(line)
                 chunks.append("\n".join(lines))
             case Table():
                 yield "\n\n" + "\n".join(
@@ -188,10 +279,9 @@ def markdown_pieces(document: Document) -> Iterator[str]:
                         "|" + "|".join(" --- " for _ in block.header) + "|",
                     ]
                 )
-                for batch in _row_batches(block.rows):
-                    # Escaped as one text, the cells kept apart by characters no cell holds.
-                    body = _md_special(_cells(batch))
-                    yield "\n| " + body.replace(_CELL, " | ").replace(_ROW, " |\n| ") + " |"
+                for columns in _column_batches(block.rows):
+                    cells = [_md_column(column) for column in columns]
+                    yield _rows_text(cells, "\n| ", " | ", " |\n| ") + " |"
         for chunk in chunks:
             yield "\n\n" + chunk
     yield "\n"
@@ -231,6 +321,8 @@ ul.checks > li::before { content: "\\2610\\00a0"; }
 
 
 def _h(text: str) -> str:
+    if text.isprintable() and _ANY_HTML_SPECIAL.search(text) is None:
+        return text  # nothing to escape, no line to break: most texts
     return html.escape(printable(text, keep_newlines=True), quote=True).replace("\n", "<br>")
 
 
@@ -278,25 +370,28 @@ def html_pieces(document: Document) -> Iterator[str]:
             case Bullets():
                 css = ' class="checks"' if block.checkboxes else ""
                 lis: list[str] = []
+                made: dict[int, str] = {}  # as in `markdown_pieces`
                 for item in block.items:
                     inner = _html_inline(item.parts)
                     if item.children:
-                        kids = "".join(f"<li>{_html_inline(c)}</li>" for c in item.children)
-                        inner += f"<ul>{kids}</ul>"
+                        kids = []
+                        for child in item.children:
+                            kid = made.get(id(child))
+                            if kid is None:
+                                kid = made[id(child)] = f"<li>{_html_inline(child)}</li>"
+                            kids.append(kid)
+                        inner += f"<ul>{''.join(kids)}</ul>"
                     lis.append(f"<li>{inner}</li>")
                 body.append(f"<ul{css}>\n" + "\n".join(lis) + "\n</ul>")
             case Table():
                 head = "".join(f"<th>{_h(h)}</th>" for h in block.header)
                 yield f"\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
                 lead = ""
-                for batch in _row_batches(block.rows):
-                    # Escaped as one text, the cells kept apart by characters no cell holds.
-                    cells = html.escape(_cells(batch), quote=True)
+                for columns in _column_batches(block.rows):
+                    cells = [_html_column(column) for column in columns]
+                    first = lead + "<tr><td>"
                     yield (
-                        lead
-                        + "<tr><td>"
-                        + cells.replace(_CELL, "</td><td>").replace(_ROW, "</td></tr>\n<tr><td>")
-                        + "</td></tr>"
+                        _rows_text(cells, first, "</td><td>", "</td></tr>\n<tr><td>") + "</td></tr>"
                     )
                     lead = "\n"
                 yield "\n</tbody>\n</table>"

@@ -5,11 +5,13 @@ only when asked for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
-from itertools import chain
+from operator import attrgetter
+from typing import Any, TypeVar, cast
 
 from ic_console.domain.events import Event
 from ic_console.domain.followup_ids import followup_id
@@ -21,6 +23,8 @@ from ic_console.review.duedate import DuePolicy, due_date
 from ic_console.review.metrics import Cadence, Metrics, compute_metrics
 from ic_console.review.text import one_line, utc
 from ic_console.review.timeline import TimelineEntry, build_timeline
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,15 @@ class Review:
 _FOLD_OUT = str.maketrans("", "", " -_\t")
 
 
+#: What any text with a kind prefix starts with (`kind_prefix`): perhaps spaces, hyphens and
+#: underscores (folded out), then the first letter of one of `KIND_PREFIXES`. Most entries
+#: start otherwise, and this one match turns them away before the prefix is split and folded.
+#: No other character lower-cases to one of these letters.
+_MAY_BE_PREFIXED = re.compile(
+    r"[\s\-_]*[" + "".join(sorted({key[0] + key[0].upper() for key in KIND_PREFIXES})) + "]"
+)
+
+
 def kind_prefix(text: str) -> tuple[LogKind | None, str]:
     """`split_kind_prefix(text)`, the same answer, made faster for a long log: the prefix is
     folded by one `translate` instead of a character at a time."""
@@ -120,12 +133,16 @@ def action_items(state: IncidentState) -> list[ActionItem]:
     items: list[ActionItem] = []
     incident = f"{state.incident_id} ({state.title})"
     followup = LogKind.FOLLOWUP
+    may_be_prefixed = _MAY_BE_PREFIXED.match
     origins = state.log_origins
     for index, entry in enumerate(state.log):
         text = entry.text
-        if entry.kind is not followup and ":" not in text:
+        if ":" in text and may_be_prefixed(text):
+            prefixed, rest = kind_prefix(text.lstrip())
+        elif entry.kind is followup:
+            prefixed, rest = None, text
+        else:
             continue  # neither a follow-up nor prefixed as one (a prefix ends with a colon)
-        prefixed, rest = kind_prefix(text.lstrip())
         if entry.kind is not followup and prefixed is not followup:
             continue
         body = (rest if prefixed is followup else text).strip() or text
@@ -147,23 +164,65 @@ def action_items(state: IncidentState) -> list[ActionItem]:
     return items
 
 
+#: Texts the blameless check searches together (`BlameChecker.suspects`), at most...
+BLAME_BATCH = 512
+#: ...and about this many characters of them (a quarter of a megabyte; the batch, joined and
+#: lower-cased): a log of 20 kB entries is not held 512 at once.
+BLAME_CHARS = 1 << 18
+
+
+def _text_batches(items: Iterable[_T], text: Callable[[_T], str]) -> Iterator[list[_T]]:
+    """`items` a batch at a time, `BLAME_BATCH` of them or about `BLAME_CHARS` characters of
+    their `text`, whichever comes first. Any iterable: a log book builds its entries as they
+    are asked for, and none is held after its batch."""
+    batch: list[_T] = []
+    size = 0
+    for item in items:
+        batch.append(item)
+        size += len(text(item))
+        if len(batch) >= BLAME_BATCH or size >= BLAME_CHARS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def blame_notes(state: IncidentState) -> list[BlameNote]:
     """Sentences anywhere in the record that name a person as a cause. The texts are checked
     as they are read, never listed whole: the log book builds each entry's text when asked, and
-    a list of every one would hold the whole log a second time."""
+    a list of every one would hold the whole log a second time. They are searched a batch at a
+    time for the words a blaming sentence needs, and only the few that hold one are checked
+    (and named: "log entry 12 (note, Sam)")."""
     checker = BlameChecker(state.participants)
-    sources: Iterable[tuple[str, str]] = chain(
-        ((f"log entry {e.seq} ({e.kind.value}, {e.author})", e.text) for e in state.log),
-        ((f"decision {d.number}", d.text) for d in state.decisions.values()),
+    decisions = state.decisions.values()
+    sources: tuple[tuple[Iterable[Any], Callable[[Any], str], Callable[[Any], str]], ...] = (
+        (state.log, _TEXT, lambda e: f"log entry {e.seq} ({e.kind.value}, {e.author})"),
+        (decisions, _TEXT, lambda d: f"decision {d.number}"),
         (
-            (f"objection to decision {d.number} by {o.by}", o.text)
-            for d in state.decisions.values()
-            for o in d.objections
+            ((d, o) for d in decisions for o in d.objections),
+            _second_text,
+            lambda pair: f"objection to decision {pair[0].number} by {pair[1].by}",
         ),
-        ((f"task {t.number}", t.text) for t in state.tasks.values()),
-        ((f"{u.audience.value} update by {u.by}", u.text) for u in state.updates),
+        (state.tasks.values(), _TEXT, lambda t: f"task {t.number}"),
+        (state.updates, _TEXT, lambda u: f"{u.audience.value} update by {u.by}"),
     )
-    return [BlameNote(where, finding) for where, text in sources for finding in checker.check(text)]
+    notes: list[BlameNote] = []
+    for items, text_of, where in sources:
+        for batch in _text_batches(items, text_of):
+            texts = list(map(text_of, batch))
+            for index in checker.suspects(texts):
+                place = None
+                for finding in checker.check(texts[index]):
+                    place = place or where(batch[index])
+                    notes.append(BlameNote(place, finding))
+    return notes
+
+
+_TEXT = attrgetter("text")
+
+
+def _second_text(pair: tuple[Any, Any]) -> str:
+    return cast(str, pair[1].text)
 
 
 def build_review(

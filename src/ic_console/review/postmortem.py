@@ -7,13 +7,16 @@ same draft.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+from itertools import accumulate
+from operator import attrgetter
 
 from ic_console.domain.model import Status, severity_label
-from ic_console.review.checks import (
-    ACTION_EXAMPLE,
-)
+from ic_console.review import document
+from ic_console.review.checks import ACTION_EXAMPLE, Finding
+from ic_console.review.command_figures import DecisionFigures
 from ic_console.review.document import (
     Block,
     Bullets,
@@ -22,6 +25,7 @@ from ic_console.review.document import (
     Fields,
     Heading,
     Item,
+    LazyRows,
     Para,
     Parts,
     Prompt,
@@ -37,6 +41,7 @@ from ic_console.review.observations import response_rows as response_rows
 from ic_console.review.parts import Review as Review
 from ic_console.review.parts import build_review as build_review
 from ic_console.review.scale_figures import ScaleFigures, TeamFigures
+from ic_console.review.stamps import Stamps
 from ic_console.review.text import duration, utc, utc_short
 from ic_console.review.timeline import TimelineEntry
 
@@ -190,7 +195,7 @@ def _responders(review: Review) -> list[Block]:
                 "happened say when they were recorded.",
             )
         ),
-        Table(("Time (UTC)", "Who", "What", "Recorded"), tuple(_timeline_rows(review.timeline))),
+        Table(("Time (UTC)", "Who", "What", "Recorded"), _timeline_table(review.timeline)),
     ]
 
 
@@ -224,7 +229,7 @@ def _task_table(m: Metrics) -> Table:
                 ", ".join(f"+{duration(x.timebox)}" for x in t.extensions) or "-",
                 duration(t.overrun) if t.overrun else "-",
                 duration(t.time_to_acknowledge, missing="never") if t.acknowledged_at else "never",
-                t.status.value,
+                t.status._value_,
             )
             for t in m.tasks
         ),
@@ -265,24 +270,25 @@ def _decisions(review: Review) -> list[Block]:
     decisions = review.metrics.decisions
     if not decisions:
         return [Heading(2, "Decisions"), Para(("No decisions were recorded.",))]
+    stamps = Stamps()
     return [
         Heading(2, "Decisions"),
-        Bullets(
-            tuple(
-                Item(
-                    (
-                        Strong(f"Decision {d.number}"),
-                        f" ({d.status.value}"
-                        + (f" after {duration(d.time_to_decide)}" if d.time_to_decide else "")
-                        + f", proposed by {d.proposed_by} at {utc_short(d.proposed_at)}): ",
-                        d.text,
-                    ),
-                    tuple((f"Objection from {o.by}: ", o.text) for o in d.objections),
-                )
-                for d in decisions
-            )
-        ),
+        Bullets(tuple(_decision_item(d, stamps) for d in decisions)),
     ]
+
+
+def _decision_item(d: DecisionFigures, stamps: Stamps) -> Item:
+    taken = d.time_to_decide
+    return Item(
+        (
+            Strong(f"Decision {d.number}"),
+            f" ({d.status._value_}"
+            + (f" after {duration(taken)}" if taken else "")
+            + f", proposed by {d.proposed_by} at {stamps.short(d.proposed_at)}): ",
+            d.text,
+        ),
+        tuple((f"Objection from {o.by}: ", o.text) for o in d.objections) if d.objections else (),
+    )
 
 
 def _how_we_did(review: Review) -> list[Block]:
@@ -313,16 +319,19 @@ def _action_items(review: Review) -> list[Block]:
     if not review.action_items:
         blocks.append(Prompt("No follow-up items were logged during the incident; add them here."))
         return blocks
+    stamps = Stamps()
+    tracked = review.state.followups_tracked
+    checks: dict[Finding, Parts] = {}
     blocks.append(
         Bullets(
             tuple(
                 Item(
                     (
                         item.summary,
-                        Em(f" (raised by {item.raised_by} at {utc_short(item.raised_at)})"),
+                        Em(f" (raised by {item.raised_by} at {stamps.short(item.raised_at)})"),
                     ),
-                    tuple((Strong("Check: "), f.problem, " ", Em(f.advice)) for f in item.findings)
-                    + _tracked(review, item.item),
+                    tuple(_check(finding, checks) for finding in item.findings)
+                    + _tracked(tracked, item.item),
                 )
                 for item in review.action_items
             ),
@@ -332,9 +341,20 @@ def _action_items(review: Review) -> list[Block]:
     return blocks
 
 
-def _tracked(review: Review, item: str) -> tuple[Parts, ...]:
+_CHECK = Strong("Check: ")
+
+
+def _check(finding: Finding, made: dict[Finding, Parts]) -> Parts:
+    """A finding on an action item in words; the same finding (most are) made once."""
+    parts = made.get(finding)
+    if parts is None:
+        parts = made[finding] = (_CHECK, finding.problem, " ", Em(finding.advice))
+    return parts
+
+
+def _tracked(tracked: dict[str, str], item: str) -> tuple[Parts, ...]:
     """Where a follow-up item was filed (`ic followups mark`), when it was."""
-    url = review.state.followups_tracked.get(item)
+    url = tracked.get(item)
     return ((Strong("Tracked: "), url),) if url else ()
 
 
@@ -411,31 +431,58 @@ def _commanders(review: Review) -> str:
     return " then ".join(dict.fromkeys(names)) or "never named"
 
 
-def _stamp(when: datetime) -> str:
-    """ "2026-11-24 22:18:00" for a UTC time; stored times are UTC, so this is the fast way."""
-    text = when.isoformat(sep=" ", timespec="seconds")
-    if text.endswith("+00:00"):
-        return text[:-6]
-    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+#: The timeline entry's fields its table shows.
+_WHEN = attrgetter("when")
+_ACTOR = attrgetter("actor")
+_TEXT = attrgetter("text")
+_OCCURRED = attrgetter("occurred_at")
 
 
-def _timeline_rows(entries: Sequence[TimelineEntry]) -> list[tuple[str, str, str, str]]:
-    rows = []
-    for entry in entries:
-        recorded = ""
-        late = entry.recorded_late
-        if late is not None:
-            way = "later" if late >= timedelta(0) else "earlier"
-            recorded = f"{utc_short(entry.recorded_at)} ({duration(abs(late))} {way})"
-        rows.append(
-            (
-                _stamp(entry.when),
-                entry.actor,
-                entry.text,
-                recorded,
+def _timeline_table(entries: Sequence[TimelineEntry]) -> LazyRows:
+    """The timeline's rows (time, who, what, when recorded), made a batch at a time as the
+    table is written, a column at a time: most entries were recorded when they happened, and a
+    batch of them has no "recorded" cell to work out."""
+
+    def batches() -> Iterator[tuple[list[str], ...]]:
+        stamps, recorded_stamps = Stamps(), Stamps()
+        for batch, texts in _entry_batches(entries):
+            count = len(batch)
+            occurred = list(map(_OCCURRED, batch))
+            recorded = (
+                [""] * count
+                if occurred.count(None) == count
+                else [_recorded(entry, recorded_stamps) for entry in batch]
             )
-        )
-    return rows
+            yield stamps.seconds(list(map(_WHEN, batch))), list(map(_ACTOR, batch)), texts, recorded
+
+    return LazyRows(batches)
+
+
+def _entry_batches(
+    entries: Sequence[TimelineEntry],
+) -> Iterator[tuple[Sequence[TimelineEntry], list[str]]]:
+    """`entries` and their texts a batch at a time, as `document.sized_batches` cuts them by
+    their texts (each text taken once, for its length and its cell)."""
+    start, total = 0, len(entries)
+    while start < total:
+        batch = entries[start : start + document.TABLE_ROWS]
+        texts = list(map(_TEXT, batch))
+        reached = list(accumulate(map(len, texts)))
+        if reached[-1] >= document.TABLE_CHARS:
+            cut = bisect_left(reached, document.TABLE_CHARS) + 1
+            batch, texts = batch[:cut], texts[:cut]
+        start += len(batch)
+        yield batch, texts
+
+
+def _recorded(entry: TimelineEntry, stamps: Stamps) -> str:
+    """ "2026-11-24 22:20 (2m later)" for an entry recorded later (or earlier) than it
+    happened, else nothing."""
+    late = entry.recorded_late
+    if late is None:
+        return ""
+    way = "later" if late >= timedelta(0) else "earlier"
+    return f"{stamps.short(entry.recorded_at)} ({duration(abs(late))} {way})"
 
 
 # -- command at scale (issue 15): sub-teams, exit criteria, the handover's acknowledgement ------
@@ -485,7 +532,7 @@ def _team_task_table(m: Metrics, scale: ScaleFigures) -> Table:
                 ", ".join(f"+{duration(x.timebox)}" for x in t.extensions) or "-",
                 duration(t.overrun) if t.overrun else "-",
                 duration(t.time_to_acknowledge, missing="never") if t.acknowledged_at else "never",
-                t.status.value,
+                t.status._value_,
             )
             for t in m.tasks
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from ic_console.domain.durations import format_duration
 
@@ -56,7 +57,8 @@ def md_escape(text: str) -> str:
 
 
 def md_cell(text: str) -> str:
-    """User text inside one Markdown table cell: one line, pipes escaped."""
+    """User text on one line of Markdown (a table cell, a list item's words): `md_escape` of
+    `one_line(text)`, pipes escaped."""
     if text.isprintable():  # no line breaks, no control characters: the common case
         return text.translate(MD_ESCAPES) if _ANY_MD_SPECIAL.search(text) else text
     return md_escape(one_line(text))
@@ -76,5 +78,12 @@ def duration(delta: timedelta | None, *, missing: str = "not recorded") -> str:
     """A duration for a report, or `missing` when the thing never happened."""
     if delta is None:
         return missing
+    return _duration(delta)
+
+
+@lru_cache(maxsize=4096)
+def _duration(delta: timedelta) -> str:
+    """`duration` of a time, each one worked out once: a long incident's tables say the same
+    few durations (a 5m timebox, "decided 20s later") thousands of times."""
     text = format_duration(delta)
     return f"-{text}" if delta < timedelta(0) else text
