@@ -7,6 +7,7 @@ import re
 import tracemalloc
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -239,3 +240,29 @@ def test_the_blame_check_reads_the_log_without_listing_it() -> None:
     finally:
         tracemalloc.stop()
     assert peak < texts // 4, peak
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1970, 1, 2),
+        max_value=datetime(2200, 1, 1),
+        timezones=st.sampled_from(
+            [UTC, ZoneInfo("Europe/London"), timezone(timedelta(0)), timezone(timedelta(hours=-5))]
+        )
+        | st.none(),
+    )
+)
+def test_iso_of_a_utc_time_is_the_converted_one(when: datetime) -> None:
+    """`views.iso` skips the conversion for a time already at offset zero; same text."""
+    from ic_console.domain.views import iso
+
+    aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    assert iso(when) == aware.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def test_a_list_of_numbers_is_laid_out_as_pydantic_writes_each() -> None:
+    from ic_console.review.export import _layout
+
+    numbers = [1, -2, 30_000_000_000, 0]
+    assert _layout({"n": numbers}) == b'{\n "n": [\n  1,\n  -2,\n  30000000000,\n  0\n ]\n}'
+    assert _layout([True, 1]) == b"[\n true,\n 1\n]"  # a bool is not taken for a number

@@ -42,6 +42,9 @@ def iso(when: datetime | None) -> str | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
+    text = when.isoformat()
+    if text.endswith("+00:00"):  # UTC already, as stored times are: the same wall time
+        return text[:-6] + "Z"
     return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 

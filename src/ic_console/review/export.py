@@ -353,7 +353,10 @@ def _layout(value: Any, depth: int = 0) -> bytes:
             key = next(iter(first))
             if all(isinstance(item, dict) and next(iter(item), None) == key for item in value):
                 return _lines(_to_json(value), _to_json(key), pad)
-        items = b",\n".join([pad + _to_json(item) for item in value])
+        if all(type(item) is int for item in value):  # numbers: one conversion each, no call
+            items = b",\n".join([pad + b"%d" % item for item in value])
+        else:
+            items = b",\n".join([pad + _to_json(item) for item in value])
         return b"[\n" + items + b"\n" + b" " * depth + b"]"
     return _to_json(value)
 
