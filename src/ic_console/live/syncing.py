@@ -67,24 +67,33 @@ class SyncView:
     #: The remote refuses this laptop's pushes (read access only): it follows only.
     read_only: bool = False
 
-    def line(self, now: float, *, clock: Callable[[float], str] | None = None) -> str:
+    def line(
+        self, now: float, *, clock: Callable[[float], str] | None = None, short: bool = False
+    ) -> str:
         """The header's words: "synced 3s ago · 2 peers", "offline since 14:02 · 12 events to
-        send", or "syncing..." before the first round."""
+        send", or "syncing..." before the first round. `short`, for a narrow header, where the
+        incident's title needs the room: "synced 3s", "offline 14:02 · 12 to send"."""
         if self.offline_since is not None:
             shown = (
                 clock(self.offline_since)
                 if clock
                 else time.strftime("%H:%M", time.localtime(self.offline_since))
             )
+            if short:
+                return f"offline {shown}" + (f" · {self.waiting} to send" if self.waiting else "")
             waiting = f" · {self.waiting} event{'s' * (self.waiting != 1)} to send"
             return f"offline since {shown}{waiting if self.waiting else ''}"
         if self.last_success is None:
             return "syncing..."
-        count = len(self.peers)
-        peers = f" · {count} peer{'s' * (count != 1)}"
+        since = ago(now - self.last_success)
         if self.read_only:
-            return f"read-only remote: following only · synced {ago(now - self.last_success)}"
-        return f"synced {ago(now - self.last_success)}{peers}"
+            if short:
+                return f"following only · {since.removesuffix(' ago')}"
+            return f"read-only remote: following only · synced {since}"
+        if short:
+            return f"synced {since.removesuffix(' ago')}"
+        count = len(self.peers)
+        return f"synced {since} · {count} peer{'s' * (count != 1)}"
 
     @property
     def offline(self) -> bool:

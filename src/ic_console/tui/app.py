@@ -450,7 +450,8 @@ class ConsoleApp(SafeApp):
         if syncing is None or screen is None:
             return
         view = syncing.view()
-        screen.header.show_sync(view.line(time.time()), offline=view.offline)
+        now = time.time()
+        screen.header.show_sync(view.line(now), view.line(now, short=True), view.offline)
         for message in syncing.take_news():
             self.notify(literal(message), severity="error", title="Sync", timeout=30)
 

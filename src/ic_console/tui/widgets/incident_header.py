@@ -61,6 +61,8 @@ class IncidentHeader(Horizontal):
         self.set_reactive(IncidentHeader.read_only, read_only)
         #: Open tasks past their timebox at the last tick.
         self.late = 0
+        #: The last sync words given (long, short, offline), to pick again on a resize.
+        self._sync: tuple[str, str, bool] | None = None
 
     def compose(self) -> ComposeResult:
         readonly = Label("READ-ONLY", id="header-readonly")
@@ -88,8 +90,12 @@ class IncidentHeader(Horizontal):
         yield sync
 
     def on_resize(self, event: events.Resize) -> None:
-        # Under 100 columns the id gives its room to the title and the badges.
-        self.set_class(event.size.width < NARROW, "-narrow")
+        # Under 100 columns the id gives its room to the title and the badges, and the sync
+        # words are cut short (at 80 columns the long ones left the title two letters).
+        narrow = event.size.width < NARROW
+        self.set_class(narrow, "-narrow")
+        if self._sync is not None:
+            self.show_sync(*self._sync)
 
     def watch_read_only(self, read_only: bool) -> None:
         self.query_one("#header-readonly", Label).display = read_only
@@ -130,10 +136,10 @@ class IncidentHeader(Horizontal):
         if state is None:
             return
         self._tick_late(state, now)
-        zone = self.times.zone_name(now)
-        self.query_one("#header-elapsed", Label).update(
-            Text(f"{format_duration(state.elapsed(now))} ({zone})")
-        )
+        elapsed = format_duration(state.elapsed(now))
+        if not self.has_class("-narrow"):  # narrow, the title needs the room more
+            elapsed += f" ({self.times.zone_name(now)})"
+        self.query_one("#header-elapsed", Label).update(Text(elapsed))
         due = state.next_update_due(self._cadence)
         update = self.query_one("#header-update", Label)
         if due is None:
@@ -156,10 +162,12 @@ class IncidentHeader(Horizontal):
         badge.update(Text(late_text(count)))
         badge.display = count > 0
 
-    def show_sync(self, text: str, *, offline: bool) -> None:
+    def show_sync(self, text: str, short: str, offline: bool) -> None:
         """Sync with other laptops (only when a remote is configured): "synced 3s ago ·
-        2 peers", or "offline since 14:02 · 12 events to send" in amber."""
+        2 peers", or "offline since 14:02 · 12 events to send" in amber; the `short` words
+        when the header is narrow."""
+        self._sync = (text, short, offline)
         label = self.query_one("#header-sync", Label)
-        label.update(Text(text))
+        label.update(Text(short if self.has_class("-narrow") else text))
         label.set_class(offline, "-offline")
         label.display = True

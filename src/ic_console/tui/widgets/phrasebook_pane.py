@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+
 from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
@@ -77,12 +80,20 @@ class PhrasebookPane(Static):
             where = "a response you chose: n returns to what is pressing"
         else:
             where = f"{self.index + 1} of {len(self.situations)}: n next"
-            others = [
+            others = also(
                 self.phrasebook.title(s)
                 for i, s in enumerate(self.situations)
                 if i != self.index and s.id != "calm"
-            ]
+            )
             if others:
                 parts.append(Text("Also: " + "; ".join(others[:3]), style="dim"))
         parts.append(Text(f"{where} · v other responses · c copy", style="dim"))
         self.update(Group(*parts))
+
+
+def also(titles: Iterable[str]) -> list[str]:
+    """The other situations' titles, each once, in order, with how many there are when more
+    than one: two tasks not acknowledged read "A task has not been acknowledged (2)", not the
+    same words twice."""
+    counts = Counter(titles)
+    return [f"{title} ({count})" if count > 1 else title for title, count in counts.items()]

@@ -1,0 +1,59 @@
+"""At 80 columns the header keeps the incident's title readable with sync words beside it, and
+the phrasebook names each other pressing situation once."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual.widgets import Label
+
+from ic_console.live.syncing import SyncView
+from ic_console.sync.report import Peer
+from ic_console.tui.widgets.phrasebook_pane import also
+
+from .test_snapshots import demo_app
+
+
+def test_short_sync_words() -> None:
+    peers = (Peer("a1b2c3d4e5f6", "Priya", 100.0), Peer("0f9e8d7c6b5a", "Sam", 100.0))
+    online = SyncView(last_success=97.0, peers=peers)
+    assert online.line(100.0) == "synced 3s ago · 2 peers"
+    assert online.line(100.0, short=True) == "synced 3s"
+    offline = SyncView(last_success=50.0, offline_since=60.0, waiting=12)
+    clock = lambda _t: "14:02"  # noqa: E731
+    assert offline.line(100.0, clock=clock) == "offline since 14:02 · 12 events to send"
+    assert offline.line(100.0, clock=clock, short=True) == "offline 14:02 · 12 to send"
+    follower = SyncView(last_success=97.0, read_only=True)
+    assert follower.line(100.0, short=True) == "following only · 3s"
+
+
+def test_the_title_stays_readable_at_80_columns_with_sync_words(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.live_screen
+            assert screen is not None
+            header = screen.header
+            header.show_sync("synced 3s ago · 2 peers", "synced 3s", False)
+            await pilot.pause()
+            sync = header.query_one("#header-sync", Label)
+            assert str(sync.render()) == "synced 3s"
+            title = header.query_one("#header-title", Label)
+            assert title.size.width >= 12, title.size  # was 4 columns with the long words
+            await pilot.resize_terminal(140, 40)
+            await pilot.pause()
+            assert str(sync.render()) == "synced 3s ago · 2 peers"
+            await pilot.resize_terminal(80, 24)
+            await pilot.pause()
+            assert str(sync.render()) == "synced 3s"
+
+    asyncio.run(main())
+
+
+def test_other_situations_are_named_once_with_their_count() -> None:
+    titles = ["A task has not been acknowledged", "Update due", "A task has not been acknowledged"]
+    assert also(titles) == ["A task has not been acknowledged (2)", "Update due"]
+    assert also([]) == []
