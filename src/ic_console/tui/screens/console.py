@@ -98,7 +98,9 @@ class ConsoleScreen(IncidentScreen):
         }
         for key, title in titles.items():
             self.query_one(f"#pane-{key}").border_title = title
-        self.query_one(TaskBoard).focus()
+        # Now, not after the next refresh (`focus()`): the first frame has it, and the footer
+        # is not composed and the screen drawn again for it once the console is on screen.
+        self.set_focus(self.query_one(TaskBoard))
         self._layout()
 
     def on_resize(self) -> None:

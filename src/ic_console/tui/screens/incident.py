@@ -100,6 +100,10 @@ class IncidentScreen(Screen[None]):
         #: Set once the panes exist: awaiting `push_screen` can return before a busy machine
         #: has composed them, and the app pushes the first state only after this.
         self.composed = asyncio.Event()
+        #: Called once the panes exist and before the screen is first laid out (the app gives
+        #: it the rows and the state there), so the first frame is the incident, not empty
+        #: panes drawn, laid out and drawn again.
+        self.before_first_frame: Callable[[], None] | None = None
 
     @property
     def read_only(self) -> bool:
@@ -121,8 +125,13 @@ class IncidentScreen(Screen[None]):
 
     def on_mount(self) -> None:
         # Textual runs every class's on_mount; subclasses lay out their panes in `_mounted`.
-        self._mounted()
-        self.composed.set()
+        # The screen's own Mount runs before its ScreenResume, which lays it out first.
+        try:
+            self._mounted()
+            if self.before_first_frame is not None:
+                self.before_first_frame()
+        finally:
+            self.composed.set()
 
     def _mounted(self) -> None:
         """Titles and first focus, once the panes exist."""

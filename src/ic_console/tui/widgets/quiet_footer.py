@@ -11,6 +11,12 @@ keys, and opening an incident moves the focus and the screens several times, so 
 were mounted and styled again and again before the first useful frame (about a tenth of a
 second at open). The keys only change when a binding is shown, hidden, enabled or disabled, or
 when the footer's width changes.
+
+It also composes its keys with the screen, at the screen's width, instead of waiting (as
+Textual's does) for the first bindings signal after the first frame and for its own first
+resize: each wait mounted the keys again, laid the screen out and drew it again once the
+console was already on screen. Focusing a list changes no key shown (the list keys are hidden
+from the footer), so that recomposes nothing either.
 """
 
 from __future__ import annotations
@@ -89,17 +95,14 @@ class QuietFooter(Footer):
         #: Whether the last compose left keys out (then it ended with "? more").
         self.cut = False
 
+    def _width(self) -> int:
+        """The footer's width; before its first layout, the app's (it spans the bottom row)."""
+        return self.size.width or self.app.size.width
+
     def _keys(self) -> tuple[Hashable, ...]:
-        """What the keys are built from: each active binding, its state, and the width."""
-        return (
-            self.compact,
-            self.show_command_palette,
-            self.size.width,
-            tuple(
-                (binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
-                for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
-            ),
-        )
+        """What the footer shows: the keys, the palette key, "? more" and the width."""
+        keys, palette = self.shown_keys()
+        return (self.compact, self._width(), tuple(keys), palette, self._more_key())
 
     def shown_keys(self) -> tuple[list[Key], Key | None]:
         """The keys to show, in order, and the command palette key (None when not shown)."""
@@ -141,16 +144,17 @@ class QuietFooter(Footer):
         return Key(MORE_KEY, MORE_DISPLAY, MORE_DESCRIPTION, action, True, "Every key")
 
     def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
+        if not self.is_attached:
             return
+        self._shown = self._keys()
         keys, palette = self.shown_keys()
-        width = self.size.width
+        width = self._width()
         if palette is not None:
             width -= palette_width(palette, compact=self.compact)
         more = self._more_key()
-        if width > 0 and self.size.width > 0:
+        if width > 0 and self._width() > 0:
             shown, self.cut = fit_keys(keys, width, compact=self.compact, more=more)
-        else:  # not laid out yet: the first resize composes again
+        else:  # no size at all yet: the first resize composes again
             shown, self.cut = keys, False
         if self.cut:
             shown = [key for key in shown if key.key != MORE_KEY]
@@ -178,13 +182,10 @@ class QuietFooter(Footer):
     async def recompose(self) -> None:
         if not self.is_attached:
             return
-        keys = self._keys()
-        if keys == self._shown and self.children:
+        if self._keys() == self._shown:
             return
         await super().recompose()
-        if self.children:
-            self._shown = keys
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._bindings_ready and self._shown is not None and self._keys() != self._shown:
+        if self._shown is not None and self._keys() != self._shown:
             self.call_after_refresh(self.recompose)
