@@ -159,6 +159,9 @@ class QuietFooter(Footer):
         if self.cut:
             shown = [key for key in shown if key.key != MORE_KEY]
             shown.append(more)
+        # Each key starts with its compact class: its `compact` watcher would otherwise add it
+        # once mounted, restyling every key one by one (~6 ms for the console's keys).
+        compact = "-compact" if self.compact else ""
         for key in shown:
             yield FooterKey(
                 key.key,
@@ -167,6 +170,7 @@ class QuietFooter(Footer):
                 key.action,
                 disabled=not key.enabled,
                 tooltip=key.tooltip,
+                classes=compact,
             ).data_bind(compact=Footer.compact)
         if palette is not None:
             yield FooterKey(
@@ -174,7 +178,7 @@ class QuietFooter(Footer):
                 palette.display,
                 palette.description,
                 palette.action,
-                classes="-command-palette",
+                classes=f"-command-palette {compact}",
                 disabled=not palette.enabled,
                 tooltip=palette.tooltip,
             )
