@@ -58,13 +58,19 @@ from ic_console.tui.text import TimeFormat, literal
 QUIT_CONFIRM_SECONDS = 5.0
 
 
-def _freeze_long_lived() -> None:
+def freeze_long_lived(*, replacing: bool) -> None:
     """Keep what is alive once an incident is open (the modules, the app, the incident's state
     and rows) out of the garbage collector's full passes. Each pass walked all of it: 20-35 ms,
     one of them in the console's first frames and others later under a key. Objects still die
-    when their last reference goes; only cycles among them wait for the next unfreeze, which
-    opening another incident does (with one full pass) before freezing again."""
+    when their last reference goes; only cycles among them wait for an unfreeze.
+
+    Once per process: freezing again would keep for good whatever garbage an earlier console
+    in the same process (tests) left. `replacing`: this console had another incident open, whose
+    objects were frozen with it: they go back to the collector, with one full pass, first.
+    """
     if gc.get_freeze_count():
+        if not replacing:
+            return
         gc.unfreeze()
         gc.collect()
     gc.freeze()
@@ -200,10 +206,11 @@ class ConsoleApp(SafeApp):
     @on(Loaded)
     async def _loaded(self, event: Loaded) -> None:
         live = event.live
+        replacing = self.live is not None
         if self.live is not None:
             self.live.leave()
         self.live = live
-        _freeze_long_lived()
+        freeze_long_lived(replacing=replacing)
         for notice in live.take_notices():
             self.notify(
                 literal(notice.message),
