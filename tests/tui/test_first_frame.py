@@ -30,7 +30,7 @@ from ic_console.tui.app import freeze_long_lived
 from ic_console.tui.factory import make_app
 from ic_console.tui.screens.console import ConsoleScreen
 from ic_console.tui.screens.incident import IncidentScreen
-from ic_console.tui.widgets.quiet_footer import QuietFooter
+from ic_console.tui.widgets.quiet_footer import KeyRow, QuietFooter
 from ic_console.tui.widgets.task_board import TaskBoard
 
 from .conftest import console, stored
@@ -80,7 +80,7 @@ def test_first_layout_already_has_rows_state_focus_and_footer(
                 cursor=self.scribe.cursor,
                 state=self.state,
                 focused=self.focused,
-                footer_keys=len(footer.children),
+                footer_keys=sum(len(row.keys) for row in footer.query(KeyRow)),
                 scrollbar=self.scribe.show_vertical_scrollbar,
             )
         original(self, event)
@@ -124,6 +124,38 @@ def test_deferred_parts_arrive_and_focus_moves_nothing_in_the_footer(
         assert app.screen.focused is app.screen.query_one("#log")
         assert list(footer.children) == keys
         assert "? more" in screen_text(app) or not footer.cut
+
+    _run(app, scenario, (160, 48))
+
+
+def test_footer_keys_in_one_row_click_like_keys(home: Path, clock: FakeClock, busy: IncidentStore):
+    """The footer draws its keys in one widget; a click on one presses it (here "? more",
+    which opens the help), and the columns between keys press nothing."""
+    from ic_console.tui.screens.help import HelpScreen
+
+    app = console(home, clock)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.pause()
+        row = app.screen.query_one(KeyRow)
+        assert [key.key for key in row.keys][:2] == ["l", "t"]
+        text = "".join(segment.text for segment in row.render_line(0))
+        assert text.startswith("l Log t Task"), text
+        gap = text.index(" t Task")  # the cell between "l Log" and "t Task"
+        plain = list(row.render_line(0))
+        await pilot.hover(KeyRow, offset=(gap + 1, 0))
+        await pilot.pause()
+        hovered = list(row.render_line(0))
+        changed = [a.text for a, b in zip(plain, hovered, strict=True) if a.style != b.style]
+        assert "".join(changed).strip() == "t Task"  # that key lights up, alone
+        await pilot.click(KeyRow, offset=(gap, 0))
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+        assert app.screen.focused is app.screen.query_one(TaskBoard)
+        more = text.index("? more")
+        await pilot.click(KeyRow, offset=(more, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
 
     _run(app, scenario, (160, 48))
 

@@ -23,10 +23,17 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # not re-exported; the Footer's own key
 
@@ -84,6 +91,115 @@ def fit_keys(
         shown.append(key)
         room -= needed
     return shown, True
+
+
+class KeyRow(FooterKey):
+    """The footer's keys in one widget, drawn as Textual's FooterKey draws each (its CSS, its
+    component styles), with the footer's own background in the one-cell gap between them.
+
+    One FooterKey widget per key was ~30 ms of the console's first frame with its twenty keys:
+    each one mounted, styled, measured for its width and drawn in every layout pass.
+    """
+
+    DEFAULT_CSS = """
+    KeyRow {
+        &:hover {
+            color: $footer-foreground;
+            background: $footer-item-background;
+        }
+        & > .key-row--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = FooterKey.COMPONENT_CLASSES | {"key-row--hover"}
+
+    def __init__(self, keys: Sequence[Key], *, classes: str = "") -> None:
+        super().__init__("", "", "", "", classes=classes)
+        self.keys = list(keys)
+        self._hovered: int | None = None
+
+    def _gap(self) -> int:
+        """Cells between two keys: FooterKey's right margin in a compact footer."""
+        return 1 if self.has_class("-compact") else 0
+
+    def _texts(self) -> list[Text]:
+        """Each key's text, exactly as `FooterKey.render` makes it."""
+        key_style = self.get_component_rich_style("footer-key--key")
+        description_style = self.get_component_rich_style("footer-key--description")
+        key_padding = self.get_component_styles("footer-key--key").padding
+        description_padding = self.get_component_styles("footer-key--description").padding
+        base = self.rich_style
+        texts = []
+        for key in self.keys:
+            if key.description:
+                text = Text.assemble(
+                    (" " * key_padding.left + key.display + " " * key_padding.right, key_style),
+                    (
+                        " " * description_padding.left
+                        + key.description
+                        + " " * description_padding.right,
+                        description_style,
+                    ),
+                )
+            else:
+                text = Text.assemble((key.display, key_style))
+            text.stylize_before(base + Style(dim=True) if not key.enabled else base)
+            texts.append(text)
+        if self._hovered is not None and 0 <= self._hovered < len(texts):
+            texts[self._hovered].stylize(self.get_component_rich_style("key-row--hover"))
+        return texts
+
+    def render_line(self, y: int) -> Strip:
+        """The keys, and between two keys the footer's own background (as its margin shows
+        between FooterKey widgets: no text colour, which a widget's own text would get)."""
+        parent = self.parent
+        background = parent.rich_style.bgcolor if isinstance(parent, Widget) else None
+        gap = Segment(" " * self._gap(), Style(bgcolor=background))
+        segments: list[Segment] = []
+        console = self.app.console
+        for n, text in enumerate(self._texts()):
+            if n and gap.text:
+                segments.append(gap)
+            segments.extend(text.render(console, end=""))
+        return Strip(segments).crop_extend(0, self.size.width, None) if y == 0 else Strip([])
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        texts = self._texts()
+        return sum(text.cell_len for text in texts) + self._gap() * max(0, len(texts) - 1)
+
+    def _key_at(self, x: int) -> int | None:
+        """The key drawn at column `x`, if any."""
+        start = 0
+        for n, text in enumerate(self._texts()):
+            if start <= x < start + text.cell_len:
+                return n
+            start += text.cell_len + self._gap()
+        return None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hovered = self._key_at(event.x)
+        if hovered != self._hovered:
+            self._hovered = hovered
+            self.refresh()
+
+    def on_leave(self, event: events.Leave) -> None:
+        if self._hovered is not None:
+            self._hovered = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:  # type: ignore[override]
+        # FooterKey's own handler (which presses its one key) must not run as well.
+        event.prevent_default()
+        index = self._key_at(event.x)
+        if index is None:
+            return
+        key = self.keys[index]
+        if key.enabled:
+            self.app.simulate_key(key.key)
+        else:
+            self.app.bell()
 
 
 class QuietFooter(Footer):
@@ -159,19 +275,11 @@ class QuietFooter(Footer):
         if self.cut:
             shown = [key for key in shown if key.key != MORE_KEY]
             shown.append(more)
-        # Each key starts with its compact class: its `compact` watcher would otherwise add it
-        # once mounted, restyling every key one by one (~6 ms for the console's keys).
+        # The keys start with the compact class: the `compact` watcher would otherwise add it
+        # once mounted and restyle them again.
         compact = "-compact" if self.compact else ""
-        for key in shown:
-            yield FooterKey(
-                key.key,
-                key.display,
-                key.description,
-                key.action,
-                disabled=not key.enabled,
-                tooltip=key.tooltip,
-                classes=compact,
-            ).data_bind(compact=Footer.compact)
+        if shown:
+            yield KeyRow(shown, classes=compact).data_bind(compact=Footer.compact)
         if palette is not None:
             yield FooterKey(
                 palette.key,
