@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Tabs
 
 from helpers.console import screen_text, until
 from ic_console.domain import commands as cmd
@@ -247,3 +248,37 @@ def test_replacing_an_incident_gives_its_frozen_objects_back_to_the_collector() 
         assert later_ref() is None
     finally:
         gc.unfreeze()
+
+
+def test_pane_tabs_come_when_the_screen_becomes_small(
+    home: Path, clock: FakeClock, busy: IncidentStore
+) -> None:
+    """A wide console has no pane tabs (it never shows them); made small, it gets them, on the
+    pane shown, with the late count, and they switch panes as at a small start."""
+    app = console(home, clock)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConsoleScreen)
+        assert not list(screen.query("#pane-tabs"))
+        await pilot.press("2")  # the log pane, chosen while wide
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert screen.narrow
+        tabs = screen.query_one("#pane-tabs", Tabs)
+        assert tabs.active == "tab-log"
+        assert [p.id for p in screen.query(".pane") if p.region.height] == ["pane-log"]
+        await pilot.press("3")
+        await pilot.pause()
+        assert tabs.active == "tab-roster"
+        assert "Person 00" in screen_text(app)
+        await pilot.press("1")
+        await pilot.pause()
+        assert tabs.active == "tab-tasks"
+        assert "1 Tasks" in screen_text(app)
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert not screen.narrow and not tabs.region.height
+
+    _run(app, scenario, (160, 48))
