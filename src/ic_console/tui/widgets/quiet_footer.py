@@ -182,11 +182,14 @@ class KeyRow(FooterKey):
         hovered = self._key_at(event.x)
         if hovered != self._hovered:
             self._hovered = hovered
+            # The key's own tooltip, as its FooterKey widget had.
+            self.tooltip = (self.keys[hovered].tooltip or None) if hovered is not None else None
             self.refresh()
 
     def on_leave(self, event: events.Leave) -> None:
         if self._hovered is not None:
             self._hovered = None
+            self.tooltip = None
             self.refresh()
 
     def on_mouse_down(self, event: events.MouseDown) -> None:  # type: ignore[override]
