@@ -11,6 +11,7 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +81,14 @@ def read_text(path: Path) -> str:
         ) from None
 
 
+@lru_cache(maxsize=4096)
 def _header_path(line: str) -> tuple[tuple[str, ...], bool] | None:
-    """The key path of a `[table]` or `[[array]]` header line, and whether it is an array."""
+    """The key path of a `[table]` or `[[array]]` header line, and whether it is an array.
+
+    Cached by line: `locate` walks the same file's lines once per key it is asked about (the
+    phrasebook asks once per template), and parsing each header line with tomllib every time
+    was most of the console's content loading at start (~30 ms of ~45).
+    """
     if not _HEADER.match(line):
         return None
     try:

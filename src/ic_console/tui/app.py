@@ -14,6 +14,7 @@ sections; key bursts and failures have rooms of their own (`tui/keys.py`, `tui/s
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
@@ -55,6 +56,24 @@ from ic_console.tui.text import TimeFormat, literal
 
 #: Quitting with open tasks asks once; a second ctrl+q within this many seconds quits.
 QUIT_CONFIRM_SECONDS = 5.0
+
+
+def freeze_long_lived(*, replacing: bool) -> None:
+    """Keep what is alive once an incident is open (the modules, the app, the incident's state
+    and rows) out of the garbage collector's full passes. Each pass walked all of it: 20-35 ms,
+    one of them in the console's first frames and others later under a key. Objects still die
+    when their last reference goes; only cycles among them wait for an unfreeze.
+
+    Once per process: freezing again would keep for good whatever garbage an earlier console
+    in the same process (tests) left. `replacing`: this console had another incident open, whose
+    objects were frozen with it: they go back to the collector, with one full pass, first.
+    """
+    if gc.get_freeze_count():
+        if not replacing:
+            return
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
 
 
 class ConsoleApp(SafeApp):
@@ -159,7 +178,10 @@ class ConsoleApp(SafeApp):
         if self.settings.background_load:
             self._load_in_worker(incident_id)
         else:
-            self.post_message(self._load(incident_id))
+            # After the events already queued (the terminal's first size among them): loading
+            # here would hold that size back until the console was up, and it would then lay
+            # out and draw the whole console again for a size it already had.
+            self.call_later(lambda: self.post_message(self._load(incident_id)))
 
     def _load(self, incident_id: str) -> Message:
         settings = self.settings
@@ -184,9 +206,11 @@ class ConsoleApp(SafeApp):
     @on(Loaded)
     async def _loaded(self, event: Loaded) -> None:
         live = event.live
+        replacing = self.live is not None
         if self.live is not None:
             self.live.leave()
         self.live = live
+        freeze_long_lived(replacing=replacing)
         for notice in live.take_notices():
             self.notify(
                 literal(notice.message),
@@ -201,10 +225,14 @@ class ConsoleApp(SafeApp):
             runbooks=[(runbook.id, runbook.title) for runbook in self.settings.runbooks],
         )
         self.console_screen = console
+
+        def first_state() -> None:
+            console.set_rows(live.rows)
+            self.push_state()
+
+        console.before_first_frame = first_state
         await self.push_screen(console)
         await console.composed.wait()
-        console.set_rows(live.rows)
-        self.push_state()
         live.join()
         self._start_timers()
 

@@ -44,6 +44,12 @@ PANES = (
     ("roster", "Roster"),
     ("phrases", "Phrasebook"),
 )
+
+
+def _is_narrow(width: int, height: int) -> bool:
+    return width < NARROW_WIDTH or height < NARROW_HEIGHT
+
+
 #: The widget that takes the focus when its pane is shown (None: nothing to move in it).
 PANE_FOCUS = {"tasks": "#tasks", "log": "#log", "roster": None, "phrases": None}
 
@@ -66,6 +72,8 @@ class ConsoleScreen(IncidentScreen):
         self.active_pane = "tasks"
         #: The pane shown before digits were typed, restored when they named a task instead.
         self._pane_before_number: str | None = None
+        #: The task tab's label without its digit ("Tasks (2 late)"), for tabs made later.
+        self._tasks_label = "Tasks"
         self.add_class("-tab-tasks")
 
     # -- layout --------------------------------------------------------------------------------
@@ -74,10 +82,8 @@ class ConsoleScreen(IncidentScreen):
         yield IncidentHeader(self.times, id="header", read_only=self.read_only)
         # The sentence to say now, on every tab: the toasts (bottom right) never cover it.
         yield SayLine(self.phrasebook, id="say")
-        yield Tabs(
-            *(Tab(f"{n} {label}", id=f"tab-{key}") for n, (key, label) in enumerate(PANES, 1)),
-            id="pane-tabs",
-        )
+        if _is_narrow(self.app.size.width, self.app.size.height):
+            yield self._pane_tabs()
         with Vertical(id="panes"):
             # Grid order: roster | tasks on top, phrasebook | log below.
             with Vertical(id="pane-roster", classes="pane"):
@@ -98,7 +104,9 @@ class ConsoleScreen(IncidentScreen):
         }
         for key, title in titles.items():
             self.query_one(f"#pane-{key}").border_title = title
-        self.query_one(TaskBoard).focus()
+        # Now, not after the next refresh (`focus()`): the first frame has it, and the footer
+        # is not composed and the screen drawn again for it once the console is on screen.
+        self.set_focus(self.query_one(TaskBoard))
         self._layout()
 
     def on_resize(self) -> None:
@@ -109,12 +117,26 @@ class ConsoleScreen(IncidentScreen):
         return self.has_class("-narrow")
 
     def _layout(self) -> None:
-        width, height = self.size
-        self.set_class(width < NARROW_WIDTH or height < NARROW_HEIGHT, "-narrow")
+        narrow = _is_narrow(*self.size)
+        self.set_class(narrow, "-narrow")
+        if narrow and not list(self.query("#pane-tabs")):
+            # Composed only for a small screen (a wide one never shows them: five widgets
+            # mounted, styled and laid out for nothing, ~15 ms of the first frame); a screen
+            # made small later gets them here, on the pane shown.
+            self.mount(self._pane_tabs(), before=self.query_one("#panes"))
+
+    def _pane_tabs(self) -> Tabs:
+        labels = dict(PANES, tasks=self._tasks_label)
+        return Tabs(
+            *(Tab(f"{n} {labels[key]}", id=f"tab-{key}") for n, (key, _) in enumerate(PANES, 1)),
+            id="pane-tabs",
+            active=f"tab-{self.active_pane}",
+        )
 
     def action_pane(self, key: str, focus: bool = True) -> None:
         self._show_pane(key, focus=focus)
-        self.query_one("#pane-tabs", Tabs).active = f"tab-{key}"
+        for tabs in self.query("#pane-tabs").results(Tabs):
+            tabs.active = f"tab-{key}"
 
     @on(Tabs.TabActivated, "#pane-tabs")
     def _tab(self, event: Tabs.TabActivated) -> None:
@@ -188,7 +210,8 @@ class ConsoleScreen(IncidentScreen):
         self.phrases.show(self.situations)
         self.query_one(SayLine).show(self.situations)
         late = late_count(state, now)
-        label = f"1 Tasks ({late} late)" if late else "1 Tasks"
+        self._tasks_label = f"Tasks ({late} late)" if late else "Tasks"
+        label = f"1 {self._tasks_label}"
         # The tabs compose their own children once they are mounted, which can come after the
         # screen's first state on a busy machine: the label then waits for the next tick.
         for tab in self.query("#tab-tasks").results(Tab):

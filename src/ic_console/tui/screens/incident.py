@@ -100,6 +100,11 @@ class IncidentScreen(Screen[None]):
         #: Set once the panes exist: awaiting `push_screen` can return before a busy machine
         #: has composed them, and the app pushes the first state only after this.
         self.composed = asyncio.Event()
+        #: Called once the panes exist and before the screen is first laid out (the app gives
+        #: it the rows and the state there), so the first frame is the incident, not empty
+        #: panes drawn, laid out and drawn again.
+        self.before_first_frame: Callable[[], None] | None = None
+        self._resumed = False
 
     @property
     def read_only(self) -> bool:
@@ -121,11 +126,25 @@ class IncidentScreen(Screen[None]):
 
     def on_mount(self) -> None:
         # Textual runs every class's on_mount; subclasses lay out their panes in `_mounted`.
-        self._mounted()
-        self.composed.set()
+        # The screen's own Mount runs before its ScreenResume, which lays it out first.
+        try:
+            self._mounted()
+            if self.before_first_frame is not None:
+                self.before_first_frame()
+        finally:
+            self.composed.set()
 
     def _mounted(self) -> None:
         """Titles and first focus, once the panes exist."""
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler (subclass first). The first resume comes right after
+        # the mount styled every widget: restyling all of them again (as Textual does for a
+        # screen coming back) cost ~25 ms of the console's first frame for nothing. Later
+        # resumes (after a form or the help) restyle as usual.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     @property
     def header(self) -> IncidentHeader:

@@ -28,7 +28,8 @@ class LineList(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"line-list--cursor"}
     # Rows are cut to the width, never scrolled sideways. A horizontal scrollbar (the virtual
     # width counted the vertical scrollbar's cells) took a row after the cursor was revealed,
-    # hiding the newest log entry under it.
+    # hiding the newest log entry under it. The virtual width is 0 for the same reason, and so
+    # that a new width (the first layout, a resize) asks for no second layout.
     DEFAULT_CSS = """
     LineList { overflow-x: hidden; }
     LineList > .line-list--cursor { text-style: reverse; }
@@ -76,7 +77,12 @@ class LineList(ScrollView, can_focus=True):
         """Tell the list how many rows there are; `follow` keeps the cursor on the last row."""
         at_end = self.cursor >= self._count - 1
         self._count = count
-        self.virtual_size = Size(self.size.width, count)
+        self.virtual_size = Size(0, count)
+        if not self.size and count > self.app.size.height:
+            # Not laid out yet, and more rows than the screen has lines: the scrollbar is
+            # certain. Known now, the first layout has it, instead of finding it and laying the
+            # whole screen out again for it.
+            self.show_vertical_scrollbar = True
         if count == 0:
             self.cursor = -1
         elif follow and at_end:
@@ -121,7 +127,6 @@ class LineList(ScrollView, can_focus=True):
             self.cursor = self._count - 1
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, self._count)
         self.call_after_refresh(self.reveal_cursor)
 
     # -- rendering -----------------------------------------------------------------------------

@@ -52,13 +52,18 @@ class Roster(Static):
     def tick(self, now: datetime) -> None:
         state = self._state
         self._now = now
-        if state is None:
+        height = self.content_size.height
+        if state is None or height <= 0:
+            # Not laid out yet (the first state comes before the first frame): without a
+            # height the table would hold every person on the call, 500 rows drawn once and
+            # thrown away. The first resize draws it at its height.
             return
-        table, key = self._table(state, now, self.content_size.height)
+        table, key = self._table(state, now, height)
         if key == self._shown:
             return
         self._shown = key
-        self.update(table)
+        # Its height is the pane's (1fr, console.tcss), never its text's: no layout needed.
+        self.update(table, layout=False)
 
     def _table(self, state: IncidentState, now: datetime, height: int) -> tuple[Table, _Key]:
         """The roster in `height` rows (no limit before layout, when 0), and its key (every
