@@ -61,6 +61,8 @@ class IncidentHeader(Horizontal):
         self.set_reactive(IncidentHeader.read_only, read_only)
         #: Open tasks past their timebox at the last tick.
         self.late = 0
+        #: The time of the last tick, to draw again at once on a resize.
+        self._now: datetime | None = None
         #: The last sync words given (long, short, offline), to pick again on a resize.
         self._sync: tuple[str, str, bool] | None = None
 
@@ -93,9 +95,13 @@ class IncidentHeader(Horizontal):
         # Under 100 columns the id gives its room to the title and the badges, and the sync
         # words are cut short (at 80 columns the long ones left the title two letters).
         narrow = event.size.width < NARROW
+        if narrow == self.has_class("-narrow"):
+            return
         self.set_class(narrow, "-narrow")
         if self._sync is not None:
             self.show_sync(*self._sync)
+        if self._now is not None:
+            self.tick(self._now)  # the elapsed time with or without its zone at once
 
     def watch_read_only(self, read_only: bool) -> None:
         self.query_one("#header-readonly", Label).display = read_only
@@ -135,6 +141,7 @@ class IncidentHeader(Horizontal):
         state = self._state
         if state is None:
             return
+        self._now = now
         self._tick_late(state, now)
         elapsed = format_duration(state.elapsed(now))
         if not self.has_class("-narrow"):  # narrow, the title needs the room more
