@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import time
 import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -338,3 +339,25 @@ def test_covered_seq_is_zero_once_the_prefix_changes(home: Path, incident: Path)
     data[at] = ord("o")
     path.write_bytes(bytes(data))
     assert snap.covered_seq(incident, path) == 0
+
+
+def test_a_settled_prefix_is_checked_once_a_recent_one_every_time(tmp_path: Path) -> None:
+    """The snapshot and the rows cache check the same prefix at each open: a file whose time has
+    settled is summed once per process; a file written just now is read again at each check,
+    since a write within the same tick of the kernel's clock can leave its time unchanged."""
+    log = tmp_path / "events.jsonl"
+    log.write_bytes(b'{"a":1}\n{"b":2}\n')
+    old = time.time_ns() - 10 * snap.SETTLED_NS
+    os.utime(log, ns=(old, old))
+    first = snap.prefix_checksums(log, 16)
+    log.write_bytes(b'{"a":9}\n{"b":2}\n')  # changed in place, same size...
+    os.utime(log, ns=(old, old))  # ...and the same time: only the remembered sum can answer
+    assert snap.prefix_checksums(log, 16) == first
+
+    recent = tmp_path / "recent.jsonl"
+    recent.write_bytes(b'{"a":1}\n{"b":2}\n')
+    now = os.stat(recent).st_mtime_ns
+    before = snap.prefix_checksums(recent, 16)
+    recent.write_bytes(b'{"a":9}\n{"b":2}\n')
+    os.utime(recent, ns=(now, now))  # a second write in the same tick
+    assert snap.prefix_checksums(recent, 16) != before

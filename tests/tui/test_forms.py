@@ -316,3 +316,15 @@ def test_after_resolve_open_tasks_no_longer_ring_the_bell(
 
     drive(console(home, clock), scenario)
     assert rung == []
+
+
+def test_a_key_waiting_for_a_form_when_the_console_closes_is_dropped_quietly() -> None:
+    """Keys typed after Enter wait for the next field; if the console closes meanwhile, the
+    last check finds no screen and stops (it raised ScreenStackError at exit)."""
+    import time
+
+    from ic_console.tui.keys import KeyBurstApp
+
+    app = KeyBurstApp()
+    app._waits = 1
+    app._check_moved(lambda: app.focused is None, time.monotonic() + 1)  # no screens: no error

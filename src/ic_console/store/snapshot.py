@@ -36,6 +36,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -92,9 +93,14 @@ def prefix_checksums(path: Path, offset: int) -> tuple[int, int, int]:
     crc = 0
     last_line = b""
     with os.fdopen(open_private(path, os.O_RDONLY), "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
+        stat = os.fstat(handle.fileno())
+        size = stat.st_size
         if size < offset:
             raise SnapshotUnusable("the log is shorter than the snapshot", damaged=False)
+        key = (stat.st_dev, stat.st_ino, size, stat.st_mtime_ns, offset)
+        known = _CHECKED.get(key)
+        if known is not None:
+            return known
         left = offset
         while left > 0:
             chunk = handle.read(min(CHUNK, left))
@@ -105,7 +111,23 @@ def prefix_checksums(path: Path, offset: int) -> tuple[int, int, int]:
             last_line = _last_line(last_line, chunk)
     if offset and not last_line.endswith(b"\n"):
         raise SnapshotUnusable("the snapshot ends inside a line of the log", damaged=False)
-    return crc, zlib.crc32(last_line), len(last_line)
+    result = crc, zlib.crc32(last_line), len(last_line)
+    if time.time_ns() - stat.st_mtime_ns > SETTLED_NS:
+        if len(_CHECKED) >= 16:
+            _CHECKED.clear()
+        _CHECKED[key] = result
+    return result
+
+
+#: A file last changed longer ago than this has a settled modification time: any later write
+#: gives it a newer one (the kernel's file times move in ticks of a few milliseconds, so two
+#: writes within one tick can leave the same time; git calls this "racy").
+SETTLED_NS = 2_000_000_000
+#: The prefix checksums this process worked out, by the file (device, inode), its size and
+#: modification time, and the offset: the snapshot and the rows cache check the same prefix of
+#: the same file at each open (0.1 s each at a million events). Only files whose time had
+#: settled are kept, so any write since then changes the key and the bytes are read again.
+_CHECKED: dict[tuple[int, int, int, int, int], tuple[int, int, int]] = {}
 
 
 def covers_prefix(

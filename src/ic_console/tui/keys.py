@@ -105,6 +105,8 @@ class KeyBurstApp(App[int]):
         self.call_after_refresh(self._check_moved, moved, time.monotonic() + patience)
 
     def _check_moved(self, moved: Callable[[], bool], give_up_at: float) -> None:
+        if not self._screen_stack:
+            return  # the console is closing (its screens are gone): nothing waits any more
         if moved() or time.monotonic() >= give_up_at:
             self._done_waiting()
         else:
