@@ -83,10 +83,28 @@ def event_rows(events: list[ev.Event], narrator: Narrator | None = None) -> list
 
 
 class RowSequence(Sequence[LogRow]):
-    """Rows that are not a list (decoded when asked for, say): equal to any sequence of the
-    same rows, as a list is."""
+    """Rows that are not a list (decoded when asked for, say): indexed and sliced as a list is
+    (a slice gives a list), and equal to any sequence of the same rows. A subclass gives its
+    length and `_row(index)` for an index already in range."""
 
     __slots__ = ()
+
+    def _row(self, index: int) -> LogRow:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> LogRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[LogRow]: ...
+    def __getitem__(self, index: int | slice) -> LogRow | list[LogRow]:
+        size = len(self)
+        if isinstance(index, slice):
+            return [self._row(i) for i in range(*index.indices(size))]
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("row index out of range")
+        return self._row(index)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str | bytes):
@@ -112,18 +130,7 @@ class RowList(RowSequence):
     def __len__(self) -> int:
         return len(self.base) + len(self.added)
 
-    @overload
-    def __getitem__(self, index: int) -> LogRow: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[LogRow]: ...
-    def __getitem__(self, index: int | slice) -> LogRow | list[LogRow]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        size = len(self)
-        if index < 0:
-            index += size
-        if not 0 <= index < size:
-            raise IndexError("row index out of range")
+    def _row(self, index: int) -> LogRow:
         start = len(self.base)
         return self.base[index] if index < start else self.added[index - start]
 

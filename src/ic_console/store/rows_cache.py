@@ -46,7 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Annotated, Any, overload
+from typing import IO, Annotated, Any
 
 import msgspec
 
@@ -126,17 +126,7 @@ class StoredRows(RowSequence):
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
-    @overload
-    def __getitem__(self, index: int) -> LogRow: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[LogRow]: ...
-    def __getitem__(self, index: int | slice) -> LogRow | list[LogRow]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("row index out of range")
+    def _row(self, index: int) -> LogRow:
         try:
             return self.checked(index)
         except ValueError as error:
