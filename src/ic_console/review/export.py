@@ -85,7 +85,7 @@ def _plain(value: Any) -> Any:
     if kind in _AS_IS:
         return value
     if isinstance(value, datetime):
-        return _iso(value)
+        return iso(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, timedelta):
@@ -127,21 +127,13 @@ def metrics_json(m: Metrics) -> dict[str, Any]:
     return data
 
 
-def _iso(when: datetime | None) -> str | None:
-    """`iso` for the many times of a timeline: stored times are UTC already."""
-    if when is None:
-        return None
-    text = when.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else iso(when)
-
-
 def _timeline_item(e: TimelineEntry) -> dict[str, Any]:
-    when = _iso(e.when)
+    when = iso(e.when)
     return {
         "seq": e.seq,
         "when": when,
-        "recorded_at": when if e.recorded_at is e.when else _iso(e.recorded_at),
-        "occurred_at": when if e.occurred_at is e.when else _iso(e.occurred_at),
+        "recorded_at": when if e.recorded_at is e.when else iso(e.recorded_at),
+        "occurred_at": when if e.occurred_at is e.when else iso(e.occurred_at),
         "actor": e.actor,
         "role": e.role,
         "kind": e.kind,
@@ -270,8 +262,8 @@ def _log_item(entry: LogEntry) -> dict[str, Any]:
     already, and `when` is one of the other two times, written once."""
     recorded = entry.recorded_at
     occurred = entry.occurred_at
-    recorded_text = _iso(recorded)
-    occurred_text = _iso(occurred)
+    recorded_text = iso(recorded)
+    occurred_text = iso(occurred)
     when = entry.when
     return {
         "seq": entry.seq,
@@ -284,13 +276,13 @@ def _log_item(entry: LogEntry) -> dict[str, Any]:
         if when is recorded
         else occurred_text
         if when is occurred
-        else _iso(when),
+        else iso(when),
     }
 
 
 def _log_row(entry: LogEntry) -> dict[str, Any]:
     """`_log_item` of `entry` as the serializer writes it (the same JSON): a time in UTC is
-    left to pydantic's serializer, which writes it as `_iso` does, in one call for a batch."""
+    left to pydantic's serializer, which writes it as `iso` does, in one call for a batch."""
     recorded = entry.recorded_at
     occurred = entry.occurred_at
     if recorded.tzinfo is not UTC or (occurred is not None and occurred.tzinfo is not UTC):
