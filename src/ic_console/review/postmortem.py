@@ -3,6 +3,10 @@
 Facts come from the events (times, people, decisions, figures); judgement is left to the
 writer as prompts. Nothing depends on the wall clock, so the same incident always gives the
 same draft.
+
+One module, though long: the sections of one template, in the order they are read, each a
+short function; the parts about command at scale (sub-teams, exit criteria) are in
+`review/postmortem_scale.py`.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from operator import attrgetter
 
 from ic_console.domain.model import Status, severity_label
 from ic_console.review import document
+from ic_console.review import postmortem_scale as scale_parts
 from ic_console.review.checks import ACTION_EXAMPLE, Finding
 from ic_console.review.command_figures import DecisionFigures
 from ic_console.review.document import (
@@ -40,7 +45,6 @@ from ic_console.review.observations import observations as observations
 from ic_console.review.observations import response_rows as response_rows
 from ic_console.review.parts import Review as Review
 from ic_console.review.parts import build_review as build_review
-from ic_console.review.scale_figures import ScaleFigures, TeamFigures
 from ic_console.review.stamps import Stamps
 from ic_console.review.text import duration, utc, utc_short
 from ic_console.review.timeline import TimelineEntry
@@ -161,7 +165,7 @@ def _responders(review: Review) -> list[Block]:
                     (
                         p.name,
                         ", ".join(role.label for role in p.roles) or "-",
-                        _teams_of(p.name, teams),
+                        scale_parts.teams_of(p.name, teams),
                         duration(p.time_on_call),
                         duration(p.longest_stretch),
                     )
@@ -169,7 +173,7 @@ def _responders(review: Review) -> list[Block]:
                 ),
             ),
             Heading(3, "Sub-teams"),
-            Bullets(tuple(_team_item(team) for team in teams)),
+            Bullets(tuple(scale_parts.team_item(team) for team in teams)),
         ]
     else:
         blocks.append(
@@ -211,13 +215,13 @@ def _figures(review: Review) -> list[Block]:
     if m.severity_changes or m.handovers:
         blocks += [Heading(3, "Severity changes and handovers"), _changes_of_hands(m)]
     if m.scale is not None and m.scale.exit_criteria:
-        blocks += [Heading(3, "Exit criteria"), _exit_criteria(m.scale)]
+        blocks += [Heading(3, "Exit criteria"), scale_parts.exit_criteria(m.scale)]
     return blocks
 
 
 def _task_table(m: Metrics) -> Table:
     if m.scale is not None and m.scale.teams:
-        return _team_task_table(m, m.scale)
+        return scale_parts.team_task_table(m, m.scale)
     return Table(
         ("#", "Owner", "Task", "Timebox", "Extensions", "Overrun", "Acknowledged", "Outcome"),
         tuple(
@@ -257,7 +261,7 @@ def _changes_of_hands(m: Metrics) -> Bullets:
                 (
                     f"{utc_short(h.at)}: command handed over from {h.previous} to {h.name}"
                     + (f" after {duration(h.held_for)}" if h.held_for is not None else "")
-                    + _acknowledged(m, h.at),
+                    + scale_parts.acknowledged(m, h.at),
                 )
             ),
         )
@@ -483,97 +487,3 @@ def _recorded(entry: TimelineEntry, stamps: Stamps) -> str:
         return ""
     way = "later" if late >= timedelta(0) else "earlier"
     return f"{stamps.short(entry.recorded_at)} ({duration(abs(late))} {way})"
-
-
-# -- command at scale (issue 15): sub-teams, exit criteria, the handover's acknowledgement ------
-
-
-def _teams_of(name: str, teams: Sequence[TeamFigures]) -> str:
-    """ "Bravo (lead)", or "-" for someone in no team."""
-    held = [f"{t.name} (lead)" if t.lead == name else t.name for t in teams if name in t.members]
-    return ", ".join(held) or "-"
-
-
-def _team_item(team: TeamFigures) -> Item:
-    others = [m for m in team.members if m != team.lead]
-    ended = f", disbanded {utc_short(team.disbanded_at)}" if team.disbanded_at else ""
-    return Item(
-        (
-            Strong(f"Team {team.name}"),
-            f" (formed {utc_short(team.formed_at)}{ended}): lead {team.lead}",
-            f"; with {', '.join(others)}" if others else "",
-            f"; goal: {team.goal}" if team.goal else "",
-            f"; {team.tasks} task{'' if team.tasks == 1 else 's'}.",
-        )
-    )
-
-
-def _team_task_table(m: Metrics, scale: ScaleFigures) -> Table:
-    """The task table with the team each task belonged to."""
-    return Table(
-        (
-            "#",
-            "Team",
-            "Owner",
-            "Task",
-            "Timebox",
-            "Extensions",
-            "Overrun",
-            "Acknowledged",
-            "Outcome",
-        ),
-        tuple(
-            (
-                str(t.number),
-                scale.task_teams.get(t.number, "-"),
-                t.owner,
-                t.text,
-                duration(t.timebox),
-                ", ".join(f"+{duration(x.timebox)}" for x in t.extensions) or "-",
-                duration(t.overrun) if t.overrun else "-",
-                duration(t.time_to_acknowledge, missing="never") if t.acknowledged_at else "never",
-                t.status._value_,
-            )
-            for t in m.tasks
-        ),
-    )
-
-
-def _acknowledged(m: Metrics, at: datetime) -> str:
-    """ ", acknowledged 1m later" for a handover whose yes was recorded."""
-    if m.scale is None:
-        return ""
-    for ack in m.scale.acknowledgements:
-        if ack.handed_over_at == at:
-            if ack.delay is None:
-                return "; the acknowledgement was never recorded"
-            return f"; acknowledged {duration(ack.delay)} later"
-    return ""
-
-
-def _exit_criteria(scale: ScaleFigures) -> Bullets:
-    return Bullets(
-        tuple(
-            Item(
-                (
-                    Strong("Dropped: "),
-                    f"{c.number}. {c.text}",
-                    Em(f" (set {utc_short(c.added_at)}; dropped {utc_short(c.dropped_at)})"),
-                )
-            )
-            if c.dropped_at is not None
-            else Item(
-                (
-                    Strong("Met: " if c.met_at is not None else "Not met: "),
-                    f"{c.number}. {c.text}",
-                    Em(
-                        f" (set {utc_short(c.added_at)}; met {utc_short(c.met_at)})"
-                        if c.met_at is not None
-                        else f" (set {utc_short(c.added_at)}; "
-                        + ("not met: overridden on resolving)" if c.overridden else "not met)")
-                    ),
-                )
-            )
-            for c in scale.exit_criteria
-        )
-    )
