@@ -3,6 +3,11 @@
 `apply` is the only place that changes a state, and it trusts its events: commands have
 validated them before they were written. Everything time-dependent (overdue, next update due,
 time on the call) is derived from stored instants and a `now` passed in.
+
+One module, though long: the state's fields, the fold (`apply_all`, with its batch of scribe
+entries and the numbering of tasks and decisions by ref) and one short handler per payload
+type, side by side, so a new event's effect is written next to the others'. The views of the
+state (what is late, next update due) are its methods; the commands are in `domain/commands.py`.
 """
 
 from __future__ import annotations
