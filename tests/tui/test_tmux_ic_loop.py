@@ -48,7 +48,15 @@ def test_the_ic_loop_at_80x24_in_bursts(
         try:
             wait_for(lambda: all(text in screen() for text in texts), timeout=timeout, every=0.1)
         except AssertionError:
-            raise AssertionError(f"never saw {texts} on:\n{screen()}") from None
+            raise AssertionError(
+                f"never saw {texts} on:\n{screen()}\nthe log's last events:\n{last_events()}"
+            ) from None
+
+    def last_events() -> str:
+        """What reached the log, to tell a lost key from a screen not redrawn."""
+        if not list_incidents(home):
+            return "(no incident)"
+        return "\n".join(f"  {e.data!r}" for e in stored_events(home)[-8:])
 
     def burst(step: str, *keys: str) -> None:
         """One write of all the keys' bytes to the terminal, as fast typing delivers them."""

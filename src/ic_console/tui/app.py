@@ -338,6 +338,13 @@ class ConsoleApp(SafeApp):
         the incident either way: a refusal means the log held something newer."""
         live = self.live
         if live is None:
+            # A form left open while its incident closed here: it must still get an answer
+            # (the keys typed behind its Enter wait for one).
+            message = "No incident is open here: nothing was recorded."
+            if refused is not None:
+                refused(message)
+            else:
+                self.notify(message, severity="error", title="Not recorded")
             return False
         outcome = live.execute(command)
         self.push_state()

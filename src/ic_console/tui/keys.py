@@ -8,6 +8,13 @@ them, and sent the word typed after Enter into the previous field.
 
 So the app sends one key at a time: the next key waits until the one before has been handled by
 every widget it reached, and until any focus move or new screen it started has happened.
+
+How long a wait may last depends on what it waits for. A form answers every Enter (next field,
+a field or command refused, or saved and closed) and a new screen always gets drawn: those waits
+last as long as a loaded machine takes, since giving up sends the keys behind to the wrong place
+(a burst typed behind a form's last Enter went into the closing form and was lost, when the
+save took over a second on a busy machine). A focus move that may never come (Esc or Tab in a
+field that keeps the focus) is given a second.
 """
 
 from __future__ import annotations
@@ -26,9 +33,13 @@ from textual.widgets import Input
 FOCUS_MOVERS = frozenset({"escape", "tab", "shift+tab"})
 #: Seconds to wait for a focus move that may not come (a refused field keeps the focus).
 MOVE_PATIENCE = 1.0
-#: A key not handled within this many seconds (a widget that stopped answering) lets the
-#: next one through: keys are never held for good.
-STUCK_SECONDS = 1.0
+#: Seconds to wait for what always comes (a form's answer to Enter, a new screen drawn, a key
+#: handled by the widgets it reached) before letting the next key through: on a starved machine
+#: these take seconds, and keys are still never held for good.
+ANSWER_PATIENCE = 10.0
+#: A key not handled within this many seconds (a widget that stopped answering) lets the next
+#: one through.
+STUCK_SECONDS = ANSWER_PATIENCE
 
 
 class KeyBurstApp(App[int]):
@@ -49,7 +60,7 @@ class KeyBurstApp(App[int]):
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         result = super().push_screen(screen, *args, **kwargs)
         if isinstance(screen, Screen) and self.holds_keys():
-            self._wait_until(lambda: _ready(self, screen))
+            self._wait_until(lambda: _ready(self, screen), ANSWER_PATIENCE)
         return result
 
     async def on_event(self, event: events.Event) -> None:
@@ -94,8 +105,13 @@ class KeyBurstApp(App[int]):
             # the move, or for the form to answer without one (a field or command refused).
             screen = self.screen
             answered = getattr(screen, "answers", None)
+            # A form answers every Enter and closes on Esc, however long the save takes; Tab
+            # may find no other field to go to.
+            definite = answered is not None and key.key in ("enter", "escape")
+            patience = ANSWER_PATIENCE if definite else MOVE_PATIENCE
             self._wait_until(
-                lambda: self.focused is not focused or getattr(screen, "answers", None) != answered
+                lambda: self.focused is not focused or getattr(screen, "answers", None) != answered,
+                patience,
             )
         self._done_waiting()
 
