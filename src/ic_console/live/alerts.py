@@ -11,8 +11,27 @@ from datetime import datetime, timedelta
 
 from ic_console.content.phrasebook import Phrasebook
 from ic_console.domain.model import Status
+from ic_console.domain.records import Task
 from ic_console.domain.situations import current_situations
 from ic_console.domain.state import IncidentState
+
+#: Expired timeboxes raised one alert each when they come together; more share one alert.
+AT_ONCE = 3
+#: Tasks named in the alert that stands for many.
+NAMED_AT_MOST = 5
+
+
+def _more_expired(tasks: list[Task]) -> str:
+    """One alert for many expired timeboxes, naming the first few (the board lists them all,
+    earliest deadline first, and the header counts them)."""
+    names = ", ".join(f"#{task.number} {task.owner}" for task in tasks[:NAMED_AT_MOST])
+    others = len(tasks) - NAMED_AT_MOST
+    if others > 0:
+        names += f" and {others} more"
+    return (
+        f"{len(tasks)} more timeboxes are up: {names}. "
+        "The task board lists them first; ask each owner for an update."
+    )
 
 
 @dataclass
@@ -35,9 +54,18 @@ class AlertPolicy:
             return []
         say, marks = self._sentences(state, now) if self.watch else ({}, [])
         fresh: list[str] = []
-        for task in state.overdue_tasks(now):
-            if not self._first(("task", task.number, task.deadline)):
-                continue
+        expired = sorted(
+            (
+                task
+                for task in state.overdue_tasks(now)
+                if self._first(("task", task.number, task.deadline))
+            ),
+            key=lambda task: (task.deadline, task.number),
+        )
+        # Many at once (an incident opened after a break, a drill restarted): one alert each
+        # for the first few, then one that names the rest, not a screenful of toasts.
+        shown = expired if len(expired) <= AT_ONCE else expired[: AT_ONCE - 1]
+        for task in shown:
             sentence = say.get(str(task.number))
             if sentence:
                 fresh.append(f"#{task.number} {task.owner}: the timebox is up. Say: “{sentence}”")
@@ -46,6 +74,8 @@ class AlertPolicy:
                     f"#{task.number} {task.owner}: the timebox is up. "
                     f"Ask {task.owner} for an update on {task.text}."
                 )
+        if len(shown) < len(expired):
+            fresh.append(_more_expired(expired[len(shown) :]))
         for mark in marks:
             if self._first(("mark", int(mark or 0), state.declared_at or now)):
                 fresh.append(f"Say: “{say[f'mark-{mark}']}”")
