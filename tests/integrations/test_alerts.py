@@ -115,6 +115,17 @@ def test_new_from_alertmanager_declares_with_mapped_severity_and_logs_labels(ic:
     assert types[0] == "incident.declared" and "alert.received" in types
 
 
+def test_new_from_with_open_is_refused_before_anything_is_declared(ic: Ic) -> None:
+    """The payload comes on standard input, the console needs it for keys: the two cannot
+    meet, so the line says how to do both (it declared first, then failed to open)."""
+    refused(
+        ic("new", "--from", "alertmanager", "--open", stdin=fixture("alertmanager-firing.json")),
+        "--open needs the terminal",
+        "ic open ID",
+    )
+    assert json.loads(ok(ic("list", "--json")).out) == []
+
+
 def test_the_same_alert_again_is_logged_to_the_active_incident(ic: Ic) -> None:
     first = ok(ic("new", "--from", "alertmanager", stdin=fixture("alertmanager-firing.json")))
     again = ok(ic("new", "--from", "alertmanager", stdin=fixture("alertmanager-firing.json")))

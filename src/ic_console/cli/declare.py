@@ -105,6 +105,13 @@ def _new(args: argparse.Namespace, ctx: Context) -> int:
     from ic_console.store.incident import IncidentStore
 
     if args.from_source is not None:
+        if args.open:
+            # Refused before reading the payload: nothing is declared half-way.
+            raise UsageError(
+                f"--open needs the terminal's keys, and --from {args.from_source} reads the "
+                f"alert from standard input: declare with `ic new --from {args.from_source} "
+                "< payload.json`, then open it with `ic open ID`."
+            )
         from ic_console.cli.new_from_alert import new_from_alert
 
         return new_from_alert(args, ctx)

@@ -130,8 +130,4 @@ def _declare_from(
         file=ctx.err,
     )
     after_recorded(ctx, store.incident_id, declared_events(store))
-    if args.open:
-        from ic_console.cli.declare import _open_console
-
-        return _open_console(ctx, store.incident_id)
     return EXIT_OK
