@@ -150,7 +150,7 @@ def _mark(args: argparse.Namespace, ctx: Context, rest: list[str]) -> int:
 
 
 def _status(args: argparse.Namespace, ctx: Context) -> int:
-    from ic_console.cli.review import _refuse_inside_incidents
+    from ic_console.cli.review import refuse_inside_incidents
     from ic_console.content.config import load_config
     from ic_console.review.status_page import STATUS_FILE, status_page
 
@@ -167,7 +167,7 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
         return EXIT_OK
     directory = Path(folder).expanduser()
     path = directory / STATUS_FILE
-    _refuse_inside_incidents(path, ctx.home, store.directory)
+    refuse_inside_incidents(path, ctx.home, store.directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -150,7 +150,7 @@ def _write(
             ctx.out.write(piece)
         return
     path = Path(output).expanduser()
-    _refuse_inside_incidents(path, ctx.home, source)
+    refuse_inside_incidents(path, ctx.home, source)
     write_file_atomically(path, (piece.encode("utf-8") for piece in text))
     print(f"Wrote {path}.", file=ctx.err)
 
@@ -210,8 +210,9 @@ def _write_pieces(handle: BinaryIO, data: bytes | Iterable[bytes]) -> None:
         handle.write(piece)
 
 
-def _refuse_inside_incidents(path: Path, root: Path, source: Path | None) -> None:
-    """Refuse an output file inside the data root's incident folders or the folder read."""
+def refuse_inside_incidents(path: Path, root: Path, source: Path | None) -> None:
+    """Refuse an output file inside the data root's incident folders or the folder read
+    (exports here, `ic publish` too: nothing written over the record)."""
     target = Path(os.path.realpath(path.parent)) / path.name
     followed = Path(os.path.realpath(path))
     for folder in (incidents_dir(root), source):
@@ -243,7 +244,7 @@ def _render(args: argparse.Namespace, ctx: Context, fmt: str) -> int:
         )
     if args.output not in (None, "-"):
         # Before the work: a refused path should not wait for a long export first.
-        _refuse_inside_incidents(Path(args.output).expanduser(), ctx.home, source.directory)
+        refuse_inside_incidents(Path(args.output).expanduser(), ctx.home, source.directory)
     text = export_pieces(source.events, source.state, fmt, policy=policy, cadence=settings.cadence)
     _write(ctx, text, args.output, source=source.directory)
     return EXIT_OK
