@@ -216,6 +216,32 @@ def test_runbook_search_still_scrolls_to_the_match(
     drive(console(home, clock), scenario, size=(80, 24))
 
 
+def test_a_runbook_search_with_markdown_characters_is_shown_as_typed(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    """The words searched for are the IC's, not Markdown: `sev[(*\\_x` read as markup lost the
+    backslash and moved the star ("Nothing matches sev[(\\a*")."""
+    from textual.widgets import Markdown
+
+    from ic_console.tui.screens.runbooks import RunbookScreen
+
+    typed = "sev[(*\\_x`<b>"
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(pilot.app.screen, RunbookScreen))
+        await pilot.press("slash")
+        await pilot.pause()
+        burst(pilot.app, *typed)
+        shown = lambda: "\n".join(screen_lines(pilot.app))  # noqa: E731
+        await until(pilot, lambda: "Nothing matches" in shown())
+        line = next(row for row in screen_lines(pilot.app) if "Nothing matches" in row)
+        assert f"Nothing matches {typed}." in line, line
+        assert pilot.app.screen.query_one("#runbook-text", Markdown) is not None
+
+    drive(console(home, clock), scenario, size=(100, 30))
+
+
 # -- the sentence to say now, on one line ---------------------------------------------------------
 
 

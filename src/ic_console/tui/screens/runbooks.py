@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Label, Markdown, OptionList
 from textual.widgets.option_list import Option
 
 from ic_console.content.runbooks import Runbook, search_runbooks
+from ic_console.review.text import md_escape
 from ic_console.tui.actions import bindings
 from ic_console.tui.text import literal
 
@@ -123,7 +124,7 @@ class RunbookScreen(Screen[None]):
             self.current = None
             self._building = None
             self.query_one("#runbook-text", Markdown).update(
-                f"Nothing matches *{literal(self.query_text)}*."
+                f"Nothing matches *{md_escape(self.query_text)}*."
             )
 
     @on(OptionList.OptionHighlighted, "#runbook-list")
