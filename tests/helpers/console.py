@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.reactive import reactive
 from textual.widgets import Input
@@ -84,6 +85,18 @@ async def type_text(pilot: Pilot[int], text: str) -> None:
 
 def notifications(app: ConsoleApp) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+async def together(pilot: Pilot[int], *keys: str) -> None:
+    """Keys typed together ("3d": task 3 done), as a terminal delivers them: one burst with one
+    time. (`pilot.press` makes each key when the one before has been handled, which on a busy
+    machine can look like a pause between them; the console reads such a pause.)"""
+    at = time.monotonic()
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.time = at
+        pilot.app.post_message(event)
+    await pilot.pause()
 
 
 async def until(pilot: Pilot[int], check: Callable[[], bool], timeout: float = 5.0) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from helpers import console as shared
-from helpers.console import Scenario, drive, notifications, type_text, until
+from helpers.console import Scenario, drive, notifications, together, type_text, until
 from ic_console.domain import commands as cmd
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.events import Event
@@ -24,7 +24,7 @@ from ic_console.domain.model import Role
 from ic_console.store.incident import IncidentStore
 from ic_console.tui.app import ConsoleApp
 
-__all__ = ["Scenario", "drive", "notifications", "type_text", "until"]
+__all__ = ["Scenario", "drive", "notifications", "together", "type_text", "until"]
 
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 INCIDENT = "checkout-eu"

@@ -27,7 +27,7 @@ from ic_console.tui.screens.console import ConsoleScreen
 from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.screens.help import HelpScreen
 
-from .conftest import INCIDENT, console, drive, notifications, stored, type_text, until
+from .conftest import INCIDENT, console, drive, notifications, stored, together, type_text, until
 
 SMALL = (80, 24)
 
@@ -86,10 +86,10 @@ def test_a_number_before_the_key_names_the_task(
         assert isinstance(screen, ConsoleScreen)
         assert screen.tasks.selected_task is not None
         assert screen.tasks.selected_task.number == 1
-        await pilot.press("3", "d")
+        await together(pilot, "3", "d")
         await until(pilot, lambda: task_status(home, 3) is TaskStatus.DONE)
         assert screen.active_pane == "tasks"  # "3" named the task, not the roster
-        await pilot.press("2", "a")
+        await together(pilot, "2", "a")
         await pilot.pause()
         assert any("Task 3 (Jordan: replica lag) done." in n for n in notifications(pilot.app))
 
@@ -104,7 +104,7 @@ def test_a_number_names_the_decision(home: Path, clock: FakeClock, incident) -> 
     incident.execute(cmd.ProposeDecision(text="fail over to the replica"))
 
     async def scenario(pilot: Pilot[int]) -> None:
-        await pilot.press("1", "y")
+        await together(pilot, "1", "y")
         await until(pilot, lambda: isinstance(pilot.app.screen, CommandForm))
         assert "roll back the deploy" in str(pilot.app.screen.intro) + str(
             pilot.app.screen.form_title
@@ -115,7 +115,7 @@ def test_a_number_names_the_decision(home: Path, clock: FakeClock, incident) -> 
 
 def test_undo_records_the_reverse_event(home: Path, clock: FakeClock, three_tasks) -> None:
     async def scenario(pilot: Pilot[int]) -> None:
-        await pilot.press("2", "d")
+        await together(pilot, "2", "d")
         await until(pilot, lambda: task_status(home, 2) is TaskStatus.DONE)
         assert any("ctrl+z to undo" in n for n in notifications(pilot.app))
         await pilot.press("ctrl+z")
@@ -123,7 +123,7 @@ def test_undo_records_the_reverse_event(home: Path, clock: FakeClock, three_task
         screen = pilot.app.screen
         assert isinstance(screen, ConsoleScreen)
         assert 2 in [t.number for t in screen.tasks.tasks]
-        await pilot.press("1", "a")
+        await together(pilot, "1", "a")
         await pilot.press("ctrl+z")
         await pilot.pause()
         # nothing left to undo now
@@ -145,7 +145,7 @@ def test_undo_an_extension_restores_the_deadline(home: Path, clock: FakeClock, t
     before = IncidentStore.open(home, INCIDENT, read_only=True).state.tasks[1].deadline
 
     async def scenario(pilot: Pilot[int]) -> None:
-        await pilot.press("1", "x")
+        await together(pilot, "1", "x")
         await until(pilot, lambda: isinstance(pilot.app.screen, CommandForm))
         await type_text(pilot, "30m")
         await pilot.press("enter")
@@ -171,12 +171,12 @@ def test_the_loser_of_a_race_redraws_from_the_log(
         async with first.run_test(size=(120, 40)) as one, second.run_test(size=(120, 40)) as two:
             await one.pause()
             await two.pause()
-            await one.press("1", "d")
+            await together(one, "1", "d")
             await until(one, lambda: task_status(home, 1) is TaskStatus.DONE)
             screen = second.screen
             assert isinstance(screen, ConsoleScreen)
             assert 1 in [t.number for t in screen.tasks.tasks]
-            await two.press("1", "d")
+            await together(two, "1", "d")
             await until(two, lambda: 1 not in [t.number for t in screen.tasks.tasks])
             assert any("already done" in n for n in notifications(second))
             first_screen = first.screen
@@ -436,7 +436,7 @@ def test_closing_the_console_saves_the_state_snapshot(
     snapshot.unlink(missing_ok=True)
 
     async def scenario(pilot: Pilot[int]) -> None:
-        await pilot.press("1", "a")
+        await together(pilot, "1", "a")
         await until(pilot, lambda: len(stored(home)) > 0)
 
     drive(console(home, clock), scenario)

@@ -52,6 +52,12 @@ class KeyBurstApp(App[int]):
         #: Why the next key must wait: a key in flight, a focus move, a screen opening.
         self._waits = 0
         self._in_flight: events.Key | None = None
+        #: When the key being handled was typed (read from the terminal), on Textual's clock:
+        #: keys wait their turn here, so the time they are handled says nothing of the pauses
+        #: between them.
+        self.key_typed_at = 0.0
+        #: What the key being handled is called on the keyboard ("d", "escape").
+        self.key_in_hand = ""
 
     def holds_keys(self) -> bool:
         """Whether keys are sent one at a time (always here; a subclass may turn it off)."""
@@ -64,10 +70,12 @@ class KeyBurstApp(App[int]):
         return result
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded and self.holds_keys():
-            self._queued.append(event)
-            await self._send_next()
-            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.holds_keys():
+                self._queued.append(event)
+                await self._send_next()
+                return
+            self._hand(event)
         await super().on_event(event)
 
     async def _send_next(self) -> None:
@@ -77,6 +85,7 @@ class KeyBurstApp(App[int]):
         focused = self.focused
         self._waits += 1
         self._in_flight = key
+        self._hand(key)
         self.set_timer(STUCK_SECONDS, lambda: self._landed(key, focused))
         await super().on_event(key)
         if key.is_forwarded:
@@ -84,6 +93,10 @@ class KeyBurstApp(App[int]):
             self._after_bubbling(self.focused or self.screen, lambda: self._landed(key, focused))
         else:
             self._landed(key, focused)
+
+    def _hand(self, key: events.Key) -> None:
+        self.key_typed_at = key.time
+        self.key_in_hand = key.character if key.is_printable and key.character else key.key
 
     def _after_bubbling(self, node: DOMNode, done: Callable[[], None]) -> None:
         """Call `done` in the app once `node` and each of its ancestors in turn has handled

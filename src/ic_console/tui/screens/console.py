@@ -50,6 +50,16 @@ def _is_narrow(width: int, height: int) -> bool:
     return width < NARROW_WIDTH or height < NARROW_HEIGHT
 
 
+#: Seconds within which a digit typed after a pane key (1-4) joins it in one number, as the
+#: digits of a number are typed; after a longer pause the pane key was only a pane key.
+NUMBER_BURST = 1.0
+
+
+def _typed_at(screen: IncidentScreen) -> float:
+    """When the key being handled was typed (the app's clock for keys)."""
+    return float(getattr(screen.app, "key_typed_at", 0.0))
+
+
 #: The widget that takes the focus when its pane is shown (None: nothing to move in it).
 PANE_FOCUS = {"tasks": "#tasks", "log": "#log", "roster": None, "phrases": None}
 
@@ -72,6 +82,8 @@ class ConsoleScreen(IncidentScreen):
         self.active_pane = "tasks"
         #: The pane shown before digits were typed, restored when they named a task instead.
         self._pane_before_number: str | None = None
+        #: When the last digit, if it was a pane key (1-4), was typed.
+        self._pane_key_at: float | None = None
         #: The task tab's label without its digit ("Tasks (2 late)"), for tabs made later.
         self._tasks_label = "Tasks"
         self.add_class("-tab-tasks")
@@ -161,13 +173,49 @@ class ConsoleScreen(IncidentScreen):
             self.set_focus(None)
 
     def action_digit(self, digit: int) -> None:
-        """1-4 show a pane at once; any digits also name the task for the next key ("3d")."""
+        """1-4 show a pane at once; any digits also name the task for the next key ("3d").
+
+        Digits typed together are one number ("21d": task 21). A lone pane key followed by a
+        pause was a pane key: "2", a look at the log, then "1d" is task 1 (it was task 21)."""
+        if self._lone_pane_key() is not None:
+            self.forget_number()
         if not self.number:
             self._pane_before_number = self.active_pane
         super().action_digit(digit)
         pane = PANES[digit - 1][0] if 1 <= digit <= len(PANES) else None
+        self._pane_key_at = _typed_at(self) if pane is not None else None
         if pane is not None:
             self.action_pane(pane)
+
+    def _lone_pane_key(self) -> int | None:
+        """The number waiting, when it is one pane key (1-4) and the key in hand came a pause
+        after it: that digit showed a pane, and may not have been meant as a number."""
+        if len(self.number) != 1 or self._pane_key_at is None:
+            return None
+        if _typed_at(self) - self._pane_key_at <= NUMBER_BURST:
+            return None
+        return int(self.number)
+
+    def _pane_key_or_number(self, what: str, chosen: int | None, where: str) -> bool:
+        """Whether a lone pane key before a pause leaves it unclear which `what` the key in hand
+        is for: its digit, or `chosen` (`where`: under the cursor, the newest). Unclear: nothing
+        is done and the IC is told how to say which; the digit is forgotten either way."""
+        digit = self._lone_pane_key()
+        if digit is None:
+            return False
+        self.forget_number()
+        self._pane_before_number = None
+        if chosen == digit:
+            return False
+        key = str(getattr(self.app, "key_in_hand", "")) or "the key"
+        other = f"; for {what} {chosen} {where}, press {key} again" if chosen is not None else ""
+        self.notify(
+            f"Not done: {digit} came a moment before {key}, so it may have been the pane key. "
+            f"For {what} {digit}, type {digit}{key} together{other}.",
+            severity="warning",
+            timeout=8,
+        )
+        return True
 
     def take_number(self) -> int | None:
         before = self._pane_before_number
@@ -180,6 +228,12 @@ class ConsoleScreen(IncidentScreen):
 
     def find_task(self, number: int | None = None) -> Task | None:
         """At a small size with the task board hidden, the cursor is not the IC's choice."""
+        on_board = not self.narrow or self.active_pane == "tasks"
+        if number is None:
+            selected = self.tasks.selected_task if on_board else None
+            chosen = selected.number if selected else None
+            if self._pane_key_or_number("task", chosen, "under the cursor"):
+                return None
         if number is None and not self.number and self.narrow and self.active_pane != "tasks":
             self.notify(
                 "Type the task number first (3d), or press 1 to see the task board.",
@@ -240,9 +294,14 @@ class ConsoleScreen(IncidentScreen):
 
     def find_decision(self, number: int | None = None) -> Decision | None:
         """The decision named by the typed number, else the newest open one."""
-        number = self.take_number() if number is None else number
         if self.state is None:
             return None
+        if number is None:
+            newest = self.state.open_decisions()[-1:]
+            chosen = newest[0].number if newest else None
+            if self._pane_key_or_number("decision", chosen, "(the newest open)"):
+                return None
+        number = self.take_number() if number is None else number
         if number is not None:
             decision = self.state.decisions.get(number)
             if decision is None:
