@@ -9,6 +9,7 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -378,6 +379,13 @@ class IncidentMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.run.state.ic is None and self.run.state.status is Status.ACTIVE)
     @rule(name=st.sampled_from(["Alex", "Tatiana"]))
     def someone_takes_command(self, name: str) -> None:
+        from ic_console.domain.teams import led_by
+
+        if led_by(self.run.state, name) is not None:
+            # A team's lead gets command only once the team has another lead (issue 15).
+            with pytest.raises(DomainError, match="Incident Commander directs the teams"):
+                self.run.run(c.AssignRole(role=Role.IC, name=name))
+            return
         self.run.run(c.AssignRole(role=Role.IC, name=name))
 
     @invariant()
