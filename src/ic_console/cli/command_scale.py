@@ -292,9 +292,12 @@ def show_lines(
     def at(when: datetime) -> str:
         return local(when, now)
 
+    # The latest entries first: while the log book still defers what a snapshot covers, they
+    # come from the snapshot's own list of its latest; the glance's search for the latest
+    # status may read the whole book, after which they would take a pass over every entry.
+    entries = latest_by_when(state.log, SHOW_LOG_LINES)
     lines = [glance.header(state)]
     lines += glance.lines(glance.build(state, now, at=at, cadence=cadence))
-    entries = latest_by_when(state.log, SHOW_LOG_LINES)
     lines.append("Recent log:" if entries else "Recent log: empty")
     for entry in entries:
         lines.append(f"  {at(entry.when)}  {entry.kind.value:<8} {entry.author}: {entry.text}")
