@@ -279,22 +279,37 @@ def left_team_lines(events: list[ev.Event]) -> list[str]:
 
 #: How many scribe log lines `ic show` prints after the summary.
 SHOW_LOG_LINES = 5
+#: How many people on the call and decisions taken `ic show` names before it counts the rest
+#: (`ic show --all` names every one): a 500-person incident's glance was a 15,000-character line
+#: of names and 800 decisions, which nobody joining the call reads in a minute.
+SHOW_MOST = 10
 
 
 def show_lines(
-    state: IncidentState, now: datetime, cadence: Mapping[int, timedelta | None]
+    state: IncidentState,
+    now: datetime,
+    cadence: Mapping[int, timedelta | None],
+    *,
+    every: bool = False,
 ) -> list[str]:
     """What `ic show` prints: the state at a glance, in the method's order, then the latest
-    lines of the scribe log. `cadence` is the configured update interval per severity."""
+    lines of the scribe log. `cadence` is the configured update interval per severity;
+    `every` names all the people on the call and all the decisions taken (`--all`)."""
     from ic_console.domain import glance
     from ic_console.store.snapshot import latest_by_when  # the snapshot keeps the latest
 
     def at(when: datetime) -> str:
         return local(when, now)
 
-    lines = [glance.header(state)]
-    lines += glance.lines(glance.build(state, now, at=at, cadence=cadence))
+    # The latest entries first: while the log book still defers what a snapshot covers, they
+    # come from the snapshot's own list of its latest; the glance's search for the latest
+    # status may read the whole book, after which they would take a pass over every entry.
     entries = latest_by_when(state.log, SHOW_LOG_LINES)
+    lines = [glance.header(state)]
+    most = None if every else SHOW_MOST
+    see_all = ": `ic show --all` lists them"
+    sections = glance.build(state, now, at=at, cadence=cadence, most=most, see_all=see_all)
+    lines += glance.lines(sections)
     lines.append("Recent log:" if entries else "Recent log: empty")
     for entry in entries:
         lines.append(f"  {at(entry.when)}  {entry.kind.value:<8} {entry.author}: {entry.text}")

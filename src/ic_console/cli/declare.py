@@ -98,6 +98,13 @@ def register(sub: SubParsers) -> None:
     p = verb(sub, "show", _show, "show where an incident stands")
     p.add_argument("incident_id", nargs="?", metavar="ID", help=INCIDENT_HELP)
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument(
+        "--all",
+        dest="every",
+        action="store_true",
+        help=f"name every person on the call and every decision taken (by default the first "
+        f"{scale.SHOW_MOST} and the latest {scale.SHOW_MOST}, and how many more)",
+    )
 
 
 def _new(args: argparse.Namespace, ctx: Context) -> int:
@@ -423,7 +430,7 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
         )
         return EXIT_OK
     # The state at a glance (issue 15), by the configured update cadence (issue 18).
-    lines = scale.show_lines(store.state, now, ctx.config.cadence())
+    lines = scale.show_lines(store.state, now, ctx.config.cadence(), every=args.every)
     label = severity_label(store.state.severity)
     severity_line = f"Severity and phase: {label}"
     for line in lines:

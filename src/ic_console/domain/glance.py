@@ -89,15 +89,24 @@ def build(
     *,
     at: TimeText | None = None,
     cadence: Mapping[int, timedelta | None] | None = None,
+    most: int | None = None,
+    see_all: str = "",
 ) -> list[Section]:
-    """The seven sections, each with its lines (never empty: "none" says so)."""
+    """The seven sections, each with its lines (never empty: "none" says so).
+
+    `most`: name at most this many of the people on the call and of the decisions taken (the
+    latest), and count the rest, so that a long incident's glance still reads in a minute;
+    `see_all` ends the line that counts them (how this face shows every one). None: all of
+    them. Open tasks and open decisions are always listed whole: they are the work in hand,
+    and their numbers are what the Incident Commander says aloud.
+    """
     at = at or utc_time(now)
     return [
         Section(SECTIONS[0], tuple(_happening(state, at))),
         Section(SECTIONS[1], tuple(_severity(state, now, at))),
-        Section(SECTIONS[2], tuple(_command(state, now, at))),
+        Section(SECTIONS[2], tuple(_command(state, now, at, most, see_all))),
         Section(SECTIONS[3], tuple(_tasks(state, now, at))),
-        Section(SECTIONS[4], tuple(_decisions(state, at))),
+        Section(SECTIONS[4], tuple(_decisions(state, at, most, see_all))),
         Section(SECTIONS[5], tuple(_exit(state, at))),
         Section(SECTIONS[6], tuple(_next_update(state, now, at, cadence))),
     ]
@@ -173,7 +182,9 @@ def _severity(state: IncidentState, now: datetime, at: TimeText) -> list[str]:
     return out
 
 
-def _command(state: IncidentState, now: datetime, at: TimeText) -> list[str]:
+def _command(
+    state: IncidentState, now: datetime, at: TimeText, most: int | None = None, see_all: str = ""
+) -> list[str]:
     out: list[str] = []
     ic = state.ic
     if ic is None:
@@ -192,12 +203,21 @@ def _command(state: IncidentState, now: datetime, at: TimeText) -> list[str]:
         members = f"; with {', '.join(others)}" if others else ""
         goal = f"; goal: {team.goal}" if team.goal else ""
         out.append(f"{'Team ' + team.name:<24}lead {team.lead}{members}{goal}")
+    on_call = state.on_call()
+    named = on_call if most is None else on_call[:most]
     people = []
-    for person in state.on_call():
+    for person in named:
         note = f"{person.name} ({format_duration(person.time_on_call(now))}"
         note += ", time to rotate)" if person.should_rotate(now) else ")"
         people.append(note)
-    out.append(f"On the call: {', '.join(people) or 'nobody'}")
+    line = f"On the call: {', '.join(people) or 'nobody'}"
+    if len(named) < len(on_call):
+        rest = on_call[len(named) :]
+        tired = sum(person.should_rotate(now) for person in rest)
+        line += f"; and {len(rest)} more"
+        line += f" ({tired} of them with time to rotate)" if tired else ""
+        line += see_all
+    out.append(line)
     reports = direct_reports(state)
     if active_teams(state) or len(reports) > SPAN_OF_CONTROL:
         out.append(f"Reporting to the Incident Commander directly: {len(reports)}")
@@ -218,9 +238,18 @@ def _tasks(state: IncidentState, now: datetime, at: TimeText) -> list[str]:
     return out
 
 
-def _decisions(state: IncidentState, at: TimeText) -> list[str]:
+def _decisions(
+    state: IncidentState, at: TimeText, most: int | None = None, see_all: str = ""
+) -> list[str]:
     taken = [d for d in state.decisions.values() if d.status is DecisionStatus.ACCEPTED]
-    out = [
+    out = []
+    if most is not None and len(taken) > most:
+        earlier = len(taken) - most
+        out.append(
+            f"{earlier} earlier decision{'' if earlier == 1 else 's'} taken, not listed{see_all}"
+        )
+        taken = taken[earlier:]
+    out += [
         f"{d.number}. {d.text} (accepted {at(d.closed_at)})" if d.closed_at else d.text
         for d in taken
     ]
