@@ -368,3 +368,20 @@ def test_a_form_whose_incident_closed_is_answered() -> None:
     recorded = ConsoleApp.execute(app, cmd.Join(name="Sam"), refused=said.append)  # type: ignore[arg-type]
     assert not recorded
     assert said == ["No incident is open here: nothing was recorded."]
+
+
+def test_a_form_opens_clear_of_the_toasts(home: Path, clock: FakeClock, incident) -> None:
+    """At 80x24 the toasts stacked on the right covered half of the form, the sentence to say
+    with it: opening a form clears those already shown."""
+    incident.execute(cmd.ProposeDecision(text="fail over to eu-west-2"))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        for n in range(3):
+            pilot.app.notify(f"Recorded thing {n}", timeout=30)
+        await pilot.pause()
+        assert notifications(pilot.app)
+        form = await open_form(pilot, "y")
+        assert notifications(pilot.app) == []
+        assert "fail over to eu-west-2" in form.form_title + intro(form)
+
+    drive(console(home, clock), scenario, size=(80, 24))

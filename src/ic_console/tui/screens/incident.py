@@ -282,6 +282,10 @@ class IncidentScreen(Screen[None]):
         self.post_message(self.Run(command))
 
     def form(self, form: CommandForm) -> None:
+        # The toasts already shown go: at 80x24 three of them covered the right half of the
+        # form, the sentence to say included. What they said stays on screen elsewhere (the
+        # log, the board, the header's LATE) and ctrl+z still takes back the last change.
+        self.app.clear_notifications()
         self.app.push_screen(form)
 
     def find_task(self, number: int | None = None) -> Task | None:
