@@ -3,6 +3,9 @@
 Every stored line is an `Event` envelope (schema version, sequence number, id, recorded time,
 actor and role) around one payload. Payloads only say what happened; deriving what it means
 (overdue, next update due) is the state's job.
+
+One module, at about 480 lines, on purpose: this file is the log's format. Every payload sits
+beside the union that reads it, so a change to what is written is one diff to review here.
 """
 
 from __future__ import annotations

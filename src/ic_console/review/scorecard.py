@@ -18,6 +18,9 @@ What it measures, as the method teaches it:
   with how long the yes took.
 
 A drill still in progress is scored as of its last event, and the card says it is unfinished.
+
+One module (about 450 lines): the figures, how the log gives them and the card's renderings are
+read together whenever a measure changes, and the golden tests pin them as one.
 """
 
 from __future__ import annotations
