@@ -53,6 +53,16 @@ def truncate(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
+def fit(text: str, width: int) -> str:
+    """`text` in exactly `width` cells: cut as `truncate` does, padded with spaces. Cells, not
+    characters: a name in CJK or with emoji takes two cells a character, and `str.ljust` padded
+    it as one, pushing the columns after it out of line."""
+    from rich.cells import cell_len
+
+    cut = truncate(text, width)
+    return cut + " " * max(0, width - cell_len(cut))
+
+
 class TimeFormat:
     """Times in one zone, with dates once the incident has crossed midnight."""
 

@@ -15,7 +15,7 @@ from rich.style import Style
 from textual.message import Message
 
 from ic_console.domain.state import Task
-from ic_console.tui.text import countdown, literal, truncate
+from ic_console.tui.text import countdown, fit, literal, truncate
 from ic_console.tui.widgets.line_list import LineList
 
 OWNER_WIDTH = 12
@@ -111,12 +111,12 @@ class TaskBoard(LineList):
         segments = [Segment(f"#{task.number:<3}", self._style("number") + row_style)]
         used = 0
         if self.teams:
-            team = truncate(literal(self.teams.get(task.owner, "")), TEAM_WIDTH)
-            segments.append(Segment(team.ljust(TEAM_WIDTH) + " ", self._style("team") + row_style))
+            team = fit(literal(self.teams.get(task.owner, "")), TEAM_WIDTH)
+            segments.append(Segment(team + " ", self._style("team") + row_style))
             used += TEAM_WIDTH + 1
         segments += [
             Segment(
-                truncate(literal(task.owner), OWNER_WIDTH).ljust(OWNER_WIDTH) + " ",
+                fit(literal(task.owner), OWNER_WIDTH) + " ",
                 self._style("owner") + row_style,
             ),
             Segment(clock + " ", self._style("overdue") if overdue else self._style("countdown")),
