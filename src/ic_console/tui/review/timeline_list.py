@@ -16,7 +16,7 @@ from rich.style import Style
 
 from ic_console.review.text import duration
 from ic_console.review.timeline import TimelineEntry
-from ic_console.tui.text import literal, truncate
+from ic_console.tui.text import fit, literal, truncate
 from ic_console.tui.widgets.line_list import LineList
 
 WHEN_WIDTH = 14
@@ -67,7 +67,7 @@ class TimelineList(LineList):
         cells = (
             f"{self.stamp(entry.when):<{WHEN_WIDTH}} "
             f"{entry.kind.value:<{KIND_WIDTH}} "
-            f"{truncate(literal(entry.actor), WHO_WIDTH):<{WHO_WIDTH}} "
+            f"{fit(literal(entry.actor), WHO_WIDTH)} "
             f"{late_label(entry):<{LATE_WIDTH}} "
         )
         what = truncate(literal(entry.text), max(0, width - len(cells)))
