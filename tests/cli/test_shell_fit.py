@@ -139,6 +139,30 @@ def test_list_colours_and_fits_a_terminal(ic: Run, env: dict[str, str]) -> None:
     assert "\x1b[" not in no_colour and "…" in no_colour
 
 
+def test_list_fits_wide_characters_by_cells(ic: Run, env: dict[str, str]) -> None:
+    """A commander's name and a title in Japanese: columns line up and the title is
+    cut to the terminal by cells (characters let it run past the edge and wrap)."""
+    from rich.cells import cell_len
+
+    first = ok(ic("new", "決済エラー " * 12, "--sev", "1")).out.strip()
+    ok(ic("role", first, "ic", "田中太郎"))
+    ok(ic("new", "Minor glitch", "--sev", "3"))
+    ok(ic("role", "2", "ic", "Sam"))
+    shown = _at_terminal(env, "list", COLUMNS="120", NO_COLOR="1")
+    lines = [line for line in shown.splitlines() if line.strip()]
+    assert all(cell_len(line) <= 120 for line in lines), lines
+    assert any("…" in line and "決済" in line for line in lines), lines
+    starts = {cell_len(line[: line.index("SEV-")]) for line in lines[1:]}
+    titles = [line for line in lines[1:] if "田中太郎" in line or " Sam " in line]
+    columns = {
+        cell_len(line[: line.index(word)])
+        for line in titles
+        for word in ("決済", "Minor")
+        if word in line
+    }
+    assert len(starts) == 1 and len(columns) == 1, lines
+
+
 def test_show_colours_overdue_at_a_terminal_only(ic: Run, env: dict[str, str]) -> None:
     ok(ic("new", "Checkout down", "--sev", "1"))
     ok(ic("task", "assign", "Sam", "check", "--in", "1s"))

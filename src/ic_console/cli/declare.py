@@ -342,17 +342,36 @@ def _print_table(
                 _Cell(literal(title)),
             )
         )
-    widths = [max(len(row[i].text) for row in rows) for i in range(len(header) - 1)]
+    widths = [max(_cells(row[i].text) for row in rows) for i in range(len(header) - 1)]
     room = _title_room(ctx, sum(widths) + 2 * (len(widths)))
     for row in rows:
         cells = [
-            paint(ctx, cell.text, cell.style) + " " * (width - len(cell.text))
+            paint(ctx, cell.text, cell.style) + " " * (width - _cells(cell.text))
             for cell, width in zip(row, widths, strict=False)
         ]
         title = row[-1].text
-        if room is not None and len(title) > room:
-            title = title[: max(room - 1, 0)] + "…" if room > 1 else ""
+        if room is not None and _cells(title) > room:
+            title = _cut(title, room - 1) + "…" if room > 1 else ""
         print("  ".join([*cells, title]).rstrip(), file=ctx.out)
+
+
+def _cells(text: str) -> int:
+    """Terminal cells `text` takes: a CJK character or an emoji takes two (columns were padded
+    by characters, and a name in Japanese pushed the rest of its row out of line)."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len  # only for such text: `ic list` starts without Rich
+
+    return cell_len(text)
+
+
+def _cut(text: str, cells: int) -> str:
+    """The start of `text` that fits in `cells` terminal cells."""
+    if text.isascii():
+        return text[: max(cells, 0)]
+    from rich.cells import set_cell_size
+
+    return set_cell_size(text, max(cells, 0)).rstrip(" ")
 
 
 def _title_room(ctx: Context, used: int) -> int | None:
