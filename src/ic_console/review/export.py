@@ -26,12 +26,14 @@ from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
 from ic_console.domain.model import LogKind
 from ic_console.domain.state import IncidentState, LogEntry
 from ic_console.domain.views import incident_view, iso
+from ic_console.review.command_figures import DecisionFigures
 from ic_console.review.digest import ReviewEvents
 from ic_console.review.document import html_pieces, markdown_pieces, render_html, render_markdown
 from ic_console.review.duedate import DuePolicy
 from ic_console.review.metrics import Cadence, Metrics
 from ic_console.review.parts import ActionItem
 from ic_console.review.postmortem import Review, build_postmortem, build_review, response_rows
+from ic_console.review.task_figures import TaskFigures
 from ic_console.review.text import printable
 from ic_console.review.timeline import TimelineEntry
 from ic_console.store.replay import gc_paused
@@ -109,15 +111,76 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _span_seconds(delta: timedelta | None) -> int | float | None:
+    """`_plain` of a duration (or None), without its walk: seconds, whole when they are."""
+    if delta is None:
+        return None
+    seconds = delta.total_seconds()
+    return int(seconds) if seconds == int(seconds) else seconds
+
+
+def _task_json(task: TaskFigures) -> dict[str, Any]:
+    """`_plain(task)`, field by field (the tasks are most of a long incident's figures), and
+    the time it took to acknowledge it."""
+    extensions = task.extensions
+    return {
+        "number": task.number,
+        "owner": task.owner,
+        "text": task.text,
+        "assigned_at": iso(task.assigned_at),
+        "timebox": _span_seconds(task.timebox),
+        "extensions": [
+            {"at": iso(x.at), "timebox": _span_seconds(x.timebox), "deadline": iso(x.deadline)}
+            for x in extensions
+        ]
+        if extensions
+        else [],
+        "reassignments": task.reassignments,
+        "acknowledged_at": iso(task.acknowledged_at),
+        "status": task.status._value_,
+        "closed_at": iso(task.closed_at),
+        "overrun": _span_seconds(task.overrun),
+        "time_to_acknowledge": _span_seconds(task.time_to_acknowledge),
+    }
+
+
+def _decision_json(decision: DecisionFigures) -> dict[str, Any]:
+    """`_plain(decision)`, field by field."""
+    objections = decision.objections
+    return {
+        "number": decision.number,
+        "text": decision.text,
+        "proposed_by": decision.proposed_by,
+        "proposed_at": iso(decision.proposed_at),
+        "status": decision.status._value_,
+        "closed_at": iso(decision.closed_at),
+        "objections": [{"by": o.by, "text": o.text, "at": iso(o.at)} for o in objections]
+        if objections
+        else [],
+    }
+
+
+#: The figures written by a typed writer of their own rather than by `_plain`'s walk.
+_TYPED: dict[str, Callable[[Any], Any]] = {
+    "tasks": lambda tasks: [_task_json(task) for task in tasks],
+    "decisions": lambda decisions: [_decision_json(d) for d in decisions],
+}
+
+
 def metrics_json(m: Metrics) -> dict[str, Any]:
-    data: dict[str, Any] = _plain(m)
+    """The figures as the JSON export writes them: `_plain(m)` (with a typed writer for the
+    long lists) and the derived figures beside them."""
+    data: dict[str, Any] = {}
+    typed = _TYPED
+    for name in _field_names(Metrics) or ():
+        value = getattr(m, name)
+        writer = typed.get(name)
+        data[name] = writer(value) if writer is not None else _plain(value)
     data["time_at_severity"] = {
         f"SEV-{level}": _plain(span) for level, span in m.time_at_severity.items()
     }
     data["unacknowledged_tasks"] = [t.number for t in m.unacknowledged]
     data["objections_total"] = m.objections
-    for task, raw in zip(m.tasks, data["tasks"], strict=True):
-        raw["time_to_acknowledge"] = _plain(task.time_to_acknowledge)
     for gap, raw in zip(m.update_gaps, data["update_gaps"], strict=True):
         raw["length"] = _plain(gap.length)
         raw["over_by"] = _plain(gap.over_by)
