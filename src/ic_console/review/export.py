@@ -23,9 +23,10 @@ from pydantic import TypeAdapter
 from pydantic_core import to_json as _to_json
 
 from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
-from ic_console.domain.model import LogKind
+from ic_console.domain.model import LogKind, TaskStatus
+from ic_console.domain.records import Decision, Task
 from ic_console.domain.state import IncidentState, LogEntry
-from ic_console.domain.views import incident_view, iso
+from ic_console.domain.views import incident_view, iso, next_update_view, seconds, summary_view
 from ic_console.review.command_figures import DecisionFigures
 from ic_console.review.digest import ReviewEvents
 from ic_console.review.document import html_pieces, markdown_pieces, render_html, render_markdown
@@ -119,7 +120,21 @@ def _span_seconds(delta: timedelta | None) -> int | float | None:
     return int(seconds) if seconds == int(seconds) else seconds
 
 
-def _task_json(task: TaskFigures) -> dict[str, Any]:
+#: How a writer gives a time: as text (`iso`), or as `_stamp` leaves it for the serializer.
+Stamp = Callable[[datetime | None], Any]
+
+
+def _stamp(when: datetime | None) -> datetime | str | None:
+    """`when` for pydantic's serializer, which writes it as `iso` does: an aware time at offset
+    zero (every stored time) as it is, written in one call for a whole batch; any other as
+    `iso` gives it. Only for values that go straight to the serializer."""
+    if when is None:
+        return None
+    offset = when.utcoffset()
+    return when if offset is not None and not offset else iso(when)
+
+
+def _task_json(task: TaskFigures, stamp: Stamp = iso) -> dict[str, Any]:
     """`_plain(task)`, field by field (the tasks are most of a long incident's figures), and
     the time it took to acknowledge it."""
     extensions = task.extensions
@@ -127,55 +142,59 @@ def _task_json(task: TaskFigures) -> dict[str, Any]:
         "number": task.number,
         "owner": task.owner,
         "text": task.text,
-        "assigned_at": iso(task.assigned_at),
+        "assigned_at": stamp(task.assigned_at),
         "timebox": _span_seconds(task.timebox),
         "extensions": [
-            {"at": iso(x.at), "timebox": _span_seconds(x.timebox), "deadline": iso(x.deadline)}
+            {
+                "at": stamp(x.at),
+                "timebox": _span_seconds(x.timebox),
+                "deadline": stamp(x.deadline),
+            }
             for x in extensions
         ]
         if extensions
         else [],
         "reassignments": task.reassignments,
-        "acknowledged_at": iso(task.acknowledged_at),
+        "acknowledged_at": stamp(task.acknowledged_at),
         "status": task.status._value_,
-        "closed_at": iso(task.closed_at),
+        "closed_at": stamp(task.closed_at),
         "overrun": _span_seconds(task.overrun),
         "time_to_acknowledge": _span_seconds(task.time_to_acknowledge),
     }
 
 
-def _decision_json(decision: DecisionFigures) -> dict[str, Any]:
+def _decision_json(decision: DecisionFigures, stamp: Stamp = iso) -> dict[str, Any]:
     """`_plain(decision)`, field by field."""
     objections = decision.objections
     return {
         "number": decision.number,
         "text": decision.text,
         "proposed_by": decision.proposed_by,
-        "proposed_at": iso(decision.proposed_at),
+        "proposed_at": stamp(decision.proposed_at),
         "status": decision.status._value_,
-        "closed_at": iso(decision.closed_at),
-        "objections": [{"by": o.by, "text": o.text, "at": iso(o.at)} for o in objections]
+        "closed_at": stamp(decision.closed_at),
+        "objections": [{"by": o.by, "text": o.text, "at": stamp(o.at)} for o in objections]
         if objections
         else [],
     }
 
 
 #: The figures written by a typed writer of their own rather than by `_plain`'s walk.
-_TYPED: dict[str, Callable[[Any], Any]] = {
-    "tasks": lambda tasks: [_task_json(task) for task in tasks],
-    "decisions": lambda decisions: [_decision_json(d) for d in decisions],
+_TYPED: dict[str, Callable[[Any, Stamp], Any]] = {
+    "tasks": lambda tasks, stamp: [_task_json(task, stamp) for task in tasks],
+    "decisions": lambda decisions, stamp: [_decision_json(d, stamp) for d in decisions],
 }
 
 
-def metrics_json(m: Metrics) -> dict[str, Any]:
+def metrics_json(m: Metrics, stamp: Stamp = iso) -> dict[str, Any]:
     """The figures as the JSON export writes them: `_plain(m)` (with a typed writer for the
-    long lists) and the derived figures beside them."""
+    long lists, giving their times by `stamp`) and the derived figures beside them."""
     data: dict[str, Any] = {}
     typed = _TYPED
     for name in _field_names(Metrics) or ():
         value = getattr(m, name)
         writer = typed.get(name)
-        data[name] = writer(value) if writer is not None else _plain(value)
+        data[name] = writer(value, stamp) if writer is not None else _plain(value)
     data["time_at_severity"] = {
         f"SEV-{level}": _plain(span) for level, span in m.time_at_severity.items()
     }
@@ -206,14 +225,14 @@ def _timeline_item(e: TimelineEntry) -> dict[str, Any]:
     }
 
 
-def _action_item(item: ActionItem) -> dict[str, Any]:
+def _action_item(item: ActionItem, stamp: Stamp = iso) -> dict[str, Any]:
     return {
         "summary": item.summary,
         "description": item.description,
         "owner": item.owner or None,
         "due": item.due.isoformat() if item.due else None,
         "raised_by": item.raised_by,
-        "raised_at": iso(item.raised_at),
+        "raised_at": stamp(item.raised_at),
         "log_seq": item.seq,
         "findings": [{"problem": f.problem, "advice": f.advice} for f in item.findings],
     }
@@ -223,7 +242,7 @@ def _action_arrays(items: Sequence[ActionItem]) -> Iterator[bytes]:
     """Action items as `_action_item` shows them, as compact JSON arrays, a batch at a time
     (each one holds its entry's whole text, twice)."""
     for batch in _batches([_Described(item) for item in items]):
-        yield _to_json([_action_item(one.item) for one in batch])
+        yield _to_json([_action_item(one.item, _stamp) for one in batch])
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,17 +256,77 @@ class _Described:
         return self.item.body
 
 
+def _task_row(task: Task, now: datetime) -> dict[str, Any]:
+    """`task_view(task, now)`, its times as `_stamp` gives them (the same JSON)."""
+    is_open = task.status is TaskStatus.OPEN
+    deadline = task.deadline
+    return {
+        "number": task.number,
+        "owner": task.owner,
+        "text": task.text,
+        "status": task.status._value_,
+        "assigned_at": _stamp(task.assigned_at),
+        "assigned_by": task.assigned_by,
+        "timebox_seconds": seconds(task.timebox),
+        "deadline": _stamp(deadline),
+        "remaining_seconds": seconds(deadline - now) if is_open else None,
+        "overdue": is_open and now >= deadline,
+        "acknowledged": task.acknowledged_at is not None,
+        "acknowledged_at": _stamp(task.acknowledged_at),
+        "closed_at": _stamp(task.closed_at),
+        "extensions": task.extensions,
+        "reassignments": task.reassignments,
+    }
+
+
+def _decision_row(decision: Decision) -> dict[str, Any]:
+    """`decision_view(decision)`, its times as `_stamp` gives them (the same JSON)."""
+    objections = decision.objections
+    return {
+        "number": decision.number,
+        "text": decision.text,
+        "status": decision.status._value_,
+        "proposed_by": decision.proposed_by,
+        "proposed_at": _stamp(decision.proposed_at),
+        "closed_at": _stamp(decision.closed_at),
+        "objections": [{"by": o.by, "text": o.text, "at": _stamp(o.at)} for o in objections]
+        if objections
+        else [],
+    }
+
+
+def _incident_rows(state: IncidentState, now: datetime) -> dict[str, Any]:
+    """`incident_view(state, now)` but for its scribe log and follow-ups (left empty, for the
+    export to write a batch at a time), with its long lists (tasks, decisions, updates) made
+    by the writers above: the same JSON. The rest is `incident_view`'s own, of the state
+    without those lists; the parts made from them (the summary, the next update) are asked
+    of the whole state."""
+    lean = replace(state, log=[], tasks={}, decisions={}, updates=[])
+    whole = replace(state, log=[])
+    view = incident_view(lean, now)
+    view.update(summary_view(whole, now))  # the first keys: their order stays
+    tasks, decisions = state.tasks, state.decisions
+    view["tasks"] = [_task_row(tasks[n], now) for n in sorted(tasks)]
+    view["decisions"] = [_decision_row(decisions[n]) for n in sorted(decisions)]
+    view["updates"] = [
+        {"audience": u.audience._value_, "text": u.text, "at": _stamp(u.at), "by": u.by}
+        for u in state.updates
+    ]
+    view["next_update"] = next_update_view(whole, now)
+    return view
+
+
 def _json_data(
-    review: Review, incident: dict[str, Any], action_items: Any = None
+    review: Review, incident: dict[str, Any], action_items: Any = None, stamp: Stamp = iso
 ) -> dict[str, Any]:
     """Everything in the JSON export but the timeline and the events (the action items as
-    `action_items` gives them, else made here)."""
+    `action_items` gives them, else made here; the figures' times as `stamp` gives them)."""
     return {
         "format": "ic-console.review",
         "version": EXPORT_VERSION,
         "incident": incident,
         "postmortem_due": review.due.isoformat() if review.due else None,
-        "metrics": metrics_json(review.metrics),
+        "metrics": metrics_json(review.metrics, stamp),
         "action_items": (
             [_action_item(item) for item in review.action_items]
             if action_items is None
@@ -438,13 +517,13 @@ def json_pieces(review: Review) -> Iterator[bytes]:
     same fields as `_timeline_item`) and the events (as the review kept them, or dumped from
     their models). The same bytes as `_layout(to_json_data(review))`."""
     state = review.state
-    incident = incident_view(replace(state, log=[]), review.metrics.as_of)
+    incident = _incident_rows(state, review.metrics.as_of)
     incident["log"] = _Long(b'"seq"', _log_arrays(state.log))
     followups = (entry for entry in state.log if entry.kind is LogKind.FOLLOWUP)
     incident["followups"] = _Long(b'"seq"', _log_arrays(followups))
     # Made a batch at a time as they are written: each holds its entry's text, twice.
     actions = _Long(b'"summary"', _action_arrays(review.action_items))
-    data = _json_data(review, incident, actions)
+    data = _json_data(review, incident, actions, _stamp)
     data["timeline"] = _Long(b'"seq"', _timeline_arrays(review.timeline))
     data["events"] = _Long(b'"v"', _event_arrays(review.events))
     yield from _pieces(data)
