@@ -5,9 +5,11 @@ serializer what `iso` writes (issue 13: a third of a second of a 100,000-event e
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic_core import TzInfo, to_json
@@ -19,6 +21,8 @@ from ic_console.domain.state import IncidentState
 from ic_console.domain.views import decision_view, incident_view, iso, log_entry_view, task_view
 from ic_console.review.command_figures import DecisionFigures, ObjectionFigures
 from ic_console.review.export import (
+    FORMATS,
+    NEEDS,
     _decision_json,
     _decision_row,
     _incident_rows,
@@ -26,11 +30,16 @@ from ic_console.review.export import (
     _stamp,
     _task_json,
     _task_row,
+    export_bytes,
+    export_pieces,
     metrics_json,
 )
 from ic_console.review.parts import Review
+from ic_console.review.source import open_for_review
 from ic_console.review.task_figures import Extension, TaskFigures
 from ic_console.synthetic import ScriptedIncident
+
+from .render_fixture import TRICKY_ID, write
 
 #: Times as the log stores them: aware, in UTC or (written by hand) another offset.
 _ZONES = st.sampled_from(
@@ -190,3 +199,15 @@ def test_incident_rows_of_an_active_incident_are_incident_view() -> None:
     assert len(state.open_tasks()) == 2 and state.open_decisions()
     for now in (start + timedelta(minutes=11), start + timedelta(hours=5, microseconds=3)):
         assert _incident_json(state, now) == to_json(incident_view(state, now))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_bytes_are_the_pieces_in_utf8(tmp_path: Path, fmt: str) -> None:
+    """What `ic export -o FILE` writes: the text of `export_pieces`, in UTF-8 (non-ASCII
+    names and texts, entries in several batches)."""
+    write(tmp_path, count=300)
+    source = open_for_review(tmp_path, TRICKY_ID, keep_json=NEEDS[fmt].events_json)
+    text = "".join(export_pieces(source.events, source.state, fmt))
+    assert "Zoë" in text
+    data = b"".join(export_bytes(source.events, source.state, fmt))
+    assert data == text.encode("utf-8")

@@ -228,7 +228,7 @@ def refuse_inside_incidents(path: Path, root: Path, source: Path | None) -> None
 
 
 def _render(args: argparse.Namespace, ctx: Context, fmt: str) -> int:
-    from ic_console.review.export import NEEDS, export_pieces
+    from ic_console.review.export import NEEDS, export_bytes, export_pieces
 
     settings = configured(ctx)
     policy = _policy(args, settings)
@@ -245,8 +245,19 @@ def _render(args: argparse.Namespace, ctx: Context, fmt: str) -> int:
     if args.output not in (None, "-"):
         # Before the work: a refused path should not wait for a long export first.
         refuse_inside_incidents(Path(args.output).expanduser(), ctx.home, source.directory)
-    text = export_pieces(source.events, source.state, fmt, policy=policy, cadence=settings.cadence)
-    _write(ctx, text, args.output, source=source.directory)
+    if args.output in (None, "-"):
+        text = export_pieces(
+            source.events, source.state, fmt, policy=policy, cadence=settings.cadence
+        )
+        _write(ctx, text, args.output, source=source.directory)
+        return EXIT_OK
+    # A file is written in UTF-8 as the export makes it (the JSON export is made as UTF-8).
+    path = Path(args.output).expanduser()
+    write_file_atomically(
+        path,
+        export_bytes(source.events, source.state, fmt, policy=policy, cadence=settings.cadence),
+    )
+    print(f"Wrote {path}.", file=ctx.err)
     return EXIT_OK
 
 

@@ -651,3 +651,25 @@ def export_pieces(
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     with gc_paused():
         yield from STREAMERS[fmt](build_review(events, state, policy=policy, cadence=cadence))
+
+
+def export_bytes(
+    events: Sequence[Event],
+    state: IncidentState,
+    fmt: str,
+    *,
+    policy: DuePolicy | None = None,
+    cadence: Cadence | None = None,
+) -> Iterator[bytes]:
+    """`export_pieces` as UTF-8, for a file: the JSON export as its serializer writes it, never
+    decoded to text and encoded back (80 MB of each at 100,000 events). Each piece ends between
+    two characters."""
+    if fmt not in STREAMERS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    with gc_paused():
+        review = build_review(events, state, policy=policy, cadence=cadence)
+        if fmt == "json":
+            yield from json_pieces(review)
+        else:
+            for piece in STREAMERS[fmt](review):
+                yield piece.encode("utf-8")
