@@ -120,11 +120,16 @@ def _source(
     *,
     keep_json: bool = False,
     timeline: bool = True,
+    metrics: bool = True,
 ) -> ReviewSource:
     from ic_console.review.source import open_for_review
 
     source = open_for_review(
-        ctx.home, incident_id_of(ctx, given), keep_json=keep_json, timeline=timeline
+        ctx.home,
+        incident_id_of(ctx, given),
+        keep_json=keep_json,
+        timeline=timeline,
+        metrics=metrics,
     )
     if source.state.drill and not drills:
         raise UsageError(
@@ -234,7 +239,12 @@ def _render(args: argparse.Namespace, ctx: Context, fmt: str) -> int:
     policy = _policy(args, settings)
     needs = NEEDS[fmt]
     source = _source(
-        ctx, args.incident_id, args.drills, keep_json=needs.events_json, timeline=needs.timeline
+        ctx,
+        args.incident_id,
+        args.drills,
+        keep_json=needs.events_json,
+        timeline=needs.timeline,
+        metrics=needs.metrics,
     )
     if source.active:
         print(

@@ -599,18 +599,19 @@ STREAMERS: dict[str, Callable[[Review], Iterable[str]]] = {
 
 @dataclass(frozen=True, slots=True)
 class Needs:
-    """What a format reads of the incident beyond its state and figures, so the review loads
-    only that: the timeline, and every event as JSON."""
+    """What a format reads of the incident beyond its state, so the review loads only that:
+    the timeline, every event as JSON, the figures (the metrics' feed)."""
 
     timeline: bool
     events_json: bool
+    metrics: bool = True
 
 
 NEEDS: dict[str, Needs] = {
     "md": Needs(timeline=True, events_json=False),
     "html": Needs(timeline=True, events_json=False),
     "json": Needs(timeline=True, events_json=True),
-    "csv": Needs(timeline=False, events_json=False),
+    "csv": Needs(timeline=False, events_json=False, metrics=False),
 }
 
 
