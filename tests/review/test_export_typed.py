@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import TypeAdapter
 from pydantic_core import TzInfo, to_json
 
 from ic_console.domain import commands as c
-from ic_console.domain.model import Audience, DecisionStatus, Role, TaskStatus
+from ic_console.domain.model import Audience, DecisionStatus, LogKind, Role, TaskStatus
 from ic_console.domain.records import Decision, Objection, Task
 from ic_console.domain.state import IncidentState
 from ic_console.domain.views import decision_view, incident_view, iso, log_entry_view, task_view
@@ -30,6 +31,7 @@ from ic_console.review.export import (
     _stamp,
     _task_json,
     _task_row,
+    _timeline_serializer,
     export_bytes,
     export_pieces,
     metrics_json,
@@ -37,6 +39,7 @@ from ic_console.review.export import (
 from ic_console.review.parts import Review
 from ic_console.review.source import open_for_review
 from ic_console.review.task_figures import Extension, TaskFigures
+from ic_console.review.timeline import TimelineEntry
 from ic_console.synthetic import ScriptedIncident
 
 from .render_fixture import TRICKY_ID, write
@@ -211,3 +214,21 @@ def test_export_bytes_are_the_pieces_in_utf8(tmp_path: Path, fmt: str) -> None:
     assert "Zoë" in text
     data = b"".join(export_bytes(source.events, source.state, fmt))
     assert data == text.encode("utf-8")
+
+
+def test_timeline_serializer_is_the_dataclass_serializer(tmp_path: Path) -> None:
+    """The export's timeline serializer, written field by field, writes what pydantic's own
+    serializer of `TimelineEntry` writes: every field (one added to the entry and not to the
+    serializer fails here), long texts read from the log book, roles and kinds as strings."""
+    script = ScriptedIncident(datetime(2026, 11, 23, 14, 0, tzinfo=UTC))
+    script.run(c.Declare(incident_id="long-one", title="Long", severity=2))
+    script.run(c.AssignRole(role=Role.IC, name="Alex"))
+    script.run(c.AddLogEntry(text="é " * 1500, kind=LogKind.NOTE), actor="Zoë")
+    script.run(c.AssignTask(owner="Sam", text="look", timebox=timedelta(minutes=5)))
+    script.write(tmp_path)
+    timeline = open_for_review(tmp_path, "long-one").events.timeline
+    assert timeline is not None
+    assert any(type(entry) is not TimelineEntry for entry in timeline)  # a long text, by book
+    assert any(entry.role is not None for entry in timeline)
+    reference = TypeAdapter(list[TimelineEntry]).dump_json(timeline)
+    assert _timeline_serializer().to_json(timeline) == reference
