@@ -4,6 +4,7 @@ serializer what `iso` writes (issue 13: a third of a second of a 100,000-event e
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from ic_console.domain.model import Audience, DecisionStatus, LogKind, Role, Tas
 from ic_console.domain.records import Decision, Objection, Task
 from ic_console.domain.state import IncidentState
 from ic_console.domain.views import decision_view, incident_view, iso, log_entry_view, task_view
+from ic_console.review import export
 from ic_console.review.command_figures import DecisionFigures, ObjectionFigures
 from ic_console.review.export import (
     FORMATS,
@@ -232,3 +234,30 @@ def test_timeline_serializer_is_the_dataclass_serializer(tmp_path: Path) -> None
     assert any(entry.role is not None for entry in timeline)
     reference = TypeAdapter(list[TimelineEntry]).dump_json(timeline)
     assert _timeline_serializer().to_json(timeline) == reference
+
+
+@dataclass(frozen=True)
+class _Texted:
+    text: str
+
+
+@given(
+    st.lists(st.integers(0, 40), max_size=40),
+    st.integers(1, 6),
+    st.integers(0, 60),
+)
+def test_batches_of_a_list_are_the_batches_of_any_iterable(
+    lengths: list[int], most: int, chars: int
+) -> None:
+    """The list's batches (cut by running sums) are the one-by-one loop's batches, for any
+    limits: by count, by characters, an entry longer than the limit, empty texts."""
+    entries = [_Texted("x" * n) for n in lengths]
+    before = export.JSON_BATCH, export.JSON_CHARS
+    export.JSON_BATCH, export.JSON_CHARS = most, chars
+    try:
+        by_list = list(export._batches(entries))
+        one_by_one = list(export._batches(iter(entries)))
+    finally:
+        export.JSON_BATCH, export.JSON_CHARS = before
+    assert by_list == one_by_one
+    assert [e for batch in by_list for e in batch] == entries
