@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter
 from pydantic_core import TzInfo, to_json
 
+from ic_console.cli import main
 from ic_console.domain import commands as c
 from ic_console.domain.model import Audience, DecisionStatus, LogKind, Role, TaskStatus
 from ic_console.domain.records import Decision, Objection, Task
@@ -44,6 +45,7 @@ from ic_console.review.task_figures import Extension, TaskFigures
 from ic_console.review.timeline import TimelineEntry
 from ic_console.synthetic import ScriptedIncident
 
+from .fixture import GOLDEN_ID, build
 from .render_fixture import TRICKY_ID, write
 
 #: Times as the log stores them: aware, in UTC or (written by hand) another offset.
@@ -261,3 +263,19 @@ def test_batches_of_a_list_are_the_batches_of_any_iterable(
         export.JSON_BATCH, export.JSON_CHARS = before
     assert by_list == one_by_one
     assert [e for batch in by_list for e in batch] == entries
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_to_a_file_is_the_golden_export(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """`ic export -o FILE` writes its UTF-8 pieces as they are made: the golden bytes, and the
+    same text as the export to stdout."""
+    build(home)
+    target = tmp_path / f"export.{fmt}"
+    assert main(["export", GOLDEN_ID, "-f", fmt, "-o", str(target)]) == 0
+    golden = Path(__file__).parent / "golden" / f"{GOLDEN_ID}.{fmt}"
+    assert target.read_bytes() == golden.read_bytes()
+    capsys.readouterr()
+    assert main(["export", GOLDEN_ID, "-f", fmt]) == 0
+    assert capsys.readouterr().out.encode("utf-8") == golden.read_bytes()

@@ -261,8 +261,10 @@ def _render(args: argparse.Namespace, ctx: Context, fmt: str) -> int:
         )
         _write(ctx, text, args.output, source=source.directory)
         return EXIT_OK
-    # A file is written in UTF-8 as the export makes it (the JSON export is made as UTF-8).
+    # A file is written in UTF-8 as the export makes it (the JSON export is made as UTF-8),
+    # checked again as `_write` checks it.
     path = Path(args.output).expanduser()
+    refuse_inside_incidents(path, ctx.home, source.directory)
     write_file_atomically(
         path,
         export_bytes(source.events, source.state, fmt, policy=policy, cadence=settings.cadence),
