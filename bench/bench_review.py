@@ -78,7 +78,19 @@ def _summaries(home: Path) -> None:
         write_summary(directory / SUMMARY_FILE, state, log_bytes=log.stat().st_size)
 
 
+def _compiled() -> None:
+    """The package compiled, as `make .venv/.installed` and pip leave it: with
+    PYTHONDONTWRITEBYTECODE set (as on the bench machine), each `ic` would otherwise compile
+    whatever changed since, and the figure would include that compilation."""
+    import compileall
+
+    import ic_console
+
+    compileall.compile_dir(Path(ic_console.__file__).parent, quiet=1)
+
+
 def export_figures(root: Path) -> list[Figure]:
+    _compiled()
     home = root / "home"
     directory = write_incident(home, "bench-export", EXPORT_EVENTS, resolve=True)
     _summaries(home)
@@ -123,6 +135,7 @@ def export_figures(root: Path) -> list[Figure]:
 
 def wide_figures(root: Path) -> list[Figure]:
     """10,000 entries of 20,000 characters: every export and a search with no match."""
+    _compiled()
     home = root / "home"
     directory = write_wide_incident(home, "wide", WIDE_ENTRIES)
     _summaries(home)
@@ -145,15 +158,9 @@ def wide_figures(root: Path) -> list[Figure]:
 
 
 def search_figures(root: Path) -> list[Figure]:
-    """`ic search` over 200 incidents beside `grep -ri` over the same files.
-
-    The package is compiled first, as `make .venv/.installed` and pip leave it: otherwise each
-    `ic` would compile whatever changed since, and the figure would be that compilation."""
-    import compileall
-
-    import ic_console
-
-    compileall.compile_dir(Path(ic_console.__file__).parent, quiet=1)
+    """`ic search` over 200 incidents beside `grep -ri` over the same files (the package
+    compiled first: `_compiled`)."""
+    _compiled()
     home = root / "home"
     for n in range(SEARCH_INCIDENTS):
         rare = RARE if n % 50 == 7 else None

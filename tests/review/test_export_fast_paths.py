@@ -181,7 +181,7 @@ def test_timeline_json_is_the_value_serializer() -> None:
     from pydantic_core import to_json
 
     from ic_console.domain.model import Role
-    from ic_console.review.export import _timeline_adapter
+    from ic_console.review.export import _timeline_serializer
     from ic_console.review.timeline import EntryKind, TimelineEntry
 
     entries = [
@@ -212,7 +212,7 @@ def test_timeline_json_is_the_value_serializer() -> None:
             start=1,
         )
     ]
-    assert _timeline_adapter().dump_json(entries) == to_json(entries)
+    assert _timeline_serializer().to_json(entries) == to_json(entries)
 
 
 def test_the_blame_check_reads_the_log_without_listing_it() -> None:

@@ -120,11 +120,16 @@ def _source(
     *,
     keep_json: bool = False,
     timeline: bool = True,
+    metrics: bool = True,
 ) -> ReviewSource:
     from ic_console.review.source import open_for_review
 
     source = open_for_review(
-        ctx.home, incident_id_of(ctx, given), keep_json=keep_json, timeline=timeline
+        ctx.home,
+        incident_id_of(ctx, given),
+        keep_json=keep_json,
+        timeline=timeline,
+        metrics=metrics,
     )
     if source.state.drill and not drills:
         raise UsageError(
@@ -228,13 +233,18 @@ def refuse_inside_incidents(path: Path, root: Path, source: Path | None) -> None
 
 
 def _render(args: argparse.Namespace, ctx: Context, fmt: str) -> int:
-    from ic_console.review.export import NEEDS, export_pieces
+    from ic_console.review.export import NEEDS, export_bytes, export_pieces
 
     settings = configured(ctx)
     policy = _policy(args, settings)
     needs = NEEDS[fmt]
     source = _source(
-        ctx, args.incident_id, args.drills, keep_json=needs.events_json, timeline=needs.timeline
+        ctx,
+        args.incident_id,
+        args.drills,
+        keep_json=needs.events_json,
+        timeline=needs.timeline,
+        metrics=needs.metrics,
     )
     if source.active:
         print(
@@ -245,8 +255,21 @@ def _render(args: argparse.Namespace, ctx: Context, fmt: str) -> int:
     if args.output not in (None, "-"):
         # Before the work: a refused path should not wait for a long export first.
         refuse_inside_incidents(Path(args.output).expanduser(), ctx.home, source.directory)
-    text = export_pieces(source.events, source.state, fmt, policy=policy, cadence=settings.cadence)
-    _write(ctx, text, args.output, source=source.directory)
+    if args.output in (None, "-"):
+        text = export_pieces(
+            source.events, source.state, fmt, policy=policy, cadence=settings.cadence
+        )
+        _write(ctx, text, args.output, source=source.directory)
+        return EXIT_OK
+    # A file is written in UTF-8 as the export makes it (the JSON export is made as UTF-8),
+    # checked again as `_write` checks it.
+    path = Path(args.output).expanduser()
+    refuse_inside_incidents(path, ctx.home, source.directory)
+    write_file_atomically(
+        path,
+        export_bytes(source.events, source.state, fmt, policy=policy, cadence=settings.cadence),
+    )
+    print(f"Wrote {path}.", file=ctx.err)
     return EXIT_OK
 
 

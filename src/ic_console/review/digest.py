@@ -173,7 +173,8 @@ class ReviewEvents(Sequence[Event]):
         batches: list[Batch],
         counts: list[int],
         timeline: list[TimelineEntry] | None,
-        feed: MetricsFeed,
+        feed: MetricsFeed | None,
+        as_of: datetime | None = None,
     ) -> None:
         #: Each batch of events as one compact JSON array, exactly as pydantic dumps them,
         #: compressed (see `keep_as_json`), or where to read it again.
@@ -188,12 +189,15 @@ class ReviewEvents(Sequence[Event]):
         #: Every event as a timeline entry, worked forwards (None when it was not asked for:
         #: `build_timeline` then builds it from the events).
         self.timeline = timeline
+        #: What the metrics read, gathered as the log was read (None when it was not asked
+        #: for: the metrics then read the events again).
         self.feed = feed
+        self._as_of = feed.as_of if feed is not None else as_of
 
     @property
     def as_of(self) -> datetime | None:
         """When the last event was recorded."""
-        return self.feed.as_of
+        return self._as_of
 
     def __len__(self) -> int:
         return self._total

@@ -152,7 +152,7 @@ def compute_metrics(
     state: IncidentState | None = None,
 ) -> Metrics:
     """All the figures for one incident's events (`state` saves a replay when already known)."""
-    if isinstance(events, ReviewEvents):
+    if isinstance(events, ReviewEvents) and events.feed is not None:
         feed = events.feed  # gathered as the log was read
     else:
         feed = MetricsFeed()

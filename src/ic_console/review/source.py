@@ -51,7 +51,7 @@ class ReviewSource:
 
 
 def load_events(
-    directory: Path, *, keep_json: bool = False, timeline: bool = True
+    directory: Path, *, keep_json: bool = False, timeline: bool = True, metrics: bool = True
 ) -> tuple[ReviewEvents, IncidentState, list[str]]:
     """Read and fold the log in `directory`; stop at the first damaged or ill-fitting event.
 
@@ -60,14 +60,16 @@ def load_events(
     the file (with `keep_json`, for the JSON export: the place of lines that are its JSON,
     `digest.Lines`, or its JSON when they are not); then its models are dropped,
     so a long log is never held as events all at once, and no work is done for a part that
-    will not be used. Several replicas' files (two laptops) are read merged in fold order
-    (`store.merged`); their batches are kept as JSON, as there is no one place to re-read.
+    will not be used (without `metrics`, the metrics' feed is not gathered: figures asked
+    of the events then read them again). Several replicas' files (two laptops) are read
+    merged in fold order (`store.merged`); their batches are kept as JSON, as there is no one
+    place to re-read.
     """
     if not has_log(directory):
         raise StoreError(f"{directory} is not an incident directory: it has no event log.")
     log = UnionLog(directory)
     path = log.path
-    fold = _ReviewFold(log.single, path, keep_json=keep_json, timeline=timeline)
+    fold = _ReviewFold(log.single, path, keep_json=keep_json, timeline=timeline, metrics=metrics)
     fold.apply = apply_merged_one if log.merged else apply
     with gc_paused():
         result = log.read_new(fold.take)
@@ -93,7 +95,13 @@ class _ReviewFold:
     events kept as JSON; it stops at the first event that does not fit."""
 
     def __init__(
-        self, log: EventLog | None, path: Path, *, keep_json: bool, timeline: bool
+        self,
+        log: EventLog | None,
+        path: Path,
+        *,
+        keep_json: bool,
+        timeline: bool,
+        metrics: bool = True,
     ) -> None:
         #: The one file read, whose batches can be found again by their place; None when
         #: several replicas' files are read merged (every batch is then kept as JSON).
@@ -103,7 +111,9 @@ class _ReviewFold:
         self.notices: list[str] = []
         self.state = IncidentState()
         self.timeline = TimelineBuilder() if timeline else None
-        self.feed = MetricsFeed()
+        self.feed = MetricsFeed() if metrics else None
+        #: When the last event taken in was recorded.
+        self.as_of: datetime | None = None
         self.keep_json = keep_json or log is None
         self.batches: list[Batch] = []
         self.counts: list[int] = []
@@ -141,7 +151,9 @@ class _ReviewFold:
         if fitting:
             if self.timeline is not None:
                 self.timeline.add(fitting, self.state)
-            self.feed.add(fitting)
+            if self.feed is not None:
+                self.feed.add(fitting)
+            self.as_of = fitting[-1].at
             self.batches.append(self._kept(fitting, start, whole_lines=whole_lines))
             self.counts.append(len(fitting))
 
@@ -176,7 +188,7 @@ class _ReviewFold:
 
     def events(self) -> ReviewEvents:
         timeline = self.timeline.finish() if self.timeline is not None else None
-        return ReviewEvents(self.batches, self.counts, timeline, self.feed)
+        return ReviewEvents(self.batches, self.counts, timeline, self.feed, self.as_of)
 
 
 def _take_unterminated(log: UnionLog, tail: bytes, fold: _ReviewFold) -> ReviewEvents | None:
@@ -201,7 +213,12 @@ def _take_unterminated(log: UnionLog, tail: bytes, fold: _ReviewFold) -> ReviewE
 
 
 def open_for_review(
-    root: Path, given: str | None, *, keep_json: bool = False, timeline: bool = True
+    root: Path,
+    given: str | None,
+    *,
+    keep_json: bool = False,
+    timeline: bool = True,
+    metrics: bool = True,
 ) -> ReviewSource:
     """The incident named by `given`: an incident id under `root`, or a path to a directory.
 
@@ -229,7 +246,9 @@ def open_for_review(
                 f"Reading the incident {given} in {root}, not the folder ./{given} here; "
                 f"to read that folder, write ./{given}."
             )
-    events, state, loaded = load_events(directory, keep_json=keep_json, timeline=timeline)
+    events, state, loaded = load_events(
+        directory, keep_json=keep_json, timeline=timeline, metrics=metrics
+    )
     notices.extend(loaded)
     return ReviewSource(directory, events, state, notices, read_only_copy=_read_only(directory))
 
