@@ -167,8 +167,18 @@ def search_figures(root: Path) -> list[Figure]:
         write_incident(home, f"inc-{n:03d}", EVENTS_PER_SEARCHED_INCIDENT, rare=rare, resolve=True)
     _summaries(home)
     grep = shutil.which("grep") or "grep"
+    # A team's config.toml, as every laptop that syncs has: checked in the warm-up round, then
+    # taken from the stamp the check leaves in the data root (`content.config_stamp`).
+    config = root / "config.toml"
+    config.write_text(
+        '[sync]\nremote = "git@git.example.com:sre/incidents.git"\n'
+        '[[severity]]\nlevel = 1\nname = "Critical"\n',
+        encoding="utf-8",
+    )
+    configured = ["env", f"IC_CONSOLE_CONFIG={config}", *_ic(home, "search", RARE)]
     commands = {
         "rare": _ic(home, "search", RARE),
+        "configured": configured,
         "common": _ic(home, "search", "standby"),
         "grep": [grep, "-ri", RARE, str(home / "incidents")],
         # What the verb costs before it reads a log: the interpreter and its imports.
@@ -195,6 +205,12 @@ def search_figures(root: Path) -> list[Figure]:
             runs["grep"],
             target="<= 5x floor",
             measure=cpu,
+        ),
+        figure(
+            f"ic search, {label}, rare word, with a config.toml (floor: grep -ri)",
+            runs["configured"],
+            runs["grep"],
+            target="<= 5x floor",
         ),
         figure(
             f"ic search, {label}, common word (floor: grep -ri)",

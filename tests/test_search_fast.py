@@ -436,6 +436,38 @@ def test_configured_severity_names_are_shown(
     assert "busy-4  Critical  resolved" in capsys.readouterr().out
 
 
+def test_a_config_checked_before_is_not_checked_again(incidents: Path, tmp_path: Path) -> None:
+    """With a team's config.toml (every laptop that syncs has one) the checker is loaded once:
+    the stamp it leaves in the data root gives the next searches the severity names while the
+    file's bytes are the same. A changed file, a damaged stamp or another file is checked again."""
+    from ic_console.content.config_stamp import STAMP_FILE
+
+    config = tmp_path / "config.toml"
+    config.write_text('[[severity]]\nlevel = 1\nname = "Critical"\n', encoding="utf-8")
+    first = _probe(incidents, config, [RARE])
+    again = _probe(incidents, config, [RARE], ["--json", RARE])
+    assert "ic_console.content.config" in first.heavy
+    assert again.heavy == ["ic_console.cli.search"]
+    assert again.outs[0] == first.outs[0] and "Critical" in first.outs[0]
+    assert json.loads(again.outs[1])
+
+    config.write_text('[[severity]]\nlevel = 1\nname = "Sev One"\n', encoding="utf-8")
+    changed = _probe(incidents, config, [RARE])
+    assert "ic_console.content.config" in changed.heavy and "Sev One" in changed.outs[0]
+    config.write_text('[[severity]]\nlevel = "one"\n', encoding="utf-8")
+    broken = _probe(incidents, config, [RARE])
+    assert broken.codes == [2] and "config.toml cannot be used" in broken.errs[0]
+
+    config.write_text('[[severity]]\nlevel = 1\nname = "Critical"\n', encoding="utf-8")
+    _probe(incidents, config, [RARE])
+    (incidents / STAMP_FILE).write_text("{not json", encoding="utf-8")
+    damaged = _probe(incidents, config, [RARE])
+    assert "ic_console.content.config" in damaged.heavy and "Critical" in damaged.outs[0]
+    other = tmp_path / "other.toml"
+    other.write_bytes(config.read_bytes())
+    assert "ic_console.content.config" in _probe(incidents, other, [RARE]).heavy
+
+
 # -- one verb module per verb ----------------------------------------------------------------------
 
 
@@ -473,3 +505,22 @@ def test_the_verb_is_found_only_where_argparse_would_find_it(
     words: list[str], verb: str | None
 ) -> None:
     assert verb_of(words) == verb
+
+
+def test_the_stamp_is_written_only_when_it_changes(tmp_path: Path) -> None:
+    from ic_console.content.config_stamp import STAMP_FILE, checked_names, write_stamp
+
+    home, config = tmp_path / "home", tmp_path / "config.toml"
+    config.write_bytes(b"")
+    write_stamp(home, config, b"", {1: "SEV-1"})
+    assert not home.exists()  # a stamp never makes the data root
+    home.mkdir()
+    write_stamp(home, config, b"", {1: "SEV-1"})
+    stamp = home / STAMP_FILE
+    first = stamp.stat().st_mtime_ns, stamp.stat().st_ino
+    write_stamp(home, config, b"", {1: "SEV-1"})
+    assert (stamp.stat().st_mtime_ns, stamp.stat().st_ino) == first
+    assert checked_names(home, config) == {1: "SEV-1"}
+    config.write_bytes(b"\n")
+    assert checked_names(home, config) is None
+    assert list(home.iterdir()) == [stamp]  # no temporary file left

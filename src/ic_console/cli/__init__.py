@@ -157,7 +157,7 @@ class Context:
             from ic_console.content.config import load_config
             from ic_console.domain.model import use_severity_names
 
-            config, problems = load_config()
+            config, problems = load_config(checked=self._stamp_config)
             if problems:
                 more = f" ({len(problems)} problems)" if len(problems) > 1 else ""
                 first = str(problems[0]).rstrip(".")
@@ -168,6 +168,13 @@ class Context:
             use_severity_names(config.severity_names())
             self._config = config
         return self._config
+
+    def _stamp_config(self, path: Path, data: bytes, config: Config) -> None:
+        """Note in the data root that these bytes of config.toml were checked, for the verbs
+        that start without the checker (`ic search`, `content.config_stamp`)."""
+        from ic_console.content.config_stamp import write_stamp
+
+        write_stamp(self.home, path, data, config.severity_names())
 
     @property
     def actor(self) -> str:

@@ -39,12 +39,23 @@ def check_config(ctx: Context) -> None:
     """A broken config.toml stops the search before anything is done, as it stops every verb.
 
     Without one the defaults hold, and they name the severities as `severity_label` does anyway
-    (SEV-1 to SEV-5), so the loader (pydantic) is imported only when the file exists.
+    (SEV-1 to SEV-5). With one, the loader (pydantic) is imported only when these bytes of it
+    have not been checked before: the stamp a verb left in the data root gives its severity
+    names (`content.config_stamp`).
     """
+    from ic_console.content.config_stamp import checked_names
     from ic_console.content.paths import config_path
 
-    if config_path().is_file():
-        _ = ctx.config
+    path = config_path()
+    if not path.is_file():
+        return
+    names = checked_names(ctx.home, path)
+    if names is None:
+        _ = ctx.config  # checks it, and leaves the stamp for the next search
+        return
+    from ic_console.domain.model import use_severity_names
+
+    use_severity_names(names)
 
 
 def iso(when: datetime) -> str:

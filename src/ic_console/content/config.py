@@ -24,6 +24,7 @@ Every key is optional; unknown keys are refused with the file, line and what was
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -402,17 +403,29 @@ def parse_config(path: Path, text: str | None = None) -> Config:
         raise ContentError(problems) from None
 
 
-def load_config(path: Path | None = None) -> tuple[Config, list[ContentProblem]]:
+def load_config(
+    path: Path | None = None, *, checked: Callable[[Path, bytes, Config], None] | None = None
+) -> tuple[Config, list[ContentProblem]]:
     """The configuration, or the defaults and what was wrong. Never raises.
 
     `path` defaults to $IC_CONSOLE_CONFIG, else config.toml in the user config directory.
-    A missing file is not a problem: everything has a default.
+    A missing file is not a problem: everything has a default. `checked` is told the bytes
+    that were read and found good, with what they configure (the verbs' stamp of them).
     """
     path = path or config_path()
     try:
         if not path.is_file():
             return Config(), []
-        return parse_config(path), []
+        data = path.read_bytes()
+        try:
+            # Line ends as `Path.read_text` gives them (universal newlines).
+            text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            return Config(), [ContentProblem(path, "the file is not UTF-8 text.")]
+        config = parse_config(path, text)
+        if checked is not None:
+            checked(path, data, config)
+        return config, []
     except ContentError as error:
         return Config(), error.problems
     except OSError as error:
