@@ -7,8 +7,11 @@ look changes (focus, theme, new rows), while the task board's countdowns still m
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from rich.style import Style
@@ -194,3 +197,29 @@ def test_task_board_countdowns_move_on_at_each_tick(long_log: Path) -> None:
         )
 
     drive(app, scenario, size=(120, 40))
+
+
+def _terminal_bench() -> ModuleType:
+    """`bench/scroll_latency.py`, the bench's terminal (the bench folder is not a package)."""
+    path = Path(__file__).resolve().parents[2] / "bench" / "scroll_latency.py"
+    spec = importlib.util.spec_from_file_location("scroll_latency", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["scroll_latency"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_the_terminal_bench_sees_the_frame_of_every_scrolling_key(long_log: Path) -> None:
+    """The bench's figure needs, for each key, the console's cursor moving and then the bytes of
+    a frame with the cursor row read back from a real pseudo-terminal: all three, in order.
+    What it measures is reported by `make bench`, never asserted here."""
+    bench = _terminal_bench()
+    summary = bench.measure(
+        long_log, ID, (START + timedelta(minutes=5)).isoformat(), size=(80, 24), rounds=1
+    )
+    for key in ("home", "pagedown", "end"):
+        assert summary[f"{key}_presses"] == bench.ROUND.count(key)
+        assert 0 < summary[f"{key}_handled"] <= summary[f"{key}_written"]
+        assert summary[f"{key}_written"] <= summary[f"{key}_seen"]
