@@ -220,7 +220,7 @@ def measure(
     last_at: str,
     *,
     size: tuple[int, int] = (160, 48),
-    rounds: int = 3,
+    rounds: int = 2,
 ) -> dict[str, Any]:
     """Each key of `ROUND`, `rounds` times, on the console showing `incident_id`: per key, the
     median and worst seconds from its bytes to its frame on the terminal, and the split."""
