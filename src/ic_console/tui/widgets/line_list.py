@@ -65,8 +65,8 @@ class LineList(ScrollView, can_focus=True):
     #: Whether a row, once drawn, looks the same until `forget_rows` (the scribe log: entries
     #: never change). A list whose rows move on by themselves (countdowns) draws them anew.
     keeps_rows: ClassVar[bool] = False
-    #: Finished rows kept at most (a few screens' worth, at a few widths).
-    KEPT_ROWS: ClassVar[int] = 4096
+    #: Finished rows kept at most: some forty screens of rows, about 2 kB each.
+    KEPT_ROWS: ClassVar[int] = 1024
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002 (Textual's own name)
         super().__init__(id=id, classes=classes)
