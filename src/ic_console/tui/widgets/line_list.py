@@ -2,6 +2,12 @@
 
 The task board and the scribe log both build on it, so 100,000 log entries cost no more to show
 than twenty: each frame renders the visible rows, and scrolling never touches the rest.
+
+A scrolling key redraws every row on screen, so a row costs as little as it can: the list's
+own style and the cursor's are worked out once a frame, not once a row (each walks every
+ancestor's styles), and a list whose rows never change (`keeps_rows`) keeps each finished row.
+Giving Textual back the same `Strip` also lets its own caches on that strip (the crops and
+filters every frame applies) answer, instead of making new strips for every row of every frame.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -56,16 +62,29 @@ class LineList(ScrollView, can_focus=True):
 
     #: Shown dimmed on the first line while the list is empty.
     empty_text = ""
+    #: Whether a row, once drawn, looks the same until `forget_rows` (the scribe log: entries
+    #: never change). A list whose rows move on by themselves (countdowns) draws them anew.
+    keeps_rows: ClassVar[bool] = False
+    #: Finished rows kept at most: some forty screens of rows, about 2 kB each.
+    KEPT_ROWS: ClassVar[int] = 1024
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002 (Textual's own name)
         super().__init__(id=id, classes=classes)
         self._count = 0
+        #: The list's style and the cursor's, as of the frame being drawn (None: work them out).
+        self._styles: tuple[Style, Style] | None = None
+        #: Finished rows by (index, width, selected), for a list that `keeps_rows`.
+        self._strips: dict[tuple[int, int, bool], Strip] = {}
 
     # -- what subclasses provide --------------------------------------------------------------
 
     def render_row(self, index: int, width: int, selected: bool) -> list[Segment]:
         """The segments of row `index`, at most `width` cells (an empty row by default)."""
         return []
+
+    def forget_rows(self) -> None:
+        """The rows' content changed: draw every row anew (for a list that `keeps_rows`)."""
+        self._strips.clear()
 
     # -- size and cursor -----------------------------------------------------------------------
 
@@ -131,22 +150,46 @@ class LineList(ScrollView, can_focus=True):
 
     # -- rendering -----------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Once a frame: the styles every row uses. A new theme, the focus (the cursor's colour)
+        # or an ancestor's background changes them, and the kept rows with them.
+        styles = self._frame_styles()
+        if styles != self._styles:
+            self._strips.clear()
+        self._styles = styles
+        return super().render_lines(crop)
+
+    def _frame_styles(self) -> tuple[Style, Style]:
+        return self.rich_style, self.get_component_rich_style("line-list--cursor", partial=True)
+
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base, cursor = self._styles or self._frame_styles()
         if index >= self._count or width <= 0:
             if index == 0 and self._count == 0 and self.empty_text and width > 0:
                 hint = Segment(self.empty_text, base + Style(dim=True))
                 return Strip([hint]).crop_extend(0, width, base)
             return Strip.blank(width, base)
         selected = index == self.cursor
-        segments = self.render_row(index, width, selected)
-        strip = Strip(segments).crop_extend(0, width, None)
+        key = (index, width, selected)
+        kept = self._strips.get(key)
+        if kept is not None:
+            return kept
+        strip = Strip(self.render_row(index, width, selected)).crop_extend(0, width, None)
         if selected:
-            cursor = self.get_component_rich_style("line-list--cursor", partial=True)
             strip = Strip([Segment(t, (st or Style()) + cursor, c) for t, st, c in strip])
-        return strip.apply_style(base)
+        strip = strip.apply_style(base)
+        if self.keeps_rows:
+            if len(self._strips) >= self.KEPT_ROWS:
+                self._strips.clear()
+            self._strips[key] = strip
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+        self._strips.clear()
 
     def on_focus(self) -> None:
         self.refresh()

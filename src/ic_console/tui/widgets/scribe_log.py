@@ -1,7 +1,8 @@
 """The scribe log pane: every entry and system line, newest at the bottom, smooth at any size.
 
-Only the rows on screen are rendered (see `LineList`), and rendered rows are cached, so a log of
-100,000 entries opens, scrolls and grows as fast as a log of forty.
+Only the rows on screen are rendered (see `LineList`), and rendered rows are kept (an entry never
+changes once written), so a log of 100,000 entries opens, scrolls and grows as fast as a log of
+forty.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class ScribeLog(LineList):
         "scribe-log--occurred",
     }
 
+    keeps_rows = True
+
     class Selected(Message):
         """The cursor is on `row` (None when the log is empty)."""
 
@@ -56,22 +59,17 @@ class ScribeLog(LineList):
         #: Any sequence of rows: a list, or the live incident's rows, most of them decoded
         #: from the rows cache when drawn (so only the rows on screen are ever looked at).
         self.rows: Sequence[LogRow] = []
-        self._cache: dict[tuple[int, int, bool], list[Segment]] = {}
 
     def set_rows(self, rows: Sequence[LogRow]) -> None:
         """Show `rows` (kept, not copied: append to it and call `rows_added`)."""
         self.rows = rows
-        self._cache.clear()
+        self.forget_rows()
         self.set_row_count(len(rows), follow=True)
         self.cursor = len(rows) - 1
 
     def rows_added(self) -> None:
         """More rows were appended to the shown list; follow them if the cursor was at the end."""
         self.set_row_count(len(self.rows), follow=True)
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._cache.clear()
 
     def watch_cursor(self, old: int, new: int) -> None:
         super().watch_cursor(old, new)
@@ -81,10 +79,6 @@ class ScribeLog(LineList):
         return self.get_component_rich_style(f"scribe-log--{name}", partial=True)
 
     def render_row(self, index: int, width: int, selected: bool) -> list[Segment]:
-        key = (index, width, selected)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
         row = self.rows[index]
         when = self.times.clock(row.recorded_at)
         kind_style = self._style("system" if row.system else row.kind)
@@ -103,7 +97,4 @@ class ScribeLog(LineList):
             segments.append(Segment(happened, self._style("occurred")))
             used += len(happened)
         segments.append(Segment(truncate(text, max(0, width - used)), kind_style))
-        if len(self._cache) > 4096:
-            self._cache.clear()
-        self._cache[key] = segments
         return segments
