@@ -44,3 +44,25 @@ def test_wide_owner_names_keep_the_board_in_columns(
         assert len(columns) == 1, rows()
 
     drive(console(home, clock), scenario, size=(80, 24))
+
+
+def test_four_digit_task_numbers_keep_a_space_before_the_owner(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    """At a thousand tasks "#1001Sam" ran the number into the name; the number column widens
+    for every row alike."""
+    for number in range(1, 1003):
+        minutes = 1 if number >= 1000 else 60
+        incident.execute(
+            cmd.AssignTask(owner="Sam", text=f"check {number}", timebox=timedelta(minutes=minutes))
+        )
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        def rows() -> list[str]:
+            return [line for line in screen_lines(pilot.app) if "not ack" in line]
+
+        await until(pilot, lambda: len(rows()) >= 4)
+        assert rows()[0].startswith("#1000 Sam "), rows()
+        assert len({row.index("Sam") for row in rows()}) == 1, rows()
+
+    drive(console(home, clock), scenario, size=(80, 24))

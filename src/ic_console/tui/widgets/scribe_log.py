@@ -15,7 +15,7 @@ from rich.style import Style
 from textual.message import Message
 
 from ic_console.domain.log_rows import KIND_LABELS, LogRow
-from ic_console.tui.text import TimeFormat, literal, truncate
+from ic_console.tui.text import TimeFormat, fit, literal, truncate
 from ic_console.tui.widgets.line_list import LineList
 
 TIME_WIDTH = 8
@@ -85,7 +85,7 @@ class ScribeLog(LineList):
         segments = [
             Segment(when.rjust(TIME_WIDTH) + " ", self._style("time")),
             Segment(
-                truncate(literal(row.author), AUTHOR_WIDTH).ljust(AUTHOR_WIDTH) + " ",
+                fit(literal(row.author), AUTHOR_WIDTH) + " ",
                 self._style("author"),
             ),
             Segment(KIND_LABELS.get(row.kind, row.kind).ljust(KIND_WIDTH) + " ", kind_style),

@@ -19,6 +19,8 @@ from ic_console.tui.text import countdown, fit, literal, truncate
 from ic_console.tui.widgets.line_list import LineList
 
 OWNER_WIDTH = 12
+#: Cells of the task number column ("#12 "), widened for a larger number.
+NUMBER_WIDTH = 4
 #: The team column, shown when there are teams (issue 15).
 TEAM_WIDTH = 8
 
@@ -60,6 +62,8 @@ class TaskBoard(LineList):
         #: The team of each task owner, in the order the teams were formed (issue 15): when
         #: there are teams, the board groups by team and shows each task's team.
         self.teams: dict[str, str] = {}
+        #: Cells of the "#N" column, its space included.
+        self.number_width = NUMBER_WIDTH
 
     @property
     def selected_task(self) -> Task | None:
@@ -74,6 +78,10 @@ class TaskBoard(LineList):
             tasks = grouped_by_team(tasks, self.teams)
         self.tasks = tasks
         self.now = now
+        # "#12 " by default; wide enough for the largest number shown ("#1801 Sam", not
+        # "#1801Sam" at thousands of tasks), the same for every row so the columns line up.
+        largest = max((task.number for task in tasks), default=0)
+        self.number_width = max(NUMBER_WIDTH, len(str(largest)) + 2)
         self.set_row_count(len(tasks))
         if keep is not None:
             for index, task in enumerate(tasks):
@@ -108,7 +116,8 @@ class TaskBoard(LineList):
         if overdue:
             clock = ("late " + countdown(remaining)).rjust(11)
         row_style = self._style("overdue") if overdue else Style()
-        segments = [Segment(f"#{task.number:<3}", self._style("number") + row_style)]
+        number = f"#{task.number}".ljust(self.number_width)
+        segments = [Segment(number, self._style("number") + row_style)]
         used = 0
         if self.teams:
             team = fit(literal(self.teams.get(task.owner, "")), TEAM_WIDTH)
@@ -122,6 +131,6 @@ class TaskBoard(LineList):
             Segment(clock + " ", self._style("overdue") if overdue else self._style("countdown")),
             Segment(state.ljust(8), state_style + row_style),
         ]
-        used += 4 + OWNER_WIDTH + 1 + len(clock) + 1 + 8
+        used += self.number_width + OWNER_WIDTH + 1 + len(clock) + 1 + 8
         segments.append(Segment(truncate(literal(task.text), max(0, width - used)), row_style))
         return segments
