@@ -6,12 +6,16 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Label
 
+from ic_console.domain.clock import FakeClock
 from ic_console.live.syncing import SyncView
+from ic_console.store.incident import IncidentStore
 from ic_console.sync.report import Peer
 from ic_console.tui.widgets.phrasebook_pane import also
 
+from .conftest import console, drive
 from .test_snapshots import demo_app
 
 
@@ -57,3 +61,34 @@ def test_other_situations_are_named_once_with_their_count() -> None:
     titles = ["A task has not been acknowledged", "Update due", "A task has not been acknowledged"]
     assert also(titles) == ["A task has not been acknowledged (2)", "Update due"]
     assert also([]) == []
+
+
+def test_the_header_clock_lays_out_only_when_its_width_changes(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    """Each second's clock text is drawn in place; a layout (about 10 ms, which a key pressed
+    then waits for) only when the text's width changes, as from 59s to 1m 0s."""
+    from datetime import timedelta
+
+    from ic_console.tui.widgets.incident_header import IncidentHeader
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        header = pilot.app.screen.query_one(IncidentHeader)
+        elapsed = header.query_one("#header-elapsed", Label)
+        layouts: list[tuple[str, bool]] = []
+        update = elapsed.update
+
+        def spy(content: object = "", *, layout: bool = True) -> None:
+            layouts.append((str(content), layout))
+            update(content, layout=layout)  # type: ignore[arg-type]
+
+        elapsed.update = spy  # type: ignore[method-assign]
+        now = clock.now()
+        for seconds in (10, 11, 12, 60):
+            header.tick(now + timedelta(seconds=seconds))
+        await pilot.pause()
+        shown = [(text.split(" (")[0], layout) for text, layout in layouts]
+        assert shown[1:3] == [("11s", False), ("12s", False)], shown
+        assert shown[3][1] is True, shown  # "1m 0s" is wider than "12s"
+
+    drive(console(home, clock), scenario, size=(120, 40))
