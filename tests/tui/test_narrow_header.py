@@ -92,3 +92,36 @@ def test_the_header_clock_lays_out_only_when_its_width_changes(
         assert shown[3][1] is True, shown  # "1m 0s" is wider than "12s"
 
     drive(console(home, clock), scenario, size=(120, 40))
+
+
+def test_the_phrasebook_is_drawn_again_only_when_its_words_change(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    """Each second the situations are worked out again; the pane is drawn (and the screen laid
+    out) only when what it says changes."""
+    from datetime import timedelta
+
+    from ic_console.domain import commands as cmd
+    from ic_console.tui.widgets.phrasebook_pane import PhrasebookPane
+
+    incident.execute(cmd.AssignTask(owner="Sam", text="check", timebox=timedelta(minutes=5)))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        pane = pilot.app.screen.query_one(PhrasebookPane)
+        drawn: list[object] = []
+        update = pane.update
+
+        def spy(content: object = "", *, layout: bool = True) -> None:
+            drawn.append(content)
+            update(content, layout=layout)  # type: ignore[arg-type]
+
+        pane.update = spy  # type: ignore[method-assign]
+        screen = pilot.app.screen
+        now = clock.now()
+        for seconds in (1, 2, 3):
+            screen.tick(now + timedelta(seconds=seconds))  # type: ignore[attr-defined]
+        assert drawn == []
+        screen.tick(now + timedelta(minutes=6))  # type: ignore[attr-defined]  # Sam's timebox runs out
+        assert len(drawn) == 1
+
+    drive(console(home, clock), scenario, size=(120, 40))

@@ -23,7 +23,8 @@ class PhrasebookPane(Static):
         self.situations: list[Situation] = []
         self.index = 0
         self.pinned: Situation | None = None
-        self._key: tuple[str, ...] = ()
+        #: What the pane shows now, to skip drawing the same again (None: nothing drawn yet).
+        self._drawn: tuple[object, ...] | None = None
 
     @property
     def current(self) -> Situation | None:
@@ -64,6 +65,7 @@ class PhrasebookPane(Static):
     def _draw(self) -> None:
         situation = self.current
         if situation is None:
+            self._drawn = None
             self.update(Text("Nothing to say yet.", style="dim"))
             return
         phrase = self.phrasebook.phrases.get(situation.id)
@@ -88,6 +90,12 @@ class PhrasebookPane(Static):
             if others:
                 parts.append(Text("Also: " + "; ".join(others[:3]), style="dim"))
         parts.append(Text(f"{where} · v other responses · c copy", style="dim"))
+        # The same words as a second ago (most ticks): nothing to draw, and no layout of the
+        # screen that a key pressed now would wait for.
+        drawn = tuple((part.plain, str(part.style), tuple(part.spans)) for part in parts)
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
         self.update(Group(*parts))
 
 
