@@ -331,6 +331,32 @@ def test_a_replaying_listener_over_a_current_snapshot_does_not_write_it_again(
     assert written == [store.state.last_seq]
 
 
+def test_a_listener_gets_every_event_while_the_state_starts_from_the_snapshot(
+    home: Path, incident: Path
+) -> None:
+    """The console's first open reads the whole log for its rows: each event is handed over
+    from seq 1, and the state is the snapshot's plus the tail folded, the same as a fold of the
+    whole log (the prefix was folded again before: a third of a 100,000-event open)."""
+    store = _open(home)
+    store.execute(c.AddLogEntry(text="after the snapshot", kind=LogKind.NOTE))
+    store.execute(c.AssignTask(owner="Sam", text="check", timebox=timedelta(minutes=5)))
+    seen: list[Event] = []
+    listened = _open(home, on_events=seen.extend, read_only=True)
+    assert [event.seq for event in seen] == list(range(1, listened.state.last_seq + 1))
+    assert _from_snapshot(listened)  # the prefix was not folded again
+    assert listened.state == _replayed(incident)
+    # A damaged snapshot: the whole log is folded, and the listener still gets every event.
+    path = incident / snap.SNAPSHOT_FILE
+    data = bytearray(path.read_bytes())
+    data[12] ^= 0x20  # inside the checksummed header
+    path.write_bytes(bytes(data))
+    seen.clear()
+    refolded = _open(home, on_events=seen.extend, read_only=True)
+    assert not _from_snapshot(refolded)
+    assert [event.seq for event in seen] == list(range(1, refolded.state.last_seq + 1))
+    assert refolded.state == _replayed(incident)
+
+
 def test_covered_seq_is_zero_once_the_prefix_changes(home: Path, incident: Path) -> None:
     path = incident / "events.jsonl"
     assert snap.covered_seq(incident, path) > 0

@@ -40,7 +40,6 @@ from ic_console.store.recovery import folder_contradiction, tail_bytes
 from ic_console.store.replay import fold_new, gc_paused
 from ic_console.store.snapshot import (
     SNAPSHOT_FILE,
-    covered_seq,
     load_merged_snapshot,
     load_snapshot,
 )
@@ -85,6 +84,9 @@ class IncidentReader:
         self._mutex = threading.RLock()
         #: The last sequence number covered by the state snapshot on disk (0: none known).
         self._snapshot_seq = 0
+        #: The next read hands events up to this seq to `on_events` without folding them: the
+        #: state started from a snapshot of them (a load with a listener; 0: fold every one).
+        self._folded_up_to = 0
         # -- several replicas' files (`store.merged`) --
         #: True when the state is the merged fold of several files (or of a peer's file alone);
         #: False for this laptop's own log (or a pre-replication one) read alone, as before.
@@ -313,15 +315,18 @@ class IncidentReader:
         replays the log from the start.
         """
         self._snapshot_seq = 0
-        if self.on_events is not None:
-            # Still worth knowing whether the snapshot is current: opening the console should
-            # not write it again (0.7 s of a 100,000-event open).
-            self._snapshot_seq = covered_seq(self.directory, self.events_path)
-            return
+        self._folded_up_to = 0
         snapshot, notice = load_snapshot(self.directory, self.events_path)
         if notice is not None:
             self.notices.append(notice)
         if snapshot is None:
+            return
+        if self.on_events is not None:
+            # A listener wants every event (the console builds its log pane from them): the log
+            # is read from the start and handed over, but what the snapshot covers is not
+            # folded again (a third of a 100,000-event console's first open).
+            self.state = snapshot.state
+            self._snapshot_seq = self._folded_up_to = snapshot.state.last_seq
             return
         self.state = snapshot.state
         self.log.offset = snapshot.offset
@@ -389,7 +394,10 @@ class IncidentReader:
         new events when `keep`."""
         if self.merged:
             return self._apply_merged_read(keep=keep)
-        folded = fold_new(self.log, self.state, keep=keep, on_events=self.on_events)
+        up_to, self._folded_up_to = self._folded_up_to, 0
+        folded = fold_new(
+            self.log, self.state, keep=keep, on_events=self.on_events, folded_up_to=up_to
+        )
         if folded.replaced:
             # The file was swapped or cut under us: read it again from the start.
             self.log.reset()

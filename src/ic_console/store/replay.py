@@ -59,16 +59,30 @@ def fold_new(
     *,
     keep: bool,
     on_events: Callable[[list[Event]], None] | None,
+    folded_up_to: int = 0,
 ) -> Folded:
     """Fold what was appended to `log` since its last read into `state`.
 
     Keeps the new events in the result when `keep` (following another terminal); a full load
     passes `keep=False` so a long log is folded batch by batch and never held as events at once.
     `on_events` is called with every batch folded (and with the part of a batch that fitted).
+    Events up to seq `folded_up_to` are in `state` already (a snapshot of them): they are read
+    and handed to `on_events`, not folded again.
     """
     applied: list[Event] = []
 
     def fold(batch: list[Event]) -> None:
+        if batch[0].seq <= folded_up_to:
+            # Read from the start for `on_events`, the state started from the snapshot.
+            cut = next((i for i, event in enumerate(batch) if event.seq > folded_up_to), None)
+            known = batch if cut is None else batch[:cut]
+            if keep:
+                applied.extend(known)
+            if on_events is not None:
+                on_events(known)
+            if cut is None:
+                return
+            batch = batch[cut:]
         try:
             apply_all(state, batch)
         except (KeyError, ValueError, AttributeError, TypeError) as error:
