@@ -372,16 +372,17 @@ def test_a_form_whose_incident_closed_is_answered() -> None:
 
 def test_a_form_opens_clear_of_the_toasts(home: Path, clock: FakeClock, incident) -> None:
     """At 80x24 the toasts stacked on the right covered half of the form, the sentence to say
-    with it: opening a form clears those already shown."""
+    with it: opening a form clears those already shown, but an error stays until its time."""
     incident.execute(cmd.ProposeDecision(text="fail over to eu-west-2"))
 
     async def scenario(pilot: Pilot[int]) -> None:
         for n in range(3):
             pilot.app.notify(f"Recorded thing {n}", timeout=30)
+        pilot.app.notify("Could not write the log", severity="error", timeout=30)
         await pilot.pause()
-        assert notifications(pilot.app)
+        assert len(notifications(pilot.app)) == 4
         form = await open_form(pilot, "y")
-        assert notifications(pilot.app) == []
+        assert notifications(pilot.app) == ["Could not write the log"]  # an error stays
         assert "fail over to eu-west-2" in form.form_title + intro(form)
 
     drive(console(home, clock), scenario, size=(80, 24))
