@@ -324,9 +324,10 @@ def test_a_replaying_listener_over_a_current_snapshot_does_not_write_it_again(
     store = _open(home, on_events=seen.extend)
     assert seen and store.state.last_seq == seen[-1].seq
     assert written == []
-    assert snap.covered_seq(incident, incident / "events.jsonl") == store.state.last_seq
+    current, _ = snap.load_snapshot(incident, incident / "events.jsonl")
+    assert current is not None and current.state.last_seq == store.state.last_seq
     (incident / snap.SNAPSHOT_FILE).unlink()
-    assert snap.covered_seq(incident, incident / "events.jsonl") == 0
+    assert snap.load_snapshot(incident, incident / "events.jsonl")[0] is None
     _open(home, on_events=seen.extend)
     assert written == [store.state.last_seq]
 
@@ -357,14 +358,14 @@ def test_a_listener_gets_every_event_while_the_state_starts_from_the_snapshot(
     assert refolded.state == _replayed(incident)
 
 
-def test_covered_seq_is_zero_once_the_prefix_changes(home: Path, incident: Path) -> None:
+def test_a_snapshot_is_not_used_once_the_prefix_changes(home: Path, incident: Path) -> None:
     path = incident / "events.jsonl"
-    assert snap.covered_seq(incident, path) > 0
+    assert snap.load_snapshot(incident, path)[0] is not None
     data = bytearray(path.read_bytes())
     at = data.index(b"Observation 20:")
     data[at] = ord("o")
     path.write_bytes(bytes(data))
-    assert snap.covered_seq(incident, path) == 0
+    assert snap.load_snapshot(incident, path)[0] is None
 
 
 def test_a_settled_prefix_is_checked_once_a_recent_one_every_time(tmp_path: Path) -> None:

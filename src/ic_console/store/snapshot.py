@@ -682,22 +682,3 @@ def latest_by_when(log: Sequence[LogEntry], count: int) -> list[LogEntry]:
     if isinstance(log, LogBook):
         return [entry for _, entry in log.latest(count)]
     return [entry for _, entry in _latest(list(log), count)]
-
-
-def covered_seq(directory: Path, log_path: Path) -> int:
-    """The seq up to which the snapshot in `directory` matches the log, 0 when there is none,
-    it is stale or damaged. Reads its header and checks the covered prefix, not its state: for
-    a reader that replays the whole log anyway (the console) and only needs to know whether the
-    snapshot is worth writing again."""
-    try:
-        with os.fdopen(open_private(directory / SNAPSHOT_FILE, os.O_RDONLY), "rb") as handle:
-            header = _read_header(handle)
-        if header.files is not None:
-            return 0
-        if _last_line_crc(log_path, header.offset, header.last_line_len) != header.last_line_crc:
-            return 0
-        if prefix_checksums(log_path, header.offset)[0] != header.prefix_crc:
-            return 0
-    except (SnapshotUnusable, StoreError, OSError):
-        return 0
-    return header.seq
