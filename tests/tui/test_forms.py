@@ -386,3 +386,19 @@ def test_a_form_opens_clear_of_the_toasts(home: Path, clock: FakeClock, incident
         assert "fail over to eu-west-2" in form.form_title + intro(form)
 
     drive(console(home, clock), scenario, size=(80, 24))
+
+
+def test_a_long_field_label_wraps_at_80_columns(home: Path, clock: FakeClock, open_work) -> None:
+    """The resolve form's label says what keep and cancel do; at 80 columns it was cut in the
+    middle of a word ("cancel the open tasks and w")."""
+    from .test_widgets_pressure import screen_lines
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        form = await open_form(pilot, "R")
+        label = form.query(".field-label").first(Label)
+        words = str(label.render()).split()
+        await pilot.pause()
+        shown = " ".join(" ".join(screen_lines(pilot.app)).split())
+        assert " ".join(words[-4:]) in shown, shown
+
+    drive(console(home, clock), scenario, size=(80, 24))
