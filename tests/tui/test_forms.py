@@ -402,3 +402,17 @@ def test_a_long_field_label_wraps_at_80_columns(home: Path, clock: FakeClock, op
         assert " ".join(words[-4:]) in shown, shown
 
     drive(console(home, clock), scenario, size=(80, 24))
+
+
+def test_a_side_screen_opens_clear_of_the_toasts(home: Path, clock: FakeClock, incident) -> None:
+    """The glance (=) opened over the console opens clear of the toasts too."""
+    from ic_console.tui.screens.glance import GlanceScreen
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        pilot.app.notify("Recorded thing", timeout=30)
+        await pilot.pause()
+        await pilot.press("equals_sign")
+        await until(pilot, lambda: isinstance(pilot.app.screen, GlanceScreen))
+        assert notifications(pilot.app) == []
+
+    drive(console(home, clock), scenario, size=(80, 24))

@@ -403,6 +403,22 @@ class ConsoleApp(SafeApp):
 
     # -- keeping the screen in step ------------------------------------------------------------
 
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """A screen opened over the console (a form, the glance, a checklist, the keys) opens
+        clear of the toasts already shown, errors excepted: at 80x24 three of them covered the
+        right half of it, a form's sentence to say included. What they said stays on screen
+        elsewhere (the log, the board, the header's LATE) and ctrl+z still takes back the last
+        change; an error (a write that failed) stays until its time is up."""
+        over_console = bool(self._screen_stack) and isinstance(self.screen, IncidentScreen)
+        if over_console and self._notifications:
+            # Only over the console: what opening the incident said (a torn line recovered,
+            # read-only) is told just before the console itself is shown, and must stay.
+            # Textual offers no public way to remove one toast (Textual 8.2, pinned).
+            for toast in list(self._notifications):
+                if toast.severity != "error":
+                    self._unnotify(toast)
+        return super().push_screen(screen, *args, **kwargs)
+
     def push_state(self) -> None:
         """Show the incident's state on the console (and an open checklist)."""
         live, console = self.live, self.live_screen

@@ -282,16 +282,7 @@ class IncidentScreen(Screen[None]):
         self.post_message(self.Run(command))
 
     def form(self, form: CommandForm) -> None:
-        # The toasts already shown go, errors excepted: at 80x24 three of them covered the
-        # right half of the form, the sentence to say included. What they said stays on screen
-        # elsewhere (the log, the board, the header's LATE) and ctrl+z still takes back the last
-        # change; an error (a write that failed) stays until its time is up. Textual offers no
-        # public way to remove one toast (Textual 8.2, pinned).
-        app = self.app
-        for toast in list(app._notifications):
-            if toast.severity != "error":
-                app._unnotify(toast)
-        app.push_screen(form)
+        self.app.push_screen(form)
 
     def find_task(self, number: int | None = None) -> Task | None:
         """The task named by the typed number, else the one under the cursor; says why not."""
