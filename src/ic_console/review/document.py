@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
 from typing import TypeVar
 
+from ic_console.review.batching import sized_batches
 from ic_console.review.text import MD_SPECIAL, md_cell, md_escape, one_line, printable
 
 #: What `html.escape` changes (with `quote=True`).
@@ -113,21 +112,6 @@ TABLE_CHARS = 1 << 20
 _T = TypeVar("_T")
 
 
-def sized_batches(
-    items: Sequence[_T], sizes: Callable[[Sequence[_T]], Iterable[int]]
-) -> Iterator[Sequence[_T]]:
-    """`items` a batch at a time: at most `TABLE_ROWS`, and about `TABLE_CHARS` characters by
-    `sizes` (of each item of a batch; the batch ends with the item that reaches it)."""
-    start, total = 0, len(items)
-    while start < total:
-        batch = items[start : start + TABLE_ROWS]
-        reached = list(accumulate(sizes(batch)))
-        if reached[-1] >= TABLE_CHARS:
-            batch = batch[: bisect_left(reached, TABLE_CHARS) + 1]
-        start += len(batch)
-        yield batch
-
-
 def _row_sizes(rows: Sequence[Sequence[str]]) -> Iterator[int]:
     return (sum(map(len, row)) for row in rows)
 
@@ -137,7 +121,7 @@ def _column_batches(rows: Sequence[Sequence[str]] | LazyRows) -> Iterator[Sequen
     if isinstance(rows, LazyRows):
         yield from rows.batches()
         return
-    for batch in sized_batches(rows, _row_sizes):
+    for batch in sized_batches(rows, _row_sizes(rows), TABLE_ROWS, TABLE_CHARS):
         yield list(zip(*batch, strict=True))
 
 

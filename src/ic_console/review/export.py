@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from functools import cache
-from itertools import accumulate
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -31,6 +29,7 @@ from ic_console.domain.model import LogKind, TaskStatus
 from ic_console.domain.records import Decision, Task
 from ic_console.domain.state import IncidentState, LogEntry
 from ic_console.domain.views import incident_view, iso, next_update_view, seconds, summary_view
+from ic_console.review.batching import text_batches
 from ic_console.review.command_figures import DecisionFigures
 from ic_console.review.digest import ReviewEvents
 from ic_console.review.document import html_pieces, markdown_pieces, render_html, render_markdown
@@ -377,36 +376,8 @@ class _Long:
 def _batches(entries: Iterable[_T], text: Callable[[_T], str] = _TEXT) -> Iterator[list[_T]]:
     """`entries` a batch at a time: at most `JSON_BATCH` of them, and about `JSON_CHARS`
     characters of `text` (of each entry: its `text` unless told), so entries of 20,000
-    characters are never written 4,096 at once. Any iterable: a log book builds its entries as
-    they are asked for, and none is held after its batch is written."""
-    if isinstance(entries, list):
-        yield from _list_batches(entries, text)
-        return
-    batch: list[_T] = []
-    size = 0
-    for entry in entries:
-        batch.append(entry)
-        size += len(text(entry))
-        if len(batch) >= JSON_BATCH or size >= JSON_CHARS:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
-def _list_batches(entries: list[_T], text: Callable[[_T], str]) -> Iterator[list[_T]]:
-    """`_batches` of a list, the same batches, cut where the running sum of the texts' lengths
-    crosses each limit: the sums are made in C, not by a step of Python per entry."""
-    ends = list(accumulate(map(len, map(text, entries))))
-    last = len(entries) - 1
-    start = 0
-    base = 0
-    while start <= last:
-        # The first entry whose batch reaches JSON_CHARS, or the JSON_BATCH-th, or the last.
-        end = min(bisect_left(ends, base + JSON_CHARS, start), start + JSON_BATCH - 1, last)
-        yield entries[start : end + 1]
-        base = ends[end]
-        start = end + 1
+    characters are never written 4,096 at once (`batching.text_batches`)."""
+    return text_batches(entries, text, JSON_BATCH, JSON_CHARS)
 
 
 def _log_item(entry: LogEntry) -> dict[str, Any]:

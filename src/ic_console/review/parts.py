@@ -18,6 +18,7 @@ from ic_console.domain.followup_ids import followup_id
 from ic_console.domain.model import LogKind, Status
 from ic_console.domain.parse import KIND_PREFIXES
 from ic_console.domain.state import IncidentState
+from ic_console.review.batching import text_batches
 from ic_console.review.checks import BlameChecker, BlameFinding, Finding, check_action_item
 from ic_console.review.duedate import DuePolicy, due_date
 from ic_console.review.metrics import Cadence, Metrics, compute_metrics
@@ -173,18 +174,8 @@ BLAME_CHARS = 1 << 18
 
 def _text_batches(items: Iterable[_T], text: Callable[[_T], str]) -> Iterator[list[_T]]:
     """`items` a batch at a time, `BLAME_BATCH` of them or about `BLAME_CHARS` characters of
-    their `text`, whichever comes first. Any iterable: a log book builds its entries as they
-    are asked for, and none is held after its batch."""
-    batch: list[_T] = []
-    size = 0
-    for item in items:
-        batch.append(item)
-        size += len(text(item))
-        if len(batch) >= BLAME_BATCH or size >= BLAME_CHARS:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
+    their `text` (`batching.text_batches`)."""
+    return text_batches(items, text, BLAME_BATCH, BLAME_CHARS)
 
 
 def blame_notes(state: IncidentState) -> list[BlameNote]:
