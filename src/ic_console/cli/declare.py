@@ -43,8 +43,6 @@ else:
     # Loaded on first use: `ic --help` never builds the pydantic models behind the verbs.
     views = lazy_import("ic_console.domain.views")
 
-#: How many scribe log lines `ic show` prints.
-
 _PLAIN_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

@@ -7,6 +7,7 @@ in the short form of the one vocabulary (`domain.describe`).
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -89,8 +90,9 @@ class RowSequence(Sequence[LogRow]):
 
     __slots__ = ()
 
+    @abstractmethod
     def _row(self, index: int) -> LogRow:
-        raise NotImplementedError
+        """Row `index`, already in range (0 <= index < len(self))."""
 
     @overload
     def __getitem__(self, index: int) -> LogRow: ...

@@ -220,22 +220,30 @@ def _figures(review: Review) -> list[Block]:
 
 
 def _task_table(m: Metrics) -> Table:
-    if m.scale is not None and m.scale.teams:
-        return scale_parts.team_task_table(m, m.scale)
+    """Every task, as it went; with teams (command at scale), each task's team beside its
+    number."""
+    teams = m.scale.task_teams if m.scale is not None and m.scale.teams else None
+    head = ("#", "Owner", "Task", "Timebox", "Extensions", "Overrun", "Acknowledged", "Outcome")
+    rows = [
+        (
+            str(t.number),
+            t.owner,
+            t.text,
+            duration(t.timebox),
+            ", ".join(f"+{duration(x.timebox)}" for x in t.extensions) or "-",
+            duration(t.overrun) if t.overrun else "-",
+            duration(t.time_to_acknowledge, missing="never") if t.acknowledged_at else "never",
+            t.status._value_,
+        )
+        for t in m.tasks
+    ]
+    if teams is None:
+        return Table(head, tuple(rows))
     return Table(
-        ("#", "Owner", "Task", "Timebox", "Extensions", "Overrun", "Acknowledged", "Outcome"),
+        (head[0], "Team", *head[1:]),
         tuple(
-            (
-                str(t.number),
-                t.owner,
-                t.text,
-                duration(t.timebox),
-                ", ".join(f"+{duration(x.timebox)}" for x in t.extensions) or "-",
-                duration(t.overrun) if t.overrun else "-",
-                duration(t.time_to_acknowledge, missing="never") if t.acknowledged_at else "never",
-                t.status._value_,
-            )
-            for t in m.tasks
+            (row[0], teams.get(t.number, "-"), *row[1:])
+            for t, row in zip(m.tasks, rows, strict=True)
         ),
     )
 
@@ -465,7 +473,7 @@ def _timeline_table(entries: Sequence[TimelineEntry]) -> LazyRows:
 def _entry_batches(
     entries: Sequence[TimelineEntry],
 ) -> Iterator[tuple[Sequence[TimelineEntry], list[str]]]:
-    """`entries` and their texts a batch at a time, as `document.sized_batches` cuts them by
+    """`entries` and their texts a batch at a time, as `batching.sized_batches` cuts them by
     their texts (each text taken once, for its length and its cell)."""
     start, total = 0, len(entries)
     while start < total:

@@ -1,13 +1,14 @@
 """The postmortem draft's parts about command at scale (issue 15): who was in which sub-team,
-the teams themselves, the task table with each task's team, the exit criteria and whether each
-handover was acknowledged. Used by `review/postmortem.py` only when the incident had them."""
+the teams themselves, the exit criteria and whether each handover was acknowledged. Used by
+`review/postmortem.py` only when the incident had them (the task table's team column is
+there, in the one task table)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from ic_console.review.document import Bullets, Em, Item, Strong, Table
+from ic_console.review.document import Bullets, Em, Item, Strong
 from ic_console.review.metrics import Metrics
 from ic_console.review.scale_figures import ScaleFigures, TeamFigures
 from ic_console.review.text import duration, utc_short
@@ -30,37 +31,6 @@ def team_item(team: TeamFigures) -> Item:
             f"; goal: {team.goal}" if team.goal else "",
             f"; {team.tasks} task{'' if team.tasks == 1 else 's'}.",
         )
-    )
-
-
-def team_task_table(m: Metrics, scale: ScaleFigures) -> Table:
-    """The task table with the team each task belonged to."""
-    return Table(
-        (
-            "#",
-            "Team",
-            "Owner",
-            "Task",
-            "Timebox",
-            "Extensions",
-            "Overrun",
-            "Acknowledged",
-            "Outcome",
-        ),
-        tuple(
-            (
-                str(t.number),
-                scale.task_teams.get(t.number, "-"),
-                t.owner,
-                t.text,
-                duration(t.timebox),
-                ", ".join(f"+{duration(x.timebox)}" for x in t.extensions) or "-",
-                duration(t.overrun) if t.overrun else "-",
-                duration(t.time_to_acknowledge, missing="never") if t.acknowledged_at else "never",
-                t.status._value_,
-            )
-            for t in m.tasks
-        ),
     )
 
 
