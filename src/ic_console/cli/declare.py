@@ -1,19 +1,16 @@
-"""Declaring and looking: `ic new`, `ic list` and `ic show`."""
+"""Declaring and looking: `ic new`, `ic list` and `ic show` (`ic list` itself is in
+`cli/listing.py`, imported when it runs)."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import re
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, UsageError, lazy_import, verb
 from ic_console.cli import command_scale as scale
 from ic_console.cli.common import (
     INCIDENT_HELP,
-    LATE_STYLE,
     OVERDUE_STYLE,
     after_recorded,
     cmd,
@@ -27,12 +24,8 @@ from ic_console.cli.common import (
     severity_style,
     warn,
 )
-from ic_console.cli.ids import numbered
-from ic_console.domain.durations import format_duration, parse_when, resolve_local
-from ic_console.domain.errors import DomainError
 from ic_console.domain.model import Status, severity_label
 from ic_console.domain.text import clean_name, clean_title, literal
-from ic_console.domain.zones import system_zone
 
 if TYPE_CHECKING:
     from ic_console.domain import views
@@ -42,8 +35,6 @@ if TYPE_CHECKING:
 else:
     # Loaded on first use: `ic --help` never builds the pydantic models behind the verbs.
     views = lazy_import("ic_console.domain.views")
-
-_PLAIN_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def register(sub: SubParsers) -> None:
@@ -199,225 +190,10 @@ def _open_console(ctx: Context, incident_id: str) -> int:
     return int(opener(ctx, incident_id))
 
 
-@dataclass(frozen=True)
-class _Filter:
-    statuses: frozenset[str]
-    severity: int | None
-    since: datetime | None
-    until: datetime | None
-
-    def keeps(self, info: IncidentInfo) -> bool:
-        if info.problem is not None:
-            return True  # a damaged incident is always listed, never silently gone
-        if info.status not in self.statuses:
-            return False
-        if self.severity is not None and info.severity != self.severity:
-            return False
-        if self.since is not None and (info.declared_at is None or info.declared_at < self.since):
-            return False
-        return not (
-            self.until is not None and (info.declared_at is None or info.declared_at >= self.until)
-        )
-
-
-def _list_filter(args: argparse.Namespace, now: datetime) -> _Filter:
-    if args.status is not None:
-        status = args.status.strip().lower()
-        if status not in {s.value for s in Status}:
-            choices = ", ".join(s.value for s in Status)
-            raise UsageError(f'"{args.status}" is not a status: use one of {choices}.')
-        statuses = frozenset({status})
-    elif args.all:
-        statuses = frozenset(s.value for s in Status)
-    else:
-        statuses = frozenset({Status.ACTIVE.value})
-    return _Filter(
-        statuses=statuses,
-        severity=severity_of(args.sev) if args.sev is not None else None,
-        since=_date_bound(args.since, now, "--since", end=False),
-        until=_date_bound(args.until, now, "--until", end=True),
-    )
-
-
-def _date_bound(text: str | None, now: datetime, option: str, *, end: bool) -> datetime | None:
-    """A plain date means its local midnight; as an upper bound, the end of that day."""
-    if text is None:
-        return None
-    raw = text.strip()
-    if _PLAIN_DATE.match(raw):
-        try:
-            day = date.fromisoformat(raw)
-        except ValueError:
-            raise UsageError(f'{option} "{raw}" is not a date: use YYYY-MM-DD.') from None
-        try:
-            if end:
-                day += timedelta(days=1)
-            return resolve_local(datetime(day.year, day.month, day.day), system_zone())
-        except (OverflowError, ValueError):
-            raise UsageError(
-                f'{option} "{raw}" is out of range: give a date between 0001-01-02 and 9999-12-30.'
-            ) from None
-    try:
-        return parse_when(raw, now=now, local_zone=system_zone(), within=None)
-    except DomainError as error:
-        raise UsageError(f"{option}: {error}") from None
-
-
 def _list(args: argparse.Namespace, ctx: Context) -> int:
-    from ic_console.store.catalog import list_incidents
-    from ic_console.store.errors import StoreError
-    from ic_console.store.incident import IncidentStore
+    from ic_console.cli.listing import list_verb
 
-    now = ctx.clock.now()
-    keep = _list_filter(args, now)
-    every = list_incidents(ctx.home, on_problem=lambda text: warn(ctx, text), drills=args.drills)
-    infos = [info for info in every if keep.keeps(info)]
-    if args.json:
-        rows = []
-        for info in infos:
-            if info.problem is not None:
-                rows.append(_damaged_row(info))
-                continue
-            try:
-                store = IncidentStore.open(ctx.home, info.incident_id, read_only=True)
-            except (StoreError, DomainError, OSError) as error:
-                warn(ctx, f"{info.directory}: skipped ({error})")
-                continue
-            for notice in store.notices:
-                warn(ctx, notice.message)
-            rows.append(views.summary_view(store.state, now, ctx.config.cadence()))
-        say_json(ctx, rows)
-        return EXIT_OK
-    if not infos:
-        from ic_console.store.paths import incidents_dir
-
-        searched = incidents_dir(ctx.home)
-        if args.all or args.status or args.sev or args.since or args.until:
-            say(ctx, f"No incidents match in {searched}.")
-        else:
-            say(
-                ctx,
-                f"No active incidents in {searched}. Declare one with `ic new TITLE`; "
-                "`ic list --all` shows resolved and closed ones too (--home or "
-                "$IC_CONSOLE_HOME picks another data folder).",
-            )
-        return EXIT_OK
-    _print_table(ctx, infos, numbered(every), now)
-    return EXIT_OK
-
-
-@dataclass(frozen=True)
-class _Cell:
-    text: str
-    style: str | None = None
-
-
-def _print_table(
-    ctx: Context, infos: list[IncidentInfo], numbers: dict[str, int], now: datetime
-) -> None:
-    """The `ic list` table: one row per incident, the title cut to the terminal's width."""
-    header = ("#", "ID", "SEV", "STATUS", "PHASE", "DECLARED", "IC", "OVERDUE", "UPDATE", "TITLE")
-    rows: list[tuple[_Cell, ...]] = [tuple(_Cell(text) for text in header)]
-    for info in infos:
-        title = info.title
-        if info.problem is not None:
-            title = f"{title} [damaged: {info.problem}]".lstrip()
-        overdue, update = _timers(ctx, info, now)
-        rows.append(
-            (
-                _Cell(str(numbers.get(info.incident_id, "-"))),
-                _Cell(literal(info.incident_id)),
-                _Cell(
-                    severity_label(info.severity) if info.severity else "-",
-                    severity_style(info.severity),
-                ),
-                _Cell("damaged" if info.problem is not None else info.status),
-                _Cell(info.phase or "-"),
-                _Cell(local(info.declared_at, now) if info.declared_at else "-"),
-                _Cell(literal(info.ic or "-")),
-                overdue,
-                update,
-                _Cell(literal(title)),
-            )
-        )
-    widths = [max(_cells(row[i].text) for row in rows) for i in range(len(header) - 1)]
-    room = _title_room(ctx, sum(widths) + 2 * (len(widths)))
-    for row in rows:
-        cells = [
-            paint(ctx, cell.text, cell.style) + " " * (width - _cells(cell.text))
-            for cell, width in zip(row, widths, strict=False)
-        ]
-        title = row[-1].text
-        if room is not None and _cells(title) > room:
-            title = _cut(title, room - 1) + "…" if room > 1 else ""
-        print("  ".join([*cells, title]).rstrip(), file=ctx.out)
-
-
-def _cells(text: str) -> int:
-    """Terminal cells `text` takes: a CJK character or an emoji takes two (columns were padded
-    by characters, and a name in Japanese pushed the rest of its row out of line)."""
-    if text.isascii():
-        return len(text)
-    from rich.cells import cell_len  # only for such text: `ic list` starts without Rich
-
-    return cell_len(text)
-
-
-def _cut(text: str, cells: int) -> str:
-    """The start of `text` that fits in `cells` terminal cells."""
-    if text.isascii():
-        return text[: max(cells, 0)]
-    from rich.cells import set_cell_size
-
-    return set_cell_size(text, max(cells, 0)).rstrip(" ")
-
-
-def _title_room(ctx: Context, used: int) -> int | None:
-    """Columns left for the title at a terminal ($COLUMNS, else its size); None: no limit."""
-    import shutil
-
-    if not colour_terminal(ctx):
-        return None  # a pipe or a file gets whole titles, for the program reading them
-    columns = shutil.get_terminal_size((100, 24)).columns
-    return max(columns - used, 10)
-
-
-def colour_terminal(ctx: Context) -> bool:
-    isatty = getattr(ctx.out, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def _timers(ctx: Context, info: IncidentInfo, now: datetime) -> tuple[_Cell, _Cell]:
-    """Overdue tasks and when the next update is due, for an active incident that opens."""
-    from ic_console.store.errors import StoreError
-    from ic_console.store.incident import IncidentStore
-
-    if info.problem is not None or info.status != Status.ACTIVE.value:
-        return _Cell("-"), _Cell("-")
-    try:
-        store = IncidentStore.open(ctx.home, info.incident_id, read_only=True)
-    except (StoreError, DomainError, OSError):
-        return _Cell("?"), _Cell("?")
-    state = store.state
-    late = [task for task in state.open_tasks() if now >= task.deadline]
-    overdue = _Cell(str(len(late)), OVERDUE_STYLE) if late else _Cell("0")
-    due = state.next_update_due(ctx.config.cadence())
-    if due is None:
-        return overdue, _Cell("none")
-    if now >= due:
-        return overdue, _Cell(f"late {format_duration(now - due)}", LATE_STYLE)
-    return overdue, _Cell(f"in {format_duration(due - now)}")
-
-
-def _damaged_row(info: IncidentInfo) -> dict[str, object]:
-    """`ic list --json` row for an incident that cannot be read whole."""
-    return {
-        "id": info.incident_id,
-        "title": info.title,
-        "status": info.status,
-        "damaged": info.problem,
-        "directory": str(info.directory),
-    }
+    return list_verb(args, ctx)
 
 
 def _show(args: argparse.Namespace, ctx: Context) -> int:
