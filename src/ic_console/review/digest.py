@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, overload
 
 from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
 from ic_console.store.errors import StoreError
-from ic_console.store.eventlog import EventLog, line_stems
+from ic_console.store.eventlog import BATCH_LINES, EventLog, line_stems
 
 if TYPE_CHECKING:
     from ic_console.review.metrics import MetricsFeed
@@ -55,28 +55,44 @@ class Span:
     last_seq: int
 
 
+#: At most about this many events of a long span are held as models at once (a read's chunk
+#: of the log holds about as many; stopping a read sooner would check the chunk again).
+_HELD = 4 * BATCH_LINES
+
+
 class _Enough(Exception):
     """Stops a read again once it has handed over the batch it was for."""
 
 
 def read_span(span: Span, count: int) -> list[Event]:
     """The `count` events of the batch that starts at `span`, read and validated again."""
+    return list(iter_span(span, count))
+
+
+def iter_span(span: Span, count: int) -> Iterator[Event]:
+    """`read_span`, one read batch at a time: a long span (the prefix of a log that a state
+    snapshot covers) is never held as models all at once."""
     log = EventLog(span.path)
     log.offset, log.lines, log.last_seq = span.offset, span.lines, span.last_seq
+    left = count
     got: list[Event] = []
 
     def take(batch: list[Event]) -> None:
         got.extend(batch)
-        if len(got) >= count:
-            raise _Enough
+        if len(got) >= min(left, _HELD):
+            raise _Enough  # the reader has moved past this batch: the next read goes on there
 
-    try:
-        result = log.read_new(take)
-    except _Enough:
-        return got[:count]
-    if result.damage is not None or len(got) < count:
-        raise _changed(span.path)
-    return got[:count]
+    while left > 0:
+        try:
+            result = log.read_new(take)
+        except _Enough:
+            pass
+        else:
+            if result.damage is not None or not got:
+                raise _changed(span.path)
+        yield from got[:left]
+        left -= len(got)
+        got.clear()
 
 
 #: The replication members of an event (`Event.origin`, `hlc`, `ref`, its last three) that a
@@ -219,8 +235,11 @@ class ReviewEvents(Sequence[Event]):
         return read_span(kept.span if isinstance(kept, Lines) else kept, self._counts[index])
 
     def __iter__(self) -> Iterator[Event]:
-        for index in range(len(self._batches)):
-            yield from self._batch(index)
+        for index, kept in enumerate(self._batches):
+            if isinstance(kept, Span):
+                yield from iter_span(kept, self._counts[index])
+            else:
+                yield from self._batch(index)
 
     @overload
     def __getitem__(self, index: int) -> Event: ...

@@ -27,6 +27,7 @@ from ic_console.store.logfiles import has_log, log_files
 from ic_console.store.merged import UnionLog, apply_merged_one
 from ic_console.store.paths import check_incident_folder, incident_dir
 from ic_console.store.replay import gc_paused
+from ic_console.store.snapshot import load_snapshot
 
 
 @dataclass
@@ -71,6 +72,10 @@ def load_events(
     path = log.path
     fold = _ReviewFold(log.single, path, keep_json=keep_json, timeline=timeline, metrics=metrics)
     fold.apply = apply_merged_one if log.merged else apply
+    if not (keep_json or timeline or metrics):
+        # Only the state is asked for (the CSV of action items): the state snapshot the store
+        # keeps beside the log gives what its prefix folds to, so only the tail is read.
+        fold.start_from_snapshot(directory)
     with gc_paused():
         result = log.read_new(fold.take)
         events = fold.events()
@@ -119,6 +124,31 @@ class _ReviewFold:
         self.counts: list[int] = []
         self.stopped = False
         #: Where the next batch starts: the reader has moved past a batch when it hands it over.
+        self._start = self._here()
+
+    def start_from_snapshot(self, directory: Path) -> None:
+        """Start from `state.snapshot` when it matches the log (checked against every byte
+        of the prefix it covers, never trusted over the log): its state, and the prefix kept
+        as one place in the file, read again only if the events themselves are asked for.
+        Without one (missing, stale, damaged: a notice), the whole log is read as before.
+
+        The store keeps one file's snapshot (`events.jsonl`, or the one replica's file that
+        the review reads merged) as a single one: folded in the file's order, as the review
+        folds it. Several replicas' files are read whole."""
+        log = self.log
+        if log is None or log.offset:
+            return
+        snapshot, notice = load_snapshot(directory, log.path)
+        if notice is not None:
+            self.notices.append(notice.message)
+        if snapshot is None or not snapshot.state.declared:
+            return
+        state = snapshot.state
+        self.state = state
+        self.as_of = state.updated_at
+        self.batches.append(Span(log.path, 0, 0, 0))
+        self.counts.append(snapshot.lines)  # a log's lines are its events, one each
+        log.offset, log.lines, log.last_seq = snapshot.offset, snapshot.lines, state.last_seq
         self._start = self._here()
 
     def _here(self) -> Span | None:
