@@ -11,6 +11,7 @@ Pure functions over an `IncidentState` and a `now`: no clock, no I/O, no Textual
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from bisect import bisect_right
@@ -113,7 +114,12 @@ def available_situations(
 
 def spoken_duration(delta: timedelta) -> str:
     """A duration as said aloud: "1 minute", "5 minutes", "1 hour and 35 minutes"."""
-    minutes = _whole_minutes(delta)
+    return _said_minutes(_whole_minutes(delta))
+
+
+@functools.lru_cache(maxsize=4096)
+def _said_minutes(minutes: int) -> str:
+    """`spoken_duration` of a whole number of minutes (said again and again each second)."""
     hours, rest = divmod(minutes, 60)
     parts = []
     if hours:
@@ -218,7 +224,9 @@ def _clock_mark(state: IncidentState, now: datetime) -> int | None:
     return mark if since < MARK_WINDOW else None
 
 
-def _rotation(state: IncidentState, person: Participant, now: datetime) -> tuple[str, dict[str, str]]:
+def _rotation(
+    state: IncidentState, person: Participant, now: datetime
+) -> tuple[str, dict[str, str]]:
     """The id of the rotation situation for `person` and its values, the common ones aside."""
     on_call = person.time_on_call(now)
     values = {
@@ -393,6 +401,10 @@ class _Kept:
 
     situation: Situation
     own: dict[str, str]
+    #: The common values the situation carries (the tracker's, when it is up to date).
+    common: dict[str, str]
+    #: The task's own values that do not depend on the time (`_task_values`).
+    task: dict[str, str]
     #: The values hold from `since` (when they were worked out) until just before `until`.
     since: datetime
     until: datetime
@@ -536,7 +548,6 @@ class SituationTracker:
         """Take in a new or changed state: what does not depend on the time."""
         self._state, self._fingerprint = state, fingerprint
         self.generation = next(_GENERATIONS)
-        self._common = {}
         self._open = state.open_tasks()
         self._deadlines = [task.deadline for task in self._open]
         self._unacked = [task for task in self._open if task.acknowledged_at is None]
@@ -556,6 +567,9 @@ class SituationTracker:
             if (key[1] in names if key[0] == _ROTATION else key[1] in numbers)
         }
         self._decisions = [_decision(decision) for decision in state.open_decisions()]
+        self._decision_situations = [
+            Situation(key, {**self._common, **values}) for key, values in self._decisions
+        ]
         self._due = state.next_update_due(self.cadence)
         self._span = _span_of_control(state)
         self._wants_criteria = _wants_exit_criteria(state)
@@ -570,6 +584,7 @@ class SituationTracker:
                 if kept is not None:
                     old = kept.situation
                     kept.situation = Situation(old.id, {**common, **kept.own}, old.urgent)
+                    kept.common = common
                     said[index] = kept.situation
         self._decision_situations = [
             Situation(key, {**common, **values}) for key, values in self._decisions
@@ -640,10 +655,11 @@ class SituationTracker:
         if kept is None or kept.source != source or not kept.since <= now < kept.until:
             kept = self._work_out(kind, index, now, source, kept)
             self._memo[key] = kept
-        elif kept.situation.values is not self._common and not _carries(kept, self._common):
+        elif kept.common is not self._common:
             kept.situation = Situation(
                 kept.situation.id, {**self._common, **kept.own}, kept.situation.urgent
             )
+            kept.common = self._common
         self._kept[kind][index] = kept
         self._shown[kind][index] = kept.situation
         if kind == _UNACKNOWLEDGED:
@@ -662,6 +678,7 @@ class SituationTracker:
         previous: _Kept | None,
     ) -> _Kept:
         urgent = True
+        task_values: dict[str, str] = {}
         if kind == _ROTATION:
             person = self._people[index]
             assert self._state is not None
@@ -674,8 +691,9 @@ class SituationTracker:
             overdue = now - task.deadline
             start = task.deadline - task.timebox
             waited = now - start
+            task_values = _task_values_again(task, source, previous)
             own = {
-                **_task_values(task),
+                **task_values,
                 "overdue": spoken_duration(overdue),
                 "overdue_minutes": str(_floor_minutes(overdue)),
                 "waited": spoken_duration(waited),
@@ -685,8 +703,9 @@ class SituationTracker:
         else:
             task = self._unacked[index]
             key = "task-unacknowledged"
+            task_values = _task_values_again(task, source, previous)
             own = {
-                **_task_values(task),
+                **task_values,
                 "remaining_minutes": str(_whole_minutes(task.remaining(now))),
             }
             urgent = now - task.assigned_at >= ACK_GRACE
@@ -698,18 +717,21 @@ class SituationTracker:
             and previous.own == own
             and previous.situation.id == key
             and previous.situation.urgent == urgent
-            and _carries(previous, self._common)
+            and previous.common is self._common
         ):
             situation = previous.situation
         else:
             situation = Situation(key, {**self._common, **own}, urgent)
-        return _Kept(situation, own, now, until, source)
+        return _Kept(situation, own, self._common, task_values, now, until, source)
 
 
-def _carries(kept: _Kept, common: Mapping[str, str]) -> bool:
-    """Whether the kept situation was built with these common values."""
-    values = kept.situation.values
-    return all(values.get(name) == value for name, value in common.items())
+def _task_values_again(
+    task: Task, source: tuple[object, ...], previous: _Kept | None
+) -> dict[str, str]:
+    """`_task_values(task)`, taken from the situation kept for it when the task is unchanged."""
+    if previous is not None and previous.source == source and previous.task:
+        return previous.task
+    return _task_values(task)
 
 
 def _decision(decision: Decision) -> tuple[str, dict[str, str]]:
