@@ -17,7 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import START, Runner
+from helpers.alerts_oracle import OracleAlertPolicy
 from helpers.situations_oracle import oracle_situations
+from ic_console.content.phrasebook import shipped_phrasebook
 from ic_console.domain import commands as c
 from ic_console.domain import situations as situations_module
 from ic_console.domain.clock import FakeClock
@@ -29,6 +31,7 @@ from ic_console.domain.situations import (
     live_situations,
     live_tracker,
 )
+from ic_console.live.alerts import AlertPolicy
 from test_properties import commands, endings
 
 CADENCE = {1: timedelta(minutes=15), 2: timedelta(minutes=30), 3: None}
@@ -123,7 +126,9 @@ def test_a_big_incident_tick_by_tick() -> None:
     runner = busy(300, seed=13)
     tracker = SituationTracker(cadence=CADENCE, me="Alex")
     for tick in range(7_200):
-        runner.clock.set(runner.clock.now() + timedelta(microseconds=rng.randrange(700_000, 1_300_000)))
+        runner.clock.set(
+            runner.clock.now() + timedelta(microseconds=rng.randrange(700_000, 1_300_000))
+        )
         if tick % 97 == 0:
             number = rng.randrange(1, 301)
             command = rng.choice(
@@ -199,3 +204,71 @@ def test_the_shared_tracker_follows_the_state_it_is_given() -> None:
         assert live_situations(
             runner.state, later, cadence=CADENCE, me="Alex"
         ) == oracle_situations(runner.state, later, cadence=CADENCE, me="Alex")
+
+
+# -- the alerts, which take the expired tasks and sentences from the same tracker ---------------
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(commands, st.lists(steps, min_size=1, max_size=4)), max_size=30),
+    st.booleans(),
+    st.sampled_from([None, CADENCE]),
+)
+def test_alerts_are_the_ones_raised_before(
+    script: list[tuple[c.Command, list[timedelta]]],
+    watch: bool,
+    cadence: dict[int, timedelta | None] | None,
+) -> None:
+    """Same alerts, same order, at the same instants, as the policy that worked everything out
+    every second; the console's screen asking for the situations in between changes nothing."""
+    phrasebook = shipped_phrasebook()
+    policy = AlertPolicy(phrasebook, "Priya", cadence=cadence, watch=watch)
+    oracle = OracleAlertPolicy(phrasebook, "Priya", cadence=cadence, watch=watch)
+    runner = Runner(FakeClock(START))
+    runner.run(c.Declare(incident_id="inc-1", title="Random", severity=1))
+    runner.run(c.AssignRole(role=Role.IC, name="Alex"))
+    for command, pauses in script:
+        with suppress(DomainError):
+            runner.run(command)
+        for pause in pauses:
+            runner.clock.set(runner.clock.now() + pause)
+            now = runner.clock.now()
+            live_situations(runner.state, now, cadence=cadence, me="Priya")  # the screen
+            assert policy.fresh(runner.state, now) == oracle.fresh(runner.state, now)
+
+
+def test_alerts_on_a_big_incident_tick_by_tick() -> None:
+    """150 tasks expiring over half an hour of ticks, tasks closed and added as it goes, for the IC
+    and for the Deputy: every tick raises what the old policy raised."""
+    rng = random.Random(7)
+    runner = busy(150, seed=7)
+    phrasebook = shipped_phrasebook()
+    pairs = [
+        (AlertPolicy(phrasebook, who, watch=watch), OracleAlertPolicy(phrasebook, who, watch=watch))
+        for who, watch in (("Alex", False), ("Priya", True))
+    ]
+    raised = 0
+    for tick in range(1_800):
+        runner.clock.set(
+            runner.clock.now() + timedelta(microseconds=rng.randrange(900_000, 1_100_000))
+        )
+        if tick % 53 == 0:
+            with suppress(DomainError):
+                runner.run(
+                    rng.choice(
+                        [
+                            c.CompleteTask(number=rng.randrange(1, 151)),
+                            c.ExtendTask(
+                                number=rng.randrange(1, 151), timebox=timedelta(minutes=2)
+                            ),
+                            c.AssignTask(owner="Sam", text="look", timebox=timedelta(seconds=45)),
+                        ]
+                    )
+                )
+        now = runner.clock.now()
+        for policy, oracle in pairs:
+            fresh = policy.fresh(runner.state, now)
+            assert fresh == oracle.fresh(runner.state, now)
+            raised += len(fresh)
+    assert raised > 100
