@@ -28,6 +28,7 @@ from ic_console.domain.model import Role
 from ic_console.domain.situations import (
     SituationTracker,
     current_situations,
+    live_overdue,
     live_situations,
     live_tracker,
 )
@@ -272,3 +273,42 @@ def test_alerts_on_a_big_incident_tick_by_tick() -> None:
             assert fresh == oracle.fresh(runner.state, now)
             raised += len(fresh)
     assert raised > 100
+
+
+def test_a_timebox_running_out_after_another_closed_is_announced() -> None:
+    """The alerts look only at the tasks expired since their last look, unless the state
+    changed: closing an expired task moves the others up the list, and the next one to run out
+    is still announced."""
+    runner = Runner(FakeClock(START))
+    runner.run(c.Declare(incident_id="inc-1", title="Three", severity=1))
+    runner.run(c.AssignRole(role=Role.IC, name="Alex"))
+    for minutes in (1, 2, 3):
+        runner.run(
+            c.AssignTask(owner="Sam", text=f"look {minutes}", timebox=timedelta(minutes=minutes))
+        )
+    policy = AlertPolicy(shipped_phrasebook(), "Alex")
+    said: list[list[str]] = []
+    # Each look: a task closed, and the next one's timebox ran out since the last look.
+    for seconds, close in ((90, None), (150, 1), (190, 2)):
+        runner.clock.set(START + timedelta(seconds=seconds))
+        if close is not None:
+            runner.run(c.CompleteTask(number=close))
+        said.append(policy.fresh(runner.state, runner.clock.now()))
+    assert [[line.split(":")[0] for line in lines] for lines in said] == [
+        ["#1 Sam"],
+        ["#2 Sam"],
+        ["#3 Sam"],
+    ]
+
+
+def test_live_overdue_is_the_state_s_overdue_tasks() -> None:
+    """From the shared tracker when it follows the state, else worked out: the same tasks."""
+    runner = busy(60, seed=9)
+    other = busy(5, seed=10)
+    for seconds in (0, 200, 400, 900):
+        now = runner.clock.now() + timedelta(seconds=seconds)
+        live_situations(runner.state, now, me="Alex")
+        assert live_overdue(runner.state, now) == runner.state.overdue_tasks(now)
+        assert live_overdue(other.state, now) == other.state.overdue_tasks(now)
+        runner.run(c.CompleteTask(number=1 + seconds // 100))
+        assert live_overdue(runner.state, now) == runner.state.overdue_tasks(now)

@@ -336,9 +336,10 @@ def _team_status_values(state: IncidentState) -> dict[str, str]:
 # situations there can be only one of (an update due, a ten-minute mark, calm).
 
 #: Every minute count a situation carries ("5 minutes", "overdue_minutes") is a whole number of
-#: minutes, floored or rounded, of the time since (or until) an instant of the state. It can only
-#: change when that time is a whole number of half minutes, or one microsecond after one
-#: (rounding half to even keeps 2.5 at 2 until just after the half).
+#: minutes, floored or rounded, of the time since (or until) an instant of the state. Floored, it
+#: changes when that time is a whole number of minutes; rounded, at each half minute between, or
+#: one microsecond after it (rounding half to even keeps 2.5 at 2 until just after the half).
+_MINUTE = timedelta(minutes=1)
 _HALF_MINUTE = timedelta(seconds=30)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -348,13 +349,26 @@ _EXPIRED, _UNACKNOWLEDGED, _ROTATION = 0, 1, 2
 _GENERATIONS = itertools.count(1)
 
 
-def _next_change(now: datetime, anchors: tuple[datetime, ...], *instants: datetime) -> datetime:
-    """The first instant after `now` when a minute count of the time since one of `anchors`
-    can change, or one of `instants` comes."""
+def _floored_and_rounded(anchor: datetime) -> tuple[datetime, timedelta]:
+    """When minutes since `anchor`, floored and rounded, can change: every half minute."""
+    return anchor, _HALF_MINUTE
+
+
+def _rounded(anchor: datetime) -> tuple[datetime, timedelta]:
+    """When minutes since (or until) `anchor`, rounded, can change: each half minute past."""
+    return anchor + _HALF_MINUTE, _MINUTE
+
+
+def _next_change(
+    now: datetime, lattices: tuple[tuple[datetime, timedelta], ...], *instants: datetime
+) -> datetime:
+    """The first instant after `now` when a minute count can change (each lattice is an instant
+    and a period: at each whole number of periods from that instant, or a microsecond after),
+    or one of `instants` comes."""
     soonest: datetime | None = None
-    for anchor in anchors:
-        base = anchor + (now - anchor) // _HALF_MINUTE * _HALF_MINUTE
-        candidate = base + _MICROSECOND if now == base else base + _HALF_MINUTE
+    for origin, period in lattices:
+        base = origin + (now - origin) // period * period
+        candidate = base + _MICROSECOND if now == base else base + period
         if soonest is None or candidate < soonest:
             soonest = candidate
     for instant in instants:
@@ -684,7 +698,7 @@ class SituationTracker:
             assert self._state is not None
             key, own = _rotation(self._state, person, now)
             urgent = False
-            until = _next_change(now, (person.joined_at,))
+            until = _next_change(now, (_floored_and_rounded(person.joined_at),))
         elif kind == _EXPIRED:
             task = self._open[index]
             key = "task-expired"
@@ -699,7 +713,7 @@ class SituationTracker:
                 "waited": spoken_duration(waited),
                 "waited_minutes": str(_whole_minutes(waited)),
             }
-            until = _next_change(now, (task.deadline, start))
+            until = _next_change(now, (_floored_and_rounded(task.deadline), _rounded(start)))
         else:
             task = self._unacked[index]
             key = "task-unacknowledged"
@@ -709,9 +723,9 @@ class SituationTracker:
                 "remaining_minutes": str(_whole_minutes(task.remaining(now))),
             }
             urgent = now - task.assigned_at >= ACK_GRACE
-            until = _next_change(
-                now, (task.deadline, task.assigned_at), task.assigned_at + ACK_GRACE
-            )
+            # Expiring ends this situation (`_gone`); until then only the rounded minutes left
+            # and the minute's grace running out change it.
+            until = _next_change(now, (_rounded(task.deadline),), task.assigned_at + ACK_GRACE)
         if (
             previous is not None
             and previous.own == own
@@ -786,3 +800,11 @@ def live_situations(
     """`current_situations` for the console, which asks every second about its live state:
     the same list, from the shared `SituationTracker`."""
     return live_tracker(state, cadence=cadence, me=me).situations(state, now)
+
+
+def live_overdue(state: IncidentState, now: datetime) -> list[Task]:
+    """`state.overdue_tasks(now)` (earliest deadline first), from the shared tracker when it
+    follows this state (the console's header counts its late tasks each second), else sorted."""
+    with _SHARED_LOCK:
+        tracker = _SHARED[0][1] if _SHARED and _SHARED[0][1]._state is state else None
+    return tracker.overdue(state, now) if tracker is not None else state.overdue_tasks(now)
