@@ -6,7 +6,9 @@ may use (names, tasks, minutes); the ids, and the values each one fills, are lis
 first; `available_situations` gives the pitfall responses the IC may need at any moment (an
 executive barging in, an argument about severity), filled with what the state knows.
 
-Pure functions over an `IncidentState` and a `now`: no clock, no I/O, no Textual.
+Pure functions over an `IncidentState` and a `now`: no clock, no I/O, no Textual. The console,
+which asks every second, keeps a `SituationTracker` (`live_situations`): the same list, worked
+out again only where something changed (issue 13, "kept current" below).
 """
 
 from __future__ import annotations
@@ -783,8 +785,10 @@ def live_tracker(
     asked for last)."""
     key = (id(state), _cadence_key(cadence), me)
     with _SHARED_LOCK:
-        if _SHARED and _SHARED[0][0] == key and _SHARED[0][1]._state in (state, None):
-            return _SHARED[0][1]
+        if _SHARED and _SHARED[0][0] == key:
+            kept = _SHARED[0][1]._state  # by identity: comparing states would compare all
+            if kept is state or kept is None:
+                return _SHARED[0][1]
         tracker = SituationTracker(cadence=cadence, me=me)
         _SHARED[:] = [(key, tracker)]
         return tracker
