@@ -2,6 +2,11 @@
 
 Pure policy: given the state, the time and what was already said, it returns the new alerts
 once each. The face decides how to show them (a toast and the bell in the console).
+
+Asked every second on an incident that may have thousands of open tasks, it looks only at what
+is new: the expired timeboxes come from the situations' shared tracker (earliest deadline first,
+without sorting every task), only the ones that expired since the last look are checked against
+what was said, and only the sentences it will show are rendered.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from datetime import datetime, timedelta
 from ic_console.content.phrasebook import Phrasebook
 from ic_console.domain.model import Status
 from ic_console.domain.records import Task
-from ic_console.domain.situations import current_situations
+from ic_console.domain.situations import Situation, live_tracker
 from ic_console.domain.state import IncidentState
 
 #: Expired timeboxes raised one alert each when they come together; more share one alert.
@@ -44,6 +49,10 @@ class AlertPolicy:
     #: The Deputy's view: chase sentences and ten-minute call-outs.
     watch: bool = False
     _said: set[tuple[str, int, datetime]] = field(default_factory=set)
+    #: The tracker's index the expired tasks were last taken from, and how many there were:
+    #: those were all said then, so only the ones after them can be new.
+    _generation: int = 0
+    _looked: int = 0
 
     def fresh(self, state: IncidentState, now: datetime) -> list[str]:
         """The alerts not raised before, each a sentence with what to do (user text is raw).
@@ -52,19 +61,23 @@ class AlertPolicy:
         after the call, and their timeboxes no longer ring the bell."""
         if state.status is not Status.ACTIVE:
             return []
-        say, marks = self._sentences(state, now) if self.watch else ({}, [])
+        tracker = live_tracker(state, cadence=self.cadence, me=self.actor)
+        overdue = tracker.overdue(state, now)
+        start = self._looked if tracker.generation == self._generation else 0
+        self._generation, self._looked = tracker.generation, len(overdue)
         fresh: list[str] = []
         expired = sorted(
-            (
-                task
-                for task in state.overdue_tasks(now)
-                if self._first(("task", task.number, task.deadline))
-            ),
+            (task for task in overdue[start:] if self._first(("task", task.number, task.deadline))),
             key=lambda task: (task.deadline, task.number),
         )
         # Many at once (an incident opened after a break, a drill restarted): one alert each
         # for the first few, then one that names the rest, not a screenful of toasts.
         shown = expired if len(expired) <= AT_ONCE else expired[: AT_ONCE - 1]
+        say, marks = (
+            self._sentences(tracker.situations(state, now), {str(task.number) for task in shown})
+            if self.watch
+            else ({}, [])
+        )
         for task in shown:
             sentence = say.get(str(task.number))
             if sentence:
@@ -94,11 +107,19 @@ class AlertPolicy:
         self._said.add(key)
         return True
 
-    def _sentences(self, state: IncidentState, now: datetime) -> tuple[dict[str, str], list[str]]:
-        """The Deputy's chase sentence per expired task, and the marks just passed."""
+    def _sentences(
+        self, situations: list[Situation], numbers: set[str]
+    ) -> tuple[dict[str, str], list[str]]:
+        """The Deputy's chase sentence for each expired task numbered in `numbers` (the ones
+        about to be announced), and the marks just passed."""
         say: dict[str, str] = {}
         marks: list[str] = []
-        for situation in current_situations(state, now, cadence=self.cadence, me=self.actor):
+        for situation in situations:
+            if situation.id == "task-expired":
+                if situation.values.get("task_number", "") not in numbers:
+                    continue
+            elif situation.id != "clock-mark":
+                continue
             sentences = self.phrasebook.render(situation)[:1]
             if not sentences:
                 continue

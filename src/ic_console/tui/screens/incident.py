@@ -25,7 +25,7 @@ from textual.widgets import Static
 from ic_console.content.phrasebook import Phrasebook
 from ic_console.domain import commands as cmd
 from ic_console.domain.log_rows import LogRow
-from ic_console.domain.situations import Situation, current_situations
+from ic_console.domain.situations import Situation, live_situations
 from ic_console.domain.state import IncidentState, Task
 from ic_console.live.incident import LiveSettings
 from ic_console.tui.actions import write_actions
@@ -192,9 +192,8 @@ class IncidentScreen(Screen[None]):
 
     def _situations(self, state: IncidentState, now: datetime) -> None:
         settings = self.settings
-        self.situations = current_situations(
-            state, now, cadence=settings.cadence, me=settings.actor
-        )
+        # Kept current from the last second, shared with the alerts (issue 13).
+        self.situations = live_situations(state, now, cadence=settings.cadence, me=settings.actor)
 
     # -- the scribe log ------------------------------------------------------------------------
 
