@@ -355,6 +355,104 @@ def test_chase_list_says_how_many_more_and_never_cuts_an_overdue_time(
     assert sum(row.startswith("LATE") for row in rows) == 4
 
 
+def _old_fit(chase: ChaseList, width: int, height: int) -> tuple[list[str], int, int]:
+    """The chase list's fitting as it was before it built only what fits: every entry built
+    and measured, the rows summed again for each count tried. The oracle for `_fit`."""
+    blocks = chase._built(len(chase.chase) + len(chase._soon))
+    heads = [chase._rows(block.lines, width) for block in blocks]
+    extra = [chase._rows(block.optional, width) for block in blocks]
+
+    def rows(count: int, sentences: int) -> int:
+        title = 1 if any(not block.chase for block in blocks[:count]) else 0
+        more = 1 if count < len(blocks) else 0
+        return sum(heads[:count]) + sum(extra[: min(count, sentences)]) + title + more
+
+    count, sentences = len(blocks), len(blocks)
+    if rows(count, sentences) > height:
+        sentences = 0
+        while count > 0 and rows(count, 0) > height:
+            count -= 1
+        while sentences < count and rows(count, sentences + 1) <= height:
+            sentences += 1
+    hidden = blocks[count:]
+    hidden_chase = sum(1 for block in hidden if block.chase)
+    parts: list[str] = []
+    for index, block in enumerate(blocks[:count]):
+        if not block.chase and all(b.chase for b in blocks[:index]):
+            parts.append("Next to run out")
+        parts.extend(line.plain for line in block.lines)
+        if index < sentences:
+            parts.extend(line.plain for line in block.optional)
+    more = []
+    if hidden_chase:
+        more.append(f"+{hidden_chase} more to chase")
+    if len(hidden) - hidden_chase:
+        more.append(f"+{len(hidden) - hidden_chase} more running out")
+    if more:
+        parts.append(", ".join(more))
+    return parts, hidden_chase, len(hidden) - hidden_chase
+
+
+def test_a_long_chase_list_builds_only_what_fits_and_fits_as_before(
+    clock: FakeClock, incident: IncidentStore
+) -> None:
+    """Hundreds of late tasks (a Deputy's view of a big incident, redrawn every second):
+    only as many entries as the pane has rows are rendered, and what is shown, cut and
+    counted is what fitting every entry gave, at every size tried."""
+    import asyncio
+
+    run = incident.execute
+    for n in range(120):
+        run(
+            cmd.AssignTask(
+                owner=f"P{n % 7}",
+                text=f"task {n} " + "x" * (n % 50),
+                timebox=timedelta(minutes=1 + n % 9),
+            )
+        )
+        if n % 3:
+            run(cmd.AcknowledgeTask(number=n + 1))
+    clock.advance(10 * 60)
+    for n in range(6):  # running out soon: listed after the chase entries
+        run(cmd.AssignTask(owner="Soon", text=f"soon {n}", timebox=timedelta(minutes=2)))
+        run(cmd.AcknowledgeTask(number=121 + n))
+    now = clock.now()
+    situations = current_situations(incident.state, now)
+    phrasebook = shipped_phrasebook()
+    rendered = 0
+    render = phrasebook.render
+
+    def counting(situation: Situation) -> list[str]:
+        nonlocal rendered
+        rendered += 1
+        return render(situation)
+
+    phrasebook.render = counting  # type: ignore[method-assign]
+    chase = ChaseList(phrasebook)
+
+    async def main() -> None:
+        nonlocal rendered
+        app = WidgetApp(chase)
+        async with app.run_test(size=(50, 12)) as pilot:
+            await pilot.pause()
+            rendered = 0
+            chase.show(incident.state, now, situations)
+            await pilot.pause()
+            assert (len(chase.chase), len(chase._soon)) == (120, 6)
+            assert rendered <= 12, rendered  # the pane's rows, not the 120 entries
+            assert chase.hidden_chase > 100
+            for width in (20, 50, 90):
+                for height in (*range(0, 14), 40, 120, 130, 200, 400):
+                    chase._fit(width, height)
+                    got = chase._fit(width, height)
+                    expected = _old_fit(chase, width, height)
+                    assert ([t.plain for t in got], chase.hidden_chase, chase.hidden_soon) == (
+                        expected
+                    ), (width, height)
+
+    asyncio.run(main())
+
+
 # -- the roster says who is not shown -------------------------------------------------------------
 
 

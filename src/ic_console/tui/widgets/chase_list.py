@@ -61,13 +61,24 @@ class Block:
 
 
 class ChaseList(Static):
-    """Rebuilt at each tick from the live situations; fitted to the pane's height."""
+    """Rebuilt at each tick from the live situations; fitted to the pane's height.
+
+    Only what the pane can show is built and measured: each entry takes at least a row, so
+    no more entries than the pane has rows (a Deputy's view of 2,000 late tasks once rendered
+    and wrapped every one of them each second, then fitted them in steps that grew with the
+    square of their number). How many are left out is counted, never built.
+    """
 
     def __init__(self, phrasebook: Phrasebook, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.phrasebook = phrasebook
         #: Whom to chase, most urgent first (the Deputy's copy key takes the first).
         self.chase: list[Situation] = []
+        #: The tasks running out soon, listed after the chase entries.
+        self._soon: list[Task] = []
+        #: The state and time the entries are built from, a few at a time as drawn.
+        self._source: tuple[IncidentState, datetime] | None = None
+        #: The entries built so far, in order: chase entries, then soon-running-out tasks.
         self._blocks: list[Block] = []
         self._empty: Text | None = None
         #: How many chase entries and soon-running-out tasks the last draw left out.
@@ -77,34 +88,18 @@ class ChaseList(Static):
     def show(self, state: IncidentState, now: datetime, situations: list[Situation]) -> None:
         """Expired and unacknowledged tasks, from the situations the phrasebook already knows."""
         self.chase = chase_order(state, now, situations)
-        blocks: list[Block] = []
-        for situation in self.chase:
-            blocks.append(self._entry(state, now, situation))
         listed = {situation.values.get("task_number") for situation in self.chase}
-        soon = [
+        self._soon = [
             task
             for task in state.open_tasks()
             if not task.is_overdue(now)
             and task.remaining(now) <= SOON
             and str(task.number) not in listed
         ]
-        for task in soon:
-            blocks.append(
-                Block(
-                    [
-                        Text.assemble(
-                            (f"in {countdown(task.remaining(now))} ", "bold"),
-                            f"#{task.number} {literal(task.owner)}: {literal(task.text)}",
-                            no_wrap=True,
-                            overflow="ellipsis",
-                        )
-                    ],
-                    chase=False,
-                )
-            )
-        self._blocks = blocks
+        self._source = (state, now)
+        self._blocks = []
         self._empty = None
-        if not blocks:
+        if not self.chase and not self._soon:
             upcoming = state.open_tasks()
             if upcoming:
                 task = upcoming[0]
@@ -116,6 +111,19 @@ class ChaseList(Static):
             else:
                 self._empty = Text("Nobody to chase: no open tasks.", style="dim")
         self._draw()
+
+    def _built(self, count: int) -> list[Block]:
+        """The first `count` entries, built now if they were not yet."""
+        blocks = self._blocks
+        if len(blocks) < count and self._source is not None:
+            state, now = self._source
+            chase = self.chase
+            for index in range(len(blocks), count):
+                if index < len(chase):
+                    blocks.append(self._entry(state, now, chase[index]))
+                else:
+                    blocks.append(_soon_block(self._soon[index - len(chase)], now))
+        return blocks[:count]
 
     def _entry(self, state: IncidentState, now: datetime, situation: Situation) -> Block:
         values = situation.values
@@ -164,30 +172,36 @@ class ChaseList(Static):
 
         All of it when it fits. Else as many entries as fit, in order of urgency, each with its
         sentence under it while there is room, else the head line alone (name and lateness).
+        Every entry's head takes a row at least, so no more than `height` of them are built.
         """
-        blocks = self._blocks
-        heads = [self._rows(block.lines, width) for block in blocks]
-        extra = [self._rows(block.optional, width) for block in blocks]
+        chased = len(self.chase)
+        total = chased + len(self._soon)
+        blocks = self._built(min(total, height))
+        heads = [0]  # heads[k]: rows of the first k entries' heads; extra[k]: their sentences
+        extra = [0]
+        for block in blocks:
+            heads.append(heads[-1] + self._rows(block.lines, width))
+            extra.append(extra[-1] + self._rows(block.optional, width))
 
         def rows(count: int, sentences: int) -> int:
-            """Rows for the first `count` blocks, the first `sentences` of them in full."""
-            title = 1 if any(not block.chase for block in blocks[:count]) else 0
-            more = 1 if count < len(blocks) else 0
-            return sum(heads[:count]) + sum(extra[: min(count, sentences)]) + title + more
+            """Rows for the first `count` entries, the first `sentences` of them in full."""
+            title = 1 if count > chased else 0  # "Next to run out" above the first soon one
+            more = 1 if count < total else 0
+            return heads[count] + extra[min(count, sentences)] + title + more
 
-        count, sentences = len(blocks), len(blocks)
-        if rows(count, sentences) > height:
+        count = sentences = len(blocks)
+        if count < total or rows(count, sentences) > height:
             sentences = 0
             while count > 0 and rows(count, 0) > height:
                 count -= 1
             while sentences < count and rows(count, sentences + 1) <= height:
                 sentences += 1
-        hidden = blocks[count:]
-        self.hidden_chase = sum(1 for block in hidden if block.chase)
-        self.hidden_soon = len(hidden) - self.hidden_chase
+        shown_chase = min(count, chased)
+        self.hidden_chase = chased - shown_chase
+        self.hidden_soon = len(self._soon) - (count - shown_chase)
         parts: list[Text] = []
         for index, block in enumerate(blocks[:count]):
-            if not block.chase and all(b.chase for b in blocks[:index]):
+            if index == chased:
                 parts.append(Text("Next to run out", style="bold underline"))
             parts.extend(block.lines)
             if index < sentences:
@@ -200,3 +214,18 @@ class ChaseList(Static):
         if more:
             parts.append(Text(", ".join(more), style="bold", no_wrap=True, overflow="ellipsis"))
         return parts
+
+
+def _soon_block(task: Task, now: datetime) -> Block:
+    """A task whose timebox runs out within `SOON`: one line, listed after the chase entries."""
+    return Block(
+        [
+            Text.assemble(
+                (f"in {countdown(task.remaining(now))} ", "bold"),
+                f"#{task.number} {literal(task.owner)}: {literal(task.text)}",
+                no_wrap=True,
+                overflow="ellipsis",
+            )
+        ],
+        chase=False,
+    )

@@ -19,6 +19,7 @@ from textual.widgets import Label
 from ic_console.domain.durations import format_duration
 from ic_console.domain.exit_criteria import met_count, progress_label
 from ic_console.domain.model import Status, severity_label
+from ic_console.domain.situations import live_overdue
 from ic_console.domain.state import IncidentState
 from ic_console.tui.text import TimeFormat, countdown, literal
 
@@ -27,8 +28,9 @@ NARROW = 100
 
 
 def late_count(state: IncidentState, now: datetime) -> int:
-    """How many open tasks are past their timebox at `now` (for the badge and the Tasks tab)."""
-    return len(state.overdue_tasks(now))
+    """How many open tasks are past their timebox at `now` (for the badge and the Tasks tab):
+    from the situations' shared tracker, which keeps the console's late tasks each second."""
+    return len(live_overdue(state, now))
 
 
 def late_text(count: int) -> str:
