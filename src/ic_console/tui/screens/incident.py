@@ -298,6 +298,21 @@ class IncidentScreen(Screen[None]):
         task = self.tasks.selected_task
         if task is None:
             self.notify("There are no open tasks. Press t to assign one.", severity="warning")
+            return None
+        gone = self.tasks.moved_from
+        if gone is not None:
+            # The cursor was moved for the IC (task 2 closed, in this terminal or another): the
+            # key may have been meant for the task that left, so it does not fall to the next.
+            self.tasks.moved_from = None
+            key = str(getattr(self.app, "key_in_hand", "")) or "the key"
+            self.notify(
+                f"Not done: task {gone} has closed, and the cursor moved to task {task.number}. "
+                f"Press {key} again for task {task.number}, or type a number first "
+                f"({task.number}{key}).",
+                severity="warning",
+                timeout=8,
+            )
+            return None
         return task
 
     def action_acknowledge(self, number: int | None = None) -> None:

@@ -64,6 +64,11 @@ class TaskBoard(LineList):
         self.teams: dict[str, str] = {}
         #: Cells of the "#N" column, its space included.
         self.number_width = NUMBER_WIDTH
+        #: The task that was under the cursor when it left the board (closed here or in another
+        #: terminal) and the cursor moved to another task without the IC moving it: the IC's
+        #: next task key may have been meant for the task that left. None once the IC moves
+        #: the cursor, or a task key has been told.
+        self.moved_from: int | None = None
 
     @property
     def selected_task(self) -> Task | None:
@@ -88,8 +93,24 @@ class TaskBoard(LineList):
                 if task.number == keep:
                     self.cursor = index
                     break
+            else:
+                # The task under the cursor left the board: the row now under it is another
+                # task, which the IC did not choose.
+                self.moved_from = keep if self.selected_task is not None else None
         self.post_message(self.Selected(self.selected_task.number if self.selected_task else None))
         self.refresh()
+
+    def action_cursor(self, step: int) -> None:
+        self.moved_from = None
+        super().action_cursor(step)
+
+    def action_first(self) -> None:
+        self.moved_from = None
+        super().action_first()
+
+    def action_last(self) -> None:
+        self.moved_from = None
+        super().action_last()
 
     def tick(self, now: datetime) -> None:
         """Move the countdowns on; only the visible rows are redrawn."""
