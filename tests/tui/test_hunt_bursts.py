@@ -7,15 +7,17 @@ from datetime import timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Label
 
 from ic_console.domain import commands as cmd
 from ic_console.domain import events as ev
 from ic_console.domain.clock import FakeClock
 from ic_console.store.incident import IncidentStore
 from ic_console.tui.screens.console import ConsoleScreen
+from ic_console.tui.screens.forms import CommandForm
 
 from .conftest import INCIDENT, console, drive, notifications, until
-from .test_forms import burst, payloads
+from .test_forms import burst, intro, payloads
 
 
 def test_log_lines_typed_in_one_burst_keep_their_own_words(
@@ -63,5 +65,67 @@ def test_a_task_closed_elsewhere_does_not_pass_its_key_to_the_next_one(
         await pilot.press("d")
         await until(pilot, lambda: len(payloads(home, ev.TaskDone)) == 2)
         assert [p.number for p in payloads(home, ev.TaskDone)] == [2, 3]  # type: ignore[attr-defined]
+
+    drive(app, scenario)
+
+
+def test_an_objection_raised_while_the_accept_form_is_open_is_heard_before_accepting(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    """The accept form said "Hearing no strong objections?" and "Enter accepts: Hearing none,
+    let's proceed." while Dana objected from another terminal: Enter accepted over an
+    objection the IC had not seen, having said "hearing none" aloud. Enter now says who
+    objected, the form shows the objection, and the next Enter accepts over it."""
+    incident.execute(cmd.ProposeDecision(text="fail over to eu-west-2"))
+    app = console(home, clock)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, CommandForm))
+        form = app.screen
+        assert isinstance(form, CommandForm)
+        assert "Hearing no strong objections?" in str(form.query_one("#form-title", Label).render())
+        other = IncidentStore.open(home, INCIDENT, clock=clock, actor="Dana")
+        other.execute(cmd.RaiseObjection(number=1, text="shoppers will lose carts"))
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert payloads(home, ev.DecisionAccepted) == []
+        said = str(form.query_one("#form-error", Label).render())
+        assert "Dana" in said, said
+        assert "shoppers will lose carts" in intro(form)
+        assert "Hearing none" not in intro(form)
+        await pilot.press("enter")
+        await until(pilot, lambda: len(payloads(home, ev.DecisionAccepted)) == 1)
+
+    drive(app, scenario)
+
+
+def test_a_task_assigned_while_the_resolve_form_is_open_is_not_cancelled_unseen(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    """The resolve form listed one open task; the Deputy assigned another meanwhile, and
+    "cancel" cancelled both: a task the IC never saw listed. Enter now says what changed and
+    resolves nothing; the form opened again lists both."""
+    incident.execute(cmd.AssignTask(owner="Sam", text="check lag", timebox=timedelta(minutes=5)))
+    app = console(home, clock)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("R")
+        await until(pilot, lambda: isinstance(app.screen, CommandForm))
+        form = app.screen
+        assert isinstance(form, CommandForm)
+        other = IncidentStore.open(home, INCIDENT, clock=clock, actor="Priya")
+        other.execute(
+            cmd.AssignTask(owner="Mei", text="call the bank", timebox=timedelta(minutes=9))
+        )
+        burst(app, "cancel", "enter")
+        await pilot.pause(0.3)
+        assert payloads(home, ev.TaskCancelled) == []
+        assert payloads(home, ev.IncidentResolved) == []
+        said = str(form.query_one("#form-error", Label).render())
+        assert "call the bank" in said, said
+        await pilot.press("escape", "R")
+        await until(pilot, lambda: isinstance(app.screen, CommandForm))
+        assert "call the bank" in intro(app.screen)  # type: ignore[arg-type]
 
     drive(app, scenario)

@@ -386,7 +386,16 @@ class ConsoleApp(SafeApp):
         if isinstance(command, Declare) and self.live is None:
             self._declare(event.form, command)
             return
-        self.execute(command, done=event.form.done, refused=event.form.refused)
+        form = event.form
+        if form.recheck is not None and self.live is not None:
+            # What the form showed may have changed in another terminal while it was open
+            # (an objection to the decision being accepted): take that in and read it first.
+            self.poll()
+            changed = form.recheck(self.live.state) if self.live is not None else None
+            if changed is not None:
+                form.refused(changed)
+                return
+        self.execute(command, done=form.done, refused=form.refused)
 
     def _declare(self, form: CommandForm, command: Declare) -> None:
         settings = self.settings
