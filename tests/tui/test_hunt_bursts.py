@@ -129,3 +129,34 @@ def test_a_task_assigned_while_the_resolve_form_is_open_is_not_cancelled_unseen(
         assert "call the bank" in intro(app.screen)  # type: ignore[arg-type]
 
     drive(app, scenario)
+
+
+def test_a_long_commander_name_does_not_push_late_off_the_header(
+    home: Path, clock: FakeClock
+) -> None:
+    """With an Incident Commander's name of 64 characters (the most a name may have), the
+    header at 80x24 ended in the name: "1 LATE" and when the next update is due were cut off
+    the line, and at 120x40 the update was cut to "update". Both stay on the header."""
+    from helpers.console import screen_text
+    from ic_console.domain.model import Role
+
+    long_name = "Ålëx-日本語名前" * 4
+    store = IncidentStore.create(
+        home,
+        cmd.Declare(incident_id=INCIDENT, title="Checkout errors in EU", severity=2),
+        clock=clock,
+        actor="Alex",
+    )
+    store.execute(cmd.AssignRole(role=Role.IC, name=long_name))
+    store.execute(cmd.AssignTask(owner="Sam", text="check lag", timebox=timedelta(minutes=5)))
+    clock.advance(6 * 60)
+
+    for size in [(80, 24), (120, 40)]:
+
+        async def scenario(pilot: Pilot[int]) -> None:
+            await pilot.pause(0.2)
+            header = next(line for line in screen_text(pilot.app).splitlines() if "SEV-2" in line)
+            assert "1 LATE" in header and "update in" in header, header
+            assert "IC Ålëx" in header, header
+
+        drive(console(home, clock), scenario, size=size)
