@@ -77,6 +77,10 @@ def freeze_long_lived(*, replacing: bool) -> None:
     gc.freeze()
 
 
+#: The most characters a toast shows (about six lines of a toast at 80 columns).
+TOAST_CHARS = 240
+
+
 class ConsoleApp(SafeApp):
     """The incident commander's console."""
 
@@ -137,7 +141,13 @@ class ConsoleApp(SafeApp):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Toasts carry user text (names, tasks), so they are never read as markup."""
+        """Toasts carry user text (names, tasks), so they are never read as markup, and say at
+        most a few lines: a task of 3,000 characters made a toast that covered the right half
+        of the screen at 80x24, the header's LATE badge under it. The log keeps the whole
+        text; the toast keeps its start and its end (where "ctrl+z to undo" is)."""
+        if len(message) > TOAST_CHARS:
+            tail = TOAST_CHARS // 4
+            message = f"{message[: TOAST_CHARS - tail - 3].rstrip()} … {message[-tail:].lstrip()}"
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # -- starting ------------------------------------------------------------------------------
