@@ -160,3 +160,49 @@ def test_a_long_commander_name_does_not_push_late_off_the_header(
             assert "IC Ålëx" in header, header
 
         drive(console(home, clock), scenario, size=size)
+
+
+def test_a_long_task_text_does_not_bury_the_header_under_its_toast(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    """A task of 3,000 characters (text pasted into the form): its confirmation toast took the
+    right half of the screen at 80x24 for the ten seconds of its undo, the header's LATE badge
+    and next update under it. A toast says at most a few lines; the log keeps the whole text."""
+    from helpers.console import screen_text
+
+    text = "retry storm " * 250
+    incident.execute(cmd.AssignTask(owner="Sam", text="check lag", timebox=timedelta(minutes=1)))
+    clock.advance(2 * 60)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        burst(pilot.app, "t", "Mei", "enter", text.strip(), "enter", "5m", "enter")
+        await until(pilot, lambda: len(payloads(home, ev.TaskAssigned)) == 2, timeout=30)
+        await pilot.pause(0.3)
+        assert all(len(message) <= 400 for message in notifications(pilot.app))
+        header = next(line for line in screen_text(pilot.app).splitlines() if "SEV-2" in line)
+        assert "1 LATE" in header and "update in" in header, header
+
+    drive(console(home, clock), scenario, size=(80, 24))
+    assert payloads(home, ev.TaskAssigned)[-1].text == text.strip()  # type: ignore[attr-defined]
+
+
+def test_the_field_being_typed_in_stays_on_screen_in_a_tall_form(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    """The task form says the sentence with the task in it; with a long task at 80x24 the form
+    was taller than the screen and cut off at the bottom: Enter moved to the timebox field,
+    out of sight, with nothing to say it was there. The form scrolls to the field in hand."""
+    from textual.widgets import Input
+
+    text = "drain the retry storm on the checkout-api pool " * 20
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        burst(pilot.app, "t", "Mei", "enter", text.strip(), "enter")
+        await until(pilot, lambda: getattr(pilot.app.focused, "id", "") == "field-timebox")
+        await pilot.pause(0.2)
+        field = pilot.app.screen.query_one("#field-timebox", Input)
+        visible = pilot.app.screen.find_widget(field).region
+        assert visible.height >= 1 and pilot.app.screen.region.contains_region(visible), visible
+        assert field in pilot.app.screen._compositor.visible_widgets
+
+    drive(console(home, clock), scenario, size=(80, 24))
