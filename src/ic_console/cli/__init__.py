@@ -398,6 +398,16 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
+    except RecursionError:
+        # The TOML and JSON readers give up on brackets nested thousands deep (a config.toml,
+        # a content file or a payload written to break them) with a traceback of 1,000 frames.
+        print(
+            "ic: a file is nested too deeply to read (brackets inside brackets, thousands "
+            "deep): check config.toml (`ic config path`) and your content files "
+            "(`ic content check`).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except BrokenPipeError:
         raise  # stdout was closed, not the incident files: `main` ends quietly
     except OSError as error:

@@ -1,0 +1,34 @@
+"""The `ic` verbs given hostile input: one line on stderr and exit 2, never a traceback. Each
+test here printed a traceback before its fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .conftest import Run, refused, run_ic
+
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+DEEP_TOML = "x = " + "[" * 5_000 + "]" * 5_000 + "\n"
+
+
+def test_a_deeply_nested_alert_payload_is_refused_in_one_line(env: dict[str, str]) -> None:
+    """A webhook body of 100,000 brackets inside each other: the JSON reader gave up with a
+    RecursionError and `ic new --from` printed its traceback."""
+    for source in ("alertmanager", "pagerduty"):
+        result = run_ic(env, "new", "--from", source, stdin=DEEP_JSON)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stderr.startswith(f"ic: the {source} payload is nested too deeply")
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_a_deeply_nested_config_file_is_refused_in_one_line(
+    ic: Run, config: Callable[[str], Path]
+) -> None:
+    """A config.toml with 5,000 brackets inside each other: every verb printed tomllib's
+    RecursionError traceback."""
+    path = config(DEEP_TOML)
+    line = refused(ic("list"), "nested too deeply")
+    assert "config.toml" in line, line
+    assert str(path) in line or "ic config path" in line, line
