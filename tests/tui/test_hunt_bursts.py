@@ -206,3 +206,21 @@ def test_the_field_being_typed_in_stays_on_screen_in_a_tall_form(
         assert field in pilot.app.screen._compositor.visible_widgets
 
     drive(console(home, clock), scenario, size=(80, 24))
+
+
+def test_a_long_number_names_that_number_not_its_last_four_digits(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    """Only the last four digits typed were kept: "50001d" marked task 1 done, a task nobody
+    named. The whole number is kept, and a task that does not exist is said to."""
+    from .conftest import together
+
+    incident.execute(cmd.AssignTask(owner="Sam", text="check lag", timebox=timedelta(minutes=5)))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await together(pilot, "5", "0", "0", "0", "1", "d")
+        await pilot.pause(0.3)
+        assert payloads(home, ev.TaskDone) == []
+        assert any("50001" in said for said in notifications(pilot.app)), notifications(pilot.app)
+
+    drive(console(home, clock), scenario)

@@ -53,6 +53,8 @@ TAKES_NUMBER = frozenset(
 )
 #: How long a typed number waits for the key that acts on it.
 NUMBER_WAITS = 2.0
+#: The most digits a typed number keeps (no task or decision has a longer one).
+NUMBER_DIGITS = 9
 
 
 class IncidentScreen(Screen[None]):
@@ -245,8 +247,10 @@ class IncidentScreen(Screen[None]):
     # -- numbers typed before a key ------------------------------------------------------------
 
     def action_digit(self, digit: int) -> None:
-        """Remember a digit for the next task or decision key ("3d")."""
-        self.number = (self.number + str(digit))[-4:]
+        """Remember a digit for the next task or decision key ("3d"). The whole number is kept
+        (up to nine digits): keeping the last four made "50001d" mark task 1 done."""
+        if len(self.number) < NUMBER_DIGITS:
+            self.number += str(digit)
         if self._number_timer is not None:
             self._number_timer.stop()
         self._number_timer = self.set_timer(NUMBER_WAITS, self.forget_number, name="number")
