@@ -224,3 +224,45 @@ def test_a_long_number_names_that_number_not_its_last_four_digits(
         assert any("50001" in said for said in notifications(pilot.app)), notifications(pilot.app)
 
     drive(console(home, clock), scenario)
+
+
+def test_the_palette_names_the_task_whose_number_was_typed(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    """ "Done #1" in the palette matched "Done #10 ..." and "Done #3 Mei: task 1" as well (the
+    match is fuzzy), ranked by deadline: Enter marked task 10 done. And with task 1 closed a
+    moment before, "Done #1" then Enter marked another task done. A number typed in the
+    palette names that task or decision only."""
+    from textual.command import CommandList
+
+    from ic_console.tui.palette import ConsoleCommands
+
+    incident.execute(cmd.AssignTask(owner="Sam", text="check lag", timebox=timedelta(minutes=30)))
+    for n in range(2, 11):
+        minutes = 5 if n == 10 else 20
+        incident.execute(
+            cmd.AssignTask(owner="Mei", text=f"task {n - 1}", timebox=timedelta(minutes=minutes))
+        )
+    incident.execute(cmd.ProposeDecision(text="roll back"))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, ConsoleScreen)
+        provider = ConsoleCommands(screen)
+        titles = [str(hit.text) async for hit in provider.search("Done #1")]
+        assert titles == ["Done #1 Sam: check lag"], titles
+        assert [str(hit.text) async for hit in provider.search("accept d1")] == [
+            "Accept D1: roll back"
+        ]
+        assert [str(hit.text) async for hit in provider.search("ack 10")] == [
+            "Acknowledge #10 Mei: task 9"
+        ]
+        await pilot.press("ctrl+p", *"Done #1")
+        await until(pilot, lambda: pilot.app.screen.query_one(CommandList).option_count > 0)
+        await pilot.press("enter")
+        await until(pilot, lambda: len(payloads(home, ev.TaskDone)) == 1)
+        assert [p.number for p in payloads(home, ev.TaskDone)] == [1]  # type: ignore[attr-defined]
+        await pilot.pause(0.3)
+        assert [str(hit.text) async for hit in provider.search("Done #1")] == []
+
+    drive(console(home, clock), scenario)

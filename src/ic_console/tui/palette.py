@@ -7,6 +7,7 @@ text, never as markup, because they carry user text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -339,7 +340,10 @@ class ConsoleCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        named = numbers_named(query)
         for command in self._commands():
+            if named and not names_item(command.title, named):
+                continue  # "Done #1" never reaches "Done #10" nor "Done #3 Mei: task 1"
             score = matcher.match(command.title)
             if score > 0:
                 yield Hit(
@@ -349,3 +353,22 @@ class ConsoleCommands(Provider):
                     text=command.title,
                     help=command.help,
                 )
+
+
+#: A number typed in the palette: alone, or as "#3" or "D2" (what the entries show).
+_TYPED_NUMBER = re.compile(r"(?:^|(?<=\s))(?:#|[dD])?(\d+)(?=\s|:|$)")
+#: The task or decision an entry acts on: "Done #3 Jordan: ...", "Accept D2: ...".
+_ITEM_NUMBER = re.compile(r"(?:^|\s)(?:#|D)(\d+)[\s:]")
+
+
+def numbers_named(query: str) -> set[int]:
+    """The task or decision numbers typed in the palette's query ("done #1", "ack 10")."""
+    return {int(number) for number in _TYPED_NUMBER.findall(query)}
+
+
+def names_item(title: str, numbers: set[int]) -> bool:
+    """Whether an entry may match a query naming `numbers`: an entry for a task or decision
+    only when its number is one of them. The match is fuzzy, so "Done #1" matched "Done #10"
+    and "Done #3 Mei: task 1" too, and Enter took whichever ranked first."""
+    found = _ITEM_NUMBER.search(title)
+    return found is None or int(found.group(1)) in numbers
