@@ -266,3 +266,22 @@ def test_the_palette_names_the_task_whose_number_was_typed(
         assert [str(hit.text) async for hit in provider.search("Done #1")] == []
 
     drive(console(home, clock), scenario)
+
+
+def test_the_sentence_to_say_names_the_person_enter_will_take(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    """Typing "Sa" in the task form, the field showed its completion, Sam, and Enter takes Sam,
+    but the sentence to say read "Sa, I would like you to take this task": the IC reading it
+    out said a name nobody has. The sentence names whom Enter will take."""
+    incident.execute(cmd.Join(name="Sam"))
+    incident.execute(cmd.Join(name="Priya"))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("t", "S", "a")
+        await until(pilot, lambda: isinstance(pilot.app.screen, CommandForm))
+        await pilot.pause(0.2)
+        said = intro(pilot.app.screen)  # type: ignore[arg-type]
+        assert '"Sam, I would like you to take this task' in said, said
+
+    drive(console(home, clock), scenario)

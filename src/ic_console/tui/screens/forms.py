@@ -138,6 +138,18 @@ class CommandForm(ModalScreen[bool]):
         """What is in each field now, as typed."""
         return {field.name: self._input(field).value for field in self.fields}
 
+    def meant(self) -> dict[str, str]:
+        """What each field stands for now: its completion where it shows one ("Sa" is Sam),
+        as Enter will take it. The sentence to say names Sam, never "Sa"."""
+        meant = self.typed()
+        for field in self.fields:
+            suggester = self._input(field).suggester
+            if isinstance(suggester, Completions):
+                meant[field.name] = (
+                    suggester.complete(meant[field.name].strip()) or meant[field.name]
+                )
+        return meant
+
     def _input(self, field: FormField) -> Input:
         return self.query_one(f"#field-{field.name}", Input)
 
@@ -174,7 +186,7 @@ class CommandForm(ModalScreen[bool]):
                 break
         self.query_one("#form-error", Label).update("")
         if self.sentence is not None:
-            self.intro = self.sentence(self.typed())
+            self.intro = self.sentence(self.meant())
             self.query_one("#form-intro", Label).update(Text(self._literal(self.intro)))
 
     @on(Input.Submitted)
