@@ -285,3 +285,30 @@ def test_the_sentence_to_say_names_the_person_enter_will_take(
         assert '"Sam, I would like you to take this task' in said, said
 
     drive(console(home, clock), scenario)
+
+
+def test_leaving_the_log_line_on_a_small_screen_never_hands_the_arrows_to_a_hidden_board(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    """At 80x24, Esc out of the log line gave the focus to the task board, hidden under the
+    log's tab: the arrows then moved its cursor out of sight (three downs put it on another
+    task). The focus stays with the pane on screen, the scribe log."""
+    for n in range(4):
+        incident.execute(
+            cmd.AssignTask(owner="Sam", text=f"task {n}", timebox=timedelta(minutes=5 + n))
+        )
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, ConsoleScreen)
+        await pilot.press("l")
+        await pilot.pause(0.1)
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert screen.active_pane == "log"
+        assert pilot.app.focused is screen.scribe, pilot.app.focused
+        before = screen.tasks.cursor
+        await pilot.press("down", "down", "down")
+        assert screen.tasks.cursor == before
+
+    drive(console(home, clock), scenario, size=(80, 24))

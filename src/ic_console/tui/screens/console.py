@@ -280,6 +280,15 @@ class ConsoleScreen(IncidentScreen):
         # At once, not at the next refresh: the letters typed right after `l` are the line.
         self.log_input.focus_input()
 
+    def focus_after_log(self) -> None:
+        """On a small screen the focus stays with the pane on screen: given to the task board
+        hidden under the log's tab, the arrows moved its cursor out of sight."""
+        if self.narrow and self.active_pane != "tasks":
+            target = PANE_FOCUS.get(self.active_pane)
+            self.set_focus(self.query_one(target) if target is not None else None)
+            return
+        super().focus_after_log()
+
     # -- people and tasks ----------------------------------------------------------------------
 
     def action_join(self, name: str = "") -> None:

@@ -239,6 +239,10 @@ class IncidentScreen(Screen[None]):
 
     @on(LogInput.Left)
     def _left_log(self) -> None:
+        self.focus_after_log()
+
+    def focus_after_log(self) -> None:
+        """Where the focus goes when Esc leaves the log line: the task board."""
         self.tasks.focus()
 
     def action_log(self) -> None:
