@@ -312,3 +312,23 @@ def test_leaving_the_log_line_on_a_small_screen_never_hands_the_arrows_to_a_hidd
         assert screen.tasks.cursor == before
 
     drive(console(home, clock), scenario, size=(80, 24))
+
+
+def test_quitting_with_an_unsaved_log_line_asks_once(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    """A note typed in the log line and not yet saved (no Enter) was lost without a word by
+    ctrl+q when no task was open. Quitting asks once, saying so; the second ctrl+q quits."""
+    app = console(home, clock)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("l", *"rolled back deploy 4411")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running
+        assert any("log line" in said for said in notifications(app)), notifications(app)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+
+    drive(app, scenario)
+    assert not app.is_running

@@ -54,6 +54,7 @@ from ic_console.tui.screens.picker import PickerScreen
 from ic_console.tui.screens.runbooks import RunbookScreen
 from ic_console.tui.settings import ConsoleSettings
 from ic_console.tui.text import TimeFormat, literal
+from ic_console.tui.widgets.log_input import LogInput
 
 #: Quitting with open tasks asks once; a second ctrl+q within this many seconds quits.
 QUIT_CONFIRM_SECONDS = 5.0
@@ -309,27 +310,41 @@ class ConsoleApp(SafeApp):
         self.notify("Press ctrl+q to quit.", title="Do you want to quit?")
 
     async def action_quit(self) -> None:
-        """Quit; with open tasks on an active incident, ask once first."""
+        """Quit; with open tasks on an active incident, or a log line typed and not saved
+        (it was lost without a word), ask once first."""
         live = self.live
         now = time.monotonic()
         if (
             live is not None
-            and live.state.status is Status.ACTIVE
-            and live.state.open_tasks()
             and not self.settings.read_only
             and (self._quit_asked_at is None or now - self._quit_asked_at > QUIT_CONFIRM_SECONDS)
         ):
-            self._quit_asked_at = now
-            count = len(live.state.open_tasks())
-            self.notify(
-                f"{count} task{'s' * (count != 1)} still open: the Deputy's terminal and the "
-                "log keep them. Press ctrl+q again to quit.",
-                title="Quit?",
-                severity="warning",
-                timeout=QUIT_CONFIRM_SECONDS,
-            )
-            return
+            said: list[str] = []
+            if self._unsaved_log_line():
+                said.append("The log line you typed is not saved: Enter saves it.")
+            count = len(live.state.open_tasks()) if live.state.status is Status.ACTIVE else 0
+            if count:
+                said.append(
+                    f"{count} task{'s' * (count != 1)} still open: the Deputy's terminal and "
+                    "the log keep them."
+                )
+            if said:
+                self._quit_asked_at = now
+                self.notify(
+                    " ".join([*said, "Press ctrl+q again to quit."]),
+                    title="Quit?",
+                    severity="warning",
+                    timeout=QUIT_CONFIRM_SECONDS,
+                )
+                return
         self.exit()
+
+    def _unsaved_log_line(self) -> bool:
+        """Whether the console's log line holds text that Enter has not saved."""
+        screen = self.live_screen
+        if screen is None:
+            return False
+        return any(line.input.value.strip() for line in screen.query(LogInput).results(LogInput))
 
     # -- running commands ----------------------------------------------------------------------
 
