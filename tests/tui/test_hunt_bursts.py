@@ -332,3 +332,48 @@ def test_quitting_with_an_unsaved_log_line_asks_once(
 
     drive(app, scenario)
     assert not app.is_running
+
+
+def test_a_decision_proposed_elsewhere_does_not_take_the_ics_next_accept(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    """The IC polls for objections to D1 and types y, Enter; a moment before, a bot proposed
+    D2 from a script: y opened the form for D2, the newest open decision, and Enter accepted
+    it unread. The first y after a decision arrives from elsewhere says so and opens nothing;
+    the next y opens D2's form."""
+    incident.execute(cmd.ProposeDecision(text="fail over to eu-west-2"))
+    app = console(home, clock)
+    app.settings.poll_seconds = 0.05
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, ConsoleScreen)
+        other = IncidentStore.open(home, INCIDENT, clock=clock, actor="deploybot")
+        other.execute(cmd.ProposeDecision(text="roll back the 14:00 deploy"))
+        await until(pilot, lambda: screen.state is not None and 2 in screen.state.decisions)
+        burst(pilot.app, "y", "enter")
+        await pilot.pause(0.5)
+        assert payloads(home, ev.DecisionAccepted) == []
+        assert not isinstance(pilot.app.screen, CommandForm)
+        said = notifications(pilot.app)[-1]
+        assert "D2" in said and "deploybot" in said, said
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(pilot.app.screen, CommandForm))
+        assert "D2: roll back" in intro(pilot.app.screen)  # type: ignore[arg-type]
+
+    drive(app, scenario)
+
+
+def test_the_ics_own_proposal_is_accepted_with_y_at_once(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    """Only a decision from elsewhere holds y once: the IC's own proposal, polled, is
+    accepted with y and Enter as before."""
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        burst(pilot.app, "p", "fail over", "enter")
+        await until(pilot, lambda: len(payloads(home, ev.DecisionProposed)) == 1)
+        burst(pilot.app, "y", "enter")
+        await until(pilot, lambda: len(payloads(home, ev.DecisionAccepted)) == 1)
+
+    drive(console(home, clock), scenario)
