@@ -62,6 +62,7 @@ def test_a_task_closed_elsewhere_does_not_pass_its_key_to_the_next_one(
         assert [p.number for p in payloads(home, ev.TaskDone)] == [2]  # type: ignore[attr-defined]
         said = notifications(app)[-1]
         assert "task 2" in said and "task 3" in said, said
+        await pilot.pause(0.6)  # read, then pressed again: not a held key repeating
         await pilot.press("d")
         await until(pilot, lambda: len(payloads(home, ev.TaskDone)) == 2)
         assert [p.number for p in payloads(home, ev.TaskDone)] == [2, 3]  # type: ignore[attr-defined]
@@ -375,5 +376,30 @@ def test_the_ics_own_proposal_is_accepted_with_y_at_once(
         await until(pilot, lambda: len(payloads(home, ev.DecisionProposed)) == 1)
         burst(pilot.app, "y", "enter")
         await until(pilot, lambda: len(payloads(home, ev.DecisionAccepted)) == 1)
+
+    drive(console(home, clock), scenario)
+
+
+def test_a_held_d_closes_the_task_under_the_cursor_and_no_other(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    """Holding d down (the keyboard repeats it thirty times a second) closed the task under the
+    cursor, then each task that moved up under it: the whole board. The repeats after the
+    first are refused until the key comes again after a pause."""
+    from .conftest import together
+
+    for n in range(5):
+        incident.execute(
+            cmd.AssignTask(owner="Sam", text=f"task {n}", timebox=timedelta(minutes=5 + n))
+        )
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await together(pilot, *["d"] * 12)
+        await pilot.pause(0.5)
+        assert [p.number for p in payloads(home, ev.TaskDone)] == [1]  # type: ignore[attr-defined]
+        await pilot.pause(0.6)
+        await pilot.press("d")
+        await until(pilot, lambda: len(payloads(home, ev.TaskDone)) == 2)
+        assert [p.number for p in payloads(home, ev.TaskDone)] == [1, 2]  # type: ignore[attr-defined]
 
     drive(console(home, clock), scenario)

@@ -55,6 +55,9 @@ TAKES_NUMBER = frozenset(
 NUMBER_WAITS = 2.0
 #: The most digits a typed number keeps (no task or decision has a longer one).
 NUMBER_DIGITS = 9
+#: Seconds between a refused task key and the next within which that one is a repeat of it (a
+#: held key repeats every 30-50 ms) and is refused too.
+KEY_REPEAT = 0.5
 
 
 class IncidentScreen(Screen[None]):
@@ -99,6 +102,8 @@ class IncidentScreen(Screen[None]):
         #: Digits typed before a task or decision key.
         self.number = ""
         self._number_timer: Timer | None = None
+        #: When a task key was last refused because the cursor had moved (the app's key clock).
+        self._refused_at = float("-inf")
         #: Set once the panes exist: awaiting `push_screen` can return before a busy machine
         #: has composed them, and the app pushes the first state only after this.
         self.composed = asyncio.Event()
@@ -308,10 +313,16 @@ class IncidentScreen(Screen[None]):
             self.notify("There are no open tasks. Press t to assign one.", severity="warning")
             return None
         gone = self.tasks.moved_from
-        if gone is not None:
+        typed = float(getattr(self.app, "key_typed_at", 0.0))
+        repeated = typed - self._refused_at < KEY_REPEAT
+        if gone is not None or repeated:
             # The cursor was moved for the IC (task 2 closed, in this terminal or another): the
             # key may have been meant for the task that left, so it does not fall to the next.
+            # Nor do the repeats of a held key (d held down closed the whole board).
             self.tasks.moved_from = None
+            self._refused_at = typed
+            if gone is None:
+                return None  # the same key repeating: told once already
             key = str(getattr(self.app, "key_in_hand", "")) or "the key"
             self.notify(
                 f"Not done: task {gone} has closed, and the cursor moved to task {task.number}. "
