@@ -403,3 +403,32 @@ def test_a_held_d_closes_the_task_under_the_cursor_and_no_other(
         assert [p.number for p in payloads(home, ev.TaskDone)] == [1, 2]  # type: ignore[attr-defined]
 
     drive(console(home, clock), scenario)
+
+
+def test_the_cursor_follows_its_task_when_a_merge_renumbers_it(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    """Two laptops that both made a task 3 merge: one of them becomes task 4 ("Priya's task
+    'page network' is now task 4"). The board kept the cursor on the number 3, now another
+    person's task, and d closed that one. The cursor follows the task itself."""
+    from dataclasses import replace
+
+    incident.execute(
+        cmd.AssignTask(owner="Priya", text="page network", timebox=timedelta(minutes=5))
+    )
+    incident.execute(cmd.AssignTask(owner="Sam", text="check lag", timebox=timedelta(minutes=9)))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, ConsoleScreen)
+        board = screen.tasks
+        priya, sam = board.tasks
+        assert board.selected_task is priya
+        # The merge: Sam's task (made earlier on the other laptop) is task 1 now, Priya's 2.
+        renumbered = [replace(priya, number=2), replace(sam, number=1)]
+        board.show(renumbered, clock.now())
+        await pilot.pause()
+        selected = board.selected_task
+        assert selected is not None and (selected.owner, selected.number) == ("Priya", 2)
+
+    drive(console(home, clock), scenario)

@@ -34,6 +34,11 @@ def grouped_by_team(tasks: list[Task], teams: dict[str, str]) -> list[Task]:
     return sorted(tasks, key=lambda task: order.get(teams.get(task.owner, ""), len(order)))
 
 
+def _identity(task: Task) -> tuple[datetime, str, str]:
+    """What tells a task from any other, whatever its number: when, by whom and what."""
+    return task.assigned_at, task.assigned_by, task.text
+
+
 class TaskBoard(LineList):
     """Open tasks, soonest deadline first."""
 
@@ -77,8 +82,12 @@ class TaskBoard(LineList):
         return None
 
     def show(self, tasks: list[Task], now: datetime) -> None:
-        """Show `tasks` (already sorted by deadline), keeping the cursor on the same task."""
-        keep = self.selected_task.number if self.selected_task else None
+        """Show `tasks` (already sorted by deadline), keeping the cursor on the same task: the
+        same task, not the same number, which a merge of two laptops' logs can give to
+        another task ("Priya's task 'page network' is now task 4")."""
+        selected = self.selected_task
+        keep = selected.number if selected else None
+        same = _identity(selected) if selected else None
         if self.teams:
             tasks = grouped_by_team(tasks, self.teams)
         self.tasks = tasks
@@ -90,7 +99,7 @@ class TaskBoard(LineList):
         self.set_row_count(len(tasks))
         if keep is not None:
             for index, task in enumerate(tasks):
-                if task.number == keep:
+                if _identity(task) == same:
                     self.cursor = index
                     break
             else:
