@@ -432,3 +432,43 @@ def test_the_cursor_follows_its_task_when_a_merge_renumbers_it(
         assert selected is not None and (selected.owner, selected.number) == ("Priya", 2)
 
     drive(console(home, clock), scenario)
+
+
+def test_a_pile_of_toasts_leaves_the_header_in_sight(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    """Fifteen timeboxes running out within seconds raised a toast each: at 80x24 they piled
+    up to the top of the screen for their eight seconds, over the header's "15 LATE" and the
+    sentence to say (the Deputy's clock lines too). The pile stops short of the top rows,
+    showing the newest; the older ones scroll out of it."""
+    import asyncio
+
+    from textual.geometry import Region
+    from textual.widgets._toast import Toast, ToastRack
+
+    app = console(home, clock)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await pilot.pause()
+            for n in range(8):
+                app.notify(
+                    f"#{n} Person{n}: the timebox is up. Say: “Person{n}, it has been 2 "
+                    f"minutes. Do you have an update on task {n}?”",
+                    title="Follow up",
+                    timeout=30,
+                )
+            await pilot.pause(0.5)
+            rack = app.screen.query_one(ToastRack)
+            top = Region(0, 0, 80, 4)  # the header, the sentence to say, the tabs
+            over = [
+                shown
+                for toast in rack.query(Toast)
+                if (shown := app.screen.find_widget(toast).visible_region).overlaps(top)
+            ]
+            assert over == [], over
+            # The newest is the one in sight at the bottom of the pile.
+            newest = list(rack.query(Toast))[-1]
+            assert newest.region.height > 0
+
+    asyncio.run(main())
