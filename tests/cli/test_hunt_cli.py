@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .conftest import Run, refused, run_ic
+import pytest
+
+from .conftest import Run, ok, refused, run_ic
 
 DEEP_JSON = "[" * 100_000 + "]" * 100_000
 DEEP_TOML = "x = " + "[" * 5_000 + "]" * 5_000 + "\n"
@@ -32,3 +34,22 @@ def test_a_deeply_nested_config_file_is_refused_in_one_line(
     line = refused(ic("list"), "nested too deeply")
     assert "config.toml" in line, line
     assert str(path) in line or "ic config path" in line, line
+
+
+def test_a_time_zone_a_day_off_utc_does_not_break_the_confirmation(
+    ic: Run, monkeypatch: pytest.MonkeyPatch, home: Path
+) -> None:
+    """TZ="UTC+99" (the C library reads it as a whole day behind UTC, which Python's
+    `astimezone()` refuses): every verb that says a time printed a traceback with exit 1, after
+    recording (`ic task assign` had assigned the task: run again, it was assigned twice).
+    Times are then said in UTC."""
+    import time
+
+    ok(ic("new", "Checkout errors", "--id", "tz"))
+    monkeypatch.setenv("TZ", "UTC+99")
+    time.tzset()
+    result = ok(ic("task", "tz", "assign", "Sam", "check lag", "--in", "5m"))
+    assert "UTC" in result.out, result.out
+    ok(ic("show", "tz"))
+    ok(ic("list"))
+    ok(ic("log", "tz", "rolled back", "--at", "-5m"))
