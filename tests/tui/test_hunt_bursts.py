@@ -472,3 +472,31 @@ def test_a_pile_of_toasts_leaves_the_header_in_sight(
             assert newest.region.height > 0
 
     asyncio.run(main())
+
+
+def test_the_console_opens_with_a_time_zone_a_day_off_utc(
+    home: Path, clock: FakeClock, incident, monkeypatch
+) -> None:
+    """TZ="UTC+99" (read by the C library as a whole day behind UTC, which Python's
+    `astimezone()` refuses): the console stayed on "Opening incident ..." for good, every
+    redraw failing (crash.log), and `ic review` ended in a traceback. Times are then shown in
+    UTC."""
+    import time
+
+    from ic_console.tui.text import TimeFormat
+
+    monkeypatch.setenv("TZ", "UTC+99")
+    time.tzset()
+    try:
+        assert TimeFormat().zone_name(clock.now()) == "UTC"
+
+        async def scenario(pilot: Pilot[int]) -> None:
+            await until(pilot, lambda: isinstance(pilot.app.screen, ConsoleScreen))
+            screen = pilot.app.screen
+            assert isinstance(screen, ConsoleScreen)
+            await until(pilot, lambda: screen.state is not None)
+
+        drive(console(home, clock), scenario)
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
