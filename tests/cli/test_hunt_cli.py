@@ -3,6 +3,7 @@ test here printed a traceback before its fix."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,3 +54,23 @@ def test_a_time_zone_a_day_off_utc_does_not_break_the_confirmation(
     ok(ic("show", "tz"))
     ok(ic("list"))
     ok(ic("log", "tz", "rolled back", "--at", "-5m"))
+
+
+def test_a_terminal_that_cannot_show_the_text_gets_it_escaped_not_a_traceback(
+    env: dict[str, str],
+) -> None:
+    """A terminal whose encoding has no room for the incident's text (PYTHONIOENCODING=ascii,
+    or a Latin-1 locale, with a title in Chinese or a name with an emoji): `ic show`, `list`,
+    `tail`, `search`, `export` and `followups` printed UnicodeEncodeError's traceback. The
+    characters it cannot show are written as escapes; everything else reads as usual."""
+    made = run_ic(env, "new", "支付系统故障 🔥", "--id", "pay")
+    assert made.returncode == 0, made.stderr
+    for argv in (["show", "pay"], ["list"], ["tail", "pay"], ["search", "支付"]):
+        result = run_ic(env, *argv, PYTHONIOENCODING="ascii")
+        assert result.returncode == 0, (argv, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert "\\u652f" in result.stdout, (argv, result.stdout)
+    shown = run_ic(env, "show", "pay", "--json", PYTHONIOENCODING="ascii")
+    assert json.loads(shown.stdout)["title"] == "支付系统故障 🔥"  # still valid JSON
+    refusal = run_ic(env, "show", "支付", PYTHONIOENCODING="ascii")
+    assert refusal.returncode == 2 and "Traceback" not in refusal.stderr, refusal.stderr
