@@ -500,3 +500,22 @@ def test_the_console_opens_with_a_time_zone_a_day_off_utc(
     finally:
         monkeypatch.setenv("TZ", "UTC")
         time.tzset()
+
+
+def test_a_long_task_takes_one_line_of_the_palette(home: Path, clock: FakeClock, incident) -> None:
+    """A task of 3,000 characters gave each of its palette entries (acknowledge, extend,
+    reassign, done, cancel) the whole text: one entry filled the palette at 80x24 and hid the
+    rest. Its entries carry the start of the text, enough to tell and to match it."""
+    from ic_console.tui.palette import console_commands
+
+    text = "drain the retry storm " * 150
+    incident.execute(cmd.AssignTask(owner="Sam", text=text, timebox=timedelta(minutes=5)))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, ConsoleScreen)
+        titles = [c.title for c in console_commands(screen) if "#1 Sam" in c.title]
+        assert titles and all(len(title) <= 120 for title in titles), titles
+        assert any(title.startswith("Done #1 Sam: drain the retry storm") for title in titles)
+
+    drive(console(home, clock), scenario)

@@ -28,7 +28,7 @@ from ic_console.tui.screens.console_at_scale import scale_commands
 from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.screens.incident import IncidentScreen
 from ic_console.tui.screens.watch import WatchScreen
-from ic_console.tui.text import literal
+from ic_console.tui.text import literal, one_line, truncate
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def _open_form(screen: ConsoleScreen, make: Callable[..., CommandForm], *args: o
 def _decision_commands(screen: ConsoleScreen, state: IncidentState) -> list[PaletteCommand]:
     commands: list[PaletteCommand] = []
     for decision in state.open_decisions():
-        line = f"D{decision.number}: {literal(decision.text)}"
+        line = f"D{decision.number}: {_short(decision.text)}"
         n = decision.number
         commands += _acting_on(
             screen,
@@ -284,7 +284,7 @@ def task_commands(screen: IncidentScreen, state: IncidentState) -> list[PaletteC
     """One entry per thing that can be done to each open task."""
     commands: list[PaletteCommand] = []
     for task in state.open_tasks():
-        line = f"#{task.number} {literal(task.owner)}: {literal(task.text)}"
+        line = f"#{task.number} {literal(task.owner)}: {_short(task.text)}"
         n = task.number
         if task.acknowledged_at is None:
             commands.append(
@@ -372,3 +372,13 @@ def names_item(title: str, numbers: set[int]) -> bool:
     and "Done #3 Mei: task 1" too, and Enter took whichever ranked first."""
     found = _ITEM_NUMBER.search(title)
     return found is None or int(found.group(1)) in numbers
+
+
+#: The most characters of a task's or decision's text an entry carries.
+ENTRY_TEXT = 80
+
+
+def _short(text: str) -> str:
+    """The start of `text` on one line: a task of 3,000 characters made each of its entries
+    fill the palette at 80x24, hiding every other one."""
+    return truncate(one_line(text), ENTRY_TEXT)
