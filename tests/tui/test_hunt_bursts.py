@@ -519,3 +519,35 @@ def test_a_long_task_takes_one_line_of_the_palette(home: Path, clock: FakeClock,
         assert any(title.startswith("Done #1 Sam: drain the retry storm") for title in titles)
 
     drive(console(home, clock), scenario)
+
+
+def test_a_log_damaged_in_the_middle_opens_a_console_that_says_read_only(
+    home: Path, clock: FakeClock, incident
+) -> None:
+    """A log with a damaged line in the middle opens read-only (README), and the console said
+    so once in a toast, but its header had no READ-ONLY, the footer offered every key and the
+    forms opened: the IC typed a whole task before Enter was refused. The console is read-only
+    as with --read-only: the header says so and nothing that records is offered."""
+    from ic_console.store.paths import event_files
+
+    for n in range(3):
+        incident.execute(cmd.AddLogEntry(text=f"note {n}"))
+    directory = home / "incidents" / INCIDENT
+    log = event_files(directory)[0]
+    lines = log.read_bytes().splitlines(keepends=True)
+    lines[2] = lines[2].replace(b"Alex", b"Alax")
+    log.write_bytes(b"".join(lines))
+    for cache in ("state.snapshot", "log.rows"):
+        (directory / cache).unlink(missing_ok=True)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConsoleScreen))
+        screen = pilot.app.screen
+        assert isinstance(screen, ConsoleScreen)
+        assert screen.read_only
+        assert screen.header.query_one("#header-readonly", Label).display
+        await pilot.press("t")
+        await pilot.pause(0.2)
+        assert not isinstance(pilot.app.screen, CommandForm)
+
+    drive(console(home, clock), scenario)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from rich.console import RenderableType
@@ -230,10 +231,15 @@ class ConsoleApp(SafeApp):
                 timeout=30 if notice.severe else 10,
             )
         screen_class = WatchAtScale if self.settings.watch else ConsoleAtScale  # issue 15
+        settings = live.settings
+        if live.store.damaged is not None and not settings.read_only:
+            # A log damaged in the middle opens read-only: the screen says so and offers
+            # nothing that records (every form was refused only at its last Enter).
+            settings = replace(settings, read_only=True)
         console = screen_class(
             self.times,
             self.phrasebook,
-            live.settings,
+            settings,
             runbooks=[(runbook.id, runbook.title) for runbook in self.settings.runbooks],
         )
         self.console_screen = console
