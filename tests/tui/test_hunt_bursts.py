@@ -180,6 +180,11 @@ def test_a_long_task_text_does_not_bury_the_header_under_its_toast(
         await until(pilot, lambda: len(payloads(home, ev.TaskAssigned)) == 2, timeout=30)
         await pilot.pause(0.3)
         assert all(len(message) <= 400 for message in notifications(pilot.app))
+        # An error naming a damaged file, its line and what to do is kept whole.
+        damaged = "/home/alex/incidents/x/events/a1b2.jsonl, line 5: " + "d" * 300
+        pilot.app.notify(damaged, severity="error")
+        await pilot.pause()
+        assert damaged in notifications(pilot.app)
         header = next(line for line in screen_text(pilot.app).splitlines() if "SEV-2" in line)
         assert "1 LATE" in header and "update in" in header, header
 

@@ -147,9 +147,11 @@ class ConsoleApp(SafeApp):
         most a few lines: a task of 3,000 characters made a toast that covered the right half
         of the screen at 80x24, the header's LATE badge under it. The log keeps the whole
         text; the toast keeps its start and its end (where "ctrl+z to undo" is)."""
-        if len(message) > TOAST_CHARS:
-            tail = TOAST_CHARS // 4
-            message = f"{message[: TOAST_CHARS - tail - 3].rstrip()} … {message[-tail:].lstrip()}"
+        # An error (a damaged file: its path, its line and what to do) gets twice the room.
+        most = TOAST_CHARS * 2 if severity == "error" else TOAST_CHARS
+        if len(message) > most:
+            tail = most // 4
+            message = f"{message[: most - tail - 3].rstrip()} … {message[-tail:].lstrip()}"
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # -- starting ------------------------------------------------------------------------------
