@@ -333,12 +333,50 @@ def _check_home(given: str, where: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one verb; a closed stdout (`ic show | head -1`) ends it quietly with 141."""
+    _escape_what_cannot_be_shown()
     try:
         code = _main(argv)
         sys.stdout.flush()  # here, not at exit, where Python would print the broken pipe
     except BrokenPipeError:
         return _stdout_closed()
     return code
+
+
+def _escape_what_cannot_be_shown() -> None:
+    """A terminal whose encoding cannot show some of the text (PYTHONIOENCODING=ascii, a
+    Latin-1 locale, and a title in Chinese) gets those characters as \\uXXXX escapes, which
+    also keep `--json` output valid JSON: `ic show`, `list`, `tail` and `search` printed
+    UnicodeEncodeError's traceback instead."""
+    import codecs
+    import contextlib
+
+    codecs.register_error(ESCAPE_ERRORS, _escape_unshown)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None or getattr(stream, "errors", "strict") != "strict":
+            continue
+        with contextlib.suppress(ValueError, OSError):  # a stream that cannot change
+            reconfigure(errors=ESCAPE_ERRORS)
+
+
+#: The codec error handler that writes what an encoding cannot hold as JSON-style escapes.
+ESCAPE_ERRORS = "ic-escape"
+
+
+def _escape_unshown(error: UnicodeError) -> tuple[str, int]:
+    """`\\u652f` for each character the encoding has no room for (a pair of them, as JSON
+    writes it, beyond the 16-bit range)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    escapes: list[str] = []
+    for character in error.object[error.start : error.end]:
+        code = ord(character)
+        if code > 0xFFFF:
+            code -= 0x10000
+            escapes.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            escapes.append(f"\\u{code:04x}")
+    return "".join(escapes), error.end
 
 
 def _stdout_closed() -> int:
@@ -398,6 +436,16 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
+    except RecursionError:
+        # The TOML and JSON readers give up on brackets nested thousands deep (a config.toml,
+        # a content file or a payload written to break them) with a traceback of 1,000 frames.
+        print(
+            "ic: a file is nested too deeply to read (brackets inside brackets, thousands "
+            "deep): check config.toml (`ic config path`) and your content files "
+            "(`ic content check`).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except BrokenPipeError:
         raise  # stdout was closed, not the incident files: `main` ends quietly
     except OSError as error:

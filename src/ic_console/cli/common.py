@@ -12,7 +12,7 @@ import argparse
 import json
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ic_console.cli import Context, Handler, NeedsTerminal, UsageError, lazy_import, verb
@@ -231,9 +231,14 @@ def timebox_of(text: str | None) -> timedelta | None:
 
 def local(when: datetime, now: datetime) -> str:
     """A time in the local zone, with the zone's name, and the date when it is not today."""
-    here = when.astimezone()
+    try:
+        here, today = when.astimezone(), now.astimezone().date()
+    except (ValueError, OverflowError):
+        # A TZ the C library reads as a day or more off UTC ("UTC+99"), which Python refuses:
+        # the time is said in UTC rather than a traceback after the command was recorded.
+        here, today = when.astimezone(UTC), now.astimezone(UTC).date()
     zone = here.tzname() or ""
-    if here.date() == now.astimezone().date():
+    if here.date() == today:
         return f"{here:%H:%M} {zone}".strip()
     return f"{here:%Y-%m-%d %H:%M} {zone}".strip()
 

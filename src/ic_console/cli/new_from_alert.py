@@ -35,9 +35,15 @@ def new_from_alert(args: argparse.Namespace, ctx: Context) -> int:
     from ic_console.domain.alert_payloads import MAX_PAYLOAD_BYTES, alert_severity, parse_alert
 
     source = args.from_source
-    alert = parse_alert(
-        source, read_stdin(MAX_PAYLOAD_BYTES, f"ic new --from {source} < payload.json")
-    )
+    payload = read_stdin(MAX_PAYLOAD_BYTES, f"ic new --from {source} < payload.json")
+    try:
+        alert = parse_alert(source, payload)
+    except RecursionError:
+        # Thousands of brackets inside each other: the JSON reader gives up (a traceback).
+        raise UsageError(
+            f"the {source} payload is nested too deeply to be an alert (brackets inside "
+            "brackets, thousands deep): check what sends it."
+        ) from None
     if args.dedupe:
         existing = _incident_with(ctx, alert.fingerprints)
         if existing is not None:

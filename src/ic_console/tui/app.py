@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from rich.console import RenderableType
@@ -54,6 +55,7 @@ from ic_console.tui.screens.picker import PickerScreen
 from ic_console.tui.screens.runbooks import RunbookScreen
 from ic_console.tui.settings import ConsoleSettings
 from ic_console.tui.text import TimeFormat, literal
+from ic_console.tui.widgets.log_input import LogInput
 
 #: Quitting with open tasks asks once; a second ctrl+q within this many seconds quits.
 QUIT_CONFIRM_SECONDS = 5.0
@@ -75,6 +77,10 @@ def freeze_long_lived(*, replacing: bool) -> None:
         gc.unfreeze()
         gc.collect()
     gc.freeze()
+
+
+#: The most characters a toast shows (about six lines of a toast at 80 columns).
+TOAST_CHARS = 240
 
 
 class ConsoleApp(SafeApp):
@@ -137,7 +143,15 @@ class ConsoleApp(SafeApp):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Toasts carry user text (names, tasks), so they are never read as markup."""
+        """Toasts carry user text (names, tasks), so they are never read as markup, and say at
+        most a few lines: a task of 3,000 characters made a toast that covered the right half
+        of the screen at 80x24, the header's LATE badge under it. The log keeps the whole
+        text; the toast keeps its start and its end (where "ctrl+z to undo" is)."""
+        # An error (a damaged file: its path, its line and what to do) gets twice the room.
+        most = TOAST_CHARS * 2 if severity == "error" else TOAST_CHARS
+        if len(message) > most:
+            tail = most // 4
+            message = f"{message[: most - tail - 3].rstrip()} … {message[-tail:].lstrip()}"
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # -- starting ------------------------------------------------------------------------------
@@ -219,10 +233,15 @@ class ConsoleApp(SafeApp):
                 timeout=30 if notice.severe else 10,
             )
         screen_class = WatchAtScale if self.settings.watch else ConsoleAtScale  # issue 15
+        settings = live.settings
+        if live.store.damaged is not None and not settings.read_only:
+            # A log damaged in the middle opens read-only: the screen says so and offers
+            # nothing that records (every form was refused only at its last Enter).
+            settings = replace(settings, read_only=True)
         console = screen_class(
             self.times,
             self.phrasebook,
-            live.settings,
+            settings,
             runbooks=[(runbook.id, runbook.title) for runbook in self.settings.runbooks],
         )
         self.console_screen = console
@@ -299,27 +318,41 @@ class ConsoleApp(SafeApp):
         self.notify("Press ctrl+q to quit.", title="Do you want to quit?")
 
     async def action_quit(self) -> None:
-        """Quit; with open tasks on an active incident, ask once first."""
+        """Quit; with open tasks on an active incident, or a log line typed and not saved
+        (it was lost without a word), ask once first."""
         live = self.live
         now = time.monotonic()
         if (
             live is not None
-            and live.state.status is Status.ACTIVE
-            and live.state.open_tasks()
             and not self.settings.read_only
             and (self._quit_asked_at is None or now - self._quit_asked_at > QUIT_CONFIRM_SECONDS)
         ):
-            self._quit_asked_at = now
-            count = len(live.state.open_tasks())
-            self.notify(
-                f"{count} task{'s' * (count != 1)} still open: the Deputy's terminal and the "
-                "log keep them. Press ctrl+q again to quit.",
-                title="Quit?",
-                severity="warning",
-                timeout=QUIT_CONFIRM_SECONDS,
-            )
-            return
+            said: list[str] = []
+            if self._unsaved_log_line():
+                said.append("The log line you typed is not saved: Enter saves it.")
+            count = len(live.state.open_tasks()) if live.state.status is Status.ACTIVE else 0
+            if count:
+                said.append(
+                    f"{count} task{'s' * (count != 1)} still open: the Deputy's terminal and "
+                    "the log keep them."
+                )
+            if said:
+                self._quit_asked_at = now
+                self.notify(
+                    " ".join([*said, "Press ctrl+q again to quit."]),
+                    title="Quit?",
+                    severity="warning",
+                    timeout=QUIT_CONFIRM_SECONDS,
+                )
+                return
         self.exit()
+
+    def _unsaved_log_line(self) -> bool:
+        """Whether the console's log line holds text that Enter has not saved."""
+        screen = self.live_screen
+        if screen is None:
+            return False
+        return any(line.input.value.strip() for line in screen.query(LogInput).results(LogInput))
 
     # -- running commands ----------------------------------------------------------------------
 
@@ -386,7 +419,16 @@ class ConsoleApp(SafeApp):
         if isinstance(command, Declare) and self.live is None:
             self._declare(event.form, command)
             return
-        self.execute(command, done=event.form.done, refused=event.form.refused)
+        form = event.form
+        if form.recheck is not None and self.live is not None:
+            # What the form showed may have changed in another terminal while it was open
+            # (an objection to the decision being accepted): take that in and read it first.
+            self.poll()
+            changed = form.recheck(self.live.state) if self.live is not None else None
+            if changed is not None:
+                form.refused(changed)
+                return
+        self.execute(command, done=form.done, refused=form.refused)
 
     def _declare(self, form: CommandForm, command: Declare) -> None:
         settings = self.settings

@@ -83,16 +83,20 @@ class KeyBurstApp(App[int]):
             return
         key = self._queued.pop(0)
         focused = self.focused
+        # Counted before the key is handed over: the line may answer before the key has landed.
+        answers = _line_answers(focused) if key.key == "enter" else None
         self._waits += 1
         self._in_flight = key
         self._hand(key)
-        self.set_timer(STUCK_SECONDS, lambda: self._landed(key, focused))
+        self.set_timer(STUCK_SECONDS, lambda: self._landed(key, focused, answers))
         await super().on_event(key)
         if key.is_forwarded:
             # Handed to a widget: done once it and every widget it bubbles to have seen it.
-            self._after_bubbling(self.focused or self.screen, lambda: self._landed(key, focused))
+            self._after_bubbling(
+                self.focused or self.screen, lambda: self._landed(key, focused, answers)
+            )
         else:
-            self._landed(key, focused)
+            self._landed(key, focused, answers)
 
     def _hand(self, key: events.Key) -> None:
         self.key_typed_at = key.time
@@ -109,11 +113,17 @@ class KeyBurstApp(App[int]):
         if parent is None or not node.call_later(step, parent, done):
             self.call_later(done)
 
-    def _landed(self, key: events.Key, focused: object) -> None:
+    def _landed(self, key: events.Key, focused: object, answers: int | None = None) -> None:
         if self._in_flight is not key:
             return  # already landed (or given up on)
         self._in_flight = None
-        if _moves_focus(focused, key) and self.focused is focused:
+        if answers is not None:
+            # Enter in the log line: the keys behind are the next line, so they wait until the
+            # line was saved (and cleared) or refused. Read at the save, they joined the line
+            # being saved ("alpha oneb", then "ravo two").
+            line = focused
+            self._wait_until(lambda: _line_answers(line) != answers, ANSWER_PATIENCE)
+        elif _moves_focus(focused, key) and self.focused is focused:
             # Enter to a form's next field, Esc out of the log line: the keys behind wait for
             # the move, or for the form to answer without one (a field or command refused).
             screen = self.screen
@@ -153,6 +163,15 @@ def _ready(app: App[Any], screen: Screen[Any]) -> bool:
     if app.screen is not screen or not screen.is_mounted:
         return False
     return screen.focused is not None or not screen.focus_chain
+
+
+def _line_answers(focused: object) -> int | None:
+    """How many times the line `focused` belongs to has answered Enter (saved, refused or
+    found nothing to save), for a field in a container that counts them (the log line)."""
+    if not isinstance(focused, Input) or isinstance(focused.screen, ModalScreen):
+        return None
+    answers = getattr(focused.parent, "answers", None)
+    return answers if isinstance(answers, int) else None
 
 
 def _moves_focus(focused: object, key: events.Key) -> bool:

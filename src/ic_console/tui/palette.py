@@ -7,6 +7,7 @@ text, never as markup, because they carry user text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -27,7 +28,7 @@ from ic_console.tui.screens.console_at_scale import scale_commands
 from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.screens.incident import IncidentScreen
 from ic_console.tui.screens.watch import WatchScreen
-from ic_console.tui.text import literal
+from ic_console.tui.text import literal, one_line, truncate
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def _open_form(screen: ConsoleScreen, make: Callable[..., CommandForm], *args: o
 def _decision_commands(screen: ConsoleScreen, state: IncidentState) -> list[PaletteCommand]:
     commands: list[PaletteCommand] = []
     for decision in state.open_decisions():
-        line = f"D{decision.number}: {literal(decision.text)}"
+        line = f"D{decision.number}: {_short(decision.text)}"
         n = decision.number
         commands += _acting_on(
             screen,
@@ -283,7 +284,7 @@ def task_commands(screen: IncidentScreen, state: IncidentState) -> list[PaletteC
     """One entry per thing that can be done to each open task."""
     commands: list[PaletteCommand] = []
     for task in state.open_tasks():
-        line = f"#{task.number} {literal(task.owner)}: {literal(task.text)}"
+        line = f"#{task.number} {literal(task.owner)}: {_short(task.text)}"
         n = task.number
         if task.acknowledged_at is None:
             commands.append(
@@ -339,7 +340,10 @@ class ConsoleCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        named = numbers_named(query)
         for command in self._commands():
+            if named and not names_item(command.title, named):
+                continue  # "Done #1" never reaches "Done #10" nor "Done #3 Mei: task 1"
             score = matcher.match(command.title)
             if score > 0:
                 yield Hit(
@@ -349,3 +353,32 @@ class ConsoleCommands(Provider):
                     text=command.title,
                     help=command.help,
                 )
+
+
+#: A number typed in the palette: alone, or as "#3" or "D2" (what the entries show).
+_TYPED_NUMBER = re.compile(r"(?:^|(?<=\s))(?:#|[dD])?(\d+)(?=\s|:|$)")
+#: The task or decision an entry acts on: "Done #3 Jordan: ...", "Accept D2: ...".
+_ITEM_NUMBER = re.compile(r"(?:^|\s)(?:#|D)(\d+)[\s:]")
+
+
+def numbers_named(query: str) -> set[int]:
+    """The task or decision numbers typed in the palette's query ("done #1", "ack 10")."""
+    return {int(number) for number in _TYPED_NUMBER.findall(query)}
+
+
+def names_item(title: str, numbers: set[int]) -> bool:
+    """Whether an entry may match a query naming `numbers`: an entry for a task or decision
+    only when its number is one of them. The match is fuzzy, so "Done #1" matched "Done #10"
+    and "Done #3 Mei: task 1" too, and Enter took whichever ranked first."""
+    found = _ITEM_NUMBER.search(title)
+    return found is None or int(found.group(1)) in numbers
+
+
+#: The most characters of a task's or decision's text an entry carries.
+ENTRY_TEXT = 80
+
+
+def _short(text: str) -> str:
+    """The start of `text` on one line: a task of 3,000 characters made each of its entries
+    fill the palette at 80x24, hiding every other one."""
+    return truncate(one_line(text), ENTRY_TEXT)

@@ -6,7 +6,7 @@ Control characters are replaced by visible stand-ins before anything reaches the
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from ic_console.domain.durations import format_countdown
 from ic_console.domain.text import literal
@@ -63,6 +63,16 @@ def fit(text: str, width: int) -> str:
     return cut + " " * max(0, width - cell_len(cut))
 
 
+def local_time(when: datetime, zone: tzinfo | None = None) -> datetime:
+    """`when` in `zone` (None: the machine's zone). A TZ the C library reads as a day or more
+    off UTC ("UTC+99") is one Python refuses: the console stayed on its opening screen, each
+    redraw failing. Such a time is shown in UTC."""
+    try:
+        return when.astimezone(zone)
+    except (ValueError, OverflowError):
+        return when.astimezone(UTC)
+
+
 class TimeFormat:
     """Times in one zone, with dates once the incident has crossed midnight."""
 
@@ -71,7 +81,7 @@ class TimeFormat:
         self.reference = reference
 
     def local(self, when: datetime) -> datetime:
-        return when.astimezone(self.zone)
+        return local_time(when, self.zone)
 
     def zone_name(self, when: datetime) -> str:
         """The zone's short name at `when` ("UTC", "CET")."""

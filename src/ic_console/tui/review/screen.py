@@ -36,7 +36,7 @@ from ic_console.review.timeline import (
 from ic_console.tui.actions import bindings
 from ic_console.tui.review.commands import PaletteCommand
 from ic_console.tui.review.timeline_list import TimelineList
-from ic_console.tui.text import literal
+from ic_console.tui.text import literal, local_time
 
 _MARKER_NAMES = {
     EntryKind.SEVERITY: "severity change",
@@ -103,7 +103,7 @@ class ReviewScreen(Screen[None]):
     # -- what is shown -------------------------------------------------------------------------
 
     def _local(self, when: datetime) -> datetime:
-        return when.astimezone(self.zone) if self.zone is not None else when.astimezone()
+        return local_time(when, self.zone)
 
     def _zone_name(self) -> str:
         first = self.review.metrics.declared_at

@@ -3,7 +3,7 @@ release, resolve, join. Tasks and decisions are in `task_forms`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ic_console.domain import commands as cmd
 from ic_console.domain.describe import plural
@@ -187,7 +187,39 @@ def parse_open_work(text: str) -> cmd.OpenWork:
     raise DomainError('Type "keep" (they stay open as follow-ups) or "cancel"; Esc goes back.')
 
 
+def open_work_recheck(state: IncidentState | None) -> Callable[[IncidentState], str | None]:
+    """For a form that resolves: the open tasks and decisions it listed (None: it listed
+    none) are still the open ones, else what opened or closed since, to read before resolving
+    (a task assigned in another terminal was cancelled or kept as a follow-up unseen)."""
+    seen_tasks = {t.number for t in state.open_tasks()} if state is not None else set()
+    seen_decisions = {d.number for d in state.open_decisions()} if state is not None else set()
+
+    def recheck(now: IncidentState) -> str | None:
+        tasks = {t.number: t for t in now.open_tasks()}
+        decisions = {d.number: d for d in now.open_decisions()}
+        opened = [task_line(tasks[n]) for n in sorted(tasks.keys() - seen_tasks)]
+        opened += [decision_line(decisions[n]) for n in sorted(decisions.keys() - seen_decisions)]
+        closed = len(seen_tasks - tasks.keys()) + len(seen_decisions - decisions.keys())
+        if not opened and not closed:
+            return None
+        what = "; ".join(opened) if opened else f"{plural(closed, 'item')} closed"
+        return (
+            f"Not resolved: the open work changed while this was open ({what}). "
+            "Press Esc, then R again to see it."
+        )
+
+    return recheck
+
+
 def resolve(state: IncidentState | None = None) -> CommandForm:
+    """With open tasks or decisions, lists them and asks what becomes of them; Esc goes back.
+    Enter resolves only while the open work is what the form listed."""
+    form = _resolve_form(state)
+    form.recheck = open_work_recheck(state)
+    return form
+
+
+def _resolve_form(state: IncidentState | None = None) -> CommandForm:
     """With open tasks or decisions, lists them and asks what becomes of them; Esc goes back."""
     tasks = state.open_tasks() if state is not None else []
     decisions = state.open_decisions() if state is not None else []

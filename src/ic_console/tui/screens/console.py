@@ -26,7 +26,7 @@ from ic_console.tui.actions import bindings
 from ic_console.tui.screens import command_forms as forms
 from ic_console.tui.screens import task_forms
 from ic_console.tui.screens.incident import IncidentScreen
-from ic_console.tui.text import TimeFormat
+from ic_console.tui.text import TimeFormat, literal
 from ic_console.tui.widgets.incident_header import IncidentHeader, late_count
 from ic_console.tui.widgets.phrasebook_pane import PhrasebookPane
 from ic_console.tui.widgets.quiet_footer import QuietFooter
@@ -86,6 +86,11 @@ class ConsoleScreen(IncidentScreen):
         self._pane_key_at: float | None = None
         #: The task tab's label without its digit ("Tasks (2 late)"), for tabs made later.
         self._tasks_label = "Tasks"
+        #: The newest open decision at the last redraw, and one that became the newest by
+        #: being proposed elsewhere (a script, another console): the next y, o or w without a
+        #: number may have been meant for the one before it.
+        self._newest_decision: int | None = None
+        self._decision_arrived: int | None = None
         self.add_class("-tab-tasks")
 
     # -- layout --------------------------------------------------------------------------------
@@ -253,7 +258,14 @@ class ConsoleScreen(IncidentScreen):
 
     def show(self, state: IncidentState, now: datetime) -> None:
         self.query_one(Roster).show(state, now)
+        first = self.state is None
         super().show(state, now)
+        newest = state.open_decisions()[-1:]
+        number = newest[0].number if newest else None
+        if number != self._newest_decision:
+            mine = not newest or newest[0].proposed_by == self.settings.actor
+            self._decision_arrived = None if first or mine else number
+            self._newest_decision = number
 
     def tick(self, now: datetime) -> None:
         self.query_one(Roster).tick(now)
@@ -280,6 +292,15 @@ class ConsoleScreen(IncidentScreen):
         # At once, not at the next refresh: the letters typed right after `l` are the line.
         self.log_input.focus_input()
 
+    def focus_after_log(self) -> None:
+        """On a small screen the focus stays with the pane on screen: given to the task board
+        hidden under the log's tab, the arrows moved its cursor out of sight."""
+        if self.narrow and self.active_pane != "tasks":
+            target = PANE_FOCUS.get(self.active_pane)
+            self.set_focus(self.query_one(target) if target is not None else None)
+            return
+        super().focus_after_log()
+
     # -- people and tasks ----------------------------------------------------------------------
 
     def action_join(self, name: str = "") -> None:
@@ -300,6 +321,18 @@ class ConsoleScreen(IncidentScreen):
             newest = self.state.open_decisions()[-1:]
             chosen = newest[0].number if newest else None
             if self._pane_key_or_number("decision", chosen, "(the newest open)"):
+                return None
+            if newest and not self.number and self._decision_arrived == chosen:
+                # Proposed elsewhere a moment ago: "y, Enter" accepted it unread.
+                self._decision_arrived = None
+                key = str(getattr(self.app, "key_in_hand", "")) or "the key"
+                self.notify(
+                    f"Not opened: D{chosen} ({literal(newest[0].text)}) was just proposed by "
+                    f"{literal(newest[0].proposed_by)}. Press {key} again for D{chosen}, or type "
+                    f"the number of the one you mean first (like 1{key}).",
+                    severity="warning",
+                    timeout=8,
+                )
                 return None
         number = self.take_number() if number is None else number
         if number is not None:

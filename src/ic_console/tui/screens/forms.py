@@ -21,6 +21,7 @@ from textual.widgets import Input, Label
 
 from ic_console.domain.commands import Command
 from ic_console.domain.errors import DomainError
+from ic_console.domain.state import IncidentState
 from ic_console.tui.actions import bindings
 from ic_console.tui.text import literal
 
@@ -99,6 +100,11 @@ class CommandForm(ModalScreen[bool]):
         #: How many times Enter was answered without moving the focus (a field refused, the
         #: command refused or recorded): keys typed behind Enter wait for the focus or this.
         self.answers = 0
+        #: For a form that shows part of the incident (the objections to a decision, the open
+        #: work): given the incident as it is when Enter is pressed, what changed since the
+        #: form showed it (the form is restated with it), or None. A change made in another
+        #: terminal while the form is open is then read before the command is run.
+        self.recheck: Callable[[IncidentState], str | None] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
@@ -131,6 +137,18 @@ class CommandForm(ModalScreen[bool]):
     def typed(self) -> dict[str, str]:
         """What is in each field now, as typed."""
         return {field.name: self._input(field).value for field in self.fields}
+
+    def meant(self) -> dict[str, str]:
+        """What each field stands for now: its completion where it shows one ("Sa" is Sam),
+        as Enter will take it. The sentence to say names Sam, never "Sa"."""
+        meant = self.typed()
+        for field in self.fields:
+            suggester = self._input(field).suggester
+            if isinstance(suggester, Completions):
+                meant[field.name] = (
+                    suggester.complete(meant[field.name].strip()) or meant[field.name]
+                )
+        return meant
 
     def _input(self, field: FormField) -> Input:
         return self.query_one(f"#field-{field.name}", Input)
@@ -168,7 +186,7 @@ class CommandForm(ModalScreen[bool]):
                 break
         self.query_one("#form-error", Label).update("")
         if self.sentence is not None:
-            self.intro = self.sentence(self.typed())
+            self.intro = self.sentence(self.meant())
             self.query_one("#form-intro", Label).update(Text(self._literal(self.intro)))
 
     @on(Input.Submitted)
@@ -205,6 +223,14 @@ class CommandForm(ModalScreen[bool]):
             self.refused(problem.message)
             return
         self.post_message(self.Submitted(self, command))
+
+    def restate(self, title: str, intro: str) -> None:
+        """Show a new title and text above the fields (what the form asks about changed)."""
+        self.form_title = title
+        self.intro = intro
+        self.query_one("#form-title", Label).update(Text(title))
+        for label in self.query("#form-intro").results(Label):
+            label.update(Text(self._literal(intro)))
 
     def refused(self, message: str) -> None:
         """The command was refused: say why and keep what was typed."""

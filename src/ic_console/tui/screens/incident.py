@@ -53,6 +53,11 @@ TAKES_NUMBER = frozenset(
 )
 #: How long a typed number waits for the key that acts on it.
 NUMBER_WAITS = 2.0
+#: The most digits a typed number keeps (no task or decision has a longer one).
+NUMBER_DIGITS = 9
+#: Seconds between a refused task key and the next within which that one is a repeat of it (a
+#: held key repeats every 30-50 ms) and is refused too.
+KEY_REPEAT = 0.5
 
 
 class IncidentScreen(Screen[None]):
@@ -97,6 +102,8 @@ class IncidentScreen(Screen[None]):
         #: Digits typed before a task or decision key.
         self.number = ""
         self._number_timer: Timer | None = None
+        #: When a task key was last refused because the cursor had moved (the app's key clock).
+        self._refused_at = float("-inf")
         #: Set once the panes exist: awaiting `push_screen` can return before a busy machine
         #: has composed them, and the app pushes the first state only after this.
         self.composed = asyncio.Event()
@@ -236,6 +243,10 @@ class IncidentScreen(Screen[None]):
 
     @on(LogInput.Left)
     def _left_log(self) -> None:
+        self.focus_after_log()
+
+    def focus_after_log(self) -> None:
+        """Where the focus goes when Esc leaves the log line: the task board."""
         self.tasks.focus()
 
     def action_log(self) -> None:
@@ -244,8 +255,10 @@ class IncidentScreen(Screen[None]):
     # -- numbers typed before a key ------------------------------------------------------------
 
     def action_digit(self, digit: int) -> None:
-        """Remember a digit for the next task or decision key ("3d")."""
-        self.number = (self.number + str(digit))[-4:]
+        """Remember a digit for the next task or decision key ("3d"). The whole number is kept
+        (up to nine digits): keeping the last four made "50001d" mark task 1 done."""
+        if len(self.number) < NUMBER_DIGITS:
+            self.number += str(digit)
         if self._number_timer is not None:
             self._number_timer.stop()
         self._number_timer = self.set_timer(NUMBER_WAITS, self.forget_number, name="number")
@@ -297,6 +310,27 @@ class IncidentScreen(Screen[None]):
         task = self.tasks.selected_task
         if task is None:
             self.notify("There are no open tasks. Press t to assign one.", severity="warning")
+            return None
+        gone = self.tasks.moved_from
+        typed = float(getattr(self.app, "key_typed_at", 0.0))
+        repeated = typed - self._refused_at < KEY_REPEAT
+        if gone is not None or repeated:
+            # The cursor was moved for the IC (task 2 closed, in this terminal or another): the
+            # key may have been meant for the task that left, so it does not fall to the next.
+            # Nor do the repeats of a held key (d held down closed the whole board).
+            self.tasks.moved_from = None
+            self._refused_at = typed
+            if gone is None:
+                return None  # the same key repeating: told once already
+            key = str(getattr(self.app, "key_in_hand", "")) or "the key"
+            self.notify(
+                f"Not done: task {gone} has closed, and the cursor moved to task {task.number}. "
+                f"Press {key} again for task {task.number}, or type a number first "
+                f"({task.number}{key}).",
+                severity="warning",
+                timeout=8,
+            )
+            return None
         return task
 
     def action_acknowledge(self, number: int | None = None) -> None:

@@ -205,19 +205,43 @@ def raise_objection(state: IncidentState, decision: Decision) -> CommandForm:
     )
 
 
-def accept_decision(decision: Decision) -> CommandForm:
-    """Accepting names every objection heard, and never says "hearing none" over one."""
+def _accept_words(decision: Decision) -> tuple[str, str]:
+    """The accept form's title and text: every objection heard, and the sentence to say."""
     objections = decision.objections
     heard = "".join(f"{literal(o.by)} objects: {literal(o.text)}\n" for o in objections)
     sentence = go_ahead_sentence(o.by for o in objections)
-    return confirm_form(
+    title = (
         f"Accept over {plural(len(objections), 'objection')}?"
         if objections
-        else "Hearing no strong objections?",
-        f'{decision_line(decision)}\n{heard}Enter accepts: "{sentence}"',
-        cmd.AcceptDecision(number=decision.number),
-        "form-accept",
+        else "Hearing no strong objections?"
     )
+    return title, f'{decision_line(decision)}\n{heard}Enter accepts: "{sentence}"'
+
+
+def accept_decision(decision: Decision) -> CommandForm:
+    """Accepting names every objection heard, and never says "hearing none" over one: an
+    objection raised in another terminal while the form is open stops the Enter that follows,
+    and the form shows it before the next Enter accepts over it."""
+    title, intro = _accept_words(decision)
+    form = confirm_form(title, intro, cmd.AcceptDecision(number=decision.number), "form-accept")
+    seen = len(decision.objections)
+
+    def recheck(state: IncidentState) -> str | None:
+        nonlocal seen
+        current = state.decisions.get(decision.number)
+        if current is None or len(current.objections) == seen:
+            return None  # unchanged; a decision no longer open is refused by the incident
+        new = current.objections[seen:]
+        seen = len(current.objections)
+        form.restate(*_accept_words(current))
+        names = ", ".join(dict.fromkeys(literal(o.by) for o in new))
+        return (
+            f"Not accepted: {names} objected while this was open (above). "
+            "Enter accepts over it; Esc goes back."
+        )
+
+    form.recheck = recheck
+    return form
 
 
 def withdraw_decision(decision: Decision) -> CommandForm:

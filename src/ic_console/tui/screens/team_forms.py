@@ -24,6 +24,7 @@ from ic_console.domain.teams import (
     next_team_name,
 )
 from ic_console.domain.text import clean_name
+from ic_console.tui.screens.command_forms import open_work_recheck
 from ic_console.tui.screens.form_fields import Values, roster_names, text_field
 from ic_console.tui.screens.forms import CommandForm, FormField
 from ic_console.tui.screens.scale_edit_forms import handover_team_note
@@ -253,7 +254,7 @@ def resolve_over_criteria(state: IncidentState) -> CommandForm:
     listed = "\n".join(f"[ ] {c.number}. {c.text}" for c in left)
     open_work = len(state.open_tasks()) + len(state.open_decisions())
     kept = f"\n{open_work} open tasks and decisions stay open as follow-ups." if open_work else ""
-    return CommandForm(
+    form = CommandForm(
         "Resolve with exit criteria unmet?",
         [
             FormField(
@@ -267,6 +268,8 @@ def resolve_over_criteria(state: IncidentState) -> CommandForm:
         intro=f"Still unmet:\n{listed}{kept}",
         form_id="form-resolve-override",
     )
+    form.recheck = open_work_recheck(state)
+    return form
 
 
 def handover(

@@ -46,6 +46,11 @@ class LogInput(Vertical):
 
     def __init__(self, clock: Clock, zone: tzinfo | None = None, *, id: str | None = None) -> None:  # noqa: A002 (Textual's own name)
         super().__init__(id=id)
+        #: How many times Enter was answered (saved, refused, or nothing to save): keys typed
+        #: behind Enter wait for the answer, so they start the next line (`tui/keys.py`).
+        self.answers = 0
+        #: The text Enter sent to be saved, taken off the line once it is recorded.
+        self._sent = ""
         self.clock = clock
         #: The zone "@14:05" is read in: with its daylight-saving rules, not today's offset.
         self.zone = zone or system_zone()
@@ -68,8 +73,9 @@ class LogInput(Vertical):
         # At once (not at the next refresh), so keys typed right after land in the line.
         self.screen.set_focus(self.input)
 
-    def _parse(self, now: datetime) -> LogLine:
-        return parse_log_line(self.input.value, default=self.kind, now=now, zone=self.zone)
+    def _parse(self, now: datetime, text: str | None = None) -> LogLine:
+        text = self.input.value if text is None else text
+        return parse_log_line(text, default=self.kind, now=now, zone=self.zone)
 
     def _hint(self, error: str | None = None) -> None:
         hint = self.query_one("#log-hint", Label)
@@ -110,23 +116,35 @@ class LogInput(Vertical):
     @on(Input.Submitted, "#log-text")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        # The line as it was when Enter was pressed: keys typed after it are the next line.
         if not event.value.strip():
+            self.answers += 1
             return
         try:
-            line = self._parse(self.clock.now())
+            line = self._parse(self.clock.now(), event.value)
         except DomainError as problem:
             self._hint(problem.message)
+            self.answers += 1
             return
+        self._sent = event.value
         self.post_message(self.Submitted(self, line))
 
     def saved(self) -> None:
-        """The line was recorded: clear it for the next one, keeping the chosen kind."""
-        self.input.value = ""
+        """The line was recorded: take it off for the next one, keeping the chosen kind and
+        anything typed after its Enter."""
+        value = self.input.value
+        rest = value[len(self._sent) :] if self._sent and value.startswith(self._sent) else ""
+        self._sent = ""
+        self.input.value = rest
+        self.input.cursor_position = len(rest)
         self._hint()
+        self.answers += 1
 
     def refused(self, message: str) -> None:
         """The line was refused: keep what was typed and say why."""
+        self._sent = ""
         self._hint(message)
+        self.answers += 1
 
     def action_cycle_kind(self) -> None:
         self.kind = KIND_CYCLE[(KIND_CYCLE.index(self.kind) + 1) % len(KIND_CYCLE)]

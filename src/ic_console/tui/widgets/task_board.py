@@ -34,6 +34,11 @@ def grouped_by_team(tasks: list[Task], teams: dict[str, str]) -> list[Task]:
     return sorted(tasks, key=lambda task: order.get(teams.get(task.owner, ""), len(order)))
 
 
+def _identity(task: Task) -> tuple[datetime, str, str]:
+    """What tells a task from any other, whatever its number: when, by whom and what."""
+    return task.assigned_at, task.assigned_by, task.text
+
+
 class TaskBoard(LineList):
     """Open tasks, soonest deadline first."""
 
@@ -64,6 +69,11 @@ class TaskBoard(LineList):
         self.teams: dict[str, str] = {}
         #: Cells of the "#N" column, its space included.
         self.number_width = NUMBER_WIDTH
+        #: The task that was under the cursor when it left the board (closed here or in another
+        #: terminal) and the cursor moved to another task without the IC moving it: the IC's
+        #: next task key may have been meant for the task that left. None once the IC moves
+        #: the cursor, or a task key has been told.
+        self.moved_from: int | None = None
 
     @property
     def selected_task(self) -> Task | None:
@@ -72,8 +82,12 @@ class TaskBoard(LineList):
         return None
 
     def show(self, tasks: list[Task], now: datetime) -> None:
-        """Show `tasks` (already sorted by deadline), keeping the cursor on the same task."""
-        keep = self.selected_task.number if self.selected_task else None
+        """Show `tasks` (already sorted by deadline), keeping the cursor on the same task: the
+        same task, not the same number, which a merge of two laptops' logs can give to
+        another task ("Priya's task 'page network' is now task 4")."""
+        selected = self.selected_task
+        keep = selected.number if selected else None
+        same = _identity(selected) if selected else None
         if self.teams:
             tasks = grouped_by_team(tasks, self.teams)
         self.tasks = tasks
@@ -85,11 +99,27 @@ class TaskBoard(LineList):
         self.set_row_count(len(tasks))
         if keep is not None:
             for index, task in enumerate(tasks):
-                if task.number == keep:
+                if _identity(task) == same:
                     self.cursor = index
                     break
+            else:
+                # The task under the cursor left the board: the row now under it is another
+                # task, which the IC did not choose.
+                self.moved_from = keep if self.selected_task is not None else None
         self.post_message(self.Selected(self.selected_task.number if self.selected_task else None))
         self.refresh()
+
+    def action_cursor(self, step: int) -> None:
+        self.moved_from = None
+        super().action_cursor(step)
+
+    def action_first(self) -> None:
+        self.moved_from = None
+        super().action_first()
+
+    def action_last(self) -> None:
+        self.moved_from = None
+        super().action_last()
 
     def tick(self, now: datetime) -> None:
         """Move the countdowns on; only the visible rows are redrawn."""
