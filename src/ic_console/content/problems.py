@@ -68,6 +68,10 @@ def read_toml(path: Path, text: str | None = None, *, line_offset: int = 0) -> d
         raise ContentError(
             [ContentProblem(path, f"this is not valid TOML ({plain}).", line=line)]
         ) from None
+    except RecursionError:
+        raise ContentError(
+            [ContentProblem(path, "it nests arrays or tables too deeply to read; flatten it.")]
+        ) from None
 
 
 def read_text(path: Path) -> str:

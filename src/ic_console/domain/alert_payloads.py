@@ -98,6 +98,11 @@ def parse_alert(source: str, text: str | bytes) -> Alert:
             f"the {source} payload is not JSON (line {error.lineno}, column {error.colno}: "
             f"{error.msg})."
         ) from None
+    except RecursionError:
+        raise AlertPayloadError(
+            f"the {source} payload nests brackets too deeply to read; send the alert as the "
+            "monitor writes it."
+        ) from None
     if not isinstance(data, dict):
         raise AlertPayloadError(f"the {source} payload is not a JSON object.")
     if source == "alertmanager":

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from ic_console.domain.errors import DomainError
+from ic_console.domain.zones import offset_zone
 
 #: The longest timebox a task may be given. Longer work is a follow-up item, not a task on the call.
 MAX_TIMEBOX = timedelta(hours=12)
@@ -166,7 +167,7 @@ def parse_when(
     raw = text.strip()
     if not raw:
         raise DomainError('The time is empty: give an ISO-8601 time, a local "HH:MM" or "-10m".')
-    zone = local_zone or datetime.now().astimezone().tzinfo or UTC
+    zone = local_zone or offset_zone()
     try:
         result = _parse_when(raw, now, zone, yesterday=yesterday)
     except (OverflowError, ValueError):

@@ -31,4 +31,13 @@ def system_zone() -> tzinfo:
             return ZoneInfo(target.split(marker, 1)[1])
         except (ZoneInfoNotFoundError, ValueError, OSError):
             pass
-    return datetime.now().astimezone().tzinfo or UTC
+    return offset_zone()
+
+
+def offset_zone() -> tzinfo:
+    """The zone the C library gives for now (its offset, no rules), or UTC when it cannot give
+    one (`TZ=UTC+99`, an offset out of range, makes `astimezone` raise)."""
+    try:
+        return datetime.now().astimezone().tzinfo or UTC
+    except (OverflowError, ValueError, OSError):
+        return UTC
