@@ -69,9 +69,8 @@ def read_toml(path: Path, text: str | None = None, *, line_offset: int = 0) -> d
             [ContentProblem(path, f"this is not valid TOML ({plain}).", line=line)]
         ) from None
     except RecursionError:
-        raise ContentError(
-            [ContentProblem(path, "it nests arrays or tables too deeply to read; flatten it.")]
-        ) from None
+        why = "it is nested too deeply to read (arrays or tables inside each other); flatten it."
+        raise ContentError([ContentProblem(path, why)]) from None
 
 
 def read_text(path: Path) -> str:

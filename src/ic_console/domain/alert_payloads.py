@@ -100,7 +100,7 @@ def parse_alert(source: str, text: str | bytes) -> Alert:
         ) from None
     except RecursionError:
         raise AlertPayloadError(
-            f"the {source} payload nests brackets too deeply to read; send the alert as the "
+            f"the {source} payload is nested too deeply to read; send the alert as the "
             "monitor writes it."
         ) from None
     if not isinstance(data, dict):
