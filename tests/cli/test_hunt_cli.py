@@ -74,3 +74,10 @@ def test_a_terminal_that_cannot_show_the_text_gets_it_escaped_not_a_traceback(
     assert json.loads(shown.stdout)["title"] == "支付系统故障 🔥"  # still valid JSON
     refusal = run_ic(env, "show", "支付", PYTHONIOENCODING="ascii")
     assert refusal.returncode == 2 and "Traceback" not in refusal.stderr, refusal.stderr
+
+
+def test_a_task_without_an_owner_says_so_before_the_timebox(ic: Run) -> None:
+    ok(ic("new", "Checkout errors", "--id", "own"))
+    refused(ic("task", "own", "assign", " ", "check lag"), "Name the one person")
+    line = refused(ic("task", "own", "assign", "Priya S", "check lag"), "timebox")
+    assert "assign 'Priya S' " in line, line

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -69,9 +70,14 @@ def _task(args: argparse.Namespace, ctx: Context) -> int:
     timebox = timebox_of(args.timebox)
     if action == "assign":
         expect(rest, 2, 'ic task [ID] assign OWNER "TEXT" --in DURATION')
+        if not rest[0].strip():
+            raise UsageError(
+                'Name the one person the task is for, like: ic task assign Sam "..." --in 5m.'
+            )
         if timebox is None:
             raise UsageError(
-                f'Give the task a timebox with --in, like: ic task assign {rest[0]} "..." --in 5m.'
+                f"Give the task a timebox with --in, like: ic task assign {shlex.quote(rest[0])} "
+                '"..." --in 5m.'
             )
         command: cmd.Command = cmd.AssignTask(owner=rest[0], text=rest[1], timebox=timebox)
     elif action == "reassign":
