@@ -208,3 +208,32 @@ def test_plain_verbs_on_a_drill_record_in_drill_time(capsys, world, home: Path) 
     entry = store.state.log[-1]
     assert entry.text == "note from the shell"
     assert abs((entry.when - expected).total_seconds()) < 60  # 10x: a few wall seconds
+
+
+def test_an_incident_with_the_longest_title_can_be_replayed(home: Path) -> None:
+    """ "Drill: Replay of " in front of a 200-character title made a title over the limit, and
+    the drill was refused with "shorten it", which the trainee could not do: it is cut."""
+    from ic_console.live.drill import replay_scenario
+    from ic_console.review.source import load_events
+
+    clock = FakeClock(START)
+    title = "Checkout errors " + "x" * 184
+    assert len(title) == 200
+    past = IncidentStore.create(
+        home,
+        c.Declare(incident_id="long-title", title=title, severity=2),
+        clock=clock,
+        actor="Riley",
+    )
+    clock.advance(60)
+    past.execute(c.AssignRole(role=Role.IC, name="Riley"))
+    past.execute(c.AddLogEntry(text="card API errors", kind=LogKind.STATUS), actor="Sam")
+    past.execute(c.Resolve())
+    events, state, _ = load_events(past.directory)
+    scenario = replay_scenario("long-title", list(events), state, trainee="Alex")
+    drill = start_drill(
+        home, scenario, trainee="Alex", speed=10, base_clock=clock, replay_of="long-title"
+    )
+    drilled = IncidentStore.open(home, drill.incident_id, read_only=True).state.title
+    assert len(drilled) == 200 and drilled.startswith("Drill: Replay of Checkout errors xxx")
+    assert drilled.endswith("…")

@@ -27,7 +27,7 @@ from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event, LogEntryAdded, ParticipantJoined, event_time
 from ic_console.domain.model import DecisionStatus, LogKind, Role
 from ic_console.domain.state import IncidentState
-from ic_console.domain.text import check_incident_id, clean_name
+from ic_console.domain.text import MAX_TITLE, check_incident_id, clean_name
 from ic_console.store.errors import StoreError
 from ic_console.store.incident import IncidentStore
 from ic_console.store.paths import incident_dir
@@ -336,7 +336,7 @@ def start_drill(
         )
     clock = DrillClock(base_clock, speed)
     incident_id = new_drill_id(home, scenario.id, clock.now())
-    title = f"Drill: {scenario.title}"
+    title = _within_title(f"Drill: {scenario.title}")
     try:
         store = IncidentStore.create(
             home,
@@ -400,7 +400,7 @@ def replay_scenario(
         people[paged_by] = Person(name=paged_by, about="raised the incident")
     return Scenario(
         id=_replay_id(incident_id),
-        title=f"Replay of {state.title}",
+        title=_within_title(f"Replay of {state.title}"),
         severity=state.severity,
         briefing=f"A replay of {incident_id}: {state.title}",
         paged_by=paged_by,
@@ -431,3 +431,10 @@ def parse_speed(text: str, error: Callable[[str], Exception]) -> float:
     if not 0.1 <= speed <= 1000:
         raise error(f"--speed {text} is out of range: give a number from 0.1 to 1000.")
     return speed
+
+
+def _within_title(title: str) -> str:
+    """A drill's title made from another (the scenario's, the replayed incident's) with words
+    in front: cut with an ellipsis to the longest title, so a real incident of a long title can
+    still be practised (it was refused with advice the trainee could not follow)."""
+    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1] + "…"
