@@ -141,14 +141,16 @@ def test_drill_start_says_what_was_wrong(capsys, home: Path) -> None:
     assert not (home / "incidents").exists() or not any((home / "incidents").iterdir())
 
 
-def test_score_of_a_replay_puts_the_original_beside_it(capsys, home: Path) -> None:
+def _replayed_drill(home: Path, incident_id: str, title: str) -> str:
+    """A resolved past incident (Riley named IC a minute in, Sam's status report), replayed as
+    a drill for Alex; the drill's id."""
     from ic_console.live.drill import replay_scenario
     from ic_console.review.source import load_events
 
     clock = FakeClock(START)
     past = IncidentStore.create(
         home,
-        c.Declare(incident_id="20261120-checkout", title="Checkout errors", severity=2),
+        c.Declare(incident_id=incident_id, title=title, severity=2),
         clock=clock,
         actor="Riley",
     )
@@ -157,11 +159,16 @@ def test_score_of_a_replay_puts_the_original_beside_it(capsys, home: Path) -> No
     past.execute(c.AddLogEntry(text="card API errors", kind=LogKind.STATUS), actor="Sam")
     past.execute(c.Resolve())
     events, state, _ = load_events(past.directory)
-    scenario = replay_scenario("20261120-checkout", list(events), state, trainee="Alex")
+    scenario = replay_scenario(incident_id, list(events), state, trainee="Alex")
     drill = start_drill(
-        home, scenario, trainee="Alex", speed=10, base_clock=clock, replay_of="20261120-checkout"
+        home, scenario, trainee="Alex", speed=10, base_clock=clock, replay_of=incident_id
     )
-    code, out, _ = run(capsys, "drill", "score", drill.incident_id)
+    return drill.incident_id
+
+
+def test_score_of_a_replay_puts_the_original_beside_it(capsys, home: Path) -> None:
+    drill_id = _replayed_drill(home, "20261120-checkout", "Checkout errors")
+    code, out, _ = run(capsys, "drill", "score", drill_id)
     assert code == 0
     assert "- Replay of 20261120-checkout (beside the original response)" in out
     assert "| Time to name an Incident Commander | never | - | 1m | yes |" in out
@@ -211,29 +218,12 @@ def test_plain_verbs_on_a_drill_record_in_drill_time(capsys, world, home: Path) 
 
 
 def test_an_incident_with_the_longest_title_can_be_replayed(home: Path) -> None:
-    """ "Drill: Replay of " in front of a 200-character title made a title over the limit, and
-    the drill was refused with "shorten it", which the trainee could not do: it is cut."""
-    from ic_console.live.drill import replay_scenario
-    from ic_console.review.source import load_events
-
-    clock = FakeClock(START)
+    """The words "Drill: Replay of " in front of a 200-character title made a title over the
+    limit, and the drill was refused with "shorten it", which the trainee could not do: it is
+    cut."""
     title = "Checkout errors " + "x" * 184
     assert len(title) == 200
-    past = IncidentStore.create(
-        home,
-        c.Declare(incident_id="long-title", title=title, severity=2),
-        clock=clock,
-        actor="Riley",
-    )
-    clock.advance(60)
-    past.execute(c.AssignRole(role=Role.IC, name="Riley"))
-    past.execute(c.AddLogEntry(text="card API errors", kind=LogKind.STATUS), actor="Sam")
-    past.execute(c.Resolve())
-    events, state, _ = load_events(past.directory)
-    scenario = replay_scenario("long-title", list(events), state, trainee="Alex")
-    drill = start_drill(
-        home, scenario, trainee="Alex", speed=10, base_clock=clock, replay_of="long-title"
-    )
-    drilled = IncidentStore.open(home, drill.incident_id, read_only=True).state.title
+    drill_id = _replayed_drill(home, "long-title", title)
+    drilled = IncidentStore.open(home, drill_id, read_only=True).state.title
     assert len(drilled) == 200 and drilled.startswith("Drill: Replay of Checkout errors xxx")
     assert drilled.endswith("…")

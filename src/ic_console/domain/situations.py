@@ -9,6 +9,11 @@ executive barging in, an argument about severity), filled with what the state kn
 Pure functions over an `IncidentState` and a `now`: no clock, no I/O, no Textual. The console,
 which asks every second, keeps a `SituationTracker` (`live_situations`): the same list, worked
 out again only where something changed (issue 13, "kept current" below).
+
+One module, though long (about 800 lines): the tracker is not a second implementation beside
+`current_situations` but the one it runs (a one-off tracker), so the situations' values, their
+order and the instants their words can next change are written once, here, and a split would
+cut that one computation across two files that import each other's private helpers.
 """
 
 from __future__ import annotations
