@@ -5,7 +5,9 @@ Run standalone (`python bench/bench_review.py`) or through `bench/run_all.py`. E
 whole `ic` processes, as a person runs them, measured in turn with its floor (A B A B ...), RUNS
 rounds after a warm-up: the median, the min beside it. Floors: a process that reads the same
 log and `json.loads` every line (for the exports), and `grep -ri` over the same files (for the
-search). A child that fails has its error output printed. Figures only; nothing here passes or
+search). Beside them, a bare script that writes only the md timeline table from the parsed
+lines: what the exports' ratio target leaves room for. A child that fails has its error output
+printed. Figures only; nothing here passes or
 fails.
 """
 
@@ -47,6 +49,23 @@ import json, sys
 with open(sys.argv[1], "rb") as handle:
     for line in handle:
         json.loads(line)
+"""
+
+#: What 2x the floor leaves room for: a bare script that writes only the postmortem's timeline
+#: table, one row per event, from the parsed lines (no checks, no state, no figures, no other
+#: section). An export does all that it skips; this row shows what the ratio target allows.
+_BARE_TIMELINE = r"""
+import json, sys
+from datetime import datetime
+with open(sys.argv[1], "rb") as handle, open(sys.argv[2], "w", encoding="utf-8") as out:
+    write = out.write
+    parse = datetime.fromisoformat
+    for line in handle:
+        event = json.loads(line)
+        data = event["data"]
+        when = parse(data.get("occurred_at") or event["at"]).strftime("%Y-%m-%d %H:%M:%S")
+        text = (data.get("text") or data["type"]).replace("|", "\\|")
+        write(f"| {when} | {event['actor']} | {text} |\n")
 """
 
 
@@ -95,9 +114,18 @@ def export_figures(root: Path) -> list[Figure]:
     log = directory / "events.jsonl"
     commands = {fmt: _export(home, "bench-export", fmt, root) for fmt in FORMATS}
     commands["floor"] = [sys.executable, "-c", _FLOOR, str(log)]
+    commands["bare"] = [sys.executable, "-c", _BARE_TIMELINE, str(log), str(root / "bare.md")]
     runs = interleaved(commands, env=_env(home))
     label = f"{EXPORT_EVENTS:,} events"
-    figures = []
+    figures = [
+        figure(
+            f"reference: a bare script writing only the md timeline table, {label} "
+            "(floor: read + json.loads)",
+            runs["bare"],
+            runs["floor"],
+            target="-",
+        )
+    ]
     for fmt in FORMATS:
         figures.append(
             figure(
