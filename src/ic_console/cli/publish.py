@@ -87,7 +87,9 @@ def _followups(args: argparse.Namespace, ctx: Context) -> int:
     from ic_console.review.parts import build_review
     from ic_console.review.source import open_for_review
 
-    source = open_for_review(ctx.home, items[0] if items else None)
+    # The items and their due date come from the incident's state alone: from its snapshot
+    # and the log's tail, as the CSV export reads it.
+    source = open_for_review(ctx.home, items[0] if items else None, timeline=False, metrics=False)
     for notice in source.notices:
         warn(ctx, notice)
     settings = configured(ctx)

@@ -97,6 +97,13 @@ def time_at_severity(
     return dict(sorted(spans.items()))
 
 
+def highest_severity_of(state: IncidentState) -> int:
+    """The most severe level the incident reached, from its folded state: the severities it
+    was declared with and changed to (`severity_history`), so a verb that needs only this (the
+    postmortem's due date) does not read every event again."""
+    return min((level for _, level, _ in state.severity_history), default=state.severity)
+
+
 def highest_severity(events: Sequence[ev.Event]) -> int | None:
     """The most severe level reached (SEV-1 is the highest)."""
     levels = [

@@ -27,7 +27,7 @@ from ic_console.review.command_figures import (
     SeverityChange,
     decision_figures,
     handovers,
-    highest_severity,
+    highest_severity_of,
     severity_changes,
     time_at_severity,
 )
@@ -178,7 +178,7 @@ def metrics_from(
         incident_id=folded.incident_id,
         title=folded.title,
         severity=folded.severity,
-        highest_severity=highest_severity(skeleton) or folded.severity,
+        highest_severity=highest_severity_of(folded),
         status=folded.status,
         declared_at=folded.declared_at,
         resolved_at=folded.resolved_at,

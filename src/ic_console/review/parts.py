@@ -20,6 +20,7 @@ from ic_console.domain.parse import KIND_PREFIXES
 from ic_console.domain.state import IncidentState
 from ic_console.review.batching import text_batches
 from ic_console.review.checks import BlameChecker, BlameFinding, Finding, check_action_item
+from ic_console.review.command_figures import highest_severity_of
 from ic_console.review.duedate import DuePolicy, due_date
 from ic_console.review.metrics import Cadence, Metrics, compute_metrics
 from ic_console.review.text import one_line, utc
@@ -97,10 +98,11 @@ class Review:
 
     @cached_property
     def due(self) -> date | None:
-        """The postmortem due date, by the highest severity reached; None while active."""
+        """The postmortem due date, by the highest severity reached; None while active. From
+        the state alone: a verb that lists follow-ups reads no event for it."""
         if self.state.status is Status.ACTIVE:
             return None
-        return due_date(self.state.resolved_at, self.metrics.highest_severity, self.policy)
+        return due_date(self.state.resolved_at, highest_severity_of(self.state), self.policy)
 
 
 #: What `domain.parse` folds out of a kind prefix ("Follow-up", "follow up"), for `translate`.
