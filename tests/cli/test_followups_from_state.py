@@ -18,7 +18,8 @@ from ic_console.review.command_figures import highest_severity, highest_severity
 from ic_console.review.duedate import DuePolicy, due_date
 from ic_console.review.source import open_for_review
 from ic_console.store.incident import IncidentStore
-from ic_console.store.snapshot import SNAPSHOT_FILE, LazyLog
+from ic_console.store.lazylog import LazyLog
+from ic_console.store.snapshot import SNAPSHOT_FILE
 from ic_console.synthetic import write_busy_incident
 
 from .conftest import START, Run, ok
