@@ -185,6 +185,7 @@ def test_drill_start_opens_the_drill_console_on_a_held_drill_clock(
 
     opened: list[DrillApp] = []
     monkeypatch.setattr(DrillApp, "run", lambda self, *a, **k: opened.append(self))
+    monkeypatch.setattr("ic_console.cli.common.needs_terminal", lambda verb_name="": None)
     code, _out, err = run(
         capsys, "drill", "start", "bad-deploy-rollback", "--speed", "10", "--as", "Alex"
     )
@@ -227,3 +228,17 @@ def test_an_incident_with_the_longest_title_can_be_replayed(home: Path) -> None:
     drilled = IncidentStore.open(home, drill_id, read_only=True).state.title
     assert len(drilled) == 200 and drilled.startswith("Drill: Replay of Checkout errors xxx")
     assert drilled.endswith("…")
+
+
+def test_drill_start_without_a_terminal_stops_at_once_and_starts_nothing(
+    capsys, home: Path
+) -> None:
+    """From a script, a pipe or cron (stdin and stdout no terminal, as under pytest), the drill
+    screen would redraw forever at full speed; like the console verbs it stops at once, exit
+    1, and no drill is left behind. A mistake in its arguments is still told first (exit 2)."""
+    code, _out, err = run(capsys, "drill", "start", "bad-deploy-rollback", "--as", "Alex")
+    assert code == 1
+    assert "`ic drill start` needs a terminal" in err and "Traceback" not in err
+    assert not (home / "incidents").exists() or not any((home / "incidents").iterdir())
+    code, _out, err = run(capsys, "drill", "start", "no-such-scenario")
+    assert code == 2 and 'there is no scenario "no-such-scenario"' in err

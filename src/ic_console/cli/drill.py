@@ -142,6 +142,14 @@ def _start(args: argparse.Namespace, ctx: Context) -> int:
         scenario = found
     else:
         raise UsageError("name a scenario (ic drill list) or give --from ID.")
+    from ic_console.cli.common import needs_terminal
+    from ic_console.live.drill import trainee_name
+
+    trainee_name(scenario, ctx.actor)
+    # After the arguments are checked (a mistake is still one line, exit 2), before the drill is
+    # made: without a terminal the screen would redraw forever, and a script would leave a
+    # drill behind each time.
+    needs_terminal("`ic drill start`")
     started = start_drill(
         ctx.home,
         scenario,

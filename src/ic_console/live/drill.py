@@ -311,6 +311,18 @@ def new_drill_id(home: Path, scenario_id: str, now: datetime) -> str:
     return check_incident_id(candidate)
 
 
+def trainee_name(scenario: Scenario, trainee: str) -> str:
+    """`trainee` as the drill records it; DomainError when it is empty or one of the
+    scenario's people (checked before a drill is made, and before its screen is asked for)."""
+    trainee = clean_name(trainee, what="trainee's name")
+    taken = {name.casefold() for name in [*scenario.names(), scenario.paged_by]}
+    if trainee.casefold() in taken:
+        raise DomainError(
+            f"{trainee} is one of the scenario's people: practise under another name with --as."
+        )
+    return trainee
+
+
 def start_drill(
     home: Path,
     scenario: Scenario,
@@ -328,12 +340,7 @@ def start_drill(
     Raises DomainError when the trainee is one of the scenario's people, StoreError when the
     folder cannot be made.
     """
-    trainee = clean_name(trainee, what="trainee's name")
-    taken = {name.casefold() for name in [*scenario.names(), scenario.paged_by]}
-    if trainee.casefold() in taken:
-        raise DomainError(
-            f"{trainee} is one of the scenario's people: practise under another name with --as."
-        )
+    trainee = trainee_name(scenario, trainee)
     clock = DrillClock(base_clock, speed)
     incident_id = new_drill_id(home, scenario.id, clock.now())
     title = _within_title(f"Drill: {scenario.title}")
