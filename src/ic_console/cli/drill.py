@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, UsageError, verb
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ic_console.content.scenarios import Scenario
     from ic_console.domain.clock import Clock
     from ic_console.domain.events import Event
@@ -118,7 +120,7 @@ def _start(args: argparse.Namespace, ctx: Context) -> int:
     from ic_console.live.drill import parse_speed, replay_scenario, start_drill
 
     speed = parse_speed(args.speed, UsageError)
-    original: list[Event] | None = None
+    original: Sequence[Event] | None = None
     replay_of: str | None = None
     if args.replay and args.scenario:
         raise UsageError("give a scenario or --from ID, not both.")
@@ -127,8 +129,11 @@ def _start(args: argparse.Namespace, ctx: Context) -> int:
 
         if is_drill_id(args.replay):
             raise UsageError(f"{args.replay} is a drill: replay a real incident.")
-        source = open_for_review(ctx.home, args.replay)
-        original = list(source.events)
+        # The state and the events as places in the file (read again, a batch at a time, for
+        # the injects now and the original's figures on the scorecard): a long incident is
+        # never held as models all at once.
+        source = open_for_review(ctx.home, args.replay, timeline=False, metrics=False)
+        original = source.events
         replay_of = source.state.incident_id
         scenario = replay_scenario(replay_of, original, source.state, trainee=ctx.actor)
     elif args.scenario:
@@ -168,7 +173,7 @@ def _run_console(
     incident_id: str,
     clock: Clock,
     scenario: Scenario,
-    original: list[Event] | None,
+    original: Sequence[Event] | None,
 ) -> int:
     """The console on the drill, on the drill's clock, with the scenario's injects."""
     import sys
@@ -222,11 +227,12 @@ def drill_card(ctx: Context, given: str | None) -> Scorecard:
         raise UsageError(f"{given} is not marked as a drill: it has no scorecard.")
     config, _problems = load_config()
     event_list = list(events)
-    original: list[Event] | None = None
+    original: Sequence[Event] | None = None
     marker = _replay_of(event_list)
     if marker is not None:
         try:
-            original = list(load_events(incident_dir(ctx.home, marker))[0])
+            # Read again a batch at a time as the figures are measured, not held as models.
+            original = load_events(incident_dir(ctx.home, marker), timeline=False, metrics=False)[0]
         except (StoreError, OSError):
             print(f"ic: the replayed incident {marker} is gone: no original figures.", file=ctx.err)
     return scorecard(event_list, cadence=config.cadence(), original=original)

@@ -14,7 +14,7 @@ the runner and rings the bell for what it delivered, tests tick it with a fake c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -366,7 +366,7 @@ def start_drill(
 
 
 def replay_scenario(
-    incident_id: str, events: list[Event], state: IncidentState, *, trainee: str
+    incident_id: str, events: Iterable[Event], state: IncidentState, *, trainee: str
 ) -> Scenario:
     """A past incident as a scenario: its people (but its commanders and the trainee) join when
     they joined, and their status reports and notes come at their recorded offsets. What its

@@ -29,6 +29,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from heapq import heappop, heappush
 from typing import Any
 
 from ic_console.domain import events as ev
@@ -156,6 +157,9 @@ def measure(
     tasks = without = 0
     #: Per open task: its deadline, and whether that deadline has run out unanswered.
     deadlines: dict[int, datetime] = {}
+    #: The same deadlines by when they run out (with ones since moved or dealt with, skipped
+    #: when they come up): each event looks only at those that ran out, not at every open task.
+    by_time: list[tuple[datetime, int]] = []
     run_out = on_time = 0
     proposed: dict[int, datetime] = {}
     objected: set[int] = set()
@@ -170,10 +174,15 @@ def measure(
     def expire(until: datetime) -> None:
         """Timeboxes that ran out before `until` and were not dealt with: counted once."""
         nonlocal run_out
-        for number, deadline in list(deadlines.items()):
-            if deadline + FOLLOW_UP_GRACE < until:
+        while by_time and by_time[0][0] + FOLLOW_UP_GRACE < until:
+            deadline, number = heappop(by_time)
+            if deadlines.get(number) == deadline:
                 run_out += 1
                 del deadlines[number]
+
+    def set_deadline(number: int, deadline: datetime) -> None:
+        deadlines[number] = deadline
+        heappush(by_time, (deadline, number))
 
     def touch(number: int, at: datetime, new_deadline: datetime | None) -> None:
         """Someone dealt with task `number` at `at`: on time within the grace of its deadline."""
@@ -183,7 +192,7 @@ def measure(
             run_out += 1
             on_time += 1
         if new_deadline is not None:
-            deadlines[number] = new_deadline
+            set_deadline(number, new_deadline)
 
     for event in events:
         data = event.data
@@ -213,7 +222,7 @@ def measure(
                 without += 1
             if to_first_task is None and data.timebox_seconds > 0:
                 to_first_task = at - declared_at
-            deadlines[data.number] = data.deadline
+            set_deadline(data.number, data.deadline)
         elif isinstance(data, ev.TaskExtended | ev.TaskReassigned):
             touch(data.number, at, data.deadline)
         elif isinstance(data, ev.TaskDone | ev.TaskCancelled):
