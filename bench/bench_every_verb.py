@@ -1,0 +1,113 @@
+"""Peak memory of every verb on the 100,000-event load incident (issue 13: under 200 MB).
+
+Each `ic` verb that runs without a terminal, as a whole process, once on the load incident
+(100,000 events, 500 people, 2,000 tasks), with its wall seconds beside its peak memory (the
+child's own, from `wait4`). The reading verbs run on the incident as written; the writing verbs
+on it too, in an order that keeps it active until the end (`resolve`, then `close`). The screens
+(`ic`, `ic watch`, `ic review`, `ic drill start`) need a terminal: the console's figures are
+in `bench_tui.py`. A verb that fails has its error output printed. Figures only.
+
+Run standalone (`python bench/bench_every_verb.py`) or through `bench/run_all.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+if str(BENCH_DIR) not in sys.path:
+    sys.path.insert(0, str(BENCH_DIR))
+
+from common import Figure, run_child  # noqa: E402
+from ic_console.store.incident import IncidentStore  # noqa: E402
+from ic_console.synthetic import LOAD_ID, build_load_incident  # noqa: E402
+
+#: Each verb's words after `ic --home HOME`, in the order they run ({id}: the load incident,
+#: {out}: a scratch folder). Reading verbs first, then writing verbs, ending with close.
+VERBS: tuple[str, ...] = (
+    "list --all",
+    "list --all --json",
+    "show {id}",
+    "show {id} --all",
+    "show {id} --json",
+    "search zebra-crossing",
+    "search checkout",
+    "postmortem {id} -o {out}/pm.md",
+    "export {id} --format md -o {out}/x.md",
+    "export {id} --format html -o {out}/x.html",
+    "export {id} --format json -o {out}/x.json",
+    "export {id} --format csv -o {out}/x.csv",
+    "followups {id}",
+    "followups {id} --format json",
+    "followups {id} --format github --repo acme/ops",
+    "followups {id} --format jira-csv",
+    "status {id} -o {out}/status",
+    "drill list",
+    "config --help",
+    "content list",
+    "join {id} Zed",
+    "log {id} 'a note from the bench'",
+    "task {id} assign Zed 'check the bench' --in 5m",
+    "decide {id} propose 'roll back the bench'",
+    "sev {id} 2",
+    "phase {id} resolve",
+    "update {id} internal 'all good'",
+    "role {id} scribe Zed",
+    "exit {id} add 'errors below one percent'",
+    "exit {id} met 1",
+    "resolve {id} --keep-open",
+    "close {id}",
+)
+
+
+def _env(home: Path) -> dict[str, str]:
+    return dict(
+        os.environ,
+        TZ="UTC",
+        IC_CONSOLE_HOME=str(home),
+        IC_CONSOLE_USER="bench",
+        IC_CONSOLE_CONFIG=os.devnull + ".absent.toml",
+    )
+
+
+def run() -> list[Figure]:
+    root = Path(tempfile.mkdtemp(prefix="ic-bench-every-verb-"))
+    try:
+        home = root / "home"
+        (home / "incidents" / LOAD_ID).mkdir(parents=True)
+        build_load_incident(home / "incidents" / LOAD_ID / "events.jsonl")
+        for path in (home, home / "incidents", home / "incidents" / LOAD_ID):
+            path.chmod(0o700)
+        # The derived files any writing `ic` command leaves beside the log.
+        IncidentStore.open(home, LOAD_ID, actor="bench")
+        out = root / "out"
+        out.mkdir()
+        figures: list[Figure] = []
+        env = _env(home)
+        for words in VERBS:
+            argv = shlex.split(words.format(id=LOAD_ID, out=out))
+            # `ic search` says "no match" with exit 1.
+            label = words.format(id="ID", out="DIR")
+            try:
+                done = run_child([sys.executable, "-m", "ic_console", *argv], env=env, ok=(0, 1))
+            except RuntimeError:  # its error output is printed above; the others still run
+                print(f"ic {label}: not measured", file=sys.stderr)
+                continue
+            figures.append(
+                Figure(f"load 100k: ic {label}, peak memory", done.peak_mb, "MB", "< 200")
+            )
+            figures.append(Figure(f"load 100k: ic {label}, wall", done.wall, "s", "-"))
+        return figures
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    from common import print_figures
+
+    print_figures(run())
