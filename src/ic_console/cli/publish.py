@@ -108,14 +108,17 @@ def _followups(args: argparse.Namespace, ctx: Context) -> int:
     )
     every = fu.followup_items(review, link)
     untracked = every if args.all else [item for item in every if not item.tracked]
+    # Written an item at a time: items of 20 kB are never held as one text.
     if args.fmt == "github":
-        ctx.out.write(fu.to_github(untracked, repo=args.repo or config.followups.github_repo))
+        pieces = fu.github_pieces(untracked, repo=args.repo or config.followups.github_repo)
     elif args.fmt == "jira-csv":
-        ctx.out.write(fu.to_jira_csv(untracked))
+        pieces = fu.jira_csv_pieces(untracked)
     elif args.fmt == "json":
-        ctx.out.write(fu.to_json(every))
+        pieces = fu.json_pieces(every)
     else:
-        ctx.out.write(fu.to_markdown(every, source.state.title))
+        pieces = fu.markdown_pieces(every, source.state.title)
+    for piece in pieces:
+        ctx.out.write(piece)
     skipped = len(every) - len(untracked)
     if skipped and args.fmt in ("github", "jira-csv"):
         warn(

@@ -20,7 +20,7 @@ import io
 import json
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
@@ -79,6 +79,8 @@ class FollowupItem:
 
 def owner_in(text: str) -> str:
     """The first `@name` in `text`, without the "@"."""
+    if "@" not in text:  # most texts: no pattern tried at each of 20,000 characters
+        return ""
     match = _OWNER.search(text)
     return match.group(1) if match else ""
 
@@ -124,21 +126,21 @@ def _body(item: FollowupItem) -> str:
     return "\n".join(lines)
 
 
-def to_github(items: Sequence[FollowupItem], *, repo: str | None = None) -> str:
+def github_pieces(items: Sequence[FollowupItem], *, repo: str | None = None) -> Iterator[str]:
     """A shell script of `gh issue create` commands, one per untracked item, each skipped when
-    an issue holding the item's key exists already. Every word is quoted with shlex."""
+    an issue holding the item's key exists already. Every word is quoted with shlex. An item at
+    a time: 2,500 items of 20 kB are never held as one script."""
     repo_args = ["--repo", repo] if repo else []
-    out = [
-        "#!/bin/sh",
-        "# Follow-up items as GitHub issues, written by `ic followups --format github`.",
-        "# Read it, then run it: sh THIS-FILE. An item whose issue exists already is skipped.",
-        "set -eu",
-    ]
+    yield (
+        "#!/bin/sh\n"
+        "# Follow-up items as GitHub issues, written by `ic followups --format github`.\n"
+        "# Read it, then run it: sh THIS-FILE. An item whose issue exists already is skipped.\n"
+        "set -eu\n"
+    )
     if not items:
-        out.append("# No follow-up items to file.")
+        yield "# No follow-up items to file.\n"
     for item in items:
-        out.append("")
-        out.append(f"# {item.id}: {printable(one_line(item.summary, 100))}")
+        out = ["", f"# {item.id}: {printable(one_line(item.summary, 100))}"]
         for warning in item.warnings:
             out.append(f"#   check: {printable(one_line(warning, 150))}")
         search = [
@@ -174,7 +176,11 @@ def to_github(items: Sequence[FollowupItem], *, repo: str | None = None) -> str:
         out.append("else")
         out.append(f"  echo {shlex.quote(f'{item.id} is filed already ({item.key}).')}")
         out.append("fi")
-    return "\n".join(out) + "\n"
+        yield "\n".join(out) + "\n"
+
+
+def to_github(items: Sequence[FollowupItem], *, repo: str | None = None) -> str:
+    return "".join(github_pieces(items, repo=repo))
 
 
 def _cell(text: str) -> str:
@@ -183,8 +189,8 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def to_jira_csv(items: Sequence[FollowupItem]) -> str:
-    """The CSV Jira's importer takes: one row per untracked item."""
+def jira_csv_pieces(items: Sequence[FollowupItem]) -> Iterator[str]:
+    """The CSV Jira's importer takes: one row per untracked item, a row at a time."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(JIRA_COLUMNS)
@@ -200,26 +206,53 @@ def to_jira_csv(items: Sequence[FollowupItem]) -> str:
                 f"ic-{item.incident}-{item.id.lower()}",
             )
         )
-    return out.getvalue()
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    if out.tell():
+        yield out.getvalue()
 
 
-def to_markdown(items: Sequence[FollowupItem], title: str) -> str:
-    lines = [f"# Follow-up items: {printable(title)}", ""]
+def to_jira_csv(items: Sequence[FollowupItem]) -> str:
+    return "".join(jira_csv_pieces(items))
+
+
+def markdown_pieces(items: Sequence[FollowupItem], title: str) -> Iterator[str]:
+    """The items as a Markdown checklist, an item at a time."""
+    yield f"# Follow-up items: {printable(title)}\n\n"
     if not items:
-        lines.append("No follow-up items were logged during the incident.")
+        yield "No follow-up items were logged during the incident.\n"
     for item in items:
         done = "x" if item.tracked else " "
         meta = [f"owner {'@' + item.owner if item.owner else 'not named'}"]
         meta.append(f"due {item.due.isoformat()}" if item.due else "no due date yet")
         meta.append(f"raised by {item.raised_by} at {utc(item.raised_at)}")
-        lines.append(f"- [{done}] **{item.id}** {printable(item.summary)} ({'; '.join(meta)})")
+        lines = [f"- [{done}] **{item.id}** {printable(item.summary)} ({'; '.join(meta)})"]
         if item.tracked:
             lines.append(f"  - Tracked at {printable(item.tracked)}")
         lines += [f"  - Check: {printable(warning)}" for warning in item.warnings]
+        yield "\n".join(lines) + "\n"
     if items:
-        lines += ["", f"Incident: {printable(items[0].link)}"]
-    return "\n".join(lines) + "\n"
+        yield f"\nIncident: {printable(items[0].link)}\n"
+
+
+def to_markdown(items: Sequence[FollowupItem], title: str) -> str:
+    return "".join(markdown_pieces(items, title))
+
+
+def json_pieces(items: Sequence[FollowupItem]) -> Iterator[str]:
+    """The items as a JSON array (as `json.dumps(..., indent=2)` lays it out), an item at a
+    time. A string's line ends are escaped in JSON, so every line end is the layout's."""
+    if not items:
+        yield "[]\n"
+        return
+    lead = "[\n  "
+    for item in items:
+        text = json.dumps(item.as_json(), indent=2, ensure_ascii=False)
+        yield lead + text.replace("\n", "\n  ")
+        lead = ",\n  "
+    yield "\n]\n"
 
 
 def to_json(items: Sequence[FollowupItem]) -> str:
-    return json.dumps([item.as_json() for item in items], indent=2, ensure_ascii=False) + "\n"
+    return "".join(json_pieces(items))

@@ -474,17 +474,32 @@ def _entry_batches(
     entries: Sequence[TimelineEntry],
 ) -> Iterator[tuple[Sequence[TimelineEntry], list[str]]]:
     """`entries` and their texts a batch at a time, as `batching.sized_batches` cuts them by
-    their texts (each text taken once, for its length and its cell)."""
+    their texts (each text taken once, for its length and its cell). The texts are taken
+    `_TEXT_STEP` at a time until a batch is full: a long text is read from the log book when
+    asked (`timeline._BookText`), and taking a whole batch's worth of rows to keep 50 of them
+    read 10,000 entries of 20 kB twenty times over (10 s of a postmortem's 13)."""
     start, total = 0, len(entries)
     while start < total:
-        batch = entries[start : start + document.TABLE_ROWS]
-        texts = list(map(_TEXT, batch))
-        reached = list(accumulate(map(len, texts)))
-        if reached[-1] >= document.TABLE_CHARS:
-            cut = bisect_left(reached, document.TABLE_CHARS) + 1
-            batch, texts = batch[:cut], texts[:cut]
-        start += len(batch)
+        stop = min(start + document.TABLE_ROWS, total)
+        texts: list[str] = []
+        reached = 0
+        at = start
+        while at < stop:
+            step = list(map(_TEXT, entries[at : min(at + _TEXT_STEP, stop)]))
+            sums = list(accumulate(map(len, step), initial=reached))
+            if sums[-1] >= document.TABLE_CHARS:
+                texts += step[: bisect_left(sums, document.TABLE_CHARS, 1)]
+                break
+            texts += step
+            reached = sums[-1]
+            at += len(step)
+        batch = entries[start : start + len(texts)]
+        start += len(texts)
         yield batch, texts
+
+
+#: How many entries' texts `_entry_batches` takes at once while it fills a batch.
+_TEXT_STEP = 64
 
 
 def _recorded(entry: TimelineEntry, stamps: Stamps) -> str:
