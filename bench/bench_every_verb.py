@@ -2,7 +2,8 @@
 
 Each `ic` verb that runs without a terminal, as a whole process, once on the load incident
 (100,000 events, 500 people, 2,000 tasks), with its wall seconds beside its peak memory (the
-child's own, from `wait4`). The reading verbs run on the incident as written; the writing verbs
+child's own, from `wait4`); then the reading verbs, and `ic log`, on 10,000 entries of 20 kB
+(under 300 MB). The reading verbs run on the incident as written; the writing verbs
 on it too, in an order that keeps it active until the end (`resolve`, then `close`). The screens
 (`ic`, `ic watch`, `ic review`, `ic drill start`) need a terminal: the console's figures are
 in `bench_tui.py`. A verb that fails has its error output printed. Figures only.
@@ -23,7 +24,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from common import Figure, run_child  # noqa: E402
+from common import Figure, run_child, write_wide_incident  # noqa: E402
 from ic_console.store.incident import IncidentStore  # noqa: E402
 from ic_console.synthetic import LOAD_ID, build_load_incident  # noqa: E402
 
@@ -65,6 +66,14 @@ VERBS: tuple[str, ...] = (
 )
 
 
+#: The same reading verbs, and one writing one, on 10,000 entries of 20 kB (target 300 MB).
+WIDE_VERBS: tuple[str, ...] = (
+    *(words for words in VERBS[: VERBS.index("content list") + 1] if "drill" not in words),
+    "log {id} 'a note from the bench'",
+)
+WIDE_ID = "wide"
+
+
 def _env(home: Path) -> dict[str, str]:
     return dict(
         os.environ,
@@ -87,24 +96,34 @@ def run() -> list[Figure]:
         IncidentStore.open(home, LOAD_ID, actor="bench")
         out = root / "out"
         out.mkdir()
-        figures: list[Figure] = []
-        env = _env(home)
-        for words in VERBS:
-            argv = shlex.split(words.format(id=LOAD_ID, out=out))
-            # `ic search` says "no match" with exit 1.
-            label = words.format(id="ID", out="DIR")
-            try:
-                done = run_child([sys.executable, "-m", "ic_console", *argv], env=env, ok=(0, 1))
-            except RuntimeError:  # its error output is printed above; the others still run
-                print(f"ic {label}: not measured", file=sys.stderr)
-                continue
-            figures.append(
-                Figure(f"load 100k: ic {label}, peak memory", done.peak_mb, "MB", "< 200")
-            )
-            figures.append(Figure(f"load 100k: ic {label}, wall", done.wall, "s", "-"))
+        figures = _sweep(home, LOAD_ID, VERBS, out, "load 100k", "< 200")
+        wide = root / "wide"
+        write_wide_incident(wide, WIDE_ID, 10_000)
+        IncidentStore.open(wide, WIDE_ID, actor="bench")
+        figures += _sweep(wide, WIDE_ID, WIDE_VERBS, out, "10,000 entries of 20 kB", "< 300")
         return figures
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _sweep(
+    home: Path, incident: str, verbs: tuple[str, ...], out: Path, label: str, target: str
+) -> list[Figure]:
+    """Each of `verbs` once on `incident`: its peak memory and its wall time."""
+    figures: list[Figure] = []
+    env = _env(home)
+    for words in verbs:
+        argv = shlex.split(words.format(id=incident, out=out))
+        shown = words.format(id="ID", out="DIR")
+        try:
+            # `ic search` says "no match" with exit 1.
+            done = run_child([sys.executable, "-m", "ic_console", *argv], env=env, ok=(0, 1))
+        except RuntimeError:  # its error output is printed above; the others still run
+            print(f"ic {shown}: not measured", file=sys.stderr)
+            continue
+        figures.append(Figure(f"{label}: ic {shown}, peak memory", done.peak_mb, "MB", target))
+        figures.append(Figure(f"{label}: ic {shown}, wall", done.wall, "s", "-"))
+    return figures
 
 
 if __name__ == "__main__":

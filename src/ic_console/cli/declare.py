@@ -210,7 +210,8 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
         say_json(
             ctx,
             {
-                **views.incident_view(store.state, now, ctx.config.cadence()),
+                # The log's rows made as they are written (`say_json` writes as it goes).
+                **views.incident_view(store.state, now, ctx.config.cadence(), rows_as_made=True),
                 **scale.show_json(store.state, now),
                 # Where each follow-up item went (`ic followups mark`, issue 17).
                 "followups_tracked": [

@@ -10,12 +10,15 @@ ever added, so scripts that read it keep working.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ic_console.domain.logbook import LogBook
 from ic_console.domain.model import (
     DEFAULT_CADENCE,
     SINGLE_ROLES,
+    LogKind,
     Role,
     Status,
     severity_label,
@@ -189,14 +192,54 @@ def summary_view(
     }
 
 
+class RowsAsMade(list[JSON]):
+    """A view's long list whose rows are made as they are written, one at a time: the `json`
+    module writes a list with an indent by asking whether it is empty and iterating it, so a
+    scribe log of 10,000 entries of 20 kB is never held as rows all at once (`ic show --json`
+    peaked at 297 MB so). Only for writing: it holds no items of its own."""
+
+    def __init__(self, count: int, make: Callable[[], Iterator[JSON]]) -> None:
+        super().__init__()
+        self._count = count
+        self._make = make
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self) -> Iterator[JSON]:
+        return self._make()
+
+
+def _log_rows(state: IncidentState) -> tuple[RowsAsMade, RowsAsMade]:
+    """The scribe log and its follow-ups as rows made as they are written."""
+    log = state.log
+    followup = LogKind.FOLLOWUP
+    followups = log.count_kind(followup) if isinstance(log, LogBook) else len(state.followups())
+    return (
+        RowsAsMade(len(log), lambda: map(log_entry_view, log)),
+        RowsAsMade(
+            followups,
+            lambda: (log_entry_view(entry) for entry in log if entry.kind is followup),
+        ),
+    )
+
+
 def incident_view(
-    state: IncidentState, now: datetime, cadence: dict[int, timedelta | None] | None = None
+    state: IncidentState,
+    now: datetime,
+    cadence: dict[int, timedelta | None] | None = None,
+    *,
+    rows_as_made: bool = False,
 ) -> JSON:
     """Everything known about one incident at `now`: what `ic show --json` prints.
 
     It starts with every field of `summary_view`, then the full detail. Lists keep the order
     things happened in (tasks and decisions by number, the log as recorded); `log` entries carry
-    `when` so a reader can sort by when things happened instead.
+    `when` so a reader can sort by when things happened instead. With `rows_as_made`, the log
+    and its follow-ups are `RowsAsMade`, for a writer that writes them at once.
     """
     view = summary_view(state, now, cadence)
     view.update(
@@ -208,8 +251,10 @@ def incident_view(
             ],
             "tasks": [task_view(state.tasks[n], now) for n in sorted(state.tasks)],
             "decisions": [decision_view(state.decisions[n]) for n in sorted(state.decisions)],
-            "log": [log_entry_view(entry) for entry in state.log],
-            "followups": [log_entry_view(entry) for entry in state.followups()],
+            "log": [] if rows_as_made else [log_entry_view(entry) for entry in state.log],
+            "followups": (
+                [] if rows_as_made else [log_entry_view(entry) for entry in state.followups()]
+            ),
             "updates": [update_view(update) for update in state.updates],
             "next_update": next_update_view(state, now, cadence),
             "severity_history": [
@@ -227,4 +272,6 @@ def incident_view(
             ],
         }
     )
+    if rows_as_made:
+        view["log"], view["followups"] = _log_rows(state)
     return view
