@@ -22,6 +22,7 @@ from textual.widgets import Input, Label
 from ic_console.domain.commands import Command
 from ic_console.domain.errors import DomainError
 from ic_console.domain.state import IncidentState
+from ic_console.domain.text import name_key
 from ic_console.tui.actions import bindings
 from ic_console.tui.text import literal
 
@@ -38,14 +39,15 @@ class Completions(Suggester):
 
     def complete(self, value: str) -> str | None:
         """The choice `value` stands for (the first one it begins, in any case), or None."""
-        typed = value.casefold()
+        typed = name_key(value)  # "ｓａ" and "sa" both begin Sam, as the domain matches names
         if not typed:
             return None
-        for choice in self.choices:
-            if choice.casefold() == typed:
+        keys = [(choice, name_key(choice)) for choice in self.choices]
+        for choice, key in keys:
+            if key == typed:
                 return choice
-        for choice in self.choices:
-            if choice.casefold().startswith(typed):
+        for choice, key in keys:
+            if key.startswith(typed):
                 return choice
         return None
 
