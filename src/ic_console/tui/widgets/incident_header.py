@@ -115,6 +115,8 @@ class IncidentHeader(Horizontal):
         self._sync: tuple[str, str, bool] | None = None
         #: What each label says now (by id), to measure the parts that must fit.
         self._texts: dict[str, str] = {"header-readonly": "READ-ONLY", "header-drill": " DRILL "}
+        #: The labels by id, found once: the parts are fitted whenever the late count changes.
+        self._labels: dict[str, Label] = {}
 
     def compose(self) -> ComposeResult:
         readonly = Label("READ-ONLY", id="header-readonly")
@@ -171,7 +173,7 @@ class IncidentHeader(Horizontal):
             wanted["header-drill"] = 0
         if self.late:
             wanted["header-late"] = 0
-        update = self.query_one("#header-update", Label)
+        update = self._label("header-update")
         wanted |= {
             "header-update": 0 if update.has_class("-due") else 5,
             "header-title": 1,
@@ -219,14 +221,26 @@ class IncidentHeader(Horizontal):
         if sync is not None and self._texts.get("header-sync") != words:
             before = self._texts.get("header-sync", "")
             self._say("header-sync", words, layout=cell_len(before) != cell_len(words))
-        for label in self.query(Label):
+        for label in self._all_labels():
             visible = label.id in shown
             if label.display != visible:
                 label.display = visible
 
+    def _all_labels(self) -> list[Label]:
+        if not self._labels:
+            self._labels = {label.id or "": label for label in self.query(Label)}
+        return list(self._labels.values())
+
+    def _label(self, label_id: str) -> Label:
+        label = self._labels.get(label_id)
+        if label is None:
+            self._all_labels()
+            label = self._labels.get(label_id) or self.query_one(f"#{label_id}", Label)
+        return label
+
     def _measure(self, name: str, text: str) -> int:
         """The cells a label takes with `text`: its padding, and no more than its max-width."""
-        styles = self.query_one(f"#{name}", Label).styles
+        styles = self._label(name).styles
         width = cell_len(text) + styles.gutter.width
         cap = styles.max_width
         if cap is not None and cap.unit is Unit.CELLS:
@@ -235,7 +249,7 @@ class IncidentHeader(Horizontal):
 
     def _say(self, label_id: str, text: str, *, layout: bool = True) -> Label:
         """Put `text` in a label, remembering it to measure the header's parts."""
-        label = self.query_one(f"#{label_id}", Label)
+        label = self._label(label_id)
         self._texts[label_id] = text
         label.update(Text(text), layout=layout)
         return label
@@ -276,9 +290,9 @@ class IncidentHeader(Horizontal):
         elapsed = format_duration(state.elapsed(now))
         if not self.has_class("-narrow"):  # narrow, the title needs the room more
             elapsed += f" ({self.times.zone_name(now)})"
-        refit |= self._show(self.query_one("#header-elapsed", Label), elapsed)
+        refit |= self._show(self._label("header-elapsed"), elapsed)
         due = state.next_update_due(self._cadence)
-        update = self.query_one("#header-update", Label)
+        update = self._label("header-update")
         overdue = False
         if due is None:
             refit |= self._show(update, "no updates scheduled")
@@ -304,18 +318,21 @@ class IncidentHeader(Horizontal):
         return relayout
 
     def _tick_late(self, state: IncidentState, now: datetime) -> bool:
-        """True when the badge changed (appeared, went, or grew a digit)."""
+        """True when the badge changed its width (appeared, went, or grew a digit): at 2,000
+        open tasks the count changes nearly every second, and only a new width lays out."""
         count = late_count(state, now)
         if count == self.late:
             return False
-        self.late = count
-        self._say("header-late", late_text(count))
-        return True
+        before, self.late = late_text(self.late), count
+        text = late_text(count)
+        widened = cell_len(before) != cell_len(text)
+        self._say("header-late", text, layout=widened)
+        return widened
 
     def show_sync(self, text: str, short: str, offline: bool) -> None:
         """Sync with other laptops (only when a remote is configured): "synced 3s ago ·
         2 peers", or "offline since 14:02 · 12 events to send" in amber; the `short` words
         when the header is narrow, or when the long ones do not fit (`_fit`)."""
         self._sync = (text, short, offline)
-        self.query_one("#header-sync", Label).set_class(offline, "-offline")
+        self._label("header-sync").set_class(offline, "-offline")
         self._fit()
