@@ -8,12 +8,14 @@ the incident's last change, and not one that is part of the ctrl+z burst that em
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from textual import events
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -177,3 +179,23 @@ def test_ctrl_z_in_a_field_it_cannot_undo_says_so(
         assert any("empty" in n for n in notifications(pilot.app))
 
     drive(console(home, clock), scenario)
+
+
+def test_a_field_made_with_a_value_starts_with_nothing_to_undo() -> None:
+    """A form field given its default (a timebox "5m") is made without a fault (Input sets the
+    value inside its own constructor), and ctrl+z does not take the default away."""
+
+    class OneField(App[None]):
+        def compose(self) -> ComposeResult:
+            yield UndoableInput(value="5m")
+
+    async def main() -> None:
+        app = OneField()
+        async with app.run_test() as pilot:
+            field = app.query_one(UndoableInput)
+            assert field.value == "5m"
+            assert field.undo(0.0) is False
+            await pilot.press("end", "0")
+            assert field.undo(0.0) is True and field.value == "5m"
+
+    asyncio.run(main())

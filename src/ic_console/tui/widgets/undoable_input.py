@@ -36,13 +36,15 @@ class UndoableInput(Input):
     at once, a paste or a cut word in one step."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        # Set before Input's own: a `value` given there is set (and watched) inside it.
         self._steps: list[str] = []
         #: What the last edit was ("insert", "delete"), None after anything else.
         self._run: str | None = None
         self._restoring = False
         #: When (on Textual's clock) an undo last left the line empty.
         self.emptied_at: float | None = None
+        super().__init__(*args, **kwargs)
+        self._steps.clear()  # the value it starts with is not typing to take back
 
     def watch_value(self, old: str, new: str) -> None:
         if self._restoring or old == new:
