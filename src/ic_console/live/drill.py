@@ -329,8 +329,8 @@ def start_drill(
     folder cannot be made.
     """
     trainee = clean_name(trainee, what="trainee's name")
-    taken = {name_key(name) for name in [*scenario.names(), scenario.paged_by]}
-    if name_key(trainee) in taken:
+    taken = {name.casefold() for name in [*scenario.names(), scenario.paged_by]}
+    if trainee.casefold() in taken:
         raise DomainError(
             f"{trainee} is one of the scenario's people: practise under another name with --as."
         )
