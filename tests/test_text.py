@@ -35,7 +35,7 @@ def test_clean_name(raw: str, clean: str) -> None:
         ("   ", "The name is empty"),
         ("x" * 65, "longer than 64 characters"),
         ("Sam\x1b[31m", "contains control characters"),
-        ("Sam\u200b", "contains control characters"),
+        ("Sam\u202e", "contains control characters"),
         ("someone", '"someone" is a group, not a person'),
         ("The Team", '"The Team" is a group'),
         ("EVERYONE", "is a group"),

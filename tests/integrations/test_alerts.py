@@ -249,7 +249,7 @@ def test_log_stdin_bad_line_is_named_and_lines_before_it_are_kept(ic: Ic) -> Non
         ic("log", "--stdin", stdin=b"fine\nbad\x00line\nafter\n"),
         "stdin line 2",
         "NUL",
-        "1 entry before it were logged",
+        "The 1 entry before it was logged",
     )
     texts = [entry.text for entry in ic.store(incident_id).state.log]
     assert "fine" in texts

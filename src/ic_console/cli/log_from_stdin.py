@@ -62,10 +62,7 @@ def log_stdin(args: argparse.Namespace, ctx: Context, kind: Any, occurred: Any) 
                 text = _stdin_line(raw, number)
             except UsageError as error:
                 record(entries)  # the good lines before the bad one are kept
-                raise UsageError(
-                    f"{error} {logged} entr{'y' if logged == 1 else 'ies'} before it "
-                    "were logged; nothing after it."
-                ) from None
+                raise UsageError(f"{error} {_kept(logged)}") from None
             if text is not None:
                 entries.append(cmd.AddLogEntry(text=text, kind=kind, occurred_at=occurred))
         if not chunk:
@@ -79,6 +76,15 @@ def log_stdin(args: argparse.Namespace, ctx: Context, kind: Any, occurred: Any) 
         raise UsageError("stdin held no text to log: give one entry per line.")
     say(ctx, f"Logged {logged} {kind.value} entr{'y' if logged == 1 else 'ies'}.")
     return EXIT_OK
+
+
+def _kept(logged: int) -> str:
+    """What a bad line left recorded, the verb agreeing with the count."""
+    if logged == 0:
+        return "Nothing was logged."
+    if logged == 1:
+        return "The 1 entry before it was logged; nothing after it."
+    return f"The {logged} entries before it were logged; nothing after it."
 
 
 def _more_waiting(fd: int) -> bool:

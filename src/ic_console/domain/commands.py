@@ -35,7 +35,13 @@ from ic_console.domain.model import (
 )
 from ic_console.domain.state import Decision, IncidentState, Task
 from ic_console.domain.teams import release_from_teams
-from ic_console.domain.text import check_incident_id, clean_name, clean_text, clean_title
+from ic_console.domain.text import (
+    check_incident_id,
+    clean_name,
+    clean_text,
+    clean_title,
+    name_key,
+)
 
 #: How far in the future an `occurred_at` may be (clock skew between terminals).
 FUTURE_SKEW = timedelta(minutes=2)
@@ -292,7 +298,7 @@ class VacateRole(Command):
                 raise DomainError(
                     f"Nobody is the {self.role.label}: there is no one to stand down."
                 )
-            if self.name is not None and clean_name(self.name).casefold() != holder.casefold():
+            if self.name is not None and name_key(clean_name(self.name)) != name_key(holder):
                 raise DomainError(f"{self.name} is not the {self.role.label}; {holder} is.")
             return [ev.RoleVacated(role=self.role, name=holder)]
         if self.name is None:
@@ -478,6 +484,8 @@ class RaiseObjection(Command):
     def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
         decision = self._decision(state, self.number)
         by = clean_name(self.by or actor, what="objector's name")
+        on_call = state.find_participant(by)  # "sam" objects as the Sam on the call
+        by = on_call.name if on_call is not None else by
         return [
             ev.ObjectionRaised(
                 number=decision.number, by=by, text=clean_text(self.text, what="objection")

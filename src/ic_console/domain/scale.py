@@ -21,7 +21,7 @@ from ic_console.domain.teams import (
     next_team_name,
     team_of,
 )
-from ic_console.domain.text import clean_text, literal
+from ic_console.domain.text import clean_text, literal, name_key
 
 
 def _joinable(state: IncidentState, name: str, team: str) -> tuple[str, Events]:
@@ -72,8 +72,8 @@ class FormTeam(Command):
         members = [lead]
         for given in self.members:
             # Someone named twice, or joined a moment ago by this same command, joins once.
-            folded = " ".join(given.split()).casefold()
-            if any(member.casefold() == folded for member in members):
+            key = name_key(given)
+            if any(name_key(member) == key for member in members):
                 continue
             person, joined = _joinable(state, given, name)
             events += joined

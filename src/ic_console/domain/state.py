@@ -40,6 +40,7 @@ from ic_console.domain.records import RoleStint as RoleStint
 from ic_console.domain.records import StakeholderUpdate as StakeholderUpdate
 from ic_console.domain.records import Task as Task
 from ic_console.domain.teams import Team as Team  # issue 15
+from ic_console.domain.text import name_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,14 +145,16 @@ class IncidentState:
         return [p for p in self.participants.values() if p.on_call]
 
     def find_participant(self, name: str) -> Participant | None:
-        """Names are matched without regard to case, so "sam" finds "Sam"."""
+        """Names are matched by `name_key`, so "sam" and "Ｓａｍ" find "Sam".
+
+        The exact spelling wins, then someone on the call: a log written before names were
+        normalized may hold two spellings of one name as two people.
+        """
         if name in self.participants:
             return self.participants[name]
-        folded = name.casefold()
-        for participant in self.participants.values():
-            if participant.name.casefold() == folded:
-                return participant
-        return None
+        key = name_key(name)
+        found = [p for p in self.participants.values() if name_key(p.name) == key]
+        return next((p for p in found if p.on_call), found[0] if found else None)
 
     def open_tasks(self) -> list[Task]:
         return sorted((t for t in self.tasks.values() if t.is_open), key=lambda t: t.deadline)

@@ -41,9 +41,28 @@ def _has_control(text: str) -> bool:
     return any(unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} for ch in text)
 
 
+#: Characters that show nothing and mean nothing in a name, which a chat or a web page pastes
+#: along with it (zero-width space, word joiner, byte-order mark): left out of a new name.
+_INVISIBLE = str.maketrans("", "", "\u200b\u2060\ufeff")
+
+
+def name_key(name: str) -> str:
+    """What every spelling of one person's name has in common, for matching names.
+
+    NFKC folds compatibility forms ("Ｓａｍ" is "Sam") and joins combining accents to their
+    letters, casefold ignores case, format characters (invisible) and extra spaces are left out.
+    Names are stored as first written; only their keys are compared, so two spellings of one
+    name find one person, and an accent still makes another name ("Sám" is not "Sam").
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    if not folded.isprintable():
+        folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return " ".join(folded.split())
+
+
 def clean_name(name: str, *, what: str = "name") -> str:
     """A person's name: one line, printable, 1-64 characters, and one person, never a group."""
-    value = " ".join(name.split())
+    value = " ".join(name.translate(_INVISIBLE).split())
     if not value:
         raise DomainError(f'The {what} is empty: give a person\'s name, like "Sam".')
     if len(value) > MAX_NAME:
@@ -52,7 +71,7 @@ def clean_name(name: str, *, what: str = "name") -> str:
         raise DomainError(
             f"The {what} {value!r} contains control characters: use letters, digits and spaces."
         )
-    if value.casefold() in GROUP_WORDS:
+    if name_key(value) in GROUP_WORDS:
         raise DomainError(
             f'"{value}" is a group, not a person: give one named person, never a group.'
         )

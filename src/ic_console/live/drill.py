@@ -27,7 +27,7 @@ from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event, LogEntryAdded, ParticipantJoined, event_time
 from ic_console.domain.model import DecisionStatus, LogKind, Role
 from ic_console.domain.state import IncidentState
-from ic_console.domain.text import MAX_TITLE, check_incident_id, clean_name
+from ic_console.domain.text import MAX_TITLE, check_incident_id, clean_name, name_key
 from ic_console.store.errors import StoreError
 from ic_console.store.incident import IncidentStore
 from ic_console.store.paths import incident_dir
@@ -189,11 +189,11 @@ class DrillRunner:
 
     def _trigger(self, inject: Inject, state: IncidentState, now: datetime) -> datetime | None:
         start = state.declared_at or now
-        who = inject.by.casefold()
+        who = name_key(inject.by)
         if inject.when == "start":
             return start
         if inject.when == "assigned":
-            times = [t.assigned_at for t in state.tasks.values() if t.owner.casefold() == who]
+            times = [t.assigned_at for t in state.tasks.values() if name_key(t.owner) == who]
             return min(times, default=None)
         if inject.when == "decision":
             return min((d.proposed_at for d in state.decisions.values()), default=None)
@@ -244,7 +244,7 @@ class DrillRunner:
             mine = sorted(
                 t.number
                 for t in state.open_tasks()
-                if t.owner.casefold() == inject.by.casefold() and t.acknowledged_at is None
+                if name_key(t.owner) == name_key(inject.by) and t.acknowledged_at is None
             )
             return cmd.AcknowledgeTask(number=mine[0]) if mine else None
         if kind == "object":
@@ -259,10 +259,10 @@ class DrillRunner:
 
 def followups(state: IncidentState, name: str) -> int:
     """How often someone dealt with `name`'s tasks: extended, reassigned, finished."""
-    folded = name.casefold()
+    key = name_key(name)
     count = 0
     for task in state.tasks.values():
-        if task.owner.casefold() == folded:
+        if name_key(task.owner) == key:
             count += task.extensions + task.reassignments + (0 if task.is_open else 1)
     return count
 

@@ -215,6 +215,16 @@ ACTIONS: tuple[KeyAction, ...] = (
         ("log.cycle-kind", "ctrl+t", "cycle_kind", "Kind"),
         ("log.leave", "escape", "leave", "Leave"),
     ),
+    # ctrl+z while typing takes back the typing; on an empty line it is the app's undo.
+    KeyAction(
+        "log.undo-typing",
+        "ctrl+z",
+        "undo_typing",
+        "Undo typing",
+        "log",
+        "Typing a log line",
+        show=False,
+    ),
     *_keys(
         "list",
         "Lists",
@@ -233,6 +243,9 @@ ACTIONS: tuple[KeyAction, ...] = (
         ("form.submit", "ctrl+s", "submit", "Save"),
     ),
     KeyAction("form.confirm", "enter", "submit", "Confirm", "form", "Forms", show=False),
+    KeyAction(
+        "form.undo-typing", "ctrl+z", "undo_typing", "Undo typing", "form", "Forms", show=False
+    ),
     *_keys(
         "picker",
         "Choosing an incident",

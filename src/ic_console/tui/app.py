@@ -29,7 +29,7 @@ from textual.binding import BindingType
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
-from textual.widgets import Label
+from textual.widgets import Input, Label
 
 from ic_console.content.phrasebook import Phrasebook, shipped_phrasebook
 from ic_console.content.problems import ContentProblem
@@ -401,7 +401,18 @@ class ConsoleApp(SafeApp):
         return True
 
     def action_undo(self) -> None:
-        """Take back the last change to a task or decision, within a few seconds of it."""
+        """Take back the last change to a task or decision, within a few seconds of it. Not
+        from a line with text in it: ctrl+z pressed to fix a typo must not reopen the task
+        just marked done (the log line and the forms take back their own typing first:
+        `UndoableInput`, the `undo-typing` keys)."""
+        focused = self.focused
+        if isinstance(focused, Input) and focused.value.strip():
+            self.notify(
+                "ctrl+z takes back the last change from an empty line: this one holds text. "
+                "Clear it (ctrl+u) or leave it (Esc) first.",
+                title="Not undone",
+            )
+            return
         taken = self.live.undo() if self.live is not None else None
         if taken is None:
             self.notify("Nothing to undo: only the last change, within 10 seconds.")

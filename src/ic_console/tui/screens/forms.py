@@ -22,8 +22,10 @@ from textual.widgets import Input, Label
 from ic_console.domain.commands import Command
 from ic_console.domain.errors import DomainError
 from ic_console.domain.state import IncidentState
+from ic_console.domain.text import name_key
 from ic_console.tui.actions import bindings
 from ic_console.tui.text import literal
+from ic_console.tui.widgets.undoable_input import UndoableInput
 
 
 class Completions(Suggester):
@@ -38,14 +40,15 @@ class Completions(Suggester):
 
     def complete(self, value: str) -> str | None:
         """The choice `value` stands for (the first one it begins, in any case), or None."""
-        typed = value.casefold()
+        typed = name_key(value)  # "ｓａ" and "sa" both begin Sam, as the domain matches names
         if not typed:
             return None
-        for choice in self.choices:
-            if choice.casefold() == typed:
+        keys = [(choice, name_key(choice)) for choice in self.choices]
+        for choice, key in keys:
+            if key == typed:
                 return choice
-        for choice in self.choices:
-            if choice.casefold().startswith(typed):
+        for choice, key in keys:
+            if key.startswith(typed):
                 return choice
         return None
 
@@ -114,7 +117,7 @@ class CommandForm(ModalScreen[bool]):
             for field in self.fields:
                 yield Label(Text(field.label), classes="field-label")
                 suggester = Completions(field.suggestions) if field.suggestions else None
-                yield Input(
+                yield UndoableInput(  # ctrl+z takes back typing, never the incident's change
                     value=field.value,
                     placeholder=field.placeholder,
                     id=f"field-{field.name}",
@@ -242,6 +245,13 @@ class CommandForm(ModalScreen[bool]):
     def done(self) -> None:
         self.answers += 1
         self.dismiss(True)
+
+    def action_undo_typing(self) -> None:
+        """ctrl+z in a field takes back its typing (the incident's undo is not reached from
+        a form)."""
+        focused = self.focused
+        if isinstance(focused, UndoableInput):
+            focused.undo(float(getattr(self.app, "key_typed_at", 0.0)))
 
     def action_cancel(self) -> None:
         self.dismiss(False)

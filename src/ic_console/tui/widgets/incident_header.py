@@ -7,12 +7,16 @@ console can record anything (READ-ONLY).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.css.scalar import Unit
 from textual.reactive import reactive
 from textual.widgets import Label
 
@@ -25,6 +29,46 @@ from ic_console.tui.text import TimeFormat, countdown, literal
 
 #: Below this width the incident id is hidden (the title says which incident).
 NARROW = 100
+#: The title keeps at least this many cells (padding included) while anything but what is
+#: late could go instead: "Checkout errors…" says which incident.
+TITLE_MIN = 16
+#: Below this the title says nothing ("C…"): it goes too, before what is late.
+TITLE_TINY = 5
+#: Beyond its least width, the title takes up to this many cells before the long sync words
+#: and the id are shown; past it, it takes whatever room is left.
+TITLE_WIDE = 40
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the header for `fit_header`: its width in cells (padding included) and how
+    long it stays: 0 never goes, 1 is the title, higher goes sooner."""
+
+    name: str
+    width: int
+    rank: int
+    #: For the title: the width it is cut down to (with an ellipsis) before anything else goes.
+    least: int = 0
+
+
+def fit_header(width: int, parts: Sequence[Part]) -> set[str]:
+    """The names of the parts shown in `width` cells. What is late (rank 0) always stays; the
+    title keeps its least width while anything else could go; the rest follow by rank, each
+    shown if it fits in what is left (a narrow part may show when a wider, more important one
+    did not fit). The title takes the room nobody else does."""
+    shown = {part.name for part in parts if part.rank == 0}
+    left = width - sum(part.width for part in parts if part.rank == 0)
+    rest = sorted((part for part in parts if part.rank > 0), key=lambda part: part.rank)
+    for part in rest:
+        need = min(part.width, part.least) if part.least else part.width
+        if part.least and need > left:  # the title, cut below its least width: the rest goes
+            if left >= min(part.width, TITLE_TINY):
+                shown.add(part.name)
+            return shown
+        if need <= left:
+            shown.add(part.name)
+            left -= need
+    return shown
 
 
 def late_count(state: IncidentState, now: datetime) -> int:
@@ -69,6 +113,10 @@ class IncidentHeader(Horizontal):
         self._shown: dict[str, str] = {}
         #: The last sync words given (long, short, offline), to pick again on a resize.
         self._sync: tuple[str, str, bool] | None = None
+        #: What each label says now (by id), to measure the parts that must fit.
+        self._texts: dict[str, str] = {"header-readonly": "READ-ONLY", "header-drill": " DRILL "}
+        #: The labels by id, found once: the parts are fitted whenever the late count changes.
+        self._labels: dict[str, Label] = {}
 
     def compose(self) -> ComposeResult:
         readonly = Label("READ-ONLY", id="header-readonly")
@@ -99,16 +147,112 @@ class IncidentHeader(Horizontal):
         # Under 100 columns the id gives its room to the title and the badges, and the sync
         # words are cut short (at 80 columns the long ones left the title two letters).
         narrow = event.size.width < NARROW
-        if narrow == self.has_class("-narrow"):
-            return
-        self.set_class(narrow, "-narrow")
-        if self._sync is not None:
-            self.show_sync(*self._sync)
-        if self._now is not None:
-            self.tick(self._now)  # the elapsed time with or without its zone at once
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            if self._now is not None:
+                self.tick(self._now)  # the elapsed time with or without its zone at once
+        self._fit()
 
     def watch_read_only(self, read_only: bool) -> None:
-        self.query_one("#header-readonly", Label).display = read_only
+        self._fit()
+
+    def _wanted(self) -> dict[str, int]:
+        """The labels with something to say, by how long each stays as room runs out (see
+        `fit_header`): what is late and what this console is never go; the title keeps its
+        least width while anything else can go; then the sync when it is offline (what is
+        typed here reaches nobody else), how bad, who leads, when the next update is due, the
+        exit criteria, the sync when all is well, the time since it was declared, the phase,
+        more of the title (up to TITLE_WIDE), the long sync words, and the id first."""
+        state = self._state
+        wanted = {"header-readonly": 0} if self.read_only else {}
+        if self._sync is not None:
+            wanted["header-sync"] = 2 if self._sync[2] else 7
+        if state is None:
+            return wanted
+        if state.drill:
+            wanted["header-drill"] = 0
+        if self.late:
+            wanted["header-late"] = 0
+        update = self._label("header-update")
+        wanted |= {
+            "header-update": 0 if update.has_class("-due") else 5,
+            "header-title": 1,
+            "header-severity": 3,
+            "header-ic": 4,
+            "header-elapsed": 8,
+            "header-phase": 9,
+        }
+        if met_count(state)[1]:
+            wanted["header-exit"] = 6
+        if not self.has_class("-narrow"):
+            wanted["header-id"] = 12
+        return wanted
+
+    def _fit(self) -> None:
+        """Show the parts that fit the header's width, most important first (at 80 columns
+        the parts used to run off the right edge: the update that was due, then the title).
+        The sync words are the long ones when they fit, else the short ones."""
+        wanted = self._wanted()
+        parts: list[Part] = []
+        for name, rank in wanted.items():
+            if name == "header-sync":
+                continue
+            width = self._measure(name, self._texts.get(name, ""))
+            if name == "header-title":
+                parts.append(Part(name, width, rank, least=TITLE_MIN))
+                if width > TITLE_MIN:  # room for more of it, before the long sync words
+                    parts.append(Part("more-title", min(width, TITLE_WIDE) - TITLE_MIN, 10))
+            else:
+                parts.append(Part(name, width, rank))
+        width = self.size.width
+        sync = self._sync
+        words = ""
+        if sync is not None:
+            words = sync[1]
+            short = self._measure("header-sync", words)
+            parts.append(Part("header-sync", short, wanted["header-sync"]))
+        shown = fit_header(width, parts) if width else set(wanted)
+        if sync is not None and "header-sync" in shown and not self.has_class("-narrow"):
+            # The long words when there is room, after the phase and more of the title.
+            more = self._measure("header-sync", sync[0]) - short
+            longer = fit_header(width, [*parts, Part("more-sync", more, 11)]) if width else shown
+            if {"header-sync", "more-sync"} <= longer:
+                words, shown = sync[0], longer
+        if sync is not None and self._texts.get("header-sync") != words:
+            before = self._texts.get("header-sync", "")
+            self._say("header-sync", words, layout=cell_len(before) != cell_len(words))
+        for label in self._all_labels():
+            visible = label.id in shown
+            if label.display != visible:
+                label.display = visible
+
+    def _all_labels(self) -> list[Label]:
+        if not self._labels:
+            self._labels = {label.id or "": label for label in self.query(Label)}
+        return list(self._labels.values())
+
+    def _label(self, label_id: str) -> Label:
+        label = self._labels.get(label_id)
+        if label is None:
+            self._all_labels()
+            label = self._labels.get(label_id) or self.query_one(f"#{label_id}", Label)
+        return label
+
+    def _measure(self, name: str, text: str) -> int:
+        """The cells a label takes with `text`: its padding, and no more than its max-width."""
+        styles = self._label(name).styles
+        width = cell_len(text) + styles.gutter.width
+        cap = styles.max_width
+        if cap is not None and cap.unit is Unit.CELLS:
+            width = min(width, int(cap.value))
+        return width
+
+    def _say(self, label_id: str, text: str, *, layout: bool = True) -> Label:
+        """Put `text` in a label, remembering it to measure the header's parts."""
+        label = self._label(label_id)
+        self._texts[label_id] = text
+        label.update(Text(text), layout=layout)
+        return label
 
     def show(
         self,
@@ -118,27 +262,23 @@ class IncidentHeader(Horizontal):
     ) -> None:
         self._state = state
         self._cadence = cadence
-        self.query_one("#header-drill", Label).display = bool(state.drill)
-        self.query_one("#header-id", Label).update(Text(literal(state.incident_id)))
-        self.query_one("#header-title", Label).update(Text(literal(state.title)))
-        severity = self.query_one("#header-severity", Label)
-        severity.update(Text(f" {severity_label(state.severity)} "))
+        self._say("header-id", literal(state.incident_id))
+        self._say("header-title", literal(state.title))
+        severity = self._say("header-severity", f" {severity_label(state.severity)} ")
         for level in range(1, 6):
             severity.set_class(state.severity == level, f"-sev{level}")
         status = state.phase.label if state.status is Status.ACTIVE else state.status.value.upper()
-        self.query_one("#header-phase", Label).update(Text(status))
+        self._say("header-phase", status)
         ic = state.ic
-        ic_label = self.query_one("#header-ic", Label)
-        ic_label.update(Text(f"IC {literal(ic)}" if ic else "no IC"))
+        ic_label = self._say("header-ic", f"IC {literal(ic)}" if ic else "no IC")
         ic_label.set_class(ic is None, "-missing")
         self._show_exit_criteria(state)
         self.tick(now)
+        self._fit()
 
     def _show_exit_criteria(self, state: IncidentState) -> None:
         met, total = met_count(state)
-        label = self.query_one("#header-exit", Label)
-        label.display = total > 0
-        label.update(Text(progress_label(state)))
+        label = self._say("header-exit", progress_label(state))
         label.set_class(met < total, "-unmet")
 
     def tick(self, now: datetime) -> None:
@@ -146,49 +286,53 @@ class IncidentHeader(Horizontal):
         if state is None:
             return
         self._now = now
-        self._tick_late(state, now)
+        refit = self._tick_late(state, now)
         elapsed = format_duration(state.elapsed(now))
         if not self.has_class("-narrow"):  # narrow, the title needs the room more
             elapsed += f" ({self.times.zone_name(now)})"
-        self._show(self.query_one("#header-elapsed", Label), elapsed)
+        refit |= self._show(self._label("header-elapsed"), elapsed)
         due = state.next_update_due(self._cadence)
-        update = self.query_one("#header-update", Label)
+        update = self._label("header-update")
+        overdue = False
         if due is None:
-            self._show(update, "no updates scheduled")
-            update.set_class(False, "-due")
+            refit |= self._show(update, "no updates scheduled")
         else:
             left = due - now
-            if left.total_seconds() > 0:
-                self._show(update, f"update in {countdown(left)}")
-            else:
-                self._show(update, f"update due {countdown(left)}")
-            update.set_class(left.total_seconds() <= 0, "-due")
+            overdue = left.total_seconds() <= 0
+            words = f"update due {countdown(left)}" if overdue else f"update in {countdown(left)}"
+            refit |= self._show(update, words)
+        if update.has_class("-due") != overdue:
+            update.set_class(overdue, "-due")
+            refit = True  # an update that is due stays on screen whatever else goes
+        if refit:
+            self._fit()
 
-    def _show(self, label: Label, text: str) -> None:
+    def _show(self, label: Label, text: str) -> bool:
         """Each second's new clock text. The header is laid out again only when the text's
         width changes (59m 59s to 1h 0m): a layout each second cost ~10 ms, and a key pressed
-        during it waited for it."""
-        from rich.cells import cell_len
-
+        during it waited for it. True when the width changed (what fits may have changed)."""
         before = self._shown.get(label.id or "")
         self._shown[label.id or ""] = text
-        label.update(Text(text), layout=before is None or cell_len(before) != cell_len(text))
+        relayout = before is None or cell_len(before) != cell_len(text)
+        self._say(label.id or "", text, layout=relayout)
+        return relayout
 
-    def _tick_late(self, state: IncidentState, now: datetime) -> None:
+    def _tick_late(self, state: IncidentState, now: datetime) -> bool:
+        """True when the badge changed its width (appeared, went, or grew a digit): at 2,000
+        open tasks the count changes nearly every second, and only a new width lays out."""
         count = late_count(state, now)
         if count == self.late:
-            return
-        self.late = count
-        badge = self.query_one("#header-late", Label)
-        badge.update(Text(late_text(count)))
-        badge.display = count > 0
+            return False
+        before, self.late = late_text(self.late), count
+        text = late_text(count)
+        widened = cell_len(before) != cell_len(text)
+        self._say("header-late", text, layout=widened)
+        return widened
 
     def show_sync(self, text: str, short: str, offline: bool) -> None:
         """Sync with other laptops (only when a remote is configured): "synced 3s ago ·
         2 peers", or "offline since 14:02 · 12 events to send" in amber; the `short` words
-        when the header is narrow."""
+        when the header is narrow, or when the long ones do not fit (`_fit`)."""
         self._sync = (text, short, offline)
-        label = self.query_one("#header-sync", Label)
-        label.update(Text(short if self.has_class("-narrow") else text))
-        label.set_class(offline, "-offline")
-        label.display = True
+        self._label("header-sync").set_class(offline, "-offline")
+        self._fit()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
@@ -22,6 +24,7 @@ from ic_console.domain.model import LogKind
 from ic_console.domain.zones import system_zone
 from ic_console.tui.actions import bindings
 from ic_console.tui.text import literal
+from ic_console.tui.widgets.undoable_input import UndoableInput
 
 PLACEHOLDER = "Log a line: Enter saves a note; a: action, s: status, f: follow-up, @14:05 when"
 
@@ -56,15 +59,17 @@ class LogInput(Vertical):
         self.zone = zone or system_zone()
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=PLACEHOLDER, id="log-text", select_on_focus=False, compact=True)
+        yield UndoableInput(
+            placeholder=PLACEHOLDER, id="log-text", select_on_focus=False, compact=True
+        )
         yield Label(id="log-hint")
 
     def on_mount(self) -> None:
         self._hint()
 
     @property
-    def input(self) -> Input:
-        return self.query_one("#log-text", Input)
+    def input(self) -> UndoableInput:
+        return self.query_one("#log-text", UndoableInput)
 
     def focus_input(self, prefix: str = "") -> None:
         if prefix and not self.input.value:
@@ -137,6 +142,7 @@ class LogInput(Vertical):
         self._sent = ""
         self.input.value = rest
         self.input.cursor_position = len(rest)
+        self.input.forget()  # the saved line is in the log: ctrl+z does not bring it back
         self._hint()
         self.answers += 1
 
@@ -151,3 +157,11 @@ class LogInput(Vertical):
 
     def action_leave(self) -> None:
         self.post_message(self.Left())
+
+    def action_undo_typing(self) -> None:
+        """ctrl+z in the line takes back its typing. On an empty line (unless this same held
+        ctrl+z just emptied it) it goes on to the app's undo of the incident's last change."""
+        at = float(getattr(self.app, "key_typed_at", 0.0)) or time.monotonic()
+        if self.input.undo(at) or self.input.held(at):
+            return
+        raise SkipAction()
