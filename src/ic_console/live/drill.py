@@ -315,8 +315,8 @@ def trainee_name(scenario: Scenario, trainee: str) -> str:
     """`trainee` as the drill records it; DomainError when it is empty or one of the
     scenario's people (checked before a drill is made, and before its screen is asked for)."""
     trainee = clean_name(trainee, what="trainee's name")
-    taken = {name.casefold() for name in [*scenario.names(), scenario.paged_by]}
-    if trainee.casefold() in taken:
+    taken = {name_key(name) for name in [*scenario.names(), scenario.paged_by]}
+    if name_key(trainee) in taken:
         raise DomainError(
             f"{trainee} is one of the scenario's people: practise under another name with --as."
         )
