@@ -4,7 +4,8 @@ Each `ic` verb that runs without a terminal, as a whole process, once on the loa
 (100,000 events, 500 people, 2,000 tasks), with its wall seconds beside its peak memory (the
 child's own, from `wait4`); then the reading verbs, and `ic log`, on 10,000 entries of 20 kB
 (under 300 MB). The reading verbs run on the incident as written; the writing verbs
-on it too, in an order that keeps it active until the end (`resolve`, then `close`). The screens
+on it too, in an order that keeps it active until the end (`resolve`, then `close`); then
+`ic drill score` of a replay of it (the original's figures are measured again). The screens
 (`ic`, `ic watch`, `ic review`, `ic drill start`) need a terminal: the console's figures are
 in `bench_tui.py`. A verb that fails has its error output printed. Figures only.
 
@@ -97,6 +98,7 @@ def run() -> list[Figure]:
         out = root / "out"
         out.mkdir()
         figures = _sweep(home, LOAD_ID, VERBS, out, "load 100k", "< 200")
+        figures += _drill_score(home, out)
         wide = root / "wide"
         write_wide_incident(wide, WIDE_ID, 10_000)
         IncidentStore.open(wide, WIDE_ID, actor="bench")
@@ -104,6 +106,23 @@ def run() -> list[Figure]:
         return figures
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _drill_score(home: Path, out: Path) -> list[Figure]:
+    """`ic drill score` of a replay of the load incident: the drill's figures beside the
+    original's, which are measured from the whole past incident again."""
+    from ic_console.domain.clock import SystemClock
+    from ic_console.live.drill import replay_scenario, start_drill
+    from ic_console.review.source import open_for_review
+
+    source = open_for_review(home, LOAD_ID, timeline=False, metrics=False)
+    scenario = replay_scenario(LOAD_ID, source.events, source.state, trainee="Tess")
+    drill = start_drill(
+        home, scenario, trainee="Tess", speed=1, base_clock=SystemClock(), replay_of=LOAD_ID
+    )
+    return _sweep(
+        home, drill.incident_id, ("drill score {id}",), out, "load 100k, replayed", "< 200"
+    )
 
 
 def _sweep(
