@@ -5,17 +5,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Label
 
+from ic_console.content.config import Config
+from ic_console.content.phrasebook import shipped_phrasebook
 from ic_console.domain import commands as cmd
 from ic_console.domain import events as ev
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.model import Role
 from ic_console.store.incident import IncidentStore
+from ic_console.tui.app import ConsoleApp
+from ic_console.tui.factory import make_app
+from ic_console.tui.screens.console import ConsoleScreen
+from ic_console.tui.screens.watch import WatchScreen
+from ic_console.tui.widgets.task_board import TaskBoard
 
-from .conftest import INCIDENT, console, drive, until
+from .conftest import INCIDENT, console, drive, notifications, until
 from .test_forms import intro, open_form, payloads
+from .test_watch import watch_app
 
 
 def _error(form: object) -> str:
@@ -82,3 +91,77 @@ def test_command_taken_elsewhere_while_the_handover_form_is_open_is_read_first(
 
     drive(app, scenario)
     assert [p.name for p in payloads(home, ev.CommandHandedOver)] == ["Priya", "Sam"]  # type: ignore[attr-defined]
+
+
+def _board_hint(app: ConsoleApp) -> str:
+    board = app.screen.query_one(TaskBoard)
+    return "".join(segment.text for segment in board.render_line(0))
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_the_deputys_empty_board_never_offers_a_key_the_deputy_does_not_have(
+    home: Path, clock: FakeClock, incident: IncidentStore, read_only: bool
+) -> None:
+    """The Deputy's view said "No open tasks. Press t to assign one", and `a` said "Press t to
+    assign one": t does nothing there (the IC assigns tasks). Nor may a read-only view
+    offer it."""
+    app = watch_app(home, clock, read_only=read_only)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await until(pilot, lambda: isinstance(app.screen, WatchScreen))
+        await pilot.pause()
+        hint = _board_hint(app)
+        assert "No open tasks" in hint and "Press t" not in hint, hint
+        if not read_only:
+            await pilot.press("a")
+            await pilot.pause(0.1)
+            said = notifications(app)[-1]
+            assert "Press t" not in said and "no open tasks" in said.lower(), said
+
+    drive(app, scenario)
+
+
+def test_a_read_only_console_does_not_offer_t_on_an_empty_board(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    """An observer's console (READ-ONLY, t hidden and disabled) said "Press t to assign one"."""
+    app = make_app(
+        home,
+        "Olga",
+        incident_id=INCIDENT,
+        clock=clock,
+        phrasebook=shipped_phrasebook(),
+        background_load=False,
+        read_only=True,
+    )
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+        await pilot.pause()
+        hint = _board_hint(app)
+        assert "No open tasks" in hint and "Press t" not in hint, hint
+
+    drive(app, scenario)
+
+
+def test_the_ics_empty_board_names_the_key_of_the_keymap(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    """The IC's console keeps the hint, with the key the keymap gives (here ctrl+n)."""
+    app = make_app(
+        home,
+        "Alex",
+        incident_id=INCIDENT,
+        clock=clock,
+        config=Config(keymap={"assign": "ctrl+n"}),
+        phrasebook=shipped_phrasebook(),
+        background_load=False,
+    )
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+        await pilot.pause()
+        hint = _board_hint(app)
+        assert "Press ctrl+n to assign one" in hint, hint
+
+    drive(app, scenario)
