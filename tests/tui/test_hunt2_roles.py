@@ -3,6 +3,7 @@ changing the incident while a form is open. Each test here failed before its fix
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -163,5 +164,42 @@ def test_the_ics_empty_board_names_the_key_of_the_keymap(
         await pilot.pause()
         hint = _board_hint(app)
         assert "Press ctrl+n to assign one" in hint, hint
+
+    drive(app, scenario)
+
+
+@pytest.mark.parametrize("key", ["x", "r"])
+def test_a_task_reassigned_elsewhere_is_not_acted_on_while_talking_to_its_old_owner(
+    home: Path, clock: FakeClock, incident: IncidentStore, key: str
+) -> None:
+    """The extend form said 'Ask: "Jordan, how much time do you need?"' (the reassign form:
+    "Thank Jordan"); the Deputy gave the task to Mei meanwhile; Enter extended Mei's task (or
+    took it from Mei) while the IC spoke to Jordan. Enter now says the task is Mei's, the form
+    speaks to Mei, and the next Enter goes ahead."""
+    incident.execute(cmd.AssignTask(owner="Jordan", text="check lag", timebox=timedelta(minutes=5)))
+    incident.execute(cmd.Join(name="Kim"))
+    app = console(home, clock)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        form = await open_form(pilot, key)
+        assert "Jordan" in intro(form)
+        if key == "r":
+            await pilot.press(*"Kim", "enter")
+        other = IncidentStore.open(home, INCIDENT, clock=clock, actor="Sam")
+        other.execute(cmd.ReassignTask(number=1, owner="Mei"))
+        await pilot.press(*"10m", "enter")
+        await pilot.pause(0.2)
+        assert payloads(home, ev.TaskExtended) == []
+        assert len(payloads(home, ev.TaskReassigned)) == 1
+        said = _error(form)
+        assert "Mei" in said and "Jordan" in said, said
+        assert "Mei" in intro(form) and "Jordan" not in intro(form), intro(form)
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: (
+                len(payloads(home, ev.TaskExtended)) + len(payloads(home, ev.TaskReassigned)) == 2
+            ),
+        )
 
     drive(app, scenario)
