@@ -19,6 +19,7 @@ from ic_console.domain.model import Role
 from ic_console.store.incident import IncidentStore
 from ic_console.tui.app import ConsoleApp
 from ic_console.tui.factory import make_app
+from ic_console.tui.screens.checklists import ChecklistScreen
 from ic_console.tui.screens.console import ConsoleScreen
 from ic_console.tui.screens.watch import WatchScreen
 from ic_console.tui.widgets.task_board import TaskBoard
@@ -203,3 +204,36 @@ def test_a_task_reassigned_elsewhere_is_not_acted_on_while_talking_to_its_old_ow
         )
 
     drive(app, scenario)
+
+
+def test_a_read_only_checklist_screen_neither_offers_nor_tries_a_tick(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    """On a read-only console the checklist screen's footer said "space Tick / untick", and
+    Space (or Enter) answered with an error toast "Not recorded": a read-only console hides
+    every action that records. The screen now says it is read-only and ticks nothing."""
+    app = make_app(
+        home,
+        "Olga",
+        incident_id=INCIDENT,
+        clock=clock,
+        phrasebook=shipped_phrasebook(),
+        background_load=False,
+        read_only=True,
+    )
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+        await pilot.press("k")
+        await until(pilot, lambda: isinstance(app.screen, ChecklistScreen))
+        await pilot.pause()
+        shown = [b.binding.description for b in app.screen.active_bindings.values() if b.enabled]
+        assert "Tick / untick" not in str(shown), shown
+        await pilot.press("space", "enter")
+        await pilot.pause(0.2)
+        assert not [n for n in notifications(app) if "Not recorded" in n or "read-only" in n]
+        scope = str(app.screen.query_one("#checklist-scope", Label).render())
+        assert "read-only" in scope.lower(), scope
+
+    drive(app, scenario)
+    assert payloads(home, ev.ChecklistItemTicked) == []

@@ -567,6 +567,7 @@ class ConsoleApp(SafeApp):
                 live.state,
                 me=self.settings.actor,
                 zone=self.settings.zone,
+                read_only=self.settings.read_only,
             )
         )
 
