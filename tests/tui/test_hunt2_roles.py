@@ -237,3 +237,43 @@ def test_a_read_only_checklist_screen_neither_offers_nor_tries_a_tick(
 
     drive(app, scenario)
     assert payloads(home, ev.ChecklistItemTicked) == []
+
+
+def test_the_deputy_handed_command_in_another_terminal_is_told_where_the_ics_console_is(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    """Alex handed command to Priya from his console while Priya watched in the Deputy's view:
+    only the header's "IC Priya" changed. Priya, now in command, sat in a view that cannot
+    assign a task or take a decision, and nothing said so. Now it says, with the command that
+    opens the IC's console; and Alex's console says who took command."""
+    incident.execute(cmd.Join(name="Priya"))
+    app = watch_app(home, clock)
+    app.settings.poll_seconds = 0.05
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await until(pilot, lambda: isinstance(app.screen, WatchScreen))
+        other = IncidentStore.open(home, INCIDENT, clock=clock, actor="Alex")
+        other.execute(cmd.Handover(name="Priya"))
+        await until(pilot, lambda: any("ic open" in n for n in notifications(app)))
+        said = next(n for n in notifications(app) if "ic open" in n)
+        assert "Incident Commander" in said and INCIDENT in said, said
+
+    drive(app, scenario)
+
+
+def test_the_commander_whose_command_was_handed_on_elsewhere_is_told(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    incident.execute(cmd.Join(name="Priya"))
+    app = console(home, clock)
+    app.settings.poll_seconds = 0.05
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+        other = IncidentStore.open(home, INCIDENT, clock=clock, actor="Alex")
+        other.execute(cmd.Handover(name="Priya"))
+        await until(
+            pilot, lambda: any("Priya is the Incident Commander" in n for n in notifications(app))
+        )
+
+    drive(app, scenario)
