@@ -21,6 +21,7 @@ from ic_console.tui.app import ConsoleApp
 from ic_console.tui.factory import make_app
 from ic_console.tui.screens.checklists import ChecklistScreen
 from ic_console.tui.screens.console import ConsoleScreen
+from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.screens.watch import WatchScreen
 from ic_console.tui.widgets.task_board import TaskBoard
 
@@ -277,3 +278,31 @@ def test_the_commander_whose_command_was_handed_on_elsewhere_is_told(
         )
 
     drive(app, scenario)
+
+
+def test_undo_never_takes_back_over_a_change_made_elsewhere_since(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    """The IC gave Jordan 10 more minutes (x), the Deputy then gave the task to Mei for 3
+    minutes, and the IC's ctrl+z took back "the extension": Mei's task went back to Jordan's
+    old deadline, nearly run out, and the toast said "Undone". Undo now refuses, saying what
+    changed, and records nothing."""
+    incident.execute(cmd.AssignTask(owner="Jordan", text="check lag", timebox=timedelta(minutes=1)))
+    app = console(home, clock)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("1", "x")
+        await until(pilot, lambda: isinstance(app.screen, CommandForm))
+        await pilot.press(*"10m", "enter")
+        await until(pilot, lambda: len(payloads(home, ev.TaskExtended)) == 1)
+        await until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+        other = IncidentStore.open(home, INCIDENT, clock=clock, actor="Sam")
+        other.execute(cmd.ReassignTask(number=1, owner="Mei", timebox=timedelta(minutes=3)))
+        await pilot.press("ctrl+z")
+        await pilot.pause(0.2)
+        said = notifications(app)[-1]
+        assert "Not undone" in said or "changed" in said, said
+        assert "Mei" in said, said
+
+    drive(app, scenario)
+    assert payloads(home, ev.TaskExtensionUndone) == []
