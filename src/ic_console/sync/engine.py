@@ -144,8 +144,12 @@ class Syncer:
         local = self._branch_head()
         twin: SyncError | None = None
         if local is not None and (committed or mine is None or mine[0] != local):
+            # What the remote lacks, counted now: a push also carries what rounds that failed
+            # committed (offline), which this round's commit alone does not say.
+            unsent = self._unsent(committed_only=True)
             try:
                 self._push(mine[0] if mine is not None else None, local)
+                report.sent[:] = [Sent(i, n) for i, n in sorted(unsent.items()) if n]
             except SyncError as error:
                 if clone.refused_push(error):
                     report.read_only = str(error)
@@ -357,17 +361,33 @@ class Syncer:
     def waiting(self) -> int:
         """Events in this laptop's files the remote does not have (no network: from the last
         fetch or push)."""
+        return sum(self._unsent().values())
+
+    def _unsent(self, *, committed_only: bool = False) -> dict[str, int]:
+        """Per incident, the events in this laptop's file the remote does not have yet; with
+        `committed_only`, only those in this laptop's branch (what a push carries)."""
         remote_ref = f"{REMOTE_REFS}{self.origin}"
         pushed_sizes: dict[str, int] = {}
         if clone.has_clone(self.git) and clone.read_ref(self.git, remote_ref) is not None:
-            for path, (_ident, size) in clone.ls_tree(self.git, remote_ref).items():
-                name = parse_part_path(path)
-                if name is not None and name.origin == self.origin:
-                    pushed_sizes[name.incident_id] = pushed_sizes.get(name.incident_id, 0) + size
-        total = 0
-        for local in list_local_files(self.root):
-            total += _lines_after(local.path, pushed_sizes.get(local.incident_id, 0))
-        return total
+            pushed_sizes = self._sizes(clone.ls_tree(self.git, remote_ref))
+        ends = self._sizes(self._read_tree()) if committed_only else {}
+        return {
+            local.incident_id: _lines_after(
+                local.path,
+                pushed_sizes.get(local.incident_id, 0),
+                ends.get(local.incident_id, 0) if committed_only else None,
+            )
+            for local in list_local_files(self.root)
+        }
+
+    def _sizes(self, tree: dict[str, tuple[str, int]]) -> dict[str, int]:
+        """Bytes of this laptop's file, per incident, in a tree of the repository."""
+        sizes: dict[str, int] = {}
+        for path, (_ident, size) in tree.items():
+            name = parse_part_path(path)
+            if name is not None and name.origin == self.origin:
+                sizes[name.incident_id] = sizes.get(name.incident_id, 0) + size
+        return sizes
 
     def peers(self) -> list[Peer]:
         """Peers as of the last fetch (no network)."""
@@ -421,16 +441,24 @@ def _whole_lines(path: Path) -> bytes:
     return data[: data.rfind(b"\n") + 1]
 
 
-def _lines_after(path: Path, offset: int) -> int:
+def _lines_after(path: Path, offset: int, end: int | None = None) -> int:
+    """Lines of `path` from byte `offset` (to byte `end`, else to its end)."""
+    if end is not None and end <= offset:
+        return 0
     try:
         fd = open_private(path, os.O_RDONLY)
     except OSError:
         return 0
+    left = None if end is None else end - offset
     with os.fdopen(fd, "rb") as handle:
         handle.seek(offset)
         count = 0
-        while chunk := handle.read(1 << 20):
+        while chunk := handle.read(1 << 20 if left is None else min(1 << 20, left)):
             count += chunk.count(b"\n")
+            if left is not None:
+                left -= len(chunk)
+                if left <= 0:
+                    break
     return count
 
 
