@@ -97,6 +97,8 @@ def build_app(
     from ic_console.tui.factory import make_app
 
     config = ctx.config  # loaded once; a broken file has already stopped the verb
+    if not read_only:
+        _check_actor(actor or ctx.actor)
     clock = ctx.clock
     if incident_id is not None:
         from ic_console.live.drill import clock_for  # a drill runs on its own, faster clock
@@ -115,6 +117,21 @@ def build_app(
         )
     except ConfigError as error:
         raise UsageError(str(error)) from None
+
+
+def _check_actor(name: str) -> None:
+    """Before any screen: a console whose every entry would be refused for the name it records
+    under (a shared login such as "oncall") stops here, saying how to give a name."""
+    from ic_console.domain.errors import DomainError
+    from ic_console.domain.text import clean_name
+
+    try:
+        clean_name(name, what="name to record under")
+    except DomainError as problem:
+        raise UsageError(
+            f'{problem.message.rstrip(".")}. Give yours with --as NAME (or name = "..." in '
+            "config.toml), or open it to watch only with --read-only."
+        ) from None
 
 
 def _run(app: ConsoleApp) -> int:

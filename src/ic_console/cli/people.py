@@ -90,9 +90,24 @@ def _role(args: argparse.Namespace, ctx: Context) -> int:
         return _vacate(args, ctx)
     given, (role_text, name) = split_id(args, 2)
     role = Role.parse(role_text)
-    _, events = run(ctx, given, cmd.AssignRole(role=role, name=name))
-    assigned = next(data for data in payloads(events) if isinstance(data, ev.RoleAssigned))
-    done(ctx, f"{joined_prefix(events)}{words.describe(assigned).said}")
+    store, events = run(ctx, given, cmd.AssignRole(role=role, name=name))
+    event = next(e for e in events if isinstance(e.data, ev.RoleAssigned))
+    assigned = event.data
+    assert isinstance(assigned, ev.RoleAssigned)
+    # A seat has one holder (but the experts'): whoever held it was stood down by this, and
+    # must hear it, or they go on chasing as the Deputy.
+    stood_down = [
+        stint.name
+        for stint in store.state.role_history
+        if stint.role is role
+        and role is not Role.SME
+        and stint.end == event.at
+        and stint.name != assigned.name
+    ]
+    note = (
+        f" {', '.join(stood_down)} is no longer the {role.label}: tell them." if stood_down else ""
+    )
+    done(ctx, f"{joined_prefix(events)}{words.describe(assigned).said}{note}")
     return EXIT_OK
 
 

@@ -109,9 +109,11 @@ def _init(ctx: Context, url: str, *, anyway: bool = False) -> int:
         if error.usage:
             raise
         if not anyway:
+            said = str(error).rstrip()
+            said = said if said.endswith((".", "!", "?")) else f"{said}."
             raise SyncError(
-                f"{error} To save it anyway (this laptop is offline now): "
-                "ic sync init URL --save-anyway"
+                f"{said} Not saved: check the URL; if it is right and this laptop is offline "
+                "now, save it anyway with: ic sync init URL --save-anyway"
             ) from None
         unreachable = str(error)
     path = save_remote(url)

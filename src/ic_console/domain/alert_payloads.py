@@ -12,15 +12,16 @@ ignore the rest, so a tool adding fields later does not break `ic new --from`.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from ic_console.domain.errors import DomainError
-from ic_console.domain.text import MAX_TITLE
+from ic_console.domain.text import MAX_TEXT, MAX_TITLE
 
 #: The tools `ic new --from` understands.
 SOURCES = ("alertmanager", "pagerduty")
@@ -105,9 +106,32 @@ def parse_alert(source: str, text: str | bytes) -> Alert:
         ) from None
     if not isinstance(data, dict):
         raise AlertPayloadError(f"the {source} payload is not a JSON object.")
-    if source == "alertmanager":
-        return _alertmanager(data)
-    return _pagerduty(data)
+    alert = _alertmanager(data) if source == "alertmanager" else _pagerduty(data)
+    return _recordable(alert)
+
+
+#: Characters a title cannot hold (`domain.text.clean_title`): controls, format characters
+#: (bidirectional overrides, zero-width spaces), line and paragraph separators, surrogates.
+_UNFIT_FOR_TITLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def _recordable(alert: Alert) -> Alert:
+    """The alert as the incident can record it. A monitor cannot "remove it and try again":
+    an alert refused for its text is an alert lost. So the title drops what a title cannot
+    hold (a right-to-left override, a zero-width space; whitespace is already one space), a
+    title left empty names the source, and each entry shows a NUL as ␀ and is cut to the
+    longest text an entry may have (a stack trace in the description), saying so."""
+    title = "".join(ch for ch in alert.title if unicodedata.category(ch) not in _UNFIT_FOR_TITLE)
+    title = " ".join(title.split()) or f"{alert.source} alert"
+    entries = tuple(_fit_entry(entry.replace("\x00", "\u2400")) for entry in alert.entries)
+    return replace(alert, title=title, entries=entries)
+
+
+def _fit_entry(text: str) -> str:
+    if len(text.strip()) <= MAX_TEXT:
+        return text
+    cut = f" … (cut here: the alert sent {len(text):,} characters)"
+    return text[: MAX_TEXT - len(cut)] + cut
 
 
 def _field_error(source: str, error: ValidationError) -> AlertPayloadError:

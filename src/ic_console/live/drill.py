@@ -377,26 +377,34 @@ def replay_scenario(
     commanders = {stint.name for stint in state.role_history if stint.role is Role.IC}
     left_out = commanders | {trainee}
     paged_by = state.declared_by if state.declared_by not in left_out else "Alerting"
+    paged_by = _scenario_name(paged_by) or "Alerting"
     people: dict[str, Person] = {}
     injects: list[Inject] = []
 
-    def person(name: str) -> bool:
-        """Whether `name` speaks in the replay (adding them to its people)."""
-        if name in left_out:
-            return False
-        if name != paged_by and name not in people:
-            people[name] = Person(name=name, about=_about(state, name))
-        return True
+    def person(name: str) -> str | None:
+        """The name `name` speaks under in the replay (adding them to its people), or None.
+        A name a scenario cannot hold (control characters, a group word, as another laptop
+        may have written it) is left out with what they said: the replay must not stop on
+        it."""
+        cleaned = _scenario_name(name) if name not in left_out else None
+        if cleaned is None or cleaned in left_out:
+            return None
+        if cleaned != paged_by and cleaned not in people:
+            people[cleaned] = Person(name=cleaned, about=_about(state, name))
+        return cleaned
 
     for event in events:
         data = event.data
         offset = max(timedelta(0), event_time(event) - start)
         if isinstance(data, ParticipantJoined):
-            if data.name != paged_by and person(data.name):
-                injects.append(Inject(by=data.name, kind="join", at=offset))
-        elif isinstance(data, LogEntryAdded) and data.kind in _REPLAYED and person(event.actor):
-            kind = "report" if data.kind is LogKind.STATUS else "note"
-            injects.append(Inject(by=event.actor, kind=kind, text=data.text, at=offset))
+            joined = person(data.name)
+            if joined is not None and joined != paged_by:
+                injects.append(Inject(by=joined, kind="join", at=offset))
+        elif isinstance(data, LogEntryAdded) and data.kind in _REPLAYED:
+            speaker = person(event.actor)
+            if speaker is not None:
+                kind = "report" if data.kind is LogKind.STATUS else "note"
+                injects.append(Inject(by=speaker, kind=kind, text=data.text, at=offset))
     injects.sort(key=lambda inject: inject.at)
     if not injects:
         raise DomainError(
@@ -417,6 +425,14 @@ def replay_scenario(
 
 
 _REPLAYED = frozenset({LogKind.STATUS, LogKind.NOTE, LogKind.ACTION})
+
+
+def _scenario_name(name: str) -> str | None:
+    """`name` as a scenario's person may be called (`clean_name`), or None if it cannot be."""
+    try:
+        return clean_name(name)
+    except DomainError:
+        return None
 
 
 def _about(state: IncidentState, name: str) -> str:

@@ -38,7 +38,9 @@ from ic_console.live.undo import (
     CONFIRMED_COMMANDS,
     UNDO_SECONDS,
     Confirmation,
+    UndoUnlessChanged,
     confirm,
+    mark,
     reverse,
 )
 from ic_console.store.catalog import new_incident_id
@@ -235,7 +237,7 @@ class LiveIncident:
         self.presence: PresenceBoard | None = None
         self._failed = False
         #: The last confirmed change and until when (monotonic seconds) it can be taken back.
-        self._undo: tuple[Confirmation, float] | None = None
+        self._undo: tuple[Confirmation, float, tuple[object, ...] | None] | None = None
         self._monotonic = time.monotonic
         #: The user's hooks (config.toml), run after each of this terminal's writes.
         self.hooks: HookRunner | None = None
@@ -318,16 +320,20 @@ class LiveIncident:
         confirmation = confirm(command, narrator, self.state, reverse_command, outcome.recorded)
         self._undo = None
         if confirmation is not None and confirmation.undo is not None:
-            self._undo = (confirmation, self._monotonic() + UNDO_SECONDS)
+            after = mark(confirmation.undo, self.state)
+            self._undo = (confirmation, self._monotonic() + UNDO_SECONDS, after)
         return Outcome(recorded=outcome.recorded, confirmation=confirmation)
 
     def undo(self) -> tuple[Confirmation, Outcome] | None:
         """Take back the last confirmed change, if it is recent enough: what was taken back and
-        how that went. None when there is nothing to take back."""
+        how that went. None when there is nothing to take back. Refused when what it changed
+        was changed again in another terminal since (`UndoUnlessChanged`)."""
         last, self._undo = self._undo, None
         if last is None or self._monotonic() > last[1] or last[0].undo is None:
             return None
-        return last[0], self._record(last[0].undo)
+        confirmation, _until, after = last
+        assert confirmation.undo is not None
+        return confirmation, self._record(UndoUnlessChanged(undo=confirmation.undo, expect=after))
 
     def _record(self, command: Command) -> Outcome:
         try:

@@ -9,10 +9,12 @@ vocabulary), and can be taken back for a few seconds. Taking back records the re
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from ic_console.domain import commands as cmd
 from ic_console.domain import events as ev
 from ic_console.domain.describe import Narrator
+from ic_console.domain.errors import DomainError
 from ic_console.domain.state import IncidentState
 
 #: How long a change can be taken back with one key.
@@ -93,3 +95,63 @@ def confirm(
         assigned = [e.data for e in recorded if isinstance(e.data, ev.TaskAssigned)]
         undo = cmd.CancelTask(number=assigned[0].number) if assigned else None
     return Confirmation(" ".join(lines), undo)
+
+
+def mark(undo: cmd.Command | None, state: IncidentState) -> tuple[object, ...] | None:
+    """What the task or decision that `undo` would act on looks like in `state`: taken right
+    after a change and again when it is to be taken back, a difference means another terminal
+    changed it since (the Deputy gave the task to Mei), and taking back would undo their
+    change instead of this one."""
+    number = getattr(undo, "number", None)
+    if not isinstance(number, int):
+        return None
+    if isinstance(undo, cmd.ReopenDecision):
+        decision = state.decisions.get(number)
+        if decision is None:
+            return ("decision", number, None)
+        return ("decision", number, decision.status, len(decision.objections))
+    task = state.tasks.get(number)
+    if task is None:
+        return ("task", number, None)
+    return (
+        "task",
+        number,
+        task.owner,
+        task.status,
+        task.deadline,
+        task.timebox,
+        task.acknowledged_at is not None,
+    )
+
+
+def changed_since(undo: cmd.Command, state: IncidentState) -> str:
+    """The refusal of an undo whose task or decision changed elsewhere, naming it as it is."""
+    number = getattr(undo, "number", 0)
+    if isinstance(undo, cmd.ReopenDecision):
+        decision = state.decisions.get(number)
+        now = f"now {decision.status.value}" if decision else "now gone"
+        return (
+            f"Not undone: decision {number} changed in another terminal since ({now}). "
+            "Nothing was taken back."
+        )
+    task = state.tasks.get(number)
+    now = f"now {task.owner}'s, {task.status.value}" if task else "now gone"
+    return (
+        f"Not undone: task {number} changed in another terminal since ({now}). Nothing was "
+        "taken back; change it with its own key if it is still wrong."
+    )
+
+
+class UndoUnlessChanged(cmd.Command):
+    """`undo`, decided only while its task or decision is as this terminal's change left it
+    (`expect`, from `mark`). It is decided as every command is, under the incident's lock and
+    after reading what the other terminals appended, so a change made there a moment before
+    ctrl+z is never taken back in place of this terminal's own."""
+
+    undo: cmd.Command
+    expect: tuple[object, ...] | None
+
+    def decide(self, state: IncidentState, now: datetime, actor: str) -> cmd.Events:
+        if mark(self.undo, state) != self.expect:
+            raise DomainError(changed_since(self.undo, state))
+        return self.undo.decide(state, now, actor)

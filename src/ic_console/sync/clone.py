@@ -114,6 +114,12 @@ def read_ref(git: Git, ref: str) -> str | None:
     return text or None
 
 
+def is_ancestor(git: Git, older: str, newer: str) -> bool:
+    """Whether commit `older` is `newer` or one of its ancestors (both in the clone)."""
+    base = git.run(["merge-base", older, newer], check=False).stdout.decode().strip()
+    return base == older
+
+
 def ls_tree(git: Git, commit: str) -> dict[str, tuple[str, int]]:
     """Path -> (blob id, size) of every file under incidents/ in `commit`."""
     out = git.run(["ls-tree", "-r", "-l", "-z", commit, "--", "incidents"]).stdout
@@ -170,9 +176,11 @@ def commit_tree(
     message: str,
     author: str,
     email: str,
+    merged: str | None = None,
 ) -> str:
     """Commit `tree_id` on `branch_ref` after `parent` (moved only if it is still there) as
-    `author`; the new commit's id."""
+    `author`; the new commit's id. `merged`: a second parent (what the remote's branch had),
+    so the branch goes on from it."""
     args = ["commit-tree", tree_id, "-m", message]
     if parent is not None:
         args[2:2] = ["-p", parent]
@@ -182,6 +190,8 @@ def commit_tree(
         "GIT_COMMITTER_NAME": author,
         "GIT_COMMITTER_EMAIL": email,
     }
+    if merged is not None:
+        args[2:2] = ["-p", merged]
     commit = git.run(args, env=env, what="git commit-tree").stdout.decode().strip()
     update = ["update-ref", branch_ref, commit]
     if parent is not None:

@@ -142,18 +142,77 @@ class Syncer:
         refs = clone.remote_refs(self.git)
         mine = refs.pop(self.origin, None)
         local = self._branch_head()
+        twin: SyncError | None = None
         if local is not None and (committed or mine is None or mine[0] != local):
+            # What the remote lacks, counted now: a push also carries what rounds that failed
+            # committed (offline), which this round's commit alone does not say.
+            unsent = self._unsent(committed_only=True)
             try:
-                clone.push(self.git, self.origin)
+                self._push(mine[0] if mine is not None else None, local)
+                report.sent[:] = [Sent(i, n) for i, n in sorted(unsent.items()) if n]
             except SyncError as error:
-                if not clone.refused_push(error):
+                if clone.refused_push(error):
+                    report.read_only = str(error)
+                elif isinstance(error, SharedReplicaId):
+                    twin = error  # told after the other laptops' events are taken in
+                else:
                     raise
-                report.read_only = str(error)
                 report.sent.clear()  # committed here, never sent
                 report.waiting = self.waiting()
         self._receive(state, refs, incident_id, report)
         report.peers = [Peer(origin, name, at) for origin, (_sha, at, name) in sorted(refs.items())]
+        if twin is not None:
+            raise twin
         return report
+
+    def _push(self, remote_head: str | None, local: str) -> None:
+        """Push this laptop's branch. When the remote's branch is not where this one began
+        (the sync folder was deleted and the branch made afresh), the branch goes on from the
+        remote's, provided the remote holds only beginnings of this laptop's files; else
+        another laptop writes as this replica, which is said (`SharedReplicaId`)."""
+        try:
+            clone.push(self.git, self.origin)
+            return
+        except SyncError as error:
+            if not error.answered or remote_head is None:
+                raise
+            if clone.is_ancestor(self.git, remote_head, local):
+                raise  # not a branch that went its own way: the remote refused for another reason
+        self._go_on_from(remote_head, local)
+        clone.push(self.git, self.origin)
+
+    def _go_on_from(self, remote_head: str, local: str) -> None:
+        files = {f.incident_id: f.path for f in list_local_files(self.root)}
+        groups: dict[str, dict[int, str]] = {}
+        for path, (ident, _size) in clone.ls_tree(self.git, remote_head).items():
+            name = parse_part_path(path)
+            if name is not None and name.origin == self.origin:
+                groups.setdefault(name.incident_id, {})[name.index] = ident
+        for incident, parts in sorted(groups.items()):
+            sent = clone.cat_blobs(self.git, [parts[index] for index in sorted(parts)])
+            here = files.get(incident)
+            if here is None or not _whole_lines(here).startswith(sent):
+                raise SharedReplicaId(
+                    f"Another laptop sends as this one (replica {self.origin}): the remote "
+                    f"has events of {incident} that this laptop never wrote, as when a data "
+                    "folder is copied to a second laptop, which keeps its origin (the replica "
+                    "id). Nothing of this laptop's was sent; the other laptops' events still "
+                    "arrive. Record on one of the two only; on the other, move its data folder "
+                    "aside and run `ic sync` to start afresh with an id of its own.",
+                    answered=True,
+                )
+        tree_id = clone.write_tree(self.git, remote_head, self._read_tree())
+        self._head = clone.commit_tree(
+            self.git,
+            self.branch_ref,
+            tree_id,
+            local,
+            message="Go on from the remote's branch (this laptop's sync folder was made afresh)",
+            author=self.actor,
+            email=f"{self.origin}@ic-console.invalid",
+            merged=remote_head,
+        )
+        self._tree = None
 
     # -- what a round remembers of the clone -------------------------------------------------
 
@@ -302,17 +361,33 @@ class Syncer:
     def waiting(self) -> int:
         """Events in this laptop's files the remote does not have (no network: from the last
         fetch or push)."""
+        return sum(self._unsent().values())
+
+    def _unsent(self, *, committed_only: bool = False) -> dict[str, int]:
+        """Per incident, the events in this laptop's file the remote does not have yet; with
+        `committed_only`, only those in this laptop's branch (what a push carries)."""
         remote_ref = f"{REMOTE_REFS}{self.origin}"
         pushed_sizes: dict[str, int] = {}
         if clone.has_clone(self.git) and clone.read_ref(self.git, remote_ref) is not None:
-            for path, (_ident, size) in clone.ls_tree(self.git, remote_ref).items():
-                name = parse_part_path(path)
-                if name is not None and name.origin == self.origin:
-                    pushed_sizes[name.incident_id] = pushed_sizes.get(name.incident_id, 0) + size
-        total = 0
-        for local in list_local_files(self.root):
-            total += _lines_after(local.path, pushed_sizes.get(local.incident_id, 0))
-        return total
+            pushed_sizes = self._sizes(clone.ls_tree(self.git, remote_ref))
+        ends = self._sizes(self._read_tree()) if committed_only else {}
+        return {
+            local.incident_id: _lines_after(
+                local.path,
+                pushed_sizes.get(local.incident_id, 0),
+                ends.get(local.incident_id, 0) if committed_only else None,
+            )
+            for local in list_local_files(self.root)
+        }
+
+    def _sizes(self, tree: dict[str, tuple[str, int]]) -> dict[str, int]:
+        """Bytes of this laptop's file, per incident, in a tree of the repository."""
+        sizes: dict[str, int] = {}
+        for path, (_ident, size) in tree.items():
+            name = parse_part_path(path)
+            if name is not None and name.origin == self.origin:
+                sizes[name.incident_id] = sizes.get(name.incident_id, 0) + size
+        return sizes
 
     def peers(self) -> list[Peer]:
         """Peers as of the last fetch (no network)."""
@@ -353,6 +428,11 @@ def _message(actor: str, sent: list[Sent]) -> str:
     return f"{actor}: {what} (ic-console)"
 
 
+class SharedReplicaId(SyncError):
+    """The remote's branch of this laptop's replica holds events this laptop never wrote:
+    another laptop has the same replica id (a copied data folder)."""
+
+
 def _whole_lines(path: Path) -> bytes:
     """The file up to its last line end: a line still being written waits for the next round."""
     fd = open_private(path, os.O_RDONLY)
@@ -361,16 +441,24 @@ def _whole_lines(path: Path) -> bytes:
     return data[: data.rfind(b"\n") + 1]
 
 
-def _lines_after(path: Path, offset: int) -> int:
+def _lines_after(path: Path, offset: int, end: int | None = None) -> int:
+    """Lines of `path` from byte `offset` (to byte `end`, else to its end)."""
+    if end is not None and end <= offset:
+        return 0
     try:
         fd = open_private(path, os.O_RDONLY)
     except OSError:
         return 0
+    left = None if end is None else end - offset
     with os.fdopen(fd, "rb") as handle:
         handle.seek(offset)
         count = 0
-        while chunk := handle.read(1 << 20):
+        while chunk := handle.read(1 << 20 if left is None else min(1 << 20, left)):
             count += chunk.count(b"\n")
+            if left is not None:
+                left -= len(chunk)
+                if left <= 0:
+                    break
     return count
 
 

@@ -500,6 +500,7 @@ class ConsoleApp(SafeApp):
         live = self.live
         if live is None:
             return
+        commander = live.state.ic
         change = live.poll()
         if change.failure is not None:
             self.notify(literal(change.failure), severity="error", timeout=30)
@@ -511,6 +512,35 @@ class ConsoleApp(SafeApp):
             if change.reloaded and screen is not None:
                 screen.set_rows(live.rows)
             self.push_state()
+            if live.state.ic != commander:
+                self._command_moved(commander, live.state.ic)
+
+    def _command_moved(self, before: str | None, now: str | None) -> None:
+        """Command changed hands in another terminal: only the header said so. The person
+        now in command, watching in the Deputy's view (which cannot assign a task or take a
+        decision), is told how to open the IC's console; the one who had it is told who has."""
+        live = self.live
+        me = self.settings.actor.casefold()
+        if live is None or now is None:
+            return
+        if now.casefold() == me and self.settings.watch:
+            self.notify(
+                literal(
+                    f"You are the Incident Commander now. This is the Deputy's view: open the "
+                    f"IC's console in another terminal with `ic open {live.state.incident_id}` "
+                    "(or quit this view with ctrl+q and run it)."
+                ),
+                title="Command",
+                severity="warning",
+                timeout=30,
+            )
+        elif before is not None and before.casefold() == me:
+            self.notify(
+                literal(f"{now} is the Incident Commander now (handed over elsewhere)."),
+                title="Command",
+                severity="warning",
+                timeout=15,
+            )
 
     def heartbeat(self) -> None:
         """Refresh our presence file and show the other terminals, with their roles now."""
@@ -578,6 +608,7 @@ class ConsoleApp(SafeApp):
                 live.state,
                 me=self.settings.actor,
                 zone=self.settings.zone,
+                read_only=self.settings.read_only,
             )
         )
 

@@ -20,10 +20,12 @@ field that keeps the focus) is given a second.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from textual import events
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
@@ -42,11 +44,47 @@ ANSWER_PATIENCE = 10.0
 STUCK_SECONDS = ANSWER_PATIENCE
 
 
+#: ESC and one of these, which Textual reads as a character (WezTerm on macOS sends them for
+#: Option and the top row), are Esc and that key here, like ESC and any other key.
+_OPTION_ROW = ("\x1b§", *(f"\x1b{digit}" for digit in "1234567890"), "\x1b-", "\x1b=")
+#: What follows ESC in the terminal's own sequences (arrows, function keys): never split.
+_SEQUENCE_STARTS = frozenset({"[", "O"})
+
+
+def read_esc_then_key_as_typed() -> None:
+    """Read ESC followed at once by a key as Esc, then that key.
+
+    A terminal sends the same bytes for Alt+key and for Esc typed just before the key: Textual
+    takes ESC and a key arriving within 0.1 s as Alt+key, and tmux sends Esc and a key typed
+    within its `escape-time` (500 ms by default) as one such pair. Taken as Alt, the Esc was
+    lost: Esc and "3d" typed quickly to leave the log line and close task 3 typed "£d" into
+    the line instead. The console binds no Alt key, so the pair is always the Esc the person
+    typed and then their key. Set once for the process (the terminal reader is Textual's)."""
+    if getattr(XTermParser, "_ic_esc_then_key", False):
+        return
+    keys = cast(dict[str, Any], ANSI_SEQUENCES_KEYS)
+    for sequence in _OPTION_ROW:
+        if isinstance(keys.get(sequence), str):
+            del keys[sequence]
+    read_keys = XTermParser._sequence_to_key_events
+
+    def esc_then_key(parser: XTermParser, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        if alt and sequence not in _SEQUENCE_STARTS:
+            yield events.Key("escape", "\x1b")
+            yield from read_keys(parser, sequence, False)
+            return
+        yield from read_keys(parser, sequence, alt)
+
+    XTermParser._sequence_to_key_events = esc_then_key  # type: ignore[method-assign,assignment]
+    XTermParser._ic_esc_then_key = True  # type: ignore[attr-defined]
+
+
 class KeyBurstApp(App[int]):
     """An app that handles the keys of a burst strictly in the order typed."""
 
     def __init__(self) -> None:
         super().__init__()
+        read_esc_then_key_as_typed()
         #: Keys from the terminal not yet sent.
         self._queued: list[events.Key] = []
         #: Why the next key must wait: a key in flight, a focus move, a screen opening.

@@ -87,6 +87,9 @@ class ReviewScreen(Screen[None]):
                 yield Static(self._metrics(), id="metrics-body")
         yield Footer()
 
+    def on_resize(self) -> None:
+        self.query_one("#banner", Static).update(self._banner())
+
     def on_mount(self) -> None:
         banner = self.query_one("#banner", Static)
         banner.set_class(self.review.state.status is Status.ACTIVE, "-active")
@@ -119,6 +122,9 @@ class ReviewScreen(Screen[None]):
         text.append(literal(state.incident_id), style="bold")
         text.append(f"  {severity_label(m.severity)}  ")
         text.append(literal(state.title))
+        # One line for the title, whatever its length (up to 200 characters filled the screen
+        # of a small terminal): the declaration's entry in the timeline has it whole.
+        text.truncate(max(1, self.app.size.width - 2), overflow="ellipsis")
         text.append("\n")
         if m.status is Status.ACTIVE:
             text.append(

@@ -80,8 +80,11 @@ class ChecklistScreen(Screen[None]):
         zone: tzinfo | None = None,
         name: str | None = None,
         id: str | None = "checklists",  # noqa: A002 (Textual's own name)
+        read_only: bool = False,
     ) -> None:
         super().__init__(name=name, id=id)
+        #: An observer's console: the lists are shown, nothing is ticked (nor offered).
+        self.read_only = read_only
         self.checklists = list(checklists)
         self.state = state
         self.me = me
@@ -170,7 +173,8 @@ class ChecklistScreen(Screen[None]):
                     )
                 options.append(Option(line, id=f"{checklist.id}{_SEPARATOR}{item.id}"))
         option_list.set_options(options)
-        self.query_one("#checklist-scope", Label).update(Text(self._scope()))
+        scope = self._scope() + (" · read-only: nothing is ticked here" if self.read_only else "")
+        self.query_one("#checklist-scope", Label).update(Text(scope))
         self.query_one("#checklist-empty", Label).display = not visible
         option_list.display = bool(visible)
         self._restore_highlight(option_list, highlighted_id)
@@ -190,7 +194,13 @@ class ChecklistScreen(Screen[None]):
 
     # -- actions -------------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A read-only console neither offers nor runs a tick (it would record)."""
+        return not (self.read_only and action == "tick")
+
     def _post_toggle(self, option: Option) -> None:
+        if self.read_only:
+            return
         if option.disabled or option.id is None or _SEPARATOR not in option.id:
             return
         checklist_id, item_id = option.id.split(_SEPARATOR, 1)

@@ -73,11 +73,74 @@ def change_phase(state: IncidentState) -> CommandForm:
     )
 
 
+#: The roles the role form lists as "Now: ...", in that order.
+_SEATS = (Role.IC, Role.DEPUTY, Role.SCRIBE, Role.INTERNAL_LIAISON, Role.CUSTOMER_LIAISON)
+
+
+def _holders(state: IncidentState) -> dict[Role, str | None]:
+    return {role: state.holder(role) for role in _SEATS}
+
+
+def _now_line(holders: Mapping[Role, str | None]) -> str:
+    return "Now: " + "; ".join(
+        f"{ROLE_LABELS[role]}: {literal(name or 'nobody')}" for role, name in holders.items()
+    )
+
+
 def assign_role(state: IncidentState, role: Role | None = None) -> CommandForm:
-    holders = [
-        f"{ROLE_LABELS[r]}: {literal(state.holder(r) or 'nobody')}"
-        for r in (Role.IC, Role.DEPUTY, Role.SCRIBE, Role.INTERNAL_LIAISON, Role.CUSTOMER_LIAISON)
-    ]
+    """Lists who holds each role now. A role given or taken in another terminal while the
+    form is open stops the Enter that follows, once: the form shows who holds what now, so
+    nobody is stood down from a seat the IC did not know they held."""
+    seen = _holders(state)
+    form = _assign_role_form(state, role, _now_line(seen))
+
+    def recheck(now: IncidentState) -> str | None:
+        nonlocal seen
+        current = _holders(now)
+        if current == seen:
+            return None
+        changed = [
+            f"{ROLE_LABELS[r]}: {literal(current[r] or 'nobody')}, "
+            f"was {literal(seen[r] or 'nobody')}"
+            for r in _SEATS
+            if current[r] != seen[r]
+        ]
+        seen = current
+        form.restate(form.form_title, _now_line(current))
+        return (
+            f"Not recorded: the roles changed while this was open ({'; '.join(changed)}). "
+            "Enter assigns it anyway; Esc goes back."
+        )
+
+    form.recheck = recheck
+    return form
+
+
+def command_recheck(
+    form: CommandForm, state: IncidentState, shown: Callable[[IncidentState], None]
+) -> Callable[[IncidentState], str | None]:
+    """For a handover form: who is in command is still the one the form named, else (once)
+    the form is shown again for the one in command now (`shown` updates what it says) and
+    Enter records nothing. Command taken in another terminal is never handed on unread."""
+    seen = state.ic
+
+    def recheck(now: IncidentState) -> str | None:
+        nonlocal seen
+        if now.ic == seen:
+            return None
+        seen = now.ic
+        shown(now)
+        form.restate(form.form_title, form.sentence(form.meant()) if form.sentence else "")
+        who = literal(now.ic) if now.ic else "Nobody"
+        return (
+            f"Not recorded: command changed while this was open: {who} is the Incident "
+            "Commander now. Enter hands over anyway; Esc goes back."
+        )
+
+    return recheck
+
+
+def _assign_role_form(state: IncidentState, role: Role | None, now_line: str) -> CommandForm:
     return CommandForm(
         "Assign a role",
         [
@@ -95,7 +158,7 @@ def assign_role(state: IncidentState, role: Role | None = None) -> CommandForm:
             ),
         ],
         lambda v: cmd.AssignRole(role=v["role"], name=v["name"]),
-        intro="Now: " + "; ".join(holders),
+        intro=now_line,
         form_id="form-role",
     )
 
@@ -109,14 +172,18 @@ def handover(state: IncidentState, name: str = "") -> CommandForm:
     current = state.ic or "Nobody"
 
     def sentence(typed: Values) -> str:
-        who = typed.get("name", "").strip() or (deputy if deputy != state.ic else None)
+        who = typed.get("name", "").strip() or (deputy if deputy != current else None)
         who = who or BLANK_NAME
         return (
             f'{current} is the Incident Commander now. Ask first: "{who}, you are now the '
             'Incident Commander. Okay?" Wait for a clear yes, then announce it to the call.'
         )
 
-    return CommandForm(
+    def shown(now: IncidentState) -> None:
+        nonlocal current
+        current = now.ic or "Nobody"
+
+    form = CommandForm(
         "Hand over command",
         [
             FormField(
@@ -132,6 +199,8 @@ def handover(state: IncidentState, name: str = "") -> CommandForm:
         sentence=sentence,
         form_id="form-handover",
     )
+    form.recheck = command_recheck(form, state, shown)
+    return form
 
 
 def post_update(audience: Audience | None = None) -> CommandForm:

@@ -28,7 +28,7 @@ from ic_console.domain.log_rows import LogRow
 from ic_console.domain.situations import Situation, live_situations
 from ic_console.domain.state import IncidentState, Task
 from ic_console.live.incident import LiveSettings
-from ic_console.tui.actions import write_actions
+from ic_console.tui.actions import in_scope, key_label, write_actions
 from ic_console.tui.screens import task_forms
 from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.text import TimeFormat, copyable, literal, literal_lines
@@ -131,10 +131,24 @@ class IncidentScreen(Screen[None]):
             if not self.read_only:
                 yield LogInput(self.settings.clock, self.times.zone, id="log-input")
 
+    def no_tasks_hint(self) -> str:
+        """What the empty task board says: the assigning key only where it works (the IC's
+        console, not read-only), as the keymap has it; the Deputy's view has no such key."""
+        if self.read_only:
+            return "No open tasks."
+        assign = [a for a in in_scope(self.SCOPE) if a.id == "assign"]
+        if not assign:
+            return "No open tasks: the Incident Commander assigns them."
+        keymap: dict[str, str] = getattr(getattr(self.app, "settings", None), "keymap", {})
+        key = key_label(keymap.get("assign", assign[0].key).split(",")[0].strip())
+        return f"No open tasks. Press {key} to assign one to a named person, with a timebox."
+
     def on_mount(self) -> None:
         # Textual runs every class's on_mount; subclasses lay out their panes in `_mounted`.
         # The screen's own Mount runs before its ScreenResume, which lays it out first.
         try:
+            for board in self.query(TaskBoard).results(TaskBoard):
+                board.empty_text = self.no_tasks_hint()
             self._mounted()
             if self.before_first_frame is not None:
                 self.before_first_frame()
@@ -309,7 +323,7 @@ class IncidentScreen(Screen[None]):
             return task
         task = self.tasks.selected_task
         if task is None:
-            self.notify("There are no open tasks. Press t to assign one.", severity="warning")
+            self.notify(self.no_tasks_hint(), severity="warning")
             return None
         gone = self.tasks.moved_from
         typed = float(getattr(self.app, "key_typed_at", 0.0))

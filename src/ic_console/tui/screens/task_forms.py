@@ -112,18 +112,49 @@ def assign_task(state: IncidentState, owner: str = "") -> CommandForm:
     )
 
 
+def owner_recheck(
+    form: CommandForm, task: Task, retold: Callable[[Task], None]
+) -> Callable[[IncidentState], str | None]:
+    """For a form that names the task's owner aloud (extend, reassign): the task still has the
+    owner the form named, else (once) the form speaks of the owner now (`retold`) and Enter
+    records nothing. A task reassigned in another terminal is not extended or taken from its
+    new owner while the IC is talking to the old one."""
+    seen = task.owner
+
+    def recheck(state: IncidentState) -> str | None:
+        nonlocal seen
+        current = state.tasks.get(task.number)
+        if current is None or not current.is_open or current.owner == seen:
+            return None  # unchanged; a task closed meanwhile is refused by the incident
+        before, seen = seen, current.owner
+        retold(current)
+        form.restate(form.form_title, form.sentence(form.meant()) if form.sentence else "")
+        return (
+            f"Not recorded: task {task.number} went from {literal(before)} to "
+            f"{literal(current.owner)} while this was open (above). Enter goes ahead; Esc goes "
+            "back."
+        )
+
+    return recheck
+
+
 def extend_task(task: Task) -> CommandForm:
     """Asks the owner by name; an empty field gives the same timebox again."""
     again = format_duration(task.timebox)
+    shown = task
 
     def sentence(typed: Values) -> str:
-        when = _spoken(typed.get("timebox", ""), task.timebox)
+        when = _spoken(typed.get("timebox", ""), shown.timebox)
         return (
-            f'Ask: "{task.owner}, how much time do you need for task {task.number} '
-            f'({task.text})?"\nThen: "All right. I will come back to you in {when}."'
+            f'Ask: "{shown.owner}, how much time do you need for task {shown.number} '
+            f'({shown.text})?"\nThen: "All right. I will come back to you in {when}."'
         )
 
-    return CommandForm(
+    def retold(current: Task) -> None:
+        nonlocal shown
+        shown = current
+
+    form = CommandForm(
         "How much time do you need?",
         [
             FormField(
@@ -138,21 +169,28 @@ def extend_task(task: Task) -> CommandForm:
         sentence=sentence,
         form_id="form-extend-task",
     )
+    form.recheck = owner_recheck(form, task, retold)
+    return form
 
 
 def reassign_task(state: IncidentState, task: Task) -> CommandForm:
     before = format_duration(task.timebox)
+    shown = task
 
     def sentence(typed: Values) -> str:
         who = typed.get("owner", "").strip() or BLANK_NAME
-        when = _spoken(typed.get("timebox", ""), task.timebox)
+        when = _spoken(typed.get("timebox", ""), shown.timebox)
         return (
-            f"Task {task.number} ({task.text}) is {task.owner}'s. Thank {task.owner}, then say:\n"
-            f'"{who}, please take over task {task.number}: {task.text}. '
+            f"Task {shown.number} ({shown.text}) is {shown.owner}'s. Thank {shown.owner}, then "
+            f'say:\n"{who}, please take over task {shown.number}: {shown.text}. '
             f'I will come back to you in {when}. Understood?"'
         )
 
-    return CommandForm(
+    def retold(current: Task) -> None:
+        nonlocal shown
+        shown = current
+
+    form = CommandForm(
         "Reassign the task",
         [
             FormField(
@@ -173,6 +211,8 @@ def reassign_task(state: IncidentState, task: Task) -> CommandForm:
         sentence=sentence,
         form_id="form-reassign-task",
     )
+    form.recheck = owner_recheck(form, task, retold)
+    return form
 
 
 def propose_decision() -> CommandForm:

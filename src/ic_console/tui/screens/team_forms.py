@@ -24,7 +24,7 @@ from ic_console.domain.teams import (
     next_team_name,
 )
 from ic_console.domain.text import clean_name
-from ic_console.tui.screens.command_forms import open_work_recheck
+from ic_console.tui.screens.command_forms import command_recheck, open_work_recheck
 from ic_console.tui.screens.form_fields import Values, roster_names, text_field
 from ic_console.tui.screens.forms import CommandForm, FormField
 from ic_console.tui.screens.scale_edit_forms import handover_team_note
@@ -289,18 +289,26 @@ def handover(
         others = [deputy, *(n for n in others if n != deputy)]
     summary = "\n".join(glance.brief(state, now, at=at, cadence=cadence))
     current = state.ic or "Nobody"
+    shown_state = state
 
     def sentence(typed: Values) -> str:
-        who = typed.get("name", "").strip() or (deputy if deputy != state.ic else None)
+        who = typed.get("name", "").strip() or (deputy if deputy != shown_state.ic else None)
         who = who or BLANK_NAME
         return (
             f"{summary}\n{current} is the Incident Commander now. Brief them (= shows it all), "
             f'then ask: "{who}, you are now the Incident Commander. Okay?"\n'
             "Press Enter only once they have said yes: their yes is recorded with the handover."
-            + handover_team_note(state, who)  # a lead hands the team on first (issue 15)
+            + handover_team_note(shown_state, who)  # a lead hands the team on first (issue 15)
         )
 
-    return CommandForm(
+    def shown(changed: IncidentState) -> None:
+        """Command changed in another terminal: the form speaks of the incident as it is."""
+        nonlocal summary, current, shown_state
+        shown_state = changed
+        summary = "\n".join(glance.brief(changed, now, at=at, cadence=cadence))
+        current = changed.ic or "Nobody"
+
+    form = CommandForm(
         "Hand over command",
         [
             FormField(
@@ -316,3 +324,5 @@ def handover(
         sentence=sentence,
         form_id="form-handover",
     )
+    form.recheck = command_recheck(form, state, shown)
+    return form
