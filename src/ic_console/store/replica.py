@@ -37,9 +37,11 @@ import contextlib
 import os
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ic_console.domain.events import Event
 from ic_console.store.errors import StoreError
 from ic_console.store.eventlog import EventLog
 from ic_console.store.lock import locked
@@ -304,6 +306,7 @@ def _check_peer_file(
                 f"Refused replica {origin}'s file for {incident_id}: line {event.seq} says it "
                 f"was written by replica {event.origin}. Nothing was changed.",
             )
+    _refuse_clocks_ahead(origin, incident_id, new_events)
     added: dict[bytes, bytes] = {}
     for line in data[len(existing) :].splitlines(keepends=True):
         match = _LINE_ID.match(line)
@@ -331,6 +334,28 @@ def _check_peer_file(
                 owner = file_origin(path) or "this laptop (events.jsonl)"
                 raise _twice(origin, incident_id, match.group(1).decode(errors="replace"), owner)
     return len(new_events)
+
+
+#: How far ahead of this laptop's clock a peer's event clock (`hlc`) may be. Every event written
+#: here after seeing a clock carries at least that clock (`domain.hlc.next_hlc`), so one line
+#: with a clock years ahead, by a broken clock or by hand, would be carried by every laptop's
+#: events from then on, and the review would blame an honest laptop's clock for it.
+MAX_CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000
+
+
+def _refuse_clocks_ahead(origin: str, incident_id: str, events: list[Event]) -> None:
+    """PeerRefused for a new event whose clock is more than `MAX_CLOCK_AHEAD_MS` ahead of this
+    laptop's wall clock."""
+    limit = int(time.time() * 1000) + MAX_CLOCK_AHEAD_MS
+    for event in events:
+        if event.hlc is not None and event.hlc[0] > limit:
+            hours = (event.hlc[0] - limit + MAX_CLOCK_AHEAD_MS) // 3_600_000
+            raise PeerRefused(
+                origin,
+                f"Refused replica {origin}'s file for {incident_id}: line {event.seq} carries a "
+                f"clock {hours:,} hours ahead of this laptop's (that laptop's clock is wrong, "
+                "or the line was changed). Nothing was changed; set that laptop's clock right.",
+            )
 
 
 def _remove_parts(folder: Path) -> None:
