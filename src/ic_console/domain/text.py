@@ -38,12 +38,17 @@ GROUP_WORDS = frozenset(
 
 
 def _has_control(text: str) -> bool:
-    return any(unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} for ch in text)
+    """Whether `text` holds a character that would act on a terminal or hide text: a joiner
+    (`_JOINERS`, as in "🧑‍🚒" or a Persian name) is not one."""
+    return any(
+        unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} and ch not in _JOINERS for ch in text
+    )
 
 
-#: Characters that show nothing and mean nothing in a name, which a chat or a web page pastes
-#: along with it (zero-width space, word joiner, byte-order mark): left out of a new name.
-_INVISIBLE = str.maketrans("", "", "\u200b\u2060\ufeff")
+#: Characters that show nothing and mean nothing in a name or a title, which a chat or a web
+#: page pastes along with it (zero-width space, word joiner, byte-order mark, soft hyphen): left
+#: out of a new name or title.
+_INVISIBLE = str.maketrans("", "", "\u200b\u2060\ufeff\u00ad")
 
 
 def name_key(name: str) -> str:
@@ -63,7 +68,7 @@ def name_key(name: str) -> str:
 def clean_name(name: str, *, what: str = "name") -> str:
     """A person's name: one line, printable, 1-64 characters, and one person, never a group."""
     value = " ".join(name.translate(_INVISIBLE).split())
-    if not value:
+    if not value.translate(_NO_JOINERS).strip():
         raise DomainError(f'The {what} is empty: give a person\'s name, like "Sam".')
     if len(value) > MAX_NAME:
         raise DomainError(f"The {what} is longer than {MAX_NAME} characters: use a shorter name.")
@@ -80,8 +85,8 @@ def clean_name(name: str, *, what: str = "name") -> str:
 
 def clean_title(title: str) -> str:
     """An incident title: one printable line of 1-200 characters."""
-    value = " ".join(title.split())
-    if not value:
+    value = " ".join(title.translate(_INVISIBLE).split())
+    if not value.translate(_NO_JOINERS).strip():
         raise DomainError('The title is empty: say what is wrong, like "Checkout errors in EU".')
     if len(value) > MAX_TITLE:
         raise DomainError(f"The title is longer than {MAX_TITLE} characters: shorten it.")
@@ -138,6 +143,8 @@ _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 #: U+200D); they move no cursor and hide nothing, so they are kept. Bidirectional overrides,
 #: which can make text read differently from how it is stored, are still made visible.
 _JOINERS = frozenset({"\u200c", "\u200d"})
+#: The joiners left out, to see whether a name or a title shows anything at all.
+_NO_JOINERS = str.maketrans("", "", "".join(_JOINERS))
 
 
 def _stand_in(ch: str) -> str:
