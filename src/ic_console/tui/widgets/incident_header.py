@@ -73,7 +73,11 @@ def fit_header(width: int, parts: Sequence[Part]) -> set[str]:
 
 def late_count(state: IncidentState, now: datetime) -> int:
     """How many open tasks are past their timebox at `now` (for the badge and the Tasks tab):
-    from the situations' shared tracker, which keeps the console's late tasks each second."""
+    from the situations' shared tracker, which keeps the console's late tasks each second.
+    None once the incident is resolved or closed: tasks kept open then are follow-ups for after
+    the call (`ic resolve --keep-open`), which raise no alert."""
+    if state.status is not Status.ACTIVE:
+        return 0
     return len(live_overdue(state, now))
 
 
