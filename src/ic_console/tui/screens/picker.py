@@ -81,7 +81,12 @@ class PickerScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        options = self.query_one(OptionList)
+        options.focus()
+        if self.incidents:
+            # Enter opens the first incident listed: asked "which one?", an IC who presses
+            # Enter means an incident, and declaring a new one is a choice of its own.
+            options.highlighted = 1
 
     @on(OptionList.OptionSelected, "#picker-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
