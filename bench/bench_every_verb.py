@@ -14,7 +14,6 @@ Run standalone (`python bench/bench_every_verb.py`) or through `bench/run_all.py
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import sys
@@ -25,7 +24,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from common import Figure, run_child, write_wide_incident  # noqa: E402
+from common import Figure, ic_env, run_child, write_wide_incident  # noqa: E402
 from ic_console.store.incident import IncidentStore  # noqa: E402
 from ic_console.synthetic import LOAD_ID, build_load_incident  # noqa: E402
 
@@ -75,16 +74,6 @@ WIDE_VERBS: tuple[str, ...] = (
 WIDE_ID = "wide"
 
 
-def _env(home: Path) -> dict[str, str]:
-    return dict(
-        os.environ,
-        TZ="UTC",
-        IC_CONSOLE_HOME=str(home),
-        IC_CONSOLE_USER="bench",
-        IC_CONSOLE_CONFIG=os.devnull + ".absent.toml",
-    )
-
-
 def run() -> list[Figure]:
     root = Path(tempfile.mkdtemp(prefix="ic-bench-every-verb-"))
     try:
@@ -130,7 +119,7 @@ def _sweep(
 ) -> list[Figure]:
     """Each of `verbs` once on `incident`: its peak memory and its wall time."""
     figures: list[Figure] = []
-    env = _env(home)
+    env = ic_env(home)
     for words in verbs:
         argv = shlex.split(words.format(id=incident, out=out))
         shown = words.format(id="ID", out="DIR")

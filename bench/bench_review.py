@@ -27,6 +27,7 @@ from common import (  # noqa: E402
     Figure,
     cpu,
     figure,
+    ic_env,
     interleaved,
     peak,
     print_figures,
@@ -69,16 +70,6 @@ with open(sys.argv[1], "rb") as handle, open(sys.argv[2], "w", encoding="utf-8")
 """
 
 
-def _env(home: Path) -> dict[str, str]:
-    return dict(
-        os.environ,
-        TZ="UTC",
-        IC_CONSOLE_HOME=str(home),
-        IC_CONSOLE_USER="bench",
-        IC_CONSOLE_CONFIG=os.devnull + ".absent.toml",
-    )
-
-
 def _ic(home: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "ic_console", "--home", str(home), *args]
 
@@ -115,7 +106,7 @@ def export_figures(root: Path) -> list[Figure]:
     commands = {fmt: _export(home, "bench-export", fmt, root) for fmt in FORMATS}
     commands["floor"] = [sys.executable, "-c", _FLOOR, str(log)]
     commands["bare"] = [sys.executable, "-c", _BARE_TIMELINE, str(log), str(root / "bare.md")]
-    runs = interleaved(commands, env=_env(home))
+    runs = interleaved(commands, env=ic_env(home))
     label = f"{EXPORT_EVENTS:,} events"
     figures = [
         figure(
@@ -168,7 +159,7 @@ def wide_figures(root: Path) -> list[Figure]:
     commands = {fmt: _export(home, "wide", fmt, root) for fmt in FORMATS}
     commands["search"] = _ic(home, "search", "nothing-matches-this")
     commands["floor"] = [sys.executable, "-c", _FLOOR, str(directory / "events.jsonl")]
-    runs = interleaved(commands, env=_env(home), warmup=0, ok={"search": (0, 1)})
+    runs = interleaved(commands, env=ic_env(home), warmup=0, ok={"search": (0, 1)})
     label = f"{WIDE_ENTRIES:,} entries of 20 kB"
     return [
         figure(
@@ -216,7 +207,7 @@ def search_figures(root: Path) -> list[Figure]:
     }
     # Nine rounds, not three: each takes a tenth of a second, and on a shared machine three
     # medians of so short a process moved the ratio by a whole 1x from run to run.
-    runs = interleaved(commands, env=_env(home), ok={"grep": (0, 1)}, runs=SEARCH_RUNS)
+    runs = interleaved(commands, env=ic_env(home), ok={"grep": (0, 1)}, runs=SEARCH_RUNS)
     label = f"{SEARCH_INCIDENTS} incidents x {EVENTS_PER_SEARCHED_INCIDENT} events"
     return [
         figure(

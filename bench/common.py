@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -140,6 +141,18 @@ with open(result, "w") as out:
     json.dump({"wall": time.perf_counter() - started, "code": os.waitstatus_to_exitcode(status),
                "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss}, out)
 """
+
+
+def ic_env(home: Path) -> dict[str, str]:
+    """The environment of an `ic` child: data root `home`, UTC, the user "bench" and no
+    config.toml (a machine's own settings never colour a figure)."""
+    return dict(
+        os.environ,
+        TZ="UTC",
+        IC_CONSOLE_HOME=str(home),
+        IC_CONSOLE_USER="bench",
+        IC_CONSOLE_CONFIG=os.devnull + ".absent.toml",
+    )
 
 
 def run_child(
