@@ -421,13 +421,16 @@ def _main(argv: Sequence[str] | None) -> int:
 
         handler = open_console
     # Imported here: the store loads the event models (pydantic), which `ic --help` never needs.
-    from ic_console.store.errors import StoreError
+    from ic_console.store.errors import FilesUnwritable, StoreError
 
     try:
         ctx = make_context(args)
         if getattr(args, "reads_config", True):
             _ = ctx.config  # a broken config.toml stops the verb before anything is done
         return handler(args, ctx)
+    except FilesUnwritable as error:
+        print(f"ic: {literal(str(error))}", file=sys.stderr)
+        return EXIT_FAILURE
     except (DomainError, StoreError, UsageError) as error:
         print(f"ic: {literal(str(error))}", file=sys.stderr)
         return EXIT_USAGE

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from ic_console.cli import EXIT_FAILURE, EXIT_OK, Context, UsageError, verb
 from ic_console.cli.common import incident_id_of, needs_terminal
-from ic_console.store.errors import StoreError
+from ic_console.store.errors import FilesUnwritable, StoreError
 from ic_console.store.paths import fsync_directory, incidents_dir
 
 if TYPE_CHECKING:
@@ -161,7 +161,8 @@ def _write(
 
 
 def write_file_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
-    """Replace `path` with `data` whole, or leave it as it was; a StoreError names `path`.
+    """Replace `path` with `data` whole, or leave it as it was; `FilesUnwritable` (exit 1)
+    names `path`.
 
     `data` may come in pieces, written as they come (an export streamed as it is rendered).
 
@@ -178,14 +179,14 @@ def write_file_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
             with open(real, "wb") as handle:
                 _write_pieces(handle, data)
         except OSError as error:
-            raise StoreError(f"Could not write {path}: {error.strerror}.") from None
+            raise FilesUnwritable(f"Could not write {path}: {error.strerror}.") from None
         return
     path = real
     directory = path.parent
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=directory)
     except OSError as error:
-        raise StoreError(
+        raise FilesUnwritable(
             f"Could not write {path}: {error.strerror} (in {directory}); nothing was written."
         ) from None
     try:
@@ -199,7 +200,7 @@ def write_file_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         if isinstance(error, OSError):
-            raise StoreError(
+            raise FilesUnwritable(
                 f"Could not write {path}: {error.strerror}; it was left as it was."
             ) from None
         raise

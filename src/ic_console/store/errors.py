@@ -10,6 +10,12 @@ class StoreError(Exception):
     """The incident files cannot be used as asked; the message says why and what to do."""
 
 
+class FilesUnwritable(StoreError):
+    """A file could not be read or written as the system stands (permissions, a full disk, a
+    folder that cannot be made), not because of what was asked: `ic` exits 1 for it, as for
+    any other failing file, where a refused request exits 2."""
+
+
 class Notice(NamedTuple):
     """Something the person should be told about the files (recovery, read-only).
 

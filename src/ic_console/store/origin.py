@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from ic_console.store.errors import StoreError
+from ic_console.store.errors import FilesUnwritable, StoreError
 from ic_console.store.paths import FILE_MODE, fsync_directory, make_private_dir, open_private
 
 ORIGIN_FILE = "origin"
@@ -92,7 +92,9 @@ def _create(path: Path) -> str:
     fsync_directory(path.parent)
     found = _read(path)
     if found is None:
-        raise StoreError(f"{path} could not be created; check that the data folder is writable.")
+        raise FilesUnwritable(
+            f"{path} could not be created; check that the data folder is writable."
+        )
     return found
 
 

@@ -9,8 +9,8 @@ presence heartbeat. They stop before any screen is taken down, and an unexpected
 screen, timer or worker is shown and written to the crash log instead of closing the console.
 
 About 630 lines, over the size aimed for: it is where screens meet the live incident, in short
-sections (loading and the first frame, recording, timers, sync, a handover seen from here); key bursts and failures have
-rooms of their own (`tui/keys.py`, `tui/safety.py`).
+sections (loading and the first frame, recording, timers, sync, a handover seen from here); key
+bursts and failures have rooms of their own (`tui/keys.py`, `tui/safety.py`).
 """
 
 from __future__ import annotations
