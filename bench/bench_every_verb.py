@@ -5,7 +5,8 @@ Each `ic` verb that runs without a terminal, as a whole process, once on the loa
 child's own, from `wait4`); then the reading verbs, and `ic log`, on 10,000 entries of 20 kB
 (under 300 MB). The reading verbs run on the incident as written; the writing verbs
 on it too, in an order that keeps it active until the end (`resolve`, then `close`); then
-`ic drill score` of a replay of it (the original's figures are measured again). The screens
+`ic drill score` of a replay of it (the original's figures are measured again), and `ic sync`
+sending it to a bare git remote and a second laptop receiving it. The screens
 (`ic`, `ic watch`, `ic review`, `ic drill start`) need a terminal: the console's figures are
 in `bench_tui.py`. A verb that fails has its error output printed. Figures only.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -88,6 +90,7 @@ def run() -> list[Figure]:
         out.mkdir()
         figures = _sweep(home, LOAD_ID, VERBS, out, "load 100k", "< 200")
         figures += _drill_score(home, out)
+        figures += _sync(root, home)
         wide = root / "wide"
         write_wide_incident(wide, WIDE_ID, 10_000)
         IncidentStore.open(wide, WIDE_ID, actor="bench")
@@ -112,6 +115,29 @@ def _drill_score(home: Path, out: Path) -> list[Figure]:
     return _sweep(
         home, drill.incident_id, ("drill score {id}",), out, "load 100k, replayed", "< 200"
     )
+
+
+def _sync(root: Path, home: Path) -> list[Figure]:
+    """`ic sync` sending the load incident (and the drill) to a bare git remote, then a second
+    laptop's `ic sync` receiving it."""
+    remote = root / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    config = root / "sync.toml"
+    config.write_text(f'[sync]\nremote = "{remote}"\n', encoding="utf-8")
+    peer = root / "peer"
+    peer.mkdir(mode=0o700)
+    figures: list[Figure] = []
+    for label, data_root in (("send", home), ("receive on a second laptop", peer)):
+        env = dict(ic_env(data_root), IC_CONSOLE_CONFIG=str(config))
+        try:
+            done = run_child([sys.executable, "-m", "ic_console", "sync"], env=env)
+        except RuntimeError:  # its error output is printed above
+            print(f"ic sync ({label}): not measured", file=sys.stderr)
+            continue
+        shown = f"load 100k: ic sync, {label}"
+        figures.append(Figure(f"{shown}, peak memory", done.peak_mb, "MB", "< 200"))
+        figures.append(Figure(f"{shown}, wall", done.wall, "s", "-"))
+    return figures
 
 
 def _sweep(
