@@ -192,12 +192,13 @@ def test_a_failed_export_leaves_the_previous_file_and_names_it(
     monkeypatch.setattr(os, "fsync", full)
     code, _out, err = run_cli(home, ["export", INCIDENT, "-o", str(target)])
     monkeypatch.undo()
-    assert code == 2 and str(target) in err and "No space left" in err
+    # A full disk is a file that cannot be written: exit 1, as the README's table says.
+    assert code == 1 and str(target) in err and "No space left" in err
     assert "incident files" not in err
     assert target.read_text() == "last week's export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "report.md"]
     code, _out, err = run_cli(home, ["postmortem", INCIDENT, "-o", str(tmp_path / "no" / "x.md")])
-    assert code == 2 and "x.md" in err
+    assert code == 1 and "x.md" in err
 
 
 # -- clock steps backwards -------------------------------------------------------------------------
