@@ -29,3 +29,36 @@ def test_config_check_refuses_the_keymap_the_console_would_refuse(
 def test_config_check_still_passes_a_good_keymap(ic: Run, config: Callable[[str], Path]) -> None:
     config('[keymap]\nlog = "f5"\n')
     assert "valid." in ok(ic("config", "check")).out
+
+
+@pytest.mark.parametrize(
+    ("toml", "words"),
+    [
+        # Names are read before numbers: `ic sev 4` set level 3.
+        ('[[severity]]\nlevel = 3\nname = "4"\n', 'level 3 is named "4", which reads as level 4'),
+        ('[[severity]]\nlevel = 1\nname = "SEV-2"\n', "reads as level 2"),
+        # `ic sev major` picked one of the two.
+        (
+            '[[severity]]\nlevel = 4\nname = "major"\n[[severity]]\nlevel = 5\nname = "Major"\n',
+            'levels 4 and 5 are both named "Major"',
+        ),
+        # `ic sev ""` set the level named "--".
+        ('[[severity]]\nlevel = 2\nname = "--"\n', "no letter or digit"),
+    ],
+)
+def test_a_severity_name_that_reads_as_another_level_is_refused(
+    ic: Run, config: Callable[[str], Path], toml: str, words: str
+) -> None:
+    config(toml)
+    checked = ic("config", "check")
+    assert checked.code == 2 and words in checked.err, checked.err
+    refused(ic("new", "Checkout errors", "--id", "c"), words)
+
+
+def test_a_level_may_be_named_by_its_own_number_or_a_word(
+    ic: Run, config: Callable[[str], Path]
+) -> None:
+    config('[[severity]]\nlevel = 1\nname = "SEV 1"\n[[severity]]\nlevel = 3\nname = "P3"\n')
+    ok(ic("new", "Checkout errors", "--id", "c"))
+    ok(ic("sev", "c", "4"))
+    assert '"severity": 4' in ok(ic("show", "c", "--json")).out.replace(": 4,", ": 4")

@@ -9,7 +9,7 @@
 
     [keymap]
     log = "l"
-    assign = "a,ctrl+t"
+    assign = "t,ctrl+n"
 
     [[severity]]
     level = 1
@@ -293,6 +293,42 @@ class Config(BaseModel):
         repeated = first_repeat(level.level for level in value)
         if repeated is not None:
             raise ValueError(f"level {repeated} is defined twice: define each level once")
+        return value
+
+    @field_validator("severity")
+    @classmethod
+    def _names_say_one_level(cls, value: list[SeverityLevel]) -> list[SeverityLevel]:
+        """A name `ic sev NAME` and the `s` form could read as another level: refused.
+
+        Names are read before numbers, so level 3 named "4" made `ic sev 4` set level 3, and two
+        levels named "major" made `ic sev major` pick one of them.
+        """
+        from ic_console.domain.parse import parse_severity
+
+        seen: dict[str, int] = {}
+        for entry in value:
+            if entry.name is None:
+                continue
+            folded = "".join(ch for ch in entry.name.lower() if ch not in " -_\t")
+            if not folded:
+                raise ValueError(
+                    f'level {entry.level}\'s name "{entry.name}" has no letter or digit'
+                )
+            try:
+                reads_as = parse_severity(entry.name, {})
+            except DomainError:
+                reads_as = entry.level
+            if reads_as != entry.level:
+                raise ValueError(
+                    f'level {entry.level} is named "{entry.name}", which reads as level '
+                    f"{reads_as}: give it a name that is not another level's number"
+                )
+            if folded in seen:
+                raise ValueError(
+                    f'levels {seen[folded]} and {entry.level} are both named "{entry.name}": '
+                    "give each level its own name"
+                )
+            seen[folded] = entry.level
         return value
 
     @field_validator("holiday_country")
