@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import selectors
 import shlex
 import subprocess
@@ -23,6 +22,7 @@ from ic_console.cli import Context, UsageError, verb
 from ic_console.cli.common import after_recorded, arguments_text, cmd, open_store, warn
 from ic_console.domain.durations import format_duration
 from ic_console.domain.errors import DomainError
+from ic_console.domain.terminal_codes import strip_terminal_codes
 from ic_console.domain.text import literal
 
 if TYPE_CHECKING:
@@ -36,9 +36,6 @@ RUN_TAIL_LINES = 20
 RUN_TAIL_CHARS = 4000
 #: Characters of each output line kept.
 RUN_LINE_CHARS = 400
-#: ANSI escape sequences (colours, cursor moves) and other control characters but newline.
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def register(sub: SubParsers) -> None:
@@ -79,7 +76,7 @@ class _Tail:
 def clean_output(text: str) -> str:
     """Output as stored: escape sequences and control characters removed, lines and length
     bounded (the end kept)."""
-    text = _CONTROLS.sub("", _ESCAPES.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    text = strip_terminal_codes(text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = [
         line if len(line) <= RUN_LINE_CHARS else line[: RUN_LINE_CHARS - 1] + "…"
         for line in text.split("\n")
