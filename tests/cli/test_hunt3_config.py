@@ -62,3 +62,14 @@ def test_a_level_may_be_named_by_its_own_number_or_a_word(
     ok(ic("new", "Checkout errors", "--id", "c"))
     ok(ic("sev", "c", "4"))
     assert '"severity": 4' in ok(ic("show", "c", "--json")).out.replace(": 4,", ": 4")
+
+
+def test_a_severity_name_holding_an_escape_is_refused(
+    ic: Run, config: Callable[[str], Path]
+) -> None:
+    """`ic list` and the console's header printed the name as it was: the escape garbled the
+    header and wrote the terminal's clipboard (OSC 52)."""
+    config('[[severity]]\nlevel = 2\nname = "P2\\u001b]52;c;aGk=\\u0007"\n')
+    checked = ic("config", "check")
+    assert checked.code == 2 and "holds a control character" in checked.err, checked.err
+    refused(ic("list"), "holds a control character")

@@ -24,6 +24,7 @@ Every key is optional; unknown keys are refused with the file, line and what was
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -313,6 +314,13 @@ class Config(BaseModel):
             if not folded:
                 raise ValueError(
                     f'level {entry.level}\'s name "{entry.name}" has no letter or digit'
+                )
+            if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in entry.name):
+                # Shown as it is in `ic list` and the console's header, an escape there wrote
+                # to the terminal: it garbled the header and set the clipboard (OSC 52).
+                raise ValueError(
+                    f"level {entry.level}'s name holds a control character (an escape or an "
+                    "invisible mark): use letters, digits, spaces and punctuation"
                 )
             try:
                 reads_as = parse_severity(entry.name, {})
