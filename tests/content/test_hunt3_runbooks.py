@@ -70,3 +70,38 @@ def test_a_huge_runbook_opens_in_a_part_and_search_opens_a_far_section(tmp_path:
             assert "Earlier sections left out" in text
 
     asyncio.run(run())
+
+
+def test_search_scrolls_to_the_section_when_an_earlier_runbook_was_still_building() -> None:
+    """Typing "ending" opened "Writing stakeholder updates" at "en" and "Running the bridge
+    call" a key later, while the first was still being built. Textual's Markdown kept the first
+    one's table of contents, so the viewer never found the "Ending" heading and stayed at the
+    top (seen in tmux at 80x24; the Pilot types too evenly to show it). The section is now found
+    by where its heading is in the text."""
+    from ic_console.content.library import load_runbooks
+
+    runbooks, _ = load_runbooks([])
+
+    class Shipped(App[None]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.screen_under_test = RunbookScreen(runbooks.values())
+
+        def on_mount(self) -> None:
+            self.push_screen(self.screen_under_test)
+
+    async def run() -> None:
+        app = Shipped()
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = app.screen_under_test
+            await _built(screen, time.monotonic() + 2)
+            screen.query_text = "ending"
+            screen._open(runbooks["stakeholder-updates"])
+            screen._open(runbooks["running-the-bridge"])  # before the first is built
+            await _built(screen, time.monotonic() + 2)
+            for _ in range(10):
+                await pilot.pause(0.05)
+            assert screen.current is runbooks["running-the-bridge"]
+            assert screen.query_one("#runbook-view").scroll_y > 0
+
+    asyncio.run(run())

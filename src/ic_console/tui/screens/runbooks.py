@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Markdown, OptionList
+from textual.widgets.markdown import MarkdownBlock
 from textual.widgets.option_list import Option
 
 from ic_console.content.runbooks import Runbook, search_runbooks
@@ -129,6 +130,8 @@ class RunbookScreen(Screen[None]):
         self._building: Runbook | None = None
         #: Where the part of the current runbook on screen starts (see `runbook_part`).
         self._part_start = 0
+        #: The Markdown given to the viewer for the current runbook.
+        self._shown_text = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -195,6 +198,7 @@ class RunbookScreen(Screen[None]):
         markdown = self.query_one("#runbook-text", Markdown)
         self._building = runbook
         self._part_start, text = runbook_part(runbook, self.query_text)
+        self._shown_text = text
         # The Markdown builds its blocks in a task; a worker of the Markdown widget awaits it,
         # so the build stops when the widget goes (Esc during a build). The worker only posts
         # a message: the screen handles it in its own message loop, which never runs once the
@@ -217,25 +221,27 @@ class RunbookScreen(Screen[None]):
     def goto_match(self, runbook: Runbook) -> bool:
         """Scroll to the heading of the first section containing the search; True if found."""
         lines = runbook.matching_lines(self.query_text)
-        if not lines:
-            return False
-        heading: str | None = None
-        for line in runbook.body.splitlines():
+        if not lines or runbook is not self.current or self._building is not None:
+            return False  # mid-build the blocks on screen are another text's: once built
+        heading: int | None = None
+        for index, line in enumerate(self._shown_text.splitlines()):
             stripped = line.strip()
             if stripped.startswith("#"):
-                heading = stripped.lstrip("#").strip()
+                heading = index
             if stripped == lines[0]:
                 break
-        if heading is None or self._building is not None:
-            # Mid-build the table of contents still lists the previous runbook's headings
-            # (and Textual would keep that stale list): scroll once the build is done.
+        else:
             return False
+        if heading is None:
+            return False
+        # By the heading's line in the text shown, not by Textual's table of contents: two
+        # builds in a row (a runbook opened at "en", another a key later) left it listing the
+        # first one's headings, and the viewer never scrolled.
         markdown = self.query_one("#runbook-text", Markdown)
-        for _level, label, block_id in markdown.table_of_contents:
-            if label == heading and block_id:
-                for block in markdown.query(f"#{block_id}"):
-                    block.scroll_visible(top=True, animate=False)
-                    return True
+        for block in markdown.children:
+            if isinstance(block, MarkdownBlock) and block.source_range[0] == heading:
+                block.scroll_visible(top=True, animate=False)
+                return True
         return False
 
     # -- search -------------------------------------------------------------------------------
