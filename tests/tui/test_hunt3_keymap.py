@@ -53,3 +53,29 @@ def test_a_key_given_to_two_live_bindings_is_refused_before_the_console_starts(
 )
 def test_keys_swapped_or_used_on_other_screens_are_kept(keymap: dict[str, str]) -> None:
     assert check_keymap(Config(keymap=keymap)) == keymap
+
+
+@pytest.mark.parametrize(
+    ("keys", "words"),
+    [
+        (
+            "F5",
+            'the key "F5", which no keyboard sends (the keymap replaces log\'s own key): '
+            'did you mean "f5"?',
+        ),
+        ("ctl+l", '"ctl+l", which no keyboard sends'),
+        ("Escape", 'did you mean "escape"?'),
+        ("f5,foo", '"foo", which no keyboard sends'),
+    ],
+)
+def test_a_key_name_no_terminal_sends_is_refused(keys: str, words: str) -> None:
+    """`log = "F5"` was accepted: F5 then did nothing (Textual names it "f5") and `l` no longer
+    started a log line, so the console had no log key at all."""
+    with pytest.raises(ConfigError) as refused:
+        check_keymap(Config(keymap={"log": keys}))
+    assert words in str(refused.value), str(refused.value)
+
+
+def test_key_names_terminals_send_are_kept() -> None:
+    keymap = {"log": "f5,ctrl+l", "help": "question_mark", "ack": "A", "join": "shift+f2"}
+    assert check_keymap(Config(keymap=keymap)) == keymap

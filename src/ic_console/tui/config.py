@@ -23,6 +23,17 @@ def check_keymap(config: Config | dict[str, str]) -> dict[str, str]:
             f"the keymap in config.toml names unknown binding ids: {', '.join(unknown)}. "
             f"Known ids: {', '.join(sorted(known))}."
         )
+    for binding, keys in keymap.items():
+        for key in _key_set(keys):
+            if not _is_key(key):
+                meant = key.lower() if _is_key(key.lower()) else ""
+                hint = f'did you mean "{meant}"? ' if meant and meant != key else ""
+                raise ConfigError(
+                    f'the keymap in config.toml gives {binding} the key "{key}", which no '
+                    f"keyboard sends (the keymap replaces {binding}'s own key): {hint}write "
+                    'keys as Textual names them, such as "f5", "ctrl+l", "escape" or '
+                    '"question_mark".'
+                )
     clash = _first_clash(keymap)
     if clash:
         raise ConfigError(clash)
@@ -75,3 +86,23 @@ def _first_clash(keymap: dict[str, str]) -> str | None:
 
 def _shared(first: KeyAction, second: KeyAction, keymap: dict[str, str]) -> set[str]:
     return _key_set(keymap.get(first.id, first.key)) & _key_set(keymap.get(second.id, second.key))
+
+
+#: Modifiers a key name may start with ("ctrl+shift+up").
+_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+
+
+def _key_names() -> frozenset[str]:
+    from textual.keys import Keys, _character_to_key
+
+    named = {key.value for key in Keys if "+" not in key.value and not key.value.startswith("<")}
+    return frozenset(named | {_character_to_key(chr(code)) for code in range(32, 127)})
+
+
+def _is_key(key: str) -> bool:
+    """Whether a terminal can send `key`: "F5", "ctl+l" and "Escape" bound nothing, and the
+    binding's own key was gone (`log = "F5"` left the console without a log key)."""
+    *modifiers, base = key.split("+")
+    if any(modifier not in _MODIFIERS for modifier in modifiers) or not base:
+        return False
+    return len(base) == 1 or base in _key_names()
