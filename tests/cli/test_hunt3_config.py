@@ -73,3 +73,15 @@ def test_a_severity_name_holding_an_escape_is_refused(
     checked = ic("config", "check")
     assert checked.code == 2 and "holds a control character" in checked.err, checked.err
     refused(ic("list"), "holds a control character")
+
+
+def test_an_update_cadence_under_a_minute_is_refused(
+    ic: Run, config: Callable[[str], Path]
+) -> None:
+    """`update_every = "1s"` made an update due a second after each one was posted: the console
+    toasted "A stakeholder update is due" on every post until the toasts covered the board."""
+    config('[[severity]]\nlevel = 2\nupdate_every = "30s"\n')
+    checked = ic("config", "check")
+    assert checked.code == 2 and '"30s" is shorter than a minute' in checked.err, checked.err
+    config('[[severity]]\nlevel = 2\nupdate_every = "1m"\n')
+    ok(ic("config", "check"))

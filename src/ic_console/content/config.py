@@ -50,7 +50,7 @@ from ic_console.content.problems import (
     read_toml,
     validation_problems,
 )
-from ic_console.domain.durations import DURATION_HELP, parse_duration
+from ic_console.domain.durations import DURATION_HELP, format_duration, parse_duration
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import DEFAULT_CADENCE, SEVERITIES, SEVERITY_DESCRIPTIONS
 from ic_console.domain.model import severity_label as default_label
@@ -72,6 +72,10 @@ class SeverityInfo:
     name: str
     description: str
     update_every: timedelta | None
+
+
+#: The shortest stakeholder update cadence `update_every` takes.
+MIN_UPDATE_EVERY = timedelta(minutes=1)
 
 
 class SeverityLevel(BaseModel):
@@ -103,6 +107,18 @@ class SeverityLevel(BaseModel):
         if isinstance(value, int | float) and not isinstance(value, bool):
             raise ValueError(
                 f'give a duration with a unit, such as "{int(value)}m": {DURATION_HELP}'
+            )
+        return value
+
+    @field_validator("update_every")
+    @classmethod
+    def _at_least_a_minute(cls, value: timedelta | None) -> timedelta | None:
+        """`update_every = "1s"` made an update due a second after each one was posted: the
+        console toasted "A stakeholder update is due" on every post until toasts covered it."""
+        if value is not None and value < MIN_UPDATE_EVERY:
+            raise ValueError(
+                f'"{format_duration(value)}" is shorter than a minute: give the time between '
+                'stakeholder updates in minutes, such as "15m" (or "never")'
             )
         return value
 
