@@ -36,6 +36,9 @@ RUN_TAIL_LINES = 20
 RUN_TAIL_CHARS = 4000
 #: Characters of each output line kept.
 RUN_LINE_CHARS = 400
+#: Raw characters of one line kept while it is printed: `clean_output` keeps `RUN_LINE_CHARS` of
+#: it once escape sequences are out, so a line longer than this is cut the same either way.
+RAW_LINE_KEPT = 16 * RUN_LINE_CHARS
 
 
 def register(sub: SubParsers) -> None:
@@ -61,12 +64,22 @@ class _Tail:
     lines: deque[str]
     partial: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: A carriage return at the end of a chunk, held until the next shows whether "\n" follows.
+    pending: str = ""
 
     def take(self, text: str) -> None:
+        """Keep the printed text's last lines, each bounded as it arrives: a line of 300 MB
+        without a newline grew `partial` chunk by chunk, copied whole each time (10 minutes of
+        CPU and 600 MB, the command itself held up on its full pipe). Carriage returns end a
+        line here, so a progress bar's last state is kept."""
         with self.lock:
+            text, self.pending = self.pending + text, ""
+            if text.endswith("\r"):
+                text, self.pending = text[:-1], "\r"
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
             parts = (self.partial + text).split("\n")
-            self.partial = parts.pop()
-            self.lines.extend(parts)
+            self.partial = parts.pop()[:RAW_LINE_KEPT]
+            self.lines.extend(part[:RAW_LINE_KEPT] for part in parts)
 
     def text(self) -> str:
         kept = [*self.lines, self.partial] if self.partial else list(self.lines)
