@@ -69,7 +69,7 @@ def test_exit_criteria_and_the_override_on_resolve(ic: Run, home: Path, incident
     ok(ic("exit", incident, "add", "queue drained"))
     assert ok(ic("exit", "met", "1")).out == "Exit criterion 1 met.\nNow exit 1/2 met.\n"
     refused(ic("exit", "met", "7"), "There is no exit criterion 7. Exit criteria: 1, 2.")
-    refused(ic("exit", "met", "one"), '"one" is not a exit criterion number')
+    refused(ic("exit", "met", "one"), '"one" is not an exit criterion number')
     refused(
         ic("resolve"),
         "Exit criteria not met: 2. queue drained.",

@@ -23,7 +23,7 @@ holiday_subdivision = "ENG"
 
 [keymap]
 log = "l"
-assign = "a, ctrl+t"
+assign = "t, ctrl+n"
 
 [[severity]]
 level = 1
@@ -57,7 +57,7 @@ def test_a_good_config(config_file: Path) -> None:
     config, problems = load_config()
     assert problems == []
     assert config.name == "Alex" and config.bell is False and config.theme == "textual-light"
-    assert config.keymap == {"log": "l", "assign": "a, ctrl+t"}
+    assert config.keymap == {"log": "l", "assign": "t, ctrl+n"}
     assert config.holiday_country == "GB"
     assert config.severity_name(1) == "P1" and config.severity_name(2) == "SEV-2"
     assert config.severities[1].description == "Everything is on fire"

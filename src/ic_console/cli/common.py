@@ -214,7 +214,8 @@ def number_of(text: str, what: str) -> int:
     match = NUMBER.match(text.strip())
     if not match:
         raise UsageError(
-            f'"{text}" is not a {what} number: give the number, like 3 (`ic show` lists them).'
+            f'"{text}" is not {"an" if what[:1] in "aeiou" else "a"} {what} number: give the '
+            "number, like 3 (`ic show` lists them)."
         )
     return int(match.group(1))
 

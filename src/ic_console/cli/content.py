@@ -84,6 +84,13 @@ def config_command(args: argparse.Namespace, ctx: Context) -> int:
         _print_problems(problems, ctx)
         return EXIT_USAGE
     if args.action == "check":
+        from ic_console.tui.config import ConfigError, check_keymap
+
+        try:
+            check_keymap(config)  # what the console would refuse to start with
+        except ConfigError as error:
+            print(f"ic: {path}: {error}", file=ctx.err)
+            return EXIT_USAGE
         if path.is_file():
             print(f"{path}: valid.", file=ctx.out)
         else:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import selectors
 import shlex
 import subprocess
@@ -23,6 +22,7 @@ from ic_console.cli import Context, UsageError, verb
 from ic_console.cli.common import after_recorded, arguments_text, cmd, open_store, warn
 from ic_console.domain.durations import format_duration
 from ic_console.domain.errors import DomainError
+from ic_console.domain.terminal_codes import strip_terminal_codes
 from ic_console.domain.text import literal
 
 if TYPE_CHECKING:
@@ -36,9 +36,9 @@ RUN_TAIL_LINES = 20
 RUN_TAIL_CHARS = 4000
 #: Characters of each output line kept.
 RUN_LINE_CHARS = 400
-#: ANSI escape sequences (colours, cursor moves) and other control characters but newline.
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+#: Raw characters of one line kept while it is printed: `clean_output` keeps `RUN_LINE_CHARS` of
+#: it once escape sequences are out, so a line longer than this is cut the same either way.
+RAW_LINE_KEPT = 16 * RUN_LINE_CHARS
 
 
 def register(sub: SubParsers) -> None:
@@ -64,12 +64,22 @@ class _Tail:
     lines: deque[str]
     partial: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: A carriage return at the end of a chunk, held until the next shows whether "\n" follows.
+    pending: str = ""
 
     def take(self, text: str) -> None:
+        """Keep the printed text's last lines, each bounded as it arrives: a line of 300 MB
+        without a newline grew `partial` chunk by chunk, copied whole each time (10 minutes of
+        CPU and 600 MB, the command itself held up on its full pipe). Carriage returns end a
+        line here, so a progress bar's last state is kept."""
         with self.lock:
+            text, self.pending = self.pending + text, ""
+            if text.endswith("\r"):
+                text, self.pending = text[:-1], "\r"
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
             parts = (self.partial + text).split("\n")
-            self.partial = parts.pop()
-            self.lines.extend(parts)
+            self.partial = parts.pop()[:RAW_LINE_KEPT]
+            self.lines.extend(part[:RAW_LINE_KEPT] for part in parts)
 
     def text(self) -> str:
         kept = [*self.lines, self.partial] if self.partial else list(self.lines)
@@ -79,7 +89,7 @@ class _Tail:
 def clean_output(text: str) -> str:
     """Output as stored: escape sequences and control characters removed, lines and length
     bounded (the end kept)."""
-    text = _CONTROLS.sub("", _ESCAPES.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    text = strip_terminal_codes(text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = [
         line if len(line) <= RUN_LINE_CHARS else line[: RUN_LINE_CHARS - 1] + "…"
         for line in text.split("\n")

@@ -9,7 +9,7 @@
 
     [keymap]
     log = "l"
-    assign = "a,ctrl+t"
+    assign = "t,ctrl+n"
 
     [[severity]]
     level = 1
@@ -24,6 +24,7 @@ Every key is optional; unknown keys are refused with the file, line and what was
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -49,7 +50,7 @@ from ic_console.content.problems import (
     read_toml,
     validation_problems,
 )
-from ic_console.domain.durations import DURATION_HELP, parse_duration
+from ic_console.domain.durations import DURATION_HELP, format_duration, parse_duration
 from ic_console.domain.errors import DomainError
 from ic_console.domain.model import DEFAULT_CADENCE, SEVERITIES, SEVERITY_DESCRIPTIONS
 from ic_console.domain.model import severity_label as default_label
@@ -71,6 +72,10 @@ class SeverityInfo:
     name: str
     description: str
     update_every: timedelta | None
+
+
+#: The shortest stakeholder update cadence `update_every` takes.
+MIN_UPDATE_EVERY = timedelta(minutes=1)
 
 
 class SeverityLevel(BaseModel):
@@ -102,6 +107,18 @@ class SeverityLevel(BaseModel):
         if isinstance(value, int | float) and not isinstance(value, bool):
             raise ValueError(
                 f'give a duration with a unit, such as "{int(value)}m": {DURATION_HELP}'
+            )
+        return value
+
+    @field_validator("update_every")
+    @classmethod
+    def _at_least_a_minute(cls, value: timedelta | None) -> timedelta | None:
+        """`update_every = "1s"` made an update due a second after each one was posted: the
+        console toasted "A stakeholder update is due" on every post until toasts covered it."""
+        if value is not None and value < MIN_UPDATE_EVERY:
+            raise ValueError(
+                f'"{format_duration(value)}" is shorter than a minute: give the time between '
+                'stakeholder updates in minutes, such as "15m" (or "never")'
             )
         return value
 
@@ -293,6 +310,49 @@ class Config(BaseModel):
         repeated = first_repeat(level.level for level in value)
         if repeated is not None:
             raise ValueError(f"level {repeated} is defined twice: define each level once")
+        return value
+
+    @field_validator("severity")
+    @classmethod
+    def _names_say_one_level(cls, value: list[SeverityLevel]) -> list[SeverityLevel]:
+        """A name `ic sev NAME` and the `s` form could read as another level: refused.
+
+        Names are read before numbers, so level 3 named "4" made `ic sev 4` set level 3, and two
+        levels named "major" made `ic sev major` pick one of them.
+        """
+        from ic_console.domain.parse import parse_severity
+
+        seen: dict[str, int] = {}
+        for entry in value:
+            if entry.name is None:
+                continue
+            folded = "".join(ch for ch in entry.name.lower() if ch not in " -_\t")
+            if not folded:
+                raise ValueError(
+                    f'level {entry.level}\'s name "{entry.name}" has no letter or digit'
+                )
+            if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in entry.name):
+                # Shown as it is in `ic list` and the console's header, an escape there wrote
+                # to the terminal: it garbled the header and set the clipboard (OSC 52).
+                raise ValueError(
+                    f"level {entry.level}'s name holds a control character (an escape or an "
+                    "invisible mark): use letters, digits, spaces and punctuation"
+                )
+            try:
+                reads_as = parse_severity(entry.name, {})
+            except DomainError:
+                reads_as = entry.level
+            if reads_as != entry.level:
+                raise ValueError(
+                    f'level {entry.level} is named "{entry.name}", which reads as level '
+                    f"{reads_as}: give it a name that is not another level's number"
+                )
+            if folded in seen:
+                raise ValueError(
+                    f'levels {seen[folded]} and {entry.level} are both named "{entry.name}": '
+                    "give each level its own name"
+                )
+            seen[folded] = entry.level
         return value
 
     @field_validator("holiday_country")

@@ -38,6 +38,7 @@ from typing import Any
 from ic_console.domain import events as ev
 from ic_console.domain.events import EVENT_ADAPTER, Event
 from ic_console.domain.model import Audience
+from ic_console.domain.terminal_codes import strip_terminal_codes
 from ic_console.store.eventlog import EventLog
 from ic_console.store.reader import IncidentReader
 
@@ -215,7 +216,10 @@ def run_job(job: Job, timeout: float) -> str | None:
         process.communicate()
         return f"{job.label} was stopped after {timeout:g} s (hook_timeout)."
     if process.returncode != 0:
-        said = " ".join(err.decode("utf-8", "replace").split())[:STDERR_KEPT]
+        # Escape sequences out: hooks.log is read with `cat` and `tail`, and a hook's stderr
+        # once cleared the reader's screen and wrote their clipboard (OSC 52) from it.
+        said = " ".join(strip_terminal_codes(err.decode("utf-8", "replace")).split())
+        said = said[:STDERR_KEPT]
         return f"{job.label} failed with exit status {process.returncode}" + (
             f": {said}" if said else "."
         )

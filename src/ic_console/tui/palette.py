@@ -8,7 +8,8 @@ text, never as markup, because they carry user text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
@@ -44,8 +45,34 @@ class PaletteCommand:
     action: str = ""
 
 
+#: Each screen's keys by action while its palette entries are built (see `_keys_once`).
+_KEYS_BY_ACTION: dict[int, dict[str, str]] = {}
+
+
+@contextmanager
+def _keys_once(screen: IncidentScreen) -> Iterator[None]:
+    """Look the screen's keys up once for a whole build of its entries. Each entry asked
+    `active_bindings` again (a walk of every binding, longer under the palette): at 2,000 open
+    tasks that was 0.25 s a keystroke, and 500 characters pasted into the palette kept the
+    console's keys waiting (Esc took 14 s)."""
+    keys: dict[str, str] = {}
+    try:
+        for key, binding in screen.active_bindings.items():
+            keys.setdefault(binding.binding.action, key)
+    except Exception:  # the screen is not mounted: no keys to show
+        pass
+    _KEYS_BY_ACTION[id(screen)] = keys
+    try:
+        yield
+    finally:
+        _KEYS_BY_ACTION.pop(id(screen), None)
+
+
 def _keyed(screen: IncidentScreen, action: str, help_text: str) -> str:
     """`help_text`, with the key that does the same thing, when there is one."""
+    known = _KEYS_BY_ACTION.get(id(screen))
+    if known is not None:
+        return f"{help_text} · key {key_label(known[action])}" if action in known else help_text
     try:
         active = screen.active_bindings
     except Exception:  # the screen is not mounted: no keys to show
@@ -325,9 +352,11 @@ class ConsoleCommands(Provider):
     def _commands(self) -> list[PaletteCommand]:
         screen = self.screen
         if isinstance(screen, ConsoleScreen):
-            commands = console_commands(screen)
+            with _keys_once(screen):
+                commands = console_commands(screen)
         elif isinstance(screen, WatchScreen):
-            commands = watch_commands(screen)
+            with _keys_once(screen):
+                commands = watch_commands(screen)
         else:
             return []
         if screen.read_only:

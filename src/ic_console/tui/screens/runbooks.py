@@ -18,12 +18,59 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Markdown, OptionList
+from textual.widgets.markdown import MarkdownBlock
 from textual.widgets.option_list import Option
 
 from ic_console.content.runbooks import Runbook, search_runbooks
 from ic_console.review.text import md_escape
 from ic_console.tui.actions import bindings
 from ic_console.tui.text import literal
+
+#: The most of a runbook's text the viewer builds at once. Textual's Markdown builds its blocks
+#: in the console's one event loop, in time that grows faster than the text: a 3.6 MB runbook of
+#: your own froze the console (clock, timers, keys) for over 20 seconds, 88 KB for 1.4 s.
+PART_LIMIT = 16_000
+
+
+def runbook_part(runbook: Runbook, query: str) -> tuple[int, str]:
+    """The line the viewer starts at and the Markdown it builds: the whole of a short runbook;
+    of a long one, up to about `PART_LIMIT` characters from the start, or from the heading of
+    the section where the search first matches, with a line saying how to see the rest."""
+    body = runbook.body
+    if len(body) <= PART_LIMIT:
+        return 0, body
+    lines = body.splitlines()
+    start = 0
+    matches = runbook.matching_lines(query) if query else []
+    if matches:
+        heading = 0
+        for index, line in enumerate(lines):
+            if line.strip().startswith("#"):
+                heading = index
+            if line.strip() == matches[0]:
+                start = heading
+                break
+    taken: list[str] = []
+    size = 0
+    for line in lines[start:]:
+        if size >= PART_LIMIT and (not line.strip() or size >= PART_LIMIT * 5 // 4):
+            break
+        taken.append(line[:PART_LIMIT])
+        size += len(taken[-1]) + 1
+    where = (
+        f" or read the whole file: `{str(runbook.source).replace('`', '')}`"
+        if runbook.source
+        else ""
+    )
+    note = (
+        f"*This runbook is long ({len(body):,} characters): the console shows a part at a "
+        f"time. Search (`/`) for a word to open its section,{where}.*"
+    )
+    before = "*(Earlier sections left out: clear the search to see the start.)*\n\n"
+    shown = "\n".join(taken)
+    if start + len(taken) < len(lines):
+        shown += "\n\n---\n\n" + note
+    return start, (before if start else "") + shown
 
 
 class RunbookScreen(Screen[None]):
@@ -81,6 +128,10 @@ class RunbookScreen(Screen[None]):
         self.current: Runbook | None = None
         #: The runbook whose Markdown is being built (None once it is on screen).
         self._building: Runbook | None = None
+        #: Where the part of the current runbook on screen starts (see `runbook_part`).
+        self._part_start = 0
+        #: The Markdown given to the viewer for the current runbook.
+        self._shown_text = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -116,8 +167,11 @@ class RunbookScreen(Screen[None]):
         self.query_one("#runbook-count", Label).update(summary)
         if self.shown:
             option_list.highlighted = 0
-            if self.shown[0] is self.current:
-                self.goto_match(self.current)
+            first = self.shown[0]
+            if first is self.current and runbook_part(first, self.query_text)[0] == (
+                self._part_start
+            ):
+                self.goto_match(first)
             else:
                 self._open(self.shown[0])
         else:
@@ -143,11 +197,13 @@ class RunbookScreen(Screen[None]):
         view.scroll_home(animate=False)
         markdown = self.query_one("#runbook-text", Markdown)
         self._building = runbook
+        self._part_start, text = runbook_part(runbook, self.query_text)
+        self._shown_text = text
         # The Markdown builds its blocks in a task; a worker of the Markdown widget awaits it,
         # so the build stops when the widget goes (Esc during a build). The worker only posts
         # a message: the screen handles it in its own message loop, which never runs once the
         # screen is going, so nothing here touches widgets that are being removed.
-        markdown.run_worker(self._build(markdown.update(runbook.body), runbook), group="build")
+        markdown.run_worker(self._build(markdown.update(text), runbook), group="build")
 
     async def _build(self, update: AwaitComplete, runbook: Runbook) -> None:
         await update
@@ -165,25 +221,27 @@ class RunbookScreen(Screen[None]):
     def goto_match(self, runbook: Runbook) -> bool:
         """Scroll to the heading of the first section containing the search; True if found."""
         lines = runbook.matching_lines(self.query_text)
-        if not lines:
-            return False
-        heading: str | None = None
-        for line in runbook.body.splitlines():
+        if not lines or runbook is not self.current or self._building is not None:
+            return False  # mid-build the blocks on screen are another text's: once built
+        heading: int | None = None
+        for index, line in enumerate(self._shown_text.splitlines()):
             stripped = line.strip()
             if stripped.startswith("#"):
-                heading = stripped.lstrip("#").strip()
+                heading = index
             if stripped == lines[0]:
                 break
-        if heading is None or self._building is not None:
-            # Mid-build the table of contents still lists the previous runbook's headings
-            # (and Textual would keep that stale list): scroll once the build is done.
+        else:
             return False
+        if heading is None:
+            return False
+        # By the heading's line in the text shown, not by Textual's table of contents: two
+        # builds in a row (a runbook opened at "en", another a key later) left it listing the
+        # first one's headings, and the viewer never scrolled.
         markdown = self.query_one("#runbook-text", Markdown)
-        for _level, label, block_id in markdown.table_of_contents:
-            if label == heading and block_id:
-                for block in markdown.query(f"#{block_id}"):
-                    block.scroll_visible(top=True, animate=False)
-                    return True
+        for block in markdown.children:
+            if isinstance(block, MarkdownBlock) and block.source_range[0] == heading:
+                block.scroll_visible(top=True, animate=False)
+                return True
         return False
 
     # -- search -------------------------------------------------------------------------------

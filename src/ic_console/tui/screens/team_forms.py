@@ -81,9 +81,13 @@ def form_team(state: IncidentState) -> CommandForm:
             ),
             FormField(
                 "lead",
-                "Lead: one named person, who reports for the team",
-                clean_name,
-                placeholder=f"a name, e.g. {lead_hint}" if lead_hint else "a name",
+                # The sentence above names the hint while the field is empty: Enter takes it, so
+                # the person asked aloud is the one recorded (it once said "Priya, I would like
+                # you to lead..." and then refused the empty field).
+                "Lead: one named person, who reports for the team"
+                + (f" (empty: {lead_hint})" if lead_hint else ""),
+                lambda text: clean_name(text if text.strip() or not lead_hint else lead_hint),
+                placeholder=lead_hint or "a name",
                 value="",
                 suggestions=free,
             ),
