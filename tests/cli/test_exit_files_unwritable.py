@@ -30,3 +30,11 @@ def test_an_export_asked_into_the_incident_folder_is_still_refused_with_2(
     ok(ic("resolve"))
     target = home / "incidents" / incident / "export.md"
     refused(ic("export", incident, "-o", str(target)), "Refusing to write", code=2)
+
+
+def test_a_status_page_folder_that_cannot_be_made_exits_1(ic: Run, tmp_path: Path) -> None:
+    ok(ic("new", "Checkout down"))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    refused(ic("status", "-o", str(blocker)), "Could not make the folder", code=1)
+    assert blocker.read_text() == "not a folder\n"

@@ -173,10 +173,12 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
     directory = Path(folder).expanduser()
     path = directory / STATUS_FILE
     refuse_inside_incidents(path, ctx.home, store.directory)
+    from ic_console.store.errors import FilesUnwritable
+
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UsageError(f"Could not make the folder {directory}: {error.strerror}.") from None
+        raise FilesUnwritable(f"Could not make the folder {directory}: {error.strerror}.") from None
     write_public_file(path, page.encode("utf-8"))
     if not args.quiet:
         print(f"Wrote {path}.", file=ctx.err)

@@ -32,7 +32,7 @@ from ic_console.domain.events import Event, LogEntryAdded, ParticipantJoined, ev
 from ic_console.domain.model import DecisionStatus, LogKind, Role
 from ic_console.domain.state import IncidentState
 from ic_console.domain.text import MAX_TITLE, check_incident_id, clean_name, name_key
-from ic_console.store.errors import StoreError
+from ic_console.store.errors import FilesUnwritable, StoreError
 from ic_console.store.incident import IncidentStore
 from ic_console.store.paths import incident_dir
 
@@ -360,7 +360,7 @@ def start_drill(
             actor=scenario.paged_by,
         )
     except OSError as error:
-        raise StoreError(f"Could not create the drill's files: {error.strerror}.") from None
+        raise FilesUnwritable(f"Could not create the drill's files: {error.strerror}.") from None
     if held:
         clock.hold()
     return StartedDrill(incident_id, clock, scenario)
