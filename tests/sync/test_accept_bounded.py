@@ -7,55 +7,21 @@ rather than copying each line. Receiving a 100,000-event incident through `ic sy
 from __future__ import annotations
 
 import tracemalloc
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from ic_console.domain import commands as cmd
-from ic_console.domain import events as ev
-from ic_console.domain.clock import FakeClock
-from ic_console.domain.hlc import wall_ms
-from ic_console.domain.model import LogKind
-from ic_console.store.eventlog import encode
+from helpers.peer_files import PEER, honest, local_incident, peer_file
 from ic_console.store.incident import IncidentStore
 from ic_console.store.replica import accept_peer_file
-
-PEER = "0123456789ab"
-
-
-def _peer_file(count: int, start: datetime) -> bytes:
-    lines = []
-    for seq in range(1, count + 1):
-        at = start + timedelta(seconds=seq)
-        lines.append(
-            encode(
-                ev.Event(
-                    v=2,
-                    seq=seq,
-                    id=uuid.uuid4().hex,
-                    at=at,
-                    actor="Priya",
-                    data=ev.LogEntryAdded(kind=LogKind.NOTE, text=f"observation {seq}: p99 up"),
-                    origin=PEER,
-                    hlc=(wall_ms(at), 0),
-                )
-            )
-        )
-    return b"".join(lines)
 
 
 @pytest.mark.slow
 def test_a_long_peer_file_is_taken_in_without_holding_its_events(tmp_path: Path) -> None:
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
-    IncidentStore.create(
-        tmp_path,
-        cmd.Declare(incident_id="checkout", title="Checkout errors", severity=2),
-        clock=FakeClock(start),
-        actor="Alex",
-    )
-    data = _peer_file(40_000, start)
+    local_incident(tmp_path, start)
+    data = peer_file(honest(start + timedelta(seconds=n) for n in range(1, 40_001)))
     tracemalloc.start()
     try:
         tracemalloc.reset_peak()
@@ -74,13 +40,8 @@ def test_a_long_peer_file_is_taken_in_without_holding_its_events(tmp_path: Path)
 
 def test_a_grown_peer_file_adds_only_its_new_lines(tmp_path: Path) -> None:
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
-    IncidentStore.create(
-        tmp_path,
-        cmd.Declare(incident_id="checkout", title="Checkout errors", severity=2),
-        clock=FakeClock(start),
-        actor="Alex",
-    )
-    data = _peer_file(300, start)
+    local_incident(tmp_path, start)
+    data = peer_file(honest(start + timedelta(seconds=n) for n in range(1, 301)))
     half = data[: data.index(b"\n", len(data) // 2) + 1]
     assert accept_peer_file(tmp_path, "checkout", PEER, half).added == half.count(b"\n")
     grown = accept_peer_file(tmp_path, "checkout", PEER, data)

@@ -6,53 +6,23 @@ the review blamed an honest laptop ("Alex's clock is 16666636731330 minutes fast
 from __future__ import annotations
 
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from helpers.peer_files import PEER, local_incident, peer_file
 from ic_console.domain import commands as cmd
-from ic_console.domain import events as ev
-from ic_console.domain.clock import FakeClock
 from ic_console.domain.hlc import wall_ms
 from ic_console.domain.model import LogKind
-from ic_console.store.eventlog import encode
 from ic_console.store.incident import IncidentStore
 from ic_console.store.paths import event_files
 from ic_console.store.replica import MAX_CLOCK_AHEAD_MS, PeerRefused, accept_peer_file
 
-PEER = "0123456789ab"
-
-
-def _peer_file(clocks: list[int], at: datetime) -> bytes:
-    """A peer's file of one status line per clock in `clocks` (wall ms)."""
-    return b"".join(
-        encode(
-            ev.Event(
-                v=2,
-                seq=seq,
-                id=uuid.uuid4().hex,
-                at=at,
-                actor="Priya",
-                data=ev.LogEntryAdded(kind=LogKind.STATUS, text=f"status {seq}"),
-                origin=PEER,
-                hlc=(clock, 0),
-            )
-        )
-        for seq, clock in enumerate(clocks, start=1)
-    )
-
 
 @pytest.fixture
 def store(tmp_path: Path) -> IncidentStore:
-    now = datetime.now(UTC).replace(microsecond=0)
-    return IncidentStore.create(
-        tmp_path,
-        cmd.Declare(incident_id="checkout", title="Checkout errors", severity=2),
-        clock=FakeClock(now),
-        actor="Alex",
-    )
+    return local_incident(tmp_path, datetime.now(UTC).replace(microsecond=0))
 
 
 @pytest.mark.parametrize("ahead", [10**18, None])
@@ -64,7 +34,9 @@ def test_a_clock_far_ahead_is_refused_and_nothing_is_taken(
     forged = ahead if ahead is not None else honest + MAX_CLOCK_AHEAD_MS + 3_600_000 * 5
     before = [path.read_bytes() for path in event_files(store.directory)]
     with pytest.raises(PeerRefused) as refused:
-        accept_peer_file(tmp_path, "checkout", PEER, _peer_file([honest, forged], now))
+        accept_peer_file(
+            tmp_path, "checkout", PEER, peer_file([(now, honest), (now, forged)], LogKind.STATUS)
+        )
     message = str(refused.value)
     assert "line 2 carries a clock" in message and "hours ahead of this laptop's" in message
     assert "Nothing was changed" in message
@@ -79,6 +51,8 @@ def test_a_clock_a_little_ahead_is_taken(store: IncidentStore, tmp_path: Path) -
     """A laptop whose clock runs an hour fast still syncs (the review says its clock is fast)."""
     now = datetime.now(UTC)
     fast = wall_ms(now + timedelta(hours=1))
-    accepted = accept_peer_file(tmp_path, "checkout", PEER, _peer_file([fast], now))
+    accepted = accept_peer_file(
+        tmp_path, "checkout", PEER, peer_file([(now, fast)], LogKind.STATUS)
+    )
     assert accepted.added == 1
     assert time.time() * 1000 < fast
