@@ -19,6 +19,11 @@
 
 Every key is optional; unknown keys are refused with the file, line and what was expected.
 `configured_name` never raises: the actor's name must not depend on a config file being valid.
+
+One module, though long (about 500 lines): each section's model carries its own checks (a
+severity name that reads as another level, a cadence under a minute, a keymap key), and
+`Config` ties them together, so what config.toml accepts is read in one place, next to the
+loader that reports each problem with its file and line.
 """
 
 from __future__ import annotations
