@@ -8,6 +8,7 @@ import pytest
 
 from ic_console.domain import commands as c
 from ic_console.domain.model import Audience, DecisionStatus, LogKind, Phase, Role, Status
+from ic_console.domain.state import replay
 from ic_console.review import command_figures as cf
 from ic_console.review import metrics as mx
 from ic_console.review import people_figures as pf
@@ -148,7 +149,7 @@ def test_severity_changes_and_time_at_each_severity() -> None:
         (1, 2, "Jordan"),
     ]
     assert cf.time_at_severity(r.events) == {1: minutes(30), 2: minutes(20), 3: minutes(10)}
-    assert cf.highest_severity(r.events) == 1
+    assert cf.highest_severity_of(replay(r.events)) == 1
 
 
 def test_handovers_say_how_long_command_was_held() -> None:

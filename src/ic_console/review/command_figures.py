@@ -104,16 +104,6 @@ def highest_severity_of(state: IncidentState) -> int:
     return min((level for _, level, _ in state.severity_history), default=state.severity)
 
 
-def highest_severity(events: Sequence[ev.Event]) -> int | None:
-    """The most severe level reached (SEV-1 is the highest)."""
-    levels = [
-        e.data.severity
-        for e in events
-        if isinstance(e.data, ev.IncidentDeclared | ev.SeverityChanged)
-    ]
-    return min(levels, default=None)
-
-
 @dataclass(frozen=True, slots=True)
 class HandoverFigures:
     at: datetime
