@@ -15,6 +15,7 @@ import pytest
 from ic_console.domain import commands as c
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.model import DecisionStatus, TaskStatus
+from ic_console.store import replica
 from ic_console.store.catalog import list_incidents
 from ic_console.store.errors import StoreError
 from ic_console.store.incident import IncidentStore
@@ -243,16 +244,14 @@ def test_a_grown_copy_whose_new_line_is_damaged_is_refused(
     assert accept_peer_file(priya, "inc-1", local_origin(alex), again).added == 1
 
 
-def test_a_transfer_killed_part_way_leaves_the_old_copy_and_the_next_completes(
+def test_a_first_copy_killed_part_way_leaves_nothing_and_the_next_completes(
     tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     alex, priya = _laptop(tmp_path, "alex"), _laptop(tmp_path, "priya")
     store = _declare(alex, clock)
     origin = local_origin(alex)
-    accept_peer_file(priya, "inc-1", origin, store.events_path.read_bytes())
-    target = replica_file(priya / "incidents" / "inc-1", origin)
-    kept = target.read_bytes()
     store.execute(c.AddLogEntry(text="Error rate at 12%"))
+    target = replica_file(priya / "incidents" / "inc-1", origin)
 
     class Killed(BaseException):
         pass
@@ -267,14 +266,62 @@ def test_a_transfer_killed_part_way_leaves_the_old_copy_and_the_next_completes(
     with pytest.raises(Killed):
         accept_peer_file(priya, "inc-1", origin, store.events_path.read_bytes())
     monkeypatch.undo()
-    assert target.read_bytes() == kept  # never a partial file in its place
+    assert not target.exists()  # never a partial file in its place
     assert [p.name for p in target.parent.iterdir() if p.name.endswith(".part")]
-    assert event_files(target.parent.parent) == [target]  # a part is never read as a log
-    assert IncidentStore.open(priya, "inc-1", read_only=True).state.log == []
+    assert event_files(target.parent.parent) == []  # a part is never read as a log
     assert os.rename is real_rename
     done = accept_peer_file(priya, "inc-1", origin, store.events_path.read_bytes())
-    assert done.status == "grew" and target.read_bytes() == store.events_path.read_bytes()
+    assert done.status == "new" and target.read_bytes() == store.events_path.read_bytes()
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".part")]
+
+
+def test_a_growth_killed_part_way_keeps_whole_lines_and_the_next_completes(
+    tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A grown copy is appended (only its new lines are written): killed half-way through a
+    line, readers see the lines before it, and the next round writes the rest over it."""
+    alex, priya = _laptop(tmp_path, "alex"), _laptop(tmp_path, "priya")
+    store = _declare(alex, clock)
+    origin = local_origin(alex)
+    accept_peer_file(priya, "inc-1", origin, store.events_path.read_bytes())
+    target = replica_file(priya / "incidents" / "inc-1", origin)
+    kept = target.read_bytes()
+    store.execute(c.AddLogEntry(text="Error rate at 12%"))
+    store.execute(c.AddLogEntry(text="Rolled back the deploy"))
+    grown = store.events_path.read_bytes()
+    new = grown[len(kept) :]
+    torn = kept + new[: new.index(b"\n") + 1 + 20]  # one new line whole, 20 bytes of the next
+
+    class Killed(BaseException):
+        pass
+
+    real_write = replica._write_all
+    writes: list[bytes] = []
+
+    def dies_half_way(fd: int, data: bytes) -> None:
+        writes.append(data)
+        if writes == [new, new]:  # checked in a file of its own first, then appended
+            real_write(fd, data[: len(torn) - len(kept)])
+            raise Killed
+        real_write(fd, data)
+
+    monkeypatch.setattr(os, "unlink", lambda *a, **k: None)  # a killed process cleans nothing
+    monkeypatch.setattr(replica, "_write_all", dies_half_way)
+    with pytest.raises(Killed):
+        accept_peer_file(priya, "inc-1", origin, grown)
+    monkeypatch.undo()
+    assert target.read_bytes() == torn
+    assert event_files(target.parent.parent) == [target]  # the checked part is never a log
+    reader = IncidentStore.open(priya, "inc-1", read_only=True)
+    assert [e.text for e in reader.state.log] == ["Error rate at 12%"]
+    whole = torn[:-20]
+    same = accept_peer_file(priya, "inc-1", origin, whole)  # a round before the peer grew again
+    assert same.status == "unchanged" and target.read_bytes() == whole  # the torn part dropped
+    done = accept_peer_file(priya, "inc-1", origin, grown)
+    assert done.status == "grew" and done.added == 1 and target.read_bytes() == grown
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".part")]
+    reader.refresh()
+    assert [e.text for e in reader.state.log] == ["Error rate at 12%", "Rolled back the deploy"]
 
 
 def test_two_laptops_with_the_same_old_incident_merge_it_once(tmp_path: Path) -> None:

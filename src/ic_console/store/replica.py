@@ -19,16 +19,25 @@ API (stable; the sync layer is built on it):
   message names the origin; nothing is changed) when `origin` is this laptop's own, when the copy
   already here is not a prefix of `data` (the peer rewrote its file), when a line is damaged or
   claims another origin, or when an event id it adds is already in another file with different
-  contents. Otherwise the file is written beside the others under a temporary name, fsynced and
-  renamed into place, so a reader never sees part of it; a kill at any point leaves either the
-  old copy or the new one. The incident folder is created if this laptop has not seen it yet (a
-  peer declared it). Bytes after the last line end (a line the peer was still writing) are left
-  for the next round. Consoles that follow the incident notice the new file on their next poll.
+  contents. What is new is checked first in a file of its own (a temporary name no reader
+  reads). A first copy is then fsynced and renamed into place, so a kill leaves no copy or the
+  whole one; a grown copy has its new lines appended and fsynced (the lines already here are
+  never written again, and readers go on from where they were): a kill part-way leaves whole
+  lines of it and perhaps part of one, which no reader takes as an event and which the next
+  round writes over. A round that brings a few lines looks for their ids in the incident's
+  files (a search each), not at every line again. The incident folder is created if this
+  laptop has not seen it yet (a peer declared it). Bytes after the last line end (a line the
+  peer was still writing) are left for the next round. Consoles that follow the incident notice
+  the new lines on their next poll.
 - `refresh_derived(root, incident_id) -> list[str]`: after a round that accepted files, bring
   the incident's summary (`incident.toml`, what `ic list` reads) and snapshot up to date with the
   union (one full read); returns what the store has to tell (a clock far ahead, a merge notice).
 - `adopt_legacy_log(root, incident_id) -> Path | None`: make a pre-replication `events.jsonl`
   this laptop's file (renamed under the lock, never rewritten); None when there is none.
+
+One module, at about 490 lines: taking in a peer's file (its checks, the append, the id search)
+is one transaction under the incident lock, and the listing and adoption around it share its
+paths and rules; splitting it would put one lock's steps in several places.
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -240,7 +250,10 @@ def accept_peer_file(root: Path, incident_id: str, origin: str, data: bytes) -> 
 def _accept_locked(directory: Path, incident_id: str, origin: str, data: bytes) -> Accepted:
     check_events_folder(directory)  # never through a link
     target = replica_file(directory, origin)
-    existing = _read_all(target)
+    here = _read_all(target)
+    # The whole lines here: an append killed part-way (below) leaves part of a line, which was
+    # never read as an event and which this append writes over.
+    existing = here[: here.rfind(b"\n") + 1]
     if not data.startswith(existing):
         raise PeerRefused(
             origin,
@@ -249,33 +262,59 @@ def _accept_locked(directory: Path, incident_id: str, origin: str, data: bytes) 
             "Nothing was changed; that laptop's log must only ever grow.",
         )
     if len(data) == len(existing):
+        if len(here) > len(existing):
+            _append(target, len(existing), b"")  # drop what a killed append left
         return Accepted(incident_id, origin, target, "unchanged", 0)
     make_private_dir(target.parent)
     _remove_parts(target.parent)
+    # What is new, checked in a file of its own before any of it is stored: a first copy is
+    # renamed into place whole; a grown one is appended to the copy here (only the new lines
+    # are written, and readers go on reading the same file from where they were).
+    new = data[len(existing) :]
     temp = target.parent / f".{origin}.{os.getpid()}-{os.urandom(4).hex()}{PART_SUFFIX}"
     fd = open_private(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
         try:
-            _write_all(fd, data)
-            os.fsync(fd)
+            _write_all(fd, new)
+            if not existing:
+                os.fsync(fd)
         finally:
             os.close(fd)
         added = _check_peer_file(directory, incident_id, origin, temp, existing, data)
-        os.rename(temp, target)
+        if existing:
+            _append(target, len(existing), new)
+            os.unlink(temp)
+        else:
+            os.rename(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    fsync_directory(target.parent)
+    if not existing:
+        fsync_directory(target.parent)
     return Accepted(incident_id, origin, target, "grew" if existing else "new", added)
+
+
+def _append(target: Path, at: int, new: bytes) -> None:
+    """`new` written at byte `at` of `target` (past its last whole line), the rest cut, then
+    fsynced. A kill part-way leaves whole lines of it and perhaps part of one: the next round
+    finds the whole lines a prefix of the peer's file and writes the rest."""
+    fd = open_private(target, os.O_WRONLY)
+    try:
+        os.ftruncate(fd, at)
+        os.lseek(fd, at, os.SEEK_SET)
+        _write_all(fd, new)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _check_peer_file(
     directory: Path, incident_id: str, origin: str, temp: Path, existing: bytes, data: bytes
 ) -> int:
     """Validate what the copy adds (checksums, schema, sequence, origin; the bytes already
-    here were checked when they came) and the ids it adds against the incident's other files;
-    the number of lines it adds."""
+    here were checked when they came), held in `temp`, and the ids it adds against the
+    incident's other files; the number of lines it adds."""
     log = EventLog(temp)
     if existing:
         last_line = existing[existing.rfind(b"\n", 0, len(existing) - 1) + 1 :]
@@ -286,7 +325,7 @@ def _check_peer_file(
                 f"Refused replica {origin}'s file for {incident_id}: the copy already here "
                 "does not end with a whole line. Nothing was changed.",
             )
-        log.offset = len(existing)
+        # `temp` holds the new lines only: read from its start, numbered after those here.
         log.lines = existing.count(b"\n")
         log.last_seq = int(seq.group(1))
     checked = 0
@@ -323,26 +362,49 @@ def _check_peer_file(
             raise _twice(origin, incident_id, ident.decode(errors="replace"), "its own file")
         added[ident] = (start, end)
         start = end
-    for match in _LINE_ID.finditer(existing):
-        if match.group(1) in added:
-            raise _twice(
-                origin, incident_id, match.group(1).decode(errors="replace"), "its own file"
-            )
+    for ident, _ in _lines_with(existing, added):
+        raise _twice(origin, incident_id, ident.decode(errors="replace"), "its own file")
     target = replica_file(directory, origin)
     for path in event_files(directory):
         if path == target:
             continue
         raw = _read_all(path)
-        for match in _LINE_ID.finditer(raw):
-            span = added.get(match.group(1))
-            if span is None:
-                continue
-            end = raw.find(b"\n", match.start())
-            theirs = raw[match.start() : len(raw) if end < 0 else end + 1]
+        for ident, at in _lines_with(raw, added):
+            end = raw.find(b"\n", at)
+            theirs = raw[at : len(raw) if end < 0 else end + 1]
+            span = added[ident]
             if data[span[0] : span[1]] != theirs:
                 owner = file_origin(path) or "this laptop (events.jsonl)"
-                raise _twice(origin, incident_id, match.group(1).decode(errors="replace"), owner)
+                raise _twice(origin, incident_id, ident.decode(errors="replace"), owner)
     return checked
+
+
+#: Up to this many new ids are looked for one by one (a search of the bytes each, in C); more
+#: (a first copy, a laptop back from a day offline) with one pass over every line.
+_FEW_IDS = 64
+
+
+def _lines_with(
+    raw: bytes, idents: dict[bytes, tuple[int, int]], *, few: int = _FEW_IDS
+) -> Iterator[tuple[bytes, int]]:
+    """The lines of `raw` whose event id is one of `idents`: each id and where its line
+    starts. The ids of a round's few new lines are searched for, so a round that brings one
+    line does not read every line of a long incident's files again."""
+    if len(idents) > few:
+        for found in _LINE_ID.finditer(raw):
+            if found.group(1) in idents:
+                yield found.group(1), found.start()
+        return
+    for ident in idents:
+        key = b'"id":"' + ident + b'"'
+        at = raw.find(key)
+        while at >= 0:
+            # Only an id member at the start of a line counts, as `_LINE_ID` reads it.
+            line = raw.rfind(b"\n", 0, at) + 1
+            match = _LINE_ID.match(raw, line)
+            if match is not None and match.start(1) == at + 6 and match.group(1) == ident:
+                yield ident, line
+            at = raw.find(key, at + 1)
 
 
 #: How far ahead of this laptop's clock a peer's event clock (`hlc`) may be. Every event written
