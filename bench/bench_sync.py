@@ -8,7 +8,8 @@
   core (this process's CPU plus the git processes it ran, which are reaped into its children's
   times).
 - One round of the 100,000-event load incident from scratch: sending (A commits and pushes)
-  and receiving (B fetches, checks and stores the file).
+  and receiving (B fetches, checks and stores the file); then one new line at a time, as
+  the incident goes on: each round's wall time, and the receiving round's CPU.
 
 Figures only; nothing fails on timing. `python bench/bench_sync.py` prints them.
 """
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -40,6 +42,8 @@ from ic_console.synthetic import LOAD_ID, build_load_incident
 APPENDS = int(os.environ.get("IC_BENCH_SYNC_APPENDS", "25"))
 IDLE_SECONDS = float(os.environ.get("IC_BENCH_SYNC_IDLE", "20"))
 INCIDENT = "bench-sync"
+#: Rounds that each bring one new line of the load incident.
+LINE_ROUNDS = 5
 
 
 def _laptop(base: Path, name: str) -> Path:
@@ -122,7 +126,26 @@ def idle_cpu(base: Path) -> float:
     return used / elapsed
 
 
-def big_round(base: Path) -> tuple[float, float, int]:
+def _cpu() -> float:
+    """This process's CPU seconds and its reaped children's (the git processes)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+@dataclass
+class BigRounds:
+    events: int
+    send: float
+    receive: float
+    #: Wall and CPU seconds of the rounds that send and receive one new line, each round.
+    line_send: list[float] = field(default_factory=list)
+    line_receive: list[float] = field(default_factory=list)
+    line_receive_cpu: list[float] = field(default_factory=list)
+
+
+def big_round(base: Path) -> BigRounds:
+    """The load incident sent and received from scratch, then one new line at a time: what
+    each round costs on a long incident while it goes on."""
     remote = _bare(base)
     a, b = _laptop(base, "big-a"), _laptop(base, "big-b")
     folder = a / "incidents" / LOAD_ID
@@ -134,8 +157,18 @@ def big_round(base: Path) -> tuple[float, float, int]:
     send = time.perf_counter() - started
     started = time.perf_counter()
     Syncer(b, remote, actor="Priya", timeout=300).round()
-    receive = time.perf_counter() - started
-    return send, receive, facts.events
+    rounds = BigRounds(facts.events, send, time.perf_counter() - started)
+    store = IncidentStore.open(a, LOAD_ID, actor="Alex")
+    for line in range(LINE_ROUNDS):
+        store.execute(c.AddLogEntry(text=f"one more line {line}"))
+        started = time.perf_counter()
+        Syncer(a, remote, actor="Alex", timeout=300).round()
+        rounds.line_send.append(time.perf_counter() - started)
+        started, cpu = time.perf_counter(), _cpu()
+        Syncer(b, remote, actor="Priya", timeout=300).round()
+        rounds.line_receive.append(time.perf_counter() - started)
+        rounds.line_receive_cpu.append(_cpu() - cpu)
+    return rounds
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -149,7 +182,7 @@ def run() -> list[Figure]:
     try:
         latencies = propagation(base)
         cpu = idle_cpu(base)
-        send, receive, events = big_round(base)
+        big = big_round(base)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     every = f"every {SYNC_EVERY:g} s"
@@ -158,8 +191,26 @@ def run() -> list[Figure]:
         Figure(f"sync propagation p95 ({every})", _quantile(latencies, 0.95), "s", "< 5"),
         Figure("sync events arrived", len(latencies), "of", str(APPENDS)),
         Figure("sync idle worker CPU", cpu * 100, "% core", "< 1"),
-        Figure(f"sync round, {events:,} events, send", send, "s", "-"),
-        Figure(f"sync round, {events:,} events, receive", receive, "s", "-"),
+        Figure(f"sync round, {big.events:,} events, send", big.send, "s", "-"),
+        Figure(f"sync round, {big.events:,} events, receive", big.receive, "s", "-"),
+        Figure(
+            f"sync round, {big.events:,} events, one new line, send (median of {LINE_ROUNDS})",
+            statistics.median(big.line_send),
+            "s",
+            "-",
+        ),
+        Figure(
+            f"sync round, {big.events:,} events, one new line, receive (median of {LINE_ROUNDS})",
+            statistics.median(big.line_receive),
+            "s",
+            "-",
+        ),
+        Figure(
+            f"sync round, {big.events:,} events, one new line, receive, CPU",
+            statistics.median(big.line_receive_cpu),
+            "s",
+            "-",
+        ),
     ]
     return figures
 
