@@ -305,3 +305,62 @@ def test_a_fold_that_stops_keeps_the_entries_before_the_event_that_did_not_fit()
         raise AssertionError("a task that does not exist was folded")
     assert state.last_seq == 3
     assert [entry.text for entry in state.log] == ["entry 2", "entry 3"]
+
+
+def _storage(book: LogBook) -> tuple[object, ...]:
+    columns = book.columns()
+    return (
+        [a.tolist() for a in columns.arrays],
+        [bytes(b) for b in columns.blocks],
+        bytes(columns.open),
+        columns.open_first,
+        columns.authors,
+        columns.zones,
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(entries, max_size=40), st.lists(entries, max_size=5), st.data())
+def test_a_book_cut_short_is_the_book_of_the_entries_kept(
+    items: list[LogEntry], more: list[LogEntry], data: st.DataObject
+) -> None:
+    """`truncate` keeps the first entries, as if only they had been appended (the same entries
+    and the same storage, so a snapshot of it is the same too), and the book goes on from there."""
+    size = data.draw(st.integers(min_value=0, max_value=len(items) + 2))
+    book = LogBook(items)
+    if data.draw(st.booleans()):
+        list(book)  # every entry built once (a short book keeps them)
+    book.truncate(size)
+    kept = items[:size]
+    _same(book, kept)
+    assert _storage(book) == _storage(LogBook(kept))
+    for entry in more:
+        book.append(entry)
+    _same(book, kept + more)
+    assert _storage(book) == _storage(LogBook(kept + more))
+
+
+def test_a_book_cannot_be_cut_below_nothing() -> None:
+    try:
+        LogBook().truncate(-1)
+    except ValueError as error:
+        assert "fewer than no entries" in str(error)
+    else:
+        raise AssertionError("truncate(-1) was taken")
+
+
+def test_a_book_cut_in_a_packed_block_reads_the_block_made_after_it() -> None:
+    """The block read last is kept unpacked by its number: cut short and grown again, the
+    book makes a new block under that number, and reads that one."""
+    text = int(BLOCK * 0.6)
+    made = [
+        LogEntry(i + 1, START, "Alex", LogKind.NOTE, letter * text)
+        for i, letter in enumerate("abcd")
+    ]
+    book = LogBook(made)  # two packed blocks: a+b, c+d
+    assert book[0].text == "a" * text  # the first block unpacked and kept
+    book.truncate(1)
+    book.append(LogEntry(2, START, "Sam", LogKind.NOTE, "z" * text))  # packs a+z as block 0
+    book.append(LogEntry(3, START, "Sam", LogKind.NOTE, "y"))
+    assert [entry.text[:1] for entry in book] == ["a", "z", "y"]
+    assert book[1].text == "z" * text and book[1].author == "Sam"

@@ -610,6 +610,45 @@ class LogBook(MutableSequence[LogEntry]):
         entries.insert(index, value)
         self._rebuild(entries)
 
+    def truncate(self, size: int) -> None:
+        """Keep the first `size` entries, building none: the same entries, and the same
+        storage, as a book that had only those appended (a merged fold rewound to a mark that
+        it took earlier: `store.reader`)."""
+        if size < 0:
+            raise ValueError("a log book cannot be cut to fewer than no entries")
+        if size >= len(self):
+            return
+        self._materialise()
+        ends = self._ends
+        text_end = ends[size - 1] if size else 0
+        first = self._open_first
+        if size >= first:
+            base = ends[first - 1] if first else 0
+            del self._open[text_end - base :]
+        else:
+            # The cut falls in a packed block: it is open again, holding the texts kept.
+            number = bisect_right(self._firsts, size) - 1
+            first = self._firsts[number]
+            base = ends[first - 1] if first else 0
+            self._open = bytearray(_unpack(self._blocks[number])[: text_end - base])
+            self._open_first = first
+            del self._firsts[number:], self._packed[number:], self._blocks[number:]
+        for column in (self._seq, self._recorded, self._author, self._kind, ends):
+            del column[size:]
+        occurred = self._occurred
+        del occurred[size:]
+        if occurred and occurred.count(NO_TIME) == len(occurred):
+            del occurred[:]  # no entry kept has one: `add` had not started the column
+        self._zones = {key: zone for key, zone in self._zones.items() if key < 2 * size}
+        # Authors are numbered as they first appear: those of the entries kept come first.
+        named = max(self._author) + 1 if size else 0
+        if named < len(self._authors):
+            del self._authors[named:]
+            self._author_index = {name: index for index, name in enumerate(self._authors)}
+        self._cached = (-1, b"")
+        if self._built is not None:
+            del self._built[size:]
+
     def clear(self) -> None:
         self._load = None
         self.covered = self.covered_followups = 0
