@@ -153,6 +153,15 @@ class RowList(RowSequence):
         self.base = ()
         self.added.clear()
 
+    def truncate(self, size: int) -> None:
+        """Keep the first `size` rows."""
+        start = len(self.base)
+        if size >= start:
+            del self.added[size - start :]
+        else:
+            self.base = self.base[:size]
+            self.added.clear()
+
     def reset(self, rows: Iterable[LogRow]) -> None:
         """Hold exactly `rows` (kept in memory), dropping the base."""
         self.base = ()

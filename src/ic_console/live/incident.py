@@ -105,6 +105,16 @@ class Change:
         return bool(self.events) or self.reloaded
 
 
+def _copied(narrator: Narrator) -> Narrator:
+    """A narrator that remembers what `narrator` does, and goes on apart from it."""
+    return Narrator(
+        dict(narrator.tasks),
+        {number: list(names) for number, names in narrator.objections.items()},
+        dict(narrator.deadlines),
+        narrator.ic,
+    )
+
+
 class LogRows:
     """The scribe log's rows, built batch by batch as the store reads the log.
 
@@ -174,6 +184,22 @@ class LogRows:
                 self.rows.append(row)
                 if self._ids is not None:
                     self._ids.append("")
+
+    def mark(self) -> object:
+        """Where the rows stand, for the store's mark in a merged fold (`store.marks`)."""
+        return (len(self.rows), _copied(self.narrator), set(self._shown), set(self._fast))
+
+    def rewind(self, mark: object) -> None:
+        """Back to where the rows stood at `mark` (`mark`'s): the store folds again from
+        there, handing over the events since, which come back as rows in their new order."""
+        assert isinstance(mark, tuple)
+        size, narrator, shown, fast = mark
+        self.rows.truncate(size)
+        if self._ids is not None:
+            del self._ids[size:]
+        self.narrator = _copied(narrator)
+        self._shown = set(shown)
+        self._fast = set(fast)
 
     def attach(self, state: Callable[[], IncidentState]) -> None:
         """The store is open: place the notices its first read made beside their events, and
@@ -259,6 +285,8 @@ class LiveIncident:
             actor=settings.actor,
             # With the rows cached, the store starts from its snapshot and reads only the tail.
             on_events=None if cached is not None else log.collect,
+            on_mark=log.mark,
+            on_rewind=log.rewind,
             read_only=settings.read_only,
         )
         if notice is not None:
@@ -268,6 +296,7 @@ class LiveIncident:
             # the store showed past the last line end): build the rows from the whole log.
             log = LogRows(settings.clock)
             store.on_events = log.collect
+            store.on_mark, store.on_rewind = log.mark, log.rewind
             store.load()
         # From now on the store hands each batch it reads to `log`, which keeps the rows:
         # nothing on a screen is touched while the store holds its lock.

@@ -81,10 +81,15 @@ class IncidentStore(IncidentReader):
         role: Role | None = None,
         read_only: bool = False,
         on_events: Callable[[list[Event]], None] | None = None,
+        on_mark: Callable[[], object] | None = None,
+        on_rewind: Callable[[object], None] | None = None,
     ) -> IncidentStore:
         """Open an existing incident, recovering a torn last line if a writer crashed.
 
         Read-only, nothing is changed: a torn line is reported and left for the next write.
+        `on_events` is handed every batch folded; a listener that can find its place again
+        when a merged fold goes back to a mark (`store.marks`) gives `on_mark` and
+        `on_rewind`, else it is handed the whole log again.
         """
         directory = incident_dir(root, incident_id)
         if not os.path.islink(directory) and not has_events(directory):
@@ -101,6 +106,8 @@ class IncidentStore(IncidentReader):
             read_only=read_only,
             on_events=on_events,
             origin=peek_origin(root) if read_only else local_origin(root),
+            on_mark=on_mark,
+            on_rewind=on_rewind,
         )
         store.load()
         return store

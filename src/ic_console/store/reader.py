@@ -19,6 +19,7 @@ merge order (`store.merged`) have modules of their own.
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +32,7 @@ from ic_console.domain.model import Role
 from ic_console.domain.state import IncidentState, apply_all
 from ic_console.store.errors import Notice, StoreError
 from ic_console.store.eventlog import EventLog, LogDamaged
+from ic_console.store.marks import FoldMarks
 from ic_console.store.merged import clocks_ahead, dedup, read_logs
 from ic_console.store.paths import (
     EVENTS_FILE,
@@ -64,6 +66,8 @@ class IncidentReader:
         read_only: bool = False,
         on_events: Callable[[list[Event]], None] | None = None,
         origin: str | None = None,
+        on_mark: Callable[[], object] | None = None,
+        on_rewind: Callable[[object], None] | None = None,
     ) -> None:
         self.directory = directory
         #: This data root's replica id (None: read-only and the root has none yet).
@@ -105,6 +109,12 @@ class IncidentReader:
         self._last_key: MergeKey | None = None
         #: Merged mode: events folded since the snapshot was written or read.
         self._merged_since_snapshot = 0
+        #: Merged mode: where the fold can go back to when a peer's events arrive late
+        #: (`store.marks`), and how a listener finds its own place there: `on_mark` gives
+        #: what `on_rewind` takes back. A listener without them is given the whole log again.
+        self._marks = FoldMarks()
+        self.on_mark = on_mark
+        self.on_rewind = on_rewind
         #: Set while a refold runs: what it changes is told once when it is done.
         self._quiet = False
         #: Origins whose clock was said to be fast.
@@ -207,6 +217,7 @@ class IncidentReader:
         self._peers = {path: EventLog(path) for path in self._files if path != self.log.path}
         self._ids = {}
         self._last_key = None
+        self._marks.clear()
         self.state = IncidentState()
         self._merged_since_snapshot = 0
         if use_snapshot:
@@ -241,38 +252,95 @@ class IncidentReader:
         if read.replaced:
             self._refold()
             return []
-        conflicts: list[str] = []
-        fresh = dedup(read.events, self._ids, conflicts)
-        for ident in conflicts:
-            self._tell(
-                f"Event {ident} is in two replicas' files with different contents; the first "
-                "copy is kept. A file was changed after it was written.",
-                severe=True,
-            )
+        fresh = self._dedup(read.events)
         if read.damage is not None:
             self._set_damaged(read.damage)
         if not fresh:
             return []
         if self._last_key is not None and merge_key(fresh[0]) <= self._last_key:
-            # Something arrived that happened before what is folded: fold it all again, so
-            # every replica folds the same events in the same order (never from the snapshot,
-            # which holds the fold without it).
-            self._refold()
+            # Something arrived that happened before what is folded: fold again from the
+            # last mark before it (`store.marks`), or from the start, so every replica folds
+            # the same events in the same order (never from the snapshot, which holds the
+            # fold without it).
+            if not self._go_back(read.events, fresh):
+                self._refold()
             return []
         told = len(self.state.merge_notices)
         self._merged_since_snapshot += len(fresh)
-        with gc_paused():
-            apply_merged(self.state, fresh)
-        self._last_key = merge_key(fresh[-1])
+        self._fold_merged(fresh)
         if not self._quiet:
             for notice in self.state.merge_notices[told:]:
                 # Said once on every console (the state keeps them for the log and review).
                 self._tell(notice.text + ".")
         for sentence in clocks_ahead(fresh, wall_ms(self.clock.now()), self._clocks_told):
             self._tell(sentence)
-        if self.on_events is not None:
-            self.on_events(fresh)
         return fresh if keep else []
+
+    def _dedup(self, events: list[Event]) -> list[Event]:
+        """`events` less those already folded (by id); an id seen with other contents is told."""
+        conflicts: list[str] = []
+        fresh = dedup(events, self._ids, conflicts)
+        for ident in conflicts:
+            self._tell(
+                f"Event {ident} is in two replicas' files with different contents; the first "
+                "copy is kept. A file was changed after it was written.",
+                severe=True,
+            )
+        return fresh
+
+    def _fold_merged(self, fresh: list[Event]) -> None:
+        """Fold `fresh` (in merge order), taking the marks due on the way; the listener is
+        handed each part as it is folded, so its own mark is taken at the same place."""
+        done = 0
+        for cut in self._marks.cuts(len(fresh)):
+            self._fold_part(fresh[done:cut])
+            done = cut
+            listener = self.on_mark() if self.on_mark is not None else None
+            assert self._last_key is not None  # an event was folded before any cut
+            self._marks.take(self.state, self._last_key, listener)
+        if done < len(fresh):
+            self._fold_part(fresh[done:])
+
+    def _fold_part(self, events: list[Event]) -> None:
+        with gc_paused():  # many small objects that all stay alive (as `fold_new` does)
+            apply_merged(self.state, events)
+        self._marks.folded_now(events)
+        self._last_key = merge_key(events[-1])
+        if self.on_events is not None:
+            self.on_events(events)
+
+    def _go_back(self, read: list[Event], fresh: list[Event]) -> bool:
+        """Fold again from the last mark before the first of `fresh` (which sorts before what
+        is folded): the events folded since the mark and those `read` now, merged. False when
+        there is no such mark, or a listener that cannot find its place again (the caller
+        then folds everything again)."""
+        if self.on_events is not None and (self.on_mark is None or self.on_rewind is None):
+            return False
+        found = self._marks.before(merge_key(fresh[0]))
+        if found is None or (self.on_events is not None and found[0].listener is None):
+            return False
+        mark, since = found
+        self.reloads += 1
+        before = {(n.event_id, n.text) for n in self.state.merge_notices}
+        for event in (*since, *fresh):  # what this read and the mark's events put there
+            self._ids.pop(event.id, None)
+        self.state = self._marks.back_to(mark, self.state)
+        self._last_key = mark.last_key
+        if self.on_rewind is not None:
+            self.on_rewind(mark.listener)
+        again = self._dedup(list(heapq.merge(since, read, key=merge_key)))
+        self._merged_since_snapshot += len(fresh)
+        self._quiet = True
+        try:
+            self._fold_merged(again)
+        finally:
+            self._quiet = False
+        for notice in self.state.merge_notices:
+            if (notice.event_id, notice.text) not in before:
+                self._tell(notice.text + ".")
+        for sentence in clocks_ahead(fresh, wall_ms(self.clock.now()), self._clocks_told):
+            self._tell(sentence)
+        return True
 
     def _start_from_merged_snapshot(self) -> None:
         """Merged mode: start from the snapshot when it matches every file's covered prefix

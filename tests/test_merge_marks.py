@@ -1,0 +1,158 @@
+"""A merged fold that goes back to a mark when a peer's events arrive late (`store.marks`)
+ends exactly where a fold from the start ends: the state, the scribe log and the console's log
+rows, after every exchange of files, in any interleaving of three laptops' commands."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from tests.test_replica_merge import (
+    ID,
+    MIN5,
+    NAMES,
+    START,
+    Laptop,
+    _command,
+    _fingerprint,
+    exchange,
+    steps,
+)
+
+from ic_console.domain import commands as c
+from ic_console.domain.clock import FakeClock
+from ic_console.live.incident import LogRows
+from ic_console.store import marks
+from ic_console.store.incident import IncidentStore
+from ic_console.store.marks import FoldMarks
+
+
+class Console:
+    """A laptop's console as it follows the incident: the store with its log pane's rows."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.rows = LogRows()
+        self.store = IncidentStore.open(
+            root,
+            ID,
+            read_only=True,
+            on_events=self.rows.collect,
+            on_mark=self.rows.mark,
+            on_rewind=self.rows.rewind,
+        )
+        self.rows.attach(lambda: self.store.state)
+
+    def matches_a_fold_from_the_start(self) -> None:
+        self.store.refresh()
+        rows = LogRows()
+        scratch = IncidentStore.open(self.root, ID, read_only=True, on_events=rows.collect)
+        rows.attach(lambda: scratch.state)
+        assert _fingerprint(self.store) == _fingerprint(scratch), "went back != from the start"
+        assert list(self.rows.rows) == list(rows.rows), "log rows differ"
+
+
+@pytest.fixture
+def went_back(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Marks every two events, and each going back counted (how many events it folded again)."""
+    monkeypatch.setattr(marks, "MARK_EVERY", 2)
+    counted: list[int] = []
+    real = FoldMarks.before
+
+    def before(self: FoldMarks, key: object) -> object:
+        found = real(self, key)  # type: ignore[arg-type]
+        if found is not None:
+            counted.append(len(found[1]))
+        return found
+
+    monkeypatch.setattr(FoldMarks, "before", before)
+    return counted
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(steps)
+def test_going_back_to_a_mark_folds_as_from_the_start(
+    went_back: list[int], script: list[tuple[int, int, int, str, int, str, int]]
+) -> None:
+    went_back.clear()
+    with tempfile.TemporaryDirectory() as scratch:
+        laptops = []
+        for i, name in enumerate(NAMES):
+            root = Path(scratch) / name
+            root.mkdir(mode=0o700)
+            laptops.append(Laptop(root, name, FakeClock(START + timedelta(seconds=i))))
+        first = laptops[0]
+        first.store = IncidentStore.create(
+            first.root,
+            c.Declare(incident_id=ID, title="Checkout errors", severity=2),
+            clock=first.clock,
+            actor=first.name,
+        )
+        first.run(c.Join(name="Kim"))
+        first.run(c.AssignTask(owner="Kim", text="check db", timebox=MIN5))
+        for other in laptops[1:]:
+            exchange(first, other)
+        consoles = [Console(laptop.root) for laptop in laptops]
+        for what, who, other, kind, number, text, seconds in script:
+            if what <= 5:
+                laptops[who].run(_command(kind, number, text))
+            elif what <= 8:
+                if who != other:
+                    exchange(laptops[who], laptops[other])
+                    consoles[other].matches_a_fold_from_the_start()
+            else:
+                laptops[who].clock.advance(seconds)
+        for source in laptops:
+            for target, console in zip(laptops, consoles, strict=True):
+                if source is not target:
+                    exchange(source, target)
+                    console.matches_a_fold_from_the_start()
+    event(f"went back: {min(len(went_back), 3)} times")
+
+
+def test_a_late_line_folds_again_only_the_events_after_the_mark_before_it(
+    tmp_path: Path, went_back: list[int]
+) -> None:
+    """Priya's line, recorded before Alex's last two, arrives after them: Alex's console
+    goes back to the mark before it and folds a few events again, not the whole incident."""
+    alex, priya = (Laptop(tmp_path / n, n, FakeClock(START)) for n in ("Alex", "Priya"))
+    for laptop in (alex, priya):
+        laptop.root.mkdir(mode=0o700)
+    alex.store = IncidentStore.create(
+        alex.root,
+        c.Declare(incident_id=ID, title="Checkout errors", severity=2),
+        clock=alex.clock,
+        actor="Alex",
+    )
+    for n in range(10):
+        alex.run(c.AddLogEntry(text=f"line {n}"))
+        alex.clock.advance(1)
+    exchange(alex, priya)
+    priya.run(c.AddLogEntry(text="Priya: on the bridge"))
+    exchange(priya, alex)  # both laptops' files are here: the console folds them merged
+    console = Console(alex.root)
+    priya.clock.advance(20)
+    priya.run(c.AddLogEntry(text="Priya: rolled back"))
+    alex.clock.advance(30)
+    alex.run(c.AddLogEntry(text="Alex: error rate falling"))
+    alex.run(c.AddLogEntry(text="Alex: closing the bridge soon"))
+    console.store.refresh()
+    reloads = console.store.reloads
+    exchange(priya, alex)
+    console.matches_a_fold_from_the_start()
+    assert console.store.reloads == reloads + 1
+    # Once, from the mark before Priya's line: the few events since it, not the incident's 15.
+    assert len(went_back) == 1 and went_back[0] <= 2 * marks.MARK_EVERY
+    texts = [row.text for row in console.rows.rows][-3:]
+    assert texts == [
+        "Priya: rolled back",
+        "Alex: error rate falling",
+        "Alex: closing the bridge soon",
+    ]
