@@ -104,8 +104,9 @@ class IncidentReader:
         self._peers: dict[Path, EventLog] = {}
         #: The files read, to notice a new one (a peer's file arrived).
         self._files: tuple[Path, ...] = ()
-        #: Merged mode: every event id folded, and the fold order key of the last one.
-        self._ids: dict[str, Event] = {}
+        #: Merged mode: every event id folded (with its contents' hash, `merged.dedup`),
+        #: and the fold order key of the last one.
+        self._ids: dict[str, int] = {}
         self._last_key: MergeKey | None = None
         #: Merged mode: events folded since the snapshot was written or read.
         self._merged_since_snapshot = 0

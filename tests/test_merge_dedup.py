@@ -1,0 +1,67 @@
+"""The same event in two replicas' files is folded once; two copies that differ are told, and
+the first copy in fold order is kept. Kept by a hash of each event, not the event itself."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+
+from tests.test_replica_merge import ID, START
+
+from ic_console.domain import commands as c
+from ic_console.domain.clock import FakeClock
+from ic_console.store.incident import IncidentStore
+from ic_console.store.paths import replica_file
+
+COPY = "a1b2c3d4e5f6"  # the replica id of the file put there by hand
+
+
+def _line(obj: dict[str, object]) -> bytes:
+    body = json.dumps(obj, separators=(",", ":")).encode()
+    return body[:-1] + b',"crc":"%08x"}\n' % zlib.crc32(body)
+
+
+def _incident(tmp_path: Path) -> tuple[IncidentStore, list[dict[str, object]]]:
+    root = tmp_path / "alex"
+    root.mkdir(mode=0o700)
+    store = IncidentStore.create(
+        root,
+        c.Declare(incident_id=ID, title="Checkout errors", severity=2),
+        clock=FakeClock(START),
+        actor="Alex",
+    )
+    store.execute(c.AddLogEntry(text="error rate at 12%"))
+    lines = store.events_path.read_bytes().splitlines()
+    objects = [json.loads(line) for line in lines]
+    for obj in objects:
+        del obj["crc"]
+    return store, objects
+
+
+def _copy(store: IncidentStore, objects: list[dict[str, object]]) -> None:
+    """A second file holding the same (pre-replication, unowned) events, put there by hand."""
+    path = replica_file(store.directory, COPY)
+    path.write_bytes(b"".join(_line(obj) for obj in objects))
+
+
+def test_the_same_events_in_two_files_are_folded_once(tmp_path: Path) -> None:
+    store, objects = _incident(tmp_path)
+    _copy(store, objects)
+    merged = IncidentStore.open(tmp_path / "alex", ID, read_only=True, on_events=list)
+    assert merged.merged
+    assert [entry.text for entry in merged.state.log] == ["error rate at 12%"]
+    assert not [n for n in merged.notices if "different contents" in n.message]
+
+
+def test_two_copies_that_differ_are_told_and_the_first_is_kept(tmp_path: Path) -> None:
+    store, objects = _incident(tmp_path)
+    changed = json.loads(json.dumps(objects))
+    data = changed[-1]["data"]
+    assert isinstance(data, dict)
+    data["text"] = "error rate at 2%"  # the same event id, changed after it was written
+    _copy(store, changed)
+    merged = IncidentStore.open(tmp_path / "alex", ID, read_only=True, on_events=list)
+    told = [n.message for n in merged.notices if "different contents" in n.message]
+    assert told and str(objects[-1]["id"]) in told[0]
+    assert len(merged.state.log) == 1  # folded once: the first copy in fold order
