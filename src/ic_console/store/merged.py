@@ -69,6 +69,67 @@ def read_logs(logs: Iterable[EventLog], *, peers_may_be_swapped: set[Path]) -> M
     return result
 
 
+#: Events of one file held at once while several files are read merged from the start: about
+#: a read's chunk of the file (stopping a read sooner would check the rest of the chunk again).
+HELD = 4 * BATCH_LINES
+
+
+class _Enough(Exception):
+    """Stops a read once it has handed over enough events; the next read goes on from there."""
+
+
+def stream_logs(logs: Iterable[EventLog], *, peers_may_be_swapped: set[Path]) -> StreamedRead:
+    """Every log's new events, merged in `merge_key` order as they are read (not deduplicated):
+    each file is read about `HELD` events at a time, so a long incident is never held as events
+    all at once. What `read_logs` tells (damage, a replaced file) is on the result once its
+    `events` are used up."""
+    result = StreamedRead()
+    streams = [_pulled(log, result, peers_may_be_swapped) for log in logs]
+    result.events = heapq.merge(*streams, key=merge_key)
+    return result
+
+
+@dataclass
+class StreamedRead:
+    """`MergedRead`, its events given as they are read."""
+
+    events: Iterator[Event] = field(default_factory=lambda: iter(()))
+    damage: LogDamaged | None = None
+    replaced: bool = False
+
+
+def _pulled(log: EventLog, result: StreamedRead, swappable: set[Path]) -> Iterator[Event]:
+    """`log`'s new events in order, read about `HELD` at a time."""
+    got: list[Event] = []
+
+    def take(batch: list[Event]) -> None:
+        got.extend(batch)
+        if len(got) >= HELD:
+            raise _Enough
+
+    while not result.replaced:
+        if log._inode is not None and log.replaced():
+            if log.path in swappable and log.size() >= log.offset:
+                log._inode = None  # renamed into place by accept_peer_file, prefix checked
+            else:
+                result.replaced = True
+                return
+        try:
+            read = log.read_new(take)
+        except _Enough:
+            held = got[:]
+            got.clear()
+            yield from held
+            continue
+        if read.replaced:
+            result.replaced = True
+            return
+        if read.damage is not None and result.damage is None:
+            result.damage = read.damage
+        yield from got
+        return
+
+
 def dedup(events: list[Event], seen: dict[str, int], conflicts: list[str]) -> list[Event]:
     """`events` without those whose id is in `seen` (or earlier in `events`); an id seen with
     other contents is noted in `conflicts`. `seen` is updated.

@@ -22,6 +22,7 @@ from __future__ import annotations
 import heapq
 import threading
 from collections.abc import Callable
+from itertools import islice
 from pathlib import Path
 
 from ic_console.domain.clock import Clock, SystemClock
@@ -31,9 +32,9 @@ from ic_console.domain.merge import apply_merged
 from ic_console.domain.model import Role
 from ic_console.domain.state import IncidentState, apply_all
 from ic_console.store.errors import Notice, StoreError
-from ic_console.store.eventlog import EventLog, LogDamaged
+from ic_console.store.eventlog import BATCH_LINES, EventLog, LogDamaged
 from ic_console.store.marks import FoldMarks
-from ic_console.store.merged import clocks_ahead, dedup, read_logs
+from ic_console.store.merged import clocks_ahead, dedup, read_logs, stream_logs
 from ic_console.store.paths import (
     EVENTS_FILE,
     LOCK_FILE,
@@ -224,32 +225,80 @@ class IncidentReader:
         if use_snapshot:
             self._start_from_merged_snapshot()
         try:
-            self._apply_merged_read(keep=False)
+            late = self._read_all_merged()
         finally:
             self._quiet = False
+        if late:  # a file's events sort before what the snapshot covers: from the start
+            self._refold(quiet=quiet, previous=previous)
+            return
         if not quiet:
             for notice in self.state.merge_notices:
                 if (notice.event_id, notice.text) not in before:
                     self._tell(notice.text + ".")
 
+    def _read_all_merged(self) -> bool:
+        """Merged mode, from the start or the snapshot: every file's events merged as they are
+        read and folded a batch at a time (`merged.stream_logs`), never all held at once; True
+        when the first sorts before what the snapshot covers (nothing is folded then)."""
+        self._note_new_files()
+        swappable = set(self._peers)
+        if self._primary_is_peer():
+            swappable.add(self.log.path)
+        read = stream_logs(self._all_logs(), peers_may_be_swapped=swappable)
+        from_snapshot = self._last_key is not None
+        with gc_paused():  # many small objects that all stay alive (as `fold_new` does)
+            while batch := list(islice(read.events, BATCH_LINES)):
+                fresh = self._dedup(batch)
+                if not fresh:
+                    continue
+                if from_snapshot:
+                    from_snapshot = False
+                    if self._last_key is not None and merge_key(fresh[0]) <= self._last_key:
+                        return True
+                self._fold_fresh(fresh)
+        if read.replaced:
+            self._refold()
+            return False
+        if read.damage is not None:
+            self._set_damaged(read.damage)
+        return False
+
+    def _fold_fresh(self, fresh: list[Event]) -> None:
+        """Fold events read in a merged read from the start (what `_apply_merged_read` does
+        with a batch that sorts after what is folded)."""
+        if not fresh:
+            return
+        self._merged_since_snapshot += len(fresh)
+        self._fold_merged(fresh)
+        for sentence in clocks_ahead(fresh, wall_ms(self.clock.now()), self._clocks_told):
+            self._tell(sentence)
+
+    def _note_new_files(self) -> bool:
+        """Merged mode: read a replica's file that appeared since the last read with the
+        others; True when one went (what was folded from it must go too)."""
+        current = tuple(event_files(self.directory))
+        if current == self._files:
+            return False
+        gone = set(self._files) - set(current)
+        self._files = current
+        if gone:
+            return True
+        for path in current:
+            if path != self.log.path and path not in self._peers:
+                self._peers[path] = EventLog(path)
+        return False
+
     def _apply_merged_read(self, *, keep: bool) -> list[Event]:
         """Merged mode: fold what every file gained since it was last read; refold from the
         start when something arrived that sorts before what is already folded."""
-        current = tuple(event_files(self.directory))
-        if current != self._files:
-            gone = set(self._files) - set(current)
-            self._files = current
-            if gone:  # a replica's file was removed: what was folded from it must go too
-                self._refold()
-                return []
-            for path in current:  # a new replica's file: read it with the others
-                if path != self.log.path and path not in self._peers:
-                    self._peers[path] = EventLog(path)
-        with gc_paused():  # many small objects that all stay alive (as `fold_new` does)
-            swappable = set(self._peers)
+        if self._note_new_files():  # a replica's file was removed: what was folded from it
+            self._refold()  # must go too
+            return []
+        swappable = set(self._peers)
         if self._primary_is_peer():
             swappable.add(self.log.path)
-        read = read_logs(self._all_logs(), peers_may_be_swapped=swappable)
+        with gc_paused():  # many small objects that all stay alive (as `fold_new` does)
+            read = read_logs(self._all_logs(), peers_may_be_swapped=swappable)
         if read.replaced:
             self._refold()
             return []
@@ -305,10 +354,10 @@ class IncidentReader:
     def _fold_part(self, events: list[Event]) -> None:
         with gc_paused():  # many small objects that all stay alive (as `fold_new` does)
             apply_merged(self.state, events)
-        self._marks.folded_now(events)
-        self._last_key = merge_key(events[-1])
-        if self.on_events is not None:
-            self.on_events(events)
+            self._marks.folded_now(events)
+            self._last_key = merge_key(events[-1])
+            if self.on_events is not None:
+                self.on_events(events)
 
     def _go_back(self, read: list[Event], fresh: list[Event]) -> bool:
         """Fold again from the last mark before the first of `fresh` (which sorts before what
