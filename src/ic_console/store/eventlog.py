@@ -14,7 +14,7 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -262,6 +262,30 @@ class EventLog:
         kept in the result, so a long log is never held in memory all at once. The read
         position moves past each batch before it is handed over.
         """
+        batches = self.read_batches()
+        kept: list[Event] = []
+        try:
+            while True:
+                try:
+                    events = next(batches)
+                except StopIteration as stop:
+                    result: ReadResult = stop.value
+                    break
+                if consume is None:
+                    kept.extend(events)
+                else:
+                    consume(events)
+        finally:
+            batches.close()
+        result.events = kept
+        return result
+
+    def read_batches(self) -> Generator[list[Event], None, ReadResult]:
+        """`read_new` a batch at a time: each batch of events is yielded as it is validated
+        (the read position is past it by then, and `stems` holds its lines' stems while it is
+        out), and the `ReadResult` (its `events` empty) is the generator's value. The file
+        stays open between batches, so a reader that merges several files pulls from each a
+        batch at a time (`store.merged.stream_logs`)."""
         with os.fdopen(open_private(self.path, os.O_RDONLY), "rb") as handle:
             st = os.fstat(handle.fileno())
             identity = (st.st_dev, st.st_ino)
@@ -283,7 +307,7 @@ class EventLog:
                         break
                     continue
                 carry = data[end:]
-                self._consume(data[:end], result, consume)
+                yield from self._batches(data[:end], result)
                 del data
                 if result.damage is not None:
                     carry = b""
@@ -293,13 +317,9 @@ class EventLog:
         result.lines = self.lines
         return result
 
-    def _consume(
-        self,
-        chunk: bytes,
-        result: ReadResult,
-        consume: Callable[[list[Event]], None] | None,
-    ) -> None:
-        """Check, validate and hand over the whole lines of `chunk`; record any damage."""
+    def _batches(self, chunk: bytes, result: ReadResult) -> Iterator[list[Event]]:
+        """Check and validate the whole lines of `chunk`, yielding each batch of events;
+        record any damage."""
         stems, split_damage = _checked_stems(self.path, chunk, self.lines + 1)
         for start in range(0, len(stems), BATCH_LINES):
             batch = stems[start : start + BATCH_LINES]
@@ -317,12 +337,10 @@ class EventLog:
                 self.last_seq = events[-1].seq
             result.offset = self.offset
             result.lines = self.lines
-            if consume is None:
-                result.events.extend(events)
-            elif events:
+            if events:
                 self.stems = batch
                 try:
-                    consume(events)
+                    yield events
                 finally:
                     self.stems = ()
             if result.damage is not None:

@@ -69,19 +69,10 @@ def read_logs(logs: Iterable[EventLog], *, peers_may_be_swapped: set[Path]) -> M
     return result
 
 
-#: Events of one file held at once while several files are read merged from the start: about
-#: a read's chunk of the file (stopping a read sooner would check the rest of the chunk again).
-HELD = 4 * BATCH_LINES
-
-
-class _Enough(Exception):
-    """Stops a read once it has handed over enough events; the next read goes on from there."""
-
-
 def stream_logs(logs: Iterable[EventLog], *, peers_may_be_swapped: set[Path]) -> StreamedRead:
     """Every log's new events, merged in `merge_key` order as they are read (not deduplicated):
-    each file is read about `HELD` events at a time, so a long incident is never held as events
-    all at once. What `read_logs` tells (damage, a replaced file) is on the result once its
+    each file is pulled a batch at a time, so a long incident is never held as events all at
+    once. What `read_logs` tells (damage, a replaced file) is on the result once its
     `events` are used up."""
     result = StreamedRead()
     streams = [_pulled(log, result, peers_may_be_swapped) for log in logs]
@@ -99,35 +90,28 @@ class StreamedRead:
 
 
 def _pulled(log: EventLog, result: StreamedRead, swappable: set[Path]) -> Iterator[Event]:
-    """`log`'s new events in order, read about `HELD` at a time."""
-    got: list[Event] = []
-
-    def take(batch: list[Event]) -> None:
-        got.extend(batch)
-        if len(got) >= HELD:
-            raise _Enough
-
-    while not result.replaced:
-        if log._inode is not None and log.replaced():
-            if log.path in swappable and log.size() >= log.offset:
-                log._inode = None  # renamed into place by accept_peer_file, prefix checked
-            else:
-                result.replaced = True
-                return
-        try:
-            read = log.read_new(take)
-        except _Enough:
-            held = got[:]
-            got.clear()
-            yield from held
-            continue
-        if read.replaced:
+    """`log`'s new events in order, pulled a validated batch at a time (`read_batches`)."""
+    if log._inode is not None and log.replaced():
+        if log.path in swappable and log.size() >= log.offset:
+            log._inode = None  # renamed into place by accept_peer_file, prefix checked
+        else:
             result.replaced = True
             return
-        if read.damage is not None and result.damage is None:
-            result.damage = read.damage
-        yield from got
-        return
+    batches = log.read_batches()
+    try:
+        while True:
+            try:
+                events = next(batches)
+            except StopIteration as stop:
+                read: ReadResult = stop.value
+                break
+            yield from events
+    finally:
+        batches.close()
+    if read.replaced:
+        result.replaced = True
+    elif read.damage is not None and result.damage is None:
+        result.damage = read.damage
 
 
 def dedup(events: list[Event], seen: dict[str, int], conflicts: list[str]) -> list[Event]:

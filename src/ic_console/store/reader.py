@@ -246,6 +246,9 @@ class IncidentReader:
             swappable.add(self.log.path)
         read = stream_logs(self._all_logs(), peers_may_be_swapped=swappable)
         from_snapshot = self._last_key is not None
+        # The last two batches are folded together at the end, with the marks due in them:
+        # the marks of a long read are its last two, not one every `MARK_EVERY` events.
+        held: list[list[Event]] = []
         with gc_paused():  # many small objects that all stay alive (as `fold_new` does)
             while batch := list(islice(read.events, BATCH_LINES)):
                 fresh = self._dedup(batch)
@@ -255,7 +258,10 @@ class IncidentReader:
                     from_snapshot = False
                     if self._last_key is not None and merge_key(fresh[0]) <= self._last_key:
                         return True
-                self._fold_fresh(fresh)
+                held.append(fresh)
+                if len(held) > 2:
+                    self._fold_fresh(held.pop(0), marks=False)
+            self._fold_fresh([event for fresh in held for event in fresh])
         if read.replaced:
             self._refold()
             return False
@@ -263,13 +269,16 @@ class IncidentReader:
             self._set_damaged(read.damage)
         return False
 
-    def _fold_fresh(self, fresh: list[Event]) -> None:
+    def _fold_fresh(self, fresh: list[Event], *, marks: bool = True) -> None:
         """Fold events read in a merged read from the start (what `_apply_merged_read` does
-        with a batch that sorts after what is folded)."""
+        with a batch that sorts after what is folded); without `marks`, none is taken."""
         if not fresh:
             return
         self._merged_since_snapshot += len(fresh)
-        self._fold_merged(fresh)
+        if marks:
+            self._fold_merged(fresh)
+        else:
+            self._fold_part(fresh)
         for sentence in clocks_ahead(fresh, wall_ms(self.clock.now()), self._clocks_told):
             self._tell(sentence)
 
