@@ -105,8 +105,8 @@ environment variables:
 
 exit codes:
   0    done (also a search with no match)
-  1    the files could not be read or written, the sync remote failed, or a console verb
-       has no terminal
+  1    the files could not be read or written, standard output could not be written (a full
+       disk), the sync remote failed, or a console verb has no terminal
   2    bad input, a refused command or a broken config.toml: one line on stderr says why
   141  the output's reader stopped reading (`ic show | head -1`): quietly, as for SIGPIPE
 """
@@ -114,6 +114,51 @@ exit codes:
 
 class UsageError(Exception):
     """The command line was wrong; the message says how to write it."""
+
+
+class OutputFailed(OSError):
+    """Writing standard output failed (`ic list > /dev/full`, an I/O error): the output's
+    failure, not the incident files'. An OSError still, so a verb that carries on without its
+    output (`ic run` keeps logging the command) goes on catching it."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.errno, error.strerror)
+        self.error = error
+
+
+class Output:
+    """Standard output as the verbs write it: its own write errors become `OutputFailed`, so
+    `main` can tell them from the incident files' (both are OSErrors with the same errno). A
+    closed pipe stays a BrokenPipeError, which ends the verb quietly. Everything else (isatty,
+    encoding, fileno) is the stream's own."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, data: Any) -> int:
+        try:
+            return int(self._stream.write(data))
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputFailed(error) from error
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputFailed(error) from error
+
+    @property
+    def buffer(self) -> Any:
+        """The byte stream under a text stream (`ic run` copies bytes), guarded the same way;
+        AttributeError when there is none, as for the stream itself."""
+        return Output(self._stream.buffer)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 class NeedsTerminal(Exception):
@@ -142,7 +187,7 @@ class Context:
         self.home = home
         self.actor_given = actor_given
         self.clock: Clock = clock if clock is not None else SystemClock()
-        self.out: Any = out if out is not None else sys.stdout
+        self.out: Any = out if out is not None else Output(sys.stdout)
         self.err: Any = err if err is not None else sys.stderr
         self._config = _config
 
@@ -332,13 +377,16 @@ def _check_home(given: str, where: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one verb; a closed stdout (`ic show | head -1`) ends it quietly with 141."""
+    """Run one verb; a closed stdout (`ic show | head -1`) ends it quietly with 141, a stdout
+    that cannot be written (a full disk) with one line and 1."""
     _escape_what_cannot_be_shown()
     try:
         code = _main(argv)
         sys.stdout.flush()  # here, not at exit, where Python would print the broken pipe
     except BrokenPipeError:
         return _stdout_closed()
+    except OSError as error:  # `OutputFailed` from the verb, or the flush above
+        return _stdout_failed(error.error if isinstance(error, OutputFailed) else error)
     return code
 
 
@@ -389,6 +437,19 @@ def _stdout_closed() -> int:
     except (OSError, ValueError):  # no file descriptor to point elsewhere (a test's capture)
         pass
     return EXIT_PIPE
+
+
+def _stdout_failed(error: OSError) -> int:
+    """Standard output could not be written: say so (stderr may still work), then let go of
+    what is left in its buffer, which Python would otherwise try again at exit and report as
+    "Exception ignored" with status 120. Only here: output that was written is never dropped."""
+    import contextlib
+
+    reason = error.strerror or str(error)
+    with contextlib.suppress(OSError):  # stderr fails too: the status still says it
+        print(f"ic: could not write the output: {reason}.", file=sys.stderr)
+    _stdout_closed()
+    return EXIT_FAILURE
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -449,8 +510,8 @@ def _main(argv: Sequence[str] | None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    except BrokenPipeError:
-        raise  # stdout was closed, not the incident files: `main` ends quietly
+    except (BrokenPipeError, OutputFailed):
+        raise  # stdout was closed or failed, not the incident files: `main` says which
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""
         print(f"ic: could not use the incident files{where}: {error.strerror}.", file=sys.stderr)

@@ -2,6 +2,10 @@
 a cursor to resume from, for bots and chat bridges.
 
 Reads the log alone (never writes), through the union of every laptop's files.
+
+`-f` stops once the incident is closed, the one status after which nothing can be recorded. A
+resolved incident is still followed: follow-ups, the postmortem's owner and a reopen are logged
+after the resolve.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_OK, Context, UsageError, verb
 from ic_console.cli.common import INCIDENT_HELP, ev, open_store, say, warn
+from ic_console.domain.model import Status
 
 if TYPE_CHECKING:
     from ic_console.domain.merge import TailCursor
@@ -24,7 +29,10 @@ def register(sub: SubParsers) -> None:
     p = verb(sub, "tail", _tail, "print an incident's events as they are recorded (for bots)")
     p.add_argument("incident_id", nargs="?", metavar="ID", help=INCIDENT_HELP)
     p.add_argument(
-        "-f", "--follow", action="store_true", help="keep printing new events until interrupted"
+        "-f",
+        "--follow",
+        action="store_true",
+        help="keep printing new events until interrupted, or until the incident is closed",
     )
     p.add_argument("--json", action="store_true", help="one JSON object per line: the stored event")
     p.add_argument(
@@ -71,7 +79,7 @@ def _tail(args: argparse.Namespace, ctx: Context) -> int:
     if not args.follow:
         return EXIT_OK
     follower = Follower(store)
-    while True:
+    while store.state.status is not Status.CLOSED:
         time.sleep(FOLLOW_EVERY)
         polled = follower.poll()
         for notice in polled.notices:
@@ -83,6 +91,15 @@ def _tail(args: argparse.Namespace, ctx: Context) -> int:
             UnionLog(store.directory).read_new(show)
         elif polled.events:
             show(polled.events)
+    # Nothing more can be recorded (`decide` refuses every command on a closed incident).
+    stopped = (
+        f"incident {incident_id} is closed: nothing more will be recorded, so ic tail stopped."
+    )
+    if args.json:
+        warn(ctx, stopped)  # stdout stays one JSON object per line
+    else:
+        say(ctx, stopped[0].upper() + stopped[1:])
+    return EXIT_OK
 
 
 def _since(text: str | None) -> TailCursor:

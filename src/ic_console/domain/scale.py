@@ -13,6 +13,7 @@ from ic_console.domain import handover_ack
 from ic_console.domain.commands import AssignTask, Command, Events, Handover
 from ic_console.domain.errors import DomainError
 from ic_console.domain.exit_criteria import criteria, find_criterion
+from ic_console.domain.model import Status
 from ic_console.domain.state import IncidentState
 from ic_console.domain.teams import (
     clean_team_name,
@@ -159,9 +160,20 @@ class ChangeTeamLead(Command):
 
 
 class AddExitCriterion(Command):
+    """What must be true to call the incident resolved. Refused once it is resolved: the call
+    was made, so a criterion would steer nothing (a log that holds one still replays: only
+    the command refuses, never the fold)."""
+
     text: str
 
     def decide(self, state: IncidentState, now: datetime, actor: str) -> Events:
+        if state.status is Status.RESOLVED:
+            raise DomainError(
+                f"Incident {state.incident_id} is resolved: exit criteria say what must be true "
+                "to resolve it, so one added now would change nothing. If the impact is back, "
+                "reopen it first (`ic reopen`); work left to do is a follow-up "
+                "(`ic log --kind followup TEXT`)."
+            )
         text = clean_text(self.text, what="exit criterion")
         for criterion in criteria(state):  # a dropped criterion may be written again
             if criterion.text.casefold() == text.casefold():

@@ -25,10 +25,13 @@ import contextlib
 import json
 import os
 import queue
+import select
+import selectors
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -53,6 +56,10 @@ STATUS_EVENTS = (
 )
 #: How much of a failing hook's stderr is kept in the report.
 STDERR_KEPT = 300
+#: How much of a hook's stderr is held while it runs: its first and its last bytes. Whatever
+#: it prints, the memory stays bounded (a hook printing 50 MB was held whole, ~200 MB).
+STDERR_HEAD = 4 * 1024
+STDERR_TAIL = 16 * 1024
 #: How much of hooks.log a console reads per poll (the rest waits for the next poll).
 LOG_READ_MAX = 64 * 1024
 
@@ -209,21 +216,111 @@ def run_job(job: Job, timeout: float) -> str | None:
     except OSError as error:
         return f"{job.label} could not start: {error.strerror or error}."
     try:
-        _, err = process.communicate(job.stdin.encode("utf-8"), timeout=timeout)
+        err = _communicate(process, job.stdin.encode("utf-8"), time.monotonic() + timeout)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(OSError):
             os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
+        _close_pipes(process)
+        process.wait()
         return f"{job.label} was stopped after {timeout:g} s (hook_timeout)."
     if process.returncode != 0:
-        # Escape sequences out: hooks.log is read with `cat` and `tail`, and a hook's stderr
-        # once cleared the reader's screen and wrote their clipboard (OSC 52) from it.
-        said = " ".join(strip_terminal_codes(err.decode("utf-8", "replace")).split())
-        said = said[:STDERR_KEPT]
+        said = err.said()
         return f"{job.label} failed with exit status {process.returncode}" + (
             f": {said}" if said else "."
         )
     return None
+
+
+class _Stderr:
+    """A hook's stderr as it arrives: the first `STDERR_HEAD` bytes, the last `STDERR_TAIL`,
+    and how many there were in all."""
+
+    def __init__(self) -> None:
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.total = 0
+
+    def take(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        room = STDERR_HEAD - len(self.head)
+        if room > 0:
+            self.head += chunk[:room]
+            chunk = chunk[room:]
+        self.tail += chunk
+        if len(self.tail) > STDERR_TAIL:
+            del self.tail[: len(self.tail) - STDERR_TAIL]
+
+    def said(self) -> str:
+        """One line for the report: all of it when it is short; else its start and its end
+        (where a failing program usually says why) and how long it was."""
+        left_out = self.total - len(self.head) - len(self.tail)
+        if left_out == 0:
+            whole = _one_line(bytes(self.head + self.tail))
+            if len(whole) <= STDERR_KEPT:
+                return whole
+            start, end = whole, whole
+        else:
+            start, end = _one_line(bytes(self.head)), _one_line(bytes(self.tail))
+        first = STDERR_KEPT // 3
+        return (
+            f"{start[:first].rstrip()} … {end[-(STDERR_KEPT - first) :].lstrip()} "
+            f"({self.total:,} bytes of stderr; its start and end are kept)."
+        )
+
+
+def _one_line(data: bytes) -> str:
+    """Escape sequences out: hooks.log is read with `cat` and `tail`, and a hook's stderr once
+    cleared the reader's screen and wrote their clipboard (OSC 52) from it."""
+    return " ".join(strip_terminal_codes(data.decode("utf-8", "replace")).split())
+
+
+def _communicate(process: subprocess.Popen[bytes], data: bytes, deadline: float) -> _Stderr:
+    """`Popen.communicate` with stderr held bounded (`_Stderr`): `data` to the hook's stdin
+    and its stderr read, until both pipes close and it exits; TimeoutExpired past `deadline`.
+    (`communicate` keeps all of stderr, whatever its size, until the hook ends.)"""
+    assert process.stdin is not None and process.stderr is not None
+    err = _Stderr()
+    view = memoryview(data)
+    written = 0
+    with selectors.DefaultSelector() as selector:
+        if data:
+            selector.register(process.stdin, selectors.EVENT_WRITE)
+        else:
+            process.stdin.close()
+        selector.register(process.stderr, selectors.EVENT_READ)
+        while selector.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise subprocess.TimeoutExpired(process.args, 0)
+            for key, _events in selector.select(left):
+                if key.fileobj is process.stdin:
+                    try:
+                        # At most PIPE_BUF: a pipe that is ready takes that much at once.
+                        written += os.write(key.fd, view[written : written + select.PIPE_BUF])
+                    except BrokenPipeError:  # the hook does not read its event: its business
+                        written = len(data)
+                    if written >= len(data):
+                        selector.unregister(key.fileobj)
+                        process.stdin.close()
+                else:
+                    chunk = os.read(key.fd, 65536)
+                    if chunk:
+                        err.take(chunk)
+                    else:
+                        selector.unregister(key.fileobj)
+                        process.stderr.close()
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise subprocess.TimeoutExpired(process.args, 0)
+    process.wait(timeout=left)
+    return err
+
+
+def _close_pipes(process: subprocess.Popen[bytes]) -> None:
+    for pipe in (process.stdin, process.stderr):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
 
 
 class HooksLog:

@@ -1,4 +1,10 @@
-"""Who was on the call, for how long, and in which roles."""
+"""Who was on the call, for how long, and in which roles.
+
+One person however their name was spelled: names compare by `name_key`, as commands match them
+since names were normalized, so an older log holding "Sam" and "Ｓａｍ" (or a name pasted with a
+zero-width space) counts one person, shown by the spelling the log used first. Their stints
+under the spellings are one stretch while they overlap.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from ic_console.domain.model import (
     ROTATE_AFTER,
     Role,
 )
+from ic_console.domain.text import name_key
 from ic_console.review.response_times import call_end
 
 
@@ -36,22 +43,39 @@ def people_figures(
 ) -> list[PersonFigures]:
     """Each person's time on the call and longest stretch, in order of joining."""
     end = end or call_end(events)
+    #: By name key: the spelling first used, each stint (start, end), the spellings on the call.
+    shown: dict[str, str] = {}
     stints: dict[str, list[tuple[datetime, datetime | None]]] = {}
+    on_call: dict[str, set[str]] = {}
     roles: dict[str, list[Role]] = {}
     for event in events:
         data = event.data
         if isinstance(data, ev.ParticipantJoined):
-            stints.setdefault(data.name, []).append((event.at, None))
+            key = name_key(data.name)
+            shown.setdefault(key, data.name)
+            joined = on_call.setdefault(key, set())
+            if not joined:  # not on the call under any spelling: a new stint
+                stints.setdefault(key, []).append((event.at, None))
+            joined.add(data.name)
         elif isinstance(data, ev.ParticipantReleased):
-            start, _ = stints[data.name][-1]
-            stints[data.name][-1] = (start, event.at)
+            key = name_key(data.name)
+            here = on_call.get(key)
+            if not here:
+                continue  # not on the call: no stint to end
+            if data.name in here:
+                here.discard(data.name)
+            else:  # released by a spelling they were not on the call under: the person went
+                here.clear()
+            if not here:  # off the call under every spelling: the stint ends
+                start, _ = stints[key][-1]
+                stints[key][-1] = (start, event.at)
         elif isinstance(data, ev.RoleAssigned | ev.CommandHandedOver):
             role = data.role if isinstance(data, ev.RoleAssigned) else Role.IC
-            held = roles.setdefault(data.name, [])
+            held = roles.setdefault(name_key(data.name), [])
             if role not in held:
                 held.append(role)
     figures: list[PersonFigures] = []
-    for name, spans in stints.items():
+    for key, spans in stints.items():
         lengths = []
         for start, stop in spans:
             finish = stop or end or start
@@ -60,8 +84,8 @@ def people_figures(
             lengths.append(max(timedelta(0), finish - start))
         figures.append(
             PersonFigures(
-                name=name,
-                roles=tuple(roles.get(name, ())),
+                name=shown[key],
+                roles=tuple(roles.get(key, ())),
                 first_joined=spans[0][0],
                 time_on_call=sum(lengths, timedelta(0)),
                 longest_stretch=max(lengths),

@@ -37,6 +37,11 @@ TITLE_TINY = 5
 #: Beyond its least width, the title takes up to this many cells before the long sync words
 #: and the id are shown; past it, it takes whatever room is left.
 TITLE_WIDE = 40
+#: A severity badge wider than this (padding included) is cut to it, with an ellipsis, when
+#: the whole name does not fit: a configured name of 24 CJK characters (52 cells) dropped the
+#: badge, and its colour, at 80 columns. The width of " SEV-2 ", so a cut name fits wherever
+#: the default one does: "決済全…" or "P1 - C…" is left of a long name.
+SEVERITY_LEAST = 9
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,22 @@ def fit_header(width: int, parts: Sequence[Part]) -> set[str]:
             shown.add(part.name)
             left -= need
     return shown
+
+
+def cut_to_cells(text: str, cells: int) -> str:
+    """`text` in at most `cells` cells, ending in an ellipsis when cut, and cut between
+    characters: a wide (CJK) character that would straddle the edge goes whole, where
+    `set_cell_size` leaves a space in its place ("決済全 …")."""
+    if cell_len(text) <= cells:
+        return text
+    kept: list[str] = []
+    used = 0
+    for character in text:
+        used += cell_len(character)
+        if used > cells - 1:
+            break
+        kept.append(character)
+    return "".join(kept).rstrip() + "…"
 
 
 def late_count(state: IncidentState, now: datetime) -> int:
@@ -121,6 +142,8 @@ class IncidentHeader(Horizontal):
         self._texts: dict[str, str] = {"header-readonly": "READ-ONLY", "header-drill": " DRILL "}
         #: The labels by id, found once: the parts are fitted whenever the late count changes.
         self._labels: dict[str, Label] = {}
+        #: What the severity badge shows: its name, or the name cut (`_cut_severity`).
+        self._severity_shown = ""
 
     def compose(self) -> ComposeResult:
         readonly = Label("READ-ONLY", id="header-readonly")
@@ -198,6 +221,7 @@ class IncidentHeader(Horizontal):
         The sync words are the long ones when they fit, else the short ones."""
         wanted = self._wanted()
         parts: list[Part] = []
+        severity_split = False  # wider than SEVERITY_LEAST: cut unless all of it fits
         for name, rank in wanted.items():
             if name == "header-sync":
                 continue
@@ -206,6 +230,11 @@ class IncidentHeader(Horizontal):
                 parts.append(Part(name, width, rank, least=TITLE_MIN))
                 if width > TITLE_MIN:  # room for more of it, before the long sync words
                     parts.append(Part("more-title", min(width, TITLE_WIDE) - TITLE_MIN, 10))
+            elif name == "header-severity" and width > SEVERITY_LEAST:
+                # Cut before anything goes for it; the rest of the name after more of the title.
+                parts.append(Part(name, SEVERITY_LEAST, rank))
+                parts.append(Part("more-severity", width - SEVERITY_LEAST, 10))
+                severity_split = True
             else:
                 parts.append(Part(name, width, rank))
         width = self.size.width
@@ -222,6 +251,7 @@ class IncidentHeader(Horizontal):
             longer = fit_header(width, [*parts, Part("more-sync", more, 11)]) if width else shown
             if {"header-sync", "more-sync"} <= longer:
                 words, shown = sync[0], longer
+        self._cut_severity(not severity_split or "more-severity" in shown or width == 0)
         if sync is not None and self._texts.get("header-sync") != words:
             before = self._texts.get("header-sync", "")
             self._say("header-sync", words, layout=cell_len(before) != cell_len(words))
@@ -229,6 +259,19 @@ class IncidentHeader(Horizontal):
             visible = label.id in shown
             if label.display != visible:
                 label.display = visible
+
+    def _cut_severity(self, whole: bool) -> None:
+        """The severity's name whole, or cut by cells to `SEVERITY_LEAST` with an ellipsis.
+        Its full text stays in `_texts`, which measures it."""
+        full = self._texts.get("header-severity", "")
+        text = full
+        if not whole:
+            # Without the spaces inside the badge: its padding keeps the colour around the name.
+            room = SEVERITY_LEAST - self._label("header-severity").styles.gutter.width
+            text = cut_to_cells(full.strip(), room)
+        if text != self._severity_shown:
+            self._severity_shown = text
+            self._label("header-severity").update(Text(text))
 
     def _all_labels(self) -> list[Label]:
         if not self._labels:
@@ -269,6 +312,7 @@ class IncidentHeader(Horizontal):
         self._say("header-id", literal(state.incident_id))
         self._say("header-title", literal(state.title))
         severity = self._say("header-severity", f" {severity_label(state.severity)} ")
+        self._severity_shown = self._texts["header-severity"]
         for level in range(1, 6):
             severity.set_class(state.severity == level, f"-sev{level}")
         status = state.phase.label if state.status is Status.ACTIVE else state.status.value.upper()
