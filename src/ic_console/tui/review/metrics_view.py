@@ -336,6 +336,21 @@ class MetricsView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self.lay_out()
 
+    # The keys jump, as the timeline's do: an animated scroll over thousands of lines draws
+    # every frame between, and a key pressed during it lands somewhere unexpected.
+
+    def action_scroll_home(self) -> None:
+        self.scroll_to(y=0, animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_to(y=self.scroll_y + self.scrollable_content_region.height, animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_to(y=self.scroll_y - self.scrollable_content_region.height, animate=False)
+
     def lay_out(self) -> None:
         """Measure every section at the view's width (nothing is rendered but the small ones)."""
         width = self.scrollable_content_region.width
