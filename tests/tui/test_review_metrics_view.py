@@ -202,6 +202,11 @@ def test_every_task_decision_and_observation_can_be_scrolled_to(incidents: Path)
         position = 0
         for note in notes:
             position = text.index(note, position)
+        # The last task's row, scrolled to, is drawn on screen.
+        last = next(n for n, line in enumerate(lines) if line.startswith("│ 2000 "))
+        view.scroll_to(y=last, animate=False)
+        await pilot.pause()
+        assert screen_lines(view)[0].startswith("│ 2000 ")
         # Home is the top again; Page Down moves a screen.
         await pilot.press("home")
         await pilot.pause()
