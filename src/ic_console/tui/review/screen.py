@@ -11,19 +11,22 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
-from rich.console import Group, RenderableType
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from ic_console.domain.model import ROTATE_AFTER, Status, severity_label
+from ic_console.review.command_figures import DecisionFigures
 from ic_console.review.duedate import describe_policy
+from ic_console.review.people_figures import PersonFigures
 from ic_console.review.postmortem import Review, observations, response_rows
+from ic_console.review.task_figures import TaskFigures
 from ic_console.review.text import duration
 from ic_console.review.timeline import (
     MARKER_KINDS,
@@ -35,6 +38,14 @@ from ic_console.review.timeline import (
 )
 from ic_console.tui.actions import bindings
 from ic_console.tui.review.commands import PaletteCommand
+from ic_console.tui.review.metrics_view import (
+    BulletSection,
+    Cell,
+    MetricsView,
+    RenderedSection,
+    Section,
+    TableSection,
+)
 from ic_console.tui.review.timeline_list import TimelineList
 from ic_console.tui.text import literal, local_time
 
@@ -83,8 +94,8 @@ class ReviewScreen(Screen[None]):
                 yield Static(id="timeline-header")
                 yield TimelineList(self._stamp, id="timeline")
                 yield Static(id="detail")
-            with TabPane("Metrics", id="metrics-tab"), VerticalScroll(id="metrics-scroll"):
-                yield Static(self._metrics(), id="metrics-body")
+            with TabPane("Metrics", id="metrics-tab"):
+                yield MetricsView(self._metrics(), id="metrics-scroll")
         yield Footer()
 
     def on_resize(self) -> None:
@@ -188,17 +199,19 @@ class ReviewScreen(Screen[None]):
         text.append("\n".join(literal(line) for line in entry.text.splitlines()))
         detail.update(text)
 
-    def _metrics(self) -> RenderableType:
-        """The metrics tab: one small table per group of figures, in the postmortem's order
-        (long, but each table is a few rows of the same shape)."""
+    def _metrics(self) -> list[Section]:
+        """The metrics tab: one table per group of figures, in the postmortem's order. The
+        small ones are Rich tables; the long ones (a busy incident has thousands of tasks,
+        decisions and observations) draw only their rows on screen (`MetricsView`)."""
         m = self.review.metrics
-        parts: list[RenderableType] = []
+        console = self._rich_console
+        sections: list[Section] = []
 
         def table(title: str, *columns: str) -> Table:
             grid = Table(title=Text(title, style="bold"), title_justify="left", min_width=40)
             for column in columns:
                 grid.add_column(Text(column))
-            parts.append(grid)
+            sections.append(RenderedSection(grid, console))
             return grid
 
         response = table("Response", "Measure", "Value")
@@ -211,48 +224,47 @@ class ReviewScreen(Screen[None]):
             if m.status is Status.ACTIVE
             else (due.isoformat() if due else "none")
         )
-        parts.append(Text(f"Postmortem due: {due_text} ({how})"))
+        sections.append(RenderedSection(Text(f"Postmortem due: {due_text} ({how})"), console))
         if m.time_at_severity:
             spans = table("Time at each severity", "Severity", "Time")
             for level, span in m.time_at_severity.items():
                 spans.add_row(Text(severity_label(level)), Text(duration(span)))
         if m.tasks:
-            tasks = table("Tasks", "#", "Owner", "Timebox", "Ext.", "Overrun", "Ack", "Outcome")
-            for t in m.tasks:
-                tasks.add_row(
-                    Text(str(t.number)),
-                    Text(literal(t.owner)),
-                    Text(duration(t.timebox)),
-                    Text(", ".join(f"+{duration(x.timebox)}" for x in t.extensions) or "-"),
-                    Text(duration(t.overrun) if t.overrun else "-"),
-                    Text(duration(t.time_to_acknowledge) if t.acknowledged_at else "never"),
-                    Text(t.status.value),
+            sections.append(
+                TableSection(
+                    "Tasks",
+                    ("#", "Owner", "Timebox", "Ext.", "Overrun", "Ack", "Outcome"),
+                    m.tasks,
+                    _task_cells,
+                    console,
                 )
-        if m.decisions:
-            decisions = table("Decisions", "#", "Status", "Objections", "Proposal")
-            for d in m.decisions:
-                decisions.add_row(
-                    Text(str(d.number)),
-                    Text(d.status.value),
-                    Text(str(len(d.objections))),
-                    Text(literal(d.text)),
-                )
-        people = table("People", "Name", "Time on call", "Longest stretch", "Roles")
-        for p in m.people:
-            stretch = Text(duration(p.longest_stretch))
-            if p.longest_stretch >= ROTATE_AFTER:
-                stretch.append(" (rotate)", style="bold")
-            people.add_row(
-                Text(literal(p.name)),
-                Text(duration(p.time_on_call)),
-                stretch,
-                Text(", ".join(r.label for r in p.roles) or "-"),
             )
+        if m.decisions:
+            sections.append(
+                TableSection(
+                    "Decisions",
+                    ("#", "Status", "Objections", "Proposal"),
+                    m.decisions,
+                    _decision_cells,
+                    console,
+                )
+            )
+        sections.append(
+            TableSection(
+                "People",
+                ("Name", "Time on call", "Longest stretch", "Roles"),
+                m.people,
+                _person_cells,
+                console,
+            )
+        )
         notes = observations(m)
         if notes:
-            parts.append(Text("Observations", style="bold"))
-            parts.extend(Text(f"• {literal(note)}") for note in notes)
-        return Group(*parts)
+            sections.append(BulletSection("Observations", notes, literal, console))
+        return sections
+
+    def _rich_console(self) -> Console:
+        return self.app.console
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -261,7 +273,7 @@ class ReviewScreen(Screen[None]):
         if tab == "timeline":
             self.timeline.focus()
         else:
-            self.query_one("#metrics-scroll", VerticalScroll).focus()
+            self.query_one("#metrics-scroll", MetricsView).focus()
 
     def action_focus_search(self) -> None:
         self.action_show_tab("timeline")
@@ -366,3 +378,32 @@ class ReviewScreen(Screen[None]):
 
     def _jump_cb(self, kind: EntryKind, backwards: bool) -> Callable[[], None]:
         return lambda: self.action_jump(kind.value, backwards)
+
+
+def _task_cells(t: TaskFigures) -> tuple[Cell, ...]:
+    return (
+        str(t.number),
+        literal(t.owner),
+        duration(t.timebox),
+        ", ".join(f"+{duration(x.timebox)}" for x in t.extensions) or "-",
+        duration(t.overrun) if t.overrun else "-",
+        duration(t.time_to_acknowledge) if t.acknowledged_at else "never",
+        t.status.value,
+    )
+
+
+def _decision_cells(d: DecisionFigures) -> tuple[Cell, ...]:
+    return (str(d.number), d.status.value, str(len(d.objections)), literal(d.text))
+
+
+def _person_cells(p: PersonFigures) -> tuple[Cell, ...]:
+    stretch: Cell = duration(p.longest_stretch)
+    if p.longest_stretch >= ROTATE_AFTER:
+        stretch = Text(duration(p.longest_stretch))
+        stretch.append(" (rotate)", style="bold")
+    return (
+        literal(p.name),
+        duration(p.time_on_call),
+        stretch,
+        ", ".join(r.label for r in p.roles) or "-",
+    )
