@@ -10,6 +10,9 @@
 - One round of the 100,000-event load incident from scratch: sending (A commits and pushes)
   and receiving (B fetches, checks and stores the file); then one new line at a time, as
   the incident goes on: each round's wall time, and the receiving round's CPU.
+- The second laptop's console on that incident (read merged, as two laptops' files are):
+  opening it as a whole process (seconds, peak RSS), and its poll taking in a line from the
+  first laptop that was recorded just before one of its own and arrived after it.
 
 Figures only; nothing fails on timing. `python bench/bench_sync.py` prints them.
 """
@@ -31,7 +34,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Figure, print_figures
+from ic_console.content.phrasebook import shipped_phrasebook
 from ic_console.domain import commands as c
+from ic_console.domain.clock import SystemClock
+from ic_console.live.incident import LiveIncident, LiveSettings
 from ic_console.live.syncing import SYNC_EVERY, BackgroundSync
 from ic_console.store.follow import Follower
 from ic_console.store.incident import IncidentStore
@@ -141,6 +147,11 @@ class BigRounds:
     line_send: list[float] = field(default_factory=list)
     line_receive: list[float] = field(default_factory=list)
     line_receive_cpu: list[float] = field(default_factory=list)
+    #: The receiving laptop's console opening the incident (read merged), each round, and
+    #: its peak RSS (MB); its poll taking in a line that sorts before one it folded, each round.
+    console_open: list[float] = field(default_factory=list)
+    console_peak: float = 0.0
+    late_poll: list[float] = field(default_factory=list)
 
 
 def big_round(base: Path) -> BigRounds:
@@ -158,6 +169,7 @@ def big_round(base: Path) -> BigRounds:
     started = time.perf_counter()
     Syncer(b, remote, actor="Priya", timeout=300).round()
     rounds = BigRounds(facts.events, send, time.perf_counter() - started)
+    rounds.console_open, rounds.console_peak = _merged_console_open(b)
     store = IncidentStore.open(a, LOAD_ID, actor="Alex")
     for line in range(LINE_ROUNDS):
         store.execute(c.AddLogEntry(text=f"one more line {line}"))
@@ -168,7 +180,55 @@ def big_round(base: Path) -> BigRounds:
         Syncer(b, remote, actor="Priya", timeout=300).round()
         rounds.line_receive.append(time.perf_counter() - started)
         rounds.line_receive_cpu.append(_cpu() - cpu)
+    rounds.late_poll = _late_lines(a, b, remote, store)
     return rounds
+
+
+_OPEN_MERGED = r"""
+import resource, sys, time
+from pathlib import Path
+from ic_console.content.phrasebook import shipped_phrasebook
+from ic_console.domain.clock import SystemClock
+from ic_console.live.incident import LiveIncident, LiveSettings
+started = time.perf_counter()
+LiveIncident.open(Path(sys.argv[1]), sys.argv[2], LiveSettings("Priya", SystemClock()),
+                  shipped_phrasebook())
+print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def _merged_console_open(b: Path) -> tuple[list[float], float]:
+    """The second laptop's console opening the incident it received (read merged: no rows
+    cache), as a whole process: seconds to open, each round, and the peak RSS in MB."""
+    times, peaks = [], []
+    for _ in range(3):
+        out = subprocess.run(
+            [sys.executable, "-c", _OPEN_MERGED, str(b), LOAD_ID],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        times.append(float(out[0]))
+        peaks.append(float(out[1]))
+    return times, max(peaks)
+
+
+def _late_lines(a: Path, b: Path, remote: str, alex: IncidentStore) -> list[float]:
+    """Priya's console open on the load incident while Alex and Priya both type: Alex's line,
+    recorded just before Priya's, arrives after it, and her console folds it in its place.
+    Each round, the seconds her console's poll takes to take it in."""
+    live = LiveIncident.open(b, LOAD_ID, LiveSettings("Priya", SystemClock()), shipped_phrasebook())
+    polls: list[float] = []
+    for line in range(LINE_ROUNDS + 1):  # the first makes Priya's own file: read whole once
+        alex.execute(c.AddLogEntry(text=f"Alex, line {line}"))
+        live.store.execute(c.AddLogEntry(text=f"Priya, line {line}"))
+        live.poll()
+        Syncer(a, remote, actor="Alex", timeout=300).round()
+        Syncer(b, remote, actor="Priya", timeout=300).round()
+        started = time.perf_counter()
+        live.poll()
+        polls.append(time.perf_counter() - started)
+    return polls[1:]
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -208,6 +268,24 @@ def run() -> list[Figure]:
         Figure(
             f"sync round, {big.events:,} events, one new line, receive, CPU",
             statistics.median(big.line_receive_cpu),
+            "s",
+            "-",
+        ),
+        Figure(
+            f"second laptop's console opens the {big.events:,} events (merged; median of 3)",
+            statistics.median(big.console_open),
+            "s",
+            "-",
+        ),
+        Figure(
+            f"second laptop's console, {big.events:,} events, peak memory (process RSS)",
+            big.console_peak,
+            "MB",
+            "< 200",
+        ),
+        Figure(
+            f"second laptop's console takes in a line that arrived late (median of {LINE_ROUNDS})",
+            statistics.median(big.late_poll),
             "s",
             "-",
         ),
