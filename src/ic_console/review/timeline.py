@@ -204,6 +204,7 @@ class TimelineBuilder:
             people = alone.get(actor)
             if people is None:
                 people = alone[actor] = (actor,)
+            actor = people[0]  # one string per name, shared by its entries (each event has its own)
             if type(data) is ev.LogEntryAdded:  # most of any log: the short way
                 occurred = data.occurred_at
                 if occurred == recorded:
