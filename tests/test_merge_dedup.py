@@ -10,7 +10,7 @@ import tracemalloc
 import zlib
 from pathlib import Path
 
-from tests.test_replica_merge import ID, START
+from tests.test_replica_merge import ID, START, _fingerprint
 
 from ic_console.domain import commands as c
 from ic_console.domain.clock import FakeClock
@@ -103,3 +103,23 @@ def test_a_merged_open_holds_a_bounded_number_of_events(tmp_path: Path) -> None:
     small = _transient_opening_merged(tmp_path / "small", 10_000)
     large = _transient_opening_merged(tmp_path / "large", 30_000)
     assert large - small < 8 << 20, f"{(large - small) >> 20} MB more for 20,000 more events"
+
+
+def test_a_replica_file_that_goes_takes_its_events_with_it(tmp_path: Path) -> None:
+    """A file removed from the incident folder (by hand: sync never removes one) while a
+    console follows it: its events leave the fold, from the start, and nothing fails."""
+    store, objects = _incident(tmp_path)
+    peer = dict(objects[-1])
+    peer.update(id="f" * 32, seq=1, origin=COPY, hlc=[10**13, 0])
+    data = peer["data"]
+    assert isinstance(data, dict)
+    peer["data"] = {**data, "text": "from the copy"}
+    path = replica_file(store.directory, COPY)
+    path.write_bytes(_line(peer))
+    console = IncidentStore.open(tmp_path / "alex", ID, read_only=True, on_events=list)
+    assert [entry.text for entry in console.state.log] == ["error rate at 12%", "from the copy"]
+    path.unlink()
+    console.refresh()
+    assert [entry.text for entry in console.state.log] == ["error rate at 12%"]
+    again = IncidentStore.open(tmp_path / "alex", ID, read_only=True, on_events=list)
+    assert _fingerprint(again) == _fingerprint(console)

@@ -228,7 +228,7 @@ class IncidentReader:
             late = self._read_all_merged()
         finally:
             self._quiet = False
-        if late:  # a file's events sort before what the snapshot covers: from the start
+        if late:  # sorting before what the snapshot covers, or a file went: from the start
             self._refold(quiet=quiet, previous=previous)
             return
         if not quiet:
@@ -239,8 +239,10 @@ class IncidentReader:
     def _read_all_merged(self) -> bool:
         """Merged mode, from the start or the snapshot: every file's events merged as they are
         read and folded a batch at a time (`merged.stream_logs`), never all held at once; True
-        when the first sorts before what the snapshot covers (nothing is folded then)."""
-        self._note_new_files()
+        when the first sorts before what the snapshot covers, or a file went since the files
+        were listed (nothing is folded then: fold from the start with the files there are)."""
+        if self._note_new_files():
+            return True
         swappable = set(self._peers)
         if self._primary_is_peer():
             swappable.add(self.log.path)
