@@ -510,7 +510,7 @@ class ConsoleApp(SafeApp):
         if change.changed:
             screen = self.live_screen
             if change.reloaded and screen is not None:
-                screen.set_rows(live.rows)
+                screen.rows_changed()
             self.push_state()
             if live.state.ic != commander:
                 self._command_moved(commander, live.state.ic)

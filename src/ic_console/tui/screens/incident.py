@@ -191,6 +191,9 @@ class IncidentScreen(Screen[None]):
     def rows_added(self) -> None:
         self.scribe.rows_added()
 
+    def rows_changed(self) -> None:
+        self.scribe.rows_changed()
+
     def show_others(self, labels: list[str]) -> None:
         """The other terminals that have this incident open."""
 

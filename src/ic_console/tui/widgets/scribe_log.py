@@ -67,6 +67,18 @@ class ScribeLog(LineList):
         self.set_row_count(len(rows), follow=True)
         self.cursor = len(rows) - 1
 
+    def rows_changed(self) -> None:
+        """The shown rows were changed in place (the log read again, or a merged fold gone
+        back to a mark: a peer's line folded in its place): draw them anew. The cursor stays
+        on its row number (a reader scrolled up stays where they were) unless it was on the
+        last row, which it follows; the row under it is told again, as it may have moved."""
+        self.forget_rows()
+        self.set_row_count(len(self.rows), follow=True)
+        cursor = self.cursor
+        self.post_message(
+            self.Selected(self.rows[cursor] if 0 <= cursor < len(self.rows) else None)
+        )
+
     def rows_added(self) -> None:
         """More rows were appended to the shown list; follow them if the cursor was at the end."""
         self.set_row_count(len(self.rows), follow=True)
