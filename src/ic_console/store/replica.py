@@ -30,8 +30,9 @@ API (stable; the sync layer is built on it):
   peer was still writing) are left for the next round. Consoles that follow the incident notice
   the new lines on their next poll.
 - `refresh_derived(root, incident_id) -> list[str]`: after a round that accepted files, bring
-  the incident's summary (`incident.toml`, what `ic list` reads) and snapshot up to date with the
-  union (one full read); returns what the store has to tell (a clock far ahead, a merge notice).
+  the incident's summary (`incident.toml`, what `ic list` reads) up to date with the union, and
+  its snapshot when due or missing (`sync.engine` calls it after each round that took lines
+  in); returns what the store has to tell (a clock far ahead, a merge notice).
 - `adopt_legacy_log(root, incident_id) -> Path | None`: make a pre-replication `events.jsonl`
   this laptop's file (renamed under the lock, never rewritten); None when there is none.
 
@@ -169,11 +170,14 @@ def _incident_folders(root: Path) -> list[tuple[str, Path]]:
 
 
 def refresh_derived(root: Path, incident_id: str) -> list[str]:
-    """Rewrite the summary (and the snapshot when due) from the union of the incident's files."""
+    """Rewrite the summary from the union of the incident's files, and the snapshot when due
+    or when there is none yet (a laptop that has only received the incident): opening reads
+    the snapshot and the files' tails, so a round that brought a line costs a little."""
     from ic_console.store.incident import IncidentStore  # the store builds on this module
 
     store = IncidentStore.open(root, incident_id)
-    store.write_snapshot()
+    if not os.path.exists(store.snapshot_path):
+        store.write_snapshot()
     return [notice.message for notice in store.notices]
 
 
