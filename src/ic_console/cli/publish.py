@@ -19,6 +19,7 @@ from ic_console.cli.common import (
     INCIDENT_HELP,
     after_recorded,
     ev,
+    incident_id_of,
     open_store,
     say,
     warn,
@@ -89,7 +90,9 @@ def _followups(args: argparse.Namespace, ctx: Context) -> int:
 
     # The items and their due date come from the incident's state alone: from its snapshot
     # and the log's tail, as the CSV export reads it.
-    source = open_for_review(ctx.home, items[0] if items else None, timeline=False, metrics=False)
+    # The ID as every verb takes it: whole, a unique start of it, or the number `ic list` shows.
+    given = incident_id_of(ctx, items[0]) if items else None
+    source = open_for_review(ctx.home, given, timeline=False, metrics=False)
     for notice in source.notices:
         warn(ctx, notice)
     settings = configured(ctx)

@@ -1,0 +1,52 @@
+"""The fourth hunt's faults in the `ic` verbs that review, follow up and drill: each test here
+failed before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conftest import Run, ok, refused
+
+
+def _resolved_incident(ic: Run) -> None:
+    ok(ic("new", "Checkout errors", "--id", "20261123-checkout-errors", "--sev", "1"))
+    ok(ic("role", "ic", "Alex"))
+    ok(ic("log", "Add an alert on pool exhaustion @Sam", "--kind", "followup"))
+    ok(ic("log", "replica lag is 40 s", "--kind", "status", "--as", "Sam"))
+    ok(ic("resolve"))
+
+
+def test_followups_take_the_short_names_of_an_incident(ic: Run) -> None:
+    """README: an ID "may be the whole id, any unique start of it, or the number in the #
+    column of `ic list`". `ic followups 20261123-ch` and `ic followups 1` said "There is no
+    incident '20261123-ch'", while `ic export 20261123-ch` and every other verb took it."""
+    _resolved_incident(ic)
+    whole = ok(ic("followups", "20261123-checkout-errors", "--format", "json")).out
+    assert ok(ic("followups", "20261123-ch", "--format", "json")).out == whole
+    assert ok(ic("followups", "1", "--format", "json")).out == whole
+    # and `mark` with a short id (it went through the verbs' own lookup already)
+    ok(ic("followups", "mark", "2026", "F4", "--tracked", "https://example.com/1"))
+
+
+def test_drill_start_from_a_short_name_gets_as_far_as_the_terminal(ic: Run) -> None:
+    """`ic drill start --from 20261123-ch` and `--from 1` said there was no such incident."""
+    _resolved_incident(ic)
+    # Without a terminal it stops there (exit 1), having found the incident and made nothing.
+    for given in ("20261123-ch", "1"):
+        result = ic("drill", "start", "--from", given)
+        assert result.code == 1, result.err
+        assert "needs a terminal" in result.err, result.err
+
+
+def test_drill_score_takes_a_unique_start_of_a_drill_id(ic: Run, home: Path) -> None:
+    from ic_console.content.library import load_scenarios
+    from ic_console.domain.clock import FakeClock
+    from ic_console.live.drill import start_drill
+
+    from .conftest import START
+
+    scenario = load_scenarios([])[0]["db-failover-stall"]
+    drill = start_drill(home, scenario, trainee="Alex", speed=10, base_clock=FakeClock(START))
+    whole = ok(ic("drill", "score", drill.incident_id, "--format", "json")).out
+    assert ok(ic("drill", "score", "drill-2026", "--format", "json")).out == whole
+    refused(ic("drill", "score", "drill-nope"), "there is no drill drill-nope")
