@@ -50,3 +50,50 @@ def test_drill_score_takes_a_unique_start_of_a_drill_id(ic: Run, home: Path) -> 
     whole = ok(ic("drill", "score", drill.incident_id, "--format", "json")).out
     assert ok(ic("drill", "score", "drill-2026", "--format", "json")).out == whole
     refused(ic("drill", "score", "drill-nope"), "there is no drill drill-nope")
+
+
+def test_show_reads_a_drill_on_the_drills_own_clock(ic: Run, home: Path, clock) -> None:
+    """A mentor ran `ic show DRILL` beside a drill at 20x: the console said the update was 20
+    minutes late and the drill 39 minutes in, `ic show` (and `--json`) said "2m elapsed" and
+    the update "due in 17m", not overdue: it read the wall clock. It hid what was late."""
+    from datetime import timedelta
+
+    from ic_console.content.library import load_scenarios
+    from ic_console.domain import commands as c
+    from ic_console.live.drill import start_drill
+    from ic_console.store.incident import IncidentStore
+
+    scenario = load_scenarios([])[0]["db-failover-stall"]
+    drill = start_drill(home, scenario, trainee="Alex", speed=20, base_clock=clock)
+    store = IncidentStore.open(home, drill.incident_id, clock=drill.clock, actor="Alex")
+    store.execute(c.AssignTask(owner="Jordan", text="fence it", timebox=timedelta(minutes=5)))
+    clock.advance(120)  # two minutes of wall time: 40 minutes of drill time
+    view = ok(ic("show", drill.incident_id, "--json")).json()
+    assert isinstance(view, dict)
+    assert view["elapsed_seconds"] == 40 * 60
+    assert view["next_update"]["overdue"] is True
+    assert view["overdue_tasks"] == 1 and view["tasks"][0]["overdue"] is True
+    text = ok(ic("show", drill.incident_id)).out
+    assert "40m" in text and "overdue" in text, text
+
+
+def test_list_drills_reads_each_drill_on_its_own_clock(ic: Run, home: Path, clock) -> None:
+    """`ic list --drills` beside a 20x drill: OVERDUE 0 and UPDATE "in 18m" for a drill whose
+    task and update its console showed late."""
+    from datetime import timedelta
+
+    from ic_console.content.library import load_scenarios
+    from ic_console.domain import commands as c
+    from ic_console.live.drill import start_drill
+    from ic_console.store.incident import IncidentStore
+
+    scenario = load_scenarios([])[0]["db-failover-stall"]
+    drill = start_drill(home, scenario, trainee="Alex", speed=20, base_clock=clock)
+    store = IncidentStore.open(home, drill.incident_id, clock=drill.clock, actor="Alex")
+    store.execute(c.AssignTask(owner="Jordan", text="fence it", timebox=timedelta(minutes=5)))
+    clock.advance(120)  # 40 minutes of drill time
+    rows = ok(ic("list", "--drills", "--json")).json()
+    assert isinstance(rows, list)
+    assert rows[0]["overdue_tasks"] == 1 and rows[0]["next_update_overdue"] is True
+    table = ok(ic("list", "--drills")).out
+    assert "late 20m" in table, table

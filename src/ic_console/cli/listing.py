@@ -34,6 +34,7 @@ from ic_console.domain.zones import system_zone
 
 if TYPE_CHECKING:
     from ic_console.domain import views
+    from ic_console.domain.state import IncidentState
     from ic_console.store.catalog import IncidentInfo
 else:
     # Loaded on first use, as in `cli/declare.py`.
@@ -129,7 +130,11 @@ def list_verb(args: argparse.Namespace, ctx: Context) -> int:
                 continue
             for notice in store.notices:
                 warn(ctx, notice.message)
-            rows.append(views.summary_view(store.state, now, ctx.config.cadence()))
+            rows.append(
+                views.summary_view(
+                    store.state, _now_of(store.state, ctx, now), ctx.config.cadence()
+                )
+            )
         say_json(ctx, rows)
         return EXIT_OK
     if not infos:
@@ -243,6 +248,7 @@ def _timers(ctx: Context, info: IncidentInfo, now: datetime) -> tuple[_Cell, _Ce
     except (StoreError, DomainError, OSError):
         return _Cell("?"), _Cell("?")
     state = store.state
+    now = _now_of(state, ctx, now)
     late = [task for task in state.open_tasks() if now >= task.deadline]
     overdue = _Cell(str(len(late)), OVERDUE_STYLE) if late else _Cell("0")
     due = state.next_update_due(ctx.config.cadence())
@@ -251,6 +257,17 @@ def _timers(ctx: Context, info: IncidentInfo, now: datetime) -> tuple[_Cell, _Ce
     if now >= due:
         return overdue, _Cell(f"late {format_duration(now - due)}", LATE_STYLE)
     return overdue, _Cell(f"in {format_duration(due - now)}")
+
+
+def _now_of(state: IncidentState, ctx: Context, now: datetime) -> datetime:
+    """`now` on the incident's clock: a drill (`--drills`) runs on its own, `--speed` times as
+    fast as the wall clock, and its timers read as its console shows them."""
+    if not state.drill:
+        return now
+    from ic_console.live.drill import drill_clock_of
+
+    clock = drill_clock_of(state, ctx.clock)
+    return clock.now() if clock is not None else now
 
 
 def _damaged_row(info: IncidentInfo) -> dict[str, object]:
