@@ -97,3 +97,34 @@ def test_list_drills_reads_each_drill_on_its_own_clock(ic: Run, home: Path, cloc
     assert rows[0]["overdue_tasks"] == 1 and rows[0]["next_update_overdue"] is True
     table = ok(ic("list", "--drills")).out
     assert "late 20m" in table, table
+
+
+def test_exported_action_items_carry_their_owner_and_due_date(ic: Run) -> None:
+    """`ic export --format csv` has the columns "Summary, Description, Owner, Due date,
+    Labels" (README), but Owner and Due date were always empty, and the JSON export's
+    action items always said "owner": null, "due": null, while `ic followups` on the same
+    incident named the owner (@Sam) and the postmortem's due date."""
+    import csv
+    import io
+    import json
+
+    _resolved_incident(ic)
+    due = json.loads(ok(ic("export", "1", "--format", "json")).out)["postmortem_due"]
+    assert due
+    rows = list(csv.DictReader(io.StringIO(ok(ic("export", "1", "--format", "csv")).out)))
+    assert [(r["Owner"], r["Due date"]) for r in rows] == [("Sam", due)]
+    items = json.loads(ok(ic("export", "1", "--format", "json")).out)["action_items"]
+    assert [(i["owner"], i["due"]) for i in items] == [("Sam", due)]
+
+
+def test_a_followups_owner_is_never_read_from_the_incidents_title(ic: Run) -> None:
+    """An incident titled "Errors for @acme" gave every follow-up item the owner "acme" in
+    `ic followups` (JSON, Jira's Assignee, `gh --assignee acme`): the owner was looked for in
+    the description, which names the incident and its title."""
+    import json
+
+    ok(ic("new", "Errors for @acme customers", "--id", "acme"))
+    ok(ic("log", "Add an alert on pool exhaustion", "--kind", "followup"))
+    items = json.loads(ok(ic("followups", "acme", "--format", "json")).out)
+    assert [item["owner"] for item in items] == [""]
+    assert "--assignee" not in ok(ic("followups", "acme", "--format", "github")).out

@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import shlex
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -41,8 +40,6 @@ JIRA_COLUMNS = (
 )
 #: The label every exported item carries.
 LABEL = "postmortem"
-
-_OWNER = re.compile(r"(?:^|[\s(,;])@([A-Za-z0-9][A-Za-z0-9_.-]{0,38})")
 
 
 @dataclass(frozen=True)
@@ -77,14 +74,6 @@ class FollowupItem:
         return data
 
 
-def owner_in(text: str) -> str:
-    """The first `@name` in `text`, without the "@"."""
-    if "@" not in text:  # most texts: no pattern tried at each of 20,000 characters
-        return ""
-    match = _OWNER.search(text)
-    return match.group(1) if match else ""
-
-
 def followup_items(review: Review, link: str) -> list[FollowupItem]:
     """Every follow-up item of the reviewed incident, in the order they were raised."""
     state = review.state
@@ -100,7 +89,8 @@ def followup_items(review: Review, link: str) -> list[FollowupItem]:
                 incident=state.incident_id,
                 summary=action.summary,
                 description=action.description,
-                owner=owner_in(action.description),
+                # From the item itself: the description also names the incident's title.
+                owner=action.owner,
                 due=review.due,
                 raised_by=action.raised_by,
                 raised_at=action.raised_at,
