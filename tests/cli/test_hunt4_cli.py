@@ -128,3 +128,26 @@ def test_a_followups_owner_is_never_read_from_the_incidents_title(ic: Run) -> No
     items = json.loads(ok(ic("followups", "acme", "--format", "json")).out)
     assert [item["owner"] for item in items] == [""]
     assert "--assignee" not in ok(ic("followups", "acme", "--format", "github")).out
+
+
+def test_the_followups_checklist_shows_what_was_typed_once_pasted_into_a_tracker(
+    ic: Run,
+) -> None:
+    """`ic followups` (Markdown, "for the team's tracker") wrote item texts and the title as
+    raw Markdown: pasted into an issue, "Remove the <details> wrapper" lost its tag (read as
+    HTML, and it folded away the rest of the list), `rm -rf` became code and *now* italics.
+    The postmortem draft escapes the same texts."""
+    import html
+    import re
+
+    from markdown_it import MarkdownIt
+
+    typed = "Remove the <details> wrapper from `runbook.md`, *now* | then_check_it"
+    title = "Checkout <b>EU</b> | `pay`"
+    ok(ic("new", title, "--id", "md"))
+    ok(ic("log", typed, "--kind", "followup", "--as", "dev_ops"))
+    text = ok(ic("followups", "md")).out
+    rendered = MarkdownIt("gfm-like").render(text)
+    assert "<details>" not in rendered and "<b>" not in rendered and "<code>" not in rendered
+    shown = html.unescape(re.sub(r"<[^>]+>", "", rendered))
+    assert typed in shown and title in shown and "dev_ops" in shown, shown

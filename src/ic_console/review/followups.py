@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from ic_console.review.parts import Review
-from ic_console.review.text import one_line, printable, utc
+from ic_console.review.text import md_cell, one_line, printable, utc
 
 FORMATS = ("github", "jira-csv", "md", "json")
 #: The columns of the Jira CSV: names Jira's CSV importer maps to its fields without help
@@ -209,18 +209,20 @@ def to_jira_csv(items: Sequence[FollowupItem]) -> str:
 
 def markdown_pieces(items: Sequence[FollowupItem], title: str) -> Iterator[str]:
     """The items as a Markdown checklist, an item at a time."""
-    yield f"# Follow-up items: {printable(title)}\n\n"
+    # What people typed is escaped (`md_cell`): pasted into a tracker it reads as typed,
+    # never as markup or raw HTML. The links stay bare, for the tracker to link them.
+    yield f"# Follow-up items: {md_cell(title)}\n\n"
     if not items:
         yield "No follow-up items were logged during the incident.\n"
     for item in items:
         done = "x" if item.tracked else " "
         meta = [f"owner {'@' + item.owner if item.owner else 'not named'}"]
         meta.append(f"due {item.due.isoformat()}" if item.due else "no due date yet")
-        meta.append(f"raised by {item.raised_by} at {utc(item.raised_at)}")
-        lines = [f"- [{done}] **{item.id}** {printable(item.summary)} ({'; '.join(meta)})"]
+        meta.append(f"raised by {md_cell(item.raised_by)} at {utc(item.raised_at)}")
+        lines = [f"- [{done}] **{item.id}** {md_cell(item.summary)} ({'; '.join(meta)})"]
         if item.tracked:
             lines.append(f"  - Tracked at {printable(item.tracked)}")
-        lines += [f"  - Check: {printable(warning)}" for warning in item.warnings]
+        lines += [f"  - Check: {md_cell(warning)}" for warning in item.warnings]
         yield "\n".join(lines) + "\n"
     if items:
         yield f"\nIncident: {printable(items[0].link)}\n"
