@@ -151,3 +151,16 @@ def test_the_followups_checklist_shows_what_was_typed_once_pasted_into_a_tracker
     assert "<details>" not in rendered and "<b>" not in rendered and "<code>" not in rendered
     shown = html.unescape(re.sub(r"<[^>]+>", "", rendered))
     assert typed in shown and title in shown and "dev_ops" in shown, shown
+
+
+def test_followups_json_times_are_utc_ending_in_z(ic: Run) -> None:
+    """README ("JSON output"): times are ISO-8601 in UTC ending in Z. `ic followups --format
+    json` said "raised_at": "2026-11-23T14:00:03.392127+00:00", the one JSON output that did
+    not (the export's action items say "2026-11-23T14:00:03Z")."""
+    import json
+
+    ok(ic("new", "Checkout errors", "--id", "z"))
+    ok(ic("log", "Add an alert on pool exhaustion", "--kind", "followup"))
+    (item,) = json.loads(ok(ic("followups", "z", "--format", "json")).out)
+    exported = json.loads(ok(ic("export", "z", "--format", "json")).out)["action_items"]
+    assert item["raised_at"] == exported[0]["raised_at"] == "2026-11-23T14:00:00Z"

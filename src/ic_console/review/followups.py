@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
+from ic_console.domain.views import iso
 from ic_console.review.parts import Review
 from ic_console.review.text import md_cell, one_line, printable, utc
 
@@ -69,7 +70,7 @@ class FollowupItem:
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
         data["due"] = self.due.isoformat() if self.due else None
-        data["raised_at"] = self.raised_at.isoformat()
+        data["raised_at"] = iso(self.raised_at)  # UTC ending in Z, as every JSON output says it
         data["warnings"] = list(self.warnings)
         return data
 
