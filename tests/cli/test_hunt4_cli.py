@@ -164,3 +164,28 @@ def test_followups_json_times_are_utc_ending_in_z(ic: Run) -> None:
     (item,) = json.loads(ok(ic("followups", "z", "--format", "json")).out)
     exported = json.loads(ok(ic("export", "z", "--format", "json")).out)["action_items"]
     assert item["raised_at"] == exported[0]["raised_at"] == "2026-11-23T14:00:00Z"
+
+
+def test_the_postmortem_draft_shows_tildes_and_entities_as_typed(ic: Run) -> None:
+    """Pasted into a doc that renders GitHub Markdown, the draft showed the decision
+    "keep ~~v1~~ v2 &amp; v3, &lt;5% errors" as "keep v1(struck through) v2 & v3, <5% errors":
+    tildes and character references were not escaped, the other Markdown specials were."""
+    import html
+    import re
+
+    from markdown_it import MarkdownIt
+
+    typed = "keep ~~v1~~ v2 &amp; v3, &lt;5% errors & ~tilde~ &#169;"
+    ok(ic("new", "Checkout & payments ~EU~", "--id", "amp"))
+    ok(ic("role", "ic", "Alex"))
+    ok(ic("decide", "propose", typed))
+    ok(ic("log", f"TODO: {typed}"))
+    draft = ok(ic("postmortem", "amp")).out
+    rendered = MarkdownIt("gfm-like").render(draft)
+    assert "<s>" not in rendered and "<del>" not in rendered
+    shown = html.unescape(re.sub(r"<[^>]+>", "", rendered))
+    assert shown.count(typed) >= 3, shown  # the timeline, the decisions, the action items
+    assert "Checkout & payments ~EU~" in shown
+    # and the follow-up checklist for the tracker
+    listed = MarkdownIt("gfm-like").render(ok(ic("followups", "amp")).out)
+    assert typed in html.unescape(re.sub(r"<[^>]+>", "", listed))

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ic_console.review.batching import sized_batches
-from ic_console.review.text import MD_SPECIAL, md_cell, md_escape, one_line, printable
+from ic_console.review.text import (
+    MD_SPECIAL,
+    md_cell,
+    md_escape,
+    md_references,
+    one_line,
+    printable,
+)
 
 #: What `html.escape` changes (with `quote=True`).
 _HTML_SPECIAL = "&<>\"'"
@@ -154,7 +161,7 @@ def _escaped(column: Sequence[str], special: str, escape: Callable[[str], str]) 
 
 def _md_column(column: Sequence[str]) -> Sequence[str]:
     """Each cell as `md_escape(one_line(cell))`."""
-    return _escaped(column, MD_SPECIAL, _md_special)
+    return _escaped(column, MD_SPECIAL + "&", _md_special)
 
 
 def _html_escape(text: str) -> str:
@@ -186,7 +193,7 @@ def _md_special(text: str) -> str:
     so no later pass sees the backslashes it adds, and none adds what another looks for)."""
     for ch in MD_SPECIAL:
         text = text.replace(ch, "\\" + ch)
-    return text
+    return md_references(text) if "&" in text else text
 
 
 # -- Markdown ----------------------------------------------------------------------------------
