@@ -189,3 +189,33 @@ def test_the_postmortem_draft_shows_tildes_and_entities_as_typed(ic: Run) -> Non
     # and the follow-up checklist for the tracker
     listed = MarkdownIt("gfm-like").render(ok(ic("followups", "amp")).out)
     assert typed in html.unescape(re.sub(r"<[^>]+>", "", listed))
+
+
+def test_list_json_gives_a_damaged_incident_its_short_form_and_its_late_work(
+    ic: Run, home: Path, clock
+) -> None:
+    """README: `ic list --json` is "an array of the short form" (id, title, severity, ...,
+    overdue_tasks, next_update_overdue, ...). An incident whose log is damaged in the middle
+    came as {"id", "title", "status", "damaged", "directory"} only: a bot reading
+    row["overdue_tasks"] failed, and the task 20 minutes late in the readable part (which
+    `ic show` shows) was hidden, in the table too (OVERDUE "-")."""
+    from ic_console.store.paths import event_files
+
+    ok(ic("new", "Checkout errors", "--id", "dmg", "--sev", "1"))
+    ok(ic("task", "assign", "Sam", "check the pool", "--in", "5m"))
+    ok(ic("log", "a note"))
+    ok(ic("log", "another note"))
+    clock.advance(25 * 60)
+    (events,) = event_files(home / "incidents" / "dmg")
+    lines = events.read_bytes().splitlines(keepends=True)
+    lines[-2] = lines[-2][:40] + b"GARBAGE\n"  # no longer JSON
+    events.write_bytes(b"".join(lines))
+    (row,) = ok(ic("list", "--json")).json()  # type: ignore[misc]
+    shown = ok(ic("show", "dmg", "--json")).json()
+    assert isinstance(row, dict) and isinstance(shown, dict)
+    for key in ("view", "severity", "active", "open_tasks", "overdue_tasks", "last_seq"):
+        assert row[key] == shown[key], key
+    assert row["overdue_tasks"] == 1 and row["next_update_overdue"] is True
+    assert row["damaged"].startswith(str(events))
+    table = ok(ic("list")).out.splitlines()[1].split()
+    assert table[3] == "damaged" and table[8:10] == ["1", "late"], table
