@@ -219,3 +219,24 @@ def test_list_json_gives_a_damaged_incident_its_short_form_and_its_late_work(
     assert row["damaged"].startswith(str(events))
     table = ok(ic("list")).out.splitlines()[1].split()
     assert table[3] == "damaged" and table[8:10] == ["1", "late"], table
+
+
+def test_drill_rm_refuses_a_drill_that_is_open_in_a_console(ic: Run, home: Path, clock) -> None:
+    """`ic drill rm` deleted a drill while the trainee was running it in a console: the
+    console said its folder was removed, and the drill so far was lost. It is refused while a
+    console has it open (its presence heartbeat), and deleted once the console has closed."""
+    from ic_console.content.library import load_scenarios
+    from ic_console.live.drill import start_drill
+    from ic_console.store.paths import incident_dir
+    from ic_console.store.presence import PresenceBoard
+
+    scenario = load_scenarios([])[0]["db-failover-stall"]
+    drill = start_drill(home, scenario, trainee="Alex", speed=10, base_clock=clock)
+    folder = incident_dir(home, drill.incident_id)
+    console = PresenceBoard(folder, clock=clock, actor="Alex")
+    console.beat()
+    refused(ic("drill", "rm", drill.incident_id), "open in a console", "Alex", "nothing was")
+    assert folder.is_dir()
+    console.leave()
+    assert ok(ic("drill", "rm", drill.incident_id)).out.startswith("Deleted drill")
+    assert not folder.exists()

@@ -298,6 +298,17 @@ def _rm(args: argparse.Namespace, ctx: Context) -> int:
     _events, state, _notices = load_events(directory)
     if not state.drill:
         raise UsageError(refusal)
+    from ic_console.store.presence import read_presence
+
+    # A drill being run (or watched) is not deleted from under its console: the run so far
+    # would be lost, and the console left on a folder that is gone.
+    open_in = read_presence(directory, ctx.clock)
+    if open_in:
+        names = ", ".join(presence.label for presence in open_in)
+        raise UsageError(
+            f"{given} is open in a console ({names}): quit it there first (ctrl+q), then "
+            "`ic drill rm` again; nothing was deleted."
+        )
     try:
         shutil.rmtree(Path(directory))
     except OSError as error:
