@@ -240,3 +240,31 @@ def test_drill_rm_refuses_a_drill_that_is_open_in_a_console(ic: Run, home: Path,
     console.leave()
     assert ok(ic("drill", "rm", drill.incident_id)).out.startswith("Deleted drill")
     assert not folder.exists()
+
+
+def test_a_drill_never_rewrites_the_stakeholders_status_page(
+    ic: Run, home: Path, clock, config, tmp_path: Path
+) -> None:
+    """With `[status] dir` set, a drill's declaration and its practice update ("DRILL: card
+    payments are failing") rewrote the public status page, over the real incident's: the
+    stakeholders read "Investigating" and a made-up outage. The page job (`ic status ID -o
+    DIR --quiet`, run after each such event) leaves a drill out, and `ic status DRILL` does
+    not write to the configured folder; `-o` elsewhere still shows a drill's page."""
+    from ic_console.content.library import load_scenarios
+    from ic_console.live.drill import start_drill
+
+    public = tmp_path / "public"
+    config(f'[status]\ndir = "{public}"\n')
+    ok(ic("new", "Checkout errors", "--id", "real"))
+    ok(ic("update", "real", "external", "We are fixing card payments."))
+    ok(ic("status", "real"))
+    page = (public / "index.html").read_bytes()
+    scenario = load_scenarios([])[0]["payment-provider-outage"]
+    drill = start_drill(home, scenario, trainee="Alex", speed=10, base_clock=clock)
+    # what the console and the verbs run after a drill's external update
+    ok(ic("status", drill.incident_id, "-o", str(public), "--quiet"))
+    refused(ic("status", drill.incident_id), "is a drill", "-o")
+    assert (public / "index.html").read_bytes() == page
+    elsewhere = tmp_path / "practice"
+    ok(ic("status", drill.incident_id, "-o", str(elsewhere)))
+    assert (elsewhere / "index.html").is_file()

@@ -169,6 +169,17 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
     page = status_page(
         store.state, title=config.status.title, now=ctx.clock.now(), cadence=config.cadence()
     )
+    if store.state.drill and (args.quiet or (args.output is None and config.status.dir)):
+        # A drill is practice: its made-up outage never reaches the stakeholders' page. The
+        # page job after each status event (`--quiet`) leaves it out; asked for by hand, the
+        # page goes where -o says, never to the configured folder.
+        if args.quiet:
+            return EXIT_OK
+        raise UsageError(
+            f"{store.incident_id} is a drill: its page is not published to the stakeholders' "
+            f"folder ({config.status.dir}). Give -o DIR to write it elsewhere, or -o - to "
+            "print it."
+        )
     folder = args.output or (str(config.status.dir) if config.status.dir else None)
     if folder in (None, "-"):
         ctx.out.write(page)
