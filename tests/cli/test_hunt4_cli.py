@@ -268,3 +268,19 @@ def test_a_drill_never_rewrites_the_stakeholders_status_page(
     elsewhere = tmp_path / "practice"
     ok(ic("status", drill.incident_id, "-o", str(elsewhere)))
     assert (elsewhere / "index.html").is_file()
+
+
+def test_a_tracked_link_in_the_postmortem_draft_still_leads_to_the_item(ic: Run) -> None:
+    """`ic followups mark ... --tracked https://wiki.example.com/Incident_2026/~ops`: the draft
+    wrote the address with its Markdown escaped ("Incident\\_2026/\\~ops"), and rendered the
+    link went to ".../Incident%5C_2026/%5C~ops", a page that does not exist. It is written as
+    an autolink, which renders to the address as given."""
+    from markdown_it import MarkdownIt
+
+    url = "https://wiki.example.com/Incident_2026/~ops*x"
+    ok(ic("new", "Checkout errors", "--id", "trk"))
+    ok(ic("log", "Add an alert on pool exhaustion", "--kind", "followup"))
+    (item,) = __import__("json").loads(ok(ic("followups", "trk", "--format", "json")).out)
+    ok(ic("followups", "mark", "trk", item["id"], "--tracked", url))
+    rendered = MarkdownIt("gfm-like").render(ok(ic("postmortem", "trk")).out)
+    assert f'<a href="{url}">{url}</a>' in rendered.replace("%7E", "~"), rendered

@@ -38,7 +38,15 @@ class Em:
     text: str
 
 
-Inline = str | Strong | Em
+@dataclass(frozen=True, slots=True)
+class Url:
+    """An address someone gave (a tracker item's link): written so that it still leads there,
+    never with its characters escaped as text (`ic followups mark --tracked`)."""
+
+    text: str
+
+
+Inline = str | Strong | Em | Url
 Parts = tuple[Inline, ...]
 
 
@@ -221,6 +229,8 @@ def _md_inline(parts: Sequence[Inline]) -> str:
             out.append(_marked(part.text, "**"))
         elif isinstance(part, Em):
             out.append(_marked(part.text, "_"))
+        elif isinstance(part, Url):
+            out.append(_md_url(part.text))
         else:
             out.append(md_escape(one_line(part)))
     return "".join(out)
@@ -317,6 +327,15 @@ def _h(text: str) -> str:
     return html.escape(printable(text, keep_newlines=True), quote=True).replace("\n", "<br>")
 
 
+def _md_url(url: str) -> str:
+    """An autolink (`<https://...>`), where backslash escapes would become part of the
+    address; an address that cannot be one (a space, `<` or `>` in it) as escaped text."""
+    flat = one_line(url)
+    if flat.isprintable() and not any(ch.isspace() or ch in "<>" for ch in flat):
+        return f"<{flat}>"
+    return md_escape(flat)
+
+
 def _html_inline(parts: Sequence[Inline]) -> str:
     out: list[str] = []
     for part in parts:
@@ -324,6 +343,8 @@ def _html_inline(parts: Sequence[Inline]) -> str:
             out.append(f"<strong>{_h(part.text)}</strong>")
         elif isinstance(part, Em):
             out.append(f"<em>{_h(part.text)}</em>")
+        elif isinstance(part, Url):
+            out.append(_h(part.text))
         else:
             out.append(_h(part))
     return "".join(out)
