@@ -284,3 +284,18 @@ def test_a_tracked_link_in_the_postmortem_draft_still_leads_to_the_item(ic: Run)
     ok(ic("followups", "mark", "trk", item["id"], "--tracked", url))
     rendered = MarkdownIt("gfm-like").render(ok(ic("postmortem", "trk")).out)
     assert f'<a href="{url}">{url}</a>' in rendered.replace("%7E", "~"), rendered
+
+
+def test_a_drill_is_named_by_a_unique_start_of_its_id_too(ic: Run, home: Path, clock) -> None:
+    """A mentor typed `ic show drill-2026` (or `ic watch`, `ic export --drills`) for the one
+    drill running: "There is no incident 'drill-2026'", though a unique start names any real
+    incident. Drills stay out of the numbers and of the only-active default."""
+    from ic_console.content.library import load_scenarios
+    from ic_console.live.drill import start_drill
+
+    scenario = load_scenarios([])[0]["db-failover-stall"]
+    drill = start_drill(home, scenario, trainee="Alex", speed=10, base_clock=clock)
+    whole = ok(ic("show", drill.incident_id, "--json")).json()
+    assert ok(ic("show", "drill-2026", "--json")).json() == whole
+    assert ok(ic("export", "drill-2026", "--drills", "--format", "json")).out
+    refused(ic("show", "1"), "There is no incident '1'")  # a drill has no number
