@@ -299,3 +299,24 @@ def test_a_drill_is_named_by_a_unique_start_of_its_id_too(ic: Run, home: Path, c
     assert ok(ic("show", "drill-2026", "--json")).json() == whole
     assert ok(ic("export", "drill-2026", "--drills", "--format", "json")).out
     refused(ic("show", "1"), "There is no incident '1'")  # a drill has no number
+
+
+def test_list_with_drills_keeps_the_numbers_every_verb_takes(ic: Run, home: Path, clock) -> None:
+    """`ic list --drills` numbered the drills among the incidents: a drill declared between
+    two incidents took number 2, and the second incident showed as 3, while `ic show 3`,
+    `ic resolve 3`... (drills have no number) said there was no such incident, or named
+    another incident than the one on that row."""
+    from ic_console.content.library import load_scenarios
+    from ic_console.live.drill import start_drill
+
+    ok(ic("new", "First", "--id", "first"))
+    clock.advance(60)
+    scenario = load_scenarios([])[0]["db-failover-stall"]
+    drill = start_drill(home, scenario, trainee="Alex", speed=10, base_clock=clock)
+    clock.advance(60)
+    ok(ic("new", "Second", "--id", "second"))
+    rows = {
+        line.split()[1]: line.split()[0] for line in ok(ic("list", "--drills")).out.splitlines()[1:]
+    }
+    assert rows == {"second": "2", drill.incident_id: "-", "first": "1"}
+    assert ok(ic("show", "2", "--json")).json()["id"] == "second"  # type: ignore[index]

@@ -157,7 +157,11 @@ def list_verb(args: argparse.Namespace, ctx: Context) -> int:
                 "$IC_CONSOLE_HOME picks another data folder).",
             )
         return EXIT_OK
-    _print_table(ctx, infos, numbered(every), now)
+    # Numbers as every verb takes them (`cli/ids.py`): the real incidents', never a drill's.
+    from ic_console.domain.drill import is_drill_id
+
+    real = [info for info in every if not is_drill_id(info.incident_id)]
+    _print_table(ctx, infos, numbered(real), now)
     return EXIT_OK
 
 
