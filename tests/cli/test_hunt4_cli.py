@@ -320,3 +320,14 @@ def test_list_with_drills_keeps_the_numbers_every_verb_takes(ic: Run, home: Path
     }
     assert rows == {"second": "2", drill.incident_id: "-", "first": "1"}
     assert ok(ic("show", "2", "--json")).json()["id"] == "second"  # type: ignore[index]
+
+
+def test_the_github_script_never_carries_terminal_codes(ic: Run) -> None:
+    """`ic followups --format github` (read it, then run it) wrote a log entry's escape
+    sequences raw into the issue body: printed to read it, the script retitled the terminal
+    and cleared the screen. Control characters are shown as symbols, as everywhere else."""
+    ok(ic("new", "Checkout errors", "--id", "esc"))
+    ok(ic("log", "TODO: add an alert \x1b]0;pwned\x07 \x1b[2J now"))
+    script = ok(ic("followups", "esc", "--format", "github")).out
+    assert "\x1b" not in script and "\x07" not in script
+    assert "\\x1b]0;pwned\\x07 \\x1b[2J now" in script

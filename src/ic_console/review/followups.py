@@ -156,7 +156,8 @@ def github_pieces(items: Sequence[FollowupItem], *, repo: str | None = None) -> 
             "--title",
             item.summary,
             "--body",
-            _body(item),
+            # Shown, never run by the terminal the script is read in (escapes made visible).
+            printable(_body(item), keep_newlines=True),
             "--label",
             LABEL,
         ]
