@@ -331,3 +331,14 @@ def test_the_github_script_never_carries_terminal_codes(ic: Run) -> None:
     script = ok(ic("followups", "esc", "--format", "github")).out
     assert "\x1b" not in script and "\x07" not in script
     assert "\\x1b]0;pwned\\x07 \\x1b[2J now" in script
+
+
+def test_the_status_page_on_stdout_never_carries_terminal_codes(ic: Run) -> None:
+    """`ic status` without -o prints the page: an external update holding an escape sequence
+    (pasted from a terminal) went out raw and cleared the screen of whoever ran it. Control
+    characters are shown as symbols, on the page and in the terminal alike."""
+    ok(ic("new", "Checkout errors", "--id", "sp"))
+    ok(ic("update", "sp", "external", "We are on it \x1b[2J\x1b]0;x\x07 now"))
+    page = ok(ic("status", "sp")).out
+    assert "\x1b" not in page and "\x07" not in page
+    assert "We are on it \\x1b[2J\\x1b]0;x\\x07 now" in page
