@@ -342,3 +342,18 @@ def test_the_status_page_on_stdout_never_carries_terminal_codes(ic: Run) -> None
     page = ok(ic("status", "sp")).out
     assert "\x1b" not in page and "\x07" not in page
     assert "We are on it \\x1b[2J\\x1b]0;x\\x07 now" in page
+
+
+def test_list_since_a_month_ago_is_not_held_to_the_log_entries_week(ic: Run, clock) -> None:
+    """`ic list --all --since -30d` (the incidents of the last month) was refused: '"-30d" is
+    more than 7 days ago: a log entry may reach back at most 7 days' - a limit of `--at`, not
+    of a filter over months of incidents."""
+    ok(ic("new", "Old one", "--id", "old"))
+    ok(ic("resolve", "old"))
+    clock.advance(20 * 86400)
+    ok(ic("new", "New one", "--id", "new"))
+    ids = {row["id"] for row in ok(ic("list", "--all", "--json", "--since", "-30d")).json()}  # type: ignore[index, union-attr]
+    assert ids == {"old", "new"}
+    ids = {row["id"] for row in ok(ic("list", "--all", "--json", "--since", "-10d")).json()}  # type: ignore[index, union-attr]
+    assert ids == {"new"}
+    refused(ic("log", "new", "x", "--at", "-30d"), "more than 7 days ago")  # --at keeps it
