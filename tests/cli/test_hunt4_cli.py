@@ -357,3 +357,28 @@ def test_list_since_a_month_ago_is_not_held_to_the_log_entries_week(ic: Run, clo
     ids = {row["id"] for row in ok(ic("list", "--all", "--json", "--since", "-10d")).json()}  # type: ignore[index, union-attr]
     assert ids == {"new"}
     refused(ic("log", "new", "x", "--at", "-30d"), "more than 7 days ago")  # --at keeps it
+
+
+def test_log_at_on_a_drill_is_read_on_the_drills_clock(ic: Run, home: Path, clock) -> None:
+    """A mentor logged into a 20x drill `--at -5m` (five minutes ago): the entry was recorded
+    as happening 45 minutes before it was recorded, since "-5m" was read on the wall clock
+    while the drill records on its own, 40 minutes ahead after 2 minutes."""
+    from datetime import datetime, timedelta
+
+    from ic_console.content.library import load_scenarios
+    from ic_console.live.drill import start_drill
+
+    scenario = load_scenarios([])[0]["db-failover-stall"]
+    drill = start_drill(home, scenario, trainee="Alex", speed=20, base_clock=clock)
+    clock.advance(120)  # 40 minutes of drill time
+    ok(ic("log", drill.incident_id, "the replica caught up", "--at", "-5m", "--as", "Jordan"))
+    (entry,) = [
+        e
+        for e in ok(ic("show", drill.incident_id, "--json")).json()["log"]  # type: ignore[index]
+        if e["text"] == "the replica caught up"
+    ]
+
+    def at(text: str) -> datetime:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    assert at(entry["recorded_at"]) - at(entry["occurred_at"]) == timedelta(minutes=5)
