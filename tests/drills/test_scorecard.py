@@ -82,7 +82,9 @@ def test_no_deadline_and_no_commander_is_measured_as_never() -> None:
     figures = measure(log.events)
     assert figures.to_ic is None and figures.to_first_task is None
     assert (figures.updates_due, figures.updates_on_cadence) == (1, 0)
-    assert dict(figures.checks())["ic"] is None
+    # 30 minutes without a commander: the 5-minute target was missed (not "nothing to
+    # measure", which a dash says).
+    assert dict(figures.checks())["ic"] is False
 
 
 def test_a_handover_counts_only_when_its_acknowledgement_was_recorded() -> None:
@@ -173,3 +175,26 @@ def test_replay_scorecard_puts_the_original_beside_the_drill(fmt: str) -> None:
 def test_a_real_incident_has_no_scorecard() -> None:
     with pytest.raises(ValueError, match="not a drill"):
         scorecard(original_log().events)
+
+
+def test_a_commander_never_named_past_the_target_is_a_miss_not_a_dash() -> None:
+    """A replay run for 15 minutes of drill time without ever naming a commander or giving a
+    task scored "never | -" on both lines ("Method met: 0 of 1"), as if there had been nothing
+    to measure: README says a dash means exactly that. Past the 5 (10) minutes the target is
+    missed; a drill resolved before them still has nothing to measure there."""
+    log = Log(START, "drill-none", "Drill: none").drill("none")
+    log.at(15).run(c.Resolve(), "Alerting")
+    figures = measure(log.events)
+    checks = dict(figures.checks())
+    assert (checks["ic"], checks["first-task"]) == (False, False)
+    assert "| Time to name an Incident Commander | never | NO |" in render_markdown(
+        scorecard(log.events)
+    )
+    early = Log(START, "drill-early", "Drill: early").drill("early")
+    early.at(4).run(c.Resolve(), "Alerting")
+    checks = dict(measure(early.events).checks())
+    assert (checks["ic"], checks["first-task"]) == (None, None)
+    between = Log(START, "drill-mid", "Drill: mid").drill("mid")
+    between.at(7).run(c.Resolve(), "Alerting")
+    checks = dict(measure(between.events).checks())
+    assert (checks["ic"], checks["first-task"]) == (False, None)

@@ -151,7 +151,7 @@ def test_mark_records_the_link_shown_by_the_postmortem_and_left_out_of_exports(
         in ok(ic("followups", incident, "--format", "github", "--all")).out
     )
     draft = ok(ic("postmortem", incident)).out
-    assert f"**Tracked:** {url}" in draft
+    assert f"**Tracked:** <{url}>" in draft  # an autolink: it leads to the item
     assert f"- [x] **{first}**" in ok(ic("followups", incident)).out
 
 

@@ -203,7 +203,8 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
             f"Incident {store.incident_id} has no readable events, so there is nothing to show "
             "(see the message above about its log)."
         )
-    now = ctx.clock.now()
+    # The store's clock: a drill's own (`open_store`), so its timers read as its console shows.
+    now = store.clock.now()
     if args.json:
         from ic_console.domain.followup_ids import order_key
 

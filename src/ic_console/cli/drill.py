@@ -125,10 +125,13 @@ def _start(args: argparse.Namespace, ctx: Context) -> int:
     if args.replay and args.scenario:
         raise UsageError("give a scenario or --from ID, not both.")
     if args.replay:
+        from ic_console.cli.common import incident_id_of
         from ic_console.review.source import open_for_review
 
         if is_drill_id(args.replay):
             raise UsageError(f"{args.replay} is a drill: replay a real incident.")
+        # Named as every verb takes an incident: whole, a unique start, the `ic list` number.
+        args.replay = incident_id_of(ctx, args.replay)
         # The state and the events as places in the file (read again, a batch at a time, for
         # the injects now and the original's figures on the scorecard): a long incident is
         # never held as models all at once.
@@ -216,6 +219,8 @@ def drill_card(ctx: Context, given: str | None) -> Scorecard:
         given = drills[0]
     elif not is_drill_id(given):
         raise UsageError(f"{given} is not a drill (drill ids start with drill-).")
+    else:
+        given = _whole_drill_id(ctx, given)
     directory = incident_dir(ctx.home, given)
     if not has_events(directory):
         raise UsageError(f"there is no drill {given}: `ic drill list` shows them.")
@@ -236,6 +241,21 @@ def drill_card(ctx: Context, given: str | None) -> Scorecard:
         except (StoreError, OSError):
             print(f"ic: the replayed incident {marker} is gone: no original figures.", file=ctx.err)
     return scorecard(event_list, cadence=config.cadence(), original=original)
+
+
+def _whole_drill_id(ctx: Context, given: str) -> str:
+    """The drill `given` names: itself, else the one drill whose id starts with it (as every
+    verb takes a unique start of an incident's id); a start that fits several is refused."""
+    drills = _drill_ids(ctx)
+    if given in drills:
+        return given
+    matches = sorted(drill for drill in drills if drill.startswith(given))
+    if len(matches) > 1:
+        shown = ", ".join(matches[:10]) + (", ..." if len(matches) > 10 else "")
+        raise UsageError(
+            f'"{given}" is the start of {len(matches)} drill ids: {shown}. Give more of the id.'
+        )
+    return matches[0] if matches else given
 
 
 def _replay_of(events: list[Event]) -> str | None:
@@ -278,6 +298,17 @@ def _rm(args: argparse.Namespace, ctx: Context) -> int:
     _events, state, _notices = load_events(directory)
     if not state.drill:
         raise UsageError(refusal)
+    from ic_console.store.presence import read_presence
+
+    # A drill being run (or watched) is not deleted from under its console: the run so far
+    # would be lost, and the console left on a folder that is gone.
+    open_in = read_presence(directory, ctx.clock)
+    if open_in:
+        names = ", ".join(presence.label for presence in open_in)
+        raise UsageError(
+            f"{given} is open in a console ({names}): quit it there first (ctrl+q), then "
+            "`ic drill rm` again; nothing was deleted."
+        )
     try:
         shutil.rmtree(Path(directory))
     except OSError as error:

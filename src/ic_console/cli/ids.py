@@ -49,7 +49,11 @@ def expand_id(root: Path, given: str | None) -> str | None:
         exists = False
     if exists:
         return given
-    infos = list_incidents(root)
+    from ic_console.domain.drill import DRILL_PREFIX
+
+    # A start of a drill's id names that drill (drills have no number, and are never meant
+    # when the id is left out, but `drill-2026` can mean nothing else).
+    infos = list_incidents(root, drills=given.startswith(DRILL_PREFIX))
     if number:
         wanted = int(number.group(1))
         for incident_id, position in numbered(infos).items():

@@ -34,6 +34,7 @@ from ic_console.domain.zones import system_zone
 
 if TYPE_CHECKING:
     from ic_console.domain import views
+    from ic_console.domain.state import IncidentState
     from ic_console.store.catalog import IncidentInfo
 else:
     # Loaded on first use, as in `cli/declare.py`.
@@ -119,17 +120,27 @@ def list_verb(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         rows = []
         for info in infos:
-            if info.problem is not None:
-                rows.append(_damaged_row(info))
-                continue
             try:
                 store = IncidentStore.open(ctx.home, info.incident_id, read_only=True)
             except (StoreError, DomainError, OSError) as error:
-                warn(ctx, f"{info.directory}: skipped ({error})")
+                if info.problem is not None:
+                    rows.append(_damaged_row(info))
+                else:
+                    warn(ctx, f"{info.directory}: skipped ({error})")
                 continue
             for notice in store.notices:
                 warn(ctx, notice.message)
-            rows.append(views.summary_view(store.state, now, ctx.config.cadence()))
+            if info.problem is not None and not store.state.declared:
+                rows.append(_damaged_row(info))
+                continue
+            row = views.summary_view(
+                store.state, _now_of(store.state, ctx, now), ctx.config.cadence()
+            )
+            if info.problem is not None:
+                # The short form of what can be read (as `ic show` shows it, read-only): a
+                # damaged log neither breaks the row's fields nor hides its late work.
+                row.update(damaged=info.problem, directory=str(info.directory))
+            rows.append(row)
         say_json(ctx, rows)
         return EXIT_OK
     if not infos:
@@ -146,7 +157,11 @@ def list_verb(args: argparse.Namespace, ctx: Context) -> int:
                 "$IC_CONSOLE_HOME picks another data folder).",
             )
         return EXIT_OK
-    _print_table(ctx, infos, numbered(every), now)
+    # Numbers as every verb takes them (`cli/ids.py`): the real incidents', never a drill's.
+    from ic_console.domain.drill import is_drill_id
+
+    real = [info for info in every if not is_drill_id(info.incident_id)]
+    _print_table(ctx, infos, numbered(real), now)
     return EXIT_OK
 
 
@@ -236,13 +251,18 @@ def _timers(ctx: Context, info: IncidentInfo, now: datetime) -> tuple[_Cell, _Ce
     from ic_console.store.errors import StoreError
     from ic_console.store.incident import IncidentStore
 
-    if info.problem is not None or info.status != Status.ACTIVE.value:
+    if info.problem is None and info.status != Status.ACTIVE.value:
         return _Cell("-"), _Cell("-")
     try:
+        # A damaged log opens read-only, up to the damage (as `ic show` reads it): its late
+        # work is shown, not hidden behind "damaged".
         store = IncidentStore.open(ctx.home, info.incident_id, read_only=True)
     except (StoreError, DomainError, OSError):
         return _Cell("?"), _Cell("?")
     state = store.state
+    if state.status is not Status.ACTIVE:
+        return _Cell("-"), _Cell("-")
+    now = _now_of(state, ctx, now)
     late = [task for task in state.open_tasks() if now >= task.deadline]
     overdue = _Cell(str(len(late)), OVERDUE_STYLE) if late else _Cell("0")
     due = state.next_update_due(ctx.config.cadence())
@@ -251,6 +271,17 @@ def _timers(ctx: Context, info: IncidentInfo, now: datetime) -> tuple[_Cell, _Ce
     if now >= due:
         return overdue, _Cell(f"late {format_duration(now - due)}", LATE_STYLE)
     return overdue, _Cell(f"in {format_duration(due - now)}")
+
+
+def _now_of(state: IncidentState, ctx: Context, now: datetime) -> datetime:
+    """`now` on the incident's clock: a drill (`--drills`) runs on its own, `--speed` times as
+    fast as the wall clock, and its timers read as its console shows them."""
+    if not state.drill:
+        return now
+    from ic_console.live.drill import drill_clock_of
+
+    clock = drill_clock_of(state, ctx.clock)
+    return clock.now() if clock is not None else now
 
 
 def _damaged_row(info: IncidentInfo) -> dict[str, object]:

@@ -20,7 +20,7 @@ from ic_console.domain.text import clean_text
 STDIN_BATCH_LINES = 500
 
 
-def log_stdin(args: argparse.Namespace, ctx: Context, kind: Any, occurred: Any) -> int:
+def log_stdin(args: argparse.Namespace, ctx: Context, kind: Any) -> int:
     """`ic log --stdin [ID]`: one entry per line, recorded a batch at a time as lines arrive
     (a monitor piping lines in is logged as it goes). A bad line stops there: the lines before
     it are recorded, and the message names the line."""
@@ -34,6 +34,9 @@ def log_stdin(args: argparse.Namespace, ctx: Context, kind: Any, occurred: Any) 
     if stream is None or stream.isatty():
         raise UsageError("Nothing is piped in: ic log --stdin [ID] < lines.txt")
     store = open_store(ctx, given)
+    from ic_console.cli.progress import at_on_clock_of
+
+    occurred = at_on_clock_of(store, args.at)  # a drill's --at on its own clock
     fd = stream.fileno()
     logged = 0
     number = 0

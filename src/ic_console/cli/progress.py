@@ -33,7 +33,10 @@ from ic_console.domain.model import Phase, Status
 from ic_console.domain.zones import system_zone
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from ic_console.domain.state import IncidentState
+    from ic_console.store.incident import IncidentStore
 
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -111,22 +114,16 @@ def register(sub: SubParsers) -> None:
 
 def _log(args: argparse.Namespace, ctx: Context) -> int:
     kind = parse.parse_log_kind(args.kind)
-    now = ctx.clock.now()
-    zone = system_zone()
     given, (text,) = split_id(args, 1) if not args.stdin else (None, ("",))
-    occurred = None
-    if args.at is not None:
-        try:
-            occurred = parse_when(args.at, now=now, local_zone=zone, yesterday=False)
-        except DomainError as error:
-            raise UsageError(f"--at: {error}") from None
+    # --at is read once the incident is open, on the clock it records on (`at_on_clock_of`).
     if args.stdin:
         from ic_console.cli.log_from_stdin import log_stdin
 
-        return log_stdin(args, ctx, kind, occurred)
+        return log_stdin(args, ctx, kind)
     if text == "-":
         text = _stdin_text()
     store = open_store(ctx, given, hint=quote_hint("log", args.words))
+    occurred = at_on_clock_of(store, args.at)
     if occurred is not None:
         check_before_declaration(occurred, store.state.declared_at)
     command = cmd.AddLogEntry(text=text, kind=kind, occurred_at=occurred)
@@ -142,6 +139,19 @@ def _log(args: argparse.Namespace, ctx: Context) -> int:
     else:
         done(ctx, f"Logged {kind.value} at {local(recorded, recorded)}.")
     return EXIT_OK
+
+
+def at_on_clock_of(store: IncidentStore, at: str | None) -> datetime | None:
+    """`--at` read on the clock the incident records on: a drill's runs `--speed` times as
+    fast as the wall clock, and "-5m" read on the wall clock was 45 minutes before the entry
+    was recorded in a 20x drill 2 minutes in (and "14:20" of drill time was "later than
+    now"). A real incident's clock is the wall clock."""
+    if at is None:
+        return None
+    try:
+        return parse_when(at, now=store.clock.now(), local_zone=system_zone(), yesterday=False)
+    except DomainError as error:
+        raise UsageError(f"--at: {error}") from None
 
 
 def _stdin_text() -> str:

@@ -19,6 +19,7 @@ from ic_console.cli.common import (
     INCIDENT_HELP,
     after_recorded,
     ev,
+    incident_id_of,
     open_store,
     say,
     warn,
@@ -89,7 +90,9 @@ def _followups(args: argparse.Namespace, ctx: Context) -> int:
 
     # The items and their due date come from the incident's state alone: from its snapshot
     # and the log's tail, as the CSV export reads it.
-    source = open_for_review(ctx.home, items[0] if items else None, timeline=False, metrics=False)
+    # The ID as every verb takes it: whole, a unique start of it, or the number `ic list` shows.
+    given = incident_id_of(ctx, items[0]) if items else None
+    source = open_for_review(ctx.home, given, timeline=False, metrics=False)
     for notice in source.notices:
         warn(ctx, notice)
     settings = configured(ctx)
@@ -166,6 +169,17 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
     page = status_page(
         store.state, title=config.status.title, now=ctx.clock.now(), cadence=config.cadence()
     )
+    if store.state.drill and (args.quiet or (args.output is None and config.status.dir)):
+        # A drill is practice: its made-up outage never reaches the stakeholders' page. The
+        # page job after each status event (`--quiet`) leaves it out; asked for by hand, the
+        # page goes where -o says, never to the configured folder.
+        if args.quiet:
+            return EXIT_OK
+        raise UsageError(
+            f"{store.incident_id} is a drill: its page is not published to the stakeholders' "
+            f"folder ({config.status.dir}). Give -o DIR to write it elsewhere, or -o - to "
+            "print it."
+        )
     folder = args.output or (str(config.status.dir) if config.status.dir else None)
     if folder in (None, "-"):
         ctx.out.write(page)

@@ -169,7 +169,10 @@ def parse_when(
         raise DomainError('The time is empty: give an ISO-8601 time, a local "HH:MM" or "-10m".')
     zone = local_zone or offset_zone()
     try:
-        result = _parse_when(raw, now, zone, yesterday=yesterday)
+        # A log entry's "-10m" reaches back at most AGO_LIMIT; with no limit on the distance
+        # (a filter over months of incidents: `ic list --since -30d`) neither has "-30d".
+        limit = AGO_LIMIT if within is not None else None
+        result = _parse_when(raw, now, zone, yesterday=yesterday, ago_limit=limit)
     except (OverflowError, ValueError):
         result = None
     if result is None:
@@ -181,9 +184,16 @@ def parse_when(
     return result
 
 
-def _parse_when(raw: str, now: datetime, zone: tzinfo, *, yesterday: bool = True) -> datetime:
+def _parse_when(
+    raw: str,
+    now: datetime,
+    zone: tzinfo,
+    *,
+    yesterday: bool = True,
+    ago_limit: timedelta | None = AGO_LIMIT,
+) -> datetime:
     if raw.startswith("-"):
-        return now - _parse_ago(raw)
+        return now - _parse_ago(raw, ago_limit)
     clock = _CLOCK.match(raw)
     if clock:
         hours, minutes, seconds = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
@@ -215,7 +225,7 @@ def _parse_when(raw: str, now: datetime, zone: tzinfo, *, yesterday: bool = True
     return parsed.astimezone(UTC)
 
 
-def _parse_ago(raw: str) -> timedelta:
+def _parse_ago(raw: str, limit: timedelta | None = AGO_LIMIT) -> timedelta:
     """ "-10m", "-2h", "-2d": how long ago, at most AGO_LIMIT, in the words of times."""
     body = raw[1:].strip()
     if not body:
@@ -226,7 +236,7 @@ def _parse_ago(raw: str) -> timedelta:
         # The duration's own reason ("is zero", "has no unit"), in the words of a time.
         reason = str(error).split(": ")[0].replace(f'The timebox "{body}"', f'"{raw}"')
         raise DomainError(f"{reason}: {AGO_HELP}.") from None
-    if delta > AGO_LIMIT:
+    if limit is not None and delta > limit:
         raise DomainError(
             f'"{raw}" is more than {AGO_LIMIT.days} days ago: a log entry may reach back at most '
             f"{AGO_LIMIT.days} days. Check the number and its unit."

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ic_console.review.batching import sized_batches
-from ic_console.review.text import MD_SPECIAL, md_cell, md_escape, one_line, printable
+from ic_console.review.text import (
+    MD_SPECIAL,
+    md_cell,
+    md_escape,
+    md_references,
+    one_line,
+    printable,
+)
 
 #: What `html.escape` changes (with `quote=True`).
 _HTML_SPECIAL = "&<>\"'"
@@ -31,7 +38,15 @@ class Em:
     text: str
 
 
-Inline = str | Strong | Em
+@dataclass(frozen=True, slots=True)
+class Url:
+    """An address someone gave (a tracker item's link): written so that it still leads there,
+    never with its characters escaped as text (`ic followups mark --tracked`)."""
+
+    text: str
+
+
+Inline = str | Strong | Em | Url
 Parts = tuple[Inline, ...]
 
 
@@ -154,7 +169,7 @@ def _escaped(column: Sequence[str], special: str, escape: Callable[[str], str]) 
 
 def _md_column(column: Sequence[str]) -> Sequence[str]:
     """Each cell as `md_escape(one_line(cell))`."""
-    return _escaped(column, MD_SPECIAL, _md_special)
+    return _escaped(column, MD_SPECIAL + "&", _md_special)
 
 
 def _html_escape(text: str) -> str:
@@ -186,7 +201,7 @@ def _md_special(text: str) -> str:
     so no later pass sees the backslashes it adds, and none adds what another looks for)."""
     for ch in MD_SPECIAL:
         text = text.replace(ch, "\\" + ch)
-    return text
+    return md_references(text) if "&" in text else text
 
 
 # -- Markdown ----------------------------------------------------------------------------------
@@ -214,6 +229,8 @@ def _md_inline(parts: Sequence[Inline]) -> str:
             out.append(_marked(part.text, "**"))
         elif isinstance(part, Em):
             out.append(_marked(part.text, "_"))
+        elif isinstance(part, Url):
+            out.append(_md_url(part.text))
         else:
             out.append(md_escape(one_line(part)))
     return "".join(out)
@@ -310,6 +327,15 @@ def _h(text: str) -> str:
     return html.escape(printable(text, keep_newlines=True), quote=True).replace("\n", "<br>")
 
 
+def _md_url(url: str) -> str:
+    """An autolink (`<https://...>`), where backslash escapes would become part of the
+    address; an address that cannot be one (a space, `<` or `>` in it) as escaped text."""
+    flat = one_line(url)
+    if flat.isprintable() and not any(ch.isspace() or ch in "<>" for ch in flat):
+        return f"<{flat}>"
+    return md_escape(flat)
+
+
 def _html_inline(parts: Sequence[Inline]) -> str:
     out: list[str] = []
     for part in parts:
@@ -317,6 +343,8 @@ def _html_inline(parts: Sequence[Inline]) -> str:
             out.append(f"<strong>{_h(part.text)}</strong>")
         elif isinstance(part, Em):
             out.append(f"<em>{_h(part.text)}</em>")
+        elif isinstance(part, Url):
+            out.append(_h(part.text))
         else:
             out.append(_h(part))
     return "".join(out)

@@ -18,14 +18,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import shlex
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
+from ic_console.domain.views import iso
 from ic_console.review.parts import Review
-from ic_console.review.text import one_line, printable, utc
+from ic_console.review.text import md_cell, one_line, printable, utc
 
 FORMATS = ("github", "jira-csv", "md", "json")
 #: The columns of the Jira CSV: names Jira's CSV importer maps to its fields without help
@@ -41,8 +41,6 @@ JIRA_COLUMNS = (
 )
 #: The label every exported item carries.
 LABEL = "postmortem"
-
-_OWNER = re.compile(r"(?:^|[\s(,;])@([A-Za-z0-9][A-Za-z0-9_.-]{0,38})")
 
 
 @dataclass(frozen=True)
@@ -72,17 +70,9 @@ class FollowupItem:
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
         data["due"] = self.due.isoformat() if self.due else None
-        data["raised_at"] = self.raised_at.isoformat()
+        data["raised_at"] = iso(self.raised_at)  # UTC ending in Z, as every JSON output says it
         data["warnings"] = list(self.warnings)
         return data
-
-
-def owner_in(text: str) -> str:
-    """The first `@name` in `text`, without the "@"."""
-    if "@" not in text:  # most texts: no pattern tried at each of 20,000 characters
-        return ""
-    match = _OWNER.search(text)
-    return match.group(1) if match else ""
 
 
 def followup_items(review: Review, link: str) -> list[FollowupItem]:
@@ -100,7 +90,8 @@ def followup_items(review: Review, link: str) -> list[FollowupItem]:
                 incident=state.incident_id,
                 summary=action.summary,
                 description=action.description,
-                owner=owner_in(action.description),
+                # From the item itself: the description also names the incident's title.
+                owner=action.owner,
                 due=review.due,
                 raised_by=action.raised_by,
                 raised_at=action.raised_at,
@@ -165,7 +156,8 @@ def github_pieces(items: Sequence[FollowupItem], *, repo: str | None = None) -> 
             "--title",
             item.summary,
             "--body",
-            _body(item),
+            # Shown, never run by the terminal the script is read in (escapes made visible).
+            printable(_body(item), keep_newlines=True),
             "--label",
             LABEL,
         ]
@@ -219,18 +211,20 @@ def to_jira_csv(items: Sequence[FollowupItem]) -> str:
 
 def markdown_pieces(items: Sequence[FollowupItem], title: str) -> Iterator[str]:
     """The items as a Markdown checklist, an item at a time."""
-    yield f"# Follow-up items: {printable(title)}\n\n"
+    # What people typed is escaped (`md_cell`): pasted into a tracker it reads as typed,
+    # never as markup or raw HTML. The links stay bare, for the tracker to link them.
+    yield f"# Follow-up items: {md_cell(title)}\n\n"
     if not items:
         yield "No follow-up items were logged during the incident.\n"
     for item in items:
         done = "x" if item.tracked else " "
         meta = [f"owner {'@' + item.owner if item.owner else 'not named'}"]
         meta.append(f"due {item.due.isoformat()}" if item.due else "no due date yet")
-        meta.append(f"raised by {item.raised_by} at {utc(item.raised_at)}")
-        lines = [f"- [{done}] **{item.id}** {printable(item.summary)} ({'; '.join(meta)})"]
+        meta.append(f"raised by {md_cell(item.raised_by)} at {utc(item.raised_at)}")
+        lines = [f"- [{done}] **{item.id}** {md_cell(item.summary)} ({'; '.join(meta)})"]
         if item.tracked:
             lines.append(f"  - Tracked at {printable(item.tracked)}")
-        lines += [f"  - Check: {printable(warning)}" for warning in item.warnings]
+        lines += [f"  - Check: {md_cell(warning)}" for warning in item.warnings]
         yield "\n".join(lines) + "\n"
     if items:
         yield f"\nIncident: {printable(items[0].link)}\n"

@@ -90,7 +90,9 @@ class Review:
 
     @cached_property
     def action_items(self) -> list[ActionItem]:
-        return action_items(self.state)
+        """The follow-ups as action items, each with its owner (`@name` in it) and the
+        postmortem's due date, as `ic followups` gives them: the exports' Owner and Due date."""
+        return action_items(self.state, due=self.due)
 
     @cached_property
     def blame(self) -> list[BlameNote]:
@@ -130,7 +132,19 @@ def kind_prefix(text: str) -> tuple[LogKind | None, str]:
     return kind, rest.strip()
 
 
-def action_items(state: IncidentState) -> list[ActionItem]:
+#: A follow-up's owner: the first `@name` in it (a GitHub or Jira user name).
+_OWNER = re.compile(r"(?:^|[\s(,;])@([A-Za-z0-9][A-Za-z0-9_.-]{0,38})")
+
+
+def owner_in(text: str) -> str:
+    """The first `@name` in `text`, without the "@"."""
+    if "@" not in text:  # most texts: no pattern tried at each of 20,000 characters
+        return ""
+    match = _OWNER.search(text)
+    return match.group(1) if match else ""
+
+
+def action_items(state: IncidentState, *, due: date | None = None) -> list[ActionItem]:
     """Follow-up log entries, and any entry that starts with a follow-up prefix ("TODO:",
     "f:", "follow-up:", the log line's own), as draft action items."""
     items: list[ActionItem] = []
@@ -155,8 +169,8 @@ def action_items(state: IncidentState) -> list[ActionItem]:
                 summary=summary,
                 body=body,
                 incident=incident,
-                owner="",
-                due=None,
+                owner=owner_in(body),
+                due=due,
                 raised_by=entry.author,
                 raised_at=entry.when,
                 seq=entry.seq,

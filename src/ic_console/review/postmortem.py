@@ -36,6 +36,7 @@ from ic_console.review.document import (
     Prompt,
     Strong,
     Table,
+    Url,
 )
 from ic_console.review.duedate import describe_policy
 from ic_console.review.metrics import Metrics
@@ -367,7 +368,7 @@ def _check(finding: Finding, made: dict[Finding, Parts]) -> Parts:
 def _tracked(tracked: dict[str, str], item: str) -> tuple[Parts, ...]:
     """Where a follow-up item was filed (`ic followups mark`), when it was."""
     url = tracked.get(item)
-    return ((Strong("Tracked: "), url),) if url else ()
+    return ((Strong("Tracked: "), Url(url)),) if url else ()
 
 
 def _messaging(review: Review) -> list[Block]:

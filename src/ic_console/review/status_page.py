@@ -17,6 +17,7 @@ from html import escape
 
 from ic_console.domain.model import Audience, Phase, Status
 from ic_console.domain.state import IncidentState
+from ic_console.review.text import printable
 
 STATUS_FILE = "index.html"
 
@@ -101,6 +102,12 @@ def _next_external_due(
     return (last.at if last else state.declared_at) + every
 
 
+def _shown(text: str) -> str:
+    """Text people wrote, escaped for HTML, its control characters shown as symbols: the page
+    is also printed to a terminal (`ic status` without -o), which would run them."""
+    return escape(printable(text, keep_newlines=True))
+
+
 def _when(moment: datetime) -> str:
     at = moment.astimezone(UTC)
     return f'<time datetime="{at:%Y-%m-%dT%H:%M:%SZ}">{at:%Y-%m-%d %H:%M} UTC</time>'
@@ -118,7 +125,7 @@ def render_status_page(view: StatusView, *, title: str, now: datetime) -> str:
         facts.append(f"<dt>Next update</dt><dd>by {_when(view.next_update_due)}</dd>")
     if view.updates:
         items = "".join(
-            f'<li>{_when(update.at)}<p class="text">{escape(update.text)}</p></li>'
+            f'<li>{_when(update.at)}<p class="text">{_shown(update.text)}</p></li>'
             for update in view.updates
         )
         updates = f"<h2>Updates, oldest first</h2><ol>{items}</ol>"
@@ -130,9 +137,9 @@ def render_status_page(view: StatusView, *, title: str, now: datetime) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'\">"
-        f"<title>{escape(title)}: {escape(view.headline)}</title>"
+        f"<title>{_shown(title)}: {escape(view.headline)}</title>"
         f"<style>{_STYLE}</style></head>\n"
-        f"<body><main><h1>{escape(title)}</h1>"
+        f"<body><main><h1>{_shown(title)}</h1>"
         f'<section class="{state_class}"><strong>{escape(view.headline)}</strong>'
         f"{escape(view.sentence)}</section>"
         f"<dl>{''.join(facts)}</dl>"

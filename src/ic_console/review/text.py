@@ -11,12 +11,28 @@ from ic_console.domain.durations import format_duration
 
 _CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 #: Markdown's special characters, the backslash first; each is escaped with a backslash.
-MD_SPECIAL = "\\`*_[]<>|"
+#: The tilde too: GitHub strikes through ~text~ and ~~text~~.
+MD_SPECIAL = "\\`*_[]<>|~"
 #: The same escapes for `str.translate`.
 MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in MD_SPECIAL})
-#: Whether a text holds any of them: most texts hold none, and a search is ten times faster
-#: than `translate`, which looks every character up.
-_ANY_MD_SPECIAL = re.compile("[" + re.escape(MD_SPECIAL) + "]")
+#: An ampersand that starts a character reference ("&amp;", "&#169;"), which Markdown would
+#: show as the character it names: escaped too. Any other "&" is shown as it is, unescaped.
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+#: Whether a text holds any of them (or an "&"): most texts hold none, and a search is ten
+#: times faster than `translate`, which looks every character up.
+_ANY_MD_SPECIAL = re.compile("[" + re.escape(MD_SPECIAL + "&") + "]")
+
+
+def md_specials(text: str) -> str:
+    """The Markdown specials of `text` escaped (`MD_SPECIAL`, and an "&" that starts a
+    character reference)."""
+    text = text.translate(MD_ESCAPES)
+    return md_references(text) if "&" in text else text
+
+
+def md_references(text: str) -> str:
+    """Each "&" of `text` that starts a character reference escaped, so it shows as typed."""
+    return _ENTITY.sub(r"\\&", text)
 
 
 def printable(text: str, *, keep_newlines: bool = False) -> str:
@@ -53,14 +69,14 @@ def one_line(text: str, limit: int | None = None) -> str:
 def md_escape(text: str) -> str:
     """User text for Markdown: shown literally, never read as markup or raw HTML."""
     text = printable(text)
-    return text.translate(MD_ESCAPES) if _ANY_MD_SPECIAL.search(text) else text
+    return md_specials(text) if _ANY_MD_SPECIAL.search(text) else text
 
 
 def md_cell(text: str) -> str:
     """User text on one line of Markdown (a table cell, a list item's words): `md_escape` of
     `one_line(text)`, pipes escaped."""
     if text.isprintable():  # no line breaks, no control characters: the common case
-        return text.translate(MD_ESCAPES) if _ANY_MD_SPECIAL.search(text) else text
+        return md_specials(text) if _ANY_MD_SPECIAL.search(text) else text
     return md_escape(one_line(text))
 
 

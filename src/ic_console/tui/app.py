@@ -156,12 +156,28 @@ class ConsoleApp(SafeApp):
 
     # -- starting ------------------------------------------------------------------------------
 
+    def _quit_over_every_screen(self) -> None:
+        """Make quit a priority key when every key it has is a ctrl key: Textual leaves the
+        app's keys out of a screen over the console (the keys screen, a form, a drill's
+        briefing and scorecard), where ctrl+q did nothing. A quit remapped to a key that is
+        also typed (`quit = "q"`) stays as it was, or the q typed in the log line would quit."""
+        keys = self.settings.keymap.get("quit", "ctrl+q") if self.settings.keymap else "ctrl+q"
+        if not all(key.strip().startswith("ctrl+") for key in keys.split(",") if key.strip()):
+            return
+        table = self._bindings.key_to_bindings
+        for key, found in table.items():
+            table[key] = [
+                replace(binding, priority=True) if binding.id == "quit" else binding
+                for binding in found
+            ]
+
     def compose(self) -> ComposeResult:
         yield Label(id="opening")
 
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+        self._quit_over_every_screen()
         if self.settings.theme:
             self.theme = self.settings.theme
         for problem in self.content_problems:

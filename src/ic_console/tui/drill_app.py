@@ -88,6 +88,11 @@ class DrillApp(ConsoleApp):
             self.runner = DrillRunner(live.store, self.scenario, self.settings.clock)
             self._brief()
             return
+        clock = self.settings.clock
+        if isinstance(clock, DrillClock) and clock.held:
+            # The briefing is on screen: the people wait with the clock, so no toast covers
+            # the briefing (a replay's whole call joins at minute 0).
+            return
         if live.state.status is Status.ACTIVE:
             delivered = self.runner.tick()
             if not delivered:

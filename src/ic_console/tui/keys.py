@@ -47,6 +47,12 @@ STUCK_SECONDS = ANSWER_PATIENCE
 #: ESC and one of these, which Textual reads as a character (WezTerm on macOS sends them for
 #: Option and the top row), are Esc and that key here, like ESC and any other key.
 _OPTION_ROW = ("\x1b§", *(f"\x1b{digit}" for digit in "1234567890"), "\x1b-", "\x1b=")
+#: ESC and a letter that Textual reads as a word jump (iTerm's "natural editing" Option+arrow
+#: keys), though they are also Esc and a key typed within tmux's escape time: ESC f was
+#: ctrl+right, and the f (the Deputy's follow-up key) was lost with the Esc, and the word typed
+#: next went to the task board as keys. Here they are Esc and that letter, like ESC and any
+#: other key (ctrl+arrows, the terminals' own word jumps, are unchanged).
+_WORD_JUMPS = ("\x1bf", "\x1bb")
 #: What follows ESC in the terminal's own sequences (arrows, function keys): never split.
 _SEQUENCE_STARTS = frozenset({"[", "O"})
 
@@ -66,6 +72,8 @@ def read_esc_then_key_as_typed() -> None:
     for sequence in _OPTION_ROW:
         if isinstance(keys.get(sequence), str):
             del keys[sequence]
+    for sequence in _WORD_JUMPS:
+        keys.pop(sequence, None)
     read_keys = XTermParser._sequence_to_key_events
 
     def esc_then_key(parser: XTermParser, sequence: str, alt: bool = False) -> Iterable[events.Key]:
