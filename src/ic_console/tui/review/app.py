@@ -15,12 +15,15 @@ from ic_console.review.metrics import Cadence
 from ic_console.review.postmortem import Review, build_review
 from ic_console.review.source import ReviewSource
 from ic_console.tui.actions import bindings
+from ic_console.tui.keys import KeyBurstApp
 from ic_console.tui.review.commands import ReviewCommands
 from ic_console.tui.review.screen import ReviewScreen
 
 
-class ReviewApp(App[int]):
-    """Looking back at one incident; nothing here can change it."""
+class ReviewApp(KeyBurstApp):
+    """Looking back at one incident; nothing here can change it. Keys typed in a burst are
+    taken one after the other, as in the console (`tui.keys`): "/" and a word typed at once
+    search for the word."""
 
     CSS_PATH = "review.tcss"
     TITLE = "ic review"
