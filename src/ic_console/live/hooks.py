@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from ic_console.domain import events as ev
+from ic_console.domain.drill import is_drill_id
 from ic_console.domain.events import EVENT_ADAPTER, Event
 from ic_console.domain.model import Audience
 from ic_console.domain.terminal_codes import strip_terminal_codes
@@ -163,7 +164,11 @@ class HookSettings:
 
     def jobs(self, incident_id: str, events: Sequence[Event]) -> list[Job]:
         """What to run for `events`, in log order: each event's hooks, then the status page
-        once if any of them changed what stakeholders see."""
+        once if any of them changed what stakeholders see. Nothing for a drill: hooks post to
+        the team's real channels and pages (README's chat example), and practice must never
+        reach them."""
+        if is_drill_id(incident_id):
+            return []
         jobs: list[Job] = []
         for event in events:
             matching = [hook for hook in self.hooks if hook.follows(event.type)]
