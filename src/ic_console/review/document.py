@@ -168,8 +168,42 @@ def _escaped(column: Sequence[str], special: str, escape: Callable[[str], str]) 
 
 
 def _md_column(column: Sequence[str]) -> Sequence[str]:
-    """Each cell as `md_escape(one_line(cell))`."""
-    return _escaped(column, MD_SPECIAL + "&", _md_special)
+    """Each cell as `md_escape(one_line(cell))`, with the web addresses in it as links
+    (`_md_linked`)."""
+    escaped = _escaped(column, MD_SPECIAL + "&", _md_special)
+    if "://" not in _CELL.join(column):  # one fast scan: most columns hold no address
+        return escaped
+    return [
+        _md_linked(one_line(cell)) if "://" in cell else done
+        for cell, done in zip(column, escaped, strict=True)
+    ]
+
+
+#: A web address someone wrote in a line ("the dashboard at https://grafana/d/api_errors"),
+#: up to a space.
+_ADDRESS = re.compile(r"https?://\S+")
+#: What an autolink cannot hold (`<`, `>`), or would end a table cell (`|`): an address with
+#: one stays escaped text, never a link to part of it.
+_NOT_LINKED = frozenset("<>|")
+#: What usually ends the sentence around an address, not the address itself.
+_ADDRESS_TAIL = ".,;:!?)]}'\""
+
+
+def _md_linked(text: str) -> str:
+    """`md_cell(text)`, but each web address in it written as an autolink (`<https://...>`):
+    escaped as text, `https://grafana/d/api_errors` became a link to `api%5C_errors`, a page
+    that does not exist (the timeline's "tracked at" lines, a dashboard pasted in the log)."""
+    out: list[str] = []
+    at = 0
+    for found in _ADDRESS.finditer(text):
+        address = found.group(0).rstrip(_ADDRESS_TAIL)
+        if address.endswith("//") or not _NOT_LINKED.isdisjoint(address):
+            continue  # nothing after the scheme, or not one autolink: left as text
+        out.append(md_cell(text[at : found.start()]) if found.start() > at else "")
+        out.append(_md_url(address))
+        at = found.start() + len(address)
+    out.append(md_cell(text[at:]) if at < len(text) else "")
+    return "".join(out)
 
 
 def _html_escape(text: str) -> str:
@@ -224,7 +258,8 @@ def _md_inline(parts: Sequence[Inline]) -> str:
     for part in parts:
         kind = type(part)
         if kind is str:
-            out.append(md_cell(part))  # type: ignore[arg-type]
+            text: str = part  # type: ignore[assignment]
+            out.append(_md_linked(text) if "://" in text else md_cell(text))
         elif isinstance(part, Strong):
             out.append(_marked(part.text, "**"))
         elif isinstance(part, Em):
