@@ -73,6 +73,13 @@ def split_kind_prefix(text: str) -> tuple[LogKind | None, str]:
     return kind, rest.strip()
 
 
+def is_followup(kind: LogKind, text: str) -> bool:
+    """A follow-up: a follow-up log entry, or one whose text starts with a follow-up prefix
+    ("TODO: add an alert"), as the postmortem's action items, `ic followups`, `ic show --json`
+    and the JSON export all count them."""
+    return kind is LogKind.FOLLOWUP or split_kind_prefix(text.lstrip())[0] is LogKind.FOLLOWUP
+
+
 #: Each level in a few words, for the help under a severity field.
 SEVERITY_HINTS: Mapping[int, str] = {
     1: "critical, many customers",

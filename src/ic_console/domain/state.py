@@ -24,7 +24,6 @@ from ic_console.domain.model import (
     DEFAULT_CADENCE,
     Audience,
     DecisionStatus,
-    LogKind,
     Phase,
     Role,
     Status,
@@ -166,7 +165,11 @@ class IncidentState:
         return [d for d in self.decisions.values() if d.status is DecisionStatus.OPEN]
 
     def followups(self) -> list[LogEntry]:
-        return [entry for entry in self.log if entry.kind is LogKind.FOLLOWUP]
+        """The follow-ups raised: follow-up entries and entries starting "TODO:" (`parse.
+        is_followup`), as `ic followups` lists them."""
+        from ic_console.domain.parse import is_followup  # parse builds on the state
+
+        return [entry for entry in self.log if is_followup(entry.kind, entry.text)]
 
     def cadence(self, table: dict[int, timedelta | None] | None = None) -> timedelta | None:
         return (table or DEFAULT_CADENCE).get(self.severity)

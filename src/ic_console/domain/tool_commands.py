@@ -90,8 +90,7 @@ class TrackFollowup(Command):
 
 
 def _is_followup(kind: LogKind, text: str) -> bool:
-    """A follow-up log entry, or one starting with a follow-up prefix ("TODO:"), as the
-    postmortem's action items count them."""
-    from ic_console.domain.parse import split_kind_prefix
+    """`parse.is_followup` (imported when asked: parse builds on this layer's modules)."""
+    from ic_console.domain.parse import is_followup
 
-    return kind is LogKind.FOLLOWUP or split_kind_prefix(text.lstrip())[0] is LogKind.FOLLOWUP
+    return is_followup(kind, text)

@@ -14,15 +14,14 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ic_console.domain.logbook import LogBook
 from ic_console.domain.model import (
     DEFAULT_CADENCE,
     SINGLE_ROLES,
-    LogKind,
     Role,
     Status,
     severity_label,
 )
+from ic_console.domain.parse import is_followup
 from ic_console.domain.records import (
     Decision,
     LogEntry,
@@ -216,13 +215,12 @@ class RowsAsMade(list[JSON]):
 def _log_rows(state: IncidentState) -> tuple[RowsAsMade, RowsAsMade]:
     """The scribe log and its follow-ups as rows made as they are written."""
     log = state.log
-    followup = LogKind.FOLLOWUP
-    followups = log.count_kind(followup) if isinstance(log, LogBook) else len(state.followups())
+    followups = sum(1 for entry in log if is_followup(entry.kind, entry.text))
     return (
         RowsAsMade(len(log), lambda: map(log_entry_view, log)),
         RowsAsMade(
             followups,
-            lambda: (log_entry_view(entry) for entry in log if entry.kind is followup),
+            lambda: (log_entry_view(e) for e in log if is_followup(e.kind, e.text)),
         ),
     )
 

@@ -25,7 +25,8 @@ from pydantic_core import core_schema as cs
 from pydantic_core import to_json as _to_json
 
 from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
-from ic_console.domain.model import LogKind, TaskStatus
+from ic_console.domain.model import TaskStatus
+from ic_console.domain.parse import is_followup
 from ic_console.domain.records import Decision, Task
 from ic_console.domain.state import IncidentState, LogEntry
 from ic_console.domain.views import incident_view, iso, next_update_view, seconds, summary_view
@@ -523,7 +524,7 @@ def json_pieces(review: Review) -> Iterator[bytes]:
     state = review.state
     incident = _incident_rows(state, review.metrics.as_of)
     incident["log"] = _Long(b'"seq"', _log_arrays(state.log))
-    followups = (entry for entry in state.log if entry.kind is LogKind.FOLLOWUP)
+    followups = (entry for entry in state.log if is_followup(entry.kind, entry.text))
     incident["followups"] = _Long(b'"seq"', _log_arrays(followups))
     # Made a batch at a time as they are written: each holds its entry's text, twice.
     actions = _Long(b'"summary"', _action_arrays(review.action_items))

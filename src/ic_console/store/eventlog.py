@@ -275,6 +275,7 @@ class EventLog:
                     kept.extend(events)
                 else:
                     consume(events)
+                del events  # not held while the next batch is read and validated
         finally:
             batches.close()
         result.events = kept
@@ -343,6 +344,7 @@ class EventLog:
                     yield events
                 finally:
                     self.stems = ()
+            del events  # handed over: not held while the next batch is validated
             if result.damage is not None:
                 return
         if result.damage is None:

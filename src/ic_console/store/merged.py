@@ -106,6 +106,7 @@ def _pulled(log: EventLog, result: StreamedRead, swappable: set[Path]) -> Iterat
                 read: ReadResult = stop.value
                 break
             yield from events
+            del events  # not held while the next batch is read
     finally:
         batches.close()
     if read.replaced:
