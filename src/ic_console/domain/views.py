@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ic_console.domain.logbook import LogBook
 from ic_console.domain.model import (
     DEFAULT_CADENCE,
     SINGLE_ROLES,
+    LogKind,
     Role,
     Status,
     severity_label,
@@ -197,16 +199,30 @@ class RowsAsMade(list[JSON]):
     scribe log of 10,000 entries of 20 kB is never held as rows all at once (`ic show --json`
     peaked at 297 MB so). Only for writing: it holds no items of its own."""
 
-    def __init__(self, count: int, make: Callable[[], Iterator[JSON]]) -> None:
+    def __init__(
+        self,
+        count: int | Callable[[], int],
+        make: Callable[[], Iterator[JSON]],
+        *,
+        nonempty: Callable[[], bool] | None = None,
+    ) -> None:
         super().__init__()
+        #: How many rows: a number, or how to count them (once, when asked: writing asks only
+        #: whether there are any, which `nonempty` may answer without counting).
         self._count = count
         self._make = make
+        self._nonempty = nonempty
 
     def __len__(self) -> int:
-        return self._count
+        count = self._count
+        if not isinstance(count, int):
+            count = self._count = count()
+        return count
 
     def __bool__(self) -> bool:
-        return self._count > 0
+        if self._nonempty is not None and not isinstance(self._count, int):
+            return self._nonempty()
+        return len(self) > 0
 
     def __iter__(self) -> Iterator[JSON]:
         return self._make()
@@ -215,12 +231,21 @@ class RowsAsMade(list[JSON]):
 def _log_rows(state: IncidentState) -> tuple[RowsAsMade, RowsAsMade]:
     """The scribe log and its follow-ups as rows made as they are written."""
     log = state.log
-    followups = sum(1 for entry in log if is_followup(entry.kind, entry.text))
+
+    def followups() -> Iterator[LogEntry]:
+        return (entry for entry in log if is_followup(entry.kind, entry.text))
+
+    def any_followup() -> bool:
+        # A follow-up entry is found in the kind column, no entry built; else the texts.
+        kinds = isinstance(log, LogBook) and log.count_kind(LogKind.FOLLOWUP) > 0
+        return kinds or next(followups(), None) is not None
+
     return (
         RowsAsMade(len(log), lambda: map(log_entry_view, log)),
         RowsAsMade(
-            followups,
-            lambda: (log_entry_view(e) for e in log if is_followup(e.kind, e.text)),
+            lambda: sum(1 for _ in followups()),
+            lambda: map(log_entry_view, followups()),
+            nonempty=any_followup,
         ),
     )
 
