@@ -5,7 +5,6 @@ rows, after every exchange of files, in any interleaving of three laptops' comma
 from __future__ import annotations
 
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,13 @@ from hypothesis import HealthCheck, event, given, settings
 from tests.test_replica_merge import (
     ID,
     MIN5,
-    NAMES,
     START,
     Laptop,
     _command,
     _fingerprint,
     exchange,
     steps,
+    three_laptops,
 )
 
 from ic_console.domain import commands as c
@@ -83,18 +82,8 @@ def test_going_back_to_a_mark_folds_as_from_the_start(
 ) -> None:
     went_back.clear()
     with tempfile.TemporaryDirectory() as scratch:
-        laptops = []
-        for i, name in enumerate(NAMES):
-            root = Path(scratch) / name
-            root.mkdir(mode=0o700)
-            laptops.append(Laptop(root, name, FakeClock(START + timedelta(seconds=i))))
+        laptops = three_laptops(Path(scratch))
         first = laptops[0]
-        first.store = IncidentStore.create(
-            first.root,
-            c.Declare(incident_id=ID, title="Checkout errors", severity=2),
-            clock=first.clock,
-            actor=first.name,
-        )
         first.run(c.Join(name="Kim"))
         first.run(c.AssignTask(owner="Kim", text="check db", timebox=MIN5))
         for other in laptops[1:]:

@@ -135,6 +135,24 @@ steps = st.lists(
 )
 
 
+def three_laptops(scratch: Path) -> list[Laptop]:
+    """Alex's, Priya's and Sam's laptops under `scratch`, a second apart; Alex has declared
+    the incident (nobody else has it yet)."""
+    laptops = []
+    for i, name in enumerate(NAMES):
+        root = scratch / name
+        root.mkdir(mode=0o700)
+        laptops.append(Laptop(root, name, FakeClock(START + timedelta(seconds=i))))
+    first = laptops[0]
+    first.store = IncidentStore.create(
+        first.root,
+        c.Declare(incident_id=ID, title="Checkout errors", severity=2),
+        clock=first.clock,
+        actor=first.name,
+    )
+    return laptops
+
+
 def _fingerprint(store: IncidentStore) -> tuple[object, ...]:
     state = store.state
     return (state_body(state), log_rows(state.log))
@@ -150,18 +168,9 @@ def test_any_interleaving_ends_identical_with_no_event_lost_or_repeated(
     script: list[tuple[int, int, int, str, int, str, int]],
 ) -> None:
     with tempfile.TemporaryDirectory() as scratch:
-        laptops = []
-        for i, name in enumerate(NAMES):
-            root = Path(scratch) / name
-            root.mkdir(mode=0o700)
-            laptops.append(Laptop(root, name, FakeClock(START + timedelta(seconds=i))))
+        laptops = three_laptops(Path(scratch))
         first = laptops[0]
-        first.store = IncidentStore.create(
-            first.root,
-            c.Declare(incident_id=ID, title="Checkout errors", severity=2),
-            clock=first.clock,
-            actor=first.name,
-        )
+        assert first.store is not None
         first.written += [e.id for e in merged_events(first.store.directory)[0]]
         first.run(c.Join(name="Kim"))
         first.run(c.AssignTask(owner="Kim", text="check db", timebox=MIN5))
