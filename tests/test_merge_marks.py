@@ -23,10 +23,12 @@ from tests.test_replica_merge import (
 
 from ic_console.domain import commands as c
 from ic_console.domain.clock import FakeClock
+from ic_console.domain.model import LogKind
 from ic_console.live.incident import LogRows
 from ic_console.store import marks
 from ic_console.store.incident import IncidentStore
 from ic_console.store.marks import FoldMarks
+from ic_console.store.summary import read_summary
 
 
 class Console:
@@ -145,3 +147,36 @@ def test_a_late_line_folds_again_only_the_events_after_the_mark_before_it(
         "Alex: error rate falling",
         "Alex: closing the bridge soon",
     ]
+
+
+def test_the_summary_counts_follow_ups_right_after_going_back(
+    tmp_path: Path, went_back: list[int]
+) -> None:
+    """The summary's follow-up count goes on from where it last counted: after the log was cut
+    back to a mark and grew again in a new order, it counts again from the start."""
+    alex, priya = (Laptop(tmp_path / n, n, FakeClock(START)) for n in ("Alex", "Priya"))
+    for laptop in (alex, priya):
+        laptop.root.mkdir(mode=0o700)
+    alex.store = IncidentStore.create(
+        alex.root,
+        c.Declare(incident_id=ID, title="Checkout errors", severity=2),
+        clock=alex.clock,
+        actor="Alex",
+    )
+    for n in range(6):
+        alex.run(c.AddLogEntry(text=f"line {n}"))
+        alex.clock.advance(1)
+    exchange(alex, priya)
+    priya.run(c.AddLogEntry(text="Priya: on the bridge"))
+    exchange(priya, alex)
+    alex.store.refresh()
+    priya.clock.advance(20)
+    priya.run(c.AddLogEntry(text="Priya: error rate falling"))  # a note, recorded first
+    alex.clock.advance(30)
+    alex.run(c.AddLogEntry(text="Add an alert on pool exhaustion", kind=LogKind.FOLLOWUP))
+    exchange(priya, alex)
+    alex.store.refresh()
+    assert went_back  # the note folded in before the follow-up
+    alex.run(c.AddLogEntry(text="Rolled back"))  # writes the summary
+    summary = read_summary(alex.store.summary_path)
+    assert summary is not None and summary["counts"]["followups"] == 1

@@ -38,9 +38,9 @@ MARK_EVERY = 1024
 KEPT = 2
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Mark:
-    """The fold as it stood after `folded` events."""
+    """The fold as it stood after `folded` events (compared by identity: its state is large)."""
 
     #: The state, as `state_codec.state_body` encodes it (its scribe log aside).
     body: dict[str, Any]

@@ -389,6 +389,7 @@ class IncidentReader:
             self._ids.pop(event.id, None)
         self.state = self._marks.back_to(mark, self.state)
         self._last_key = mark.last_key
+        self._followups = FollowupCount()  # the log was cut and grows again in a new order
         if self.on_rewind is not None:
             self.on_rewind(mark.listener)
         again = self._dedup(list(heapq.merge(since, read, key=merge_key)))
