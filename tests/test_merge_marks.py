@@ -108,11 +108,9 @@ def test_going_back_to_a_mark_folds_as_from_the_start(
     event(f"went back: {min(len(went_back), 3)} times")
 
 
-def test_a_late_line_folds_again_only_the_events_after_the_mark_before_it(
-    tmp_path: Path, went_back: list[int]
-) -> None:
-    """Priya's line, recorded before Alex's last two, arrives after them: Alex's console
-    goes back to the mark before it and folds a few events again, not the whole incident."""
+def _two_laptops(tmp_path: Path, *, lines: int) -> tuple[Laptop, Laptop]:
+    """Alex declared and wrote `lines` lines a second apart; Priya has them and wrote one: both
+    laptops' files are on each (a console folds them merged)."""
     alex, priya = (Laptop(tmp_path / n, n, FakeClock(START)) for n in ("Alex", "Priya"))
     for laptop in (alex, priya):
         laptop.root.mkdir(mode=0o700)
@@ -122,12 +120,21 @@ def test_a_late_line_folds_again_only_the_events_after_the_mark_before_it(
         clock=alex.clock,
         actor="Alex",
     )
-    for n in range(10):
+    for n in range(lines):
         alex.run(c.AddLogEntry(text=f"line {n}"))
         alex.clock.advance(1)
     exchange(alex, priya)
     priya.run(c.AddLogEntry(text="Priya: on the bridge"))
-    exchange(priya, alex)  # both laptops' files are here: the console folds them merged
+    exchange(priya, alex)
+    return alex, priya
+
+
+def test_a_late_line_folds_again_only_the_events_after_the_mark_before_it(
+    tmp_path: Path, went_back: list[int]
+) -> None:
+    """Priya's line, recorded before Alex's last two, arrives after them: Alex's console
+    goes back to the mark before it and folds a few events again, not the whole incident."""
+    alex, priya = _two_laptops(tmp_path, lines=10)
     console = Console(alex.root)
     priya.clock.advance(20)
     priya.run(c.AddLogEntry(text="Priya: rolled back"))
@@ -154,21 +161,7 @@ def test_the_summary_counts_follow_ups_right_after_going_back(
 ) -> None:
     """The summary's follow-up count goes on from where it last counted: after the log was cut
     back to a mark and grew again in a new order, it counts again from the start."""
-    alex, priya = (Laptop(tmp_path / n, n, FakeClock(START)) for n in ("Alex", "Priya"))
-    for laptop in (alex, priya):
-        laptop.root.mkdir(mode=0o700)
-    alex.store = IncidentStore.create(
-        alex.root,
-        c.Declare(incident_id=ID, title="Checkout errors", severity=2),
-        clock=alex.clock,
-        actor="Alex",
-    )
-    for n in range(6):
-        alex.run(c.AddLogEntry(text=f"line {n}"))
-        alex.clock.advance(1)
-    exchange(alex, priya)
-    priya.run(c.AddLogEntry(text="Priya: on the bridge"))
-    exchange(priya, alex)
+    alex, priya = _two_laptops(tmp_path, lines=6)
     alex.store.refresh()
     priya.clock.advance(20)
     priya.run(c.AddLogEntry(text="Priya: error rate falling"))  # a note, recorded first

@@ -47,13 +47,9 @@ def read_logs(logs: Iterable[EventLog], *, peers_may_be_swapped: set[Path]) -> M
     result = MergedRead()
     lists: list[list[Event]] = []
     for log in logs:
-        # A log not read yet (offset from a snapshot) is checked by its first read.
-        if log._inode is not None and log.replaced():
-            if log.path in peers_may_be_swapped and log.size() >= log.offset:
-                log._inode = None  # renamed into place by accept_peer_file, prefix checked
-            else:
-                result.replaced = True
-                return result
+        if _replaced(log, peers_may_be_swapped):
+            result.replaced = True
+            return result
         read = log.read_new()
         if read.replaced:
             result.replaced = True
@@ -67,6 +63,18 @@ def read_logs(logs: Iterable[EventLog], *, peers_may_be_swapped: set[Path]) -> M
     elif lists:
         result.events = list(heapq.merge(*lists, key=merge_key))
     return result
+
+
+def _replaced(log: EventLog, swappable: set[Path]) -> bool:
+    """Whether `log` was replaced or cut since it was read (read it all again), but for a file
+    in `swappable` that `accept_peer_file` renamed into place, prefix checked: read on. A log
+    not read yet (its offset from a snapshot) is checked by its first read."""
+    if log._inode is None or not log.replaced():
+        return False
+    if log.path in swappable and log.size() >= log.offset:
+        log._inode = None
+        return False
+    return True
 
 
 def stream_logs(logs: Iterable[EventLog], *, peers_may_be_swapped: set[Path]) -> StreamedRead:
@@ -91,12 +99,9 @@ class StreamedRead:
 
 def _pulled(log: EventLog, result: StreamedRead, swappable: set[Path]) -> Iterator[Event]:
     """`log`'s new events in order, pulled a validated batch at a time (`read_batches`)."""
-    if log._inode is not None and log.replaced():
-        if log.path in swappable and log.size() >= log.offset:
-            log._inode = None  # renamed into place by accept_peer_file, prefix checked
-        else:
-            result.replaced = True
-            return
+    if _replaced(log, swappable):
+        result.replaced = True
+        return
     batches = log.read_batches()
     try:
         while True:

@@ -202,6 +202,13 @@ class IncidentReader:
         owner = file_origin(self.log.path)
         return self.merged and owner is not None and owner != self.origin
 
+    def _swappable(self) -> set[Path]:
+        """The files `accept_peer_file` may have renamed into place since the last read."""
+        swappable = set(self._peers)
+        if self._primary_is_peer():
+            swappable.add(self.log.path)
+        return swappable
+
     def _all_logs(self) -> list[EventLog]:
         return [self.log, *self._peers.values()]
 
@@ -245,10 +252,7 @@ class IncidentReader:
         were listed (nothing is folded then: fold from the start with the files there are)."""
         if self._note_new_files():
             return True
-        swappable = set(self._peers)
-        if self._primary_is_peer():
-            swappable.add(self.log.path)
-        read = stream_logs(self._all_logs(), peers_may_be_swapped=swappable)
+        read = stream_logs(self._all_logs(), peers_may_be_swapped=self._swappable())
         from_snapshot = self._last_key is not None
         # The last two batches are folded together at the end, with the marks due in them:
         # the marks of a long read are its last two, not one every `MARK_EVERY` events.
@@ -307,11 +311,8 @@ class IncidentReader:
         if self._note_new_files():  # a replica's file was removed: what was folded from it
             self._refold()  # must go too
             return []
-        swappable = set(self._peers)
-        if self._primary_is_peer():
-            swappable.add(self.log.path)
         with gc_paused():  # many small objects that all stay alive (as `fold_new` does)
-            read = read_logs(self._all_logs(), peers_may_be_swapped=swappable)
+            read = read_logs(self._all_logs(), peers_may_be_swapped=self._swappable())
         if read.replaced:
             self._refold()
             return []
