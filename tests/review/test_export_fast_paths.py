@@ -164,15 +164,28 @@ def test_markdown_escapes_are_the_translation(text: str) -> None:
 
 @given(
     st.lists(
-        st.sampled_from(["f", "todo", "Follow", "up", "-", "_", "\t", " ", ":", "a", "x", "\n"]),
+        st.sampled_from([*"ftax-_\t :\n\u00a0İſ", "todo", "TODO", "Follow", "up"]),
         max_size=8,
     ).map("".join)
 )
-def test_kind_prefix_is_split_kind_prefix(text: str) -> None:
-    from ic_console.domain.parse import split_kind_prefix
-    from ic_console.review.parts import kind_prefix
+def test_kind_prefix_folded_at_once_is_folded_a_character_at_a_time(text: str) -> None:
+    """`split_kind_prefix` folds a prefix with one `translate`; `is_followup` turns most texts
+    away with one match first: both give what folding a character at a time gives."""
+    from ic_console.domain.model import LogKind
+    from ic_console.domain.parse import KIND_PREFIXES, is_followup, split_kind_prefix
 
-    assert kind_prefix(text) == split_kind_prefix(text)
+    def by_character(text: str) -> tuple[LogKind | None, str]:
+        head, colon, rest = text.partition(":")
+        if not colon or len(head.split()) > 2 or head != head.lstrip():
+            return None, text
+        folded = "".join(ch for ch in head.strip().lower() if ch not in " -_\t")
+        kind = KIND_PREFIXES.get(folded)
+        return (None, text) if kind is None else (kind, rest.strip())
+
+    assert split_kind_prefix(text) == by_character(text)
+    for kind in LogKind:
+        expected = kind is LogKind.FOLLOWUP or by_character(text.lstrip())[0] is LogKind.FOLLOWUP
+        assert is_followup(kind, text) is expected
 
 
 def test_timeline_json_is_the_value_serializer() -> None:

@@ -28,6 +28,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic_core import TzInfo
 
+from ic_console.domain.parse import may_be_prefixed, split_kind_prefix
 from ic_console.review import checks
 from ic_console.review.document import (
     Document,
@@ -38,7 +39,6 @@ from ic_console.review.document import (
     render_markdown,
 )
 from ic_console.review.export import export, export_pieces
-from ic_console.review.parts import _MAY_BE_PREFIXED, kind_prefix
 from ic_console.review.source import ReviewSource, open_for_review
 from ic_console.review.stamps import Stamps, stamp
 from ic_console.review.text import md_escape, one_line, utc_short
@@ -164,8 +164,8 @@ def test_blame_suspects_hold_every_text_the_check_finds_something_in(texts: list
     ).map("".join)
 )
 def test_a_prefixed_text_is_never_turned_away(text: str) -> None:
-    if kind_prefix(text.lstrip())[0] is not None:
-        assert _MAY_BE_PREFIXED.match(text)
+    if split_kind_prefix(text.lstrip())[0] is not None:
+        assert may_be_prefixed(text)
 
 
 _CELL_TEXT = st.text(alphabet=st.sampled_from([*"ab|*_<&\"'\\\n\r\t\x1b\x00\x7f\u2028\u00a0 é"]))

@@ -9,6 +9,7 @@ test feeds them arbitrary text).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from ic_console.domain.durations import DURATION_HELP, parse_duration, parse_when
@@ -19,6 +20,7 @@ __all__ = [
     "DURATION_HELP",
     "KIND_PREFIXES",
     "SEVERITY_HINTS",
+    "may_be_prefixed",
     "parse_audience",
     "parse_duration",
     "parse_log_kind",
@@ -47,8 +49,27 @@ KIND_PREFIXES: Mapping[str, LogKind] = {
 _KIND_CHOICES = "note, action, status or followup (also n, a, s, f, todo)"
 
 
+#: What folding takes out of a word: spaces, hyphens and underscores.
+_FOLD_OUT = str.maketrans("", "", " -_\t")
+
+
 def _fold(text: str) -> str:
-    return "".join(ch for ch in text.strip().lower() if ch not in " -_\t")
+    return text.strip().lower().translate(_FOLD_OUT)
+
+
+#: What any text with a kind prefix starts with: perhaps spaces, hyphens and underscores
+#: (folded out), then the first letter of one of `KIND_PREFIXES`. Most log entries start
+#: otherwise, and this one match turns them away before the prefix is split and folded (a
+#: long log asks it of every entry). No other character lower-cases to one of these letters.
+_MAY_BE_PREFIXED = re.compile(
+    r"[\s\-_]*[" + "".join(sorted({key[0] + key[0].upper() for key in KIND_PREFIXES})) + "]"
+)
+
+
+def may_be_prefixed(text: str) -> bool:
+    """False when `text` cannot start with a kind prefix (`split_kind_prefix` would find none):
+    it has no colon, or does not start with a prefix's first letter."""
+    return ":" in text and _MAY_BE_PREFIXED.match(text) is not None
 
 
 def parse_log_kind(text: str) -> LogKind:
@@ -77,7 +98,9 @@ def is_followup(kind: LogKind, text: str) -> bool:
     """A follow-up: a follow-up log entry, or one whose text starts with a follow-up prefix
     ("TODO: add an alert"), as the postmortem's action items, `ic followups`, `ic show --json`
     and the JSON export all count them."""
-    return kind is LogKind.FOLLOWUP or split_kind_prefix(text.lstrip())[0] is LogKind.FOLLOWUP
+    if kind is LogKind.FOLLOWUP:
+        return True
+    return may_be_prefixed(text) and split_kind_prefix(text.lstrip())[0] is LogKind.FOLLOWUP
 
 
 #: Each level in a few words, for the help under a severity field.

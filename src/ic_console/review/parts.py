@@ -16,7 +16,7 @@ from typing import Any, TypeVar, cast
 from ic_console.domain.events import Event
 from ic_console.domain.followup_ids import followup_id
 from ic_console.domain.model import LogKind, Status
-from ic_console.domain.parse import KIND_PREFIXES
+from ic_console.domain.parse import may_be_prefixed, split_kind_prefix
 from ic_console.domain.state import IncidentState
 from ic_console.review.batching import text_batches
 from ic_console.review.checks import BlameChecker, BlameFinding, Finding, check_action_item
@@ -107,31 +107,6 @@ class Review:
         return due_date(self.state.resolved_at, highest_severity_of(self.state), self.policy)
 
 
-#: What `domain.parse` folds out of a kind prefix ("Follow-up", "follow up"), for `translate`.
-_FOLD_OUT = str.maketrans("", "", " -_\t")
-
-
-#: What any text with a kind prefix starts with (`kind_prefix`): perhaps spaces, hyphens and
-#: underscores (folded out), then the first letter of one of `KIND_PREFIXES`. Most entries
-#: start otherwise, and this one match turns them away before the prefix is split and folded.
-#: No other character lower-cases to one of these letters.
-_MAY_BE_PREFIXED = re.compile(
-    r"[\s\-_]*[" + "".join(sorted({key[0] + key[0].upper() for key in KIND_PREFIXES})) + "]"
-)
-
-
-def kind_prefix(text: str) -> tuple[LogKind | None, str]:
-    """`split_kind_prefix(text)`, the same answer, made faster for a long log: the prefix is
-    folded by one `translate` instead of a character at a time."""
-    head, colon, rest = text.partition(":")
-    if not colon or len(head.split()) > 2 or head != head.lstrip():
-        return None, text
-    kind = KIND_PREFIXES.get(head.strip().lower().translate(_FOLD_OUT))
-    if kind is None:
-        return None, text
-    return kind, rest.strip()
-
-
 #: A follow-up's owner: the first `@name` in it (a GitHub or Jira user name).
 _OWNER = re.compile(r"(?:^|[\s(,;])@([A-Za-z0-9][A-Za-z0-9_.-]{0,38})")
 
@@ -150,12 +125,11 @@ def action_items(state: IncidentState, *, due: date | None = None) -> list[Actio
     items: list[ActionItem] = []
     incident = f"{state.incident_id} ({state.title})"
     followup = LogKind.FOLLOWUP
-    may_be_prefixed = _MAY_BE_PREFIXED.match
     origins = state.log_origins
     for index, entry in enumerate(state.log):
         text = entry.text
-        if ":" in text and may_be_prefixed(text):
-            prefixed, rest = kind_prefix(text.lstrip())
+        if may_be_prefixed(text):
+            prefixed, rest = split_kind_prefix(text.lstrip())
         elif entry.kind is followup:
             prefixed, rest = None, text
         else:
