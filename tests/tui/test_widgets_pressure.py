@@ -9,6 +9,7 @@ from pathlib import Path, PurePath
 from typing import ClassVar
 
 import pytest
+from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
@@ -359,8 +360,14 @@ def _old_fit(chase: ChaseList, width: int, height: int) -> tuple[list[str], int,
     """The chase list's fitting as it was before it built only what fits: every entry built
     and measured, the rows summed again for each count tried. The oracle for `_fit`."""
     blocks = chase._built(len(chase.chase) + len(chase._soon))
-    heads = [chase._rows(block.lines, width) for block in blocks]
-    extra = [chase._rows(block.optional, width) for block in blocks]
+
+    def wrapped(lines: list[Text]) -> int:  # every line wrapped by Rich, nothing remembered
+        if width <= 0:
+            return len(lines)
+        return sum(len(line.wrap(chase.app.console, width)) for line in lines)
+
+    heads = [wrapped(block.lines) for block in blocks]
+    extra = [wrapped(block.optional) for block in blocks]
 
     def rows(count: int, sentences: int) -> int:
         title = 1 if any(not block.chase for block in blocks[:count]) else 0

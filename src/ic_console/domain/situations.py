@@ -330,7 +330,7 @@ def _team_status_values(state: IncidentState) -> dict[str, str]:
 # the same list, in the same order, but works out again only what changed:
 #
 # - the state's indexes (open tasks by deadline, people by the time they joined) are rebuilt only
-#   when the state changed (its fold moved on: `_fingerprint`), or the time went backwards;
+#   when the state changed (its fold moved on: `state_fingerprint`), or the time went backwards;
 # - the expired tasks are the open tasks whose deadline has passed: a prefix of the tasks sorted
 #   by deadline, found by bisection; likewise the people due a rotation;
 # - each task's (or person's) situation is kept with the instant its values can next change
@@ -385,7 +385,7 @@ def _next_change(
     return soonest
 
 
-def _fingerprint(state: IncidentState) -> tuple[object, ...]:
+def state_fingerprint(state: IncidentState) -> tuple[object, ...]:
     """What moves whenever the fold changes the state: the last event folded, when, its clock,
     and the sizes of what events add to. A state changes only through its fold."""
     return (
@@ -550,7 +550,7 @@ class SituationTracker:
     # -- keeping current -----------------------------------------------------------------------
 
     def _refresh(self, state: IncidentState, now: datetime) -> None:
-        fingerprint = _fingerprint(state)
+        fingerprint = state_fingerprint(state)
         if (
             state is not self._state
             or fingerprint != self._fingerprint

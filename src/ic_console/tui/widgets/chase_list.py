@@ -14,7 +14,8 @@ from textual import events
 from textual.widgets import Static
 
 from ic_console.content.phrasebook import Phrasebook
-from ic_console.domain.situations import Situation
+from ic_console.domain.model import TaskStatus
+from ic_console.domain.situations import Situation, state_fingerprint
 from ic_console.domain.state import IncidentState, Task
 from ic_console.tui.text import countdown, literal, literal_lines
 
@@ -23,11 +24,23 @@ SOON = timedelta(minutes=3)
 
 CHASED = ("task-expired", "task-unacknowledged")
 
+#: Wrapped lines whose rows are remembered, at most (then forgotten all at once): a pane's worth
+#: of sentences many times over, so a minute's new wording never grows it without end.
+_WRAPPED_KEPT = 4096
+
 
 def chase_order(
     state: IncidentState, now: datetime, situations: list[Situation]
 ) -> list[Situation]:
-    """The expired and unacknowledged tasks, most urgent first.
+    """The expired and unacknowledged tasks, most urgent first (`_chase_order`)."""
+    return _chase_order(state, now, situations)[0]
+
+
+def _chase_order(
+    state: IncidentState, now: datetime, situations: list[Situation]
+) -> tuple[list[Situation], bool]:
+    """The expired and unacknowledged tasks, most urgent first, and whether that order holds
+    whatever the time (every situation's task was found: only a missing one is placed by `now`).
 
     Most overdue first; then unacknowledged, the one waiting longest first. Ties keep the
     task number order, so the list does not jump about between ticks.
@@ -40,6 +53,7 @@ def chase_order(
     those seconds are exact to the microsecond for any time within 136 years of `now`.
     """
     tasks = state.tasks
+    timeless = True
     keyed: list[tuple[int, datetime, int, int]] = []
     for index, situation in enumerate(situations):
         kind = situation.id
@@ -53,12 +67,35 @@ def chase_order(
         task = tasks.get(int(number)) if number.isdigit() else None
         if task is None:  # nothing to measure: as if it ran out (or was assigned) just now
             keyed.append((rank, now, 0, index))
+            timeless = False
         else:
             keyed.append(
                 (rank, task.deadline if rank == 0 else task.assigned_at, task.number, index)
             )
     keyed.sort()  # the index last: equal keys keep their order, as a stable sort does
-    return [situations[key[3]] for key in keyed]
+    return [situations[key[3]] for key in keyed], timeless
+
+
+def _running_out(state: IncidentState, now: datetime, chase: list[Situation]) -> list[Task]:
+    """The open tasks whose timebox ends within `SOON` and that `chase` does not list, the
+    soonest first (ties in the order `open_tasks` gives them). One pass over the
+    tasks comparing deadlines, and only the few found sorted: the Deputy asks each second, and
+    sorting all 2,000 open tasks by deadline to keep a handful was a fifth of the tick."""
+    until = now + SOON
+    found = [
+        task
+        for task in state.tasks.values()
+        if now < task.deadline <= until and task.status is TaskStatus.OPEN
+    ]
+    if not found:
+        return found
+    listed = {situation.values.get("task_number") for situation in chase}
+    found.sort(key=_by_deadline)
+    return [task for task in found if str(task.number) not in listed]
+
+
+def _by_deadline(task: Task) -> datetime:
+    return task.deadline
 
 
 def _task(state: IncidentState, situation: Situation) -> Task | None:
@@ -100,18 +137,18 @@ class ChaseList(Static):
         #: How many chase entries and soon-running-out tasks the last draw left out.
         self.hidden_chase = 0
         self.hidden_soon = 0
+        #: The last `chase_order` worked out, and what from: the state, its fingerprint, each
+        #: situation's kind and task, and the order as places in that list (`_ordered`).
+        self._order: (
+            tuple[IncidentState, tuple[object, ...], list[tuple[str, str | None]], list[int]] | None
+        ) = None
+        #: Rows a wrapped line takes, by its text and the width (`_line_rows`).
+        self._wrapped: dict[tuple[str, int], int] = {}
 
     def show(self, state: IncidentState, now: datetime, situations: list[Situation]) -> None:
         """Expired and unacknowledged tasks, from the situations the phrasebook already knows."""
-        self.chase = chase_order(state, now, situations)
-        listed = {situation.values.get("task_number") for situation in self.chase}
-        self._soon = [
-            task
-            for task in state.open_tasks()
-            if not task.is_overdue(now)
-            and task.remaining(now) <= SOON
-            and str(task.number) not in listed
-        ]
+        self.chase = self._ordered(state, now, situations)
+        self._soon = _running_out(state, now, self.chase)
         self._source = (state, now)
         self._blocks = []
         self._empty = None
@@ -127,6 +164,34 @@ class ChaseList(Static):
             else:
                 self._empty = Text("Nobody to chase: no open tasks.", style="dim")
         self._draw()
+
+    def _ordered(
+        self, state: IncidentState, now: datetime, situations: list[Situation]
+    ) -> list[Situation]:
+        """`chase_order`, sorted again only when the order can have changed: the state moved
+        on (`state_fingerprint`), or the situations are about other tasks or come in another
+        order. Most seconds a few situations are made again with new words ("late 6 minutes")
+        about the same tasks: the order of last time is taken again by place. Sorting 2,000
+        of them each second was a third of the Deputy's tick."""
+        signature = [
+            (situation.id, situation.values.get("task_number")) for situation in situations
+        ]
+        fingerprint = state_fingerprint(state)
+        last = self._order
+        if (
+            last is not None
+            and last[0] is state
+            and last[1] == fingerprint
+            and last[2] == signature
+        ):
+            return [situations[index] for index in last[3]]
+        ordered, timeless = _chase_order(state, now, situations)
+        if timeless:
+            place = {id(situation): index for index, situation in enumerate(situations)}
+            self._order = (state, fingerprint, signature, [place[id(s)] for s in ordered])
+        else:
+            self._order = None
+        return ordered
 
     def _built(self, count: int) -> list[Block]:
         """The first `count` entries, built now if they were not yet."""
@@ -171,7 +236,23 @@ class ChaseList(Static):
     def _rows(self, lines: list[Text], width: int) -> int:
         if width <= 0:
             return len(lines)
-        return sum(len(line.wrap(self.app.console, width)) for line in lines)
+        return sum(self._line_rows(line, width) for line in lines)
+
+    def _line_rows(self, line: Text, width: int) -> int:
+        """The rows `line` takes at `width`: one for a line that is never wrapped; else as
+        Rich wraps it, remembered by its words (the lines this pane wraps are all made alike).
+        The same sentences come back every second: wrapping them again, and every head line
+        that never wraps, was a third of the Deputy's tick at 2,000 late tasks."""
+        plain = line.plain
+        if line.no_wrap and "\n" not in plain:
+            return 1
+        key = (plain, width)
+        rows = self._wrapped.get(key)
+        if rows is None:
+            if len(self._wrapped) >= _WRAPPED_KEPT:
+                self._wrapped.clear()
+            rows = self._wrapped[key] = len(line.wrap(self.app.console, width))
+        return rows
 
     def _draw(self) -> None:
         if self._empty is not None:
