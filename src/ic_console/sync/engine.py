@@ -87,6 +87,8 @@ class Syncer:
         self._rounds_since_prepare = 0
         #: Our branch's commit (None: not read yet, "": no commit yet).
         self._head: str | None = None
+        #: Parts committed since the last push that went through (`clone.push`'s `bulk`).
+        self._parts_unpushed = 0
 
     @property
     def origin(self) -> str:
@@ -157,6 +159,7 @@ class Syncer:
             unsent = self._unsent(committed_only=True)
             try:
                 self._push(mine[0] if mine is not None else None, local)
+                self._parts_unpushed = 0
                 report.sent[:] = [Sent(i, n) for i, n in sorted(unsent.items()) if n]
             except SyncError as error:
                 if clone.refused_push(error):
@@ -180,8 +183,9 @@ class Syncer:
         (the sync folder was deleted and the branch made afresh), the branch goes on from the
         remote's, provided the remote holds only beginnings of this laptop's files; else
         another laptop writes as this replica, which is said (`SharedReplicaId`)."""
+        bulk = self._parts_unpushed > clone.FEW_PARTS
         try:
-            clone.push(self.git, self.origin)
+            clone.push(self.git, self.origin, bulk=bulk)
             return
         except SyncError as error:
             if not error.answered or remote_head is None:
@@ -189,7 +193,7 @@ class Syncer:
             if clone.is_ancestor(self.git, remote_head, local):
                 raise  # not a branch that went its own way: the remote refused for another reason
         self._go_on_from(remote_head, local)
-        clone.push(self.git, self.origin)
+        clone.push(self.git, self.origin, bulk=bulk)
 
     def _go_on_from(self, remote_head: str, local: str) -> None:
         files = {f.incident_id: f.path for f in list_local_files(self.root)}
@@ -297,6 +301,7 @@ class Syncer:
         if self._tree is not None:
             self._tree.update(changed)
         self._committed_sizes.update(sizes)
+        self._parts_unpushed += len(changed)
         report.sent.extend(sent)
         return True
 
