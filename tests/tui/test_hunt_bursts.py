@@ -204,7 +204,10 @@ def test_the_field_being_typed_in_stays_on_screen_in_a_tall_form(
 
     async def scenario(pilot: Pilot[int]) -> None:
         burst(pilot.app, "t", "Mei", "enter", text.strip(), "enter")
-        await until(pilot, lambda: getattr(pilot.app.focused, "id", "") == "field-timebox")
+        # Nearly a thousand keys, one at a time: on a loaded machine they take a while.
+        await until(
+            pilot, lambda: getattr(pilot.app.focused, "id", "") == "field-timebox", timeout=30
+        )
         await pilot.pause(0.2)
         field = pilot.app.screen.query_one("#field-timebox", Input)
         visible = pilot.app.screen.find_widget(field).region
