@@ -24,6 +24,7 @@ idle CPU or one-line rounds).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -160,6 +161,9 @@ class BigRounds:
     console_peak: float = 0.0
     #: The first laptop's console opening its own copy (one file), in the same rounds.
     single_open: list[float] = field(default_factory=list)
+    #: The whole console (the app) open to its last screen: the second laptop's, the first's.
+    app_open: list[float] = field(default_factory=list)
+    single_app_open: list[float] = field(default_factory=list)
     late_poll: list[float] = field(default_factory=list)
 
 
@@ -179,6 +183,7 @@ def big_round(base: Path) -> BigRounds:
     Syncer(b, remote, actor="Priya", timeout=300).round()
     rounds = BigRounds(facts.events, send, time.perf_counter() - started)
     rounds.console_open, rounds.console_peak, rounds.single_open = _console_opens(a, b)
+    rounds.app_open, rounds.single_app_open = _app_opens(a, b, facts.last_at.isoformat())
     store = IncidentStore.open(a, LOAD_ID, actor="Alex")
     for line in range(0 if CONSOLE_ONLY else LINE_ROUNDS):
         store.execute(c.AddLogEntry(text=f"one more line {line}"))
@@ -234,6 +239,23 @@ def _console_opens(a: Path, b: Path) -> tuple[list[float], float, list[float]]:
     return merged, max(peaks), single
 
 
+#: The load tests' measuring script: its `console` part opens the app to the last screen.
+MEASURE = Path(__file__).resolve().parent.parent / "tests" / "load" / "measure.py"
+
+
+def _app_opens(a: Path, b: Path, last_at: str) -> tuple[list[float], list[float]]:
+    """The whole console (the Textual app, `tests/load/measure.py console`) from its start to
+    the last screen of the log, on the second laptop and then the first, in turn: the figure
+    the single-laptop bench calls "console open -> last screen". Seconds, each round."""
+    env = dict(os.environ, TZ="UTC", IC_CONSOLE_CONFIG=os.devnull + ".absent.toml")
+    opened: dict[Path, list[float]] = {b: [], a: []}
+    for _ in range(3):
+        for root, seconds in opened.items():
+            run = run_child([sys.executable, str(MEASURE), "console", str(root), last_at], env=env)
+            seconds.append(float(json.loads(run.stdout.strip().splitlines()[-1])["open"]))
+    return opened[b], opened[a]
+
+
 def _late_lines(a: Path, b: Path, remote: str, alex: IncidentStore) -> list[float]:
     """Priya's console open on the load incident while Alex and Priya both type: Alex's line,
     recorded just before Priya's, arrives after it, and her console folds it in its place.
@@ -268,6 +290,15 @@ def run() -> list[Figure]:
         shutil.rmtree(base, ignore_errors=True)
     every = f"every {SYNC_EVERY:g} s"
     consoles = [
+        Figure(
+            f"second laptop's console app, {big.events:,} events: open -> last screen "
+            "(median of 3)",
+            statistics.median(big.app_open),
+            "s",
+            "< 2x floor",
+            floor=statistics.median(big.single_app_open),
+            low=min(big.app_open),
+        ),
         Figure(
             f"second laptop's console opens the {big.events:,} events (merged; median of 3)",
             statistics.median(big.console_open),

@@ -215,6 +215,28 @@ def test_a_late_line_after_the_cache_goes_back_only_to_where_the_cache_ends(
     _matches_a_fold_from_the_start(live)
 
 
+def test_the_first_laptop_reads_its_log_once_when_a_peer_file_arrives(tmp_path: Path) -> None:
+    """Alex's console left one log's rows; Priya's file arrived since: the incident is read
+    merged once, from the start (not once from the snapshot and again for the rows), and the
+    next open starts from the merged cache."""
+    alex, priya, _sam = three_laptops(tmp_path)
+    for n in range(6):
+        alex.run(c.AddLogEntry(text=f"line {n}"))
+    _console(alex).close()
+    cache = read_rows(_folder(alex))
+    assert cache is not None and cache.files is None  # one log's
+    exchange(alex, priya)
+    priya.run(c.AddLogEntry(text="Priya: on the bridge"))
+    exchange(priya, alex)
+    live = _console(alex)
+    assert live.store.merged and live.store.reloads == 2  # one load, one merged fold
+    _matches_a_fold_from_the_start(live)
+    live.close()
+    again = _console(alex)
+    assert _resumed(again) and again.rows[-1].text == "Priya: on the bridge"
+    _matches_a_fold_from_the_start(again)
+
+
 # -- a cache that does not match ------------------------------------------------------------------
 
 

@@ -49,7 +49,7 @@ from ic_console.store.errors import Notice, StoreError
 from ic_console.store.follow import Follower
 from ic_console.store.incident import IncidentStore
 from ic_console.store.merged import clocks_ahead
-from ic_console.store.paths import incident_dir
+from ic_console.store.paths import event_files, incident_dir
 from ic_console.store.presence import PresenceBoard
 from ic_console.store.rows_cache import (
     ROWS_FILE,
@@ -306,6 +306,8 @@ class LiveIncident:
         cached, notice = load_rows(incident_dir(home, incident_id))
         # A merged incident's rows cache is taken up by the store's load, from its snapshot.
         merged, cached = (cached, None) if cached and cached.files is not None else (None, cached)
+        if cached is not None and len(event_files(incident_dir(home, incident_id))) > 1:
+            cached = None  # one log's rows, and a peer's file arrived: read once, merged
         store = IncidentStore.open(
             home,
             incident_id,
