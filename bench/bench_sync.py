@@ -11,14 +11,20 @@
   and receiving (B fetches, checks and stores the file); then one new line at a time, as
   the incident goes on: each round's wall time, and the receiving round's CPU.
 - The second laptop's console on that incident (read merged, as two laptops' files are):
-  opening it as a whole process (seconds, peak RSS), and its poll taking in a line from the
-  first laptop that was recorded just before one of its own and arrived after it.
+  opening it as a whole process (seconds, peak RSS) after one console opened and closed it
+  (which leaves the state snapshot and the rows cache, as any console does), beside the first
+  laptop's console opening its own copy the same way in the same rounds (the floor: one file,
+  its rows cache); and its poll taking in a line from the first laptop that was recorded just
+  before one of its own and arrived after it.
 
-Figures only; nothing fails on timing. `python bench/bench_sync.py` prints them.
+Figures only; nothing fails on timing. `python bench/bench_sync.py` prints them;
+`IC_BENCH_SYNC_ONLY=console` measures only the big round and the consoles (no propagation,
+idle CPU or one-line rounds).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -50,6 +56,8 @@ IDLE_SECONDS = float(os.environ.get("IC_BENCH_SYNC_IDLE", "20"))
 INCIDENT = "bench-sync"
 #: Rounds that each bring one new line of the load incident.
 LINE_ROUNDS = 5
+#: `IC_BENCH_SYNC_ONLY=console`: the big round and the consoles alone.
+CONSOLE_ONLY = os.environ.get("IC_BENCH_SYNC_ONLY") == "console"
 
 
 def _laptop(base: Path, name: str) -> Path:
@@ -151,6 +159,11 @@ class BigRounds:
     #: its peak RSS (MB); its poll taking in a line that sorts before one it folded, each round.
     console_open: list[float] = field(default_factory=list)
     console_peak: float = 0.0
+    #: The first laptop's console opening its own copy (one file), in the same rounds.
+    single_open: list[float] = field(default_factory=list)
+    #: The whole console (the app) open to its last screen: the second laptop's, the first's.
+    app_open: list[float] = field(default_factory=list)
+    single_app_open: list[float] = field(default_factory=list)
     late_poll: list[float] = field(default_factory=list)
 
 
@@ -169,9 +182,10 @@ def big_round(base: Path) -> BigRounds:
     started = time.perf_counter()
     Syncer(b, remote, actor="Priya", timeout=300).round()
     rounds = BigRounds(facts.events, send, time.perf_counter() - started)
-    rounds.console_open, rounds.console_peak = _merged_console_open(b)
+    rounds.console_open, rounds.console_peak, rounds.single_open = _console_opens(a, b)
+    rounds.app_open, rounds.single_app_open = _app_opens(a, b, facts.last_at.isoformat())
     store = IncidentStore.open(a, LOAD_ID, actor="Alex")
-    for line in range(LINE_ROUNDS):
+    for line in range(0 if CONSOLE_ONLY else LINE_ROUNDS):
         store.execute(c.AddLogEntry(text=f"one more line {line}"))
         started = time.perf_counter()
         Syncer(a, remote, actor="Alex", timeout=300).round()
@@ -184,30 +198,62 @@ def big_round(base: Path) -> BigRounds:
     return rounds
 
 
-_OPEN_MERGED = r"""
+_OPEN = r"""
 import sys, time
 from pathlib import Path
 from ic_console.content.phrasebook import shipped_phrasebook
 from ic_console.domain.clock import SystemClock
 from ic_console.live.incident import LiveIncident, LiveSettings
 started = time.perf_counter()
-LiveIncident.open(Path(sys.argv[1]), sys.argv[2], LiveSettings("Priya", SystemClock()),
-                  shipped_phrasebook())
-print(time.perf_counter() - started)
+live = LiveIncident.open(Path(sys.argv[1]), sys.argv[2], LiveSettings(sys.argv[3], SystemClock()),
+                         shipped_phrasebook())
+print(time.perf_counter() - started, len(live.rows), live.rows[-1].text if live.rows else "")
+if len(sys.argv) > 4:  # the warming open: closing leaves the snapshot and the rows cache
+    live.close()
 """
 
 
-def _merged_console_open(b: Path) -> tuple[list[float], float]:
-    """The second laptop's console opening the incident it received (read merged: no rows
-    cache), as a whole process started from a small one (`common.run_child`: a child forked
-    from this bench, which holds the incident it built, would report the bench's memory as its
-    own): seconds to open, each round, and the peak RSS in MB."""
-    times, peaks = [], []
+def _console_opens(a: Path, b: Path) -> tuple[list[float], float, list[float]]:
+    """The second laptop's console opening the incident it received (read merged), and the
+    first laptop's opening its own copy (one file: the floor), in turn, each as a whole
+    process started from a small one (`common.run_child`: a child forked from this bench,
+    which holds the incident it built, would report the bench's memory as its own). One open
+    and close of each first, as any console leaves its rows cache and snapshot. The seconds to
+    open, each round, and the second laptop's peak RSS in MB; the rows both show must agree."""
+    for root, who in ((a, "Alex"), (b, "Priya")):
+        run_child([sys.executable, "-c", _OPEN, str(root), LOAD_ID, who, "close"])
+    merged, single, peaks = [], [], []
     for _ in range(3):
-        run = run_child([sys.executable, "-c", _OPEN_MERGED, str(b), LOAD_ID])
-        times.append(float(run.stdout.split()[0]))
+        run = run_child([sys.executable, "-c", _OPEN, str(b), LOAD_ID, "Priya"])
+        seconds, rows, last = run.stdout.split(maxsplit=2)
+        merged.append(float(seconds))
         peaks.append(run.peak_mb)
-    return times, max(peaks)
+        floor = run_child([sys.executable, "-c", _OPEN, str(a), LOAD_ID, "Alex"])
+        floor_seconds, floor_rows, floor_last = floor.stdout.split(maxsplit=2)
+        single.append(float(floor_seconds))
+        if (rows, last) != (floor_rows, floor_last):
+            raise RuntimeError(
+                f"the two consoles disagree: {rows} rows ({last!r}), "
+                f"{floor_rows} rows ({floor_last!r})"
+            )
+    return merged, max(peaks), single
+
+
+#: The load tests' measuring script: its `console` part opens the app to the last screen.
+MEASURE = Path(__file__).resolve().parent.parent / "tests" / "load" / "measure.py"
+
+
+def _app_opens(a: Path, b: Path, last_at: str) -> tuple[list[float], list[float]]:
+    """The whole console (the Textual app, `tests/load/measure.py console`) from its start to
+    the last screen of the log, on the second laptop and then the first, in turn: the figure
+    the single-laptop bench calls "console open -> last screen". Seconds, each round."""
+    env = dict(os.environ, TZ="UTC", IC_CONSOLE_CONFIG=os.devnull + ".absent.toml")
+    opened: dict[Path, list[float]] = {b: [], a: []}
+    for _ in range(3):
+        for root, seconds in opened.items():
+            run = run_child([sys.executable, str(MEASURE), "console", str(root), last_at], env=env)
+            seconds.append(float(json.loads(run.stdout.strip().splitlines()[-1])["open"]))
+    return opened[b], opened[a]
 
 
 def _late_lines(a: Path, b: Path, remote: str, alex: IncidentStore) -> list[float]:
@@ -237,12 +283,45 @@ def _quantile(values: list[float], q: float) -> float:
 def run() -> list[Figure]:
     base = Path(tempfile.mkdtemp(prefix="ic-bench-sync-"))
     try:
-        latencies = propagation(base)
-        cpu = idle_cpu(base)
+        latencies = [] if CONSOLE_ONLY else propagation(base)
+        cpu = 0.0 if CONSOLE_ONLY else idle_cpu(base)
         big = big_round(base)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     every = f"every {SYNC_EVERY:g} s"
+    consoles = [
+        Figure(
+            f"second laptop's console app, {big.events:,} events: open -> last screen "
+            "(median of 3)",
+            statistics.median(big.app_open),
+            "s",
+            "< 2x floor",
+            floor=statistics.median(big.single_app_open),
+            low=min(big.app_open),
+        ),
+        Figure(
+            f"second laptop's console opens the {big.events:,} events (merged; median of 3)",
+            statistics.median(big.console_open),
+            "s",
+            "< 2x floor",
+            floor=statistics.median(big.single_open),
+            low=min(big.console_open),
+        ),
+        Figure(
+            f"second laptop's console, {big.events:,} events, peak memory (process RSS)",
+            big.console_peak,
+            "MB",
+            "< 200",
+        ),
+        Figure(
+            f"second laptop's console takes in a line that arrived late (median of {LINE_ROUNDS})",
+            statistics.median(big.late_poll),
+            "s",
+            "-",
+        ),
+    ]
+    if CONSOLE_ONLY:
+        return consoles
     figures = [
         Figure(f"sync propagation p50 ({every})", _quantile(latencies, 0.5), "s", "-"),
         Figure(f"sync propagation p95 ({every})", _quantile(latencies, 0.95), "s", "< 5"),
@@ -268,24 +347,7 @@ def run() -> list[Figure]:
             "s",
             "-",
         ),
-        Figure(
-            f"second laptop's console opens the {big.events:,} events (merged; median of 3)",
-            statistics.median(big.console_open),
-            "s",
-            "-",
-        ),
-        Figure(
-            f"second laptop's console, {big.events:,} events, peak memory (process RSS)",
-            big.console_peak,
-            "MB",
-            "< 200",
-        ),
-        Figure(
-            f"second laptop's console takes in a line that arrived late (median of {LINE_ROUNDS})",
-            statistics.median(big.late_poll),
-            "s",
-            "-",
-        ),
+        *consoles,
     ]
     return figures
 

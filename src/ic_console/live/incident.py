@@ -14,6 +14,7 @@ undo, close); the rows it keeps are `LogRows`, beside it, since they follow the 
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ from ic_console.store.errors import Notice, StoreError
 from ic_console.store.follow import Follower
 from ic_console.store.incident import IncidentStore
 from ic_console.store.merged import clocks_ahead
-from ic_console.store.paths import incident_dir
+from ic_console.store.paths import event_files, incident_dir
 from ic_console.store.presence import PresenceBoard
 from ic_console.store.rows_cache import (
     ROWS_FILE,
@@ -57,7 +58,7 @@ from ic_console.store.rows_cache import (
     load_rows,
     write_rows,
 )
-from ic_console.store.snapshot import SnapshotUnusable
+from ic_console.store.snapshot import MergedSnapshot, SnapshotUnusable
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,9 @@ class LogRows:
         self._fast: set[str] = set()
         #: The last seq of the rows cache on disk (`store.rows_cache`) that matches these rows.
         self.cached_seq = 0
+        #: A merged incident's: what of each file, and up to which merge key, the rows cache on
+        #: disk that matches these rows covers (None: none known).
+        self.cached_cover: object = None
 
     @property
     def fast_origins(self) -> list[str]:
@@ -156,6 +160,27 @@ class LogRows:
         if tail:
             self.collect(tail)
 
+    def resume_merged(
+        self, cached: CachedRows, snapshot: MergedSnapshot, state: Callable[[], IncidentState]
+    ) -> bool:
+        """The store's question on a merged load (`IncidentReader.on_resume`): start from the
+        cached rows when they cover exactly what the merged snapshot covers (each file's
+        prefix, checked against the file by both, and the last merge key); the store then
+        folds from the snapshot and hands over only the events after it. Notices about those
+        are placed as they arrive, from `state`. False (nothing changed): fold from the start."""
+        if cached.files != snapshot.covers or cached.last_key != snapshot.last_key:
+            return False
+        self.rows.base = cached.rows
+        self.rows.added.clear()
+        self.narrator = cached.narrator
+        self._fast = set(cached.fast)
+        self._shown.clear()
+        self._ids = None
+        self._state = state
+        self.cached_seq = 0
+        self.cached_cover = (dict(cached.files), cached.last_key)
+        return True
+
     def collect(self, events: list[Event]) -> None:
         """The store's callback for each batch; the batch that starts with the declaration is
         the whole log again (a peer's file also starts at seq 1, later in the fold)."""
@@ -166,6 +191,7 @@ class LogRows:
             self._shown.clear()
             self._fast.clear()
             self.cached_seq = 0
+            self.cached_cover = None
             if self._ids is not None:
                 self._ids.clear()
         fast = self._fast_rows(events)
@@ -278,6 +304,10 @@ class LiveIncident:
         """
         log = LogRows(settings.clock)
         cached, notice = load_rows(incident_dir(home, incident_id))
+        # A merged incident's rows cache is taken up by the store's load, from its snapshot.
+        merged, cached = (cached, None) if cached and cached.files is not None else (None, cached)
+        if cached is not None and len(event_files(incident_dir(home, incident_id))) > 1:
+            cached = None  # one log's rows, and a peer's file arrived: read once, merged
         store = IncidentStore.open(
             home,
             incident_id,
@@ -287,8 +317,10 @@ class LiveIncident:
             on_events=None if cached is not None else log.collect,
             on_mark=log.mark,
             on_rewind=log.rewind,
+            on_resume=None if merged is None else functools.partial(log.resume_merged, merged),
             read_only=settings.read_only,
         )
+        store.on_resume = None  # a later reload folds from the start
         if notice is not None:
             store.notices.append(notice)
         if cached is not None and not _resume_rows(store, log, cached):
@@ -462,7 +494,10 @@ class LiveIncident:
             with contextlib.suppress(OSError):
                 (store.directory / ROWS_FILE).unlink()
             log.cached_seq = 0
+            log.cached_cover = None
             return False
+        if store.merged:
+            return self._save_merged_rows()
         if (
             store.merged
             or store.read_only
@@ -476,6 +511,30 @@ class LiveIncident:
         ):
             return False
         log.cached_seq = store.log.last_seq
+        return True
+
+    def _save_merged_rows(self) -> bool:
+        """The rows cache of a merged incident: what each file was read up to and the last
+        merge key folded, beside the rows (the next console starts from it when the merged
+        snapshot covers the same)."""
+        store, log = self.store, self.log
+        cover = store.merged_cover()
+        if store.read_only or cover is None or not log.rows:
+            return False
+        logs, last_key = cover
+        at = ({each.path: (each.offset, each.lines, each.last_seq) for each in logs}, last_key)
+        if log.cached_cover == at:
+            return False
+        if not write_rows(
+            store.directory,
+            log.rows,
+            log.narrator,
+            log=logs[0],
+            fast=log.fast_origins,
+            merged=cover,
+        ):
+            return False
+        log.cached_cover = at
         return True
 
     # -- alerts --------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ from ic_console.store.recovery import (
     recover_torn_tail,
 )
 from ic_console.store.replica import migrate_legacy_log
-from ic_console.store.snapshot import save_snapshot, write_merged_snapshot
+from ic_console.store.snapshot import MergedSnapshot, save_snapshot, write_merged_snapshot
 from ic_console.store.summary import (
     read_summary,
     write_summary,
@@ -83,13 +83,15 @@ class IncidentStore(IncidentReader):
         on_events: Callable[[list[Event]], None] | None = None,
         on_mark: Callable[[], object] | None = None,
         on_rewind: Callable[[object], None] | None = None,
+        on_resume: Callable[[MergedSnapshot, Callable[[], IncidentState]], bool] | None = None,
     ) -> IncidentStore:
         """Open an existing incident, recovering a torn last line if a writer crashed.
 
         Read-only, nothing is changed: a torn line is reported and left for the next write.
         `on_events` is handed every batch folded; a listener that can find its place again
         when a merged fold goes back to a mark (`store.marks`) gives `on_mark` and
-        `on_rewind`, else it is handed the whole log again.
+        `on_rewind`, else it is handed the whole log again. `on_resume` lets a merged load
+        with a listener start from the merged snapshot (`IncidentReader.on_resume`).
         """
         directory = incident_dir(root, incident_id)
         if not os.path.islink(directory) and not has_events(directory):
@@ -108,6 +110,7 @@ class IncidentStore(IncidentReader):
             origin=peek_origin(root) if read_only else local_origin(root),
             on_mark=on_mark,
             on_rewind=on_rewind,
+            on_resume=on_resume,
         )
         store.load()
         return store

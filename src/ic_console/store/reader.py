@@ -50,6 +50,7 @@ from ic_console.store.recovery import folder_contradiction, tail_bytes
 from ic_console.store.replay import fold_new, gc_paused
 from ic_console.store.snapshot import (
     SNAPSHOT_FILE,
+    MergedSnapshot,
     load_merged_snapshot,
     load_snapshot,
 )
@@ -71,6 +72,7 @@ class IncidentReader:
         origin: str | None = None,
         on_mark: Callable[[], object] | None = None,
         on_rewind: Callable[[object], None] | None = None,
+        on_resume: Callable[[MergedSnapshot, Callable[[], IncidentState]], bool] | None = None,
     ) -> None:
         self.directory = directory
         #: This data root's replica id (None: read-only and the root has none yet).
@@ -119,6 +121,11 @@ class IncidentReader:
         self._marks = FoldMarks()
         self.on_mark = on_mark
         self.on_rewind = on_rewind
+        #: Merged mode, a load with a listener: asked whether the listener already holds its
+        #: view of what the merged snapshot covers (the console's rows cache); if so the fold
+        #: starts from the snapshot and the listener is handed only the events after it. It is
+        #: given the snapshot and how to read the state (which a refold replaces).
+        self.on_resume = on_resume
         #: Set while a refold runs: what it changes is told once when it is done.
         self._quiet = False
         #: Origins whose clock was said to be fast.
@@ -409,14 +416,19 @@ class IncidentReader:
 
     def _start_from_merged_snapshot(self) -> None:
         """Merged mode: start from the snapshot when it matches every file's covered prefix
-        (not when a listener wants every event). A file it does not cover is read whole."""
+        (not when a listener wants every event, unless `on_resume` says it holds its view of
+        what the snapshot covers). A file it does not cover is read whole."""
         self._snapshot_seq = 0
-        if self.on_events is not None:
+        if self.on_events is not None and self.on_resume is None:
             return
         snapshot, notice = load_merged_snapshot(self.directory, self._files)
         if notice is not None:
             self.notices.append(notice)
         if snapshot is None:
+            return
+        if self.on_events is not None and not (
+            self.on_resume is not None and self.on_resume(snapshot, lambda: self.state)
+        ):
             return
         self.state = snapshot.state
         for log in self._all_logs():
@@ -425,6 +437,20 @@ class IncidentReader:
                 log.offset, log.lines, log.last_seq = covered
         self._last_key = snapshot.last_key
         self._snapshot_seq = -1  # a snapshot is there: written again only when due
+        if self.on_events is not None:
+            # A mark where the listener took over, so a peer's line that arrives late but
+            # sorts after what the snapshot covers folds again from here, not from the start.
+            listener = self.on_mark() if self.on_mark is not None else None
+            self._marks.take(self.state, snapshot.last_key, listener)
+
+    def merged_cover(self) -> tuple[list[EventLog], MergeKey] | None:
+        """Merged mode: the logs as read (each one's offset, lines and last seq) and the merge
+        key of the last event folded, which the state is the fold of; None otherwise (one log
+        read alone, or nothing folded yet)."""
+        with self._mutex:
+            if not self.merged or self._last_key is None:
+                return None
+            return self._all_logs(), self._last_key
 
     def _tell(self, message: str, *, severe: bool = False) -> None:
         if not any(n.message == message for n in self.notices):

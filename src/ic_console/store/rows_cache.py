@@ -23,6 +23,12 @@ every value of the last `CHECKED_TAIL` rows; the pane then decodes each row when
 (`StoredRows`), checking it the same way: a row that fails is shown as a row saying so, and the
 cache is dropped when the console closes, so the next one builds it again from the log.
 
+Several replicas' files read merged (two laptops) have a cache too (layout 3): its header also
+lists each file it covers (offset, lines, last seq, CRC-32 of that prefix and of its last line,
+as the merged snapshot does) and the merge key of the last event described. The console starts
+from it only when it covers exactly what the merged snapshot covers (`LogRows.resume_merged`):
+the store then folds from the snapshot and hands the pane only the events after it.
+
 Written when the console closes the incident (with the state snapshot), piece by piece (the
 rows the cache already held are copied as bytes, only the new ones encoded), atomically through
 a private temp file renamed into place, without fsync (a torn file fails its checksums).
@@ -52,6 +58,7 @@ import msgspec
 
 from ic_console.domain.describe import Narrator
 from ic_console.domain.events import SCHEMA_VERSION, Event
+from ic_console.domain.hlc import MergeKey
 from ic_console.domain.log_rows import KIND_LABELS, LogRow, RowList, RowSequence
 from ic_console.store.errors import Notice, StoreError
 from ic_console.store.eventlog import EventLog
@@ -70,6 +77,9 @@ FORMAT = "ic-console-log-rows"
 #: The layout of this file; one written by another layout is ignored (and rebuilt). Layout 2:
 #: one row a line and an index of where each begins, so rows are decoded when shown.
 ROWS_SCHEMA = 2
+#: The layout of a merged incident's cache: layout 2 and the files it covers. Its own number, so
+#: a version that knows only one log's cache ignores it (its rows' seqs are each file's own).
+MERGED_ROWS_SCHEMA = 3
 TEMP_PREFIX = ".rows."
 TEMP_SUFFIX = ".tmp"
 #: How many of the last rows are checked when the cache is read (a screenful and more); the
@@ -94,6 +104,10 @@ class CachedRows:
     narrator: Narrator
     #: The replicas whose fast clock was already told as a row (told once).
     fast: list[str]
+    #: A merged incident's cache: each file's covered (offset, lines, last seq), checked
+    #: against the file, and the merge key of the last event described. None for one log's.
+    files: dict[Path, tuple[int, int, int]] | None = None
+    last_key: MergeKey | None = None
 
     def tail_events(self, up_to_seq: int) -> list[Event]:
         """The events after the covered prefix, up to `up_to_seq`, read and validated from the
@@ -229,13 +243,17 @@ def write_rows(
     *,
     log: EventLog,
     fast: list[str] | None = None,
+    merged: tuple[list[EventLog], MergeKey] | None = None,
 ) -> bool:
     """Write the cache of `rows`, the pane's rows for what `log` has read (its offset, lines and
     last seq), with the narrator that described them. False when it could not be written, or
     the rows do not end at the log's last read event; never raises for that (a cache).
 
+    `merged`: the rows are those of the merged fold of what each of these logs has read, up to
+    that merge key (`log` is the first of them).
+
     Rows read from a cache (`StoredRows` as the base of a `RowList`) are copied as bytes."""
-    if not rows or rows[-1].seq != log.last_seq:
+    if not rows or (merged is None and rows[-1].seq != log.last_seq):
         return False
     base: Sequence[LogRow] = ()
     added: Sequence[LogRow] = rows
@@ -246,10 +264,16 @@ def write_rows(
     try:
         remove_stale_temps(directory, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
         prefix_crc, last_crc, last_len = prefix_checksums(log.path, log.offset)
+        covered: dict[str, object] = {}
+        if merged is not None:
+            covered = {
+                "files": [_cover(directory, each) for each in merged[0]],
+                "last_key": list(merged[1]),
+            }
         header = _dumps(
             {
                 "format": FORMAT,
-                "schema": ROWS_SCHEMA,
+                "schema": ROWS_SCHEMA if merged is None else MERGED_ROWS_SCHEMA,
                 "event_schema": SCHEMA_VERSION,
                 "log": str(log.path.relative_to(directory)),
                 "offset": log.offset,
@@ -261,6 +285,7 @@ def write_rows(
                 "rows": len(rows),
                 "narrator": _narrator_body(narrator),
                 "fast": sorted(fast or ()),
+                **covered,
             }
         )
         fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
@@ -323,10 +348,11 @@ def _row_from(line: bytes | memoryview) -> LogRow:
     return LogRow(seq, recorded_at, author, kind, text, occurred_at)
 
 
-def _check_tail(rows: StoredRows, count: int) -> list[LogRow]:
-    """The last `count` rows, every value checked, in the log's order. ValueError when not."""
+def _check_tail(rows: StoredRows, count: int, *, ordered: bool = True) -> list[LogRow]:
+    """The last `count` rows, every value checked, in the log's order (`ordered`: one log,
+    whose seqs only grow). ValueError when not."""
     tail = [rows.checked(i) for i in range(max(0, len(rows) - count), len(rows))]
-    if any(b.seq < a.seq for a, b in itertools.pairwise(tail)):
+    if ordered and any(b.seq < a.seq for a, b in itertools.pairwise(tail)):
         raise ValueError("the rows are not in the log's order")
     return tail
 
@@ -393,8 +419,13 @@ def read_rows(directory: Path) -> CachedRows | None:
         header, _length = checked_header(handle, 1 << 24)
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise SnapshotUnusable("it is not a cache of the log's rows")
-        if header.get("schema") != ROWS_SCHEMA or header.get("event_schema") != SCHEMA_VERSION:
+        schema = header.get("schema")
+        if (
+            schema not in (ROWS_SCHEMA, MERGED_ROWS_SCHEMA)
+            or header.get("event_schema") != SCHEMA_VERSION
+        ):
             raise SnapshotUnusable("it was written by another version", damaged=False)
+        merged = schema == MERGED_ROWS_SCHEMA
         try:
             name = _str(header["log"])
             if ".." in Path(name).parts or name.startswith("/"):
@@ -407,6 +438,8 @@ def read_rows(directory: Path) -> CachedRows | None:
             )
             narrator = _narrator_from(header["narrator"])
             fast = [_str(origin) for origin in as_list(header.get("fast", []))]
+            covers = _covered_files(header["files"]) if merged else None
+            last_key = _merge_key_from(header["last_key"]) if merged else None
         except (KeyError, ValueError, TypeError) as error:
             raise SnapshotUnusable(f"its header is incomplete ({error})") from None
         if min(offset, lines, seq, count) < 0:
@@ -418,18 +451,76 @@ def read_rows(directory: Path) -> CachedRows | None:
             files = event_files(directory)
             if len(files) == 1:
                 log_path = files[0]
-        if not covers_prefix(log_path, offset, last_len, last_crc, prefix_crc):
+        covered = None if covers is None else _checked_covers(directory, covers)
+        if covered is None and not covers_prefix(log_path, offset, last_len, last_crc, prefix_crc):
             raise SnapshotUnusable("the log changed under it", damaged=False)
         # One read of exactly what is left: no growing buffer (twice the rows' bytes at peak).
         rest = handle.read(max(0, os.fstat(handle.fileno()).st_size - handle.tell()))
     rows = _stored_rows(rest, count)
     try:
-        tail = _check_tail(rows, CHECKED_TAIL)
+        tail = _check_tail(rows, CHECKED_TAIL, ordered=covered is None)
     except ValueError as error:
         raise SnapshotUnusable(f"its rows are not valid ({error})") from None
+    if covered is not None:
+        if not tail:
+            raise SnapshotUnusable("it holds no rows")
+        return CachedRows(
+            log_path, offset, lines, seq, rows, narrator, fast, files=covered, last_key=last_key
+        )
     if (tail and tail[-1].seq != seq) or (not tail and seq):
         raise SnapshotUnusable("its rows and header disagree")
     return CachedRows(log_path, offset, lines, seq, rows, narrator, fast)
+
+
+# -- a merged incident's files -------------------------------------------------------------------
+
+
+def _cover(directory: Path, log: EventLog) -> list[object]:
+    """What the cache covers of one replica's file, as the merged snapshot records it."""
+    prefix_crc, last_crc, last_len = prefix_checksums(log.path, log.offset)
+    name = str(log.path.relative_to(directory))
+    return [name, log.offset, log.lines, log.last_seq, prefix_crc, last_crc, last_len]
+
+
+def _covered_files(value: object) -> list[tuple[str, int, int, int, int, int, int]]:
+    files = []
+    for row in as_list(value):
+        name, *numbers = as_list(row, 7)
+        name = _str(name)
+        if ".." in Path(name).parts or name.startswith("/"):
+            raise ValueError("a covered file is not a file of the incident folder")
+        offset, lines, last_seq, prefix_crc, last_crc, last_len = (as_int(n) for n in numbers)
+        if min(offset, lines, last_seq, last_len) < 0:
+            raise ValueError("a covered file's counts are negative")
+        files.append((name, offset, lines, last_seq, prefix_crc, last_crc, last_len))
+    if not files:
+        raise ValueError("it covers no file")
+    return files
+
+
+def _merge_key_from(value: object) -> MergeKey:
+    wall, counter, origin, seq = as_list(value, 4)
+    return (as_int(wall), as_int(counter), _str(origin), as_int(seq))
+
+
+def _checked_covers(
+    directory: Path, covers: list[tuple[str, int, int, int, int, int, int]]
+) -> dict[Path, tuple[int, int, int]]:
+    """Each covered file's (offset, lines, last seq), by its path, once every one of them still
+    begins with the prefix the cache describes. `SnapshotUnusable` (stale) when a file changed
+    under it or went."""
+    files: dict[Path, tuple[int, int, int]] = {}
+    for name, offset, lines, last_seq, prefix_crc, last_crc, last_len in covers:
+        path = directory / name
+        if path in files:
+            raise SnapshotUnusable("it lists a file twice")
+        try:
+            if not covers_prefix(path, offset, last_len, last_crc, prefix_crc):
+                raise SnapshotUnusable("a replica's file changed under it", damaged=False)
+        except (OSError, StoreError):
+            raise SnapshotUnusable("a replica's file it covers is gone", damaged=False) from None
+        files[path] = (offset, lines, last_seq)
+    return files
 
 
 def load_rows(directory: Path) -> tuple[CachedRows | None, Notice | None]:
