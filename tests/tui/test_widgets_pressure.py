@@ -356,6 +356,36 @@ def test_chase_list_says_how_many_more_and_never_cuts_an_overdue_time(
     assert sum(row.startswith("LATE") for row in rows) == 4
 
 
+def test_the_sentence_under_an_entry_follows_its_words_from_one_tick_to_the_next(
+    clock: FakeClock, incident: IncidentStore
+) -> None:
+    """The chase list makes each situation's sentence once and shows it while the tracker keeps
+    that situation; when the words change ("it has been 8 minutes", then 9) the tracker makes a
+    new one, and the new sentence is shown, not the one kept."""
+    import asyncio
+
+    from ic_console.domain.situations import SituationTracker
+
+    _many_late(incident, clock)
+    tracker = SituationTracker()
+    chase = ChaseList(shipped_phrasebook())
+
+    async def main() -> list[str]:
+        shown = []
+        async with WidgetApp(chase).run_test(size=(70, 30)) as pilot:
+            for _ in range(3):
+                now = clock.now()
+                chase.show(incident.state, now, tracker.situations(incident.state, now))
+                await pilot.pause()
+                shown.append(" ".join(screen_lines(pilot.app)))
+                clock.advance(60)
+        return shown
+
+    shown = asyncio.run(main())
+    for minutes, text in zip((10, 11, 12), shown, strict=True):
+        assert f"Bo, it has been {minutes} minutes" in text, text
+
+
 def _old_fit(chase: ChaseList, width: int, height: int) -> tuple[list[str], int, int]:
     """The chase list's fitting as it was before it built only what fits: every entry built
     and measured, the rows summed again for each count tried. The oracle for `_fit`."""

@@ -24,8 +24,9 @@ SOON = timedelta(minutes=3)
 
 CHASED = ("task-expired", "task-unacknowledged")
 
-#: Wrapped lines whose rows are remembered, at most (then forgotten all at once): a pane's worth
-#: of sentences many times over, so a minute's new wording never grows it without end.
+#: Wrapped lines whose rows are remembered, and situations whose sentence lines are, at most
+#: (then forgotten all at once): a pane's worth many times over, so a minute's new wording
+#: never grows them without end.
 _WRAPPED_KEPT = 4096
 
 
@@ -142,6 +143,8 @@ class ChaseList(Static):
         self._order: (
             tuple[IncidentState, tuple[object, ...], list[tuple[str, str | None]], list[int]] | None
         ) = None
+        #: The sentence lines made for each situation (`_sentence`).
+        self._sentences: dict[int, tuple[Situation, Phrasebook, list[Text]]] = {}
         #: Rows a wrapped line takes, by its text and the width (`_line_rows`).
         self._wrapped: dict[tuple[str, int], int] = {}
 
@@ -224,11 +227,25 @@ class ChaseList(Static):
             no_wrap=True,
             overflow="ellipsis",
         )
-        sentence_lines: list[Text] = []
-        for sentence in self.phrasebook.render(situation)[:1]:
-            for line in literal_lines(sentence):
-                sentence_lines.append(Text(f"  “{line}”", style="italic"))
-        return Block([head], sentence_lines)
+        return Block([head], self._sentence(situation))
+
+    def _sentence(self, situation: Situation) -> list[Text]:
+        """The lines of the sentence to say under an entry, made once for each situation: the
+        situation tracker keeps a task's situation while its words hold (a minute, mostly), and
+        the phrasebook filled them in again for every entry on screen each second."""
+        kept = self._sentences.get(id(situation))
+        if kept is not None and kept[0] is situation and kept[1] is self.phrasebook:
+            return kept[2]
+        lines = [
+            Text(f"  “{line}”", style="italic")
+            for sentence in self.phrasebook.render(situation)[:1]
+            for line in literal_lines(sentence)
+        ]
+        if len(self._sentences) >= _WRAPPED_KEPT:
+            self._sentences.clear()
+        # The situation is held with its lines, so no other object takes its place in memory.
+        self._sentences[id(situation)] = (situation, self.phrasebook, lines)
+        return lines
 
     def on_resize(self, event: events.Resize) -> None:
         self._draw()
