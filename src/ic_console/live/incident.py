@@ -34,6 +34,7 @@ from ic_console.domain.state import IncidentState
 from ic_console.live.alerts import AlertPolicy
 from ic_console.live.drill import wall_clock
 from ic_console.live.hooks import HookRunner, HookSettings, declared_events, fire_detached
+from ic_console.live.pinned import PIN_ATTEMPTS, NumberMoved, Pinned, gone
 from ic_console.live.undo import (
     CONFIRMED_COMMANDS,
     UNDO_SECONDS,
@@ -334,7 +335,25 @@ class LiveIncident:
 
     def execute(self, command: Command) -> Outcome:
         """Run `command`; a refusal is an outcome, never an exception. A change to a task or a
-        decision is confirmed, and can be taken back with `undo` for `UNDO_SECONDS`."""
+        decision is confirmed, and can be taken back with `undo` for `UNDO_SECONDS`. A command
+        pinned to a task or decision (`live/pinned.py`) reaches that one under whatever number
+        it has once the store has read what other laptops sent."""
+        if not isinstance(command, Pinned):
+            return self._execute(command, command)
+        aimed: Pinned | None = command
+        for _ in range(PIN_ATTEMPTS):
+            aimed = aimed.aimed(self.state) if aimed is not None else None
+            if aimed is None:
+                return Outcome(refused=gone(command))
+            try:
+                return self._execute(aimed.command, aimed)
+            except NumberMoved:
+                continue  # the store read a renumbering in: aim at the number it has now
+        return Outcome(refused=gone(command))
+
+    def _execute(self, command: Command, recorded_as: Command) -> Outcome:
+        """`command` as `execute` runs it, recorded through `recorded_as` (itself, or the
+        `Pinned` that holds it to its task)."""
         narrator: Narrator | None = None
         reverse_command: Command | None = None
         if isinstance(command, CONFIRMED_COMMANDS):
@@ -343,7 +362,7 @@ class LiveIncident:
                 Narrator.from_state(self.state),
                 reverse(command, self.state),
             )
-        outcome = self._record(command)
+        outcome = self._record(recorded_as)
         if not outcome.ok or narrator is None:
             return outcome
         confirmation = confirm(command, narrator, self.state, reverse_command, outcome.recorded)
@@ -367,6 +386,8 @@ class LiveIncident:
     def _record(self, command: Command) -> Outcome:
         try:
             events = self.store.execute(command)
+        except NumberMoved:
+            raise
         except (DomainError, StoreError) as error:
             return Outcome(refused=str(error))
         except OSError as error:
