@@ -31,6 +31,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
+from ic_console.tui.paste import clean_pastes
+
 #: Keys that move the focus out of a text field: the keys behind them wait for the move.
 FOCUS_MOVERS = frozenset({"escape", "tab", "shift+tab"})
 #: Seconds to wait for a focus move that may not come (a refused field keeps the focus).
@@ -93,6 +95,7 @@ class KeyBurstApp(App[int]):
     def __init__(self) -> None:
         super().__init__()
         read_esc_then_key_as_typed()
+        clean_pastes()
         #: Keys from the terminal not yet sent.
         self._queued: list[events.Key] = []
         #: Why the next key must wait: a key in flight, a focus move, a screen opening.
