@@ -26,6 +26,7 @@ from ic_console.domain.model import ROLE_LABELS, Role, severity_label
 from ic_console.domain.state import IncidentState
 from ic_console.tui.actions import bindings
 from ic_console.tui.text import TimeFormat, literal
+from ic_console.tui.widgets.late_banner import LateBanner
 
 _SEPARATOR = "\x1f"  # between checklist id and item id in an option id; never in an id
 
@@ -94,6 +95,7 @@ class ChecklistScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
+            yield LateBanner()  # this screen covers the console's header and its LATE
             yield Label("Checklists", id="checklist-title")
             yield Label("", id="checklist-scope")
             yield OptionList(id="checklist-items")
