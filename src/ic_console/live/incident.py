@@ -34,6 +34,7 @@ from ic_console.domain.state import IncidentState
 from ic_console.live.alerts import AlertPolicy
 from ic_console.live.drill import wall_clock
 from ic_console.live.hooks import HookRunner, HookSettings, declared_events, fire_detached
+from ic_console.live.numbering import Numbering
 from ic_console.live.pinned import PIN_ATTEMPTS, NumberMoved, Pinned, gone
 from ic_console.live.undo import (
     CONFIRMED_COMMANDS,
@@ -138,6 +139,9 @@ class LogRows:
         self._fast: set[str] = set()
         #: The last seq of the rows cache on disk (`store.rows_cache`) that matches these rows.
         self.cached_seq = 0
+        #: The merged fold's numbers of tasks, decisions and exit criteria, which the rows
+        #: say (`live/numbering.py`); None after the rows cache (one log: as recorded).
+        self.numbering: Numbering | None = Numbering()
 
     @property
     def fast_origins(self) -> list[str]:
@@ -154,6 +158,7 @@ class LogRows:
         self._fast = set(cached.fast)
         self._ids = None
         self.cached_seq = cached.seq
+        self.numbering = None  # one log: numbered as recorded (a merge reads all again)
         if tail:
             self.collect(tail)
 
@@ -167,8 +172,11 @@ class LogRows:
             self._shown.clear()
             self._fast.clear()
             self.cached_seq = 0
+            self.numbering = Numbering()
             if self._ids is not None:
                 self._ids.clear()
+        if self.numbering is not None:
+            events = self.numbering.fold(events)
         fast = self._fast_rows(events)
         about = notices_by_event(self._state()) if self._state is not None else {}
         if not about and not fast:
@@ -188,13 +196,21 @@ class LogRows:
 
     def mark(self) -> object:
         """Where the rows stand, for the store's mark in a merged fold (`store.marks`)."""
-        return (len(self.rows), _copied(self.narrator), set(self._shown), set(self._fast))
+        numbering = self.numbering.copy() if self.numbering is not None else None
+        return (
+            len(self.rows),
+            _copied(self.narrator),
+            set(self._shown),
+            set(self._fast),
+            numbering,
+        )
 
     def rewind(self, mark: object) -> None:
         """Back to where the rows stood at `mark` (`mark`'s): the store folds again from
         there, handing over the events since, which come back as rows in their new order."""
         assert isinstance(mark, tuple)
-        size, narrator, shown, fast = mark
+        size, narrator, shown, fast, numbering = mark
+        self.numbering = numbering.copy() if numbering is not None else None
         self.rows.truncate(size)
         if self._ids is not None:
             del self._ids[size:]
