@@ -35,7 +35,15 @@ from ic_console.live.alerts import AlertPolicy
 from ic_console.live.drill import wall_clock
 from ic_console.live.hooks import HookRunner, HookSettings, declared_events, fire_detached
 from ic_console.live.numbering import Numbering
-from ic_console.live.pinned import PIN_ATTEMPTS, NumberMoved, Pinned, gone
+from ic_console.live.pinned import (
+    PIN_ATTEMPTS,
+    NumberMoved,
+    Pinned,
+    aimed_undo,
+    gone,
+    ref_of,
+    undo_kind,
+)
 from ic_console.live.undo import (
     CONFIRMED_COMMANDS,
     UNDO_SECONDS,
@@ -280,7 +288,9 @@ class LiveIncident:
         self.presence: PresenceBoard | None = None
         self._failed = False
         #: The last confirmed change and until when (monotonic seconds) it can be taken back.
-        self._undo: tuple[Confirmation, float, tuple[object, ...] | None] | None = None
+        #: The last change to take back: what it was, until when, how its task looked right
+        #: after it (`mark`), and the id of the event that created that task (`aimed_undo`).
+        self._undo: tuple[Confirmation, float, tuple[object, ...] | None, str | None] | None = None
         self._monotonic = time.monotonic
         #: The user's hooks (config.toml), run after each of this terminal's writes.
         self.hooks: HookRunner | None = None
@@ -385,7 +395,13 @@ class LiveIncident:
         self._undo = None
         if confirmation is not None and confirmation.undo is not None:
             after = mark(confirmation.undo, self.state)
-            self._undo = (confirmation, self._monotonic() + UNDO_SECONDS, after)
+            undo = confirmation.undo
+            kind = undo_kind(undo)
+            # Its task found by the event that created it when taken back: another laptop's
+            # task may take its number meanwhile (`aimed_undo`).
+            number = getattr(undo, "number", 0)
+            ref = ref_of(self.state, kind, number) if kind is not None else None
+            self._undo = (confirmation, self._monotonic() + UNDO_SECONDS, after, ref)
         return Outcome(recorded=outcome.recorded, confirmation=confirmation)
 
     def undo(self) -> tuple[Confirmation, Outcome] | None:
@@ -395,9 +411,10 @@ class LiveIncident:
         last, self._undo = self._undo, None
         if last is None or self._monotonic() > last[1] or last[0].undo is None:
             return None
-        confirmation, _until, after = last
+        confirmation, _until, after, ref = last
         assert confirmation.undo is not None
-        return confirmation, self._record(UndoUnlessChanged(undo=confirmation.undo, expect=after))
+        undo, expect = aimed_undo(self.state, confirmation.undo, after, ref)
+        return confirmation, self._record(UndoUnlessChanged(undo=undo, expect=expect))
 
     def _record(self, command: Command) -> Outcome:
         try:

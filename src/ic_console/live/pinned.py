@@ -114,3 +114,29 @@ def held_to(ref: str | None, kind: Kind, command: cmd.Command) -> cmd.Command:
     """`command` pinned to the task or decision created by event `ref` (as it is when `ref` is
     None: a number the state did not know)."""
     return command if ref is None else Pinned(command=command, kind=kind, ref=ref)
+
+
+def undo_kind(undo: cmd.Command) -> Kind | None:
+    """What the command that takes a change back names by number (as `live.undo.mark` reads
+    it): a decision for a reopen of one, else a task; None when it names nothing."""
+    if not isinstance(getattr(undo, "number", None), int):
+        return None
+    return "decision" if isinstance(undo, cmd.ReopenDecision) else "task"
+
+
+def aimed_undo(
+    state: IncidentState, undo: cmd.Command, expect: tuple[object, ...] | None, ref: str | None
+) -> tuple[cmd.Command, tuple[object, ...] | None]:
+    """The undo of a change to the task (or decision) created by event `ref`, and what that
+    task must look like for it (`expect`, from `live.undo.mark`), at the number it has in
+    `state`: another laptop's task may have taken the number it had when it was changed."""
+    kind = undo_kind(undo)
+    if ref is None or kind is None:
+        return undo, expect
+    number = number_of(state, kind, ref)
+    if number is None or number == getattr(undo, "number", None):
+        return undo, expect
+    moved = undo.model_copy(update={"number": number})
+    if expect is not None and len(expect) > 1:
+        expect = (expect[0], number, *expect[2:])  # mark's second item is the number
+    return moved, expect
