@@ -227,3 +227,30 @@ def test_accepting_a_decision_accepts_the_one_shown_after_a_renumber(tmp_path: P
     state = IncidentStore.open(a, INCIDENT, read_only=True).state
     statuses = {d.text: d.status.value for d in state.decisions.values()}
     assert statuses == {"fail over": "open", "roll back": "accepted"}
+
+
+def test_a_palette_entry_acts_on_the_task_it_names_after_a_renumber(tmp_path: Path) -> None:
+    """The palette lists "Done #2 Sam: sam's task"; Kim's task arrives and takes number 2
+    (Sam's is 3) before Enter: Sam's task is done, Kim's stays open."""
+    a, b = two_laptops(tmp_path)
+    app = console_on(a)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        sam_first(app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "done #2")
+        await pilot.pause(0.5)
+        exchange(b, a)
+        app.poll()  # the console takes the merge in while the palette is open
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+
+    run(app, scenario)
+    assert tasks_on(a) == {
+        "P1": TaskStatus.OPEN,
+        "Kim": TaskStatus.OPEN,
+        "Sam": TaskStatus.DONE,
+    }
