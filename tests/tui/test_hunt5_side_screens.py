@@ -1,6 +1,7 @@
-"""The runbooks and the checklists cover the whole console, header and all: a timebox that ran
-out while the IC read a runbook showed a toast for 8 seconds and then nothing, until Esc. Each
-says what is late for as long as it is open, and stops saying it once the task is dealt with.
+"""The runbooks, the checklists, the glance and (at 80x24) the keys cover the whole console,
+header and all: a timebox that ran out while the IC read a runbook showed a toast for 8 seconds
+and then nothing, until Esc. Each says what is late for as long as it is open, and stops saying
+it once the task is dealt with.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from ic_console.store.incident import IncidentStore
 from .conftest import console, drive
 
 
-@pytest.mark.parametrize(("key", "screen_id"), [("b", "runbooks"), ("k", "checklists")])
+@pytest.mark.parametrize(
+    ("key", "screen_id"),
+    [("b", "runbooks"), ("k", "checklists"), ("equals_sign", "glance"), ("question_mark", "help")],
+)
 def test_a_side_screen_says_what_is_late(
     home: Path, incident: IncidentStore, clock: FakeClock, key: str, screen_id: str
 ) -> None:

@@ -517,16 +517,20 @@ class ConsoleApp(SafeApp):
         self._show_sync()
 
     def _show_late(self, now: datetime) -> None:
-        """What is late, on the screens that cover the console's header (runbooks, checklists)."""
+        """What is late, on the screens that cover the console's header (runbooks, checklists,
+        the glance, the keys): each keeps a `LateBanner` as `late_banner`."""
         live = self.live
-        covering = [s for s in self.screen_stack if isinstance(s, (RunbookScreen, ChecklistScreen))]
-        if live is None or not covering:
+        banners = [
+            banner
+            for screen in self.screen_stack
+            if isinstance(banner := getattr(screen, "late_banner", None), LateBanner)
+        ]
+        if live is None or not banners:
             return
         state = live.state
         late = live_overdue(state, now) if state.status is Status.ACTIVE else []
-        for screen in covering:
-            for banner in screen.query(LateBanner).results(LateBanner):
-                banner.show_late(late, now)
+        for banner in banners:
+            banner.show_late(late, now)
 
     def poll(self) -> None:
         """Take in other terminals' changes and redraw from the incident when there were any."""

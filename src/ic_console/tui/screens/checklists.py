@@ -95,7 +95,8 @@ class ChecklistScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield LateBanner()  # this screen covers the console's header and its LATE
+            self.late_banner = LateBanner()  # this screen covers the console's header and LATE
+            yield self.late_banner
             yield Label("Checklists", id="checklist-title")
             yield Label("", id="checklist-scope")
             yield OptionList(id="checklist-items")

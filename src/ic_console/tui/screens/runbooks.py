@@ -135,7 +135,8 @@ class RunbookScreen(Screen[None]):
         self._shown_text = ""
 
     def compose(self) -> ComposeResult:
-        yield LateBanner()  # this screen covers the console's header and its LATE
+        self.late_banner = LateBanner()  # this screen covers the console's header and LATE
+        yield self.late_banner
         with Horizontal():
             with Vertical(id="runbook-side"):
                 yield Input(placeholder="Search the runbooks", id="runbook-search")

@@ -1,4 +1,5 @@
-"""A line for the screens that cover the console (the runbooks, the checklists): what is late.
+"""A line for the screens that cover the console's header (the runbooks, the checklists, the
+glance, the keys): what is late.
 
 Those screens hide the header and its `N LATE`: a timebox that ran out while the IC read a
 runbook showed a toast for 8 seconds and then nothing until Esc. The line is there for as long
@@ -33,10 +34,12 @@ def late_words(tasks: Sequence[Task], now: datetime) -> str:
 
 
 class LateBanner(Label):
-    """Hidden while nothing is late; the app keeps it current each second."""
+    """Hidden while nothing is late; the app keeps it current each second. A screen that has
+    one keeps it as `late_banner`, which is how the app finds it."""
 
     DEFAULT_CSS = """
     LateBanner {
+        dock: top;
         width: 1fr;
         height: 1;
         padding: 0 1;
