@@ -22,7 +22,13 @@ from .conftest import console, drive
 
 @pytest.mark.parametrize(
     ("key", "screen_id"),
-    [("b", "runbooks"), ("k", "checklists"), ("equals_sign", "glance"), ("question_mark", "help")],
+    [
+        ("b", "runbooks"),
+        ("k", "checklists"),
+        ("equals_sign", "glance"),
+        ("question_mark", "help"),
+        ("v", "responses"),
+    ],
 )
 def test_a_side_screen_says_what_is_late(
     home: Path, incident: IncidentStore, clock: FakeClock, key: str, screen_id: str
