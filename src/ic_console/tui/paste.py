@@ -58,25 +58,33 @@ class PasteFilter:
 
     def _inside(self, data: str, out: list[str]) -> str:
         """Read `data` inside a paste into `out`; what is left after the paste ends."""
-        for index, character in enumerate(data):
-            if self._sequence:
-                done = self._escape(character)
-                if done is None:
-                    continue  # still in the sequence
-                if done == PASTE_END:
-                    out.append(PASTE_END)
-                    self.pasting = False
-                    return data[index + 1 :]
-                if done == "again":
-                    # Not part of the sequence (which is dropped): the character is read anew.
-                    self._sequence = ESC if character == ESC else ""
-                    if character != ESC:
-                        out.append(character)
-                continue
-            if character == ESC:
+        position = 0
+        size = len(data)
+        while position < size:
+            if not self._sequence:
+                # The text up to the next ESC at once: a paste is mostly text.
+                at = data.find(ESC, position)
+                if at < 0:
+                    out.append(data[position:])
+                    return ""
+                out.append(data[position:at])
                 self._sequence = ESC
-            else:
-                out.append(character)
+                position = at + 1
+                continue
+            character = data[position]
+            position += 1
+            done = self._escape(character)
+            if done is None:
+                continue  # still in the sequence
+            if done == PASTE_END:
+                out.append(PASTE_END)
+                self.pasting = False
+                return data[position:]
+            if done == "again":
+                # Not part of the sequence (which is dropped): the character is read anew.
+                self._sequence = ESC if character == ESC else ""
+                if character != ESC:
+                    out.append(character)
         return ""
 
     def _escape(self, character: str) -> str | None:
