@@ -35,6 +35,16 @@ from ic_console.domain.state import IncidentState
 from ic_console.live.alerts import AlertPolicy
 from ic_console.live.drill import wall_clock
 from ic_console.live.hooks import HookRunner, HookSettings, declared_events, fire_detached
+from ic_console.live.numbering import Numbering
+from ic_console.live.pinned import (
+    PIN_ATTEMPTS,
+    NumberMoved,
+    Pinned,
+    aimed_undo,
+    gone,
+    ref_of,
+    undo_kind,
+)
 from ic_console.live.undo import (
     CONFIRMED_COMMANDS,
     UNDO_SECONDS,
@@ -141,6 +151,9 @@ class LogRows:
         #: A merged incident's: what of each file, and up to which merge key, the rows cache on
         #: disk that matches these rows covers (None: none known).
         self.cached_cover: object = None
+        #: The merged fold's numbers of tasks, decisions and exit criteria, which the rows
+        #: say (`live/numbering.py`); None after one log's rows cache (numbered as recorded).
+        self.numbering: Numbering | None = Numbering()
 
     @property
     def fast_origins(self) -> list[str]:
@@ -157,6 +170,7 @@ class LogRows:
         self._fast = set(cached.fast)
         self._ids = None
         self.cached_seq = cached.seq
+        self.numbering = None  # one log: numbered as recorded (a merge reads all again)
         if tail:
             self.collect(tail)
 
@@ -179,6 +193,11 @@ class LogRows:
         self._state = state
         self.cached_seq = 0
         self.cached_cover = (dict(cached.files), cached.last_key)
+        # The events after the snapshot are numbered on from its numbers, as the fold is.
+        covered = snapshot.state
+        self.numbering = Numbering(
+            (dict(covered.task_refs), dict(covered.decision_refs), dict(covered.exit_refs))
+        )
         return True
 
     def collect(self, events: list[Event]) -> None:
@@ -192,8 +211,11 @@ class LogRows:
             self._fast.clear()
             self.cached_seq = 0
             self.cached_cover = None
+            self.numbering = Numbering()
             if self._ids is not None:
                 self._ids.clear()
+        if self.numbering is not None:
+            events = self.numbering.fold(events)
         fast = self._fast_rows(events)
         about = notices_by_event(self._state()) if self._state is not None else {}
         if not about and not fast:
@@ -213,13 +235,21 @@ class LogRows:
 
     def mark(self) -> object:
         """Where the rows stand, for the store's mark in a merged fold (`store.marks`)."""
-        return (len(self.rows), _copied(self.narrator), set(self._shown), set(self._fast))
+        numbering = self.numbering.copy() if self.numbering is not None else None
+        return (
+            len(self.rows),
+            _copied(self.narrator),
+            set(self._shown),
+            set(self._fast),
+            numbering,
+        )
 
     def rewind(self, mark: object) -> None:
         """Back to where the rows stood at `mark` (`mark`'s): the store folds again from
         there, handing over the events since, which come back as rows in their new order."""
         assert isinstance(mark, tuple)
-        size, narrator, shown, fast = mark
+        size, narrator, shown, fast, numbering = mark
+        self.numbering = numbering.copy() if numbering is not None else None
         self.rows.truncate(size)
         if self._ids is not None:
             del self._ids[size:]
@@ -289,7 +319,9 @@ class LiveIncident:
         self.presence: PresenceBoard | None = None
         self._failed = False
         #: The last confirmed change and until when (monotonic seconds) it can be taken back.
-        self._undo: tuple[Confirmation, float, tuple[object, ...] | None] | None = None
+        #: The last change to take back: what it was, until when, how its task looked right
+        #: after it (`mark`), and the id of the event that created that task (`aimed_undo`).
+        self._undo: tuple[Confirmation, float, tuple[object, ...] | None, str | None] | None = None
         self._monotonic = time.monotonic
         #: The user's hooks (config.toml), run after each of this terminal's writes.
         self.hooks: HookRunner | None = None
@@ -366,7 +398,25 @@ class LiveIncident:
 
     def execute(self, command: Command) -> Outcome:
         """Run `command`; a refusal is an outcome, never an exception. A change to a task or a
-        decision is confirmed, and can be taken back with `undo` for `UNDO_SECONDS`."""
+        decision is confirmed, and can be taken back with `undo` for `UNDO_SECONDS`. A command
+        pinned to a task or decision (`live/pinned.py`) reaches that one under whatever number
+        it has once the store has read what other laptops sent."""
+        if not isinstance(command, Pinned):
+            return self._execute(command, command)
+        aimed: Pinned | None = command
+        for _ in range(PIN_ATTEMPTS):
+            aimed = aimed.aimed(self.state) if aimed is not None else None
+            if aimed is None:
+                return Outcome(refused=gone(command))
+            try:
+                return self._execute(aimed.command, aimed)
+            except NumberMoved:
+                continue  # the store read a renumbering in: aim at the number it has now
+        return Outcome(refused=gone(command))
+
+    def _execute(self, command: Command, recorded_as: Command) -> Outcome:
+        """`command` as `execute` runs it, recorded through `recorded_as` (itself, or the
+        `Pinned` that holds it to its task)."""
         narrator: Narrator | None = None
         reverse_command: Command | None = None
         if isinstance(command, CONFIRMED_COMMANDS):
@@ -375,14 +425,20 @@ class LiveIncident:
                 Narrator.from_state(self.state),
                 reverse(command, self.state),
             )
-        outcome = self._record(command)
+        outcome = self._record(recorded_as)
         if not outcome.ok or narrator is None:
             return outcome
         confirmation = confirm(command, narrator, self.state, reverse_command, outcome.recorded)
         self._undo = None
         if confirmation is not None and confirmation.undo is not None:
             after = mark(confirmation.undo, self.state)
-            self._undo = (confirmation, self._monotonic() + UNDO_SECONDS, after)
+            undo = confirmation.undo
+            kind = undo_kind(undo)
+            # Its task found by the event that created it when taken back: another laptop's
+            # task may take its number meanwhile (`aimed_undo`).
+            number = getattr(undo, "number", 0)
+            ref = ref_of(self.state, kind, number) if kind is not None else None
+            self._undo = (confirmation, self._monotonic() + UNDO_SECONDS, after, ref)
         return Outcome(recorded=outcome.recorded, confirmation=confirmation)
 
     def undo(self) -> tuple[Confirmation, Outcome] | None:
@@ -392,13 +448,16 @@ class LiveIncident:
         last, self._undo = self._undo, None
         if last is None or self._monotonic() > last[1] or last[0].undo is None:
             return None
-        confirmation, _until, after = last
+        confirmation, _until, after, ref = last
         assert confirmation.undo is not None
-        return confirmation, self._record(UndoUnlessChanged(undo=confirmation.undo, expect=after))
+        undo, expect = aimed_undo(self.state, confirmation.undo, after, ref)
+        return confirmation, self._record(UndoUnlessChanged(undo=undo, expect=expect))
 
     def _record(self, command: Command) -> Outcome:
         try:
             events = self.store.execute(command)
+        except NumberMoved:
+            raise
         except (DomainError, StoreError) as error:
             return Outcome(refused=str(error))
         except OSError as error:

@@ -19,6 +19,7 @@ import gc
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.console import RenderableType
@@ -37,6 +38,7 @@ from ic_console.domain.commands import Command, Declare, TickChecklistItem
 from ic_console.domain.errors import DomainError
 from ic_console.domain.log_rows import LogRow
 from ic_console.domain.model import Status
+from ic_console.domain.situations import live_overdue
 from ic_console.live.incident import LiveIncident, declare, rows_cached
 from ic_console.live.syncing import BackgroundSync
 from ic_console.live.undo import UNDO_SECONDS
@@ -55,6 +57,7 @@ from ic_console.tui.screens.picker import PickerScreen
 from ic_console.tui.screens.runbooks import RunbookScreen
 from ic_console.tui.settings import ConsoleSettings
 from ic_console.tui.text import TimeFormat, literal
+from ic_console.tui.widgets.late_banner import LateBanner
 from ic_console.tui.widgets.log_input import LogInput
 
 #: Quitting with open tasks asks once; a second ctrl+q within this many seconds quits.
@@ -499,6 +502,7 @@ class ConsoleApp(SafeApp):
         for screen in self.screen_stack:
             if isinstance(screen, ChecklistScreen):
                 screen.show_state(live.state)
+        self._show_late(now)
         self._alert(now)
 
     def tick(self) -> None:
@@ -508,8 +512,25 @@ class ConsoleApp(SafeApp):
             return
         now = self.settings.clock.now()
         console.tick(now)
+        self._show_late(now)
         self._alert(now)
         self._show_sync()
+
+    def _show_late(self, now: datetime) -> None:
+        """What is late, on the screens that cover the console's header (runbooks, checklists,
+        the glance, the keys): each keeps a `LateBanner` as `late_banner`."""
+        live = self.live
+        banners = [
+            banner
+            for screen in self.screen_stack
+            if isinstance(banner := getattr(screen, "late_banner", None), LateBanner)
+        ]
+        if live is None or not banners:
+            return
+        state = live.state
+        late = live_overdue(state, now) if state.status is Status.ACTIVE else []
+        for banner in banners:
+            banner.show_late(late, now)
 
     def poll(self) -> None:
         """Take in other terminals' changes and redraw from the incident when there were any."""

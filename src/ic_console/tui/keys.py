@@ -31,6 +31,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
+from ic_console.tui.paste import clean_pastes
+
 #: Keys that move the focus out of a text field: the keys behind them wait for the move.
 FOCUS_MOVERS = frozenset({"escape", "tab", "shift+tab"})
 #: Seconds to wait for a focus move that may not come (a refused field keeps the focus).
@@ -81,6 +83,19 @@ def read_esc_then_key_as_typed() -> None:
             yield events.Key("escape", "\x1b")
             yield from read_keys(parser, sequence, False)
             return
+        if (
+            len(sequence) == 2
+            and sequence[0] == "\x1b"
+            and sequence[1] not in _SEQUENCE_STARTS
+            and sequence[1] != "\x1b"
+            and sequence not in keys
+        ):
+            # ESC and a key read together: Esc and that key now. Held as the start of a longer
+            # sequence, the pair was handed out as the characters "^" and the key when another
+            # ESC followed at once (an arrow, Esc again): "^x" typed and the Esc lost.
+            yield events.Key("escape", "\x1b")
+            yield from read_keys(parser, sequence[1], False)
+            return
         yield from read_keys(parser, sequence, alt)
 
     XTermParser._sequence_to_key_events = esc_then_key  # type: ignore[method-assign,assignment]
@@ -93,6 +108,7 @@ class KeyBurstApp(App[int]):
     def __init__(self) -> None:
         super().__init__()
         read_esc_then_key_as_typed()
+        clean_pastes()
         #: Keys from the terminal not yet sent.
         self._queued: list[events.Key] = []
         #: Why the next key must wait: a key in flight, a focus move, a screen opening.

@@ -22,6 +22,7 @@ from ic_console.domain.exit_criteria import criteria
 from ic_console.domain.model import SEVERITIES, Phase, Status, severity_label
 from ic_console.domain.state import IncidentState
 from ic_console.domain.teams import active_teams
+from ic_console.live.pinned import Kind, number_of
 from ic_console.tui.actions import key_label
 from ic_console.tui.screens import scale_edit_forms
 from ic_console.tui.screens.console import ConsoleScreen
@@ -200,6 +201,7 @@ def _open_form(screen: ConsoleScreen, make: Callable[..., CommandForm], *args: o
 
 def _decision_commands(screen: ConsoleScreen, state: IncidentState) -> list[PaletteCommand]:
     commands: list[PaletteCommand] = []
+    refs = {number: ref for ref, number in state.decision_refs.items()}
     for decision in state.open_decisions():
         line = f"D{decision.number}: {_short(decision.text)}"
         n = decision.number
@@ -207,6 +209,8 @@ def _decision_commands(screen: ConsoleScreen, state: IncidentState) -> list[Pale
             screen,
             line,
             n,
+            # Follows the decision if another laptop's proposal takes its number meanwhile.
+            ("decision", refs.get(n)),
             # Over an objection, never "hearing no strong objections" (domain/describe.py).
             (
                 "Accept",
@@ -310,21 +314,25 @@ def reference_commands(screen: IncidentScreen) -> list[PaletteCommand]:
 def task_commands(screen: IncidentScreen, state: IncidentState) -> list[PaletteCommand]:
     """One entry per thing that can be done to each open task."""
     commands: list[PaletteCommand] = []
+    refs = {number: ref for ref, number in state.task_refs.items()}
     for task in state.open_tasks():
         line = f"#{task.number} {literal(task.owner)}: {_short(task.text)}"
         n = task.number
+        # Follows the task if another laptop's task takes its number meanwhile.
+        following: tuple[Kind, str | None] = ("task", refs.get(n))
         if task.acknowledged_at is None:
             commands.append(
                 PaletteCommand(
                     f"Acknowledge {line}",
                     _keyed(screen, "acknowledge", "They said: understood"),
-                    partial(screen.action_acknowledge, n),
+                    partial(_following, screen, following, screen.action_acknowledge, n),
                 )
             )
         commands += _acting_on(
             screen,
             line,
             n,
+            following,
             ("Extend", "extend", "How much time do you need?", screen.action_extend),
             ("Reassign", "reassign", "Give it to someone else", screen.action_reassign),
             ("Done", "done", "The task is finished", screen.action_done),
@@ -337,13 +345,33 @@ def _acting_on(
     screen: IncidentScreen,
     line: str,
     number: int,
+    following: tuple[Kind, str | None],
     *verbs: tuple[str, str, str, Callable[[int], object]],
 ) -> list[PaletteCommand]:
     """One entry per verb for task or decision `number`: "Done #3 Jordan: check replica lag"."""
     return [
-        PaletteCommand(f"{verb} {line}", _keyed(screen, action, help_text), partial(run, number))
+        PaletteCommand(
+            f"{verb} {line}",
+            _keyed(screen, action, help_text),
+            partial(_following, screen, following, run, number),
+        )
         for verb, action, help_text, run in verbs
     ]
+
+
+def _following(
+    screen: IncidentScreen,
+    following: tuple[Kind, str | None],
+    run: Callable[[int], object],
+    number: int,
+) -> object:
+    """Run `run` on the task or decision the entry named, at the number it has now: the
+    entries are built as the query is typed, and a merge of another laptop's tasks can give
+    "#2" to another task before Enter (Kim's task was closed from "Done #2 Sam: ...")."""
+    kind, ref = following
+    if ref is not None and screen.state is not None:
+        number = number_of(screen.state, kind, ref) or number
+    return run(number)
 
 
 class ConsoleCommands(Provider):

@@ -26,6 +26,7 @@ from ic_console.domain.model import ROLE_LABELS, Role, severity_label
 from ic_console.domain.state import IncidentState
 from ic_console.tui.actions import bindings
 from ic_console.tui.text import TimeFormat, literal
+from ic_console.tui.widgets.late_banner import LateBanner
 
 _SEPARATOR = "\x1f"  # between checklist id and item id in an option id; never in an id
 
@@ -91,9 +92,16 @@ class ChecklistScreen(Screen[None]):
         self.times = TimeFormat(zone)
         #: Show every checklist instead of those for this phase, severity and role.
         self.show_all = False
+        #: The item that left from under the cursor (the checklists changed with a role or the
+        #: phase, in another terminal) and the one the cursor was moved to in its place: the
+        #: next tick may have been meant for the one that left, so it ticks nothing and says
+        #: so. None once the viewer moves the cursor, or has been told.
+        self.moved: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
+            self.late_banner = LateBanner()  # this screen covers the console's header and LATE
+            yield self.late_banner
             yield Label("Checklists", id="checklist-title")
             yield Label("", id="checklist-scope")
             yield OptionList(id="checklist-items")
@@ -177,20 +185,48 @@ class ChecklistScreen(Screen[None]):
         self.query_one("#checklist-scope", Label).update(Text(scope))
         self.query_one("#checklist-empty", Label).display = not visible
         option_list.display = bool(visible)
-        self._restore_highlight(option_list, highlighted_id)
+        left = self._item_text(highlighted_id)
+        placed = self._restore_highlight(option_list, highlighted_id)
+        if left is not None and placed is not None and placed != highlighted_id:
+            self.moved = (left, placed)
+
+    def _item_text(self, option_id: str | None) -> str | None:
+        """The text of checklist item `option_id` ("checklist<sep>item"), None for a heading."""
+        if option_id is None or _SEPARATOR not in option_id:
+            return None
+        checklist_id, item_id = option_id.split(_SEPARATOR, 1)
+        for checklist in self.checklists:
+            if checklist.id == checklist_id:
+                for item in checklist.items:
+                    if item.id == item_id:
+                        return item.text
+        return None
 
     @staticmethod
-    def _restore_highlight(option_list: OptionList, option_id: str | None) -> None:
+    def _restore_highlight(option_list: OptionList, option_id: str | None) -> str | None:
+        """Put the cursor back on `option_id`, else on the first item; the id it is on."""
         if option_id is not None:
             try:
                 option_list.highlighted = option_list.get_option_index(option_id)
-                return
+                return option_id
             except OptionDoesNotExist:  # the item is no longer shown
                 pass
         for index in range(option_list.option_count):
-            if not option_list.get_option_at_index(index).disabled:
+            option = option_list.get_option_at_index(index)
+            if not option.disabled:
                 option_list.highlighted = index
-                return
+                return option.id
+        return None
+
+    @on(OptionList.OptionHighlighted, "#checklist-items")
+    def _moved_by_viewer(self, event: OptionList.OptionHighlighted) -> None:
+        if self.moved is None:
+            return
+        option_list = event.option_list
+        index = option_list.highlighted
+        now = option_list.get_option_at_index(index).id if index is not None else None
+        if now != self.moved[1]:
+            self.moved = None  # the viewer chose another item: ticks go where they point
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -202,6 +238,16 @@ class ChecklistScreen(Screen[None]):
         if self.read_only:
             return
         if option.disabled or option.id is None or _SEPARATOR not in option.id:
+            return
+        if self.moved is not None:
+            left, self.moved = self.moved[0], None
+            self.notify(
+                f"Not ticked: the item you were on ({literal(left)}) is no longer shown here "
+                "(a role or the phase changed), and the cursor moved. Press again to tick the "
+                "item under the cursor now.",
+                severity="warning",
+                timeout=8,
+            )
             return
         checklist_id, item_id = option.id.split(_SEPARATOR, 1)
         ticked = (checklist_id, item_id) in self.state.checklist_ticks

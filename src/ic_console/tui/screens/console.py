@@ -357,12 +357,12 @@ class ConsoleScreen(IncidentScreen):
     def action_accept(self, number: int | None = None) -> None:
         decision = self.find_decision(number)
         if decision is not None:
-            self.form(task_forms.accept_decision(decision))
+            self.form(task_forms.accept_decision(decision, self.state))
 
     def action_withdraw(self, number: int | None = None) -> None:
         decision = self.find_decision(number)
         if decision is not None:
-            self.form(task_forms.withdraw_decision(decision))
+            self.form(task_forms.withdraw_decision(decision, self.state))
 
     # -- the incident --------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from ic_console.domain import glance
 from ic_console.domain.state import IncidentState
 from ic_console.tui.actions import bindings
 from ic_console.tui.text import literal
+from ic_console.tui.widgets.late_banner import LateBanner
 from ic_console.tui.widgets.quiet_footer import QuietFooter
 
 #: Where `c` puts the text, as the notification says it.
@@ -61,6 +62,10 @@ class GlanceScreen(Screen[None]):
         self.text = ""
 
     def compose(self) -> ComposeResult:
+        # This screen covers the console's header and its LATE; at 80x24 the glance's late
+        # tasks are below the fold.
+        self.late_banner = LateBanner()
+        yield self.late_banner
         yield Label(Text("The incident at a glance"), id="glance-title")
         with VerticalScroll(id="glance-body"):
             yield Static(id="glance-text")

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from ic_console.tui.actions import SCOPES, KeyAction, bindings, in_scope, key_label
+from ic_console.tui.widgets.late_banner import LateBanner
 
 #: The scopes shown after the screen's own, in this order.
 SHARED_SCOPES = ("app", "log", "list", "form")
@@ -60,6 +61,8 @@ class HelpScreen(ModalScreen[None]):
         self.read_only = read_only
 
     def compose(self) -> ComposeResult:
+        self.late_banner = LateBanner()  # at 80x24 this screen covers the header and its LATE
+        yield self.late_banner
         with VerticalScroll(id="help-body"):
             yield Label(Text(f"Keys: {SCOPES[self.scope]}"), id="help-title")
             yield Static(help_table(self.scope, self.keymap, read_only=self.read_only))

@@ -28,6 +28,7 @@ from ic_console.domain.log_rows import LogRow
 from ic_console.domain.situations import Situation, live_situations
 from ic_console.domain.state import IncidentState, Task
 from ic_console.live.incident import LiveSettings
+from ic_console.live.pinned import pin
 from ic_console.tui.actions import in_scope, key_label, write_actions
 from ic_console.tui.screens import task_forms
 from ic_console.tui.screens.forms import CommandForm
@@ -353,22 +354,22 @@ class IncidentScreen(Screen[None]):
     def action_acknowledge(self, number: int | None = None) -> None:
         task = self.find_task(number)
         if task is not None:
-            self.run(cmd.AcknowledgeTask(number=task.number))
+            self.run(pin(self.state, cmd.AcknowledgeTask(number=task.number)))
 
     def action_done(self, number: int | None = None) -> None:
         task = self.find_task(number)
         if task is not None:
-            self.run(cmd.CompleteTask(number=task.number))
+            self.run(pin(self.state, cmd.CompleteTask(number=task.number)))
 
     def action_cancel_task(self, number: int | None = None) -> None:
         task = self.find_task(number)
         if task is not None:
-            self.run(cmd.CancelTask(number=task.number))
+            self.run(pin(self.state, cmd.CancelTask(number=task.number)))
 
     def action_extend(self, number: int | None = None) -> None:
         task = self.find_task(number)
         if task is not None:
-            self.form(task_forms.extend_task(task))
+            self.form(task_forms.extend_task(task, self.state))
 
     def action_reassign(self, number: int | None = None) -> None:
         task = self.find_task(number)

@@ -17,6 +17,7 @@ from ic_console.content.phrasebook import Phrasebook
 from ic_console.domain.situations import Situation
 from ic_console.tui.actions import bindings
 from ic_console.tui.text import literal, truncate
+from ic_console.tui.widgets.late_banner import LateBanner
 
 
 class ResponsesScreen(ModalScreen[Situation | None]):
@@ -37,6 +38,8 @@ class ResponsesScreen(ModalScreen[Situation | None]):
             if sentences:
                 label.append("\n  " + truncate(literal(sentences[0]), 70), style="dim")
             options.append(Option(label, id=str(index)))
+        self.late_banner = LateBanner()  # the list is tall: at 80x24 it covers the header
+        yield self.late_banner
         with Vertical(id="form"):
             yield Label("Responses: pick one to show it in the phrasebook", id="form-title")
             yield OptionList(*options, id="responses-list")

@@ -25,6 +25,7 @@ from ic_console.content.runbooks import Runbook, search_runbooks
 from ic_console.review.text import md_escape
 from ic_console.tui.actions import bindings
 from ic_console.tui.text import literal
+from ic_console.tui.widgets.late_banner import LateBanner
 
 #: The most of a runbook's text the viewer builds at once. Textual's Markdown builds its blocks
 #: in the console's one event loop, in time that grows faster than the text: a 3.6 MB runbook of
@@ -134,6 +135,8 @@ class RunbookScreen(Screen[None]):
         self._shown_text = ""
 
     def compose(self) -> ComposeResult:
+        self.late_banner = LateBanner()  # this screen covers the console's header and LATE
+        yield self.late_banner
         with Horizontal():
             with Vertical(id="runbook-side"):
                 yield Input(placeholder="Search the runbooks", id="runbook-search")

@@ -13,6 +13,7 @@ from ic_console.domain.errors import DomainError
 from ic_console.domain.situations import BLANK_NAME, BLANK_TASK, spoken_duration
 from ic_console.domain.state import Decision, IncidentState, Task
 from ic_console.domain.text import clean_name
+from ic_console.live.pinned import held_to, number_of, ref_of
 from ic_console.tui.screens.form_fields import (
     Values,
     confirm_form,
@@ -113,24 +114,36 @@ def assign_task(state: IncidentState, owner: str = "") -> CommandForm:
 
 
 def owner_recheck(
-    form: CommandForm, task: Task, retold: Callable[[Task], None]
+    form: CommandForm, task: Task, ref: str | None, retold: Callable[[Task], None]
 ) -> Callable[[IncidentState], str | None]:
     """For a form that names the task's owner aloud (extend, reassign): the task still has the
     owner the form named, else (once) the form speaks of the owner now (`retold`) and Enter
     records nothing. A task reassigned in another terminal is not extended or taken from its
-    new owner while the IC is talking to the old one."""
+    new owner while the IC is talking to the old one. The task is found by the event that
+    created it (`ref`), not by its number: a task from another laptop that took the number
+    (two laptops' tasks merged) is another task, and the form follows its own to its new
+    number."""
     seen = task.owner
+    number = task.number
 
     def recheck(state: IncidentState) -> str | None:
-        nonlocal seen
-        current = state.tasks.get(task.number)
-        if current is None or not current.is_open or current.owner == seen:
-            return None  # unchanged; a task closed meanwhile is refused by the incident
+        nonlocal seen, number
+        now_number = number_of(state, "task", ref) if ref is not None else task.number
+        current = state.tasks.get(now_number) if now_number is not None else None
+        if current is None or not current.is_open:
+            return None  # a task closed meanwhile is refused by the incident
+        if current.owner == seen:
+            if current.number != number:
+                number = current.number
+                retold(current)  # the same task under its new number: said with that number
+                form.restate(form.form_title, form.sentence(form.meant()) if form.sentence else "")
+            return None
         before, seen = seen, current.owner
+        number = current.number
         retold(current)
         form.restate(form.form_title, form.sentence(form.meant()) if form.sentence else "")
         return (
-            f"Not recorded: task {task.number} went from {literal(before)} to "
+            f"Not recorded: task {current.number} went from {literal(before)} to "
             f"{literal(current.owner)} while this was open (above). Enter goes ahead; Esc goes "
             "back."
         )
@@ -138,10 +151,12 @@ def owner_recheck(
     return recheck
 
 
-def extend_task(task: Task) -> CommandForm:
-    """Asks the owner by name; an empty field gives the same timebox again."""
+def extend_task(task: Task, state: IncidentState | None = None) -> CommandForm:
+    """Asks the owner by name; an empty field gives the same timebox again. With `state`, the
+    form is held to its task whatever number another laptop's tasks give it (`pinned`)."""
     again = format_duration(task.timebox)
     shown = task
+    ref = ref_of(state, "task", task.number) if state is not None else None
 
     def sentence(typed: Values) -> str:
         when = _spoken(typed.get("timebox", ""), shown.timebox)
@@ -165,17 +180,18 @@ def extend_task(task: Task) -> CommandForm:
                 help=f"Give {DURATION_HELP}.",
             )
         ],
-        lambda v: cmd.ExtendTask(number=task.number, timebox=v["timebox"]),
+        lambda v: held_to(ref, "task", cmd.ExtendTask(number=shown.number, timebox=v["timebox"])),
         sentence=sentence,
         form_id="form-extend-task",
     )
-    form.recheck = owner_recheck(form, task, retold)
+    form.recheck = owner_recheck(form, task, ref, retold)
     return form
 
 
 def reassign_task(state: IncidentState, task: Task) -> CommandForm:
     before = format_duration(task.timebox)
     shown = task
+    ref = ref_of(state, "task", task.number)
 
     def sentence(typed: Values) -> str:
         who = typed.get("owner", "").strip() or BLANK_NAME
@@ -207,11 +223,15 @@ def reassign_task(state: IncidentState, task: Task) -> CommandForm:
                 placeholder=f"{before}, as before",
             ),
         ],
-        lambda v: cmd.ReassignTask(number=task.number, owner=v["owner"], timebox=v["timebox"]),
+        lambda v: held_to(
+            ref,
+            "task",
+            cmd.ReassignTask(number=shown.number, owner=v["owner"], timebox=v["timebox"]),
+        ),
         sentence=sentence,
         form_id="form-reassign-task",
     )
-    form.recheck = owner_recheck(form, task, retold)
+    form.recheck = owner_recheck(form, task, ref, retold)
     return form
 
 
@@ -233,13 +253,18 @@ def propose_decision() -> CommandForm:
 
 
 def raise_objection(state: IncidentState, decision: Decision) -> CommandForm:
+    ref = ref_of(state, "decision", decision.number)
     return CommandForm(
         "Record a strong objection",
         [
             FormField("by", "Who objects?", clean_name, suggestions=roster_names(state)),
             FormField("text", "The objection", text_field("objection")),
         ],
-        lambda v: cmd.RaiseObjection(number=decision.number, by=v["by"], text=v["text"]),
+        lambda v: held_to(
+            ref,
+            "decision",
+            cmd.RaiseObjection(number=decision.number, by=v["by"], text=v["text"]),
+        ),
         intro=f"{decision_line(decision)} (proposed by {literal(decision.proposed_by)})",
         form_id="form-objection",
     )
@@ -258,17 +283,21 @@ def _accept_words(decision: Decision) -> tuple[str, str]:
     return title, f'{decision_line(decision)}\n{heard}Enter accepts: "{sentence}"'
 
 
-def accept_decision(decision: Decision) -> CommandForm:
+def accept_decision(decision: Decision, state: IncidentState | None = None) -> CommandForm:
     """Accepting names every objection heard, and never says "hearing none" over one: an
     objection raised in another terminal while the form is open stops the Enter that follows,
-    and the form shows it before the next Enter accepts over it."""
+    and the form shows it before the next Enter accepts over it. With `state`, the form is held
+    to its decision whatever number another laptop's proposals give it (`pinned`)."""
     title, intro = _accept_words(decision)
-    form = confirm_form(title, intro, cmd.AcceptDecision(number=decision.number), "form-accept")
+    ref = ref_of(state, "decision", decision.number) if state is not None else None
+    accept = held_to(ref, "decision", cmd.AcceptDecision(number=decision.number))
+    form = confirm_form(title, intro, accept, "form-accept")
     seen = len(decision.objections)
 
     def recheck(state: IncidentState) -> str | None:
         nonlocal seen
-        current = state.decisions.get(decision.number)
+        number = number_of(state, "decision", ref) if ref is not None else decision.number
+        current = state.decisions.get(number) if number is not None else None
         if current is None or len(current.objections) == seen:
             return None  # unchanged; a decision no longer open is refused by the incident
         new = current.objections[seen:]
@@ -284,10 +313,11 @@ def accept_decision(decision: Decision) -> CommandForm:
     return form
 
 
-def withdraw_decision(decision: Decision) -> CommandForm:
+def withdraw_decision(decision: Decision, state: IncidentState | None = None) -> CommandForm:
+    ref = ref_of(state, "decision", decision.number) if state is not None else None
     return confirm_form(
         "Withdraw the proposal?",
         decision_line(decision),
-        cmd.WithdrawDecision(number=decision.number),
+        held_to(ref, "decision", cmd.WithdrawDecision(number=decision.number)),
         "form-withdraw",
     )
