@@ -38,6 +38,18 @@ _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 DURATION_HELP = 'a number with a unit, like "5m", "20 min", "90s" or "1h30m"'
 
+#: Each unit's kind, by its length in seconds, as a refusal names it.
+_UNIT_NAMES = {1: "seconds", 60: "minutes", 3600: "hours", 86400: "days"}
+#: What a refusal quotes back of what was typed, at most: the start says which field it was.
+_SHOWN = 40
+
+
+def _shown(text: str) -> str:
+    """`text` as a refusal quotes it: stripped, and cut when long (a pasted page, a
+    5,000-digit number) so that the message stays one line that says what to do."""
+    stripped = text.strip()
+    return stripped if len(stripped) <= _SHOWN else stripped[: _SHOWN - 1] + "…"
+
 
 def parse_duration(text: str, *, maximum: timedelta = MAX_TIMEBOX) -> timedelta:
     """Parse a timebox such as "5m", "20 min", "1h30m" or "1:30" (hours:minutes).
@@ -45,52 +57,58 @@ def parse_duration(text: str, *, maximum: timedelta = MAX_TIMEBOX) -> timedelta:
     Refuses zero, negative, unit-less and absurdly long values with a message that says why.
     """
     raw = text.strip().lower()
+    shown = _shown(text)
     if not raw:
         raise DomainError(f"The timebox is empty: give {DURATION_HELP}.")
     if raw.startswith("-"):
-        raise DomainError(f'The timebox "{text.strip()}" is negative: give {DURATION_HELP}.')
+        raise DomainError(f'The timebox "{shown}" is negative: give {DURATION_HELP}.')
     clock = _CLOCK.match(raw)
     if clock:
         hours, minutes, secs = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
         if minutes > 59 or secs > 59:
             raise DomainError(
-                f'The timebox "{text.strip()}" is not hours:minutes: minutes and seconds go '
+                f'The timebox "{shown}" is not hours:minutes: minutes and seconds go '
                 f"up to 59. Give {DURATION_HELP}."
             )
         seconds = hours * 3600 + minutes * 60 + secs
     else:
         if re.fullmatch(r"\d+(?:\.\d+)?", raw):
             if float(raw) == 0:
-                raise DomainError(f'The timebox "{text.strip()}" is zero: give {DURATION_HELP}.')
+                raise DomainError(f'The timebox "{shown}" is zero: give {DURATION_HELP}.')
             raise DomainError(
-                f'The timebox "{text.strip()}" has no unit: did you mean "{raw}m"? '
+                f'The timebox "{shown}" has no unit: did you mean "{_shown(raw + "m")}"? '
                 f"Give {DURATION_HELP}."
             )
         seconds_f = 0.0
         position = 0
+        given: set[int] = set()
         for match in _PART.finditer(raw):
             if raw[position : match.start()].strip():
                 break
             number, unit = match.groups()
             if unit not in _UNITS:
                 raise DomainError(
-                    f'The timebox "{text.strip()}" has an unknown unit "{unit}": '
+                    f'The timebox "{shown}" has an unknown unit "{_shown(unit)}": '
                     f"use s, m or h, as in {DURATION_HELP}."
                 )
+            if _UNITS[unit] in given:  # "5m5m": a slip of the fingers, not ten minutes
+                raise DomainError(
+                    f'The timebox "{shown}" gives the {_UNIT_NAMES[_UNITS[unit]]} twice: '
+                    f"give each once, as in {DURATION_HELP}."
+                )
+            given.add(_UNITS[unit])
             seconds_f += float(number) * _UNITS[unit]
             position = match.end()
         if position == 0 or raw[position:].strip():
-            raise DomainError(
-                f'The timebox "{text.strip()}" is not a duration: give {DURATION_HELP}.'
-            )
+            raise DomainError(f'The timebox "{shown}" is not a duration: give {DURATION_HELP}.')
         if seconds_f > maximum.total_seconds():  # also infinity, from a 400-digit number
             seconds_f = maximum.total_seconds() + 1
         seconds = round(seconds_f)
     if seconds <= 0:
-        raise DomainError(f'The timebox "{text.strip()}" is zero: give {DURATION_HELP}.')
+        raise DomainError(f'The timebox "{shown}" is zero: give {DURATION_HELP}.')
     if seconds > maximum.total_seconds():
         raise DomainError(
-            f'The timebox "{text.strip()}" is longer than {format_duration(maximum)}: '
+            f'The timebox "{shown}" is longer than {format_duration(maximum)}: '
             "split the work, or log it as a follow-up item instead."
         )
     return timedelta(seconds=seconds)
@@ -165,6 +183,7 @@ def parse_when(
     from now are refused. Returns an aware UTC datetime; every failure is a DomainError.
     """
     raw = text.strip()
+    shown = _shown(raw)
     if not raw:
         raise DomainError('The time is empty: give an ISO-8601 time, a local "HH:MM" or "-10m".')
     zone = local_zone or offset_zone()
@@ -176,10 +195,10 @@ def parse_when(
     except (OverflowError, ValueError):
         result = None
     if result is None:
-        raise DomainError(f'"{raw}" is out of range: give a time after year 1 and before 9999.')
+        raise DomainError(f'"{shown}" is out of range: give a time after year 1 and before 9999.')
     if within is not None and abs(result - now) > within:
         raise DomainError(
-            f'"{raw}" is too far from now: give a time within {within.days // 365} years.'
+            f'"{shown}" is too far from now: give a time within {within.days // 365} years.'
         )
     return result
 
@@ -192,24 +211,25 @@ def _parse_when(
     yesterday: bool = True,
     ago_limit: timedelta | None = AGO_LIMIT,
 ) -> datetime:
+    shown = _shown(raw)
     if raw.startswith("-"):
         return now - _parse_ago(raw, ago_limit)
     clock = _CLOCK.match(raw)
     if clock:
         hours, minutes, seconds = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
         if hours > 23 or minutes > 59 or seconds > 59:
-            raise DomainError(f'"{raw}" is not a time of day: use HH:MM, like "14:05".')
+            raise DomainError(f'"{shown}" is not a time of day: use HH:MM, like "14:05".')
         local_now = now.astimezone(zone)
         day = local_now.date()
         if datetime.combine(day, time(hours, minutes, seconds)) > (
             local_now.replace(tzinfo=None) + timedelta(minutes=1)
         ):
             if not yesterday:
-                shown = f"{hours:02d}:{minutes:02d}"
+                typed = f"{hours:02d}:{minutes:02d}"
                 raise DomainError(
                     f'"{raw}" is later than now ({local_now:%H:%M}): log what has happened. '
-                    f"If you meant {shown} yesterday, give the date: "
-                    f"{day - timedelta(days=1)}T{shown}."
+                    f"If you meant {typed} yesterday, give the date: "
+                    f"{day - timedelta(days=1)}T{typed}."
                 )
             day -= timedelta(days=1)
         return resolve_local(datetime.combine(day, time(hours, minutes, seconds)), zone)
@@ -217,7 +237,7 @@ def _parse_when(
         parsed = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise DomainError(
-            f'"{raw}" is not a time: give an ISO-8601 time (2026-11-23T14:05Z), '
+            f'"{shown}" is not a time: give an ISO-8601 time (2026-11-23T14:05Z), '
             'a local "HH:MM", or how long ago, like "-10m".'
         ) from None
     if parsed.tzinfo is None:
@@ -227,18 +247,19 @@ def _parse_when(
 
 def _parse_ago(raw: str, limit: timedelta | None = AGO_LIMIT) -> timedelta:
     """ "-10m", "-2h", "-2d": how long ago, at most AGO_LIMIT, in the words of times."""
+    shown = _shown(raw)
     body = raw[1:].strip()
     if not body:
-        raise DomainError(f'"{raw}" is not a time: {AGO_HELP}.')
+        raise DomainError(f'"{shown}" is not a time: {AGO_HELP}.')
     try:
         delta = parse_duration(body, maximum=timedelta(days=36600))
     except DomainError as error:
         # The duration's own reason ("is zero", "has no unit"), in the words of a time.
-        reason = str(error).split(": ")[0].replace(f'The timebox "{body}"', f'"{raw}"')
+        reason = str(error).split(": ")[0].replace(f'The timebox "{_shown(body)}"', f'"{shown}"')
         raise DomainError(f"{reason}: {AGO_HELP}.") from None
     if limit is not None and delta > limit:
         raise DomainError(
-            f'"{raw}" is more than {AGO_LIMIT.days} days ago: a log entry may reach back at most '
+            f'"{shown}" is more than {AGO_LIMIT.days} days ago: a log entry may reach back at most '
             f"{AGO_LIMIT.days} days. Check the number and its unit."
         )
     return delta
