@@ -1,4 +1,5 @@
-"""A command about one task or decision, held to the one the person chose, not to its number.
+"""A command about one task, decision or exit criterion, held to the one the person chose, not to
+its number.
 
 With two laptops, numbers can change under the IC: a task recorded on the other laptop a moment
 earlier arrives by sync, the merged fold numbers it first, and the IC's "task 2" (Sam's) becomes
@@ -19,6 +20,7 @@ from datetime import datetime
 from typing import Literal
 
 from ic_console.domain import commands as cmd
+from ic_console.domain import scale
 from ic_console.domain.errors import DomainError
 from ic_console.domain.state import IncidentState
 
@@ -32,8 +34,11 @@ TASK_COMMANDS = (
 )
 #: Commands that name a decision by its number.
 DECISION_COMMANDS = (cmd.RaiseObjection, cmd.AcceptDecision, cmd.WithdrawDecision)
+#: Commands that name an exit criterion by its number (numbered in fold order as tasks are:
+#: two laptops that each add one while apart end with one of them renumbered).
+EXIT_COMMANDS = (scale.MeetExitCriterion, scale.UnmeetExitCriterion, scale.DropExitCriterion)
 
-Kind = Literal["task", "decision"]
+Kind = Literal["task", "decision", "exit criterion"]
 
 #: Times a pinned command is aimed again when a renumbering was read in while it was decided
 #: (each time the store has read everything there was): more than one is a sync per attempt.
@@ -45,6 +50,8 @@ class NumberMoved(DomainError):
 
 
 def _refs(state: IncidentState, kind: Kind) -> dict[str, int]:
+    if kind == "exit criterion":
+        return state.exit_refs
     return state.task_refs if kind == "task" else state.decision_refs
 
 
@@ -105,6 +112,8 @@ def pin(state: IncidentState | None, command: cmd.Command) -> cmd.Command:
         kind = "task"
     elif isinstance(command, DECISION_COMMANDS):
         kind = "decision"
+    elif isinstance(command, EXIT_COMMANDS):
+        kind = "exit criterion"
     else:
         return command
     return held_to(ref_of(state, kind, command.number), kind, command)
@@ -121,6 +130,8 @@ def undo_kind(undo: cmd.Command) -> Kind | None:
     it): a decision for a reopen of one, else a task; None when it names nothing."""
     if not isinstance(getattr(undo, "number", None), int):
         return None
+    if isinstance(undo, EXIT_COMMANDS):
+        return "exit criterion"
     return "decision" if isinstance(undo, cmd.ReopenDecision) else "task"
 
 

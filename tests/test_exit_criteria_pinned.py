@@ -1,0 +1,92 @@
+"""A change to an exit criterion acts on the criterion the person chose, even when one added
+earlier on another laptop arrives and takes its number between the screen and the record (as
+tasks and decisions do, `live/pinned.py`; found by hunt5).
+
+Laptop B added "no 5xx for 10 minutes" a minute before laptop A added "error rate under 1%".
+A's console showed its own as exit criterion 1; once B's file arrives, the merged fold numbers
+B's first: A's becomes criterion 2. "Drop exit criterion 1", "met" and "not met", chosen on
+A's screen before the sync, must still reach A's criterion, never B's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from ic_console.content.phrasebook import shipped_phrasebook
+from ic_console.domain import commands as cmd
+from ic_console.domain import scale
+from ic_console.domain.clock import FakeClock
+from ic_console.domain.exit_criteria import ExitCriterion
+from ic_console.domain.model import Role
+from ic_console.live.incident import LiveIncident, LiveSettings
+from ic_console.live.pinned import pin
+from ic_console.store.incident import IncidentStore
+from ic_console.store.origin import forget_cached_origins
+from ic_console.store.replica import accept_peer_file, list_local_files
+
+START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+ID = "pay"
+OURS, THEIRS = "error rate under 1%", "no 5xx for 10 minutes"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_origins() -> Iterator[None]:
+    forget_cached_origins()
+    yield
+    forget_cached_origins()
+
+
+def exchange(source: Path, target: Path) -> None:
+    for found in list_local_files(source):
+        accept_peer_file(target, found.incident_id, found.origin, found.path.read_bytes())
+
+
+def by_text(criteria: dict[int, ExitCriterion], text: str) -> ExitCriterion:
+    return next(c for c in criteria.values() if c.text == text)
+
+
+@pytest.mark.parametrize(
+    ("change", "done"),
+    [
+        (scale.DropExitCriterion, lambda c: c.dropped_at is not None),
+        (scale.MeetExitCriterion, lambda c: c.met_at is not None),
+    ],
+)
+def test_a_criterion_chosen_before_a_renumber_is_the_one_changed(
+    tmp_path: Path,
+    change: type[scale.DropExitCriterion | scale.MeetExitCriterion],
+    done: Callable[[ExitCriterion], bool],
+) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    for root in (a, b):
+        root.mkdir(mode=0o700)
+    store = IncidentStore.create(
+        a,
+        cmd.Declare(incident_id=ID, title="Payments down", severity=1),
+        clock=FakeClock(START),
+        actor="Alex",
+    )
+    store.execute(cmd.AssignRole(role=Role.IC, name="Alex"))
+    exchange(a, b)
+    on_b = IncidentStore.open(b, ID, clock=FakeClock(START + timedelta(minutes=1)))
+    on_b.execute(scale.AddExitCriterion(text=THEIRS))
+
+    clock = FakeClock(START + timedelta(minutes=2))
+    live = LiveIncident.open(a, ID, LiveSettings(actor="Alex", clock=clock), shipped_phrasebook())
+    assert live.execute(scale.AddExitCriterion(text=OURS)).ok
+    shown = live.state  # what the screen drew: ours is criterion 1
+    assert shown.exit_criteria[1].text == OURS
+    chosen = pin(shown, change(number=1))
+    exchange(b, a)
+    live.poll()
+    assert live.state.exit_criteria[1].text == THEIRS  # the merged fold numbers B's first
+    outcome = live.execute(chosen)
+    assert outcome.ok, outcome.refused
+    state = IncidentStore.open(a, ID, read_only=True).state
+    assert done(by_text(state.exit_criteria, OURS))
+    theirs = by_text(state.exit_criteria, THEIRS)
+    assert theirs.dropped_at is None and theirs.met_at is None
+    live.close()
