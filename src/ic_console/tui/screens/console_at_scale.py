@@ -21,6 +21,7 @@ from ic_console.domain.model import Status
 from ic_console.domain.situations import available_situations
 from ic_console.domain.state import IncidentState
 from ic_console.domain.teams import active_teams
+from ic_console.live.drill import DrillClock
 from ic_console.tui.actions import write_actions
 from ic_console.tui.screens import team_forms
 from ic_console.tui.screens.console import ConsoleScreen
@@ -73,6 +74,14 @@ def team_of_owner(state: IncidentState) -> dict[str, str]:
     return {member: team.name for team in active_teams(state) for member in team.members}
 
 
+def follow_drill_clock(screen: IncidentScreen, state: IncidentState) -> None:
+    """A drill opened from its log while its briefing was open stands still until the log says
+    its clock started (the trainee pressed Enter), then runs as the trainee's does."""
+    clock = screen.settings.clock
+    if isinstance(clock, DrillClock):
+        clock.follow(state)
+
+
 class ConsoleAtScale(ConsoleScreen):
     """The console, with teams, exit criteria and the glance."""
 
@@ -82,6 +91,7 @@ class ConsoleAtScale(ConsoleScreen):
 
     def show(self, state: IncidentState, now: datetime) -> None:
         self.tasks.teams = team_of_owner(state)
+        follow_drill_clock(self, state)
         was = self.state.status if self.state is not None else None
         super().show(state, now)
         if state.status is not was:
@@ -154,6 +164,7 @@ class WatchAtScale(WatchScreen):
 
     def show(self, state: IncidentState, now: datetime) -> None:
         self.tasks.teams = team_of_owner(state)
+        follow_drill_clock(self, state)
         was = self.state.status if self.state is not None else None
         super().show(state, now)
         if state.status is not was:
