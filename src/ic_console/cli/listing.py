@@ -241,18 +241,29 @@ def _fit(
     time, each only while it does not fit yet: the date said short (the time today, else the
     day); STATUS left out when every row has the same; the id cut to the shortest start that
     still names each incident alone (any verb takes it; it gets back what is left over); the
-    IC's name cut; then DECLARED, PHASE, STATUS and IC left out, in that order. Rows that
-    wrapped at 80 columns (an incident of another day took 110 cells) no longer do."""
+    IC's name cut; then DECLARED, PHASE, STATUS and IC left out, in that order, and those
+    that fit again in the room the last one freed put back (IC first). Rows that wrapped at 80
+    columns (an incident of another day took 110 cells) no longer do."""
 
     def fits() -> bool:
         used = sum(max(_cells(cell.text) for cell in column) + 2 for column in columns)
         return used + TITLE_ROOM <= room
 
+    dropped: dict[str, list[_Cell]] = {}
+
     def drop(name: str) -> None:
         for n, column in enumerate(columns):
             if column[0].text == name:
-                del columns[n]
+                dropped[name] = columns.pop(n)
                 return
+
+    def restore(name: str) -> None:
+        """Put a dropped column back in its place (by `_HEADER`) if the table still fits."""
+        back = dropped.pop(name)
+        place = sum(1 for c in columns if _HEADER.index(c[0].text) < _HEADER.index(name))
+        columns.insert(place, back)
+        if not fits():
+            del columns[place]
 
     def column(name: str) -> list[_Cell] | None:
         return next((c for c in columns if c[0].text == name), None)
@@ -269,6 +280,7 @@ def _fit(
     status = column("STATUS")
     if status is not None and len({cell.text for cell in status[1:]}) == 1:
         drop("STATUS")
+        del dropped["STATUS"]  # said by every row alike: never put back
     if fits():
         return
     shown_ids = column("ID")
@@ -286,10 +298,16 @@ def _fit(
             for n, cell in enumerate(people[1:], start=1):
                 if _cells(cell.text) > IC_CELLS:
                     people[n] = _Cell(_cut(cell.text, IC_CELLS - 1) + "…", cell.style)
-    for name in ("DECLARED", "PHASE", "STATUS", "IC"):
+    dropping = ("DECLARED", "PHASE", "STATUS", "IC")
+    for name in dropping:
         if fits():
             break
         drop(name)
+    # The last one dropped may have freed room for a narrower one dropped before it: the
+    # most needed first (a STATUS every row shares stays out).
+    for name in reversed(dropping):
+        if name in dropped:
+            restore(name)
     # The id takes back what is left beyond the title's share, up to whole.
     used = sum(max(_cells(cell.text) for cell in c) + 2 for c in columns)
     cut_ids(max(shortest, room - TITLE_ROOM - used + shortest))
