@@ -26,6 +26,8 @@ from ic_console.domain.errors import DomainError
 from ic_console.domain.text import literal
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
     from ic_console.content.config import Config
 
 #: Modules that add verbs, in the order their verbs appear in `ic --help`.
@@ -262,7 +264,7 @@ def lazy_import(name: str) -> ModuleType:
 def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The `ic` parser: with every verb, or, given the command line `words` and a verb in
     `VERB_HOMES`, with the verbs of that verb's module alone (which parse it the same way)."""
-    parser = argparse.ArgumentParser(
+    parser = HelpParser(
         prog="ic",
         description="An incident commander's console for the terminal. "
         "With no verb, opens the console on the active incident.",
@@ -278,6 +280,21 @@ def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
         # By name, not at the top: each verb module imports `verb` and `Context` from here.
         importlib.import_module(name).register(sub)
     return parser
+
+
+class HelpParser(argparse.ArgumentParser):
+    """argparse's parser, whose help and version reach stdout or say they could not: argparse
+    drops a write error when it prints (`ic --help > /dev/full` exited 0 with nothing said).
+    A failed stdout raises as every verb's does (`main` says so, exit 1; a closed pipe 141);
+    stderr (usage errors) is left as argparse writes it. The verbs' parsers are of this class
+    too (`add_subparsers` makes its own class's)."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message and file is not None and file is sys.stdout:
+            Output(file).write(message)
+            Output(file).flush()
+            return
+        super()._print_message(message, file)
 
 
 def verb_of(words: Sequence[str]) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_OK, Context, UsageError, lazy_import
@@ -161,7 +161,7 @@ def list_verb(args: argparse.Namespace, ctx: Context) -> int:
     from ic_console.domain.drill import is_drill_id
 
     real = [info for info in every if not is_drill_id(info.incident_id)]
-    _print_table(ctx, infos, numbered(real), now)
+    _print_table(ctx, infos, numbered(real), now, [info.incident_id for info in every])
     return EXIT_OK
 
 
@@ -171,45 +171,170 @@ class _Cell:
     style: str | None = None
 
 
+#: The columns before the title, in order.
+_HEADER = ("#", "ID", "SEV", "STATUS", "PHASE", "DECLARED", "IC", "OVERDUE", "UPDATE")
+#: Cells a title keeps at least at a terminal before other columns make room for it.
+TITLE_ROOM = 16
+#: Cells the IC's name keeps when the table is cut to the terminal ("Priya Raman-Subra…").
+IC_CELLS = 12
+
+
 def _print_table(
-    ctx: Context, infos: list[IncidentInfo], numbers: dict[str, int], now: datetime
+    ctx: Context,
+    infos: list[IncidentInfo],
+    numbers: dict[str, int],
+    now: datetime,
+    every_id: list[str] | None = None,
 ) -> None:
-    """The `ic list` table: one row per incident, the title cut to the terminal's width."""
-    header = ("#", "ID", "SEV", "STATUS", "PHASE", "DECLARED", "IC", "OVERDUE", "UPDATE", "TITLE")
-    rows: list[tuple[_Cell, ...]] = [tuple(_Cell(text) for text in header)]
+    """The `ic list` table: one row per incident. At a terminal it fits its width (`_fit`);
+    in a pipe every column is whole, for the program reading it."""
+    columns: list[list[_Cell]] = [[_Cell(name)] for name in _HEADER]
+    titles = ["TITLE"]
+    declared: list[datetime | None] = [None]
     for info in infos:
         title = info.title
         if info.problem is not None:
             title = f"{title} [damaged: {info.problem}]".lstrip()
         overdue, update = _timers(ctx, info, now)
-        rows.append(
-            (
-                _Cell(str(numbers.get(info.incident_id, "-"))),
-                _Cell(literal(info.incident_id)),
-                _Cell(
-                    severity_label(info.severity) if info.severity else "-",
-                    severity_style(info.severity),
-                ),
-                _Cell("damaged" if info.problem is not None else info.status),
-                _Cell(info.phase or "-"),
-                _Cell(local(info.declared_at, now) if info.declared_at else "-"),
-                _Cell(literal(info.ic or "-")),
-                overdue,
-                update,
-                _Cell(literal(title)),
-            )
+        row = (
+            _Cell(str(numbers.get(info.incident_id, "-"))),
+            _Cell(literal(info.incident_id)),
+            _Cell(
+                severity_label(info.severity) if info.severity else "-",
+                severity_style(info.severity),
+            ),
+            _Cell("damaged" if info.problem is not None else info.status),
+            _Cell(info.phase or "-"),
+            _Cell(local(info.declared_at, now) if info.declared_at else "-"),
+            _Cell(literal(info.ic or "-")),
+            overdue,
+            update,
         )
-    widths = [max(_cells(row[i].text) for row in rows) for i in range(len(header) - 1)]
-    room = _title_room(ctx, sum(widths) + 2 * (len(widths)))
-    for row in rows:
+        for column, cell in zip(columns, row, strict=True):
+            column.append(cell)
+        titles.append(literal(title))
+        declared.append(info.declared_at)
+    room = _terminal_columns(ctx)
+    if room is not None:
+        _fit(columns, room, declared, now, [info.incident_id for info in infos], every_id or [])
+    widths = [max(_cells(cell.text) for cell in column) for column in columns]
+    title_room = None if room is None else max(room - sum(widths) - 2 * len(widths), 10)
+    for n, title in enumerate(titles):
         cells = [
-            paint(ctx, cell.text, cell.style) + " " * (width - _cells(cell.text))
-            for cell, width in zip(row, widths, strict=False)
+            paint(ctx, column[n].text, column[n].style) + " " * (width - _cells(column[n].text))
+            for column, width in zip(columns, widths, strict=True)
         ]
-        title = row[-1].text
-        if room is not None and _cells(title) > room:
-            title = _cut(title, room - 1) + "…" if room > 1 else ""
+        if title_room is not None and _cells(title) > title_room:
+            title = _cut(title, title_room - 1) + "…" if title_room > 1 else ""
         print("  ".join([*cells, title]).rstrip(), file=ctx.out)
+
+
+def _fit(
+    columns: list[list[_Cell]],
+    room: int,
+    declared: list[datetime | None],
+    now: datetime,
+    ids: list[str],
+    every_id: list[str],
+) -> None:
+    """Make the table fit `room` cells with `TITLE_ROOM` left for the title, one step at a
+    time, each only while it does not fit yet: the date said short (the time today, else the
+    day); STATUS left out when every row has the same; the id cut to the shortest start that
+    still names each incident alone (any verb takes it; it gets back what is left over); the
+    IC's name cut; then DECLARED, PHASE, STATUS and IC left out, in that order, and those
+    that fit again in the room the last one freed put back (IC first). Rows that wrapped at 80
+    columns (an incident of another day took 110 cells) no longer do."""
+
+    def fits() -> bool:
+        used = sum(max(_cells(cell.text) for cell in column) + 2 for column in columns)
+        return used + TITLE_ROOM <= room
+
+    dropped: dict[str, list[_Cell]] = {}
+
+    def drop(name: str) -> None:
+        for n, column in enumerate(columns):
+            if column[0].text == name:
+                dropped[name] = columns.pop(n)
+                return
+
+    def restore(name: str) -> None:
+        """Put a dropped column back in its place (by `_HEADER`) if the table still fits."""
+        back = dropped.pop(name)
+        place = sum(1 for c in columns if _HEADER.index(c[0].text) < _HEADER.index(name))
+        columns.insert(place, back)
+        if not fits():
+            del columns[place]
+
+    def column(name: str) -> list[_Cell] | None:
+        return next((c for c in columns if c[0].text == name), None)
+
+    if fits():
+        return
+    dates = column("DECLARED")
+    if dates is not None:
+        for n, when in enumerate(declared[1:], start=1):
+            if when is not None:
+                dates[n] = _Cell(_short_local(when, now), dates[n].style)
+    if fits():
+        return
+    status = column("STATUS")
+    if status is not None and len({cell.text for cell in status[1:]}) == 1:
+        drop("STATUS")
+        del dropped["STATUS"]  # said by every row alike: never put back
+    if fits():
+        return
+    shown_ids = column("ID")
+
+    def cut_ids(cut: int) -> None:
+        if shown_ids is not None:
+            for n, incident_id in enumerate(ids, start=1):
+                shown_ids[n] = _Cell(literal(incident_id[:cut]), shown_ids[n].style)
+
+    shortest = max((_unique_start(incident_id, every_id) for incident_id in ids), default=0)
+    cut_ids(shortest)
+    if not fits():
+        people = column("IC")
+        if people is not None:
+            for n, cell in enumerate(people[1:], start=1):
+                if _cells(cell.text) > IC_CELLS:
+                    people[n] = _Cell(_cut(cell.text, IC_CELLS - 1) + "…", cell.style)
+    dropping = ("DECLARED", "PHASE", "STATUS", "IC")
+    for name in dropping:
+        if fits():
+            break
+        drop(name)
+    # The last one dropped may have freed room for a narrower one dropped before it: the
+    # most needed first (a STATUS every row shares stays out).
+    for name in reversed(dropping):
+        if name in dropped:
+            restore(name)
+    # The id takes back what is left beyond the title's share, up to whole.
+    used = sum(max(_cells(cell.text) for cell in c) + 2 for c in columns)
+    cut_ids(max(shortest, room - TITLE_ROOM - used + shortest))
+
+
+def _short_local(when: datetime, now: datetime) -> str:
+    """DECLARED said short: "14:05 UTC" today, else the local date ("2026-11-23")."""
+    try:
+        here, today = when.astimezone(), now.astimezone().date()
+    except (ValueError, OverflowError):  # a TZ Python refuses, as `local` says it
+        here, today = when.astimezone(UTC), now.astimezone(UTC).date()
+    if here.date() == today:
+        return local(when, now)
+    return f"{here:%Y-%m-%d}"
+
+
+def _unique_start(incident_id: str, every_id: list[str]) -> int:
+    """The length of the shortest start of `incident_id` that no other id starts with and
+    that a verb reads as an id, not as the `#` number (`cli/ids.py`: up to six digits)."""
+    others = [other for other in every_id if other != incident_id]
+    for length in range(1, len(incident_id) + 1):
+        start = incident_id[:length]
+        if (start.isdigit() and length <= 6) or start.endswith("-"):
+            continue  # a number names another incident; "20261123-" reads as cut short
+        if not any(other.startswith(start) for other in others):
+            return length
+    return len(incident_id)
 
 
 def _cells(text: str) -> int:
@@ -231,14 +356,13 @@ def _cut(text: str, cells: int) -> str:
     return set_cell_size(text, max(cells, 0)).rstrip(" ")
 
 
-def _title_room(ctx: Context, used: int) -> int | None:
-    """Columns left for the title at a terminal ($COLUMNS, else its size); None: no limit."""
+def _terminal_columns(ctx: Context) -> int | None:
+    """The terminal's width ($COLUMNS, else its size); None: not a terminal, no limit."""
     import shutil
 
     if not colour_terminal(ctx):
-        return None  # a pipe or a file gets whole titles, for the program reading them
-    columns = shutil.get_terminal_size((100, 24)).columns
-    return max(columns - used, 10)
+        return None  # a pipe or a file gets whole columns, for the program reading them
+    return shutil.get_terminal_size((100, 24)).columns
 
 
 def colour_terminal(ctx: Context) -> bool:

@@ -18,7 +18,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ic_console.cli import Context, UsageError, verb
+from ic_console.cli import Context, OutputFailed, UsageError, verb
 from ic_console.cli.common import after_recorded, arguments_text, cmd, open_store, warn
 from ic_console.domain.durations import format_duration
 from ic_console.domain.errors import DomainError
@@ -105,15 +105,19 @@ class _Sink(Protocol):
     def flush(self) -> None: ...
 
 
-def _stream(process: subprocess.Popen[bytes], out: _Sink, err: _Sink, tail: _Tail) -> None:
+def _stream(
+    process: subprocess.Popen[bytes], out: _Sink, err: _Sink, tail: _Tail
+) -> OutputFailed | None:
     """Copy the command's stdout and stderr to ours as they come (one loop, so their lines
     keep the order they were read in), keeping the last lines. A first Ctrl-C reaches the
-    command too and its last words are still kept; a second stops it."""
+    command too and its last words are still kept; a second stops it. Our stdout failing (a
+    full disk) is returned, once the command has ended, to be said after it is logged."""
     assert process.stdout is not None and process.stderr is not None
     selector = selectors.DefaultSelector()
     selector.register(process.stdout, selectors.EVENT_READ, out)
     selector.register(process.stderr, selectors.EVENT_READ, err)
     interrupted = False
+    failed: OutputFailed | None = None
     while selector.get_map():
         try:
             ready = selector.select()
@@ -129,13 +133,18 @@ def _stream(process: subprocess.Popen[bytes], out: _Sink, err: _Sink, tail: _Tai
                 selector.unregister(key.fileobj)
                 continue
             sink: _Sink = key.data
-            try:
-                sink.write(chunk)
-                sink.flush()
-            except (OSError, ValueError):
-                pass  # the terminal went away: keep logging what the command says
+            if not (failed is not None and sink is out):
+                try:
+                    sink.write(chunk)
+                    sink.flush()
+                except OutputFailed as error:
+                    if sink is out:
+                        failed = error  # said once the command is logged; written no more
+                except (OSError, ValueError):
+                    pass  # the terminal went away: keep logging what the command says
             tail.take(chunk.decode("utf-8", "replace"))
     selector.close()
+    return failed
 
 
 def _run(args: argparse.Namespace, ctx: Context) -> int:
@@ -153,7 +162,7 @@ def _run(args: argparse.Namespace, ctx: Context) -> int:
         _log_run(ctx, store, text)
         warn(ctx, f"{command[0]}: {reason}.")
         return status
-    _stream(process, _binary(ctx.out), _binary(ctx.err), tail)
+    failed = _stream(process, _binary(ctx.out), _binary(ctx.err), tail)
     try:
         code = process.wait()
     except KeyboardInterrupt:
@@ -169,6 +178,8 @@ def _run(args: argparse.Namespace, ctx: Context) -> int:
     else:
         text += " No output."
     _log_run(ctx, store, text)
+    if failed is not None:
+        raise failed  # `main` says the output could not be written, exit 1, as every verb
     return status
 
 

@@ -5,13 +5,18 @@ Reads the log alone (never writes), through the union of every laptop's files.
 
 `-f` stops once the incident is closed, the one status after which nothing can be recorded. A
 resolved incident is still followed: follow-ups, the postmortem's owner and a reopen are logged
-after the resolve.
+after the resolve. An incident shared with other laptops (a sync remote is configured, or it
+holds another laptop's log) is followed a while past the close: a laptop that was offline sends
+what it recorded before the close a round or two later, sorted before it. `-f` stops once no
+laptop's log has grown for `--settle` and gives the cursor to resume from.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_OK, Context, UsageError, verb
@@ -36,6 +41,14 @@ def register(sub: SubParsers) -> None:
     )
     p.add_argument("--json", action="store_true", help="one JSON object per line: the stored event")
     p.add_argument(
+        "--settle",
+        metavar="TIME",
+        default=None,
+        help="with -f on an incident shared with other laptops: once it is closed, keep "
+        "following until no laptop's log has grown for TIME (default: 10s; 0 stops at the "
+        "close), to print what an offline laptop recorded before the close",
+    )
+    p.add_argument(
         "--since",
         metavar="CURSOR",
         help='only events after CURSOR (the "cursor" of the last --json line seen, to resume; '
@@ -50,6 +63,7 @@ def _tail(args: argparse.Namespace, ctx: Context) -> int:
     from ic_console.store.merged import UnionLog
 
     cursor = _since(args.since)
+    settle = _settle(args.settle)
     store = open_store(ctx, args.incident_id, read_only=True)
     incident_id = store.incident_id
     narrator = Narrator()
@@ -79,7 +93,19 @@ def _tail(args: argparse.Namespace, ctx: Context) -> int:
     if not args.follow:
         return EXIT_OK
     follower = Follower(store)
-    while store.state.status is not Status.CLOSED:
+    if not _shared(ctx, store.directory):
+        settle = 0.0  # no other laptop can send anything: the close is the end
+    quiet_since: float | None = None
+    while True:
+        if store.state.status is Status.CLOSED:
+            # Nothing more can be recorded here (`decide` refuses every command on a closed
+            # incident), but a laptop that was offline may still send what it recorded before.
+            now = time.monotonic()
+            quiet_since = now if quiet_since is None else quiet_since
+            if now - quiet_since >= settle:
+                break
+        else:
+            quiet_since = None
         time.sleep(FOLLOW_EVERY)
         polled = follower.poll()
         for notice in polled.notices:
@@ -91,15 +117,51 @@ def _tail(args: argparse.Namespace, ctx: Context) -> int:
             UnionLog(store.directory).read_new(show)
         elif polled.events:
             show(polled.events)
-    # Nothing more can be recorded (`decide` refuses every command on a closed incident).
-    stopped = (
-        f"incident {incident_id} is closed: nothing more will be recorded, so ic tail stopped."
-    )
+        if polled.reloaded or polled.events:
+            quiet_since = None  # a log grew: wait for quiet again
+    stopped = f"incident {incident_id} is closed: nothing more will be recorded"
+    if settle:
+        stopped += (
+            f", and no laptop's log grew for {_said(settle)}, so ic tail stopped. What a laptop "
+            f"sends later: ic tail {incident_id} --since {cursor.text()}."
+        )
+    else:
+        stopped += ", so ic tail stopped."
     if args.json:
         warn(ctx, stopped)  # stdout stays one JSON object per line
     else:
         say(ctx, stopped[0].upper() + stopped[1:])
     return EXIT_OK
+
+
+#: How long `-f` follows a closed, shared incident with no log growing before it stops: a few
+#: of the console's sync rounds (every 2 s), for the laptop that was a round behind.
+SETTLE = 10.0
+_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m)?\s*$")
+
+
+def _settle(text: str | None) -> float:
+    if text is None:
+        return SETTLE
+    found = _TIME.match(text)
+    if found is None:
+        raise UsageError(
+            f'--settle "{text}" is not a time: give seconds (10, 10s) or minutes (2m).'
+        )
+    return float(found.group(1)) * (60 if found.group(2) == "m" else 1)
+
+
+def _said(seconds: float) -> str:
+    return f"{seconds:g}s"
+
+
+def _shared(ctx: Context, directory: Path) -> bool:
+    """Whether another laptop may still send events: a sync remote is configured here, or the
+    incident already holds another laptop's log."""
+    from ic_console.store.paths import event_files
+
+    sync = ctx.config.sync
+    return (sync is not None and sync.remote is not None) or len(event_files(directory)) > 1
 
 
 def _since(text: str | None) -> TailCursor:

@@ -89,6 +89,9 @@ class IncidentState:
     #: A drill's speed, and the wall-clock seconds its clock was held before it started.
     drill_speed: float = 0.0
     drill_held: float = 0.0
+    #: Whether a drill's clock has started (`drill.clock_started`: the trainee closed the
+    #: briefing). Until then drill time stands still, for every terminal that follows it.
+    drill_clock_started: bool = False
     # Command at scale (issue 15): sub-teams by name, exit criteria by number, the numbers of
     # the criteria overridden on resolving, and (new IC, when) for each handover acknowledged.
     teams: dict[str, Team] = field(default_factory=dict)
@@ -587,6 +590,7 @@ def _drill_started(state: IncidentState, data: ev.DrillStarted, event: ev.Event)
 
 def _drill_clock(state: IncidentState, data: ev.DrillClockStarted, event: ev.Event) -> None:
     state.drill_held += data.held_seconds
+    state.drill_clock_started = True
 
 
 _HANDLERS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], None]] = {

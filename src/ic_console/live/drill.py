@@ -26,7 +26,7 @@ from pathlib import Path
 from ic_console.content.scenarios import Inject, Person, Scenario
 from ic_console.domain import commands as cmd
 from ic_console.domain.clock import Clock
-from ic_console.domain.drill import DRILL_PREFIX, StartDrill, is_drill_id
+from ic_console.domain.drill import DRILL_PREFIX, StartDrill, StartDrillClock, is_drill_id
 from ic_console.domain.errors import DomainError
 from ic_console.domain.events import Event, LogEntryAdded, ParticipantJoined, event_time
 from ic_console.domain.model import DecisionStatus, LogKind, Role
@@ -58,15 +58,19 @@ class DrillClock:
         self.start = start if start is not None else base.now()
         #: Time of the clock underneath spent held, which drill time skips.
         self._held = held
+        #: Rebuilt from the log by another terminal (`drill_clock_of`): it starts when the log
+        #: says so (`follow`), not when a briefing on this screen closes.
+        self.follows_log = False
         self._held_since: datetime | None = None
 
     def now(self) -> datetime:
         base = self._held_since if self._held_since is not None else self.base.now()
         return self.start + (base - self.start - self._held) * self.speed
 
-    def hold(self) -> None:
+    def hold(self, since: datetime | None = None) -> None:
+        """Stand still from now (or from `since`, a time of the clock underneath)."""
         if self._held_since is None:
-            self._held_since = self.base.now()
+            self._held_since = since if since is not None else self.base.now()
 
     def resume(self) -> None:
         if self._held_since is not None:
@@ -82,6 +86,14 @@ class DrillClock:
         """How long the clock underneath has run while this one was held."""
         ongoing = self.base.now() - self._held_since if self._held_since is not None else None
         return self._held + (ongoing or timedelta(0))
+
+    def follow(self, state: IncidentState) -> None:
+        """Start when the log says the drill clock started, held as long as the trainee's was:
+        for a terminal that rebuilt the clock from the log (`drill_clock_of`) while the
+        briefing was still open. A clock that runs, or whose drill has not started, is left."""
+        if self.follows_log and self._held_since is not None and state.drill_clock_started:
+            self._held = timedelta(seconds=state.drill_held)
+            self._held_since = None
 
     def base_time(self, drill_time: datetime) -> datetime:
         """When the clock underneath reads `drill_time` on this clock (unless held again)."""
@@ -99,16 +111,22 @@ def wall_clock(clock: Clock) -> Clock:
 
 def drill_clock_of(state: IncidentState, base: Clock) -> DrillClock | None:
     """The clock a drill runs on, for another terminal opening it (`ic watch`, `ic open`): its
-    speed from the log, anchored at the declaration, less the time held for the briefing.
-    None for a real incident."""
+    speed from the log, anchored at the declaration, less the time held for the briefing. While
+    the briefing is open (no `drill.clock_started` yet) it stands still at the declaration, as
+    the trainee's does, until `DrillClock.follow` sees the clock start. None for a real
+    incident."""
     if not state.drill or state.declared_at is None or state.drill_speed <= 0:
         return None
-    return DrillClock(
+    clock = DrillClock(
         base,
         state.drill_speed,
         start=state.declared_at,
         held=timedelta(seconds=state.drill_held),
     )
+    clock.follows_log = True
+    if not state.drill_clock_started:
+        clock.hold(since=state.declared_at)
+    return clock
 
 
 #: The log kind each speaking inject is recorded as.
@@ -359,6 +377,10 @@ def start_drill(
             StartDrill(scenario=scenario.title, trainee=trainee, speed=speed, replay_of=replay_of),
             actor=scenario.paged_by,
         )
+        if not held:
+            # Its clock runs from the declaration: said in the log, so that every terminal
+            # following it runs it too (`drill_clock_of` holds a clock that has not started).
+            store.execute(StartDrillClock(held_seconds=0), actor=scenario.paged_by)
     except OSError as error:
         raise FilesUnwritable(f"Could not create the drill's files: {error.strerror}.") from None
     if held:

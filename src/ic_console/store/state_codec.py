@@ -63,6 +63,7 @@ STATE_FIELDS = (
     "drill",
     "drill_speed",
     "drill_held",
+    "drill_clock_started",
     "teams",
     "exit_criteria",
     "exit_overridden",
@@ -145,6 +146,7 @@ def state_body(state: IncidentState) -> dict[str, Any]:
         "drill": state.drill,
         "drill_speed": state.drill_speed,
         "drill_held": state.drill_held,
+        "drill_clock_started": state.drill_clock_started,
         **_scale_body(state),
         "replication": {
             "task_refs": state.task_refs,
@@ -167,6 +169,12 @@ def log_rows(entries: Iterable[LogEntry]) -> list[list[Any]]:
 
 
 # -- decoding ----------------------------------------------------------------------------------
+
+
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, found {type(value).__name__}")
+    return value
 
 
 def _str(value: object) -> str:
@@ -230,6 +238,10 @@ def state_from(body: object) -> IncidentState:
     state.drill = _str(body.get("drill", ""))  # snapshots written before drills have none
     state.drill_speed = _float(body.get("drill_speed", 0.0))
     state.drill_held = _float(body.get("drill_held", 0.0))
+    started = body.get("drill_clock_started")
+    if started is None and state.drill:
+        raise KeyError("drill_clock_started")  # a drill's snapshot from before: fold the log
+    state.drill_clock_started = _bool(started or False)
     _scale_from(state, body)
     _replication_from(state, body["replication"])
     return state

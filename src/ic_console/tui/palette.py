@@ -26,7 +26,11 @@ from ic_console.live.pinned import Kind, number_of
 from ic_console.tui.actions import key_label
 from ic_console.tui.screens import scale_edit_forms
 from ic_console.tui.screens.console import ConsoleScreen
-from ic_console.tui.screens.console_at_scale import scale_commands
+from ic_console.tui.screens.console_at_scale import (
+    records_nothing,
+    refused_when_resolved,
+    scale_commands,
+)
 from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.screens.incident import IncidentScreen
 from ic_console.tui.screens.watch import WatchScreen
@@ -129,6 +133,7 @@ def _console_actions(screen: ConsoleScreen) -> list[PaletteCommand]:
     return [
         PaletteCommand(title, _keyed(screen, action, help_text), run, writes, action)
         for title, help_text, run, action, writes in entries
+        if not refused_when_resolved(screen.state, action)  # "Change phase" once resolved
     ]
 
 
@@ -159,7 +164,7 @@ def console_commands(screen: ConsoleScreen) -> list[PaletteCommand]:
                 )
             )
     for phase in Phase:
-        if phase is not state.phase and phase is not Phase.LEARN:
+        if phase is not state.phase and phase is not Phase.LEARN and state.status is Status.ACTIVE:
             commands.append(
                 PaletteCommand(
                     f"Phase {phase.label}",
@@ -387,7 +392,7 @@ class ConsoleCommands(Provider):
                 commands = watch_commands(screen)
         else:
             return []
-        if screen.read_only:
+        if screen.read_only or records_nothing(screen.state):  # closed: every write refused
             return [command for command in commands if not command.writes]
         return commands
 

@@ -21,6 +21,8 @@ from ic_console.domain.model import Status
 from ic_console.domain.situations import available_situations
 from ic_console.domain.state import IncidentState
 from ic_console.domain.teams import active_teams
+from ic_console.live.drill import DrillClock
+from ic_console.tui.actions import write_actions
 from ic_console.tui.screens import team_forms
 from ic_console.tui.screens.console import ConsoleScreen
 from ic_console.tui.screens.forms import CommandForm
@@ -44,10 +46,40 @@ def open_glance(screen: IncidentScreen) -> None:
     )
 
 
+#: The console's actions a resolved incident refuses whatever is typed into them: its exit
+#: criteria were the call to resolve it (`AddExitCriterion`), its phase stays learn
+#: (`ChangePhase`) and it is resolved already (`Resolve`). Neither keys, footer nor palette offer
+#: them then; they come back when it is reopened (here or in another terminal).
+REFUSED_WHEN_RESOLVED = frozenset({"exit_criterion", "phase", "resolve"})
+
+
+def records_nothing(state: IncidentState | None) -> bool:
+    """A closed incident: every command is refused, so the screen offers what only looks."""
+    return state is not None and state.status is Status.CLOSED
+
+
+def refused_when_resolved(state: IncidentState | None, action: str, scope: str = "console") -> bool:
+    """Whether `state` refuses every command of `action` (of the screen `scope`): resolved,
+    those of `REFUSED_WHEN_RESOLVED`; closed, all that record."""
+    if state is None:
+        return False
+    if state.status is Status.CLOSED:
+        return action in write_actions(scope)
+    return state.status is Status.RESOLVED and action in REFUSED_WHEN_RESOLVED
+
+
 def team_of_owner(state: IncidentState) -> dict[str, str]:
     """Each team member's team, the teams in the order they were formed: the task board groups
     by it when there are teams."""
     return {member: team.name for team in active_teams(state) for member in team.members}
+
+
+def follow_drill_clock(screen: IncidentScreen, state: IncidentState) -> None:
+    """A drill opened from its log while its briefing was open stands still until the log says
+    its clock started (the trainee pressed Enter), then runs as the trainee's does."""
+    clock = screen.settings.clock
+    if isinstance(clock, DrillClock):
+        clock.follow(state)
 
 
 class ConsoleAtScale(ConsoleScreen):
@@ -59,7 +91,17 @@ class ConsoleAtScale(ConsoleScreen):
 
     def show(self, state: IncidentState, now: datetime) -> None:
         self.tasks.teams = team_of_owner(state)
+        follow_drill_clock(self, state)
+        was = self.state.status if self.state is not None else None
         super().show(state, now)
+        if state.status is not was:
+            self.refresh_bindings()  # resolved or reopened: the footer follows `check_action`
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A resolved incident neither shows nor runs what it would refuse."""
+        if refused_when_resolved(self.state, action, self.SCOPE):
+            return False
+        return super().check_action(action, parameters)
 
     # -- the state at a glance -----------------------------------------------------------------
 
@@ -122,7 +164,17 @@ class WatchAtScale(WatchScreen):
 
     def show(self, state: IncidentState, now: datetime) -> None:
         self.tasks.teams = team_of_owner(state)
+        follow_drill_clock(self, state)
+        was = self.state.status if self.state is not None else None
         super().show(state, now)
+        if state.status is not was:
+            self.refresh_bindings()  # closed: the footer follows `check_action`
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A closed incident neither shows nor runs what would record."""
+        if refused_when_resolved(self.state, action, self.SCOPE):
+            return False
+        return super().check_action(action, parameters)
 
     def action_glance(self) -> None:
         open_glance(self)
@@ -155,12 +207,15 @@ def scale_commands(screen: IncidentScreen) -> list[PaletteCommand]:
             _keyed(screen, "team", "A lead, members and a goal (Alpha, Bravo...)"),
             screen.action_team,
         ),
-        PaletteCommand(
-            "Add an exit criterion",
-            _keyed(screen, "exit_criterion", "What must be true to call this resolved"),
-            screen.action_exit_criterion,
-        ),
     ]
+    if not refused_when_resolved(screen.state, "exit_criterion"):
+        commands.append(
+            PaletteCommand(
+                "Add an exit criterion",
+                _keyed(screen, "exit_criterion", "What must be true to call this resolved"),
+                screen.action_exit_criterion,
+            )
+        )
     state = screen.state
     if state is None:
         return commands
