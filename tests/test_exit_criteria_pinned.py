@@ -90,3 +90,76 @@ def test_a_criterion_chosen_before_a_renumber_is_the_one_changed(
     theirs = by_text(state.exit_criteria, THEIRS)
     assert theirs.dropped_at is None and theirs.met_at is None
     live.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "done"),
+    [
+        ("exit criterion met", lambda c: c.met_at is not None),
+        ("drop exit criterion 1", lambda c: c.dropped_at is not None),
+    ],
+)
+def test_a_palette_entry_acts_on_the_criterion_it_names_after_a_renumber(
+    tmp_path: Path, typed: str, done: Callable[[ExitCriterion], bool]
+) -> None:
+    """The palette lists A's criterion as number 1; B's, added earlier, arrives while the
+    palette is open and takes number 1. Enter (and Enter again on the drop's confirmation)
+    changes A's criterion, never B's."""
+    import asyncio
+
+    from textual.pilot import Pilot
+
+    from helpers.console import type_text
+    from ic_console.tui.factory import make_app
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    for root in (a, b):
+        root.mkdir(mode=0o700)
+    store = IncidentStore.create(
+        a,
+        cmd.Declare(incident_id=ID, title="Payments down", severity=1),
+        clock=FakeClock(START),
+        actor="Alex",
+    )
+    store.execute(cmd.AssignRole(role=Role.IC, name="Alex"))
+    exchange(a, b)
+    on_b = IncidentStore.open(b, ID, clock=FakeClock(START + timedelta(minutes=1)))
+    on_b.execute(scale.AddExitCriterion(text=THEIRS))
+    store = IncidentStore.open(a, ID, clock=FakeClock(START + timedelta(minutes=2)))
+    store.execute(scale.AddExitCriterion(text=OURS))
+    app = make_app(
+        a,
+        "Alex",
+        incident_id=ID,
+        clock=FakeClock(START + timedelta(minutes=3)),
+        phrasebook=shipped_phrasebook(),
+        background_load=False,
+        sync=False,
+    )
+    app.settings.poll_seconds = 3600  # the merge is taken in when the test says
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await scenario(pilot)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, typed)
+        await pilot.pause(0.5)
+        exchange(b, a)
+        app.poll()  # the console takes the merge in while the palette is open
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        if "drop" in typed:
+            await pilot.press("enter")  # the confirmation
+            await pilot.pause(0.3)
+
+    asyncio.run(main())
+    state = IncidentStore.open(a, ID, read_only=True).state
+    assert state.exit_criteria[1].text == THEIRS  # the merge numbered B's first
+    assert done(by_text(state.exit_criteria, OURS))
+    theirs = by_text(state.exit_criteria, THEIRS)
+    assert theirs.dropped_at is None and theirs.met_at is None

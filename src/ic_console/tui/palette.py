@@ -192,7 +192,7 @@ def _changing_scale_commands(screen: ConsoleScreen, state: IncidentState) -> lis
         PaletteCommand(
             f"Drop exit criterion {criterion.number}. {literal(criterion.text)}",
             "It no longer counts; the review shows it dropped",
-            partial(_open_form, screen, scale_edit_forms.drop_exit_criterion, criterion),
+            partial(_open_form, screen, scale_edit_forms.drop_exit_criterion, criterion, state),
         )
         for criterion in criteria(state)
     ]

@@ -22,6 +22,7 @@ from ic_console.domain.situations import available_situations
 from ic_console.domain.state import IncidentState
 from ic_console.domain.teams import active_teams
 from ic_console.live.drill import DrillClock
+from ic_console.live.pinned import pin
 from ic_console.tui.actions import write_actions
 from ic_console.tui.screens import team_forms
 from ic_console.tui.screens.console import ConsoleScreen
@@ -251,7 +252,7 @@ def scale_commands(screen: IncidentScreen) -> list[PaletteCommand]:
                 PaletteCommand(
                     f"Exit criterion not met after all: {line}",
                     "Take the tick back",
-                    partial(screen.run, s.UnmeetExitCriterion(number=criterion.number)),
+                    partial(screen.run, pin(state, s.UnmeetExitCriterion(number=criterion.number))),
                 )
             )
         else:
@@ -259,7 +260,7 @@ def scale_commands(screen: IncidentScreen) -> list[PaletteCommand]:
                 PaletteCommand(
                     f"Exit criterion met: {line}",
                     "Tick it off",
-                    partial(screen.run, s.MeetExitCriterion(number=criterion.number)),
+                    partial(screen.run, pin(state, s.MeetExitCriterion(number=criterion.number))),
                 )
             )
     if awaiting_acknowledgement(state) and state.ic is not None:

@@ -10,6 +10,7 @@ from ic_console.domain.situations import BLANK_NAME
 from ic_console.domain.state import IncidentState
 from ic_console.domain.teams import Team, direct_reports, led_by, team_of
 from ic_console.domain.text import clean_name
+from ic_console.live.pinned import pin
 from ic_console.tui.screens.form_fields import Values, confirm_form
 from ic_console.tui.screens.forms import CommandForm, FormField
 
@@ -49,12 +50,14 @@ def change_team_lead(state: IncidentState, team: Team) -> CommandForm:
     )
 
 
-def drop_exit_criterion(criterion: ExitCriterion) -> CommandForm:
+def drop_exit_criterion(criterion: ExitCriterion, state: IncidentState) -> CommandForm:
+    """Dropping `criterion`, as `state` (the palette's) shows it: held to that criterion should
+    another laptop's take its number before Enter (`live.pinned`)."""
     return confirm_form(
         f"Drop exit criterion {criterion.number}?",
         f"{criterion.number}. {criterion.text}\nIt no longer counts toward resolving; the review "
         "shows it as dropped. To reword it, drop it and add the new wording.",
-        s.DropExitCriterion(number=criterion.number),
+        pin(state, s.DropExitCriterion(number=criterion.number)),
         "form-exit-drop",
     )
 

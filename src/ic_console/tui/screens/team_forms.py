@@ -24,6 +24,7 @@ from ic_console.domain.teams import (
     next_team_name,
 )
 from ic_console.domain.text import clean_name
+from ic_console.live.pinned import pin
 from ic_console.tui.screens.command_forms import command_recheck, open_work_recheck
 from ic_console.tui.screens.form_fields import Values, roster_names, text_field
 from ic_console.tui.screens.forms import CommandForm, FormField
@@ -218,10 +219,13 @@ def meet_exit_criterion(state: IncidentState, *, met: bool = True) -> CommandFor
     choices = [str(c.number) for c in criteria(state) if c.met is not met]
     build: Callable[[int], cmd.Command]
     if met:
-        title, build = "An exit criterion is met", lambda n: s.MeetExitCriterion(number=n)
+        title, build = (
+            "An exit criterion is met",
+            lambda n: pin(state, s.MeetExitCriterion(number=n)),
+        )
     else:
         title = "An exit criterion is not met after all"
-        build = lambda n: s.UnmeetExitCriterion(number=n)  # noqa: E731
+        build = lambda n: pin(state, s.UnmeetExitCriterion(number=n))  # noqa: E731
     return CommandForm(
         title,
         [
