@@ -73,19 +73,19 @@ def prepare_clone(git: Git, remote: str) -> None:
         make_private_dir(repo)
         git.run(["init", "--quiet", "--bare"], what="git init")
     remove_stale_locks(repo)
-    url = git.run(["config", "--get", f"remote.{REMOTE}.url"], check=False).stdout
-    if url.decode("utf-8", errors="replace").strip() != remote:
-        git.run(["config", f"remote.{REMOTE}.url", remote], what="git config")
-        git.run(
-            [
-                "config",
-                f"remote.{REMOTE}.fetch",
-                f"+refs/heads/{BRANCH_PREFIX}*:{REMOTE_REFS}*",
-            ],
-            what="git config",
-        )
+    fetch = f"+refs/heads/{BRANCH_PREFIX}*:{REMOTE_REFS}*"
+    found = git.run(
+        ["config", "--get-regexp", rf"^remote\.{REMOTE}\.(url|fetch)$"], check=False
+    ).stdout.decode("utf-8", errors="replace")
+    wanted = {f"remote.{REMOTE}.url {remote}", f"remote.{REMOTE}.fetch {fetch}"}
+    if set(found.splitlines()) != wanted:
+        # The URL is written last: a round killed part-way through left a URL and no fetch
+        # line, and every round after it failed ("couldn't find remote ref HEAD") while the
+        # URL alone was checked. Each line is checked now, and written again when one differs.
+        git.run(["config", "--replace-all", f"remote.{REMOTE}.fetch", fetch], what="git config")
         # Never a detached `git gc` that outlives the round: packed below, in the round.
         git.run(["config", "gc.auto", "0"], what="git config")
+        git.run(["config", f"remote.{REMOTE}.url", remote], what="git config")
     # Pack loose objects when there are many (a long incident's parts and peers' fetches).
     git.run(
         ["-c", "gc.auto=2000", "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet"],
