@@ -57,6 +57,7 @@ from ic_console.store.errors import StoreError
 from ic_console.store.eventlog import EventLog
 from ic_console.store.lock import locked
 from ic_console.store.origin import is_origin, local_origin
+from ic_console.store.peer_fold import PeerFold, wanted
 from ic_console.store.paths import (
     EVENTS_DIR,
     EVENTS_FILE,
@@ -275,6 +276,8 @@ def _accept_locked(directory: Path, incident_id: str, origin: str, data: bytes) 
     # renamed into place whole; a grown one is appended to the copy here (only the new lines
     # are written, and readers go on reading the same file from where they were).
     new = data[len(existing) :]
+    # The incident's only log, taken in whole: folded as it is checked, for its first snapshot.
+    fold = PeerFold() if wanted(directory, target, existing) else None
     temp = target.parent / f".{origin}.{os.getpid()}-{os.urandom(4).hex()}{PART_SUFFIX}"
     fd = open_private(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
@@ -284,7 +287,7 @@ def _accept_locked(directory: Path, incident_id: str, origin: str, data: bytes) 
                 os.fsync(fd)
         finally:
             os.close(fd)
-        added = _check_peer_file(directory, incident_id, origin, temp, existing, data)
+        added = _check_peer_file(directory, incident_id, origin, temp, existing, data, fold)
         if existing:
             _append(target, len(existing), new)
             os.unlink(temp)
@@ -296,6 +299,8 @@ def _accept_locked(directory: Path, incident_id: str, origin: str, data: bytes) 
         raise
     if not existing:
         fsync_directory(target.parent)
+    if fold is not None:
+        fold.save(directory, target, len(data))
     return Accepted(incident_id, origin, target, "grew" if existing else "new", added)
 
 
@@ -314,11 +319,18 @@ def _append(target: Path, at: int, new: bytes) -> None:
 
 
 def _check_peer_file(
-    directory: Path, incident_id: str, origin: str, temp: Path, existing: bytes, data: bytes
+    directory: Path,
+    incident_id: str,
+    origin: str,
+    temp: Path,
+    existing: bytes,
+    data: bytes,
+    fold: PeerFold | None = None,
 ) -> int:
     """Validate what the copy adds (checksums, schema, sequence, origin; the bytes already
     here were checked when they came), held in `temp`, and the ids it adds against the
-    incident's other files; the number of lines it adds."""
+    incident's other files; the number of lines it adds. Each batch that passes its checks is
+    handed to `fold` (`store.peer_fold`), which a refusal later on throws away."""
     log = EventLog(temp)
     if existing:
         last_line = existing[existing.rfind(b"\n", 0, len(existing) - 1) + 1 :]
@@ -347,6 +359,8 @@ def _check_peer_file(
                 )
         _refuse_clocks_ahead(origin, incident_id, batch)
         checked += len(batch)
+        if fold is not None:
+            fold.add(batch)
 
     result = log.read_new(check)
     if result.damage is not None:
