@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_properties import PAYLOADS, payloads
 
 from ic_console.domain import events as ev
 from ic_console.domain.hlc import wall_ms
@@ -31,6 +30,7 @@ from ic_console.store.paths import SUMMARY_FILE, replica_file
 from ic_console.store.replica import PeerRefused, accept_peer_file, refresh_derived
 from ic_console.store.snapshot import SNAPSHOT_FILE
 from ic_console.store.state_codec import state_body
+from test_properties import PAYLOADS, payloads
 
 PEER = "0123456789ab"
 #: The id the payload strategy's declaration carries.
@@ -198,9 +198,7 @@ def test_beside_another_file_the_store_folds_the_union_as_before(tmp_path: Path)
 
 def _long(n: int = 9_000) -> list[bytes]:
     """A declared incident's lines: more than two of the reader's batches."""
-    items = [(PAYLOADS_DECLARE, 0, 0)] + [
-        (_entry(f"entry {k}"), k * 1000, 0) for k in range(1, n)
-    ]
+    items = [(PAYLOADS_DECLARE, 0, 0)] + [(_entry(f"entry {k}"), k * 1000, 0) for k in range(1, n)]
     return _file(items).splitlines(keepends=True)
 
 
