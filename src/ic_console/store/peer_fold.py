@@ -7,7 +7,8 @@ folded here as it passes (`domain.merge.apply_merged`, in file order, which is t
 store's merged read folds one file in), so once the file is in place the snapshot of the
 union is written from this fold, and the first open (`refresh_derived`, then `ic list`,
 `ic show`, the console) starts from that snapshot instead of reading, validating and folding
-the peer's events a second time (0.6 of the 100,000-event incident's first receive was that).
+the peer's events a second time (100,000 events: taking the file in and refreshing its
+derived files went from 2.4 to 1.5 s CPU, and from 129 to 99 MB).
 
 Only a whole first copy into a folder with no other log is folded (`wanted`): with other
 files the fold interleaves them by clock and is left to the store as before. The snapshot is
