@@ -28,15 +28,20 @@ API (stable; the sync layer is built on it):
   files (a search each), not at every line again. The incident folder is created if this
   laptop has not seen it yet (a peer declared it). Bytes after the last line end (a line the
   peer was still writing) are left for the next round. Consoles that follow the incident notice
-  the new lines on their next poll.
+  the new lines on their next poll. A first copy that will be the incident's only log (a
+  laptop receiving an incident it never held) is folded as it is checked (`store.peer_fold`)
+  and the incident's snapshot written from that fold, so the first open reads none of its
+  events again; `fold=False` leaves that to the store (a transport handing in several new
+  files of one incident in one round, whose union is folded once when they are all in).
 - `refresh_derived(root, incident_id) -> list[str]`: after a round that accepted files, bring
   the incident's summary (`incident.toml`, what `ic list` reads) up to date with the union, and
   its snapshot when due or missing (`sync.engine` calls it after each round that took lines
-  in); returns what the store has to tell (a clock far ahead, a merge notice).
+  in); returns what the store has to tell (a clock far ahead, a merge notice; none for what a
+  snapshot written by `accept_peer_file` covers, as for any open that starts from one).
 - `adopt_legacy_log(root, incident_id) -> Path | None`: make a pre-replication `events.jsonl`
   this laptop's file (renamed under the lock, never rewritten); None when there is none.
 
-One module, at about 490 lines: taking in a peer's file (its checks, the append, the id search)
+One module, at about 500 lines: taking in a peer's file (its checks, the append, the id search)
 is one transaction under the incident lock, and the listing and adoption around it share its
 paths and rules; splitting it would put one lock's steps in several places.
 """
@@ -74,6 +79,7 @@ from ic_console.store.paths import (
     open_private,
     replica_file,
 )
+from ic_console.store.peer_fold import PeerFold, wanted
 
 __all__ = [
     "Accepted",
@@ -207,8 +213,14 @@ def migrate_legacy_log(directory: Path, origin: str) -> Path | None:
     return target
 
 
-def accept_peer_file(root: Path, incident_id: str, origin: str, data: bytes) -> Accepted:
-    """Store replica `origin`'s file for `incident_id` (see the module's docstring)."""
+def accept_peer_file(
+    root: Path, incident_id: str, origin: str, data: bytes, *, fold: bool = True
+) -> Accepted:
+    """Store replica `origin`'s file for `incident_id` (see the module's docstring). With
+    `fold`, a first copy that will be the incident's only log is folded as it is checked and
+    the incident's snapshot written from that fold (`store.peer_fold`); a transport handing in
+    several new files of one incident at once passes False (their union is folded once, by
+    the store, when they are all in)."""
     if not is_origin(origin):
         raise PeerRefused(
             origin, f"{origin!r} is not a replica id (12 lowercase hex digits); refused."
@@ -234,7 +246,7 @@ def accept_peer_file(root: Path, incident_id: str, origin: str, data: bytes) -> 
     whole = data[: data.rfind(b"\n") + 1]
     try:
         with locked(directory / LOCK_FILE):
-            result = _accept_locked(directory, incident_id, origin, whole)
+            result = _accept_locked(directory, incident_id, origin, whole, fold=fold)
     except BaseException:
         if created and not event_files(directory):  # refused: leave no empty incident behind
             shutil.rmtree(directory, ignore_errors=True)
@@ -251,7 +263,9 @@ def accept_peer_file(root: Path, incident_id: str, origin: str, data: bytes) -> 
     )
 
 
-def _accept_locked(directory: Path, incident_id: str, origin: str, data: bytes) -> Accepted:
+def _accept_locked(
+    directory: Path, incident_id: str, origin: str, data: bytes, *, fold: bool
+) -> Accepted:
     check_events_folder(directory)  # never through a link
     target = replica_file(directory, origin)
     here = _read_all(target)
@@ -275,6 +289,8 @@ def _accept_locked(directory: Path, incident_id: str, origin: str, data: bytes) 
     # renamed into place whole; a grown one is appended to the copy here (only the new lines
     # are written, and readers go on reading the same file from where they were).
     new = data[len(existing) :]
+    # The incident's only log, taken in whole: folded as it is checked, for its first snapshot.
+    folding = PeerFold() if fold and wanted(directory, target, existing) else None
     temp = target.parent / f".{origin}.{os.getpid()}-{os.urandom(4).hex()}{PART_SUFFIX}"
     fd = open_private(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
@@ -284,7 +300,7 @@ def _accept_locked(directory: Path, incident_id: str, origin: str, data: bytes) 
                 os.fsync(fd)
         finally:
             os.close(fd)
-        added = _check_peer_file(directory, incident_id, origin, temp, existing, data)
+        added = _check_peer_file(directory, incident_id, origin, temp, existing, data, folding)
         if existing:
             _append(target, len(existing), new)
             os.unlink(temp)
@@ -296,6 +312,8 @@ def _accept_locked(directory: Path, incident_id: str, origin: str, data: bytes) 
         raise
     if not existing:
         fsync_directory(target.parent)
+    if folding is not None:
+        folding.save(directory, target, len(data))
     return Accepted(incident_id, origin, target, "grew" if existing else "new", added)
 
 
@@ -314,11 +332,18 @@ def _append(target: Path, at: int, new: bytes) -> None:
 
 
 def _check_peer_file(
-    directory: Path, incident_id: str, origin: str, temp: Path, existing: bytes, data: bytes
+    directory: Path,
+    incident_id: str,
+    origin: str,
+    temp: Path,
+    existing: bytes,
+    data: bytes,
+    fold: PeerFold | None = None,
 ) -> int:
     """Validate what the copy adds (checksums, schema, sequence, origin; the bytes already
     here were checked when they came), held in `temp`, and the ids it adds against the
-    incident's other files; the number of lines it adds."""
+    incident's other files; the number of lines it adds. Each batch that passes its checks is
+    handed to `fold` (`store.peer_fold`), which a refusal later on throws away."""
     log = EventLog(temp)
     if existing:
         last_line = existing[existing.rfind(b"\n", 0, len(existing) - 1) + 1 :]
@@ -347,6 +372,8 @@ def _check_peer_file(
                 )
         _refuse_clocks_ahead(origin, incident_id, batch)
         checked += len(batch)
+        if fold is not None:
+            fold.add(batch)
 
     result = log.read_new(check)
     if result.damage is not None:

@@ -314,6 +314,7 @@ class Syncer:
         incident_id: str | None,
         report: RoundReport,
     ) -> None:
+        branches: list[tuple[str, str, dict[str, dict[int, str]]]] = []
         for origin, (commit, _at, _name) in sorted(refs.items()):
             if incident_id is None and state.peer_commits.get(origin) == commit:
                 continue
@@ -329,8 +330,19 @@ class Syncer:
                     )
                     continue
                 groups.setdefault(name.incident_id, {})[name.index] = ident
+            branches.append((origin, commit, groups))
+        # How many files of each incident this round hands in: a file that comes alone may be
+        # folded as it is checked, for the incident's first snapshot (`accept_peer_file`'s
+        # `fold`); several new files of one incident are folded together by the store, once.
+        arriving: dict[str, int] = {}
+        for origin, _commit, groups in branches:
+            for incident, parts in groups.items():
+                if not _handled(state, origin, incident, parts):
+                    arriving[incident] = arriving.get(incident, 0) + 1
+        for origin, commit, groups in branches:
             for incident, parts in sorted(groups.items()):
-                self._receive_file(state, origin, incident, parts, report)
+                fold = arriving.get(incident, 0) <= 1
+                self._receive_file(state, origin, incident, parts, report, fold=fold)
             if incident_id is None:
                 state.peer_commits[origin] = commit
 
@@ -338,8 +350,9 @@ class Syncer:
         """What `ic list` and the other verbs read first (the summary; the snapshot when there
         is none) brought up to date with the lines taken in (`refresh_derived`): on a laptop
         that only receives, each of them would otherwise fold the whole union again (2.8 s a
-        time on the 100,000-event load incident). Derived files: a failure is left for the
-        next open, which rebuilds them."""
+        time on the 100,000-event load incident). After a first copy taken in alone, the
+        snapshot is already there (folded while it was checked) and this reads no event.
+        Derived files: a failure is left for the next open, which rebuilds them."""
         with contextlib.suppress(StoreError, OSError):
             refresh_derived(self.root, incident_id)
 
@@ -350,6 +363,8 @@ class Syncer:
         incident_id: str,
         parts: dict[int, str],
         report: RoundReport,
+        *,
+        fold: bool = True,
     ) -> None:
         key = f"{incident_id}/{origin}"
         if sorted(parts) != list(range(len(parts))):
@@ -364,7 +379,7 @@ class Syncer:
             return
         data = clone.cat_blobs(self.git, idents)
         try:
-            accepted = accept_peer_file(self.root, incident_id, origin, data)
+            accepted = accept_peer_file(self.root, incident_id, origin, data, fold=fold)
         except PeerRefused as refused:
             report.refused.append(str(refused))
         except (StoreError, OSError) as error:
@@ -443,6 +458,13 @@ class Syncer:
     def cancel(self) -> None:
         """Stop the git call under way (another thread); the round fails as offline."""
         self.git.cancel()
+
+
+def _handled(state: SyncState, origin: str, incident_id: str, parts: dict[int, str]) -> bool:
+    """True when these parts of `origin`'s file were handed to the store in an earlier round
+    (`_receive_file` skips them)."""
+    handled = " ".join(parts[index] for index in sorted(parts))
+    return state.handled.get(f"{incident_id}/{origin}") == handled
 
 
 def _message(actor: str, sent: list[Sent]) -> str:
