@@ -5,12 +5,14 @@ sent stays small. Either way the other laptop reads every line."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ic_console.domain import commands as c
 from ic_console.store.logfiles import log_files
 from ic_console.sync import clone
-from ic_console.sync.git import Git, GitResult
+from ic_console.sync.git import Git, GitResult, SyncError
 from ic_console.sync.layout import PART_BYTES
 
 from .conftest import INCIDENT, Laptop
@@ -49,3 +51,33 @@ def test_many_new_parts_are_pushed_without_deltas_a_few_lines_with(
     received = priya.store()
     assert len(received.state.log) == lines + 1
     assert received.state.log[-1].text == "one more line"
+
+
+def test_a_part_committed_in_several_offline_rounds_counts_once(
+    laptops: list[Laptop], monkeypatch: pytest.MonkeyPatch, bare: Path
+) -> None:
+    """Offline for a few rounds, each adding a line: the same last part is committed each time,
+    and the push once back online still looks for its delta (it is one part, not many)."""
+    alex, _, _ = laptops
+    store = alex.declare()
+    syncer = alex.syncer()
+    syncer.round()
+    away = bare.with_name("away.git")
+    bare.rename(away)  # offline: the remote cannot be reached
+    for n in range(clone.FEW_PARTS + 3):
+        store.execute(c.AddLogEntry(text=f"offline line {n}"))
+        with pytest.raises(SyncError):
+            syncer.round()
+    away.rename(bare)
+    pushes: list[list[str]] = []
+    real = Git.run
+
+    def watched(self: Git, args: list[str], **kwargs: object) -> GitResult:
+        if "push" in args:
+            pushes.append(list(args))
+        return real(self, args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Git, "run", watched)
+    store.execute(c.AddLogEntry(text="back online"))
+    syncer.round()
+    assert pushes and "pack.window=0" not in pushes[-1]

@@ -87,8 +87,10 @@ class Syncer:
         self._rounds_since_prepare = 0
         #: Our branch's commit (None: not read yet, "": no commit yet).
         self._head: str | None = None
-        #: Parts committed since the last push that went through (`clone.push`'s `bulk`).
-        self._parts_unpushed = 0
+        #: The parts (their paths) committed since the last push that went through: more than
+        #: a few is a `bulk` push (`clone.push`). A part committed again in several rounds
+        #: while offline (the last one, growing) counts once.
+        self._parts_unpushed: set[str] = set()
 
     @property
     def origin(self) -> str:
@@ -159,7 +161,7 @@ class Syncer:
             unsent = self._unsent(committed_only=True)
             try:
                 self._push(mine[0] if mine is not None else None, local)
-                self._parts_unpushed = 0
+                self._parts_unpushed.clear()
                 report.sent[:] = [Sent(i, n) for i, n in sorted(unsent.items()) if n]
             except SyncError as error:
                 if clone.refused_push(error):
@@ -183,7 +185,7 @@ class Syncer:
         (the sync folder was deleted and the branch made afresh), the branch goes on from the
         remote's, provided the remote holds only beginnings of this laptop's files; else
         another laptop writes as this replica, which is said (`SharedReplicaId`)."""
-        bulk = self._parts_unpushed > clone.FEW_PARTS
+        bulk = len(self._parts_unpushed) > clone.FEW_PARTS
         try:
             clone.push(self.git, self.origin, bulk=bulk)
             return
@@ -301,7 +303,7 @@ class Syncer:
         if self._tree is not None:
             self._tree.update(changed)
         self._committed_sizes.update(sizes)
-        self._parts_unpushed += len(changed)
+        self._parts_unpushed.update(changed)
         report.sent.extend(sent)
         return True
 
