@@ -25,10 +25,19 @@ from ic_console.domain.clock import FakeClock
 from ic_console.domain.drill import StartDrillClock
 from ic_console.live.drill import DrillClock, clock_for, drill_clock_of, start_drill
 from ic_console.store.incident import IncidentStore
+from ic_console.store.paths import incident_dir
+from ic_console.store.presence import PresenceBoard
 from ic_console.store.state_codec import state_body, state_from
 from ic_console.tui.screens.console_at_scale import WatchAtScale
 
 from .conftest import START
+
+
+def _trainee_reading(home: Path, incident_id: str, base: FakeClock) -> PresenceBoard:
+    """The trainee's console, open on the briefing: its presence heartbeat, fresh now."""
+    board = PresenceBoard(incident_dir(home, incident_id), clock=base, actor="Alex")
+    board.beat()
+    return board
 
 
 def _elapsed(pilot: Pilot[int]) -> str:
@@ -41,6 +50,7 @@ def test_watch_holds_the_drill_clock_until_the_trainee_starts_it(
     base = FakeClock(START)
     # As `ic drill start` does: the trainee's clock held for the briefing.
     started = start_drill(home, scenario, trainee="Alex", speed=10, base_clock=base, held=True)
+    _trainee_reading(home, started.incident_id, base)
     deputy = build_app(
         Context(home=home, actor_given="Priya", clock=base), started.incident_id, watch=True
     )
@@ -86,6 +96,7 @@ def test_a_clock_rebuilt_from_the_log_stands_still_until_the_clock_started(
     base = FakeClock(START)
     started = start_drill(home, scenario, trainee="Alex", speed=20, base_clock=base, held=True)
     base.advance(60)
+    _trainee_reading(home, started.incident_id, base)
     during = clock_for(home, started.incident_id, base)
     assert isinstance(during, DrillClock) and during.now() == START
     store = IncidentStore.open(home, started.incident_id, read_only=True)
@@ -99,6 +110,30 @@ def test_a_clock_rebuilt_from_the_log_stands_still_until_the_clock_started(
     # The one rebuilt during the briefing starts when it is shown the new state.
     during.follow(writer.state)
     assert during.now() == started.clock.now()
+
+
+def test_a_briefing_left_open_by_a_console_that_is_gone_holds_nothing(
+    home: Path, scenario: Scenario
+) -> None:
+    """The trainee quit during the briefing (no console has the drill open, or its heartbeat
+    is stale): nothing will ever start the clock, so it runs from the declaration, as before
+    the hold; what is recorded later is not all stamped at the declaration (found in review)."""
+    base = FakeClock(START)
+    started = start_drill(home, scenario, trainee="Alex", speed=20, base_clock=base, held=True)
+    board = _trainee_reading(home, started.incident_id, base)
+    base.advance(60)  # the heartbeat is a minute old: that console is gone
+    clock = clock_for(home, started.incident_id, base)
+    assert clock.now() == START + timedelta(minutes=20)
+    board.beat()  # a console that is there after all: held
+    assert clock_for(home, started.incident_id, base).now() == START
+    board.leave()  # and gone again
+    writer = IncidentStore.open(
+        home, started.incident_id, clock=clock_for(home, started.incident_id, base), actor="Sam"
+    )
+    from ic_console.domain import commands as c
+
+    (event,) = writer.execute(c.AddLogEntry(text="checked the replica"))
+    assert event.at == START + timedelta(minutes=20)
 
 
 def test_a_drill_without_a_briefing_runs_for_every_terminal_from_the_start(

@@ -402,9 +402,10 @@ def _now_of(state: IncidentState, ctx: Context, now: datetime) -> datetime:
     fast as the wall clock, and its timers read as its console shows them."""
     if not state.drill:
         return now
-    from ic_console.live.drill import drill_clock_of
+    from ic_console.live.drill import briefing_may_be_open, drill_clock_of
 
-    clock = drill_clock_of(state, ctx.clock)
+    open_briefing = briefing_may_be_open(ctx.home, state.incident_id, state, ctx.clock)
+    clock = drill_clock_of(state, ctx.clock, briefing_open=open_briefing)
     return clock.now() if clock is not None else now
 
 

@@ -109,12 +109,16 @@ def wall_clock(clock: Clock) -> Clock:
     return clock
 
 
-def drill_clock_of(state: IncidentState, base: Clock) -> DrillClock | None:
+def drill_clock_of(
+    state: IncidentState, base: Clock, *, briefing_open: bool = True
+) -> DrillClock | None:
     """The clock a drill runs on, for another terminal opening it (`ic watch`, `ic open`): its
     speed from the log, anchored at the declaration, less the time held for the briefing. While
-    the briefing is open (no `drill.clock_started` yet) it stands still at the declaration, as
-    the trainee's does, until `DrillClock.follow` sees the clock start. None for a real
-    incident."""
+    the briefing is open (no `drill.clock_started` yet, and `briefing_open`: a trainee's console
+    is there to close it) it stands still at the declaration, as the trainee's does, until
+    `DrillClock.follow` sees the clock start. A briefing left open by a console that is gone
+    holds nothing: the clock runs from the declaration, so what is recorded later is not all
+    stamped at the declaration. None for a real incident."""
     if not state.drill or state.declared_at is None or state.drill_speed <= 0:
         return None
     clock = DrillClock(
@@ -124,9 +128,23 @@ def drill_clock_of(state: IncidentState, base: Clock) -> DrillClock | None:
         held=timedelta(seconds=state.drill_held),
     )
     clock.follows_log = True
-    if not state.drill_clock_started:
+    if not state.drill_clock_started and briefing_open:
         clock.hold(since=state.declared_at)
     return clock
+
+
+def briefing_may_be_open(home: Path, incident_id: str, state: IncidentState, base: Clock) -> bool:
+    """Whether a drill's briefing may still be open: its clock has not started and a console
+    has the drill open (a fresh presence heartbeat, `store.presence`). A trainee who quit during
+    the briefing left no console: then nothing will ever start the clock."""
+    if state.drill_clock_started:
+        return False
+    from ic_console.store.presence import read_presence
+
+    try:
+        return bool(read_presence(incident_dir(home, incident_id), wall_clock(base)))
+    except (StoreError, DomainError, OSError):
+        return False
 
 
 #: The log kind each speaking inject is recorded as.
@@ -309,7 +327,9 @@ def clock_for(home: Path, incident_id: str, base: Clock) -> Clock:
         store = IncidentStore.open(home, incident_id, read_only=True)
     except (StoreError, DomainError, OSError):
         return base  # opening it properly will say what is wrong
-    return drill_clock_of(store.state, base) or base
+    state = store.state
+    open_briefing = briefing_may_be_open(home, incident_id, state, base)
+    return drill_clock_of(state, base, briefing_open=open_briefing) or base
 
 
 # -- starting a drill ------------------------------------------------------------------------------
