@@ -197,3 +197,39 @@ def test_the_deputys_view_of_a_closed_incident_offers_only_what_looks(
         assert not isinstance(pilot.app.screen, CommandForm)
 
     drive(deputy, scenario)
+
+
+def _footer_keys(app: object) -> dict[str, bool]:
+    """The resolve and phase keys the footer draws, and whether it draws them as usable."""
+    from ic_console.tui.widgets.quiet_footer import QuietFooter
+
+    footer = app.screen.query_one(QuietFooter)  # type: ignore[attr-defined]
+    rows = [widget for widget in footer.walk_children() if hasattr(widget, "keys")]
+    return {
+        key.action: key.enabled
+        for row in rows
+        for key in row.keys  # type: ignore[attr-defined]
+        if key.action in ("resolve", "phase")
+    }
+
+
+def test_resolved_elsewhere_the_footer_stops_offering_its_keys(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    """Another terminal resolves: the footer redraws without resolve and phase (it kept them:
+    the state is folded in place, so the status it compared with had already changed)."""
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, ConsoleAtScale)
+        await until(pilot, lambda: screen.state is not None)
+        await pilot.pause()
+        assert any(_footer_keys(pilot.app).values())
+        incident.execute(s.AddExitCriterion(text="error rate below 1%"))
+        incident.execute(cmd.Resolve(override_exit_criteria=True))
+        await until(
+            pilot, lambda: screen.state is not None and screen.state.status is Status.RESOLVED
+        )
+        await until(pilot, lambda: not any(_footer_keys(pilot.app).values()))
+
+    drive(console(home, clock), scenario, size=(400, 40))

@@ -93,9 +93,11 @@ class ConsoleAtScale(ConsoleScreen):
     def show(self, state: IncidentState, now: datetime) -> None:
         self.tasks.teams = team_of_owner(state)
         follow_drill_clock(self, state)
-        was = self.state.status if self.state is not None else None
         super().show(state, now)
-        if state.status is not was:
+        if state.status is not getattr(self, "_status_shown", None):
+            # The store folds into the same state object: its status before this call is
+            # already the new one, so the footer's is kept apart to compare with.
+            self._status_shown = state.status
             self.refresh_bindings()  # resolved or reopened: the footer follows `check_action`
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -166,9 +168,11 @@ class WatchAtScale(WatchScreen):
     def show(self, state: IncidentState, now: datetime) -> None:
         self.tasks.teams = team_of_owner(state)
         follow_drill_clock(self, state)
-        was = self.state.status if self.state is not None else None
         super().show(state, now)
-        if state.status is not was:
+        if state.status is not getattr(self, "_status_shown", None):
+            # The store folds into the same state object: its status before this call is
+            # already the new one, so the footer's is kept apart to compare with.
+            self._status_shown = state.status
             self.refresh_bindings()  # closed: the footer follows `check_action`
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
