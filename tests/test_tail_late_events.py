@@ -148,3 +148,36 @@ def test_settle_zero_stops_at_the_close_and_a_bad_one_is_refused(
     assert err.decode().strip().splitlines() == [
         'ic: --settle "soon" is not a time: give seconds (10, 10s) or minutes (2m).'
     ]
+
+
+def test_a_plain_number_is_the_first_logs_place_not_every_laptops() -> None:
+    """`ic tail -f --since 40` on an incident with one log: the number is that log's place. A
+    laptop's log that arrives later (past the close) is printed from its start: its events
+    numbered 12 were skipped as "not after 40" (found in review)."""
+    from datetime import UTC, datetime
+
+    from ic_console.domain import events as ev
+    from ic_console.domain.merge import TailCursor
+    from ic_console.domain.model import LogKind
+
+    at = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+
+    def event(origin: str, seq: int) -> ev.Event:
+        return ev.Event(
+            seq=seq,
+            id=f"{origin}-{seq}",
+            at=at,
+            actor="Alex",
+            data=ev.LogEntryAdded(kind=LogKind.NOTE, text="x"),
+            origin=origin,
+        )
+
+    cursor = TailCursor.parse("40")
+    assert [cursor.take(event("aaaaaaaaaaaa", seq)) for seq in (39, 40, 41)] == [
+        False,
+        False,
+        True,
+    ]
+    assert cursor.take(event("bbbbbbbbbbbb", 12))  # the late laptop's: printed
+    assert not cursor.take(event("aaaaaaaaaaaa", 41))
+    assert cursor.text() == "aaaaaaaaaaaa:41,bbbbbbbbbbbb:12"

@@ -239,9 +239,15 @@ class TailCursor:
     def take(self, event: ev.Event) -> bool:
         """Move past `event`; True when it is after where the reader stood (print it)."""
         key = event.origin or UNREPLICATED
+        if self.plain is not None:
+            # A plain number is the place in the one log the incident had (`ic tail` refuses
+            # it for several): it becomes that log's place, so a laptop's log that arrives
+            # later (`-f` past the close) is printed from its start, not from that number.
+            self.seen.setdefault(key, self.plain)
+            self.plain = None
         last = self.seen.get(key, 0)
-        fresh = event.seq > (self.plain if self.plain is not None else last)
-        if event.seq > last:
+        fresh = event.seq > last
+        if fresh:
             self.seen[key] = event.seq
         return fresh
 
