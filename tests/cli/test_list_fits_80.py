@@ -194,3 +194,28 @@ def test_list_in_a_real_80x24_terminal(
     assert len(table) == 4, text
     assert all(cell_len(line.rstrip()) <= 80 for line in table), text
     assert sorted(row.split()[0] for row in table[1:]) == ["1", "2", "3"], text
+
+
+def test_a_drill_id_is_never_cut_shorter_than_a_verb_finds_it(tmp_path: Path) -> None:
+    """A verb finds a drill by a start of its id only when the start says "drill-" (its id's
+    prefix and one more character): a drill shown as "d" could not be named (found in review)."""
+    from ic_console.cli.ids import expand_id
+    from ic_console.cli.listing import _unique_start
+    from ic_console.domain import commands as c
+    from ic_console.domain.clock import FakeClock
+    from ic_console.store.incident import IncidentStore
+
+    drill = "drill-20261123-db-failover-stall"
+    for incident_id in (drill, "checkout-eu"):
+        IncidentStore.create(
+            tmp_path,
+            c.Declare(incident_id=incident_id, title="Checkout errors", severity=2),
+            clock=FakeClock(datetime(2026, 11, 23, 14, 0, tzinfo=UTC)),
+            actor="Alex",
+        )
+    every = [drill, "checkout-eu"]
+    cut = _unique_start(drill, every)
+    assert expand_id(tmp_path, drill[:cut]) == drill
+    assert cut > len("drill-")
+    assert expand_id(tmp_path, "d") != drill  # what it was cut to: no verb found the drill
+    assert _unique_start("checkout-eu", every) == 1

@@ -327,8 +327,12 @@ def _short_local(when: datetime, now: datetime) -> str:
 def _unique_start(incident_id: str, every_id: list[str]) -> int:
     """The length of the shortest start of `incident_id` that no other id starts with and
     that a verb reads as an id, not as the `#` number (`cli/ids.py`: up to six digits)."""
+    from ic_console.domain.drill import DRILL_PREFIX
+
     others = [other for other in every_id if other != incident_id]
-    for length in range(1, len(incident_id) + 1):
+    # A drill is found by a start only when it says "drill-" (`cli/ids.py`): never cut shorter.
+    shortest = len(DRILL_PREFIX) + 1 if incident_id.startswith(DRILL_PREFIX) else 1
+    for length in range(shortest, len(incident_id) + 1):
         start = incident_id[:length]
         if (start.isdigit() and length <= 6) or start.endswith("-"):
             continue  # a number names another incident; "20261123-" reads as cut short

@@ -12,8 +12,11 @@ derived files went from 2.4 to 1.5 s CPU, and from 129 to 99 MB).
 
 Only a whole first copy into a folder with no other log is folded (`wanted`): with other
 files the fold interleaves them by clock and is left to the store as before. The snapshot is
-a cache checked against the file like any other (its prefix checksums), so a fold that does
-not match what the file holds is never trusted over it.
+a cache checked against the file like any other: its prefix checksums prove the file's bytes
+are the ones folded, and a changed file makes it stale. That this fold is the store's own
+(the same `apply_merged`, in the same order, from the same validated events) is what the
+tests check, by Hypothesis against a fold from scratch (`tests/test_first_receive.py`), not
+something the snapshot itself can tell.
 """
 
 from __future__ import annotations
