@@ -11,7 +11,7 @@ action of the trainee found in the state) and delivered `at` later, recorded by 
 person through the store like any other command. Nothing here knows Textual; the console ticks
 the runner and rings the bell for what it delivered, tests tick it with a fake clock.
 
-A little over 450 lines: the clock, the runner, starting a drill and making a past incident a
+About 510 lines: the clock, the runner, starting a drill and making a past incident a
 scenario are read together whenever a drill's time or people change (the trainee's name and
 the scenario's people are checked by the same `name_key` in all four).
 """
