@@ -10,24 +10,21 @@ A's screen before the sync, must still reach A's criterion, never B's."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from helpers.laptops import START, declared_on_a, exchange
 from ic_console.content.phrasebook import shipped_phrasebook
-from ic_console.domain import commands as cmd
 from ic_console.domain import scale
 from ic_console.domain.clock import FakeClock
 from ic_console.domain.exit_criteria import ExitCriterion
-from ic_console.domain.model import Role
 from ic_console.live.incident import LiveIncident, LiveSettings
 from ic_console.live.pinned import pin
 from ic_console.store.incident import IncidentStore
 from ic_console.store.origin import forget_cached_origins
-from ic_console.store.replica import accept_peer_file, list_local_files
 
-START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 ID = "pay"
 OURS, THEIRS = "error rate under 1%", "no 5xx for 10 minutes"
 
@@ -37,11 +34,6 @@ def _fresh_origins() -> Iterator[None]:
     forget_cached_origins()
     yield
     forget_cached_origins()
-
-
-def exchange(source: Path, target: Path) -> None:
-    for found in list_local_files(source):
-        accept_peer_file(target, found.incident_id, found.origin, found.path.read_bytes())
 
 
 def by_text(criteria: dict[int, ExitCriterion], text: str) -> ExitCriterion:
@@ -60,16 +52,7 @@ def test_a_criterion_chosen_before_a_renumber_is_the_one_changed(
     change: type[scale.DropExitCriterion | scale.MeetExitCriterion],
     done: Callable[[ExitCriterion], bool],
 ) -> None:
-    a, b = tmp_path / "a", tmp_path / "b"
-    for root in (a, b):
-        root.mkdir(mode=0o700)
-    store = IncidentStore.create(
-        a,
-        cmd.Declare(incident_id=ID, title="Payments down", severity=1),
-        clock=FakeClock(START),
-        actor="Alex",
-    )
-    store.execute(cmd.AssignRole(role=Role.IC, name="Alex"))
+    a, b, _store = declared_on_a(tmp_path, ID)
     exchange(a, b)
     on_b = IncidentStore.open(b, ID, clock=FakeClock(START + timedelta(minutes=1)))
     on_b.execute(scale.AddExitCriterion(text=THEIRS))
@@ -112,16 +95,7 @@ def test_a_palette_entry_acts_on_the_criterion_it_names_after_a_renumber(
     from helpers.console import type_text
     from ic_console.tui.factory import make_app
 
-    a, b = tmp_path / "a", tmp_path / "b"
-    for root in (a, b):
-        root.mkdir(mode=0o700)
-    store = IncidentStore.create(
-        a,
-        cmd.Declare(incident_id=ID, title="Payments down", severity=1),
-        clock=FakeClock(START),
-        actor="Alex",
-    )
-    store.execute(cmd.AssignRole(role=Role.IC, name="Alex"))
+    a, b, store = declared_on_a(tmp_path, ID)
     exchange(a, b)
     on_b = IncidentStore.open(b, ID, clock=FakeClock(START + timedelta(minutes=1)))
     on_b.execute(scale.AddExitCriterion(text=THEIRS))

@@ -9,21 +9,19 @@ that Sam's task 3 was.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from helpers.laptops import START, declared_on_a, exchange
 from ic_console.content.phrasebook import shipped_phrasebook
 from ic_console.domain import commands as cmd
 from ic_console.domain.clock import FakeClock
-from ic_console.domain.model import Role
 from ic_console.live.incident import LiveIncident, LiveSettings
 from ic_console.store.incident import IncidentStore
 from ic_console.store.origin import forget_cached_origins
-from ic_console.store.replica import accept_peer_file, list_local_files
 
-START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 ID = "pay"
 
 
@@ -34,22 +32,8 @@ def _fresh_origins() -> Iterator[None]:
     forget_cached_origins()
 
 
-def exchange(source: Path, target: Path) -> None:
-    for found in list_local_files(source):
-        accept_peer_file(target, found.incident_id, found.origin, found.path.read_bytes())
-
-
 def test_rows_name_tasks_and_decisions_by_their_merged_numbers(tmp_path: Path) -> None:
-    a, b = tmp_path / "a", tmp_path / "b"
-    for root in (a, b):
-        root.mkdir(mode=0o700)
-    store = IncidentStore.create(
-        a,
-        cmd.Declare(incident_id=ID, title="Payments down", severity=1),
-        clock=FakeClock(START),
-        actor="Alex",
-    )
-    store.execute(cmd.AssignRole(role=Role.IC, name="Alex"))
+    a, b, store = declared_on_a(tmp_path, ID)
     store.execute(cmd.AssignTask(owner="P1", text="page the DBA", timebox=timedelta(minutes=30)))
     exchange(a, b)
     on_b = IncidentStore.open(b, ID, clock=FakeClock(START + timedelta(minutes=1)))

@@ -11,24 +11,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
 from helpers.console import notifications, type_text
+from helpers.laptops import START, declared_on_a, exchange
 from ic_console.content.phrasebook import shipped_phrasebook
 from ic_console.domain import commands as cmd
 from ic_console.domain.clock import FakeClock
-from ic_console.domain.model import Role, TaskStatus
+from ic_console.domain.model import TaskStatus
 from ic_console.store.incident import IncidentStore
 from ic_console.store.origin import forget_cached_origins
-from ic_console.store.replica import accept_peer_file, list_local_files
 from ic_console.tui.app import ConsoleApp
 from ic_console.tui.factory import make_app
 
-START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 INCIDENT = "pay"
 
 
@@ -39,25 +38,10 @@ def _fresh_origins() -> Iterator[None]:
     forget_cached_origins()
 
 
-def exchange(source: Path, target: Path) -> None:
-    """What a sync round does: the source's own files into the target's incident folder."""
-    for found in list_local_files(source):
-        accept_peer_file(target, found.incident_id, found.origin, found.path.read_bytes())
-
-
 def two_laptops(tmp_path: Path) -> tuple[Path, Path]:
     """Alex's laptop A and Priya's laptop B on one incident; on B, Kim got a task at 14:01
     (task 2 there). A has not heard of it yet."""
-    a, b = tmp_path / "a", tmp_path / "b"
-    for root in (a, b):
-        root.mkdir(mode=0o700)
-    store = IncidentStore.create(
-        a,
-        cmd.Declare(incident_id=INCIDENT, title="Payments down", severity=1),
-        clock=FakeClock(START),
-        actor="Alex",
-    )
-    store.execute(cmd.AssignRole(role=Role.IC, name="Alex"))
+    a, b, store = declared_on_a(tmp_path, INCIDENT)
     store.execute(cmd.AssignTask(owner="P1", text="page the DBA", timebox=timedelta(minutes=30)))
     exchange(a, b)
     on_b = IncidentStore.open(b, INCIDENT, clock=FakeClock(START + timedelta(minutes=1)))
@@ -199,16 +183,7 @@ def test_the_reassign_form_takes_the_task_it_was_opened_for_after_a_renumber(
 def test_accepting_a_decision_accepts_the_one_shown_after_a_renumber(tmp_path: Path) -> None:
     """A proposes "roll back" (D1 here); B's "fail over", proposed a minute before, arrives
     while the accept form is open and becomes D1: Enter accepts "roll back" (now D2)."""
-    a, b = tmp_path / "a", tmp_path / "b"
-    for root in (a, b):
-        root.mkdir(mode=0o700)
-    store = IncidentStore.create(
-        a,
-        cmd.Declare(incident_id=INCIDENT, title="Payments down", severity=1),
-        clock=FakeClock(START),
-        actor="Alex",
-    )
-    store.execute(cmd.AssignRole(role=Role.IC, name="Alex"))
+    a, b, _store = declared_on_a(tmp_path, INCIDENT)
     exchange(a, b)
     on_b = IncidentStore.open(b, INCIDENT, clock=FakeClock(START + timedelta(minutes=1)))
     on_b.execute(cmd.ProposeDecision(text="fail over"), actor="Priya")
