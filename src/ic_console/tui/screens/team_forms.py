@@ -215,7 +215,9 @@ def _number(state: IncidentState, met: bool) -> Callable[[str], int]:
 
 
 def meet_exit_criterion(state: IncidentState, *, met: bool = True) -> CommandForm:
-    """Tick one off (`met`), or take a tick back."""
+    """Tick one off (`met`), or take a tick back. The number typed is held to the criterion it
+    names in `state`, the one the form was opened on (`live.pinned`): a merge that renumbers
+    folds into a new state object (a refold, or a going back to a mark), never into this one."""
     choices = [str(c.number) for c in criteria(state) if c.met is not met]
     build: Callable[[int], cmd.Command]
     if met:
