@@ -103,3 +103,30 @@ def test_a_form_field_keeps_every_pasted_line(
     drive(app, scenario, size=(80, 24))
     assigned = [e.data.text for e in stored(home) if isinstance(e.data, ev.TaskAssigned)]
     assert assigned == ["check replica lag on db-2"]
+
+
+def test_a_paste_on_the_task_board_goes_into_the_log_line_unsaved(
+    home: Path, incident: IncidentStore, clock: FakeClock
+) -> None:
+    """A paste while the task board has the focus (no field to take it) was dropped without a
+    word; it goes into the log line now, every line of it, and is saved only on Enter."""
+    from textual.widgets import Input
+
+    from ic_console.tui.widgets.task_board import TaskBoard
+
+    app = console(home, clock)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.pause()
+        assert isinstance(app.screen.focused, TaskBoard)
+        app.screen.focused.post_message(events.Paste("p99 at 2.4 s\non checkout-api\n"))
+        await pilot.pause()
+        focused = app.screen.focused
+        assert isinstance(focused, Input) and focused.value == "p99 at 2.4 s on checkout-api"
+        assert not [e for e in stored(home) if isinstance(e.data, ev.LogEntryAdded)]
+        await pilot.press("enter")
+        await pilot.pause()
+
+    drive(app, scenario, size=(80, 24))
+    texts = [e.data.text for e in stored(home) if isinstance(e.data, ev.LogEntryAdded)]
+    assert texts == ["p99 at 2.4 s on checkout-api"]

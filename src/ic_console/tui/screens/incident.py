@@ -270,6 +270,18 @@ class IncidentScreen(Screen[None]):
     def action_log(self) -> None:
         self.log_input.focus_input()
 
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste that no field took (the task board had the focus) goes into the log line,
+        not saved: the person reads it there and presses Enter. It was dropped without a word.
+        Every field takes its own pastes (and stops them), so only these arrive here."""
+        event.stop()
+        text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
+        if not text or self.read_only:
+            return
+        log = self.log_input
+        log.focus_input()
+        log.input.insert_text_at_cursor(text)
+
     # -- numbers typed before a key ------------------------------------------------------------
 
     def action_digit(self, digit: int) -> None:
