@@ -5,7 +5,7 @@ typed on a Japanese keyboard, "ＡＢＣ" finds "abc", "config" finds "conﬁg" 
 It used `casefold()` alone, so full-width letters and ligatures were other words. Now both the
 search text and what is searched are folded with Unicode NFKC and case folding (the
 "compatibility caseless" match), and the byte-level look that skips chunks of the log before
-anything is decoded (`review/search.py` `_Prefilter`) folds the same way, so it never skips a
+anything is decoded (`review/search_fold.py` `Prefilter`) folds the same way, so it never skips a
 chunk that holds a match.
 """
 
@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ic_console.review import search as fast
+from ic_console.review.search_fold import Prefilter
 
 from .conftest import Run, ok
 
@@ -76,11 +77,11 @@ def test_the_prefilter_never_skips_a_chunk_that_folds_to_a_match() -> None:
     wide_chunk = '{"text":"ＡＢＣ outage"}\n'.encode()
     ligature = '{"text":"conﬁg drift"}\n'.encode()
     for needle in ("abc", "ＡＢＣ", "ａｂｃ"):
-        look = fast._Prefilter(fast.fold(needle))
+        look = Prefilter(fast.fold(needle))
         assert look.may_hold(ascii_chunk) and look.may_hold(wide_chunk), needle
         assert list(look.lines(wide_chunk)) == [wide_chunk.rstrip(b"\n")]
         assert not look.may_hold(ligature), needle
-    look = fast._Prefilter(fast.fold("CONFIG"))
+    look = Prefilter(fast.fold("CONFIG"))
     assert look.may_hold(ligature) and not look.may_hold(ascii_chunk)
 
 
@@ -144,7 +145,7 @@ def test_the_prefilter_keeps_every_line_whose_fold_holds_the_needle(
         return
     lines = [json.dumps({"text": value}, ensure_ascii=False).encode() for value in values]
     chunk = b"\n".join(lines) + b"\n"
-    kept = list(fast._Prefilter(fast.fold(needle)).lines(chunk))
+    kept = list(Prefilter(fast.fold(needle)).lines(chunk))
     for value, line in zip(values, lines, strict=True):
         if fast.fold(needle) in fast.fold(value):
             assert line in kept, (needle, value)
