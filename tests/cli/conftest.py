@@ -26,6 +26,23 @@ from ic_console.domain.clock import FakeClock
 START = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 #: The `ic` of this virtual environment, as a user's shell would find it on PATH.
 IC = Path(sys.executable).with_name("ic")
+#: A device whose every write fails with ENOSPC (a full disk), for the tests of a failed stdout.
+DEV_FULL = Path("/dev/full")
+
+
+def to_dev_full(env: dict[str, str], *argv: str) -> tuple[int, str]:
+    """Run the real `ic` with stdout on /dev/full: its exit code and its stderr."""
+    with DEV_FULL.open("wb") as full:
+        done = subprocess.run(
+            [str(IC), *argv],
+            stdin=subprocess.DEVNULL,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            env={**os.environ, **env},
+        )
+    return done.returncode, done.stderr
 
 
 @dataclass

@@ -7,29 +7,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from .conftest import IC, Run, ok
-
-DEV_FULL = Path("/dev/full")
+from .conftest import DEV_FULL, IC, Run, ok, to_dev_full
 
 pytestmark = pytest.mark.skipif(not DEV_FULL.exists(), reason="no /dev/full here")
-
-
-def _to_dev_full(env: dict[str, str], *argv: str) -> tuple[int, str]:
-    with DEV_FULL.open("wb") as full:
-        done = subprocess.run(
-            [str(IC), *argv],
-            stdin=subprocess.DEVNULL,
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=60,
-            env={**os.environ, **env},
-        )
-    return done.returncode, done.stderr
 
 
 FAILED = "ic: could not write the output: No space left on device."
@@ -41,7 +24,7 @@ FAILED = "ic: could not write the output: No space left on device."
     ids=" ".join,
 )
 def test_help_and_version_on_a_full_stdout_say_so(env: dict[str, str], argv: tuple[str]) -> None:
-    code, err = _to_dev_full(env, *argv)
+    code, err = to_dev_full(env, *argv)
     assert (code, err.strip().splitlines()) == (1, [FAILED])
 
 
@@ -56,7 +39,7 @@ def test_run_on_a_full_stdout_logs_the_command_and_says_the_output_failed(
     ic: Run, env: dict[str, str]
 ) -> None:
     incident = ok(ic("new", "Checkout down")).out.strip()
-    code, err = _to_dev_full(env, "run", "--", "echo", "restarting the pool")
+    code, err = to_dev_full(env, "run", "--", "echo", "restarting the pool")
     lines = err.strip().splitlines()
     assert code == 1, err
     assert lines == [f"ic: logged the command as an action on {incident}.", FAILED], err
@@ -71,7 +54,7 @@ def test_run_without_output_on_a_full_stdout_keeps_the_commands_status(
 ) -> None:
     """Nothing was to be written, so nothing failed: the command's own status."""
     ok(ic("new", "Checkout down"))
-    code, err = _to_dev_full(env, "run", "--", "sh", "-c", "exit 3")
+    code, err = to_dev_full(env, "run", "--", "sh", "-c", "exit 3")
     assert code == 3, err
     assert FAILED not in err
 
@@ -80,6 +63,6 @@ def test_run_failing_command_on_a_full_stdout_still_says_the_output_failed(
     ic: Run, env: dict[str, str]
 ) -> None:
     ok(ic("new", "Checkout down"))
-    code, err = _to_dev_full(env, "run", "--", "sh", "-c", "echo half; exit 3")
+    code, err = to_dev_full(env, "run", "--", "sh", "-c", "echo half; exit 3")
     assert code == 1 and err.strip().splitlines()[-1] == FAILED, err
     assert "exit status 3" in ok(ic("show")).out

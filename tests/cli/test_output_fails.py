@@ -9,31 +9,12 @@ from __future__ import annotations
 import errno
 import io
 import os
-import subprocess
-from pathlib import Path
 
 import pytest
 
-from .conftest import IC, Run, ok
-
-DEV_FULL = Path("/dev/full")
+from .conftest import DEV_FULL, Run, ok, to_dev_full
 
 needs_dev_full = pytest.mark.skipif(not DEV_FULL.exists(), reason="no /dev/full here")
-
-
-def _to_dev_full(env: dict[str, str], *argv: str) -> tuple[int, str]:
-    """Run the real `ic` with stdout on /dev/full: every write fails with ENOSPC."""
-    with DEV_FULL.open("wb") as full:
-        done = subprocess.run(
-            [str(IC), *argv],
-            stdin=subprocess.DEVNULL,
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=60,
-            env={**os.environ, **env},
-        )
-    return done.returncode, done.stderr
 
 
 def _says_the_output_failed(code: int, err: str) -> None:
@@ -55,7 +36,7 @@ def test_a_full_stdout_is_said_to_be_the_outputs_failure(
     ic: Run, env: dict[str, str], argv: tuple[str, ...]
 ) -> None:
     ok(ic("new", "Checkout down"))
-    _says_the_output_failed(*_to_dev_full(env, *argv))
+    _says_the_output_failed(*to_dev_full(env, *argv))
 
 
 @needs_dev_full
@@ -64,14 +45,14 @@ def test_a_long_output_failing_part_way_is_said_once(ic: Run, env: dict[str, str
     ok(ic("new", "Checkout down"))
     for n in range(60):
         ok(ic("log", f"entry {n} " + "x" * 2000))
-    _says_the_output_failed(*_to_dev_full(env, "show", "--json"))
+    _says_the_output_failed(*to_dev_full(env, "show", "--json"))
 
 
 @needs_dev_full
 def test_a_recording_verb_keeps_what_it_recorded(ic: Run, env: dict[str, str]) -> None:
     """The event is durable before the confirmation is printed: it stays recorded."""
     ok(ic("new", "Checkout down"))
-    _says_the_output_failed(*_to_dev_full(env, "log", "Replica lag is 30s"))
+    _says_the_output_failed(*to_dev_full(env, "log", "Replica lag is 30s"))
     assert "Replica lag is 30s" in ok(ic("show")).out
 
 
