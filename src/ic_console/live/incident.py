@@ -60,6 +60,7 @@ from ic_console.store.follow import Follower
 from ic_console.store.incident import IncidentStore
 from ic_console.store.merged import clocks_ahead
 from ic_console.store.paths import event_files, incident_dir
+from ic_console.store.prefix_rows import rows_of_prefix
 from ic_console.store.presence import PresenceBoard
 from ic_console.store.rows_cache import (
     ROWS_FILE,
@@ -340,6 +341,19 @@ class LiveIncident:
         merged, cached = (cached, None) if cached and cached.files is not None else (None, cached)
         if cached is not None and len(event_files(incident_dir(home, incident_id))) > 1:
             cached = None  # one log's rows, and a peer's file arrived: read once, merged
+        # No rows cache: the rows of what the state snapshot covers, from its lines without
+        # checking them again (`store.prefix_rows`); then as after a cache of them.
+        prefix = (
+            rows_of_prefix(
+                incident_dir(home, incident_id),
+                wall_ms(settings.clock.now()),
+                Narrator(),
+                Numbering().fold,
+            )
+            if cached is None and merged is None
+            else None
+        )
+        cached = cached or prefix
         store = IncidentStore.open(
             home,
             incident_id,
@@ -362,6 +376,8 @@ class LiveIncident:
             store.on_events = log.collect
             store.on_mark, store.on_rewind = log.mark, log.rewind
             store.load()
+        elif prefix is not None:
+            log.cached_seq = 0  # no rows cache on disk yet: written when the console closes
         # From now on the store hands each batch it reads to `log`, which keeps the rows:
         # nothing on a screen is touched while the store holds its lock.
         store.on_events = log.collect

@@ -659,6 +659,27 @@ def save_snapshot(directory: Path, state: IncidentState, log: EventLog) -> bool:
     return True
 
 
+def covered_prefix(directory: Path, log_path: Path) -> tuple[int, int, int] | None:
+    """What of `log_path` the snapshot covers, (offset, lines, last seq), when it is the
+    snapshot of that log alone and the log still begins with the bytes its fold read (the
+    prefix's hash and last line); None otherwise (none, another layout, damaged, stale). Only
+    the header is read: for the console's rows of that prefix (`store.prefix_rows`)."""
+    try:
+        fd = open_private(directory / SNAPSHOT_FILE, os.O_RDONLY)
+    except (OSError, StoreError):
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            header = _read_header(handle)
+        if header.files is not None or not covers_prefix(
+            log_path, header.offset, header.last_line_len, header.last_line_crc, header.prefix_hash
+        ):
+            return None
+    except (SnapshotUnusable, OSError, StoreError):
+        return None
+    return header.offset, header.lines, header.seq
+
+
 def _last_line_crc(log_path: Path, offset: int, length: int) -> int | None:
     if length > offset or (offset and not length):
         return None
