@@ -182,23 +182,42 @@ class LogRows:
         cached rows when they cover exactly what the merged snapshot covers (each file's
         prefix, checked against the file by both, and the last merge key); the store then
         folds from the snapshot and hands over only the events after it. Notices about those
-        are placed as they arrive, from `state`. False (nothing changed): fold from the start."""
-        if cached.files != snapshot.covers or cached.last_key != snapshot.last_key:
+        are placed as they arrive, from `state`. A cache the snapshot has moved on from (a
+        command or a sync folded events while no console was open) is carried on to it: the
+        events between are read from the files and described (`CachedRows.merged_gap`) when
+        they follow on from the cache. False (nothing changed): fold from the start."""
+        if cached.files is None:
             return False
+        covered = snapshot.state
+        # The events after the snapshot are numbered on from its numbers, as the fold is.
+        numbering = Numbering(
+            (dict(covered.task_refs), dict(covered.decision_refs), dict(covered.exit_refs))
+        )
+        gap: list[Event] = []
+        if cached.files != snapshot.covers or cached.last_key != snapshot.last_key:
+            # The snapshot moved on while no console was open (commands, a sync): describe
+            # what lies between the two when it follows on from the cache, else fold it all.
+            found = cached.merged_gap(snapshot.covers, snapshot.last_key)
+            if found is None:
+                return False
+            # Numbered on from where the cache ends, as the fold numbered them.
+            numbering = numbering.before({event.id for event in found})
+            gap = found
         self.rows.base = cached.rows
         self.rows.added.clear()
         self.narrator = cached.narrator
         self._fast = set(cached.fast)
         self._shown.clear()
         self._ids = None
-        self._state = state
         self.cached_seq = 0
         self.cached_cover = (dict(cached.files), cached.last_key)
-        # The events after the snapshot are numbered on from its numbers, as the fold is.
-        covered = snapshot.state
-        self.numbering = Numbering(
-            (dict(covered.task_refs), dict(covered.decision_refs), dict(covered.exit_refs))
-        )
+        self.numbering = numbering
+        if gap:
+            # Their merge notices are those of the snapshot's state, as a full read places
+            # its first read's (`attach`).
+            self._state = lambda: covered
+            self.collect(gap)
+        self._state = state
         return True
 
     def collect(self, events: list[Event]) -> None:

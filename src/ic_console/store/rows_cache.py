@@ -41,6 +41,7 @@ reader are one file format and change together.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import itertools
 import json
 import os
@@ -61,7 +62,7 @@ from xxhash import xxh3_64_intdigest
 
 from ic_console.domain.describe import Narrator
 from ic_console.domain.events import SCHEMA_VERSION, Event
-from ic_console.domain.hlc import MergeKey
+from ic_console.domain.hlc import MergeKey, merge_key
 from ic_console.domain.log_rows import KIND_LABELS, LogRow, RowList, RowSequence
 from ic_console.store.errors import Notice, StoreError
 from ic_console.store.eventlog import EventLog
@@ -125,6 +126,50 @@ class CachedRows:
         if (events[-1].seq if events else self.seq) != up_to_seq:
             raise SnapshotUnusable("the log after it does not reach the state", damaged=False)
         return events
+
+    def merged_gap(
+        self, covers: dict[Path, tuple[int, int, int]], last_key: MergeKey
+    ) -> list[Event] | None:
+        """A merged cache that a later merged snapshot covers and more (commands or a sync
+        folded events while no console was open, and wrote the snapshot): the events between
+        what the cache covers of each file and what the snapshot covers (`covers`, up to
+        `last_key`), read and validated from the files, in merge order; the rows carry on
+        from the cache through them. None when they do not follow on from the cache: a file the
+        cache covers that the snapshot does not, or covers less of; an event that sorts at or
+        before the cache's last key (the fold went back to put it there); an event twice; or
+        not ending at the snapshot's last key."""
+        files, after = self.files, self.last_key
+        if files is None or after is None or last_key <= after:
+            return None
+        parts: list[list[Event]] = []
+        for path, start in files.items():
+            end = covers.get(path)
+            if end is None or end[0] < start[0]:
+                return None
+        for path, (offset, lines, last_seq) in covers.items():
+            start = files.get(path, (0, 0, 0))
+            if start[0] == offset:
+                if start != (offset, lines, last_seq):
+                    return None
+                continue
+            log = EventLog(path)
+            log.offset, log.lines, log.last_seq = start
+            result = log.read_new()
+            if result.damage is not None or result.replaced:
+                return None
+            events = [event for event in result.events if event.seq <= last_seq]
+            if not events or events[-1].seq != last_seq or start[1] + len(events) != lines:
+                return None
+            parts.append(events)
+        gap = list(heapq.merge(*parts, key=merge_key))
+        if (
+            not gap
+            or merge_key(gap[0]) <= after
+            or merge_key(gap[-1]) != last_key
+            or len({event.id for event in gap}) != len(gap)
+        ):
+            return None
+        return gap
 
 
 #: The time of a row that could not be read (shown in its place).
