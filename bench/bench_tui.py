@@ -330,7 +330,12 @@ def run() -> list[Figure]:
     # The user's own config (keymap, theme) must not change what is measured.
     os.environ.setdefault("IC_CONSOLE_CONFIG", os.devnull + ".absent.toml")
     figures: list[Figure] = []
-    for part in (keypress_figures, open_figures, countdown_figures):
+    parts = (keypress_figures, open_figures, countdown_figures)
+    # IC_BENCH_TUI_ONLY=open (or keypress, countdown) runs that part alone.
+    only = os.environ.get("IC_BENCH_TUI_ONLY")
+    for part in parts:
+        if only and part.__name__ != f"{only}_figures":
+            continue
         with tempfile.TemporaryDirectory(prefix="ic-bench-tui-") as temp:
             figures.extend(part(Path(temp)))
     return figures

@@ -240,15 +240,72 @@ def test_the_first_laptop_reads_its_log_once_when_a_peer_file_arrives(tmp_path: 
 # -- a cache that does not match ------------------------------------------------------------------
 
 
-def test_a_cache_of_another_point_than_the_snapshot_is_not_used(tmp_path: Path) -> None:
-    """The snapshot was written later (by a command, the sync) than the rows cache: their
-    prefixes differ, so the rows are built from the start."""
+def test_a_cache_behind_the_snapshot_is_carried_on_to_it(
+    tmp_path: Path, counted: list[int]
+) -> None:
+    """The snapshot was written later (by a command, the sync) than the rows cache: the
+    console starts from the cache, describes the events between the two (read from the files)
+    and then the tail, and never folds the whole incident again."""
     alex, priya = _two_laptops(tmp_path, lines=10)
     _console(priya).close()
     alex.run(c.AddLogEntry(text="one more"))
+    alex.run(c.AssignTask(owner="Kim", text="check the queue", timebox=MIN5))
     exchange(alex, priya)
+    priya.run(c.AddLogEntry(text="Priya's own"))
     later = IncidentStore.open(priya.root, ID, actor="Priya")
     assert later.write_snapshot()
+    priya.run(c.AddLogEntry(text="after the snapshot"))
+    counted.clear()
+    live = _console(priya)
+    assert _resumed(live)
+    between, tail = counted  # the events between the two, then the tail: never them all
+    assert 3 <= between <= 5 and tail == 1
+    _matches_a_fold_from_the_start(live)
+    live.close()
+    counted.clear()
+    again = _console(priya)  # the cache written at close covers all of it
+    assert _resumed(again) and counted == []
+    _matches_a_fold_from_the_start(again)
+
+
+def test_a_merge_notice_between_the_cache_and_the_snapshot_is_placed_as_the_fold_does(
+    tmp_path: Path,
+) -> None:
+    """Both laptops marked the same task done while apart, and the snapshot moved on past both
+    with no console open: the fold says so in a row beside the event it is about, and so does
+    the console carried on from the cache."""
+    alex, priya = _two_laptops(tmp_path, lines=4)
+    alex.run(c.Join(name="Kim"))
+    alex.run(c.AssignTask(owner="Kim", text="check db", timebox=MIN5))
+    exchange(alex, priya)
+    _console(priya).close()
+    alex.clock.advance(30)
+    alex.run(c.CompleteTask(number=1))
+    priya.clock.advance(40)
+    priya.run(c.CompleteTask(number=1))
+    exchange(alex, priya)
+    store = IncidentStore.open(priya.root, ID, actor="Priya")
+    assert store.state.merge_notices and store.write_snapshot()
+    live = _console(priya)
+    assert _resumed(live)
+    _matches_a_fold_from_the_start(live)
+    notice = store.state.merge_notices[0].text
+    assert sum(row.text == notice for row in live.rows) == 1
+
+
+def test_a_cache_behind_a_snapshot_that_went_back_is_not_carried_on(tmp_path: Path) -> None:
+    """Between the cache and the snapshot, a line arrived that sorts before what the cache
+    covers (the fold went back to put it in its place): the cache's rows are not those of the
+    fold any more, so the rows are built from the start."""
+    alex, priya = _two_laptops(tmp_path, lines=10)
+    alex.run(c.AddLogEntry(text="recorded first, arrives late"))
+    priya.clock.advance(60)  # a minute later: Priya's line sorts after Alex's
+    priya.run(c.AddLogEntry(text="Priya's own"))
+    _console(priya).close()
+    alex.clock.advance(120)
+    alex.run(c.AddLogEntry(text="and one after it"))  # the gap ends where the snapshot does
+    exchange(alex, priya)
+    assert IncidentStore.open(priya.root, ID, actor="Priya").write_snapshot()
     live = _console(priya)
     assert not _resumed(live)
     _matches_a_fold_from_the_start(live)

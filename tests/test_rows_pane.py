@@ -130,7 +130,9 @@ def test_a_cache_of_the_old_layout_is_rebuilt_quietly(home: Path) -> None:
     path = directory / rows_cache.ROWS_FILE
     data = path.read_bytes()
     header_end = data.index(b"\n")
-    header = data[9:header_end].replace(b'"schema":2', b'"schema":1')
+    layout = b'"schema":%d' % rows_cache.ROWS_SCHEMA
+    assert layout in data[:header_end]
+    header = data[9:header_end].replace(layout, b'"schema":2')  # the layout before the hashes
     import zlib
 
     path.write_bytes(b"%08x " % zlib.crc32(header) + header + data[header_end:])

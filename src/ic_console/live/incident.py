@@ -60,6 +60,7 @@ from ic_console.store.follow import Follower
 from ic_console.store.incident import IncidentStore
 from ic_console.store.merged import clocks_ahead
 from ic_console.store.paths import event_files, incident_dir
+from ic_console.store.prefix_rows import rows_of_prefix
 from ic_console.store.presence import PresenceBoard
 from ic_console.store.rows_cache import (
     ROWS_FILE,
@@ -181,23 +182,42 @@ class LogRows:
         cached rows when they cover exactly what the merged snapshot covers (each file's
         prefix, checked against the file by both, and the last merge key); the store then
         folds from the snapshot and hands over only the events after it. Notices about those
-        are placed as they arrive, from `state`. False (nothing changed): fold from the start."""
-        if cached.files != snapshot.covers or cached.last_key != snapshot.last_key:
+        are placed as they arrive, from `state`. A cache the snapshot has moved on from (a
+        command or a sync folded events while no console was open) is carried on to it: the
+        events between are read from the files and described (`CachedRows.merged_gap`) when
+        they follow on from the cache. False (nothing changed): fold from the start."""
+        if cached.files is None:
             return False
+        covered = snapshot.state
+        # The events after the snapshot are numbered on from its numbers, as the fold is.
+        numbering = Numbering(
+            (dict(covered.task_refs), dict(covered.decision_refs), dict(covered.exit_refs))
+        )
+        gap: list[Event] = []
+        if cached.files != snapshot.covers or cached.last_key != snapshot.last_key:
+            # The snapshot moved on while no console was open (commands, a sync): describe
+            # what lies between the two when it follows on from the cache, else fold it all.
+            found = cached.merged_gap(snapshot.covers, snapshot.last_key)
+            if found is None:
+                return False
+            # Numbered on from where the cache ends, as the fold numbered them.
+            numbering = numbering.before({event.id for event in found})
+            gap = found
         self.rows.base = cached.rows
         self.rows.added.clear()
         self.narrator = cached.narrator
         self._fast = set(cached.fast)
         self._shown.clear()
         self._ids = None
-        self._state = state
         self.cached_seq = 0
         self.cached_cover = (dict(cached.files), cached.last_key)
-        # The events after the snapshot are numbered on from its numbers, as the fold is.
-        covered = snapshot.state
-        self.numbering = Numbering(
-            (dict(covered.task_refs), dict(covered.decision_refs), dict(covered.exit_refs))
-        )
+        self.numbering = numbering
+        if gap:
+            # Their merge notices are those of the snapshot's state, as a full read places
+            # its first read's (`attach`).
+            self._state = lambda: covered
+            self.collect(gap)
+        self._state = state
         return True
 
     def collect(self, events: list[Event]) -> None:
@@ -340,6 +360,19 @@ class LiveIncident:
         merged, cached = (cached, None) if cached and cached.files is not None else (None, cached)
         if cached is not None and len(event_files(incident_dir(home, incident_id))) > 1:
             cached = None  # one log's rows, and a peer's file arrived: read once, merged
+        # No rows cache: the rows of what the state snapshot covers, from its lines without
+        # checking them again (`store.prefix_rows`); then as after a cache of them.
+        prefix = (
+            rows_of_prefix(
+                incident_dir(home, incident_id),
+                wall_ms(settings.clock.now()),
+                Narrator(),
+                Numbering().fold,
+            )
+            if cached is None and merged is None
+            else None
+        )
+        cached = cached or prefix
         store = IncidentStore.open(
             home,
             incident_id,
@@ -362,6 +395,8 @@ class LiveIncident:
             store.on_events = log.collect
             store.on_mark, store.on_rewind = log.mark, log.rewind
             store.load()
+        elif prefix is not None:
+            log.cached_seq = 0  # no rows cache on disk yet: written when the console closes
         # From now on the store hands each batch it reads to `log`, which keeps the rows:
         # nothing on a screen is touched while the store holds its lock.
         store.on_events = log.collect

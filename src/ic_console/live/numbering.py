@@ -48,6 +48,13 @@ class Numbering:
     def copy(self) -> Numbering:
         return Numbering(tuple(dict(refs) for refs in self._refs))
 
+    def before(self, created: set[str]) -> Numbering:
+        """The numbering as it stood before the events with these ids were folded (the last
+        events folded: the numbers only grow, in fold order)."""
+        return Numbering(
+            tuple({k: n for k, n in refs.items() if k not in created} for refs in self._refs)
+        )
+
     def fold(self, events: list[ev.Event]) -> list[ev.Event]:
         """`events` (the next ones in fold order) with the numbers the fold gives them; the
         same list when none differs, as on one laptop."""
