@@ -130,6 +130,7 @@ class Syncer:
             try:
                 report = self._round(state, incident_id, heartbeat=heartbeat)
             except SyncError as error:
+                error = self._advised(error)
                 state.head = self._head or ""
                 self._forget()
                 now = self.wall()
@@ -137,7 +138,7 @@ class Syncer:
                 state.last_error = str(error)
                 with contextlib.suppress(OSError):
                     save_state(self.dir, state)
-                raise
+                raise error from None
             state.remote = self.remote
             state.read_only = report.read_only
             state.head = self._head or ""
@@ -146,6 +147,21 @@ class Syncer:
             state.last_error = None
             save_state(self.dir, state)
             return report
+
+    def _advised(self, error: SyncError) -> SyncError:
+        """The remote answered no (moved away, full, a wrong URL, a key it does not take):
+        git's words, then what to do, in one line. A timeout says it already; a laptop
+        sharing this one's id has its own words."""
+        if not error.answered or error.usage or isinstance(error, SharedReplicaId):
+            return error
+        said = str(error).rstrip()
+        said = said if said.endswith((".", "!", "?")) else f"{said}."
+        return SyncError(
+            f"{said} Nothing recorded here is lost: it waits for a round that reaches the "
+            f"remote. Check that `git ls-remote {self.remote}` works on this laptop, or set "
+            "the remote again with `ic sync init URL`.",
+            answered=True,
+        )
 
     def _forget(self) -> None:
         """Read the clone afresh next round (after a failure, or another process's round)."""
