@@ -275,6 +275,11 @@ def _accept_locked(
     # The whole lines here: an append killed part-way (below) leaves part of a line, which was
     # never read as an event and which this append writes over.
     existing = here[: here.rfind(b"\n") + 1]
+    if len(data) < len(existing) and existing.startswith(data):
+        # Less than is here, and the start of it: the peer's branch was moved back on the
+        # remote (a force-push from a stale clone, a restored backup), not rewritten. Nothing
+        # to take; that laptop pushes the rest again at its next round.
+        return Accepted(incident_id, origin, target, "unchanged", 0)
     if not data.startswith(existing):
         raise PeerRefused(
             origin,
