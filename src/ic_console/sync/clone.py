@@ -247,7 +247,7 @@ def push(git: Git, origin: str, *, bulk: bool = False) -> None:
     branch = branch_of(origin)
     options = ["-c", "pack.window=0"] if bulk else []
     git.run(
-        [*options, "push", "--quiet", REMOTE, f"refs/heads/{branch}:refs/heads/{branch}"],
+        [*options, "push", REMOTE, f"refs/heads/{branch}:refs/heads/{branch}"],
         what="git push",
     )
 
@@ -256,7 +256,8 @@ def push(git: Git, origin: str, *, bulk: bool = False) -> None:
 
 
 def fetch(git: Git) -> None:
-    git.run(["fetch", "--quiet", "--prune", REMOTE], what="git fetch")
+    # Not --quiet: its progress is what tells a slow link from a remote that hangs (`sync.git`).
+    git.run(["fetch", "--prune", REMOTE], what="git fetch")
 
 
 def remote_refs(git: Git) -> dict[str, tuple[str, float, str]]:
