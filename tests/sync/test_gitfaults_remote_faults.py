@@ -98,3 +98,53 @@ def test_the_console_is_told_once_why_the_remote_said_no(laptops: list[Laptop], 
     os.rename(bare.with_name("moved.git"), bare)
     worker.run_round()
     assert not worker.view().offline and worker.take_news() == []
+
+
+def test_an_open_console_at_80x24_says_why_and_keeps_recording(
+    laptops: list[Laptop], bare: Path
+) -> None:
+    import asyncio
+
+    from helpers.console import until
+    from ic_console.content.phrasebook import shipped_phrasebook
+    from ic_console.domain.clock import FakeClock
+    from ic_console.live.syncing import BackgroundSync
+    from ic_console.tui.factory import make_app
+
+    from .conftest import START
+
+    alex = laptops[0]
+    alex.declare()
+    app = make_app(
+        alex.root,
+        "Alex",
+        incident_id=INCIDENT,
+        clock=FakeClock(START),
+        phrasebook=shipped_phrasebook(),
+        background_load=False,
+    )
+    app.syncing = BackgroundSync(alex.root, alex.remote, "Alex", every=0.2)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            syncing = app.syncing
+            assert syncing is not None
+            await until(pilot, lambda: syncing.rounds > 0, timeout=10)
+            os.rename(bare, bare.with_name("moved.git"))
+            assert app.execute(c.AddLogEntry(text="while the remote is away"))
+            await until(pilot, lambda: syncing.view().offline, timeout=10)
+            app.tick()
+            await pilot.pause()
+            told = [str(n.message) for n in app._notifications]
+            assert len(told) == 1 and "Nothing recorded here is lost" in told[0], told
+            assert "does not appear to be a git repository" in told[0]
+            os.rename(bare.with_name("moved.git"), bare)
+            await until(pilot, lambda: not syncing.view().offline, timeout=10)
+            app.tick()
+            await pilot.pause()
+            assert len(list(app._notifications)) == 1  # told once, nothing more
+
+    asyncio.run(asyncio.wait_for(main(), 40))
+    priya = laptops[1]
+    priya.syncer().round()
+    assert [e.text for e in priya.store().state.log] == ["while the remote is away"]
