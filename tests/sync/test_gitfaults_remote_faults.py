@@ -148,3 +148,48 @@ def test_an_open_console_at_80x24_says_why_and_keeps_recording(
     priya = laptops[1]
     priya.syncer().round()
     assert [e.text for e in priya.store().state.log] == ["while the remote is away"]
+
+
+def test_a_full_disk_here_is_said_as_this_laptops_and_heals(
+    laptops: list[Laptop], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not the remote's fault, so not "check `git ls-remote`": this laptop's disk, and what
+    to do about it; the round after space is freed completes."""
+    import errno
+
+    from ic_console.sync import clone, engine
+    from ic_console.sync.git import SyncError
+
+    alex, priya, _sam = laptops
+    store = alex.declare()
+    alex.syncer().round()
+    store.execute(c.AddLogEntry(text="written as the disk filled"))
+    real_store_blob = clone.store_blob
+
+    def full(git: object, data: bytes, ident: str) -> None:
+        raise SyncError(
+            "git hash-object failed: error: unable to write loose object file", answered=True
+        )
+
+    monkeypatch.setattr(clone, "store_blob", full)
+    with pytest.raises(SyncError) as caught:
+        alex.syncer().round()
+    said = str(caught.value)
+    assert "sync folder" in said and "free some space" in said and "ls-remote" not in said
+    monkeypatch.setattr(clone, "store_blob", real_store_blob)
+    assert [s.events for s in alex.syncer().round().sent] == [1]
+
+    def no_space(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    real_accept = engine.accept_peer_file
+    monkeypatch.setattr(engine, "accept_peer_file", no_space)
+    report = priya.syncer().round()
+    assert report.refused == [
+        f"Could not store replica {alex.origin}'s file for {INCIDENT} on this laptop (No space "
+        "left on device): free some space or check the data folder's permissions. Nothing was "
+        "lost; the next round tries again."
+    ]
+    monkeypatch.setattr(engine, "accept_peer_file", real_accept)
+    assert priya.syncer().round().refused == []  # the same branch, looked at again
+    assert [e.text for e in priya.store().state.log] == ["written as the disk filled"]

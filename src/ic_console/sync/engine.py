@@ -156,6 +156,14 @@ class Syncer:
             return error
         said = str(error).rstrip()
         said = said if said.endswith((".", "!", "?")) else f"{said}."
+        if not said.startswith(("git fetch", "git push", "git ls-remote")):
+            # A step on this laptop (storing a part, writing a tree): its disk, not the remote.
+            return SyncError(
+                f"{said} This laptop's sync folder {self.dir} could not be written: free some "
+                "space or check its permissions. Nothing recorded here is lost: it waits for "
+                "the next round.",
+                answered=True,
+            )
         return SyncError(
             f"{said} Nothing recorded here is lost: it waits for a round that reaches the "
             f"remote. Check that `git ls-remote {self.remote}` works on this laptop, or set "
@@ -381,14 +389,20 @@ class Syncer:
                 entries = self._wanted(state, origin, incident, parts, refusals)
                 if entries is not None:
                     wanted.append((origin, incident, entries))
+        # A branch whose file could not be stored here (this laptop's disk) is looked at again
+        # next round; marking it done would skip it until that peer pushes again.
+        unstored: set[str] = set()
         for batch in _batches(wanted):
             blobs = iter(clone.read_blobs(self.git, [e.ident for _o, _i, es in batch for e in es]))
             for origin, incident, entries in batch:
                 data = b"".join(next(blobs) for _entry in entries)
                 fold = arriving.get(incident, 0) <= 1
-                self._receive_file(state, origin, incident, entries, data, report, refusals, fold)
+                if not self._receive_file(
+                    state, origin, incident, entries, data, report, refusals, fold
+                ):
+                    unstored.add(origin)
         for origin, commit, _groups in branches:
-            if incident_id is None:
+            if incident_id is None and origin not in unstored:
                 state.peer_commits[origin] = commit
         report.refused.extend(refusals.lines())
 
@@ -447,7 +461,9 @@ class Syncer:
         report: RoundReport,
         refusals: Refusals,
         fold: bool,
-    ) -> None:
+    ) -> bool:
+        """Hand the file to the store; False when this laptop could not store it (its disk,
+        its folder: the next round tries again)."""
         key = f"{incident_id}/{origin}"
         try:
             accepted = accept_peer_file(self.root, incident_id, origin, data, fold=fold)
@@ -455,16 +471,20 @@ class Syncer:
             refusals.add(origin, str(refused))
         except (StoreError, OSError) as error:
             # Not the peer's fault (our disk, our folder): try again next round.
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
             report.refused.append(
-                f"Could not store replica {origin}'s file for {incident_id}: {error}"
+                f"Could not store replica {origin}'s file for {incident_id} on this laptop "
+                f"({reason}): free some space or check the data folder's permissions. Nothing "
+                "was lost; the next round tries again."
             )
-            return
+            return False
         else:
             if accepted.added:
                 report.received.append(
                     Received(incident_id, origin, accepted.added, accepted.created_incident)
                 )
         state.handled[key] = " ".join(entry.ident for entry in entries)
+        return True
 
     # -- what is waiting -----------------------------------------------------------------------
 
