@@ -187,8 +187,12 @@ def test_a_rewritten_peer_file_is_refused_naming_the_origin(
     accept_peer_file(priya, "inc-1", origin, store.events_path.read_bytes())
     kept = replica_file(priya / "incidents" / "inc-1", origin).read_bytes()
     lines = store.events_path.read_bytes().splitlines(keepends=True)
+    changed = b"".join(lines[:-1]) + lines[-1].replace(b"12%", b"21%")
     with pytest.raises(PeerRefused, match=f"replica {origin}.*rewritten"):
-        accept_peer_file(priya, "inc-1", origin, b"".join(lines[:-1]))
+        accept_peer_file(priya, "inc-1", origin, changed)
+    assert replica_file(priya / "incidents" / "inc-1", origin).read_bytes() == kept
+    # Only the start of what is here (a branch moved back on the remote): nothing to take.
+    assert accept_peer_file(priya, "inc-1", origin, b"".join(lines[:-1])).status == "unchanged"
     assert replica_file(priya / "incidents" / "inc-1", origin).read_bytes() == kept
 
 

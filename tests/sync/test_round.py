@@ -56,14 +56,14 @@ def test_a_peer_that_rewrote_its_file_is_refused_with_its_origin_named(
     priya.syncer().round()
     before = replica_file(priya.root / "incidents" / INCIDENT, alex.origin).read_bytes()
 
-    # Alex's laptop rewrites history: drop the last line and push the shorter file by hand.
+    # Alex's laptop rewrites history: changes the last line and pushes the file by hand.
     clone = tmp_path / "evil"
     subprocess.run(
         ["git", "clone", "--quiet", "-b", f"ic/{alex.origin}", alex.remote, str(clone)], check=True
     )
     path = clone / "incidents" / INCIDENT / "events" / f"{alex.origin}.jsonl"
     lines = path.read_bytes().splitlines(keepends=True)
-    path.write_bytes(b"".join(lines[:-1]))
+    path.write_bytes(b"".join(lines[:-1]) + lines[-1].replace(b"first", b"FIRST"))
     git = ["git", "-C", str(clone), "-c", "user.name=x", "-c", "user.email=x@x"]
     subprocess.run([*git, "commit", "--quiet", "-am", "rewrite"], check=True)
     subprocess.run([*git, "push", "--quiet", "origin", f"ic/{alex.origin}"], check=True)

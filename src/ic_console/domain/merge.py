@@ -102,12 +102,27 @@ def _released_conflict(state: IncidentState, data: Any, event: ev.Event) -> str 
     return None
 
 
+def _declared_conflict(state: IncidentState, data: Any, event: ev.Event) -> str | None:
+    """A second declaration of the incident: two laptops declared the same id while apart
+    (both saw the alert and typed the same title the same day). The first stands everywhere
+    (its time, severity and who declared it); without this the later one silently moved the
+    declaration later and changed the severity."""
+    if state.declared_at is None:
+        return None
+    return (
+        f"{event.actor} also declared this incident (SEV-{data.severity}, '{data.title}') "
+        f"before the laptops synced; {state.declared_by}'s declaration stands and "
+        f"{event.actor}'s changes nothing: set the severity with `ic sev` if it should change"
+    )
+
+
 _GUARDS: dict[type[Any], Callable[[IncidentState, Any, ev.Event], str | None]] = {
     **{kind: _task_conflict for kind in TASK_EVENTS},
     **{kind: _decision_conflict for kind in DECISION_EVENTS},
     ev.ParticipantReleased: _released_conflict,
     **{kind: exit_criteria.merge_conflict for kind in exit_criteria.REFERRING},
     ev.TeamFormed: teams.merge_conflict,
+    ev.IncidentDeclared: _declared_conflict,
 }
 
 

@@ -203,6 +203,10 @@ class BackgroundSync:
             if self._stop.is_set():
                 return
             self._failed(str(error))
+            if error.answered:
+                # The remote said no (moved, full, a key it does not take): the header says
+                # "offline"; this says why and what to do, once per console.
+                self._tell_once(str(error))
             return
         except (StoreError, OSError) as error:
             self._failed(f"sync could not use this laptop's files: {error}")
@@ -218,10 +222,14 @@ class BackgroundSync:
                 peers=tuple(report.peers),
                 read_only=report.read_only is not None,
             )
-            for message in report.refused:
-                if message not in self._reported:
-                    self._reported.add(message)
-                    self._news.messages.append(message)
+        for message in report.refused:
+            self._tell_once(message)
+
+    def _tell_once(self, message: str) -> None:
+        with self._lock:
+            if message not in self._reported:
+                self._reported.add(message)
+                self._news.messages.append(message)
 
     def _failed(self, message: str) -> None:
         waiting = 0

@@ -59,7 +59,7 @@ from pathlib import Path
 
 from ic_console.domain.events import Event
 from ic_console.store.errors import StoreError
-from ic_console.store.eventlog import EventLog
+from ic_console.store.eventlog import EventLog, LogDamaged, decode_body
 from ic_console.store.lock import locked
 from ic_console.store.origin import is_origin, local_origin
 from ic_console.store.paths import (
@@ -233,7 +233,11 @@ def accept_peer_file(
         )
     directory = incident_dir(root, incident_id)
     created = False
+    whole = data[: data.rfind(b"\n") + 1]
     if not os.path.lexists(directory):
+        # An incident new here: its first line checked before any folder is made, so a
+        # peer's branch of junk costs no folder made and removed for each file.
+        _check_first_line(directory, incident_id, origin, whole)
         base = incidents_dir(root)
         if base.is_dir():
             check_not_world_writable(base)
@@ -243,7 +247,6 @@ def accept_peer_file(
             created = True
     check_incident_folder(directory)
     check_not_world_writable(directory)
-    whole = data[: data.rfind(b"\n") + 1]
     try:
         with locked(directory / LOCK_FILE):
             result = _accept_locked(directory, incident_id, origin, whole, fold=fold)
@@ -272,6 +275,11 @@ def _accept_locked(
     # The whole lines here: an append killed part-way (below) leaves part of a line, which was
     # never read as an event and which this append writes over.
     existing = here[: here.rfind(b"\n") + 1]
+    if len(data) < len(existing) and existing.startswith(data):
+        # Less than is here, and the start of it: the peer's branch was moved back on the
+        # remote (a force-push from a stale clone, a restored backup), not rewritten. Nothing
+        # to take; that laptop pushes the rest again at its next round.
+        return Accepted(incident_id, origin, target, "unchanged", 0)
     if not data.startswith(existing):
         raise PeerRefused(
             origin,
@@ -296,11 +304,11 @@ def _accept_locked(
     try:
         try:
             _write_all(fd, new)
+            added = _check_peer_file(directory, incident_id, origin, temp, existing, data, folding)
             if not existing:
-                os.fsync(fd)
+                os.fsync(fd)  # only a copy that passed its checks is made durable
         finally:
             os.close(fd)
-        added = _check_peer_file(directory, incident_id, origin, temp, existing, data, folding)
         if existing:
             _append(target, len(existing), new)
             os.unlink(temp)
@@ -315,6 +323,21 @@ def _accept_locked(
     if folding is not None:
         folding.save(directory, target, len(data))
     return Accepted(incident_id, origin, target, "grew" if existing else "new", added)
+
+
+def _check_first_line(directory: Path, incident_id: str, origin: str, data: bytes) -> None:
+    """PeerRefused, as `_check_peer_file` words it, when the first line's checksum is wrong."""
+    end = data.find(b"\n")
+    if end < 0:
+        return
+    try:
+        decode_body(data[:end], path=directory, number=1)
+    except LogDamaged as damage:
+        raise PeerRefused(
+            origin,
+            f"Refused replica {origin}'s file for {incident_id}: line 1 is damaged "
+            f"({damage.reason}). Nothing was changed.",
+        ) from None
 
 
 def _append(target: Path, at: int, new: bytes) -> None:

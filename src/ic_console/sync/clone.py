@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ic_console.store.paths import make_private_dir
@@ -120,16 +121,46 @@ def is_ancestor(git: Git, older: str, newer: str) -> bool:
     return base == older
 
 
-def ls_tree(git: Git, commit: str) -> dict[str, tuple[str, int]]:
-    """Path -> (blob id, size) of every file under incidents/ in `commit`."""
+#: The mode of a plain file in a git tree: the only kind a replica's file may be.
+PLAIN_FILE = "100644"
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    path: str
+    #: Git's mode: "100644" for a plain file; "120000" a symbolic link, "100755" executable.
+    mode: str
+    ident: str
+    size: int
+
+
+def tree_entries(git: Git, commit: str) -> list[TreeEntry]:
+    """Every blob under incidents/ in `commit`, whatever its mode (a peer's branch may hold a
+    symbolic link or an executable, which the round refuses by name)."""
     out = git.run(["ls-tree", "-r", "-l", "-z", commit, "--", "incidents"]).stdout
-    tree: dict[str, tuple[str, int]] = {}
+    entries: list[TreeEntry] = []
     for entry in out.split(b"\0"):
         meta, _tab, path = entry.partition(b"\t")
         fields = meta.split()
         if len(fields) == 4 and fields[1] == b"blob":
-            tree[path.decode("utf-8", errors="replace")] = (fields[2].decode(), int(fields[3]))
-    return tree
+            entries.append(
+                TreeEntry(
+                    path.decode("utf-8", errors="replace"),
+                    fields[0].decode(),
+                    fields[2].decode(),
+                    int(fields[3]),
+                )
+            )
+    return entries
+
+
+def ls_tree(git: Git, commit: str) -> dict[str, tuple[str, int]]:
+    """Path -> (blob id, size) of every plain file under incidents/ in `commit`."""
+    return {
+        entry.path: (entry.ident, entry.size)
+        for entry in tree_entries(git, commit)
+        if entry.mode == PLAIN_FILE
+    }
 
 
 # -- sending -------------------------------------------------------------------------------
@@ -216,7 +247,7 @@ def push(git: Git, origin: str, *, bulk: bool = False) -> None:
     branch = branch_of(origin)
     options = ["-c", "pack.window=0"] if bulk else []
     git.run(
-        [*options, "push", "--quiet", REMOTE, f"refs/heads/{branch}:refs/heads/{branch}"],
+        [*options, "push", REMOTE, f"refs/heads/{branch}:refs/heads/{branch}"],
         what="git push",
     )
 
@@ -225,7 +256,8 @@ def push(git: Git, origin: str, *, bulk: bool = False) -> None:
 
 
 def fetch(git: Git) -> None:
-    git.run(["fetch", "--quiet", "--prune", REMOTE], what="git fetch")
+    # Not --quiet: its progress is what tells a slow link from a remote that hangs (`sync.git`).
+    git.run(["fetch", "--prune", REMOTE], what="git fetch")
 
 
 def remote_refs(git: Git) -> dict[str, tuple[str, float, str]]:
@@ -250,13 +282,21 @@ def remote_refs(git: Git) -> dict[str, tuple[str, float, str]]:
 
 def cat_blobs(git: Git, idents: list[str]) -> bytes:
     """The blobs `idents`, one after the other, read in one `git cat-file --batch`."""
+    return b"".join(read_blobs(git, idents))
+
+
+def read_blobs(git: Git, idents: list[str]) -> list[bytes]:
+    """The blobs `idents`, each on its own, read in one `git cat-file --batch` (a round that
+    takes in many files reads them in a few calls, not one process per file)."""
     out = git.run(["cat-file", "--batch"], input="".join(f"{i}\n" for i in idents).encode()).stdout
     chunks: list[bytes] = []
     at = 0
-    for _ident in idents:
+    for ident in idents:
         end = out.index(b"\n", at)
         header = out[at:end].split()
+        if len(header) != 3 or header[1] != b"blob":
+            raise SyncError(f"git cat-file could not read object {ident} of the clone")
         size = int(header[2])
         chunks.append(out[end + 1 : end + 1 + size])
         at = end + 1 + size + 1
-    return b"".join(chunks)
+    return chunks

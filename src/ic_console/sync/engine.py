@@ -18,8 +18,10 @@ completes (stale git lock files of a killed round are removed).
 
 Each git step is a function of `sync.clone`; what a round reports is in `sync.report`. This
 module decides what to send and what to accept, and keeps what a round remembers for the next.
-About 510 lines: recovering a branch whose local clone was lost (it continues from the
-remote's when that is safe) sits beside the sending it protects, so the two are read together.
+About 590 lines: recovering a branch whose local clone was lost (it continues from the
+remote's when that is safe) sits beside the sending it protects, and what a peer's branch may
+hold (plain files, parts no bigger than a log's) beside the receiving it protects, so each is
+read with what it guards.
 """
 
 from __future__ import annotations
@@ -44,8 +46,14 @@ from ic_console.store.replica import (
 from ic_console.sync import clone
 from ic_console.sync.clone import REMOTE, REMOTE_REFS, REPO_DIR, blob_id, check_remote
 from ic_console.sync.git import DEFAULT_TIMEOUT, Git, SyncError
-from ic_console.sync.layout import branch_of, parse_part_path, part_path, split_parts
-from ic_console.sync.report import Peer, Received, RoundReport, Sent
+from ic_console.sync.layout import (
+    MAX_PART_BYTES,
+    branch_of,
+    parse_part_path,
+    part_path,
+    split_parts,
+)
+from ic_console.sync.report import Peer, Received, Refusals, RoundReport, Sent
 from ic_console.sync.state import SyncState, load_state, save_state
 
 SYNC_DIR = "sync"
@@ -122,6 +130,7 @@ class Syncer:
             try:
                 report = self._round(state, incident_id, heartbeat=heartbeat)
             except SyncError as error:
+                error = self._advised(error)
                 state.head = self._head or ""
                 self._forget()
                 now = self.wall()
@@ -129,7 +138,7 @@ class Syncer:
                 state.last_error = str(error)
                 with contextlib.suppress(OSError):
                     save_state(self.dir, state)
-                raise
+                raise error from None
             state.remote = self.remote
             state.read_only = report.read_only
             state.head = self._head or ""
@@ -138,6 +147,29 @@ class Syncer:
             state.last_error = None
             save_state(self.dir, state)
             return report
+
+    def _advised(self, error: SyncError) -> SyncError:
+        """The remote answered no (moved away, full, a wrong URL, a key it does not take):
+        git's words, then what to do, in one line. A timeout says it already; a laptop
+        sharing this one's id has its own words."""
+        if not error.answered or error.usage or isinstance(error, SharedReplicaId):
+            return error
+        said = str(error).rstrip()
+        said = said if said.endswith((".", "!", "?")) else f"{said}."
+        if not said.startswith(("git fetch", "git push", "git ls-remote")):
+            # A step on this laptop (storing a part, writing a tree): its disk, not the remote.
+            return SyncError(
+                f"{said} This laptop's sync folder {self.dir} could not be written: free some "
+                "space or check its permissions. Nothing recorded here is lost: it waits for "
+                "the next round.",
+                answered=True,
+            )
+        return SyncError(
+            f"{said} Nothing recorded here is lost: it waits for a round that reaches the "
+            f"remote. Check that `git ls-remote {self.remote}` works on this laptop, or set "
+            "the remote again with `ic sync init URL`.",
+            answered=True,
+        )
 
     def _forget(self) -> None:
         """Read the clone afresh next round (after a failure, or another process's round)."""
@@ -316,22 +348,32 @@ class Syncer:
         incident_id: str | None,
         report: RoundReport,
     ) -> None:
-        branches: list[tuple[str, str, dict[str, dict[int, str]]]] = []
+        refusals = Refusals(self.remote, {origin: name for origin, (_c, _a, name) in refs.items()})
+        branches: list[tuple[str, str, dict[str, dict[int, clone.TreeEntry]]]] = []
         for origin, (commit, _at, _name) in sorted(refs.items()):
             if incident_id is None and state.peer_commits.get(origin) == commit:
                 continue
-            groups: dict[str, dict[int, str]] = {}
-            for path, (ident, _size) in clone.ls_tree(self.git, commit).items():
-                name = parse_part_path(path)
+            groups: dict[str, dict[int, clone.TreeEntry]] = {}
+            for entry in clone.tree_entries(self.git, commit):
+                name = parse_part_path(entry.path)
                 if name is None or (incident_id is not None and name.incident_id != incident_id):
                     continue
                 if name.origin != origin:
-                    report.refused.append(
-                        f"Refused {path} from replica {origin}'s branch: it holds replica "
-                        f"{name.origin}'s file, which only that laptop sends. Nothing was changed."
+                    refusals.add(
+                        origin,
+                        f"Refused {entry.path} from replica {origin}'s branch: it holds replica "
+                        f"{name.origin}'s file, which only that laptop sends. Nothing was changed.",
                     )
                     continue
-                groups.setdefault(name.incident_id, {})[name.index] = ident
+                if entry.mode != clone.PLAIN_FILE:
+                    kind = ": a symbolic link" if entry.mode == "120000" else ""
+                    refusals.add(
+                        origin,
+                        f"Refused {entry.path} from replica {origin}: it is not a plain file "
+                        f"(git mode {entry.mode}{kind}). Nothing was changed.",
+                    )
+                    continue
+                groups.setdefault(name.incident_id, {})[name.index] = entry
             branches.append((origin, commit, groups))
         # How many files of each incident this round hands in: a file that comes alone may be
         # folded as it is checked, for the incident's first snapshot (`accept_peer_file`'s
@@ -341,12 +383,28 @@ class Syncer:
             for incident, parts in groups.items():
                 if not _handled(state, origin, incident, parts):
                     arriving[incident] = arriving.get(incident, 0) + 1
-        for origin, commit, groups in branches:
+        wanted: list[tuple[str, str, list[clone.TreeEntry]]] = []
+        for origin, _commit, groups in branches:
             for incident, parts in sorted(groups.items()):
+                entries = self._wanted(state, origin, incident, parts, refusals)
+                if entries is not None:
+                    wanted.append((origin, incident, entries))
+        # A branch whose file could not be stored here (this laptop's disk) is looked at again
+        # next round; marking it done would skip it until that peer pushes again.
+        unstored: set[str] = set()
+        for batch in _batches(wanted):
+            blobs = iter(clone.read_blobs(self.git, [e.ident for _o, _i, es in batch for e in es]))
+            for origin, incident, entries in batch:
+                data = b"".join(next(blobs) for _entry in entries)
                 fold = arriving.get(incident, 0) <= 1
-                self._receive_file(state, origin, incident, parts, report, fold=fold)
-            if incident_id is None:
+                if not self._receive_file(
+                    state, origin, incident, entries, data, report, refusals, fold
+                ):
+                    unstored.add(origin)
+        for origin, commit, _groups in branches:
+            if incident_id is None and origin not in unstored:
                 state.peer_commits[origin] = commit
+        report.refused.extend(refusals.lines())
 
     def _refresh(self, incident_id: str) -> None:
         """What `ic list` and the other verbs read first (the summary; the snapshot when there
@@ -358,44 +416,75 @@ class Syncer:
         with contextlib.suppress(StoreError, OSError):
             refresh_derived(self.root, incident_id)
 
+    def _wanted(
+        self,
+        state: SyncState,
+        origin: str,
+        incident_id: str,
+        parts: dict[int, clone.TreeEntry],
+        refusals: Refusals,
+    ) -> list[clone.TreeEntry] | None:
+        """The parts of `origin`'s file to read and hand to the store; None when they were
+        handled in an earlier round or are refused unread (a part missing, or one bigger than
+        any log's part can be: a hostile blob of gigabytes is never read into memory)."""
+        key = f"{incident_id}/{origin}"
+        if sorted(parts) != list(range(len(parts))):
+            refusals.add(
+                origin,
+                f"Refused replica {origin}'s file for {incident_id}: a part of it is missing "
+                "in the repository. Nothing was changed.",
+            )
+            return None
+        entries = [parts[index] for index in range(len(parts))]
+        handled = " ".join(entry.ident for entry in entries)
+        if state.handled.get(key) == handled:
+            return None
+        for index, entry in enumerate(entries, start=1):
+            if entry.size > MAX_PART_BYTES:
+                refusals.add(
+                    origin,
+                    f"Refused replica {origin}'s file for {incident_id}: its part {index} is "
+                    f"{entry.size / (1 << 20):,.1f} MiB, more than any log's part can be (at "
+                    f"most {MAX_PART_BYTES >> 20} MiB); it was not read. Nothing was changed.",
+                )
+                state.handled[key] = handled
+                return None
+        return entries
+
     def _receive_file(
         self,
         state: SyncState,
         origin: str,
         incident_id: str,
-        parts: dict[int, str],
+        entries: list[clone.TreeEntry],
+        data: bytes,
         report: RoundReport,
-        *,
-        fold: bool = True,
-    ) -> None:
+        refusals: Refusals,
+        fold: bool,
+    ) -> bool:
+        """Hand the file to the store; False when this laptop could not store it (its disk,
+        its folder: the next round tries again)."""
         key = f"{incident_id}/{origin}"
-        if sorted(parts) != list(range(len(parts))):
-            report.refused.append(
-                f"Refused replica {origin}'s file for {incident_id}: a part of it is missing "
-                "in the repository. Nothing was changed."
-            )
-            return
-        idents = [parts[index] for index in range(len(parts))]
-        handled = " ".join(idents)
-        if state.handled.get(key) == handled:
-            return
-        data = clone.cat_blobs(self.git, idents)
         try:
             accepted = accept_peer_file(self.root, incident_id, origin, data, fold=fold)
         except PeerRefused as refused:
-            report.refused.append(str(refused))
+            refusals.add(origin, str(refused))
         except (StoreError, OSError) as error:
             # Not the peer's fault (our disk, our folder): try again next round.
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
             report.refused.append(
-                f"Could not store replica {origin}'s file for {incident_id}: {error}"
+                f"Could not store replica {origin}'s file for {incident_id} on this laptop "
+                f"({reason}): free some space or check the data folder's permissions. Nothing "
+                "was lost; the next round tries again."
             )
-            return
+            return False
         else:
             if accepted.added:
                 report.received.append(
                     Received(incident_id, origin, accepted.added, accepted.created_incident)
                 )
-        state.handled[key] = handled
+        state.handled[key] = " ".join(entry.ident for entry in entries)
+        return True
 
     # -- what is waiting -----------------------------------------------------------------------
 
@@ -462,11 +551,35 @@ class Syncer:
         self.git.cancel()
 
 
-def _handled(state: SyncState, origin: str, incident_id: str, parts: dict[int, str]) -> bool:
+def _handled(
+    state: SyncState, origin: str, incident_id: str, parts: dict[int, clone.TreeEntry]
+) -> bool:
     """True when these parts of `origin`'s file were handed to the store in an earlier round
     (`_receive_file` skips them)."""
-    handled = " ".join(parts[index] for index in sorted(parts))
+    handled = " ".join(parts[index].ident for index in sorted(parts))
     return state.handled.get(f"{incident_id}/{origin}") == handled
+
+
+#: Bytes of peers' files read from the clone in one git call: a round that brings many files
+#: (a laptop joining a team with a year of incidents, a branch of junk) reads them in a few
+#: calls, not one process each (1,500 files took 17 s so), and never holds much more at once.
+READ_BATCH_BYTES = 32 << 20
+
+
+def _batches(
+    wanted: list[tuple[str, str, list[clone.TreeEntry]]],
+) -> list[list[tuple[str, str, list[clone.TreeEntry]]]]:
+    """`wanted` in order, cut into runs of about `READ_BATCH_BYTES` (a bigger file alone)."""
+    batches: list[list[tuple[str, str, list[clone.TreeEntry]]]] = []
+    size = READ_BATCH_BYTES
+    for item in wanted:
+        item_size = sum(entry.size for entry in item[2])
+        if not batches or size + item_size > READ_BATCH_BYTES:
+            batches.append([])
+            size = 0
+        batches[-1].append(item)
+        size += item_size
+    return batches
 
 
 def _message(actor: str, sent: list[Sent]) -> str:

@@ -18,6 +18,13 @@ from ic_console.domain.text import check_incident_id
 
 #: Size at which a part of a replica file is closed (1 MiB: about 3,000 events).
 PART_BYTES = 1 << 20
+#: The longest line a log may hold, far above any event the store writes (a text is at most
+#: 20,000 characters, under 150 kB encoded): what bounds a part below.
+MAX_LINE_BYTES = 8 << 20
+#: The largest part a replica's file can be cut into (`split_parts`: a part closes at the first
+#: line end after `PART_BYTES`). A bigger one in a peer's branch is refused without being read:
+#: a single blob of gigabytes would otherwise be read whole into memory.
+MAX_PART_BYTES = PART_BYTES + MAX_LINE_BYTES
 #: The prefix of every replica's branch.
 BRANCH_PREFIX = "ic/"
 INCIDENTS = "incidents"

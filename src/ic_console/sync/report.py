@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ic_console.sync.layout import branch_of
+
 
 @dataclass(frozen=True)
 class Sent:
@@ -40,3 +42,40 @@ class RoundReport:
     #: The remote refused this laptop's push (read access only): why, in one line. The round
     #: still received; this laptop follows only.
     read_only: str | None = None
+
+
+#: Refusals said per peer in one round; the rest are counted in one line.
+SAID_PER_PEER = 3
+
+
+class Refusals:
+    """A round's refusals, per peer: the first few said as they are, the rest counted in one
+    line (a branch of thousands of junk files is not thousands of lines), the last with what
+    to do about a laptop that is not the team's."""
+
+    def __init__(self, remote: str, names: dict[str, str]) -> None:
+        self.remote = remote
+        self.names = names
+        self.said: dict[str, list[str]] = {}
+
+    def add(self, origin: str, message: str) -> None:
+        self.said.setdefault(origin, []).append(message)
+
+    def lines(self) -> list[str]:
+        lines: list[str] = []
+        for origin, messages in self.said.items():
+            told = messages[:SAID_PER_PEER]
+            if len(messages) > SAID_PER_PEER:
+                more = len(messages) - SAID_PER_PEER
+                told.append(
+                    f"Refused {more:,} more file{'s' * (more != 1)} from replica {origin} in "
+                    "this round. Nothing was changed."
+                )
+            name = self.names.get(origin)
+            who = f"replica {origin} ({name})" if name else f"replica {origin}"
+            told[-1] += (
+                f" If {who} is not one of the team's laptops, delete its branch: "
+                f"git push {self.remote} --delete {branch_of(origin)}"
+            )
+            lines += told
+        return lines
