@@ -131,3 +131,31 @@ def test_a_resolved_incident_still_takes_log_lines(
         await until(pilot, lambda: "add alerting on replica lag" in _log_lines(home))
 
     drive(app, scenario, size=(80, 24))
+
+
+def test_the_deputys_view_of_a_closed_incident_says_so_too(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    from ic_console.content.phrasebook import shipped_phrasebook
+    from ic_console.tui.factory import make_app
+
+    _closed(incident)
+    app = make_app(
+        home,
+        "Priya",
+        incident_id=INCIDENT,
+        clock=clock,
+        phrasebook=shipped_phrasebook(),
+        watch=True,
+        background_load=False,
+    )
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, IncidentScreen) and screen.SCOPE == "watch"
+        await until(pilot, lambda: screen.state is not None)
+        log = screen.query_one(LogInput)
+        assert log.input.disabled
+        assert "is closed" in _hint(pilot)
+
+    drive(app, scenario, size=(120, 40))
