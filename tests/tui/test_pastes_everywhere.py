@@ -113,3 +113,33 @@ def test_the_review_search_takes_every_line(home: Path, incident: IncidentStore)
             assert field.value == "Checkout errors"
 
     asyncio.run(main())
+
+
+def test_a_paste_right_behind_the_key_that_opens_a_field_goes_into_that_field(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    """ctrl+p and a paste read together, or / and a paste: the paste went at once to the
+    field focused before the key was handled (the palette's paste into the log line, the
+    runbook search's to the list, which dropped it). It waits its turn behind the key."""
+    app = console(home, clock)
+
+    def burst(*items: events.Event) -> None:
+        for item in items:
+            app.post_message(item)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        log = pilot.app.screen.query_one(LogInput)
+        burst(events.Key("ctrl+p", None), events.Paste("change\nseverity"))
+        await until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+        field = pilot.app.screen.query_one(CommandInput)
+        await until(pilot, lambda: field.value == "change severity")
+        assert log.input.value == ""
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(pilot.app.screen, CommandPalette))
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(pilot.app.screen, RunbookScreen))
+        burst(events.Key("slash", "/"), events.Paste("database\nfailover"))
+        search = pilot.app.screen.query_one("#runbook-search", Input)
+        await until(pilot, lambda: search.value == "database failover")
+
+    drive(app, scenario, size=(80, 24))
