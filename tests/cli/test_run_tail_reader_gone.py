@@ -115,3 +115,19 @@ def test_the_reader_check_leaves_files_and_open_pipes_alone(tmp_path: Path) -> N
         os.close(reader)
         assert _reader_gone(pipe)
     assert not _reader_gone(object())
+
+
+def test_ic_run_names_an_empty_command_it_could_not_start(
+    ic: Run, env: dict[str, str], home: Path
+) -> None:
+    """`ic run -- "$CMD"` with CMD unset said "ic: : Permission denied."."""
+    ok(ic("new", "Checkout down"))
+    done = subprocess.run(
+        [str(IC), "run", "--", ""],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+    )
+    assert done.returncode == 126
+    assert "ic: '': Permission denied." in done.stderr, done.stderr

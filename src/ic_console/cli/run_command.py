@@ -180,7 +180,7 @@ def _run(args: argparse.Namespace, ctx: Context) -> int:
         reason = error.strerror or str(error)
         text = f"Ran `{line}`: could not start ({reason}); exit status {status}."
         _log_run(ctx, store, text)
-        warn(ctx, f"{command[0]}: {reason}.")
+        warn(ctx, f"{shlex.quote(command[0])}: {reason}.")  # "": not ": Permission denied"
         return status
     streamed = _stream(process, _binary(ctx.out), _binary(ctx.err), tail)
     try:
