@@ -80,6 +80,13 @@ def open_incident(ctx: Context, incident_id: str | None, *, read_only: bool = Fa
     if incident_id is not None:
         # A wrong id is one line on stderr, before any screen is drawn.
         incident_id = resolve_incident_id(ctx.home, incident_id_of(ctx, incident_id))
+        if not read_only:
+            from ic_console.cli.drill import open_left_briefing
+
+            # A drill whose trainee quit at the briefing opens there again (cli/drill.py).
+            code = open_left_briefing(ctx, incident_id)
+            if code is not None:
+                return code
     return _run(build_app(ctx, incident_id, read_only=read_only))
 
 

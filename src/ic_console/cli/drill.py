@@ -200,6 +200,77 @@ def _run_console(
     return app.return_code or 0
 
 
+# -- a drill left at its briefing, opened again -------------------------------------------------
+
+
+def open_left_briefing(ctx: Context, incident_id: str) -> int | None:
+    """`ic open` on a drill whose trainee quit during the briefing: the drill console on the
+    briefing again, its clock held where the drill stood until Enter. Its scenario gone (a
+    file removed, a replayed incident deleted), the clock starts from there now and the plain
+    console opens, saying so. None when `incident_id` is no such drill: open it as usual."""
+    from ic_console.live.drill_resume import left_at_briefing
+
+    left = left_at_briefing(ctx.home, incident_id, ctx.clock)
+    if left is None:
+        return None
+    from ic_console.cli.common import needs_terminal
+    from ic_console.domain.text import literal, name_key
+
+    if name_key(ctx.actor) != name_key(left.trainee):
+        raise UsageError(
+            f"{incident_id} is {literal(left.trainee)}'s drill, left at its briefing: "
+            f"{literal(left.trainee)} starts it with `ic open {incident_id} --as "
+            f"{literal(left.trainee)}` (or delete it: `ic drill rm {incident_id}`)."
+        )
+    needs_terminal("the console")  # before anything is recorded
+    found = _left_scenario(ctx, left.scenario, left.replay_of, left.trainee, incident_id)
+    if found is None:
+        from ic_console.live.drill_resume import start_clock_where_it_stood
+
+        where = f"the incident it replays ({left.replay_of})" if left.replay_of else "its scenario"
+        start_clock_where_it_stood(ctx.home, left, ctx.clock)
+        print(
+            f"ic: drill {incident_id} was left at its briefing, and {where} cannot be found "
+            f"any more (ic drill list): it opens without its injects, and its clock starts now "
+            "from where it stood.",
+            file=ctx.err,
+        )
+        return None
+    from ic_console.live.drill_resume import resumed_clock
+
+    scenario, original = found
+    print(
+        f"Drill {incident_id} was left at its briefing: it opens there again, and its clock "
+        "starts from where it stood when you press Enter.",
+        file=ctx.err,
+    )
+    return _run_console(ctx, incident_id, resumed_clock(left, ctx.clock), scenario, original)
+
+
+def _left_scenario(
+    ctx: Context, title: str, replay_of: str | None, trainee: str, incident_id: str
+) -> tuple[Scenario, Sequence[Event] | None] | None:
+    """The scenario a drill was started on (by the title its log recorded; of several with
+    that title, the one whose id its drill id carries), or the replay of the incident it
+    replays; None when it cannot be found any more."""
+    from ic_console.domain.errors import DomainError
+    from ic_console.store.errors import StoreError
+
+    if replay_of is not None:
+        from ic_console.live.drill import replay_scenario
+        from ic_console.review.source import open_for_review
+
+        try:
+            source = open_for_review(ctx.home, replay_of, timeline=False, metrics=False)
+            replayed = replay_scenario(replay_of, source.events, source.state, trainee=trainee)
+        except (StoreError, DomainError, OSError, UsageError):
+            return None
+        return replayed, source.events
+    named = [s for s in _scenarios(ctx).values() if s.title == title]
+    named.sort(key=lambda scenario: scenario.id[:28].strip("-") not in incident_id)
+    return (named[0], None) if named else None
+
+
 # -- score -----------------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ import argparse
 import os
 import selectors
 import shlex
+import signal
 import subprocess
 import threading
 import time
@@ -18,7 +19,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ic_console.cli import Context, OutputFailed, UsageError, verb
+from ic_console.cli import Context, OutputFailed, UsageError, _stdout_closed, verb
 from ic_console.cli.common import after_recorded, arguments_text, cmd, open_store, warn
 from ic_console.domain.durations import format_duration
 from ic_console.domain.errors import DomainError
@@ -105,19 +106,32 @@ class _Sink(Protocol):
     def flush(self) -> None: ...
 
 
-def _stream(
-    process: subprocess.Popen[bytes], out: _Sink, err: _Sink, tail: _Tail
-) -> OutputFailed | None:
+@dataclass
+class _Streamed:
+    """How copying the command's output ended, for `_run` once the command has ended."""
+
+    #: Our stdout failed (a full disk): said after the command is logged.
+    failed: OutputFailed | None = None
+    #: Our stdout's reader stopped reading (`ic run -- CMD | head`).
+    reader_gone: bool = False
+
+
+def _stream(process: subprocess.Popen[bytes], out: _Sink, err: _Sink, tail: _Tail) -> _Streamed:
     """Copy the command's stdout and stderr to ours as they come (one loop, so their lines
     keep the order they were read in), keeping the last lines. A first Ctrl-C reaches the
     command too and its last words are still kept; a second stops it. Our stdout failing (a
-    full disk) is returned, once the command has ended, to be said after it is logged."""
+    full disk) is returned, once the command has ended, to be said after it is logged.
+
+    When the reader of our stdout goes away (`ic run -- CMD | head`), the command's stdout
+    pipe is closed: its next write ends it with SIGPIPE, as the same command piped straight
+    into `head` would end. It was read on and thrown away, so `ic run -- yes | head` never
+    ended. Its stderr is still copied to ours until it ends."""
     assert process.stdout is not None and process.stderr is not None
     selector = selectors.DefaultSelector()
     selector.register(process.stdout, selectors.EVENT_READ, out)
     selector.register(process.stderr, selectors.EVENT_READ, err)
     interrupted = False
-    failed: OutputFailed | None = None
+    streamed = _Streamed()
     while selector.get_map():
         try:
             ready = selector.select()
@@ -133,18 +147,24 @@ def _stream(
                 selector.unregister(key.fileobj)
                 continue
             sink: _Sink = key.data
-            if not (failed is not None and sink is out):
-                try:
-                    sink.write(chunk)
-                    sink.flush()
-                except OutputFailed as error:
-                    if sink is out:
-                        failed = error  # said once the command is logged; written no more
-                except (OSError, ValueError):
-                    pass  # the terminal went away: keep logging what the command says
             tail.take(chunk.decode("utf-8", "replace"))
+            if streamed.failed is not None and sink is out:
+                continue
+            try:
+                sink.write(chunk)
+                sink.flush()
+            except BrokenPipeError:
+                if sink is out:
+                    streamed.reader_gone = True
+                    selector.unregister(key.fileobj)
+                    process.stdout.close()  # the command learns it at its next write
+            except OutputFailed as error:
+                if sink is out:
+                    streamed.failed = error  # said once the command is logged; written no more
+            except (OSError, ValueError):
+                pass  # the terminal went away: keep logging what the command says
     selector.close()
-    return failed
+    return streamed
 
 
 def _run(args: argparse.Namespace, ctx: Context) -> int:
@@ -160,9 +180,9 @@ def _run(args: argparse.Namespace, ctx: Context) -> int:
         reason = error.strerror or str(error)
         text = f"Ran `{line}`: could not start ({reason}); exit status {status}."
         _log_run(ctx, store, text)
-        warn(ctx, f"{command[0]}: {reason}.")
+        warn(ctx, f"{shlex.quote(command[0])}: {reason}.")  # "": not ": Permission denied"
         return status
-    failed = _stream(process, _binary(ctx.out), _binary(ctx.err), tail)
+    streamed = _stream(process, _binary(ctx.out), _binary(ctx.err), tail)
     try:
         code = process.wait()
     except KeyboardInterrupt:
@@ -171,15 +191,27 @@ def _run(args: argparse.Namespace, ctx: Context) -> int:
     took = format_duration_precise(time.monotonic() - started)
     status = code if code >= 0 else 128 - code
     how = f"exit status {status}" if code >= 0 else f"killed by signal {-code}"
+    if streamed.reader_gone:
+        # What was left of our stdout's buffer goes nowhere, quietly (no "Exception ignored"
+        # at exit); `ic run` still exits with the command's status, as the command would in
+        # the same pipeline (141 once SIGPIPE ended it).
+        _stdout_closed()
+        how += (
+            " (SIGPIPE: the reader of its output stopped reading)"
+            if code == -signal.SIGPIPE
+            else ""
+        )
     text = f"Ran `{line}`: {how} after {took}."
+    if streamed.reader_gone and code != -signal.SIGPIPE:
+        text += " The reader of its output stopped reading before it ended."
     output = tail.text()
     if output:
         text += f"\nLast lines of output:\n{output}"
     else:
         text += " No output."
     _log_run(ctx, store, text)
-    if failed is not None:
-        raise failed  # `main` says the output could not be written, exit 1, as every verb
+    if streamed.failed is not None:
+        raise streamed.failed  # `main` says the output could not be written, exit 1
     return status
 
 

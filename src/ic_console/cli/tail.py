@@ -14,6 +14,7 @@ laptop's log has grown for `--settle` and gives the cursor to resume from.
 from __future__ import annotations
 
 import argparse
+import errno
 import re
 import time
 from pathlib import Path
@@ -107,6 +108,10 @@ def _tail(args: argparse.Namespace, ctx: Context) -> int:
         else:
             quiet_since = None
         time.sleep(FOLLOW_EVERY)
+        if _reader_gone(ctx.out):
+            # `ic tail -f | head -1` on a quiet incident: the reader left, and with nothing
+            # new to write nothing would ever tell us (GNU `tail -f` checks the same way).
+            raise BrokenPipeError(errno.EPIPE, "the reader of standard output is gone")
         polled = follower.poll()
         for notice in polled.notices:
             warn(ctx, notice.message)
@@ -132,6 +137,26 @@ def _tail(args: argparse.Namespace, ctx: Context) -> int:
     else:
         say(ctx, stopped[0].upper() + stopped[1:])
     return EXIT_OK
+
+
+def _reader_gone(stream: object) -> bool:
+    """Whether `stream` is a pipe or socket whose reader has closed its end: poll reports an
+    error (or a hang-up) on the writing end then. False for a terminal, a file, or a stream
+    without a file descriptor."""
+    import os
+    import select
+    import stat
+
+    try:
+        fd = stream.fileno()  # type: ignore[attr-defined]
+        mode = os.fstat(fd).st_mode
+    except (AttributeError, OSError, ValueError):
+        return False
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)) or not hasattr(select, "poll"):
+        return False
+    poller = select.poll()
+    poller.register(fd, 0)  # errors and hang-ups are reported whatever is asked for
+    return any(flags & (select.POLLERR | select.POLLHUP) for _fd, flags in poller.poll(0))
 
 
 #: How long `-f` follows a closed, shared incident with no log growing before it stops: a few

@@ -348,7 +348,15 @@ class ConsoleApp(SafeApp):
         ):
             said: list[str] = []
             if self._unsaved_log_line():
-                said.append("The log line you typed is not saved: Enter saves it.")
+                screen = self.live_screen
+                lines = screen.query(LogInput).results(LogInput) if screen is not None else ()
+                closed = any(line.closed for line in lines)
+                said.append(
+                    "The log line you typed is not saved, and cannot be: the incident is "
+                    "closed. Copy it first if you need it."
+                    if closed
+                    else "The log line you typed is not saved: Enter saves it."
+                )
             count = len(live.state.open_tasks()) if live.state.status is Status.ACTIVE else 0
             if count:
                 said.append(

@@ -110,7 +110,7 @@ class KeyBurstApp(App[int]):
         read_esc_then_key_as_typed()
         clean_pastes()
         #: Keys from the terminal not yet sent.
-        self._queued: list[events.Key] = []
+        self._queued: list[events.Key | events.Paste] = []  # a paste waits its turn too
         #: Why the next key must wait: a key in flight, a focus move, a screen opening.
         self._waits = 0
         self._in_flight: events.Key | None = None
@@ -138,12 +138,25 @@ class KeyBurstApp(App[int]):
                 await self._send_next()
                 return
             self._hand(event)
+        if (
+            isinstance(event, events.Paste)
+            and not event.is_forwarded
+            and (self._queued or self._waits)
+        ):
+            # A paste right behind a key that moves the focus ("/" then a paste, ctrl+p then a
+            # paste) goes where the key took the focus, in turn: it went at once to the field
+            # focused before (the search's paste into the log line, or dropped by a list).
+            self._queued.append(event)
+            return
         await super().on_event(event)
 
     async def _send_next(self) -> None:
+        while not self._waits and self._queued and isinstance(self._queued[0], events.Paste):
+            await super().on_event(self._queued.pop(0))  # to the focused field, as it came
         if self._waits or not self._queued:
             return
         key = self._queued.pop(0)
+        assert isinstance(key, events.Key)
         focused = self.focused
         # Counted before the key is handed over: the line may answer before the key has landed.
         answers = _line_answers(focused) if key.key == "enter" else None

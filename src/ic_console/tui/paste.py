@@ -10,14 +10,25 @@ or the form half-filled; the keys after it went to the task board as commands.
 `clean_pastes` puts a filter in front of Textual's reader: inside a paste, escape sequences
 (colours, cursor moves, titles, anything starting with ESC) are taken out, as `ic run` takes them
 out of a command's output; the text around them is the paste. Outside a paste nothing changes.
+
+Every text field of the console is one line (Textual's `Input`), and Textual's Input kept only
+the first line of a paste and dropped the rest without a word: a stack trace pasted into the
+log line, two words of a runbook pasted into its search from a chat, a task name pasted into
+the palette. `clean_pastes` also makes every Input (the log line, the forms, the palette, the
+runbooks' and the review's search) take a paste, and ctrl+v of the console's own clipboard, the
+same way (`one_line`): its lines joined by single spaces, tabs as spaces, control characters out,
+and a toast when line breaks were joined.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from textual import events
 from textual._xterm_parser import XTermParser
+from textual.widgets import Input
 
 ESC = "\x1b"
 PASTE_START = "\x1b[200~"
@@ -126,8 +137,78 @@ class PasteFilter:
         return "again"
 
 
+#: Invisible characters that a paste keeps: they join emoji ("🧑‍🚒") and the letters of some
+#: scripts (as `domain.text` keeps them in names).
+_JOINERS = frozenset({"\u200c", "\u200d"})
+
+
+def _shown(line: str) -> str:
+    """`line` without control characters (tabs become spaces): what a one-line field keeps."""
+    line = line.replace("\t", " ")
+    if line.isprintable():
+        return line  # the common case, at C speed
+    return "".join(
+        ch
+        for ch in line
+        if ch in _JOINERS or unicodedata.category(ch) not in {"Cc", "Cf", "Zl", "Zp"}
+    )
+
+
+def one_line(text: str) -> tuple[str, int]:
+    """A paste as a one-line field takes it, and how many lines it held. Several lines are
+    joined by single spaces (each trimmed, blank ones left out); one line is kept as it is,
+    its spaces included. Control characters are taken out either way."""
+    lines = [line for line in (_shown(line) for line in text.splitlines()) if line.strip()]
+    if len(lines) <= 1:
+        return (lines[0] if lines else ""), len(lines)
+    return " ".join(line.strip() for line in lines), len(lines)
+
+
+def _insert(field: Input, text: str) -> None:
+    """`text` where the cursor is, over the selection if there is one, as Input pastes."""
+    if not text:
+        return
+    selection = field.selection
+    if selection.is_empty:
+        field.insert_text_at_cursor(text)
+    else:
+        field.replace(text, *selection)
+
+
+def _joined(field: Input, lines: int) -> None:
+    if lines > 1:
+        field.app.notify(f"Pasted {lines} lines as one: the line breaks became spaces.", timeout=4)
+
+
+def _on_paste(field: Input, event: events.Paste) -> None:
+    """Input's own handler, replaced: every line of the paste, not the first."""
+    event.stop()
+    text, lines = one_line(event.text)
+    _insert(field, text)
+    _joined(field, lines)
+
+
+def _action_paste(field: Input) -> None:
+    """ctrl+v (the console's own clipboard, which holds whole sentences copied with c)."""
+    text, lines = one_line(field.app.clipboard)
+    start, end = field.selection
+    field.replace(text, start, end)
+    _joined(field, lines)
+
+
+def pastes_as_one_line() -> None:
+    """Make every Input of this process take a paste as `one_line` does (once)."""
+    if getattr(Input, "_ic_one_line_pastes", False):
+        return
+    Input._on_paste = _on_paste  # type: ignore[method-assign,assignment]
+    Input.action_paste = _action_paste  # type: ignore[method-assign,assignment]
+    Input._ic_one_line_pastes = True  # type: ignore[attr-defined]
+
+
 def clean_pastes() -> None:
-    """Put a `PasteFilter` in front of every terminal reader of this process (once)."""
+    """Put a `PasteFilter` in front of every terminal reader of this process, and make every
+    text field take a paste whole (once)."""
+    pastes_as_one_line()
     if getattr(XTermParser, "_ic_clean_pastes", False):
         return
     feed: Callable[[XTermParser, str], Iterable[Any]] = XTermParser.feed

@@ -30,6 +30,7 @@ from ic_console.domain.state import IncidentState, Task
 from ic_console.live.incident import LiveSettings
 from ic_console.live.pinned import pin
 from ic_console.tui.actions import in_scope, key_label, write_actions
+from ic_console.tui.paste import one_line
 from ic_console.tui.screens import task_forms
 from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.text import TimeFormat, copyable, literal, literal_lines
@@ -206,6 +207,14 @@ class IncidentScreen(Screen[None]):
         self.header.show(state, now, self.settings.cadence)
         self.tasks.show(state.open_tasks(), now)
         self._situations(state, now)
+        if not self.read_only:
+            # Closed (here or in another terminal): the line says why nothing can be saved,
+            # and the empty board no longer offers a key that records.
+            log, was = self.log_input, self.log_input.closed
+            log.follow(state)
+            if log.closed != was:
+                self.tasks.empty_text = "No open tasks." if log.closed else self.no_tasks_hint()
+                self.tasks.refresh()
 
     def tick(self, now: datetime) -> None:
         """The app-wide second: countdowns and times on the call move on."""
@@ -275,10 +284,13 @@ class IncidentScreen(Screen[None]):
         not saved: the person reads it there and presses Enter. It was dropped without a word.
         Every field takes its own pastes (and stops them), so only these arrive here."""
         event.stop()
-        text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
+        text, _lines = one_line(event.text)
         if not text or self.read_only:
             return
         log = self.log_input
+        if log.closed is not None:
+            log.focus_input()  # says why nothing can be saved; the paste is not taken
+            return
         log.focus_input()
         log.input.insert_text_at_cursor(text)
 

@@ -1,4 +1,10 @@
-"""The log line: type, press Enter, and it is in the scribe log. Checks what you type as you go."""
+"""The log line: type, press Enter, and it is in the scribe log. Checks what you type as you go.
+
+On a closed incident (nothing more can be recorded on it) the line says so and is disabled,
+instead of taking a line and refusing it at Enter. Text typed when another terminal closes the
+incident stays in the line to be copied, with the reason it cannot be saved; the line is
+disabled once it is empty and left.
+"""
 
 from __future__ import annotations
 
@@ -20,13 +26,27 @@ from ic_console.domain.clock import Clock
 from ic_console.domain.durations import describe_day
 from ic_console.domain.errors import DomainError
 from ic_console.domain.log_line import KIND_CYCLE, LogLine, parse_log_line
-from ic_console.domain.model import LogKind
+from ic_console.domain.model import LogKind, Status
+from ic_console.domain.state import IncidentState
 from ic_console.domain.zones import system_zone
 from ic_console.tui.actions import bindings
 from ic_console.tui.text import literal
 from ic_console.tui.widgets.undoable_input import UndoableInput
 
 PLACEHOLDER = "Log a line: Enter saves a note; a: action, s: status, f: follow-up, @14:05 when"
+#: The line's placeholder on a closed incident (the hint under it says which and what to do).
+CLOSED_PLACEHOLDER = "Closed: nothing more can be recorded here"
+
+
+def closed_reason(state: IncidentState) -> str | None:
+    """Why nothing typed in the log line can be saved, as the domain refuses it; None while
+    the incident takes log lines (active or resolved: follow-ups come after the resolve)."""
+    if state.status is not Status.CLOSED:
+        return None
+    return (
+        f"Incident {state.incident_id} is closed: nothing more can be recorded on it. Declare "
+        "a new incident (ic new) and mention this one."
+    )
 
 
 class LogInput(Vertical):
@@ -57,6 +77,9 @@ class LogInput(Vertical):
         self.clock = clock
         #: The zone "@14:05" is read in: with its daylight-saving rules, not today's offset.
         self.zone = zone or system_zone()
+        #: Why nothing can be saved here (the incident is closed), else None (`follow`).
+        self.closed: str | None = None
+        self._closed_id = ""
 
     def compose(self) -> ComposeResult:
         yield UndoableInput(
@@ -72,6 +95,9 @@ class LogInput(Vertical):
         return self.query_one("#log-text", UndoableInput)
 
     def focus_input(self, prefix: str = "") -> None:
+        if self.closed is not None:
+            self.app.notify(self.closed, severity="warning", title="Not recorded")
+            return
         if prefix and not self.input.value:
             self.input.value = prefix
             self.input.cursor_position = len(prefix)
@@ -84,11 +110,18 @@ class LogInput(Vertical):
 
     def _hint(self, error: str | None = None) -> None:
         hint = self.query_one("#log-hint", Label)
+        raw = self.input.value.strip()
+        if error is None and self.closed is not None:
+            # One line at 80 columns; `closed` is the whole sentence (the toast of `l`).
+            error = (
+                f"Not saved: {self._closed_id} is closed. Copy it: shift+home, ctrl+c."
+                if raw
+                else f"{self._closed_id} is closed: to record more, declare a new incident."
+            )
         hint.set_class(error is not None, "-error")
         if error is not None:
             hint.update(Text(literal(error)))
             return
-        raw = self.input.value.strip()
         if not raw:
             hint.update(
                 Text(f"Kind: {self.kind.value} (ctrl+t changes it)  Esc leaves the log line")
@@ -117,12 +150,37 @@ class LogInput(Vertical):
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
         self._hint()
+        self._settle()
+
+    def follow(self, state: IncidentState) -> None:
+        """The incident as now recorded: closed, the line says why nothing can be saved."""
+        reason = closed_reason(state)
+        if reason == self.closed:
+            return
+        self.closed = reason
+        self._closed_id = state.incident_id
+        self.input.placeholder = PLACEHOLDER if reason is None else CLOSED_PLACEHOLDER
+        self._settle()
+        self._hint()
+
+    def _settle(self) -> None:
+        """Disabled on a closed incident, unless it holds text (kept to be copied) or is being
+        typed in (the keys typed as the incident closed elsewhere land here, not on the
+        task board's keys)."""
+        field = self.input
+        field.disabled = (
+            self.closed is not None and not field.value.strip() and self.screen.focused is not field
+        )
+
+    def on_descendant_blur(self) -> None:
+        self._settle()
 
     @on(Input.Submitted, "#log-text")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         # The line as it was when Enter was pressed: keys typed after it are the next line.
-        if not event.value.strip():
+        if not event.value.strip() or self.closed is not None:
+            self._hint()  # closed: says why it cannot be saved, and keeps the text
             self.answers += 1
             return
         try:

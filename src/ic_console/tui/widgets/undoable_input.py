@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import events
 from textual.widgets import Input
 
 #: Steps kept: more than anyone takes back in one line.
@@ -34,7 +33,8 @@ def _edit(old: str, new: str) -> tuple[str, str] | None:
 
 class UndoableInput(Input):
     """An Input with `undo()`: a run of typing goes back a word at a time, a run of deletions
-    at once, a paste or a cut word in one step."""
+    at once, a paste or a cut word in one step. (A paste of several lines is joined into one
+    for every Input of the console: `tui/paste.py`.)"""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Set before Input's own: a `value` given there is set (and watched) inside it.
@@ -58,25 +58,6 @@ class UndoableInput(Input):
             del self._steps[:-MAX_STEPS]
         self._run = kind
         self.emptied_at = None
-
-    def _on_paste(self, event: events.Paste) -> None:
-        """Every line of a paste, joined by spaces: Textual's Input keeps the first line and
-        drops the rest without a word (a stack trace pasted into the log line kept its first
-        line). One step for ctrl+z, as any paste."""
-        lines = [line.strip() for line in event.text.splitlines() if line.strip()]
-        if len(lines) <= 1:
-            return  # Input's own handler (Textual calls each class's, this one first)
-        event.prevent_default()  # not Input's: it would insert the first line again
-        event.stop()
-        text = " ".join(lines)
-        selection = self.selection
-        if selection.is_empty:
-            self.insert_text_at_cursor(text)
-        else:
-            self.replace(text, *selection)
-        self.app.notify(
-            f"Pasted {len(lines)} lines as one: the line breaks became spaces.", timeout=4
-        )
 
     def undo(self, at: float) -> bool:
         """Take back the last step of typing; False when there is none. `at` is when the key
