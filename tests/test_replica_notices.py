@@ -85,7 +85,7 @@ def test_a_fast_clock_is_flagged_in_the_log_pane_and_the_review(
     assert sum("Priya's clock is 10 minutes fast" in text for text in pane) == 1
     events = load_events(alex.root / "incidents" / ID)[0]
     flagged = [e.text for e in build_timeline(events) if e.kind is EntryKind.MERGE]
-    assert len(flagged) == 1 and "Priya's clock was 10 minutes fast" in flagged[0]
+    assert len(flagged) == 1 and "Priya's clock was 10 minutes ahead of Alex's" in flagged[0]
 
 
 def test_no_merge_rows_for_one_laptop(tmp_path: Path, two: tuple[Laptop, Laptop]) -> None:

@@ -84,10 +84,11 @@ def config_command(args: argparse.Namespace, ctx: Context) -> int:
         _print_problems(problems, ctx)
         return EXIT_USAGE
     if args.action == "check":
-        from ic_console.tui.config import ConfigError, check_keymap
+        from ic_console.tui.config import ConfigError, check_keymap, check_theme
 
         try:
             check_keymap(config)  # what the console would refuse to start with
+            check_theme(config)
         except ConfigError as error:
             print(f"ic: {path}: {error}", file=ctx.err)
             return EXIT_USAGE

@@ -28,7 +28,7 @@ from pydantic import (
     field_validator,
 )
 
-from ic_console.content.fields import ContentId, Severity, Text, first_repeat
+from ic_console.content.fields import ContentId, Note, Severity, Text, first_repeat
 from ic_console.content.problems import (
     ContentError,
     read_text,
@@ -77,7 +77,7 @@ class ChecklistItem(BaseModel):
     text: Text
     #: Only for these severities (all when empty), e.g. "assign liaisons" for SEV-1 and SEV-2.
     severities: list[Severity] = []
-    detail: str = ""
+    detail: Note = ""
 
 
 class Checklist(BaseModel):
@@ -88,7 +88,7 @@ class Checklist(BaseModel):
     when: Annotated[list[When], Field(min_length=1)]
     role: Audience = "anyone"
     severities: list[Severity] = []
-    description: str = ""
+    description: Note = ""
     items: Annotated[list[ChecklistItem], Field(min_length=1)]
 
     _source: Path | None = PrivateAttr(default=None)

@@ -23,7 +23,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ic_console.content.fields import Text
+from ic_console.content.fields import Note, Text
 from ic_console.content.paths import PHRASEBOOK_FILE, shipped_dir, user_content_dir
 from ic_console.content.problems import (
     ContentError,
@@ -42,7 +42,7 @@ class _Entry(BaseModel):
 
     title: Text
     say: Annotated[list[Text], Field(min_length=1)]
-    note: str = ""
+    note: Note = ""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError
 
-from ic_console.content.fields import ContentId, Severity, Text
+from ic_console.content.fields import ContentId, Note, Severity, Text
 from ic_console.content.problems import (
     ContentError,
     ContentProblem,
@@ -41,7 +41,7 @@ class Runbook(BaseModel):
     title: Text
     tags: list[_Tag] = []
     severities: list[Severity] = []
-    summary: str = ""
+    summary: Note = ""
     #: The Markdown after the front matter (not written in the front matter itself).
     body: str = Field(default="", exclude=True)
 

@@ -188,7 +188,8 @@ class FastClocks:
     """Finds, from the events alone in fold order, a replica whose clock ran fast: a later
     event from another laptop carries a clock (`hlc`) far ahead of its own recorded time, as its
     writer had seen that laptop's clock. The review says so once per replica, beside the first
-    event that shows it ("Priya's clock was 10 minutes fast (replica ...)")."""
+    event that shows it ("Priya's clock was 10 minutes ahead of Alex's (replica ...)"). Which
+    of the two was off cannot be told from the events alone."""
 
     def __init__(self) -> None:
         #: The event whose own clock set the largest wall seen so far.
@@ -212,9 +213,13 @@ class FastClocks:
             return None
         self._told.add(lead.origin)
         minutes = round(ahead / 60_000)
+        # Ahead of the other's, not "fast": the same events come from a clock behind (Priya's
+        # laptop stamped her events 45 minutes before Alex's she had seen), and the review
+        # blamed the honest one ("Alex's clock was 45 minutes fast").
         return (
-            f"{lead.actor}'s clock was {minutes} minutes fast (replica {lead.origin}); the "
-            "events are kept in the order recorded"
+            f"{lead.actor}'s clock was {minutes} minutes ahead of {event.actor}'s (replica "
+            f"{lead.origin}, replica {event.origin}); one of them was off, and the events are "
+            "kept in the order recorded"
         )
 
 

@@ -4,6 +4,11 @@ Like `SystemClock`, this is where the domain meets the machine: a fixed UTC offs
 today (what `datetime.now().astimezone()` gives) is an hour wrong for a time on the other side
 of a daylight-saving change, so the zone is looked up by name (`$TZ`, else the
 `/etc/localtime` link) and only falls back to today's offset when no name can be found.
+
+A `$TZ` that is not a zone name (a POSIX rule such as `EST5EDT,M3.2.0,M11.1.0`, or nonsense)
+is still what the C library shows every time in; `/etc/localtime` is not, so a typed "08:30"
+read there would land hours away from the "08:30" the screen shows. Such a `$TZ` takes the C
+library's offset for today instead.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ def system_zone() -> tzinfo:
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            pass
+            return offset_zone()
     try:
         target = os.path.realpath("/etc/localtime")
     except OSError:

@@ -59,6 +59,7 @@ from ic_console.store.errors import Notice, StoreError
 from ic_console.store.follow import Follower
 from ic_console.store.incident import IncidentStore
 from ic_console.store.merged import clocks_ahead
+from ic_console.store.origin import peek_origin
 from ic_console.store.paths import event_files, incident_dir
 from ic_console.store.prefix_rows import rows_of_prefix
 from ic_console.store.presence import PresenceBoard
@@ -131,12 +132,14 @@ class LogRows:
     """The scribe log's rows, built batch by batch as the store reads the log.
 
     Merging laptops' files adds "system" rows: each merge notice beside the event it is about
-    ("Priya's 'done' for task 3 arrived after Alex's 'done'"), and a peer's clock running fast,
-    once each (`domain.merge.notice_rows`, `store.merged.clocks_ahead`)."""
+    ("Priya's 'done' for task 3 arrived after Alex's 'done'"), and a peer's clock running fast
+    or behind, once each (`domain.merge.notice_rows`, `store.merged.clocks_ahead`)."""
 
-    def __init__(self, clock: Clock | None = None) -> None:
+    def __init__(self, clock: Clock | None = None, *, mine: str | None = None) -> None:
         #: Kept as one object for the console's life (the pane holds it): changed in place.
         self.rows = RowList()
+        #: This laptop's replica id: its own clock is never the one said to be off.
+        self._mine = mine
         #: What the rows' words need to remember of earlier events (whose task, who objected).
         self.narrator = Narrator()
         self._clock = clock
@@ -310,7 +313,7 @@ class LogRows:
         now = wall_ms(self._clock.now())
         rows: dict[str, list[LogRow]] = {}
         for event in events:
-            said = clocks_ahead((event,), now, self._fast)
+            said = clocks_ahead((event,), now, self._fast, mine=self._mine)
             for text in said:
                 rows.setdefault(event.id, []).append(
                     LogRow(event.seq, event.at, event.actor, "system", text)
@@ -354,7 +357,8 @@ class LiveIncident:
 
         Raises StoreError, DomainError or OSError when the incident cannot be opened.
         """
-        log = LogRows(settings.clock)
+        mine = peek_origin(home)
+        log = LogRows(settings.clock, mine=mine)
         cached, notice = load_rows(incident_dir(home, incident_id))
         # A merged incident's rows cache is taken up by the store's load, from its snapshot.
         merged, cached = (cached, None) if cached and cached.files is not None else (None, cached)
@@ -391,7 +395,7 @@ class LiveIncident:
         if cached is not None and not _resume_rows(store, log, cached):
             # The cache does not lead to what the store read (another file, a merge, a line
             # the store showed past the last line end): build the rows from the whole log.
-            log = LogRows(settings.clock)
+            log = LogRows(settings.clock, mine=mine)
             store.on_events = log.collect
             store.on_mark, store.on_rewind = log.mark, log.rewind
             store.load()

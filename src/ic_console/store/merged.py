@@ -212,12 +212,23 @@ def apply_merged_one(state: IncidentState, event: Event) -> IncidentState:
     return apply_merged(state, (event,))
 
 
-def clocks_ahead(events: Iterable[Event], now_ms: int, told: set[str]) -> list[str]:
-    """A sentence for each replica whose clock runs more than 5 minutes ahead of ours (once per
-    origin): "Priya's clock is 7 minutes fast". The events are kept as recorded."""
+def clocks_ahead(
+    events: Iterable[Event], now_ms: int, told: set[str], *, mine: str | None = None
+) -> list[str]:
+    """A sentence for each replica whose clock runs more than 5 minutes ahead of ours, or
+    behind it (once per origin): "Priya's clock is 7 minutes fast". The events are kept as
+    recorded.
+
+    A clock behind is seen in an event whose own time is far before the clock it carries
+    (`hlc`, at least every clock its writer had seen) while that clock agrees with ours: its
+    writer had seen our events and stamped its own earlier. Its tasks then counted from its
+    clock and showed "late +40:00" the moment they arrived, with no word why. Our own
+    replica (`mine`) is never the one told about."""
     said: list[str] = []
     for event in events:
         if event.hlc is None or event.origin is None or event.origin in told:
+            continue
+        if event.origin == mine:
             continue
         ahead = event.hlc[0] - now_ms
         if ahead > CLOCK_AHEAD_MS:
@@ -226,6 +237,16 @@ def clocks_ahead(events: Iterable[Event], now_ms: int, told: set[str]) -> list[s
             said.append(
                 f"{event.actor}'s clock is {minutes} minutes fast (replica {event.origin}); "
                 "their events are kept in the order recorded. Ask them to set their clock."
+            )
+            continue
+        behind = event.hlc[0] - wall_ms(event.at)
+        if behind > CLOCK_AHEAD_MS and ahead > -CLOCK_AHEAD_MS:
+            told.add(event.origin)
+            minutes = round(behind / 60_000)
+            said.append(
+                f"{event.actor}'s clock is {minutes} minutes behind (replica {event.origin}); "
+                "their events are kept in the order recorded, and the timeboxes they set count "
+                "from their clock. Ask them to set their clock."
             )
     return said
 

@@ -294,7 +294,9 @@ class IncidentReader:
             self._fold_merged(fresh)
         else:
             self._fold_part(fresh)
-        for sentence in clocks_ahead(fresh, wall_ms(self.clock.now()), self._clocks_told):
+        for sentence in clocks_ahead(
+            fresh, wall_ms(self.clock.now()), self._clocks_told, mine=self.origin
+        ):
             self._tell(sentence)
 
     def _note_new_files(self) -> bool:
@@ -343,7 +345,9 @@ class IncidentReader:
             for notice in self.state.merge_notices[told:]:
                 # Said once on every console (the state keeps them for the log and review).
                 self._tell(notice.text + ".")
-        for sentence in clocks_ahead(fresh, wall_ms(self.clock.now()), self._clocks_told):
+        for sentence in clocks_ahead(
+            fresh, wall_ms(self.clock.now()), self._clocks_told, mine=self.origin
+        ):
             self._tell(sentence)
         return fresh if keep else []
 
@@ -410,7 +414,9 @@ class IncidentReader:
         for notice in self.state.merge_notices:
             if (notice.event_id, notice.text) not in before:
                 self._tell(notice.text + ".")
-        for sentence in clocks_ahead(fresh, wall_ms(self.clock.now()), self._clocks_told):
+        for sentence in clocks_ahead(
+            fresh, wall_ms(self.clock.now()), self._clocks_told, mine=self.origin
+        ):
             self._tell(sentence)
         return True
 

@@ -357,6 +357,12 @@ class ConsoleApp(SafeApp):
                     if closed
                     else "The log line you typed is not saved: Enter saves it."
                 )
+            form = self._unsaved_form()
+            if form is not None:
+                said.append(
+                    f"What you typed in {literal(form.form_title)} is not saved: Enter saves "
+                    "it, Esc cancels it."
+                )
             count = len(live.state.open_tasks()) if live.state.status is Status.ACTIVE else 0
             if count:
                 said.append(
@@ -373,6 +379,14 @@ class ConsoleApp(SafeApp):
                 )
                 return
         self.exit()
+
+    def _unsaved_form(self) -> CommandForm | None:
+        """The open form holding something typed that is not saved (a decision's words, a
+        task): ctrl+q in it quit at once and the words were lost, though a log line asked."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, CommandForm) and screen.unsaved():
+                return screen
+        return None
 
     def _unsaved_log_line(self) -> bool:
         """Whether the console's log line holds text that Enter has not saved."""

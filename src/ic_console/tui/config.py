@@ -40,6 +40,21 @@ def check_keymap(config: Config | dict[str, str]) -> dict[str, str]:
     return dict(keymap)
 
 
+def check_theme(config: Config) -> str | None:
+    """The configured theme, once Textual knows it (None: the default). `ic config check`
+    said "valid" of a theme the console then refused to start with, in the middle of a call."""
+    if not config.theme:
+        return None
+    from textual.theme import BUILTIN_THEMES
+
+    if config.theme not in BUILTIN_THEMES:
+        themes = ", ".join(sorted(BUILTIN_THEMES))
+        raise ConfigError(
+            f'the theme "{config.theme}" in config.toml does not exist: use one of {themes}.'
+        )
+    return config.theme
+
+
 #: The scopes whose keys are live at the same time: a screen's own, the app's, and those of the
 #: widgets it holds (the task board and the log's lists, the log line).
 _TOGETHER: dict[str, tuple[str, ...]] = {

@@ -10,7 +10,7 @@ from ic_console.content.library import load_library
 from ic_console.content.phrasebook import Phrasebook
 from ic_console.domain.clock import Clock, SystemClock
 from ic_console.tui.app import ConsoleApp
-from ic_console.tui.config import ConfigError, check_keymap
+from ic_console.tui.config import check_keymap, check_theme
 from ic_console.tui.settings import ConsoleSettings
 
 
@@ -55,11 +55,7 @@ def make_app(
     )
     app = ConsoleApp(settings)
     app.content_problems.extend(problems)
-    if config.theme:
-        if config.theme not in app.available_themes:
-            themes = ", ".join(sorted(app.available_themes))
-            raise ConfigError(
-                f'the theme "{config.theme}" in config.toml does not exist: use one of {themes}.'
-            )
-        settings.theme = config.theme
+    theme = check_theme(config)
+    if theme is not None:
+        settings.theme = theme
     return app

@@ -92,7 +92,11 @@ class ReviewScreen(Screen[None]):
                     yield Input(placeholder="Search the timeline ( / )", id="search")
                     yield Static(id="filter-state")
                 yield Static(id="timeline-header")
-                yield TimelineList(self._stamp, id="timeline")
+                yield TimelineList(
+                    self._stamp,
+                    id="timeline",
+                    when_width=len(self._stamp(self.review.metrics.as_of)),
+                )
                 yield Static(id="detail")
             with TabPane("Metrics", id="metrics-tab"):
                 yield MetricsView(self._metrics(), id="metrics-scroll")
@@ -105,7 +109,7 @@ class ReviewScreen(Screen[None]):
         banner = self.query_one("#banner", Static)
         banner.set_class(self.review.state.status is Status.ACTIVE, "-active")
         self.query_one("#notices", Static).set_class(bool(self.notices), "-shown")
-        header = TimelineList.header(self._zone_name())
+        header = TimelineList.header(self._zone_name(), len(self._stamp(self.review.metrics.as_of)))
         self.query_one("#timeline-header", Static).update(Text(header, style="bold"))
         self._refill()
         self.timeline.focus()
@@ -121,10 +125,29 @@ class ReviewScreen(Screen[None]):
 
     def _zone_name(self) -> str:
         first = self.review.metrics.declared_at
+        if self._crosses_offset_change():
+            last = self.review.metrics.as_of
+            return f"{self._local(first).tzname()}/{self._local(last).tzname()}"
         return self._local(first).tzname() or "local"
 
+    def _crosses_offset_change(self) -> bool:
+        """Whether the clocks changed (daylight saving) between the declaration and the last
+        event: then one zone name for the whole column was an hour wrong for part of it, and
+        the hour after the clocks went back read as the hour before ("01:50", then "01:00")."""
+        m = self.review.metrics
+        return self._local(m.declared_at).utcoffset() != self._local(m.as_of).utcoffset()
+
     def _stamp(self, when: datetime) -> str:
-        return self._local(when).strftime("%m-%d %H:%M:%S")
+        local = self._local(when)
+        if self._crosses_offset_change():
+            return local.strftime("%m-%d %H:%M:%S ") + (local.tzname() or local.strftime("%z"))
+        return local.strftime("%m-%d %H:%M:%S")
+
+    def _zone_of(self, when: datetime) -> str:
+        """The zone's name at `when`: said once after a time the row does not already name."""
+        if self._crosses_offset_change():
+            return ""
+        return " " + (self._local(when).tzname() or "local")
 
     def _banner(self) -> Text:
         m = self.review.metrics
@@ -187,14 +210,14 @@ class ReviewScreen(Screen[None]):
         text.append(f"#{entry.seq} {entry.kind.value}", style="bold")
         role = f" as {entry.role.label}" if entry.role else ""
         text.append(f" by {literal(entry.actor)}{role}. ")
-        zone = self._zone_name()
+        happened, recorded = entry.when, entry.recorded_at
         if entry.occurred_at is not None:
             text.append(
-                f"Happened {self._stamp(entry.when)} {zone}, "
-                f"recorded {self._stamp(entry.recorded_at)} {zone}."
+                f"Happened {self._stamp(happened)}{self._zone_of(happened)}, "
+                f"recorded {self._stamp(recorded)}{self._zone_of(recorded)}."
             )
         else:
-            text.append(f"Recorded {self._stamp(entry.recorded_at)} {zone}.")
+            text.append(f"Recorded {self._stamp(recorded)}{self._zone_of(recorded)}.")
         text.append("\n")
         text.append("\n".join(literal(line) for line in entry.text.splitlines()))
         detail.update(text)

@@ -41,9 +41,12 @@ class TimelineList(LineList):
         stamp: Callable[[datetime], str],
         *,
         id: str | None = None,  # noqa: A002
+        when_width: int = WHEN_WIDTH,
     ) -> None:
         super().__init__(id=id)
         self.stamp = stamp
+        #: The "When" column's width: wider when each stamp names its zone (the clocks changed).
+        self.when_width = max(WHEN_WIDTH, when_width)
         self.entries: Sequence[TimelineEntry] = ()
         self._stripe = Style(dim=True)
 
@@ -52,9 +55,9 @@ class TimelineList(LineList):
         self.set_row_count(len(entries))
 
     @staticmethod
-    def header(zone: str) -> str:
+    def header(zone: str, when_width: int = WHEN_WIDTH) -> str:
         return (
-            f"{'When (' + zone + ')':<{WHEN_WIDTH}} {'Kind':<{KIND_WIDTH}} "
+            f"{'When (' + zone + ')':<{max(WHEN_WIDTH, when_width)}} {'Kind':<{KIND_WIDTH}} "
             f"{'Who':<{WHO_WIDTH}} {'Late':<{LATE_WIDTH}} What"
         )
 
@@ -65,7 +68,7 @@ class TimelineList(LineList):
     def render_row(self, index: int, width: int, selected: bool) -> list[Segment]:
         entry = self.entries[index]
         cells = (
-            f"{self.stamp(entry.when):<{WHEN_WIDTH}} "
+            f"{self.stamp(entry.when):<{self.when_width}} "
             f"{entry.kind.value:<{KIND_WIDTH}} "
             f"{fit(literal(entry.actor), WHO_WIDTH)} "
             f"{late_label(entry):<{LATE_WIDTH}} "

@@ -141,6 +141,13 @@ class CommandForm(ModalScreen[bool]):
         """What is in each field now, as typed."""
         return {field.name: self._input(field).value for field in self.fields}
 
+    def unsaved(self) -> bool:
+        """Whether a field holds something typed that the form did not open with."""
+        return any(
+            typed.strip() and typed.strip() != field.value.strip()
+            for field, typed in zip(self.fields, self.typed().values(), strict=True)
+        )
+
     def meant(self) -> dict[str, str]:
         """What each field stands for now: its completion where it shows one ("Sa" is Sam),
         as Enter will take it. The sentence to say names Sam, never "Sa"."""

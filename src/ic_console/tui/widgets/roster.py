@@ -19,6 +19,8 @@ from ic_console.domain.state import IncidentState, Participant
 from ic_console.domain.teams import Team, active_teams
 from ic_console.tui.text import literal
 
+#: The widest role label ("Incident Commander"): the first column is never cut below it.
+_LABEL = max(len(role.label) for role in SINGLE_ROLES)
 #: What a drawn roster looks like, cell by cell (text and style): equal keys draw the same.
 _Key = tuple[tuple[tuple[str, str], ...], ...]
 
@@ -58,19 +60,24 @@ class Roster(Static):
             # height the table would hold every person on the call, 500 rows drawn once and
             # thrown away. The first resize draws it at its height.
             return
-        table, key = self._table(state, now, height)
+        table, key = self._table(state, now, height, self.content_size.width)
         if key == self._shown:
             return
         self._shown = key
         # Its height is the pane's (1fr, console.tcss), never its text's: no layout needed.
         self.update(table, layout=False)
 
-    def _table(self, state: IncidentState, now: datetime, height: int) -> tuple[Table, _Key]:
+    def _table(
+        self, state: IncidentState, now: datetime, height: int, width: int = 0
+    ) -> tuple[Table, _Key]:
         """The roster in `height` rows (no limit before layout, when 0), and its key (every
         cell's text and style) to tell whether it changed. Long because it lays out the roles,
         the experts, the people on the call and "+N more" in one pass over the rows left."""
         grid = Table.grid(padding=(0, 1), expand=True)
-        grid.add_column(no_wrap=True)
+        # The first column holds the role names and the names of the people on the call: one
+        # name of 64 wide characters took the whole row, and every role holder beside it was
+        # cut to nothing ("Incident Commander" and a blank). Cut at a third of the pane.
+        grid.add_column(no_wrap=True, overflow="ellipsis", max_width=max(_LABEL, width // 3))
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(no_wrap=True, justify="right")
         rows: list[tuple[tuple[str, str], ...]] = []

@@ -7,6 +7,8 @@ counts up. Only the visible rows are rendered, so 200 running countdowns cost al
 
 from __future__ import annotations
 
+import sys
+import time
 from datetime import datetime
 from typing import ClassVar
 
@@ -19,6 +21,12 @@ from ic_console.tui.text import countdown, fit, literal, truncate
 from ic_console.tui.widgets.line_list import LineList
 
 OWNER_WIDTH = 12
+#: Seconds after a task left from under the cursor during which a cursor key was still typed at
+#: the board as it was: "Down d" typed together moved from a row the IC did not choose to one
+#: they had not seen. Like the pause that tells a pane key from a number (`NUMBER_BURST`).
+SEEN_AFTER = 1.0
+#: The clock Textual stamps keys with (`textual._time`), to compare a key with a change.
+_key_clock = time.perf_counter if sys.platform == "win32" else time.monotonic
 #: Cells of the task number column ("#12 "), widened for a larger number.
 NUMBER_WIDTH = 4
 #: The team column, shown when there are teams (issue 15).
@@ -74,6 +82,8 @@ class TaskBoard(LineList):
         #: next task key may have been meant for the task that left. None once the IC moves
         #: the cursor, or a task key has been told.
         self.moved_from: int | None = None
+        #: When `moved_from` was set (the clock keys are stamped with).
+        self._moved_at = 0.0
 
     @property
     def selected_task(self) -> Task | None:
@@ -106,20 +116,35 @@ class TaskBoard(LineList):
                 # The task under the cursor left the board: the row now under it is another
                 # task, which the IC did not choose.
                 self.moved_from = keep if self.selected_task is not None else None
+                self._moved_at = _key_clock()
         self.post_message(self.Selected(self.selected_task.number if self.selected_task else None))
         self.refresh()
 
     def action_cursor(self, step: int) -> None:
-        self.moved_from = None
+        before = self.cursor
         super().action_cursor(step)
+        self._chosen(before)
 
     def action_first(self) -> None:
-        self.moved_from = None
+        before = self.cursor
         super().action_first()
+        self._chosen(before)
 
     def action_last(self) -> None:
-        self.moved_from = None
+        before = self.cursor
         super().action_last()
+        self._chosen(before)
+
+    def _chosen(self, before: int) -> None:
+        """The IC moved the cursor: the row it is on now is theirs, unless the move did not
+        move it (Down on the last row) or was typed before they could see the board change
+        (within `SEEN_AFTER`): then the next task key is still refused once."""
+        if self.moved_from is None or self.cursor == before:
+            return
+        typed = float(getattr(self.app, "key_typed_at", 0.0))
+        if typed and typed - self._moved_at < SEEN_AFTER:
+            return
+        self.moved_from = None
 
     def tick(self, now: datetime) -> None:
         """Move the countdowns on; only the visible rows are redrawn."""
