@@ -51,12 +51,10 @@ def left_at_briefing(home: Path, incident_id: str, base: Clock) -> LeftAtBriefin
     real incident (read no further than its id)."""
     if not is_drill_id(incident_id):
         return None
-    events: list[Event] = []
     try:
-        store = IncidentStore.open(home, incident_id, read_only=True, on_events=events.extend)
+        state = IncidentStore.open(home, incident_id, read_only=True).state
     except (StoreError, DomainError, OSError):
         return None  # opening it as usual says what is wrong
-    state = store.state
     if (
         not state.drill
         or state.drill_clock_started
@@ -64,6 +62,13 @@ def left_at_briefing(home: Path, incident_id: str, base: Clock) -> LeftAtBriefin
         or state.declared_at is None
         or briefing_may_be_open(home, incident_id, state, base)
     ):
+        return None
+    # Its events (a few: little happens before the briefing closes), read only now, for the
+    # trainee's name and where it stands; any other drill is opened as usual without them.
+    events: list[Event] = []
+    try:
+        IncidentStore.open(home, incident_id, read_only=True, on_events=events.extend)
+    except (StoreError, DomainError, OSError):
         return None
     started = next((e.data for e in events if isinstance(e.data, DrillStarted)), None)
     if started is None:
