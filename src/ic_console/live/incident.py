@@ -26,7 +26,7 @@ from ic_console.domain.clock import Clock
 from ic_console.domain.commands import Command, Declare
 from ic_console.domain.describe import Narrator
 from ic_console.domain.errors import DomainError
-from ic_console.domain.events import Event, IncidentDeclared
+from ic_console.domain.events import Event
 from ic_console.domain.hlc import wall_ms
 from ic_console.domain.log_rows import LogRow, RowList, event_rows
 from ic_console.domain.merge import notices_by_event
@@ -224,19 +224,10 @@ class LogRows:
         return True
 
     def collect(self, events: list[Event]) -> None:
-        """The store's callback for each batch; the batch that starts with the declaration is
-        the whole log again (a peer's file also starts at seq 1, later in the fold)."""
-        first = events[0]
-        if first.seq == 1 and (first.origin is None or type(first.data) is IncidentDeclared):
-            self.rows.clear()
-            self.narrator = Narrator()
-            self._shown.clear()
-            self._fast.clear()
-            self.cached_seq = 0
-            self.cached_cover = None
-            self.numbering = Numbering()
-            if self._ids is not None:
-                self._ids.clear()
+        """The store's callback for each batch. The store says when the log comes again from
+        the start (`rewind(None)`): a batch that starts at seq 1 is not that by itself (a peer's
+        file starts at seq 1 later in a merged fold, and so does a second declaration of the
+        incident from a laptop that declared it while apart)."""
         if self.numbering is not None:
             events = self.numbering.fold(events)
         fast = self._fast_rows(events)
@@ -269,7 +260,11 @@ class LogRows:
 
     def rewind(self, mark: object) -> None:
         """Back to where the rows stood at `mark` (`mark`'s): the store folds again from
-        there, handing over the events since, which come back as rows in their new order."""
+        there, handing over the events since, which come back as rows in their new order.
+        None: back to nothing, the store hands over the whole log again."""
+        if mark is None:
+            self._restart()
+            return
         assert isinstance(mark, tuple)
         size, narrator, shown, fast, numbering = mark
         self.numbering = numbering.copy() if numbering is not None else None
@@ -279,6 +274,17 @@ class LogRows:
         self.narrator = _copied(narrator)
         self._shown = set(shown)
         self._fast = set(fast)
+
+    def _restart(self) -> None:
+        self.rows.clear()
+        self.narrator = Narrator()
+        self._shown.clear()
+        self._fast.clear()
+        self.cached_seq = 0
+        self.cached_cover = None
+        self.numbering = Numbering()
+        if self._ids is not None:
+            self._ids.clear()
 
     def attach(self, state: Callable[[], IncidentState]) -> None:
         """The store is open: place the notices its first read made beside their events, and

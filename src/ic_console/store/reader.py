@@ -117,7 +117,8 @@ class IncidentReader:
         self._merged_since_snapshot = 0
         #: Merged mode: where the fold can go back to when a peer's events arrive late
         #: (`store.marks`), and how a listener finds its own place there: `on_mark` gives
-        #: what `on_rewind` takes back. A listener without them is given the whole log again.
+        #: what `on_rewind` takes back. A listener without them is given the whole log again;
+        #: `on_rewind(None)` says the log comes again from the start (`_restarting`).
         self._marks = FoldMarks()
         self.on_mark = on_mark
         self.on_rewind = on_rewind
@@ -174,6 +175,7 @@ class IncidentReader:
         self.log.reset()
         self.log.path = primary_log_path(self.directory, self.origin)
         self.state = IncidentState()
+        self._restarting()
         self.damaged = None
         self.blocked = None
         self._unterminated_at = None
@@ -237,6 +239,7 @@ class IncidentReader:
         self._last_key = None
         self._marks.clear()
         self.state = IncidentState()
+        self._restarting()
         self._merged_since_snapshot = 0
         if use_snapshot:
             self._start_from_merged_snapshot()
@@ -362,6 +365,15 @@ class IncidentReader:
                 severe=True,
             )
         return fresh
+
+    def _restarting(self) -> None:
+        """The fold starts again from nothing: a listener that is handed the events (and can
+        take back what it was handed) is told so, `on_rewind(None)`, before the log comes again
+        from its first event. Said, not guessed from the events: in a merged fold a second
+        declaration of the incident (two laptops declared it while apart, `domain.merge`)
+        arrives as a seq 1 in the middle of the fold."""
+        if self.on_events is not None and self.on_rewind is not None:
+            self.on_rewind(None)
 
     def _fold_merged(self, fresh: list[Event]) -> None:
         """Fold `fresh` (in merge order), taking the marks due on the way; the listener is
@@ -572,6 +584,7 @@ class IncidentReader:
             # The file was swapped or cut under us: read it again from the start.
             self.log.reset()
             self.state = IncidentState()
+            self._restarting()
             self.damaged = None
             self._read_and_apply(keep=False)
             return []
