@@ -50,9 +50,7 @@ def test_an_open_console_keeps_its_rows_when_the_declaration_arrives(tmp_path: P
 
 
 @pytest.mark.parametrize("snapshot", [True, False], ids=["gap-before-snapshot", "tail"])
-def test_a_console_opened_after_it_arrived_shows_every_row(
-    tmp_path: Path, snapshot: bool
-) -> None:
+def test_a_console_opened_after_it_arrived_shows_every_row(tmp_path: Path, snapshot: bool) -> None:
     """Arrived while no console was open: with a snapshot written since (the cache is carried
     on through the gap, `CachedRows.merged_gap`), or without (the tail after the snapshot)."""
     alex, priya = _two_laptops(tmp_path, lines=6)
