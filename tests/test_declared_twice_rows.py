@@ -12,13 +12,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from tests.test_merge_marks import _two_laptops
+from tests.test_merged_rows_cache import _console, _from_the_start
+from tests.test_replica_merge import ID, START, Laptop, exchange
 
 from ic_console.domain import commands as c
 from ic_console.domain.clock import FakeClock
 from ic_console.store.incident import IncidentStore
-from tests.test_merge_marks import _two_laptops
-from tests.test_merged_rows_cache import _console, _from_the_start
-from tests.test_replica_merge import ID, START, Laptop, exchange
 
 
 def _sam_declares_it_too(tmp_path: Path) -> Laptop:
@@ -35,7 +35,7 @@ def _sam_declares_it_too(tmp_path: Path) -> Laptop:
 
 
 def test_an_open_console_keeps_its_rows_when_the_declaration_arrives(tmp_path: Path) -> None:
-    alex, priya = _two_laptops(tmp_path, lines=6)
+    _alex, priya = _two_laptops(tmp_path, lines=6)
     live = _console(priya)
     assert "line 0" in [r.text for r in live.rows]
     exchange(_sam_declares_it_too(tmp_path), priya)
@@ -53,7 +53,7 @@ def test_an_open_console_keeps_its_rows_when_the_declaration_arrives(tmp_path: P
 def test_a_console_opened_after_it_arrived_shows_every_row(tmp_path: Path, snapshot: bool) -> None:
     """Arrived while no console was open: with a snapshot written since (the cache is carried
     on through the gap, `CachedRows.merged_gap`), or without (the tail after the snapshot)."""
-    alex, priya = _two_laptops(tmp_path, lines=6)
+    _alex, priya = _two_laptops(tmp_path, lines=6)
     _console(priya).close()  # the merged rows cache, covering both files
     exchange(_sam_declares_it_too(tmp_path), priya)
     if snapshot:
