@@ -211,6 +211,15 @@ class BackgroundSync:
         except (StoreError, OSError) as error:
             self._failed(f"sync could not use this laptop's files: {error}")
             return
+        except Exception as error:  # the thread must live on: said, not raised
+            if self._stop.is_set():
+                return
+            self._failed(f"sync round failed ({type(error).__name__}: {error})")
+            self._tell_once(
+                f"A sync round failed ({type(error).__name__}: {error}); the next round tries "
+                "again."
+            )
+            return
         finally:
             self.rounds += 1
         if heartbeat or report.sent:

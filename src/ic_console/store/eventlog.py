@@ -86,7 +86,7 @@ def _describe_bad_line(body: bytes, fallback: str) -> str:
     """Say why a line is bad in the most useful words we can find."""
     try:
         obj = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # a peer's line nested 200,000 deep
         return f"{fallback} (the line is not valid JSON; it was changed or damaged)"
     if isinstance(obj, dict) and isinstance(obj.get("v"), int) and obj["v"] > SCHEMA_VERSION:
         return (

@@ -129,7 +129,7 @@ def read_presence(incident_dir: Path, clock: Clock) -> list[Presence]:
                 since=datetime.fromisoformat(record["since"]),
                 heartbeat=datetime.fromisoformat(record["heartbeat"]),
             )
-        except (OSError, StoreError, ValueError, KeyError, TypeError):
+        except (OSError, StoreError, ValueError, KeyError, TypeError, RecursionError):
             continue
         if now - presence.heartbeat > STALE_AFTER or _dead_here(presence):
             with contextlib.suppress(OSError):

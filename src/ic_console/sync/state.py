@@ -53,7 +53,7 @@ def load_state(sync_dir: Path) -> SyncState:
             data = json.loads(handle.read())
         known = {name for name in SyncState.__dataclass_fields__}
         return SyncState(**{key: value for key, value in data.items() if key in known})
-    except (ValueError, TypeError, OSError):
+    except (ValueError, TypeError, OSError, RecursionError):
         return SyncState()
 
 
