@@ -113,6 +113,36 @@ def test_a_line_typed_as_another_terminal_closes_the_incident_is_kept_with_why(
     assert typed not in _log_lines(home)
 
 
+def test_l_goes_back_to_a_kept_line_after_esc(
+    home: Path, clock: FakeClock, incident: IncidentStore
+) -> None:
+    """The kept line is there to copy: after Esc, `l` goes back to it (it only said "Not
+    recorded", and Tab or the mouse were the only ways back). Found by the day's review."""
+    app = console(home, clock)
+    app.settings.poll_seconds = 0.05
+    typed = "rolled back deploy 4411"
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, IncidentScreen)
+        await until(pilot, lambda: screen.state is not None)
+        await pilot.press("l", *typed)
+        log = screen.query_one(LogInput)
+        _closed(IncidentStore.open(home, INCIDENT, clock=clock, actor="Sam"))
+        await until(pilot, lambda: log.closed is not None)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.focused is not log.input
+        assert log.input.value == typed and not log.input.disabled
+        await pilot.press("l")
+        await pilot.pause()
+        assert pilot.app.focused is log.input
+        assert log.input.value == typed  # no prefix put in, nothing lost
+
+    drive(app, scenario, size=(80, 24))
+    assert typed not in _log_lines(home)
+
+
 def test_a_resolved_incident_still_takes_log_lines(
     home: Path, clock: FakeClock, incident: IncidentStore
 ) -> None:

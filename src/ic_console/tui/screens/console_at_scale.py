@@ -30,6 +30,7 @@ from ic_console.tui.screens.forms import CommandForm
 from ic_console.tui.screens.incident import IncidentScreen
 from ic_console.tui.screens.watch import WatchScreen
 from ic_console.tui.text import literal
+from ic_console.tui.widgets.log_input import LogInput
 
 if TYPE_CHECKING:
     from ic_console.tui.palette import PaletteCommand
@@ -69,6 +70,12 @@ def refused_when_resolved(state: IncidentState | None, action: str, scope: str =
     return state.status is Status.RESOLVED and action in REFUSED_WHEN_RESOLVED
 
 
+def holds_kept_line(screen: IncidentScreen) -> bool:
+    """The screen's log line holds what was typed as the incident closed (`LogInput`)."""
+    lines = screen.query(LogInput)
+    return bool(lines) and lines.first().holds_kept_line
+
+
 def team_of_owner(state: IncidentState) -> dict[str, str]:
     """Each team member's team, the teams in the order they were formed: the task board groups
     by it when there are teams."""
@@ -102,6 +109,8 @@ class ConsoleAtScale(ConsoleScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A resolved incident neither shows nor runs what it would refuse."""
+        if action == "log" and holds_kept_line(self):
+            return True  # back to the line typed as the incident closed, to copy it
         if refused_when_resolved(self.state, action, self.SCOPE):
             return False
         return super().check_action(action, parameters)
@@ -177,6 +186,8 @@ class WatchAtScale(WatchScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A closed incident neither shows nor runs what would record."""
+        if action == "log" and holds_kept_line(self):
+            return True  # back to the line typed as the incident closed, to copy it
         if refused_when_resolved(self.state, action, self.SCOPE):
             return False
         return super().check_action(action, parameters)

@@ -94,9 +94,19 @@ class LogInput(Vertical):
     def input(self) -> UndoableInput:
         return self.query_one("#log-text", UndoableInput)
 
+    @property
+    def holds_kept_line(self) -> bool:
+        """The incident is closed and the line still holds what was typed as it closed (kept
+        for the IC to copy): `l` goes back to it."""
+        return self.closed is not None and bool(self.input.value) and not self.input.disabled
+
     def focus_input(self, prefix: str = "") -> None:
         if self.closed is not None:
             self.app.notify(self.closed, severity="warning", title="Not recorded")
+            if self.holds_kept_line:
+                # The line typed as another terminal closed it, kept for the IC to copy: `l`
+                # goes back to it (the hint says how to copy it), but puts no prefix in.
+                self.screen.set_focus(self.input)
             return
         if prefix and not self.input.value:
             self.input.value = prefix
