@@ -47,6 +47,7 @@ from ic_console.sync import clone
 from ic_console.sync.clone import REMOTE, REMOTE_REFS, REPO_DIR, blob_id, check_remote
 from ic_console.sync.git import DEFAULT_TIMEOUT, Git, SyncError
 from ic_console.sync.layout import (
+    MAX_FILE_BYTES,
     MAX_PART_BYTES,
     branch_of,
     parse_part_path,
@@ -449,6 +450,16 @@ class Syncer:
                 )
                 state.handled[key] = handled
                 return None
+        total = sum(entry.size for entry in entries)
+        if total > MAX_FILE_BYTES:
+            refusals.add(
+                origin,
+                f"Refused replica {origin}'s file for {incident_id}: its {len(entries):,} parts "
+                f"come to {total / (1 << 30):,.1f} GiB, more than any incident's log can be "
+                f"(at most {MAX_FILE_BYTES >> 30} GiB); it was not read. Nothing was changed.",
+            )
+            state.handled[key] = handled
+            return None
         return entries
 
     def _receive_file(

@@ -25,6 +25,11 @@ MAX_LINE_BYTES = 8 << 20
 #: line end after `PART_BYTES`). A bigger one in a peer's branch is refused without being read:
 #: a single blob of gigabytes would otherwise be read whole into memory.
 MAX_PART_BYTES = PART_BYTES + MAX_LINE_BYTES
+#: The largest whole file a peer's branch may hold for one incident, all its parts together:
+#: four times a log of a million events (about 250 MB). A file is read whole to be checked
+#: (and held twice while its parts are joined), so one of many parts each under
+#: `MAX_PART_BYTES` is refused unread above this, as a single part too big is.
+MAX_FILE_BYTES = 1 << 30
 #: The prefix of every replica's branch.
 BRANCH_PREFIX = "ic/"
 INCIDENTS = "incidents"
