@@ -51,6 +51,34 @@ def check_remote(url: str) -> str:
     return url
 
 
+#: The credentials part of a URL with a scheme (`https://TOKEN@host/...`,
+#: `https://user:password@host/...`): what a screen shared on the bridge call must not show.
+_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/@]+)@")
+
+
+def shown_url(url: str) -> str:
+    """`url` as it may be shown on a screen: an http(s) URL's user and token (a token is often
+    given as the user) become `***`; ssh's user name (`git@`, `ssh://git@`) is no secret and
+    stays, and so does a path."""
+    match = _CREDENTIALS.match(url)
+    if match is None:
+        return url
+    scheme, userinfo = match.groups()
+    if scheme.lower().startswith(("http", "ftp")):
+        hidden = "***"
+    elif ":" in userinfo:
+        hidden = userinfo.split(":", 1)[0] + ":***"
+    else:
+        return url
+    return f"{scheme}{hidden}@{url[match.end() :]}"
+
+
+def shown_without_credentials(text: str, url: str) -> str:
+    """`text` (git's words, a message of ours) with `url` in it shown as `shown_url`."""
+    shown = shown_url(url)
+    return text if shown == url else text.replace(url, shown)
+
+
 def refused_push(error: SyncError) -> bool:
     """The remote answered a push with a refusal of access (read-only access), as opposed to
     not answering (offline), which the round reports as a failure."""

@@ -44,7 +44,14 @@ from ic_console.store.replica import (
     sweep_parts,
 )
 from ic_console.sync import clone
-from ic_console.sync.clone import REMOTE, REMOTE_REFS, REPO_DIR, blob_id, check_remote
+from ic_console.sync.clone import (
+    REMOTE,
+    REMOTE_REFS,
+    REPO_DIR,
+    blob_id,
+    check_remote,
+    shown_without_credentials,
+)
 from ic_console.sync.git import DEFAULT_TIMEOUT, Git, SyncError
 from ic_console.sync.layout import (
     MAX_FILE_BYTES,
@@ -131,7 +138,7 @@ class Syncer:
             try:
                 report = self._round(state, incident_id, heartbeat=heartbeat)
             except SyncError as error:
-                error = self._advised(error)
+                error = self._shown(self._advised(error))
                 state.head = self._head or ""
                 self._forget()
                 now = self.wall()
@@ -148,6 +155,14 @@ class Syncer:
             state.last_error = None
             save_state(self.dir, state)
             return report
+
+    def _shown(self, error: SyncError) -> SyncError:
+        """`error` as it may be shown (the console's header and toasts, a screen shared on the
+        call): the remote's token or password, when its URL holds one, left out."""
+        text = shown_without_credentials(str(error), self.remote)
+        if text != str(error):
+            error.args = (text,)  # the same error (its kind, `usage`, `answered`), said so
+        return error
 
     def _advised(self, error: SyncError) -> SyncError:
         """The remote answered no (moved away, full, a wrong URL, a key it does not take):

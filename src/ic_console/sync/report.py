@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ic_console.sync.clone import shown_url
 from ic_console.sync.layout import branch_of
 
 
@@ -54,7 +55,8 @@ class Refusals:
     to do about a laptop that is not the team's."""
 
     def __init__(self, remote: str, names: dict[str, str]) -> None:
-        self.remote = remote
+        #: As it may be shown: without a token or password (`clone.shown_url`).
+        self.remote = shown_url(remote)
         self.names = names
         self.said: dict[str, list[str]] = {}
 
