@@ -7,7 +7,8 @@ is the floor of a command. Figures:
 `ic log` as a whole process (floor: the same on 1,000 events), replay from scratch with no
 snapshot (floor: `json.loads` of every line) and the console opened to its last screen, each
 with its peak memory. Every figure and its floor run in turn, RUNS rounds; median and min.
-Set IC_BENCH_QUICK=1 to skip this module (the console alone takes many seconds per run).
+Set IC_BENCH_QUICK=1 to skip this module (the console alone takes many seconds per run), or
+IC_BENCH_MILLION_ONLY=log to run only the `ic log` rows (no replay from scratch, no console).
 """
 
 from __future__ import annotations
@@ -135,11 +136,15 @@ def run() -> list[Figure]:
     # an incident a console has opened before (the ic log calls between leave a short tail).
     run_child(log_big, env=env)
     run_child(log_small, env=env)
-    run_child([*measure, "console", str(home), last_at], env=env)
+    log_only = os.environ.get("IC_BENCH_MILLION_ONLY") == "log"
+    if not log_only:
+        run_child([*measure, "console", str(home), last_at], env=env)
     runs: dict[str, list[Run]] = {}
     for _ in range(RUNS):
         runs.setdefault("log_big", []).append(run_child(log_big, env=env))
         runs.setdefault("log_small", []).append(run_child(log_small, env=env))
+        if log_only:
+            continue
         runs.setdefault("console", []).append(
             run_child([*measure, "console", str(home), last_at], env=env)
         )
@@ -148,13 +153,8 @@ def run() -> list[Figure]:
         runs.setdefault("floor_replay", []).append(
             run_child([*measure, "floor-replay", str(home)], env=env)
         )
-    consoles = [json.loads(run.stdout.strip().splitlines()[-1]) for run in runs["console"]]
-    opened = [
-        Run(report["open"], run.cpu, run.peak_mb, "")
-        for report, run in zip(consoles, runs["console"], strict=True)
-    ]
     label = f"{EVENTS // 1_000_000}M events"
-    return [
+    log_figures = [
         figure(
             f"{label}: ic log (floor: on 1k)", runs["log_big"], runs["log_small"], target="< 0.5"
         ),
@@ -165,6 +165,16 @@ def run() -> list[Figure]:
             target="< 0.5",
             measure=cpu,
         ),
+    ]
+    if log_only:
+        return log_figures
+    consoles = [json.loads(run.stdout.strip().splitlines()[-1]) for run in runs["console"]]
+    opened = [
+        Run(report["open"], run.cpu, run.peak_mb, "")
+        for report, run in zip(consoles, runs["console"], strict=True)
+    ]
+    return [
+        *log_figures,
         figure(
             f"{label}: replay from scratch (floor: json.loads)",
             runs["replay"],

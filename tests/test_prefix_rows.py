@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,7 @@ from ic_console.live import incident as live_incident
 from ic_console.live.incident import LiveIncident, LiveSettings, LogRows
 from ic_console.store import prefix_rows, rows_cache
 from ic_console.store.incident import IncidentStore
+from ic_console.store.origin import peek_origin
 from ic_console.store.paths import event_files
 from ic_console.synthetic import write_busy_incident
 
@@ -41,7 +43,7 @@ NOW = START + timedelta(days=1)
 def _full_read(home: Path) -> list[LogRow]:
     """The rows as the console built them before: the store hands every event of the log to
     the pane's `LogRows` (every line checked, every event described, numbered, clocks told)."""
-    log = LogRows(FakeClock(NOW))
+    log = LogRows(FakeClock(NOW), mine=peek_origin(home))
     store = IncidentStore.open(home, ID, actor="Alex", read_only=True, on_events=log.collect)
     log.attach(lambda: store.state)
     return list(log.rows)
@@ -184,13 +186,22 @@ def test_rows_of_the_prefix_equal_the_full_read(
     assert list(live.rows) == _full_read(home)
 
 
-def test_a_replica_clock_far_ahead_is_told_as_the_full_read_tells_it(
-    home: Path, taken: list[bool]
+def test_lines_another_replica_wrote_are_left_to_the_full_read(
+    home: Path, tmp_path: Path, taken: list[bool]
 ) -> None:
-    """Lines recorded on a clock far ahead of this console's: the full read adds a row saying
-    so; the prefix is not used then, and the rows are the full read's."""
-    directory = write_busy_incident(home, ID, 60, start=START)
-    _run(home, _commands(6, 0), NOW + timedelta(hours=1))  # an hour ahead of the console
+    """The full read tells another replica's clock running fast (or behind) as a row, once
+    (`merged.clocks_ahead`). A single log holding another replica's lines (a folder copied from
+    another laptop under the log's name from before replication) is read whole, and its rows
+    are the full read's, that row included."""
+    other = tmp_path / "other"
+    other.mkdir(mode=0o700)
+    write_busy_incident(other, ID, 60, start=START)
+    _run(other, _commands(6, 0), NOW + timedelta(hours=1))  # an hour ahead of this console
+    (written,) = event_files(other / "incidents" / ID)
+    directory = home / "incidents" / ID
+    directory.mkdir(mode=0o700, parents=True)
+    (directory / "events.jsonl").write_bytes(written.read_bytes())
+    os.chmod(directory / "events.jsonl", 0o600)
     assert IncidentStore.open(home, ID, actor="Alex").write_snapshot()
     rows = _full_read(home)
     assert any("clock is" in row.text and "fast" in row.text for row in rows)
@@ -204,7 +215,7 @@ def test_without_a_snapshot_or_with_a_stale_one_the_log_is_read_whole(
     home: Path, taken: list[bool]
 ) -> None:
     directory = write_busy_incident(home, ID, 80, start=START)
-    assert prefix_rows.rows_of_prefix(directory, 0, live_incident.Narrator(), list) is None
+    assert prefix_rows.rows_of_prefix(directory, None, live_incident.Narrator(), list) is None
     assert IncidentStore.open(home, ID, actor="Alex").write_snapshot()
     (path,) = event_files(directory)
     lines = path.read_bytes().splitlines(keepends=True)

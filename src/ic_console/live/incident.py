@@ -375,7 +375,7 @@ class LiveIncident:
         prefix = (
             rows_of_prefix(
                 incident_dir(home, incident_id),
-                wall_ms(settings.clock.now()),
+                mine,
                 Narrator(),
                 Numbering().fold,
             )

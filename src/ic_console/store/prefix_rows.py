@@ -17,9 +17,9 @@ them again:
   and is described as the full read describes it (the caller's narrator and numbering).
 
 Nothing here is trusted over the log: anything unexpected (a snapshot of several files, a line
-that does not follow on, a replica's clock far ahead, which the pane reports as a row) gives
-None, and the console reads the whole log as before. The rows are checked against the full
-read by `tests/test_prefix_rows.py`.
+that does not follow on, a line another replica wrote, whose clock the pane may tell as a row:
+`merged.clocks_ahead`) gives None, and the console reads the whole log as before. The rows are
+checked against the full read by `tests/test_prefix_rows.py`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from ic_console.domain.events import EVENT_LIST_ADAPTER, Event
 from ic_console.domain.log_rows import LogRow, event_rows
 from ic_console.domain.model import LogKind
 from ic_console.store.eventlog import line_stems
-from ic_console.store.merged import CLOCK_AHEAD_MS
 from ic_console.store.paths import event_files, open_private
 from ic_console.store.replay import gc_paused
 from ic_console.store.rows_cache import CachedRows
@@ -63,7 +62,6 @@ class _Line(msgspec.Struct):
     actor: str
     data: _Data
     origin: str | None = None
-    hlc: tuple[int, int] | None = None
 
 
 _DECODE = msgspec.json.Decoder(_Line).decode
@@ -91,19 +89,14 @@ def _aware(text: str) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-def _ahead(hlc: tuple[int, int], now_ms: int) -> bool:
-    """A line recorded on a clock more than 5 minutes ahead of ours (`merged.clocks_ahead`)."""
-    return hlc[0] - now_ms > CLOCK_AHEAD_MS
-
-
 class _ReadAll(Exception):
-    """A line from a replica whose clock runs far ahead (the full read reports it as a row), or
-    lines out of order: the whole log is read instead."""
+    """A line another replica wrote (the full read may tell its clock as a row), or lines out
+    of order: the whole log is read instead."""
 
 
 def rows_of_prefix(
     directory: Path,
-    now_ms: int,
+    mine: str | None,
     narrator: Narrator,
     renumber: Callable[[list[Event]], list[Event]],
 ) -> CachedRows | None:
@@ -111,7 +104,9 @@ def rows_of_prefix(
     reads and describes the tail after it, as after a cache), or None (read the whole log).
 
     `narrator` and `renumber` are the pane's: the lines that are not plain scribe lines are
-    handed to them in log order, as the full read hands every batch."""
+    handed to them in log order, as the full read hands every batch. `mine` is this laptop's
+    replica id: a line of any other (a replica's clock running fast or behind is told as a row
+    by the full read, once) sends the console to the full read."""
     files = event_files(directory)
     if len(files) != 1:
         return None
@@ -136,9 +131,8 @@ def rows_of_prefix(
         events = EVENT_LIST_ADAPTER.validate_json(b"[" + b"},".join(stems) + b"}]")
         if [event.seq for event in events] != list(range(first, first + count)):
             raise _ReadAll  # not the lines the snapshot's fold read in order: read them all
-        for event in events:
-            if event.hlc is not None and event.origin is not None and _ahead(event.hlc, now_ms):
-                raise _ReadAll
+        if any(event.origin not in (None, mine) for event in events):
+            raise _ReadAll
         rows.extend(event_rows(renumber(events), narrator))
 
     try:
@@ -171,8 +165,7 @@ def rows_of_prefix(
                     if parsed.seq != expect:
                         return None
                     expect += 1
-                    hlc = parsed.hlc
-                    if hlc is not None and parsed.origin is not None and _ahead(hlc, now_ms):
+                    if parsed.origin is not None and parsed.origin != mine:
                         return None
                     entry = parsed.data
                     if (
