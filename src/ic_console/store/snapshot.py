@@ -339,7 +339,15 @@ def read_snapshot(
     def load_log() -> Iterable[LogEntry]:
         try:
             return _read_scribe_log(path, header)
-        except (OSError, StoreError, KeyError, ValueError, TypeError, UnicodeDecodeError):
+        except (
+            OSError,
+            StoreError,
+            KeyError,
+            ValueError,
+            TypeError,
+            UnicodeDecodeError,
+            RecursionError,
+        ):
             return rebuild_log(header.seq)
 
     state.log = LazyLog(load_log, header.log_entries, header.followups, header.recent)
@@ -355,7 +363,7 @@ def checked_header(handle: IO[bytes], limit: int) -> tuple[object, int]:
         if int(line[:8], 16) != zlib.crc32(line[9:-1]):
             raise ValueError("its header does not match its checksum")
         return json.loads(line[9:]), len(line)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise SnapshotUnusable("its header is damaged") from None
 
 
@@ -370,7 +378,7 @@ def _checked_state(handle: IO[bytes], header: _Header) -> IncidentState:
         raise SnapshotUnusable("its state does not match its checksum")
     try:
         return state_from(json.loads(body))
-    except (KeyError, ValueError, TypeError, UnicodeDecodeError) as error:
+    except (KeyError, ValueError, TypeError, UnicodeDecodeError, RecursionError) as error:
         raise SnapshotUnusable(f"its state is not valid ({error})") from None
 
 
@@ -397,7 +405,7 @@ def _read_header(handle: IO[bytes]) -> _Header:
             byteorder=_byteorder(header["byteorder"]),
             itemsizes=tuple(as_int(n) for n in as_list(header["itemsizes"], len(TYPECODES))),
         )
-    except (KeyError, ValueError, TypeError, IndexError) as error:
+    except (KeyError, ValueError, TypeError, IndexError, RecursionError) as error:
         raise SnapshotUnusable(f"its header is incomplete ({error})") from None
     counts = (fields.offset, fields.lines, fields.seq, fields.body_len, fields.log_len)
     if min(*counts, fields.log_entries, fields.followups, *fields.log_sections) < 0:
@@ -619,7 +627,15 @@ def load_merged_snapshot(
     def load_log() -> Iterable[LogEntry]:
         try:
             return _read_scribe_log(path, header)
-        except (OSError, StoreError, KeyError, ValueError, TypeError, UnicodeDecodeError):
+        except (
+            OSError,
+            StoreError,
+            KeyError,
+            ValueError,
+            TypeError,
+            UnicodeDecodeError,
+            RecursionError,
+        ):
             return scribe_log_until(directory, last_key)
 
     state.log = LazyLog(load_log, header.log_entries, header.followups, header.recent)
