@@ -61,3 +61,13 @@ def test_one_holder_keeping_the_lock_is_still_given_up_on(tmp_path: Path) -> Non
     with pytest.raises(LockBusy) as busy:
         _waiter(tmp_path / ".lock", [4242], 1.5, 0.4)
     assert "pid 4242" in str(busy.value)
+
+
+def test_a_queue_that_never_ends_is_given_up_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Holders one after another for ever (a writer in a loop): the wait still ends."""
+    monkeypatch.setattr("ic_console.store.lock.LOCK_QUEUE_WAIT", 0.8)
+    with pytest.raises(LockBusy) as busy:
+        _waiter(tmp_path / ".lock", list(range(5000, 5020)), 2.0, 0.3)
+    assert "one after another" in str(busy.value)

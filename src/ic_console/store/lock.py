@@ -21,6 +21,9 @@ from ic_console.store.paths import open_private
 
 #: Seconds a write waits for another process to finish its append before giving up.
 LOCK_WAIT = 5.0
+#: Seconds a write waits in all while the lock passes from holder to holder (a runaway loop of
+#: writers must not keep one waiting for ever).
+LOCK_QUEUE_WAIT = 30.0
 
 
 class LockBusy(StoreError):
@@ -58,6 +61,7 @@ def _acquire(fd: int, path: Path, wait: float) -> None:
     except BlockingIOError:
         pass
     deadline = time.monotonic() + wait
+    last_call = time.monotonic() + max(wait, LOCK_QUEUE_WAIT)
     seen = _holder(fd)
     pause = 0.001
     while True:
@@ -66,10 +70,17 @@ def _acquire(fd: int, path: Path, wait: float) -> None:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
-            holder = _holder(fd)
+            holder, now = _holder(fd), time.monotonic()
+            if now >= last_call:
+                raise LockBusy(
+                    f"other `ic` processes have held the incident lock ({path}) one after "
+                    f"another for over {max(wait, LOCK_QUEUE_WAIT):g} seconds; nothing was "
+                    "recorded. Something is writing to this incident in a loop: stop it and try "
+                    "again."
+                ) from None
             if holder != seen:
-                seen, deadline = holder, time.monotonic() + wait
-            elif time.monotonic() >= deadline:
+                seen, deadline = holder, min(now + wait, last_call)
+            elif now >= deadline:
                 break
         pause = min(pause * 2, 0.05)
     holder = _holder(fd)
