@@ -1,10 +1,12 @@
-"""Hunt 6 in a real terminal (tmux at 80x24): bots close the task under the IC's cursor while
-the IC types "down" and "d" together, as one burst. The key must not close a task the IC never
-saw under the cursor; it says which task is there now."""
+"""Hunt 6 in a real terminal (tmux at 80x24): a bot closes the task under the IC's cursor, the
+last on the board, and the IC types "Down" and "d" together. Down on the last row moves nothing,
+so the row the cursor is on now is still one the IC never chose: d must close nothing and say
+which task is there. (It closed that task: any cursor key cleared the guard.)"""
 
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -22,7 +24,7 @@ from .test_tmux_hunt5 import IC, open_console, screen, see
 pytestmark = pytest.mark.tmux
 
 
-def test_down_d_typed_as_the_bots_close_the_task_closes_nothing_unseen(
+def test_down_d_on_the_last_row_after_a_bot_closed_its_task_closes_nothing(
     tmux: Callable[..., str], home: Path, tmp_path: Path
 ) -> None:
     assert IC.exists(), f"{IC} is missing: install the project into this environment"
@@ -34,24 +36,24 @@ def test_down_d_typed_as_the_bots_close_the_task_closes_nothing_unseen(
         )
     open_console(tmux, home, tmp_path, "bots")
     see(tmux, lambda: "#4  Dana" in screen(tmux), "the task board")
-    tmux("send-keys", "-t", "ic", "Down")  # the cursor on task 2 (Mei)
-    # A bot closes task 2, as `ic task done 2` from a chat bot does.
+    tmux("send-keys", "-t", "ic", "End")  # the cursor on task 4 (Dana), the last row
+    time.sleep(0.5)
+    # A bot closes task 4, as `ic task done 4` from a chat bot does.
     done = subprocess.run(
-        [str(IC), "--home", str(home), "--as", "Bot", "task", "bots", "done", "2"],
+        [str(IC), "--home", str(home), "--as", "Bot", "task", "bots", "done", "4"],
         capture_output=True,
         text=True,
         env={"IC_CONSOLE_CONFIG": str(tmp_path / "no-config.toml"), "PATH": "/usr/bin:/bin"},
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    # The board drops task 2 (the cursor now on task 3); the IC, still reading the board as it
-    # was a moment ago, types Down and d together.
-    see(tmux, lambda: "#2  Mei" not in screen(tmux), "task 2 leave the board")
+    see(tmux, lambda: "#4  Dana" not in screen(tmux), "task 4 leave the board")
+    time.sleep(1.5)  # however long after: Down on the last row is no choice of a row
     tmux("send-keys", "-t", "ic", "Down", "d")
-    see(tmux, lambda: "Not done: task 2 has closed" in screen(tmux), "the refusal")
+    see(tmux, lambda: "Not done: task 4 has closed" in screen(tmux), "the refusal")
 
     def closed() -> list[int]:
         return [e.data.number for e in stored(home, "bots") if isinstance(e.data, ev.TaskDone)]
 
-    assert closed() == [2], screen(tmux)
+    assert closed() == [4], screen(tmux)
     tmux("send-keys", "-t", "ic", "C-q")
