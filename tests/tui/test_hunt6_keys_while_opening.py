@@ -10,7 +10,7 @@ still quits at once.
 
 from __future__ import annotations
 
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -29,15 +29,17 @@ from .test_forms import payloads
 
 
 @pytest.fixture
-def slow_open(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Opening takes a second, as reading a long log for the first time does."""
+def slow_open(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Opening waits for the test (as reading a long log for the first time takes a while)."""
+    gate = threading.Event()
     real = LiveIncident.open
 
     def open_slowly(*args: object, **kwargs: object) -> LiveIncident:
-        time.sleep(1.0)
+        gate.wait(10)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(LiveIncident, "open", open_slowly)
+    return gate
 
 
 def _app(home: Path, clock: FakeClock):  # type: ignore[no-untyped-def]
@@ -52,7 +54,7 @@ def _app(home: Path, clock: FakeClock):  # type: ignore[no-untyped-def]
 
 
 def test_a_line_typed_while_the_incident_opens_is_said_to_be_lost(
-    home: Path, clock: FakeClock, incident: IncidentStore, slow_open: None
+    home: Path, clock: FakeClock, incident: IncidentStore, slow_open: threading.Event
 ) -> None:
     app = _app(home, clock)
     before = len(payloads(home, ev.LogEntryAdded))
@@ -60,6 +62,8 @@ def test_a_line_typed_while_the_incident_opens_is_said_to_be_lost(
     async def scenario(pilot: Pilot[int]) -> None:
         assert app.live is None, "the incident opened before the keys were typed"
         await together(pilot, "l", *"pool at 85", "enter")
+        await pilot.pause(0.2)
+        slow_open.set()
         await until(pilot, lambda: isinstance(app.screen, ConsoleScreen), timeout=10)
         await pilot.pause(0.2)
         said = [n for n in notifications(app) if "typed while the incident was opening" in n]
@@ -73,11 +77,12 @@ def test_a_line_typed_while_the_incident_opens_is_said_to_be_lost(
 
 
 def test_no_word_when_nothing_was_typed_while_opening(
-    home: Path, clock: FakeClock, incident: IncidentStore, slow_open: None
+    home: Path, clock: FakeClock, incident: IncidentStore, slow_open: threading.Event
 ) -> None:
     app = _app(home, clock)
 
     async def scenario(pilot: Pilot[int]) -> None:
+        slow_open.set()
         await until(pilot, lambda: isinstance(app.screen, ConsoleScreen), timeout=10)
         await pilot.press("l")
         await pilot.pause(0.2)
@@ -87,7 +92,7 @@ def test_no_word_when_nothing_was_typed_while_opening(
 
 
 def test_ctrl_q_while_the_incident_opens_quits_at_once(
-    home: Path, clock: FakeClock, incident: IncidentStore, slow_open: None
+    home: Path, clock: FakeClock, incident: IncidentStore, slow_open: threading.Event
 ) -> None:
     app = _app(home, clock)
 
@@ -96,5 +101,6 @@ def test_ctrl_q_while_the_incident_opens_quits_at_once(
         await pilot.press("ctrl+q")
         await pilot.pause(0.1)
         assert app.live is None and not app.is_running
+        slow_open.set()  # the worker ends
 
     drive(app, scenario, size=(80, 24))
