@@ -53,8 +53,8 @@ def _waiter(path: Path, pids: list[int], held: float, wait: float) -> float:
 
 
 def test_a_queue_of_holders_longer_than_the_wait_is_waited_out(tmp_path: Path) -> None:
-    waited = _waiter(tmp_path / ".lock", [4101, 4102, 4103, 4104, 4105, 4106], 1.2, 0.5)
-    assert waited >= 1.0
+    waited = _waiter(tmp_path / ".lock", list(range(4101, 4111)), 2.0, 1.0)
+    assert waited >= 1.5
 
 
 def test_one_holder_keeping_the_lock_is_still_given_up_on(tmp_path: Path) -> None:
@@ -67,7 +67,7 @@ def test_a_queue_that_never_ends_is_given_up_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Holders one after another for ever (a writer in a loop): the wait still ends."""
-    monkeypatch.setattr("ic_console.store.lock.LOCK_QUEUE_WAIT", 0.8)
+    monkeypatch.setattr("ic_console.store.lock.LOCK_QUEUE_WAIT", 1.2)
     with pytest.raises(LockBusy) as busy:
-        _waiter(tmp_path / ".lock", list(range(5000, 5020)), 2.0, 0.3)
+        _waiter(tmp_path / ".lock", list(range(5000, 5030)), 3.0, 0.6)
     assert "one after another" in str(busy.value)
