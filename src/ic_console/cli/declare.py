@@ -199,9 +199,17 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
 def _show(args: argparse.Namespace, ctx: Context) -> int:
     store = open_store(ctx, args.incident_id, read_only=True)
     if not store.state.declared:
+        # The message above, when reading the log said one (a torn line moved aside); else
+        # the log is empty or holds no declaration, and "see above" pointed at nothing.
+        why = (
+            "see the message above about its log"
+            if store.notices
+            else f"its log {store.log.path} holds no declaration: the folder was copied part-way, "
+            "or made by hand"
+        )
         raise UsageError(
             f"Incident {store.incident_id} has no readable events, so there is nothing to show "
-            "(see the message above about its log)."
+            f"({why})."
         )
     # The store's clock: a drill's own (`open_store`), so its timers read as its console shows.
     now = store.clock.now()

@@ -41,6 +41,7 @@ from ic_console.domain.text import (
     clean_text,
     clean_title,
     name_key,
+    one_person,
 )
 
 #: How far in the future an `occurred_at` may be (clock skew between terminals).
@@ -68,6 +69,7 @@ class Command(BaseModel):
         name = clean_name(name)
         existing = state.find_participant(name)
         if existing is None:
+            one_person(name)
             return name, [ev.ParticipantJoined(name=name)]
         if not existing.on_call:
             return existing.name, [ev.ParticipantJoined(name=existing.name)]

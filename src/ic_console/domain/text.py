@@ -83,6 +83,23 @@ def clean_name(name: str, *, what: str = "name") -> str:
     return value
 
 
+#: How a name says it is more than one person: "Sam and Mei", "Sam & Mei", "Sam/Mei", "Sam +
+#: Mei", or a chat mention of a group ("@here", "@db-team").
+_SEVERAL = re.compile(r"\s(?:and|&|\+)\s|\w\s*[/&+]\s*\w|^@\w", re.IGNORECASE)
+
+
+def one_person(name: str) -> str:
+    """`name`, when it names one person: a task or a role given to "Sam and Mei" belonged to
+    nobody in particular, though every task belongs to one named person. Only names new to
+    the call are checked; someone already on it is found as they were first written."""
+    if _SEVERAL.search(name):
+        raise DomainError(
+            f'"{name}" names more than one person, or a group: give one named person (a task '
+            "each, or one who leads and reports back)."
+        )
+    return name
+
+
 def clean_title(title: str) -> str:
     """An incident title: one printable line of 1-200 characters."""
     value = " ".join(title.translate(_INVISIBLE).split())

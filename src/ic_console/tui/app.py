@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
@@ -126,6 +126,12 @@ class ConsoleApp(SafeApp):
         #: Background sync with other laptops (issue 14): set before mounting, or made from
         #: config.toml's `[sync] remote` when the incident opens; None: this laptop only.
         self.syncing: BackgroundSync | None = None
+        #: While the incident opens: the keys typed meanwhile, which have nowhere to go. They
+        #: were dropped without a word ("l", a line and Enter typed at once after `ic open`);
+        #: played later they would act blind (a "d" on a board never seen), so the console
+        #: says, once it is up, that they were not used.
+        self._opening = False
+        self._typed_while_opening = 0
 
     # -- what tests and the CLI look at --------------------------------------------------------
 
@@ -209,6 +215,7 @@ class ConsoleApp(SafeApp):
                 "\nReading the whole log once to build its rows (later opens start from them)."
             )
         self.query_one("#opening", Label).update(Text(opening))
+        self._opening = self.live is None
         if self.settings.background_load:
             self._load_in_worker(incident_id)
         else:
@@ -271,9 +278,33 @@ class ConsoleApp(SafeApp):
 
         console.before_first_frame = first_state
         await self.push_screen(console)
+        self._say_keys_typed_while_opening()
         await console.composed.wait()
         live.join()
         self._start_timers()
+
+    def _say_keys_typed_while_opening(self) -> None:
+        typed, self._typed_while_opening, self._opening = self._typed_while_opening, 0, False
+        if typed:
+            keys = "1 key" if typed == 1 else f"{typed} keys"
+            self.notify(
+                f"{keys} typed while the incident was opening did nothing: the console was not "
+                "up yet. Type them again now that it is.",
+                title="Not used",
+                severity="warning",
+                timeout=10,
+            )
+
+    async def on_event(self, event: events.Event) -> None:
+        if (
+            self._opening
+            and self.live is None
+            and isinstance(event, events.Key)
+            and not event.is_forwarded
+            and event.key not in ("ctrl+q", "ctrl+c")
+        ):
+            self._typed_while_opening += 1
+        await super().on_event(event)
 
     # -- timers --------------------------------------------------------------------------------
 

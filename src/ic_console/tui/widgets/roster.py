@@ -76,8 +76,8 @@ class Roster(Static):
         grid = Table.grid(padding=(0, 1), expand=True)
         # The first column holds the role names and the names of the people on the call: one
         # name of 64 wide characters took the whole row, and every role holder beside it was
-        # cut to nothing ("Incident Commander" and a blank). Cut at a third of the pane.
-        grid.add_column(no_wrap=True, overflow="ellipsis", max_width=max(_LABEL, width // 3))
+        # cut to nothing ("Incident Commander" and a blank). Cut at half the pane.
+        grid.add_column(no_wrap=True, overflow="ellipsis", max_width=max(_LABEL, width // 2))
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(no_wrap=True, justify="right")
         rows: list[tuple[tuple[str, str], ...]] = []
