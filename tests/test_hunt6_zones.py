@@ -33,9 +33,30 @@ def posix_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
 
 
-def test_a_posix_tz_rule_gives_the_offset_the_screen_shows(posix_zone: None) -> None:
-    now = datetime.now(UTC)
-    assert system_zone().utcoffset(now) == now.astimezone().utcoffset()
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 1, 15, 14, 0, tzinfo=UTC),  # EST
+        datetime(2026, 7, 1, 13, 0, tzinfo=UTC),  # EDT: today's offset was an hour off
+        datetime(2026, 3, 8, 6, 59, tzinfo=UTC),  # a minute before the clocks go forward
+        datetime(2026, 3, 8, 7, 0, tzinfo=UTC),  # the change
+        datetime(2026, 11, 1, 5, 30, tzinfo=UTC),  # 01:30 EDT, the first of two 01:30s
+        datetime(2026, 11, 1, 6, 30, tzinfo=UTC),  # 01:30 EST, the second
+    ],
+)
+def test_a_posix_tz_rule_gives_the_offset_the_screen_shows(
+    posix_zone: None, moment: datetime
+) -> None:
+    """Every instant in the zone the C library (the screen) shows it in, across the rule's
+    daylight-saving changes; and a wall time typed in it back to that instant."""
+    shown = datetime.fromtimestamp(moment.timestamp()).astimezone()
+    local = moment.astimezone(system_zone())
+    assert local.utcoffset() == shown.utcoffset()
+    assert local.replace(tzinfo=None) == shown.replace(tzinfo=None)
+    assert local.tzname() == shown.tzname()
+    if moment.day != 1 or moment.month != 11:  # 01:30 on the day the clocks go back is two
+        typed = shown.replace(tzinfo=system_zone())
+        assert typed.astimezone(UTC) == moment
 
 
 def test_log_at_a_local_time_under_a_posix_tz_rule_is_that_local_time(
