@@ -24,9 +24,9 @@ every value of the last `CHECKED_TAIL` rows; the pane then decodes each row when
 (`StoredRows`), checking it the same way: a row that fails is shown as a row saying so, and the
 cache is dropped when the console closes, so the next one builds it again from the log.
 
-Several replicas' files read merged (two laptops) have a cache too (a layout of its own): its header also
-lists each file it covers (offset, lines, last seq, hash of that prefix, CRC-32 of its last line,
-as the merged snapshot does) and the merge key of the last event described. The console starts
+Several replicas' files read merged (two laptops) have a cache too (a layout of its own): its
+header also lists each file it covers (offset, lines, last seq, hash of that prefix, CRC-32 of
+its last line, as the merged snapshot does) and the merge key of the last event described. The console starts
 from it only when it covers exactly what the merged snapshot covers (`LogRows.resume_merged`):
 the store then folds from the snapshot and hands the pane only the events after it.
 
