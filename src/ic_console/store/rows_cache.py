@@ -26,9 +26,10 @@ cache is dropped when the console closes, so the next one builds it again from t
 
 Several replicas' files read merged (two laptops) have a cache too (a layout of its own): its
 header also lists each file it covers (offset, lines, last seq, hash of that prefix, CRC-32 of
-its last line, as the merged snapshot does) and the merge key of the last event described. The console starts
-from it only when it covers exactly what the merged snapshot covers (`LogRows.resume_merged`):
-the store then folds from the snapshot and hands the pane only the events after it.
+its last line, as the merged snapshot does) and the merge key of the last event described. The
+console starts from it only when it covers exactly what the merged snapshot covers
+(`LogRows.resume_merged`): the store then folds from the snapshot and hands the pane only the
+events after it.
 
 Written when the console closes the incident (with the state snapshot), piece by piece (the
 rows the cache already held are copied as bytes, only the new ones encoded), atomically through
