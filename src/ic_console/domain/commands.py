@@ -4,10 +4,10 @@ and either returns the events to record or raises a `DomainError` saying what to
 Commands never write anything; the store appends what they return. The TUI, the CLI and any
 bot build the same command objects, so every face of the product obeys the same rules.
 
-Why it is one long module: one short class per command, side by side, is the whole list of what
-a person can ask for; each class is a few lines of rules read next to its neighbours' rules. The
-commands of running a large incident are in `domain/scale.py` (issue 15), and those that carry
-what another tool said (an alert, a tracker link) in `domain/tool_commands.py` (issue 17).
+Why it is one long module (about 600 lines): one short class per command, side by side, is the whole
+list of what a person can ask for; each class is a few lines of rules read next to its neighbours'
+rules. The commands of running a large incident are in `domain/scale.py` (issue 15), and those that
+carry what another tool said (an alert, a tracker link) in `domain/tool_commands.py` (issue 17).
 """
 
 from __future__ import annotations

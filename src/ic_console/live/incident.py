@@ -7,8 +7,8 @@ says what to interrupt the person with. It never calls up into a screen: every m
 what changed and the face redraws from `state` afterwards. Not safe to share between threads:
 the console opens it in a worker and then uses it only from the app's own thread.
 
-Long because `LiveIncident` is the one object a terminal talks to (open, execute, poll,
-undo, close); the rows it keeps are `LogRows`, beside it, since they follow the same reads.
+Long (about 700 lines) because `LiveIncident` is the one object a terminal talks to (open, execute,
+poll, undo, close); the rows it keeps are `LogRows`, beside it, since they follow the same reads.
 """
 
 from __future__ import annotations

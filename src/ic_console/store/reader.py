@@ -11,7 +11,7 @@ last line is reported here and repaired only by the next write.
 One store may be shared between threads: its public methods take the store's own lock, so a
 refresh in one thread never sees another's half-read log.
 
-One module, at about 640 lines: loading (snapshot or not, one file or a merge), following, the
+One module, at about 660 lines: loading (snapshot or not, one file or a merge), following, the
 merged fold (read from the start as the files are merged, going back to a mark when a peer's
 lines arrive late) and the read-only rules all change the same few fields under the one lock,
 and are read together when any of them changes; the log's lines (`store.eventlog`), the fold

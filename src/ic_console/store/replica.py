@@ -41,7 +41,7 @@ API (stable; the sync layer is built on it):
 - `adopt_legacy_log(root, incident_id) -> Path | None`: make a pre-replication `events.jsonl`
   this laptop's file (renamed under the lock, never rewritten); None when there is none.
 
-One module, at about 520 lines: taking in a peer's file (its checks, the append, the id search)
+One module, at about 550 lines: taking in a peer's file (its checks, the append, the id search)
 is one transaction under the incident lock, and the listing and adoption around it share its
 paths and rules; splitting it would put one lock's steps in several places.
 """

@@ -35,8 +35,8 @@ Written when the console closes the incident (with the state snapshot), piece by
 rows the cache already held are copied as bytes, only the new ones encoded), atomically through
 a private temp file renamed into place, without fsync (a torn file fails its checksums).
 
-One module, though long: the layout (header, rows, index, trailer), its writer and its lazy
-reader are one file format and change together.
+One module, though long (about 590 lines): the layout (header, rows, index, trailer), its writer and
+its lazy reader are one file format and change together.
 """
 
 from __future__ import annotations

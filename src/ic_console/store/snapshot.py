@@ -23,8 +23,8 @@ machine), each validated field by field before use (`store.state_codec`):
 It is written rarely (see `IncidentStore`): atomically, through a private temp file renamed into
 place, without fsync (a torn snapshot fails its checksum and is rebuilt).
 
-One module, though long: the header, the state body and the binary log section are one
-file format, written and checked together; the checks are shared by the single and merged
+One module, though long (about 730 lines): the header, the state body and the binary log section are
+one file format, written and checked together; the checks are shared by the single and merged
 snapshots.
 """
 

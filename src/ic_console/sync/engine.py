@@ -18,7 +18,7 @@ completes (stale git lock files of a killed round are removed).
 
 Each git step is a function of `sync.clone`; what a round reports is in `sync.report`. This
 module decides what to send and what to accept, and keeps what a round remembers for the next.
-About 590 lines: recovering a branch whose local clone was lost (it continues from the
+About 650 lines: recovering a branch whose local clone was lost (it continues from the
 remote's when that is safe) sits beside the sending it protects, and what a peer's branch may
 hold (plain files, parts no bigger than a log's) beside the receiving it protects, so each is
 read with what it guards.

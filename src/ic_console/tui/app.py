@@ -8,7 +8,7 @@ incident is open: the second that moves countdowns, the poll for other terminals
 presence heartbeat. They stop before any screen is taken down, and an unexpected error in a side
 screen, timer or worker is shown and written to the crash log instead of closing the console.
 
-About 670 lines, over the size aimed for: it is where screens meet the live incident, in short
+About 720 lines, over the size aimed for: it is where screens meet the live incident, in short
 sections (loading and the first frame, recording, timers, sync, a handover seen from here); key
 bursts and failures have rooms of their own (`tui/keys.py`, `tui/safety.py`).
 """
