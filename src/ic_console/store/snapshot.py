@@ -77,6 +77,19 @@ RECENT = 50
 CHUNK = 1 << 20
 
 
+#: What reading a snapshot's scribe log may raise when its bytes are not what was written (then
+#: the log is rebuilt from the events): a damaged file, or JSON nested too deep to read.
+_LOG_UNREADABLE = (
+    OSError,
+    StoreError,
+    KeyError,
+    ValueError,
+    TypeError,
+    UnicodeDecodeError,
+    RecursionError,
+)
+
+
 class SnapshotUnusable(Exception):
     """The snapshot cannot be used; the message says why (for a notice when it is damaged)."""
 
@@ -339,15 +352,7 @@ def read_snapshot(
     def load_log() -> Iterable[LogEntry]:
         try:
             return _read_scribe_log(path, header)
-        except (
-            OSError,
-            StoreError,
-            KeyError,
-            ValueError,
-            TypeError,
-            UnicodeDecodeError,
-            RecursionError,
-        ):
+        except _LOG_UNREADABLE:
             return rebuild_log(header.seq)
 
     state.log = LazyLog(load_log, header.log_entries, header.followups, header.recent)
@@ -627,15 +632,7 @@ def load_merged_snapshot(
     def load_log() -> Iterable[LogEntry]:
         try:
             return _read_scribe_log(path, header)
-        except (
-            OSError,
-            StoreError,
-            KeyError,
-            ValueError,
-            TypeError,
-            UnicodeDecodeError,
-            RecursionError,
-        ):
+        except _LOG_UNREADABLE:
             return scribe_log_until(directory, last_key)
 
     state.log = LazyLog(load_log, header.log_entries, header.followups, header.recent)
