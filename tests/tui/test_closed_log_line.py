@@ -37,6 +37,21 @@ def _hint(pilot: Pilot[int]) -> str:
     return str(pilot.app.screen.query_one("#log-hint").render())
 
 
+async def _typed_as_another_terminal_closes(
+    pilot: Pilot[int], home: Path, clock: FakeClock, typed: str
+) -> LogInput:
+    """`typed` in the log line, then the incident closed by another terminal (Sam's)."""
+    screen = pilot.app.screen
+    assert isinstance(screen, IncidentScreen)
+    await until(pilot, lambda: screen.state is not None)
+    await pilot.press("l", *typed)
+    log = screen.query_one(LogInput)
+    assert log.input.value == typed
+    _closed(IncidentStore.open(home, INCIDENT, clock=clock, actor="Sam"))
+    await until(pilot, lambda: log.closed is not None)
+    return log
+
+
 def test_a_closed_incident_shows_its_log_line_disabled_and_why(
     home: Path, clock: FakeClock, incident: IncidentStore
 ) -> None:
@@ -83,14 +98,7 @@ def test_a_line_typed_as_another_terminal_closes_the_incident_is_kept_with_why(
     typed = "rolled back deploy 4411"
 
     async def scenario(pilot: Pilot[int]) -> None:
-        screen = pilot.app.screen
-        assert isinstance(screen, IncidentScreen)
-        await until(pilot, lambda: screen.state is not None)
-        await pilot.press("l", *typed)
-        log = screen.query_one(LogInput)
-        assert log.input.value == typed
-        _closed(IncidentStore.open(home, INCIDENT, clock=clock, actor="Sam"))
-        await until(pilot, lambda: log.closed is not None)
+        log = await _typed_as_another_terminal_closes(pilot, home, clock, typed)
         # Said before Enter is pressed, and the text is still there to copy.
         assert "Not saved" in _hint(pilot), _hint(pilot)
         assert log.input.value == typed and not log.input.disabled
@@ -123,13 +131,7 @@ def test_l_goes_back_to_a_kept_line_after_esc(
     typed = "rolled back deploy 4411"
 
     async def scenario(pilot: Pilot[int]) -> None:
-        screen = pilot.app.screen
-        assert isinstance(screen, IncidentScreen)
-        await until(pilot, lambda: screen.state is not None)
-        await pilot.press("l", *typed)
-        log = screen.query_one(LogInput)
-        _closed(IncidentStore.open(home, INCIDENT, clock=clock, actor="Sam"))
-        await until(pilot, lambda: log.closed is not None)
+        log = await _typed_as_another_terminal_closes(pilot, home, clock, typed)
         await pilot.press("escape")
         await pilot.pause()
         assert pilot.app.focused is not log.input
