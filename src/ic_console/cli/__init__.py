@@ -163,6 +163,37 @@ class Output:
         return getattr(self._stream, name)
 
 
+class ClosedOutput:
+    """Standard output when there is none (`ic show >&-`: Python's sys.stdout is None): it
+    cannot be written, as `> /dev/full` cannot, so the verb ends the same way ("could not
+    write the output", exit 1) and not with AttributeError's traceback. Nothing waiting is no
+    failure: flushing it does nothing."""
+
+    encoding = "utf-8"
+    errors = "strict"
+    closed = False
+
+    def write(self, _data: Any) -> int:
+        import errno
+
+        raise OutputFailed(OSError(errno.EBADF, "standard output is closed"))
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    @property
+    def buffer(self) -> ClosedOutput:
+        return self
+
+
 class NeedsTerminal(Exception):
     """A console verb was run without a terminal to draw on (exit 1, at once)."""
 
@@ -396,6 +427,7 @@ def _check_home(given: str, where: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one verb; a closed stdout (`ic show | head -1`) ends it quietly with 141, a stdout
     that cannot be written (a full disk) with one line and 1."""
+    _stand_in_for_closed_streams()
     _escape_what_cannot_be_shown()
     try:
         code = _main(argv)
@@ -405,6 +437,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:  # `OutputFailed` from the verb, or the flush above
         return _stdout_failed(error.error if isinstance(error, OutputFailed) else error)
     return code
+
+
+def _stand_in_for_closed_streams() -> None:
+    """A closed stdout (`>&-`) is one that cannot be written (`ClosedOutput`); a closed stderr
+    is os.devnull, so messages are dropped, not printed on stdout (print's `file=None`). Their
+    file descriptors are held on os.devnull too, so no file this run opens takes their place."""
+    for fd in (1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            if devnull != fd:
+                os.dup2(devnull, fd)
+                os.close(devnull)
+    if sys.stdout is None:
+        sys.stdout = ClosedOutput()  # type: ignore[assignment]
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the run)
 
 
 def _escape_what_cannot_be_shown() -> None:
