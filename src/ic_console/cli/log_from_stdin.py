@@ -16,6 +16,10 @@ from ic_console.cli.common import after_recorded, cmd, open_store, say, split_id
 from ic_console.domain.errors import DomainError
 from ic_console.domain.text import clean_text
 
+#: The UTF-8 byte-order mark some editors (Notepad, PowerShell's `Out-File`) put first in a
+#: file: one at the very start of stdin is left out, as Python's "utf-8-sig" codec does.
+UTF8_BOM = b"\xef\xbb\xbf"
+
 #: Lines of `ic log --stdin` recorded in one append at most.
 STDIN_BATCH_LINES = 500
 
@@ -61,6 +65,8 @@ def log_stdin(args: argparse.Namespace, ctx: Context, kind: Any) -> int:
             lines, carry = ([data] if data else []), b""
         for raw in lines:
             number += 1
+            if number == 1:
+                raw = raw.removeprefix(UTF8_BOM)  # an editor's byte-order mark is no text
             try:
                 text = _stdin_line(raw, number)
             except UsageError as error:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ic_console.cli import EXIT_OK, Context, UsageError
 from ic_console.cli.common import after_recorded, cmd, open_store, say, severity_of, warn
+from ic_console.cli.log_from_stdin import UTF8_BOM
 from ic_console.domain.errors import DomainError
 from ic_console.domain.text import clean_name, clean_title, literal
 
@@ -26,7 +27,8 @@ def read_stdin(limit: int, example: str) -> bytes:
     if stream is None or stream.isatty():
         raise UsageError(f"Nothing is piped in: {example}")
     data = stream.buffer.read(limit + 1)
-    return data
+    # One byte-order mark first is an editor's, not the payload's: JSON refused it.
+    return data.removeprefix(UTF8_BOM)
 
 
 def new_from_alert(args: argparse.Namespace, ctx: Context) -> int:

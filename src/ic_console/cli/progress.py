@@ -167,7 +167,8 @@ def _stdin_text() -> str:
         text = sys.stdin.read()
     except UnicodeDecodeError:
         raise UsageError("Standard input is not UTF-8 text; nothing was logged.") from None
-    text = text.removesuffix("\n").removesuffix("\r")
+    # One byte-order mark first is an editor's (Notepad's), not text: as Python's "utf-8-sig".
+    text = text.removeprefix("\ufeff").removesuffix("\n").removesuffix("\r")
     if not text.strip():
         raise UsageError("Standard input was empty: nothing was logged.")
     return text
