@@ -108,7 +108,7 @@ environment variables:
 exit codes:
   0    done (also a search with no match)
   1    the files could not be read or written, standard output could not be written (a full
-       disk), the sync remote failed, or a console verb has no terminal
+       disk) or is closed, the sync remote failed, or a console verb has no terminal
   2    bad input, a refused command or a broken config.toml: one line on stderr says why
   141  the output's reader stopped reading (`ic show | head -1`): quietly, as for SIGPIPE
 """
@@ -452,7 +452,7 @@ def _stand_in_for_closed_streams() -> None:
                 os.dup2(devnull, fd)
                 os.close(devnull)
     if sys.stdout is None:
-        sys.stdout = ClosedOutput()  # type: ignore[assignment]
+        sys.stdout = ClosedOutput()
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the run)
 

@@ -27,6 +27,7 @@ from ic_console.cli.common import (
     words_verb,
 )
 from ic_console.domain.durations import DURATION_HELP
+from ic_console.domain.text import literal
 
 if TYPE_CHECKING:
     from ic_console.domain import exit_criteria, scale, teams
@@ -279,6 +280,12 @@ def left_team_lines(events: list[ev.Event]) -> list[str]:
 
 #: How many scribe log lines `ic show` prints after the summary.
 SHOW_LOG_LINES = 5
+#: The width `ic show` cuts a recent log entry to when its output is no terminal (a pipe, a file).
+SHOW_COLUMNS = 100
+#: What ends an entry `ic show` cut short.
+CUT_MARK = "…"
+#: The verb that prints a whole log entry, named where `ic show` cut one.
+SEE_WHOLE = "`ic tail`"
 #: How many people on the call and decisions taken `ic show` names before it counts the rest
 #: (`ic show --all` names every one): a 500-person incident's glance was a 15,000-character line
 #: of names and 800 decisions, which nobody joining the call reads in a minute.
@@ -291,10 +298,12 @@ def show_lines(
     cadence: Mapping[int, timedelta | None],
     *,
     every: bool = False,
+    width: int = SHOW_COLUMNS,
 ) -> list[str]:
     """What `ic show` prints: the state at a glance, in the method's order, then the latest
-    lines of the scribe log. `cadence` is the configured update interval per severity;
-    `every` names all the people on the call and all the decisions taken (`--all`)."""
+    lines of the scribe log, each cut to `width` terminal cells. `cadence` is the configured
+    update interval per severity; `every` names all the people on the call and all the
+    decisions taken (`--all`)."""
     from ic_console.domain import glance
     from ic_console.store.snapshot import latest_by_when  # the snapshot keeps the latest
 
@@ -310,10 +319,26 @@ def show_lines(
     see_all = ": `ic show --all` lists them"
     sections = glance.build(state, now, at=at, cadence=cadence, most=most, see_all=see_all)
     lines += glance.lines(sections)
-    lines.append("Recent log:" if entries else "Recent log: empty")
-    for entry in entries:
-        lines.append(f"  {at(entry.when)}  {entry.kind.value:<8} {entry.author}: {entry.text}")
-    return lines
+    recent = [
+        _fit(f"  {at(entry.when)}  {entry.kind.value:<8} {entry.author}: {entry.text}", width)
+        for entry in entries
+    ]
+    if any(line.endswith(CUT_MARK) for line in recent):
+        lines.append(f"Recent log (each entry cut to one line: {SEE_WHOLE} prints them whole):")
+    else:
+        lines.append("Recent log:" if entries else "Recent log: empty")
+    return lines + recent
+
+
+def _fit(line: str, width: int) -> str:
+    """`line` as one line of `width` terminal cells at most, ending with "…" when cut: one
+    20,000-character entry made 38 kB of `ic show`, and a pasted stack trace pages of it."""
+    from ic_console.cli.listing import _cells, _cut
+
+    shown = literal(line)  # a newline is a visible mark, so the entry stays on one line
+    if _cells(shown) <= width:
+        return shown
+    return _cut(shown, max(width, 2) - 1) + CUT_MARK
 
 
 def show_json(state: IncidentState, now: datetime) -> dict[str, object]:

@@ -233,7 +233,11 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
         )
         return EXIT_OK
     # The state at a glance (issue 15), by the configured update cadence (issue 18).
-    lines = scale.show_lines(store.state, now, ctx.config.cadence(), every=args.every)
+    from ic_console.cli.listing import _terminal_columns
+
+    # Each recent log entry on one line: the terminal's width, else `SHOW_COLUMNS`.
+    width = _terminal_columns(ctx) or scale.SHOW_COLUMNS
+    lines = scale.show_lines(store.state, now, ctx.config.cadence(), every=args.every, width=width)
     label = severity_label(store.state.severity)
     severity_line = f"Severity and phase: {label}"
     for line in lines:
