@@ -54,6 +54,7 @@ from ic_console.live.undo import (
     mark,
     reverse,
 )
+from ic_console.live.writable import unwritable_notice
 from ic_console.store.catalog import new_incident_id
 from ic_console.store.errors import Notice, StoreError
 from ic_console.store.follow import Follower
@@ -415,6 +416,10 @@ class LiveIncident:
         live.follower = Follower(store)
         if not settings.read_only:
             live.hooks = HookRunner(HookSettings.configured(home), incident_id)
+            # Files this terminal cannot write: said now, not at the first refused line.
+            unwritable = unwritable_notice(store.directory, store.log.path, store.incident_id)
+            if unwritable is not None:
+                store.notices.append(unwritable)
         return live
 
     @property

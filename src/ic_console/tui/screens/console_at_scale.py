@@ -40,11 +40,10 @@ def open_glance(screen: IncidentScreen) -> None:
     """Push the `=` screen, following `screen`'s state, with times in its zone."""
     from ic_console.tui.screens.glance import GlanceScreen
 
-    def at(when: datetime) -> str:
-        return f"{screen.times.clock(when, seconds=False)} {screen.times.zone_name(when)}"
-
     screen.app.push_screen(
-        GlanceScreen(lambda: (screen.state, screen.now), at=at, cadence=screen.settings.cadence)
+        GlanceScreen(
+            lambda: (screen.state, screen.now), times=screen.times, cadence=screen.settings.cadence
+        )
     )
 
 

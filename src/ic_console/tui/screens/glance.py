@@ -18,7 +18,7 @@ from textual.widgets import Label, Static
 from ic_console.domain import glance
 from ic_console.domain.state import IncidentState
 from ic_console.tui.actions import bindings
-from ic_console.tui.text import literal
+from ic_console.tui.text import TimeFormat, literal
 from ic_console.tui.widgets.late_banner import LateBanner
 from ic_console.tui.widgets.quiet_footer import QuietFooter
 
@@ -50,14 +50,14 @@ class GlanceScreen(Screen[None]):
         self,
         source: Callable[[], tuple[IncidentState | None, datetime | None]],
         *,
-        at: Callable[[datetime], str],
+        times: TimeFormat,
         cadence: dict[int, timedelta | None] | None = None,
     ) -> None:
         """`source` gives the incident's state and the time now (the console's, pushed by the
-        app); `at` writes a time in the console's zone."""
+        app); `times` are the console's (its zone)."""
         super().__init__(id="glance")
         self.source = source
-        self.at = at
+        self.times = times
         self.cadence = cadence
         self.text = ""
 
@@ -81,7 +81,20 @@ class GlanceScreen(Screen[None]):
         state, now = self.source()
         if state is None or now is None:
             return ""
-        return glance.plain_text(state, now, at=self.at, cadence=self.cadence)
+        return glance.plain_text(state, now, at=self.at(now), cadence=self.cadence)
+
+    def at(self, now: datetime) -> Callable[[datetime], str]:
+        """Times in the console's zone, named, with the date when it is not `now`'s day there:
+        a glance a month on said "declared 01:30 EDT", as if it were this morning. Dates are
+        the console's own (`TimeFormat.clock`: "11-01 01:30"), the day being today, not the
+        declaration's: the glance is read (and pasted) now."""
+        today = TimeFormat(self.times.zone)
+        today.reference_for(now)
+
+        def text(when: datetime) -> str:
+            return f"{today.clock(when, seconds=False)} {today.zone_name(when)}"
+
+        return text
 
     def refresh_glance(self) -> None:
         text = self.plain()

@@ -204,6 +204,7 @@ class IncidentScreen(Screen[None]):
         self.state = state
         self.now = now
         self.times.reference_for(state.declared_at)
+        self.scribe.follow_zone(state.declared_at, now)  # the header's zone, named if it changed
         self.header.show(state, now, self.settings.cadence)
         self.tasks.show(state.open_tasks(), now)
         self._situations(state, now)
@@ -222,6 +223,7 @@ class IncidentScreen(Screen[None]):
         self.header.tick(now)
         self.tasks.tick(now)
         if self.state is not None:
+            self.scribe.follow_zone(self.state.declared_at, now)
             self._situations(self.state, now)
 
     def _situations(self, state: IncidentState, now: datetime) -> None:

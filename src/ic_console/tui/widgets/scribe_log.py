@@ -8,6 +8,7 @@ forty.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -59,6 +60,9 @@ class ScribeLog(LineList):
         #: Any sequence of rows: a list, or the live incident's rows, most of them decoded
         #: from the rows cache when drawn (so only the rows on screen are ever looked at).
         self.rows: Sequence[LogRow] = []
+        #: The zone names' width while the clocks have changed during the incident (each row
+        #: then names its zone: `follow_zone`), else 0.
+        self._zone_width = 0
 
     def set_rows(self, rows: Sequence[LogRow]) -> None:
         """Show `rows` (kept, not copied: append to it and call `rows_added`)."""
@@ -83,6 +87,27 @@ class ScribeLog(LineList):
         """More rows were appended to the shown list; follow them if the cursor was at the end."""
         self.set_row_count(len(self.rows), follow=True)
 
+    def follow_zone(self, declared_at: datetime | None, now: datetime) -> None:
+        """Name each row's zone while the clocks have changed (daylight saving) between the
+        declaration and `now`: across New York's clocks going back the pane said "01:50:00"
+        then "01:00:00", the hour after the change reading as the hour before. Every row, not
+        only those unlike the header's zone: at 80 columns the header has no room for its zone.
+        An incident inside one offset is drawn as it always was. Cheap enough for every second.
+        """
+        width = 0
+        if declared_at is not None:
+            declared, here = self.times.local(declared_at), self.times.local(now)
+            if declared.utcoffset() != here.utcoffset():
+                width = max(len(declared.tzname() or "local"), len(here.tzname() or "local"))
+        if width != self._zone_width:
+            self._zone_width = width
+            self.forget_rows()  # kept rows were drawn with the other column
+            self.refresh()
+
+    def _zone_said(self, when: datetime) -> str:
+        """ " EDT" while the clocks have changed during the incident, else ""."""
+        return " " + self.times.zone_name(when) if self._zone_width else ""
+
     def watch_cursor(self, old: int, new: int) -> None:
         super().watch_cursor(old, new)
         self.post_message(self.Selected(self.rows[new] if 0 <= new < len(self.rows) else None))
@@ -93,6 +118,9 @@ class ScribeLog(LineList):
     def render_row(self, index: int, width: int, selected: bool) -> list[Segment]:
         row = self.rows[index]
         when = self.times.clock(row.recorded_at)
+        if self._zone_width:
+            # The clocks changed: one column, wide enough for a zone, so the rows stay in line.
+            when = (when + self._zone_said(row.recorded_at)).ljust(len(when) + 1 + self._zone_width)
         kind_style = self._style("system" if row.system else row.kind)
         segments = [
             Segment(when.rjust(TIME_WIDTH) + " ", self._style("time")),
@@ -105,7 +133,10 @@ class ScribeLog(LineList):
         used = len(when.rjust(TIME_WIDTH)) + 1 + AUTHOR_WIDTH + 1 + KIND_WIDTH + 1
         text = literal(row.text)
         if row.occurred_at is not None:
-            happened = f"(at {self.times.clock(row.occurred_at, seconds=False)}) "
+            happened = (
+                f"(at {self.times.clock(row.occurred_at, seconds=False)}"
+                f"{self._zone_said(row.occurred_at)}) "
+            )
             segments.append(Segment(happened, self._style("occurred")))
             used += len(happened)
         segments.append(Segment(truncate(text, max(0, width - used)), kind_style))
