@@ -25,32 +25,29 @@ def _closing(fd: int) -> Callable[[], None]:
     return close
 
 
-def _with_stdout_closed(env: dict[str, str], *argv: str) -> tuple[int, str]:
+def _with_closed(fd: int, env: dict[str, str], *argv: str) -> tuple[int, str]:
+    """`ic argv` with descriptor `fd` (1 or 2) closed, as the shell's `>&-` or `2>&-`; its exit
+    status and what it wrote on the other of the two."""
+    kept = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    kept["stderr" if fd == 1 else "stdout"] = subprocess.PIPE
     done = subprocess.run(
         [str(IC), *argv],
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
         text=True,
         timeout=60,
         env={**os.environ, **env},
-        preexec_fn=_closing(1),
+        preexec_fn=_closing(fd),
+        **kept,
     )
-    return done.returncode, done.stderr
+    return done.returncode, done.stderr if fd == 1 else done.stdout
+
+
+def _with_stdout_closed(env: dict[str, str], *argv: str) -> tuple[int, str]:
+    return _with_closed(1, env, *argv)
 
 
 def _with_stderr_closed(env: dict[str, str], *argv: str) -> tuple[int, str]:
-    done = subprocess.run(
-        [str(IC), *argv],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        timeout=60,
-        env={**os.environ, **env},
-        preexec_fn=_closing(2),
-    )
-    return done.returncode, done.stdout
+    return _with_closed(2, env, *argv)
 
 
 def _says_the_output_is_closed(code: int, err: str) -> None:

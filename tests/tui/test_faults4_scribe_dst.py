@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from textual.pilot import Pilot
 
+from helpers.dst import NEW_YORK, notes_every_ten_minutes
 from ic_console.content.phrasebook import shipped_phrasebook
 from ic_console.domain import commands as cmd
 from ic_console.domain.clock import FakeClock
-from ic_console.domain.model import Role
 from ic_console.store.incident import IncidentStore
 from ic_console.tui.app import ConsoleApp
 from ic_console.tui.factory import make_app
@@ -25,26 +24,9 @@ from ic_console.tui.widgets.scribe_log import ScribeLog
 
 from .conftest import INCIDENT, drive, until
 
-NEW_YORK = ZoneInfo("America/New_York")
-
 
 def _incident(home: Path, start: datetime) -> FakeClock:
-    """Declared at `start`, then a note every ten minutes for 80 minutes."""
-    clock = FakeClock(start)
-    store = IncidentStore.create(
-        home,
-        cmd.Declare(incident_id=INCIDENT, title="Across the change"),
-        clock=clock,
-        actor="Alex",
-    )
-    store.execute(cmd.AssignRole(role=Role.IC, name="Alex"))
-    for index in range(8):
-        clock.advance(600)
-        occurred = clock.now() - timedelta(minutes=5)
-        store.execute(
-            cmd.AddLogEntry(text=f"note {index} at {clock.now():%H:%M} UTC", occurred_at=occurred)
-        )
-    return clock
+    return notes_every_ten_minutes(home, INCIDENT, start, late=timedelta(minutes=5))
 
 
 def _console(home: Path, clock: FakeClock) -> ConsoleApp:

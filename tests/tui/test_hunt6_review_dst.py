@@ -12,37 +12,20 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from textual.widgets import Static
 
-from ic_console.domain import commands as cmd
+from helpers.dst import NEW_YORK, notes_every_ten_minutes
 from ic_console.domain.clock import FakeClock
-from ic_console.domain.model import Role
 from ic_console.review.source import open_for_review
-from ic_console.store.incident import IncidentStore
 from ic_console.tui.review.app import make_review_app
 from ic_console.tui.review.timeline_list import TimelineList
 
 from .conftest import INCIDENT
 
-NEW_YORK = ZoneInfo("America/New_York")
-
 
 def _incident(home: Path, start: datetime) -> FakeClock:
-    """Declared at `start`, then a note every ten minutes for 80 minutes."""
-    clock = FakeClock(start)
-    store = IncidentStore.create(
-        home,
-        cmd.Declare(incident_id=INCIDENT, title="Across the change"),
-        clock=clock,
-        actor="Alex",
-    )
-    store.execute(cmd.AssignRole(role=Role.IC, name="Alex"))
-    for index in range(8):
-        clock.advance(600)
-        store.execute(cmd.AddLogEntry(text=f"note {index} at {clock.now():%H:%M} UTC"))
-    return clock
+    return notes_every_ten_minutes(home, INCIDENT, start)
 
 
 def _rows(timeline: TimelineList) -> list[str]:

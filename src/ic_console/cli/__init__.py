@@ -4,13 +4,16 @@ at module level, so `ic --help` and every scripted verb start fast.
 Errors a person can cause (bad input, a refused command, a missing incident) print one line on
 stderr and exit with code 2; there is never a traceback.
 
-Long because it holds the one parser every verb registers with, the verb-to-module table
-(`VERB_HOMES`) and the top-level help text; the verbs themselves live in their own modules.
+Long (about 650 lines) because it holds the one parser every verb registers with, the
+verb-to-module table (`VERB_HOMES`), the top-level help text and `main`'s handling of standard
+streams that are closed, full or gone (`Output`, `ClosedOutput`), which every verb shares; the
+verbs themselves live in their own modules.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import re
@@ -174,8 +177,6 @@ class ClosedOutput:
     closed = False
 
     def write(self, _data: Any) -> int:
-        import errno
-
         raise OutputFailed(OSError(errno.EBADF, "standard output is closed"))
 
     def flush(self) -> None:
@@ -185,8 +186,6 @@ class ClosedOutput:
         return False
 
     def fileno(self) -> int:
-        import errno
-
         raise OSError(errno.EBADF, "standard output is closed")
 
     @property
